@@ -1,0 +1,176 @@
+"""The office profile (letterhead, region, numbering prefix) and Indonesian date formatting.
+
+Nothing in the app assumes Blitar: these defaults are the first office's values and every field
+is editable in the settings.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import re
+from dataclasses import dataclass, fields
+from datetime import date
+from typing import Any
+
+from desktop_app.domain.nik import PROVINCES, Issue, Severity
+
+__all__ = [
+    "INDONESIAN_DAYS",
+    "INDONESIAN_MONTHS",
+    "OfficeProfile",
+    "format_date_id",
+    "format_date_long_id",
+]
+
+INDONESIAN_MONTHS: list[str] = [
+    "Januari",
+    "Februari",
+    "Maret",
+    "April",
+    "Mei",
+    "Juni",
+    "Juli",
+    "Agustus",
+    "September",
+    "Oktober",
+    "November",
+    "Desember",
+]
+
+# Indexed by date.weekday(): Monday is 0.
+INDONESIAN_DAYS: list[str] = ["Senin", "Selasa", "Rabu", "Kamis", "Jumat", "Sabtu", "Minggu"]
+
+# Shown until the office enters its street address: obviously unfinished on a printout rather
+# than a plausible-looking wrong address on an official letter.
+ADDRESS_PLACEHOLDER = "Jl. (isi alamat kantor di Pengaturan), Kota Blitar"
+
+_DEVICE_NAME = re.compile(r"^[A-Z0-9]{2,8}$")
+_REGION_CODE = re.compile(r"^\d{2}\.\d{2}$")
+_EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
+_NIP = re.compile(r"^\d{18}$")  # NIP PNS: 18 digits
+
+
+@dataclass
+class OfficeProfile:
+    office_name: str = "Dinas Sosial Kota Blitar"
+    government_line: str = "PEMERINTAH KOTA BLITAR"
+    department_line: str = "DINAS SOSIAL"
+    address: str = ADDRESS_PLACEHOLDER
+    phone: str = ""
+    email: str = ""
+    city: str = "Blitar"  # for the date line: "Blitar, 28 November 2026"
+    region_code: str = "35.72"
+    province_code: str = "35"
+    head_title: str = "Kepala Dinas Sosial Kota Blitar"
+    head_name: str = ""
+    head_nip: str = ""
+    device_name: str = "KANTOR"  # receipt-number prefix, [A-Z0-9]{2,8}
+    completion_threshold_pct: int = 80  # attendance needed to pass a training
+
+    def to_dict(self) -> dict[str, Any]:
+        return dataclasses.asdict(self)
+
+    @classmethod
+    def from_dict(cls, d: dict) -> OfficeProfile:
+        """Build a profile from stored settings: unknown keys are ignored (a newer version may
+        have added fields), missing ones take the defaults."""
+        known = {f.name: f for f in fields(cls)}
+        values: dict[str, Any] = {}
+        for key, value in (d or {}).items():
+            if key not in known or value is None:
+                continue
+            if key == "completion_threshold_pct":
+                try:
+                    value = int(value)
+                except (TypeError, ValueError):
+                    continue
+            else:
+                value = str(value)
+            values[key] = value
+        return cls(**values)
+
+    def date_line(self, d: date) -> str:
+        """The place-and-date line above a signature: "Blitar, 28 November 2026"."""
+        return f"{self.city}, {format_date_id(d)}"
+
+    def validate(self) -> list[Issue]:
+        issues: list[Issue] = []
+
+        def error(code: str, template: str, **params: str | int) -> None:
+            issues.append(Issue(code, Severity.ERROR, template, dict(params)))
+
+        def warning(code: str, template: str, **params: str | int) -> None:
+            issues.append(Issue(code, Severity.WARNING, template, dict(params)))
+
+        for name, label in (
+            ("office_name", "Nama kantor"),
+            ("government_line", "Baris pemerintah daerah pada kop surat"),
+            ("department_line", "Baris nama dinas pada kop surat"),
+            ("address", "Alamat kantor"),
+            ("city", "Kota untuk baris tanggal"),
+            ("head_title", "Jabatan kepala dinas"),
+        ):
+            if not str(getattr(self, name)).strip():
+                error(f"office.{name}.required", "{label} wajib diisi.", label=label)
+        if self.address == ADDRESS_PLACEHOLDER:
+            warning(
+                "office.address.placeholder",
+                "Alamat kantor belum diisi; kop surat masih memakai contoh alamat.",
+            )
+        if not _REGION_CODE.match(self.region_code):
+            error(
+                "office.region_code",
+                "Kode wilayah kantor harus berbentuk PP.KK (contoh 35.72), bukan '{value}'.",
+                value=self.region_code,
+            )
+        if self.province_code not in PROVINCES:
+            error(
+                "office.province_code",
+                "Kode provinsi '{value}' tidak dikenal (contoh: 35 untuk Jawa Timur).",
+                value=self.province_code,
+            )
+        elif _REGION_CODE.match(self.region_code) and not self.region_code.startswith(
+            self.province_code + "."
+        ):
+            error(
+                "office.region_mismatch",
+                "Kode wilayah {region} tidak berada di provinsi {province}.",
+                region=self.region_code,
+                province=self.province_code,
+            )
+        if not _DEVICE_NAME.match(self.device_name):
+            error(
+                "office.device_name",
+                "Nama perangkat harus 2-8 huruf besar atau angka tanpa spasi (contoh: KANTOR, "
+                "LAPTOP1); sekarang '{value}'.",
+                value=self.device_name,
+            )
+        if not 0 <= self.completion_threshold_pct <= 100:
+            error(
+                "office.completion_threshold",
+                "Batas kehadiran kelulusan harus antara 0 dan 100 persen (sekarang {value}).",
+                value=self.completion_threshold_pct,
+            )
+        if self.email and not _EMAIL.match(self.email.strip()):
+            error(
+                "office.email",
+                "Alamat email '{value}' tidak valid.",
+                value=self.email,
+            )
+        if self.head_nip and not _NIP.match(re.sub(r"\s", "", self.head_nip)):
+            warning(
+                "office.head_nip",
+                "NIP kepala dinas biasanya 18 digit; periksa kembali '{value}'.",
+                value=self.head_nip,
+            )
+        return issues
+
+
+def format_date_id(d: date) -> str:
+    """Day, Indonesian month name and year: "28 November 2026"."""
+    return f"{d.day} {INDONESIAN_MONTHS[d.month - 1]} {d.year}"
+
+
+def format_date_long_id(d: date) -> str:
+    """With the Indonesian weekday: "Sabtu, 28 November 2026"."""
+    return f"{INDONESIAN_DAYS[d.weekday()]}, {format_date_id(d)}"
