@@ -1,0 +1,71 @@
+"""Administrator commands: demo data, health check, backup."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+from desktop_app.cli import default_db_path, print_json
+from desktop_app.storage.db import StorageError
+
+
+def register(sub: argparse._SubParsersAction) -> None:
+    demo = sub.add_parser("demo", help="isi basis data dengan data demo sintetis")
+    demo.add_argument("--db", type=Path, required=True)
+    demo.add_argument("--scale", choices=["office", "city"], default="office")
+    demo.add_argument("--seed", type=int, default=2025)
+    demo.set_defaults(func=cmd_demo)
+
+    check = sub.add_parser("check", help="periksa integritas, versi skema dan jumlah data")
+    check.add_argument("--db", type=Path)
+    check.add_argument("--json", action="store_true")
+    check.set_defaults(func=cmd_check)
+
+    backup = sub.add_parser("backup", help="salin basis data secara konsisten")
+    backup.add_argument("--db", type=Path)
+    backup.add_argument("-o", "--output", type=Path, required=True)
+    backup.set_defaults(func=cmd_backup)
+
+
+def cmd_demo(args: argparse.Namespace) -> int:
+    from desktop_app.services.demo import DemoOptions, generate_demo
+
+    try:
+        summary = generate_demo(args.db, DemoOptions(scale=args.scale, seed=args.seed))
+    except StorageError as exc:
+        print(exc.user_message, file=sys.stderr)
+        return 2
+    for key, value in summary.items():
+        print(f"{key}: {value}")
+    return 0
+
+
+def cmd_check(args: argparse.Namespace) -> int:
+    from desktop_app.services.health import check_database
+
+    report = check_database(args.db or default_db_path())
+    if args.json:
+        print_json(report.__dict__ | {"exit_code": report.exit_code})
+    else:
+        print(f"Basis data : {report.path}")
+        print(f"Skema      : {report.schema_version} (aplikasi: {report.app_schema_version})")
+        print(f"Integritas : {report.integrity or '-'}")
+        for table, count in report.counts.items():
+            print(f"{table:<11}: {count}")
+        for problem in report.problems:
+            print(f"MASALAH    : {problem}", file=sys.stderr)
+        print("Sehat." if report.exit_code == 0 else "Ada masalah.")
+    return report.exit_code
+
+
+def cmd_backup(args: argparse.Namespace) -> int:
+    from desktop_app.services.health import backup
+
+    try:
+        target = backup(args.db or default_db_path(), args.output)
+    except StorageError as exc:
+        print(exc.user_message, file=sys.stderr)
+        return 2
+    print(f"Cadangan tersimpan: {target}")
+    return 0

@@ -1,0 +1,90 @@
+"""Fast bulk writes for demo data and large imports.
+
+Inserting row by row through the ORM costs ~100 µs a row; tens of thousands of rows would keep a
+clerk waiting. These helpers insert plain dicts with executemany inside the caller's unit of
+work and still append one change-log row per entity, so bulk data is as auditable and syncable
+as data typed by hand.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable, Mapping, Sequence
+from datetime import date, datetime
+from typing import Any
+
+from sqlalchemy import insert
+from sqlmodel import SQLModel
+
+from desktop_app.domain.ids import new_id
+from desktop_app.services.context import UnitOfWork
+from desktop_app.storage.models import ChangeLog, Enrolment, Household, KkHistory, Person
+
+ENTITY_TABLES: dict[str, type[SQLModel]] = {
+    "person": Person,
+    "household": Household,
+    "kk_history": KkHistory,
+    "enrolment": Enrolment,
+}
+
+_SKIP_IN_LOG = ("hlc", "created_at", "updated_at")
+
+
+def _json_value(value: Any) -> Any:
+    if isinstance(value, datetime | date):
+        return value.isoformat()
+    return value
+
+
+def bulk_insert(
+    uow: UnitOfWork, entity: str, rows: Sequence[Mapping[str, Any]], op: str = "create"
+) -> int:
+    """Insert new entity rows (dicts of column values, `id` included) and log each as created."""
+    if not rows:
+        return 0
+    model = ENTITY_TABLES[entity]
+    now = uow.now()
+    prepared: list[dict[str, Any]] = []
+    log_rows: list[dict[str, Any]] = []
+    for row in rows:
+        stamp = uow.stamp()
+        full = dict(row)
+        full["hlc"] = stamp
+        if "created_at" in model.model_fields:
+            full.setdefault("created_at", now)
+            full.setdefault("updated_at", now)
+        prepared.append(full)
+        changes = {
+            k: [None, _json_value(v)]
+            for k, v in sorted(full.items())
+            if k not in _SKIP_IN_LOG and v is not None
+        }
+        log_rows.append(
+            {
+                "id": new_id(),
+                "hlc": stamp,
+                "device_id": uow.ctx.device.id,
+                "actor": uow.ctx.actor,
+                "at": now,
+                "entity": entity,
+                "entity_id": full["id"],
+                "op": op,
+                "changes": json.dumps(changes, ensure_ascii=False),
+                "source": uow.source,
+                "batch_id": uow.batch_id,
+            }
+        )
+    uow.session.execute(insert(model.__table__), prepared)  # type: ignore[attr-defined]
+    uow.session.execute(insert(ChangeLog.__table__), log_rows)  # type: ignore[attr-defined]
+    return len(prepared)
+
+
+def chunked(items: Iterable[Any], size: int) -> Iterable[list[Any]]:
+    batch: list[Any] = []
+    for item in items:
+        batch.append(item)
+        if len(batch) >= size:
+            yield batch
+            batch = []
+    if batch:
+        yield batch

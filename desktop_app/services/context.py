@@ -1,0 +1,241 @@
+"""The application context every service works in, and the unit of work that logs changes.
+
+A write opens a `UnitOfWork`: one database transaction in which every changed entity appends a
+change-log row (who, which device, when by wall clock and by hybrid logical clock, which entity,
+fields before/after). The change log is both the audit trail and what field sync exports.
+"""
+
+from __future__ import annotations
+
+import getpass
+import json
+from collections.abc import Iterator, Mapping
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from enum import Enum
+from pathlib import Path
+from typing import Any
+
+from sqlmodel import Session, SQLModel, select
+
+from desktop_app.domain.clock import Clock, HybridClock, SystemClock, Timestamp
+from desktop_app.domain.ids import new_id
+from desktop_app.domain.office import OfficeProfile
+from desktop_app.domain.regions import RegionCatalog
+from desktop_app.i18n import resource_path
+from desktop_app.storage.db import Database, open_database
+from desktop_app.storage.models import ChangeLog, Region, Setting
+
+DEVICE_KEY = "device"
+OFFICE_KEY = "office_profile"
+HLC_KEY = "hlc_last"
+
+
+class ServiceError(Exception):
+    """A refusal the user should read (Indonesian), e.g. a rule that forbids the write."""
+
+    def __init__(self, message: str) -> None:
+        super().__init__(message)
+        self.message = message
+
+
+def _jsonable(value: Any) -> Any:
+    if isinstance(value, datetime | date):
+        return value.isoformat()
+    if isinstance(value, Enum):
+        return value.value
+    return value
+
+
+def snapshot(obj: SQLModel, exclude: tuple[str, ...] = ("hlc", "updated_at", "created_at")) -> dict:
+    return {k: _jsonable(v) for k, v in obj.model_dump().items() if k not in exclude}
+
+
+def diff(before: Mapping[str, Any], after: Mapping[str, Any]) -> dict[str, list[Any]]:
+    keys = set(before) | set(after)
+    return {k: [before.get(k), after.get(k)] for k in sorted(keys) if before.get(k) != after.get(k)}
+
+
+@dataclass(frozen=True)
+class Device:
+    id: str
+    name: str
+
+
+def default_actor() -> str:
+    try:
+        return getpass.getuser()
+    except (OSError, KeyError):
+        return "pengguna"
+
+
+@dataclass
+class UnitOfWork:
+    session: Session
+    ctx: AppContext
+    source: str | None = None
+    batch_id: str = field(default_factory=new_id)
+    last_stamp: Timestamp | None = None
+
+    def stamp(self) -> str:
+        self.last_stamp = self.ctx.hlc.now()
+        return self.last_stamp.encode()
+
+    def now(self) -> datetime:
+        return self.ctx.clock.now()
+
+    def log(
+        self,
+        entity: str,
+        entity_id: str,
+        op: str,
+        changes: Mapping[str, list[Any]],
+        hlc: str | None = None,
+    ) -> ChangeLog:
+        entry = ChangeLog(
+            id=new_id(),
+            hlc=hlc or self.stamp(),
+            device_id=self.ctx.device.id,
+            actor=self.ctx.actor,
+            at=self.now(),
+            entity=entity,
+            entity_id=entity_id,
+            op=op,
+            changes=json.dumps(dict(changes), ensure_ascii=False, sort_keys=True),
+            source=self.source,
+            batch_id=self.batch_id,
+        )
+        self.session.add(entry)
+        return entry
+
+    def add(self, obj: SQLModel, entity: str, op: str = "create") -> None:
+        """Insert a new synced row and log all its fields."""
+        stamp = self.stamp()
+        if hasattr(obj, "hlc"):
+            obj.hlc = stamp  # type: ignore[attr-defined]
+        self.session.add(obj)
+        self.log(entity, obj.id, op, diff({}, snapshot(obj)), hlc=stamp)  # type: ignore[attr-defined]
+
+    def update(
+        self, obj: SQLModel, entity: str, changes: Mapping[str, Any], op: str = "update"
+    ) -> dict:
+        """Apply `changes` to `obj`; log only the fields that really changed."""
+        before = snapshot(obj)
+        for key, value in changes.items():
+            setattr(obj, key, value)
+        delta = diff(before, snapshot(obj))
+        if delta:
+            stamp = self.stamp()
+            if hasattr(obj, "hlc"):
+                obj.hlc = stamp  # type: ignore[attr-defined]
+            if hasattr(obj, "updated_at"):
+                obj.updated_at = self.now()  # type: ignore[attr-defined]
+            self.session.add(obj)
+            self.log(entity, obj.id, op, delta, hlc=stamp)  # type: ignore[attr-defined]
+        return delta
+
+
+class AppContext:
+    """Database, office profile, device identity, actor and clocks for one running app."""
+
+    def __init__(
+        self, db: Database, *, actor: str | None = None, clock: Clock | None = None
+    ) -> None:
+        self.db = db
+        self.actor = actor or default_actor()
+        self.clock: Clock = clock or SystemClock()
+        self.device, self.office, last = self._load_identity()
+        self.hlc = HybridClock(self.device.id, last=last)
+        self._regions: RegionCatalog | None = None
+
+    # -- identity and settings -------------------------------------------------------------
+    def _load_identity(self) -> tuple[Device, OfficeProfile, Timestamp | None]:
+        with self.db.session() as session:
+            settings = {s.key: json.loads(s.value) for s in session.exec(select(Setting)).all()}
+        device_data = settings.get(DEVICE_KEY)
+        office = OfficeProfile.from_dict(settings.get(OFFICE_KEY) or {})
+        last = Timestamp.decode(settings[HLC_KEY]) if HLC_KEY in settings else None
+        if device_data is None:
+            device_data = {"id": new_id(), "name": office.device_name}
+            if not self.db.read_only:
+                with self.db.transaction() as session:
+                    session.add(Setting(key=DEVICE_KEY, value=json.dumps(device_data)))
+                    if OFFICE_KEY not in settings:
+                        session.add(Setting(key=OFFICE_KEY, value=json.dumps(office.to_dict())))
+        return (
+            Device(device_data["id"], device_data.get("name") or office.device_name),
+            office,
+            last,
+        )
+
+    @property
+    def regions(self) -> RegionCatalog:
+        if self._regions is None:
+            self._regions = RegionCatalog.from_csv(
+                resource_path("wilayah", "kota_blitar_wilayah.csv")
+            )
+        return self._regions
+
+    @contextmanager
+    def unit_of_work(self, source: str | None = None) -> Iterator[UnitOfWork]:
+        with self.db.transaction() as session:
+            uow = UnitOfWork(session, self, source=source)
+            yield uow
+            if uow.last_stamp is not None:
+                # Persist the clock so a restart never issues a smaller timestamp.
+                row = session.get(Setting, HLC_KEY)
+                value = json.dumps(uow.last_stamp.encode())
+                if row is None:
+                    session.add(Setting(key=HLC_KEY, value=value))
+                else:
+                    row.value = value
+                    session.add(row)
+
+    def save_office_profile(self, profile: OfficeProfile) -> None:
+        with self.unit_of_work() as uow:
+            row = uow.session.get(Setting, OFFICE_KEY)
+            before = json.loads(row.value) if row else {}
+            after = profile.to_dict()
+            if row is None:
+                row = Setting(key=OFFICE_KEY, value="{}")
+            row.value = json.dumps(after, ensure_ascii=False)
+            uow.session.add(row)
+            uow.log("setting", OFFICE_KEY, "update", diff(before, after))
+        self.office = profile
+
+    def ensure_regions(self) -> None:
+        """Load the Kemendagri region reference into a new database."""
+        with self.db.session() as session:
+            if session.exec(select(Region).limit(1)).first() is not None:
+                return
+        if self.db.read_only:
+            return
+        with self.db.transaction() as session:
+            for r in self.regions:
+                session.add(
+                    Region(
+                        code=r.code,
+                        name=r.name,
+                        level=r.level,
+                        parent_code=r.parent_code,
+                        postal_code=r.postal_code,
+                    )
+                )
+
+    def close(self) -> None:
+        self.db.dispose()
+
+
+def open_app(
+    path: Path | str,
+    *,
+    actor: str | None = None,
+    clock: Clock | None = None,
+    read_only: bool = False,
+) -> AppContext:
+    """Open a database for the app or the CLI: migrate if needed, load identity and regions."""
+    db = open_database(path, read_only=read_only)
+    ctx = AppContext(db, actor=actor, clock=clock)
+    ctx.ensure_regions()
+    return ctx

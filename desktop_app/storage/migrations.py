@@ -1,0 +1,185 @@
+"""Versioned schema upgrades.
+
+One function per version step, each with a docstring of what it changes, run together in one
+exclusive transaction (calibre's schema_upgrades pattern). Every step's DDL is frozen text: a later
+change to a model needs a new step, never an edit to an old one. `tests/storage/test_schema.py`
+checks that a freshly migrated database matches the SQLModel tables.
+
+The file is copied to a backup before an older database is upgraded (see `db.open_database`).
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from collections.abc import Callable
+
+from desktop_app.storage import search
+
+# 'BDYA': marks a SQLite file as a Berdaya database (PRAGMA application_id).
+APPLICATION_ID = 0x42445941
+
+_V1_TABLES = """
+CREATE TABLE change_log (
+    seq INTEGER NOT NULL,
+    id VARCHAR NOT NULL,
+    hlc VARCHAR NOT NULL,
+    device_id VARCHAR NOT NULL,
+    actor VARCHAR NOT NULL,
+    at DATETIME NOT NULL,
+    entity VARCHAR NOT NULL,
+    entity_id VARCHAR NOT NULL,
+    op VARCHAR NOT NULL,
+    changes VARCHAR NOT NULL,
+    source VARCHAR,
+    batch_id VARCHAR,
+    PRIMARY KEY (seq)
+);
+CREATE INDEX ix_change_log_batch_id ON change_log (batch_id);
+CREATE INDEX ix_change_log_device_id ON change_log (device_id);
+CREATE INDEX ix_change_log_entity_id ON change_log (entity_id);
+CREATE INDEX ix_change_log_hlc ON change_log (hlc);
+CREATE UNIQUE INDEX ix_change_log_id ON change_log (id);
+CREATE TABLE region (
+    code VARCHAR NOT NULL,
+    name VARCHAR NOT NULL,
+    level VARCHAR NOT NULL,
+    parent_code VARCHAR,
+    postal_code VARCHAR,
+    PRIMARY KEY (code)
+);
+CREATE INDEX ix_region_parent_code ON region (parent_code);
+CREATE TABLE setting (
+    "key" VARCHAR NOT NULL,
+    value VARCHAR NOT NULL,
+    PRIMARY KEY ("key")
+);
+CREATE TABLE household (
+    id VARCHAR NOT NULL,
+    kk_number VARCHAR NOT NULL,
+    head_person_id VARCHAR,
+    street VARCHAR,
+    rt VARCHAR,
+    rw VARCHAR,
+    kelurahan_code VARCHAR,
+    card_code VARCHAR,
+    created_at DATETIME NOT NULL,
+    updated_at DATETIME NOT NULL,
+    deleted BOOLEAN NOT NULL,
+    hlc VARCHAR NOT NULL,
+    PRIMARY KEY (id),
+    FOREIGN KEY(kelurahan_code) REFERENCES region (code)
+);
+CREATE INDEX ix_household_card_code ON household (card_code);
+CREATE INDEX ix_household_head_person_id ON household (head_person_id);
+CREATE INDEX ix_household_kelurahan_code ON household (kelurahan_code);
+CREATE INDEX ix_household_kk_number ON household (kk_number);
+CREATE TABLE kk_history (
+    id VARCHAR NOT NULL,
+    household_id VARCHAR NOT NULL,
+    kk_number VARCHAR NOT NULL,
+    valid_from DATE,
+    valid_to DATE,
+    reason VARCHAR,
+    recorded_at DATETIME NOT NULL,
+    hlc VARCHAR NOT NULL,
+    PRIMARY KEY (id),
+    FOREIGN KEY(household_id) REFERENCES household (id)
+);
+CREATE INDEX ix_kk_history_household_id ON kk_history (household_id);
+CREATE INDEX ix_kk_history_kk_number ON kk_history (kk_number);
+CREATE TABLE person (
+    id VARCHAR NOT NULL,
+    nik VARCHAR,
+    name VARCHAR NOT NULL,
+    sex VARCHAR NOT NULL,
+    birth_place VARCHAR,
+    birth_date DATE,
+    household_id VARCHAR,
+    relation VARCHAR,
+    street VARCHAR,
+    rt VARCHAR,
+    rw VARCHAR,
+    kelurahan_code VARCHAR,
+    phone VARCHAR,
+    notes VARCHAR,
+    status VARCHAR NOT NULL,
+    status_date DATE,
+    created_at DATETIME NOT NULL,
+    updated_at DATETIME NOT NULL,
+    deleted BOOLEAN NOT NULL,
+    hlc VARCHAR NOT NULL,
+    PRIMARY KEY (id),
+    FOREIGN KEY(household_id) REFERENCES household (id),
+    FOREIGN KEY(kelurahan_code) REFERENCES region (code)
+);
+CREATE INDEX ix_person_birth_date ON person (birth_date);
+CREATE INDEX ix_person_household_id ON person (household_id);
+CREATE INDEX ix_person_kelurahan_code ON person (kelurahan_code);
+CREATE INDEX ix_person_name ON person (name);
+CREATE INDEX ix_person_nik ON person (nik);
+CREATE INDEX ix_person_status ON person (status);
+CREATE TABLE enrolment (
+    id VARCHAR NOT NULL,
+    program_code VARCHAR NOT NULL,
+    person_id VARCHAR,
+    household_id VARCHAR,
+    start_date DATE NOT NULL,
+    end_date DATE,
+    end_reason VARCHAR,
+    details VARCHAR NOT NULL,
+    created_at DATETIME NOT NULL,
+    updated_at DATETIME NOT NULL,
+    deleted BOOLEAN NOT NULL,
+    hlc VARCHAR NOT NULL,
+    PRIMARY KEY (id),
+    FOREIGN KEY(person_id) REFERENCES person (id),
+    FOREIGN KEY(household_id) REFERENCES household (id)
+);
+CREATE INDEX ix_enrolment_household_id ON enrolment (household_id);
+CREATE INDEX ix_enrolment_person_id ON enrolment (person_id);
+CREATE INDEX ix_enrolment_program_code ON enrolment (program_code);
+CREATE TABLE status_history (
+    id VARCHAR NOT NULL,
+    person_id VARCHAR NOT NULL,
+    status VARCHAR NOT NULL,
+    effective_date DATE,
+    note VARCHAR,
+    recorded_at DATETIME NOT NULL,
+    recorded_by VARCHAR NOT NULL,
+    hlc VARCHAR NOT NULL,
+    PRIMARY KEY (id),
+    FOREIGN KEY(person_id) REFERENCES person (id)
+);
+CREATE INDEX ix_status_history_person_id ON status_history (person_id);
+"""
+
+
+def run_script(conn: sqlite3.Connection, script: str) -> None:
+    """Execute `;`-separated DDL inside the open transaction.
+
+    sqlite3's executescript() would COMMIT first, breaking the one-transaction upgrade.
+    """
+    for statement in script.split(";\n"):
+        if statement.strip():
+            conn.execute(statement)
+
+
+def _v1_registry(conn: sqlite3.Connection) -> None:
+    """Registry foundation: regions, settings, households, persons, KK and status history,
+    program enrolments, the change log, and the person search index."""
+    run_script(conn, _V1_TABLES)
+    search.create_person_index(conn)
+
+
+STEPS: dict[int, Callable[[sqlite3.Connection], None]] = {
+    1: _v1_registry,
+}
+
+CURRENT_VERSION = max(STEPS)
+
+
+def upgrade(conn: sqlite3.Connection, from_version: int, to_version: int = CURRENT_VERSION) -> None:
+    """Run the steps after `from_version` up to `to_version` inside the caller's transaction."""
+    for version in range(from_version + 1, to_version + 1):
+        STEPS[version](conn)
+        conn.execute(f"PRAGMA user_version = {version}")

@@ -1,0 +1,147 @@
+"""SQLModel tables of the registry.
+
+Synced entities (persons, households, enrolments, histories) use UUID string keys so two
+devices never mint the same id. Nothing is hard-deleted: `deleted` is a tombstone. The schema
+itself is created by the versioned steps in `migrations.py`, not by `create_all`, so that an old
+database can be upgraded step by step; a test keeps the two in agreement.
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+
+from sqlmodel import Field, SQLModel
+
+
+class Region(SQLModel, table=True):
+    __tablename__ = "region"
+
+    code: str = Field(primary_key=True)
+    name: str
+    level: str
+    parent_code: str | None = Field(default=None, index=True)
+    postal_code: str | None = None
+
+
+class Setting(SQLModel, table=True):
+    """Key/value settings that travel with the database (office profile, device identity)."""
+
+    __tablename__ = "setting"
+
+    key: str = Field(primary_key=True)
+    value: str  # JSON
+
+
+class Household(SQLModel, table=True):
+    """A KPM: a family identified by its KK number and its head."""
+
+    __tablename__ = "household"
+
+    id: str = Field(primary_key=True)
+    kk_number: str = Field(index=True)
+    head_person_id: str | None = Field(default=None, index=True)
+    street: str | None = None
+    rt: str | None = None
+    rw: str | None = None
+    kelurahan_code: str | None = Field(default=None, foreign_key="region.code", index=True)
+    card_code: str | None = Field(default=None, index=True)
+    created_at: datetime
+    updated_at: datetime
+    deleted: bool = False
+    hlc: str
+
+
+class Person(SQLModel, table=True):
+    __tablename__ = "person"
+
+    id: str = Field(primary_key=True)
+    nik: str | None = Field(default=None, index=True)
+    name: str = Field(index=True)
+    sex: str  # "L" / "P"
+    birth_place: str | None = None
+    birth_date: date | None = Field(default=None, index=True)
+    household_id: str | None = Field(default=None, foreign_key="household.id", index=True)
+    relation: str | None = None
+    street: str | None = None
+    rt: str | None = None
+    rw: str | None = None
+    kelurahan_code: str | None = Field(default=None, foreign_key="region.code", index=True)
+    phone: str | None = None
+    notes: str | None = None
+    status: str = Field(default="aktif", index=True)
+    status_date: date | None = None
+    created_at: datetime
+    updated_at: datetime
+    deleted: bool = False
+    hlc: str
+
+
+class KkHistory(SQLModel, table=True):
+    """Every KK number a household has had: a KK changes when the head of family changes."""
+
+    __tablename__ = "kk_history"
+
+    id: str = Field(primary_key=True)
+    household_id: str = Field(foreign_key="household.id", index=True)
+    kk_number: str = Field(index=True)
+    valid_from: date | None = None
+    valid_to: date | None = None
+    reason: str | None = None
+    recorded_at: datetime
+    hlc: str
+
+
+class StatusHistory(SQLModel, table=True):
+    """Status changes (meninggal, pindah, keluar, aktif again) as facts, never overwrites."""
+
+    __tablename__ = "status_history"
+
+    id: str = Field(primary_key=True)
+    person_id: str = Field(foreign_key="person.id", index=True)
+    status: str
+    effective_date: date | None = None
+    note: str | None = None
+    recorded_at: datetime
+    recorded_by: str
+    hlc: str
+
+
+class Enrolment(SQLModel, table=True):
+    """Membership of a person (or a KPM, for household programs) in a program."""
+
+    __tablename__ = "enrolment"
+
+    id: str = Field(primary_key=True)
+    program_code: str = Field(index=True)
+    person_id: str | None = Field(default=None, foreign_key="person.id", index=True)
+    household_id: str | None = Field(default=None, foreign_key="household.id", index=True)
+    start_date: date
+    end_date: date | None = None
+    end_reason: str | None = None
+    details: str = "{}"  # JSON: e.g. disability ragam, ABH role
+    created_at: datetime
+    updated_at: datetime
+    deleted: bool = False
+    hlc: str
+
+
+class ChangeLog(SQLModel, table=True):
+    """Append-only audit trail and the stream that field sync exports.
+
+    `seq` orders entries locally; `hlc` orders them across devices.
+    """
+
+    __tablename__ = "change_log"
+
+    seq: int | None = Field(default=None, primary_key=True)
+    id: str = Field(index=True, unique=True)
+    hlc: str = Field(index=True)
+    device_id: str = Field(index=True)
+    actor: str
+    at: datetime
+    entity: str
+    entity_id: str = Field(index=True)
+    op: str  # create / update / delete / status / enrol / leave ...
+    changes: str  # JSON {field: [before, after]}
+    source: str | None = None  # e.g. the imported file's name
+    batch_id: str | None = Field(default=None, index=True)

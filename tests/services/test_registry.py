@@ -1,0 +1,186 @@
+from __future__ import annotations
+
+import json
+from datetime import date
+
+import pytest
+from sqlmodel import select
+
+from desktop_app.services.context import AppContext, ServiceError
+from desktop_app.services.registry import (
+    HouseholdInput,
+    PersonFilter,
+    PersonInput,
+    RegistryService,
+    ValidationFailed,
+)
+from desktop_app.storage.models import ChangeLog, Person
+from tests.helpers import make_kk, make_nik
+
+KEL = "35.72.01.1001"  # Kepanjenkidul
+
+
+def person(
+    name: str = "Siti Rahayu",
+    sex: str = "P",
+    birth: date = date(1958, 4, 12),
+    serial: int = 1,
+    **kw: object,
+) -> PersonInput:
+    return PersonInput(
+        name=name,
+        sex=sex,
+        nik=make_nik(birth, sex, serial),
+        birth_date=birth,
+        street="Jl. Kenanga 5",
+        rt="2",
+        rw="4",
+        kelurahan_code=KEL,
+        **kw,  # type: ignore[arg-type]
+    )
+
+
+@pytest.fixture
+def reg(ctx: AppContext) -> RegistryService:
+    return RegistryService(ctx)
+
+
+def log_rows(ctx: AppContext, entity_id: str) -> list[ChangeLog]:
+    with ctx.db.session() as s:
+        return list(
+            s.exec(
+                select(ChangeLog).where(ChangeLog.entity_id == entity_id).order_by(ChangeLog.seq)
+            )
+        )
+
+
+def test_create_person_logs_every_field(ctx: AppContext, reg: RegistryService) -> None:
+    pid = reg.create_person(person())
+    rows = log_rows(ctx, pid)
+    assert [r.op for r in rows] == ["create"]
+    changes = json.loads(rows[0].changes)
+    assert changes["name"] == [None, "Siti Rahayu"]
+    assert changes["rt"] == [None, "002"]
+    assert rows[0].actor == "tester" and rows[0].device_id == ctx.device.id
+    assert reg.get_person(pid).input.nik == make_nik(date(1958, 4, 12), "P")
+
+
+def test_invalid_nik_blocks_saving_with_indonesian_message(
+    ctx: AppContext, reg: RegistryService
+) -> None:
+    bad = person()
+    bad.nik = "35720112"
+    with pytest.raises(ValidationFailed) as info:
+        reg.create_person(bad)
+    assert "16 digit" in str(info.value)
+    with ctx.db.session() as s:
+        assert s.exec(select(Person)).first() is None
+
+
+def test_nik_date_mismatch_is_only_a_warning(reg: RegistryService) -> None:
+    inp = person()
+    inp.birth_date = date(1958, 4, 13)  # corrected birth date disagrees with the NIK digits
+    issues = reg.check_person(inp)
+    assert issues and all(i.severity == "warning" for i in issues)
+    assert reg.create_person(inp)
+
+
+def test_duplicate_nik_and_similar_person_are_warned(reg: RegistryService) -> None:
+    reg.create_person(person())
+    codes = {i.code for i in reg.check_person(person())}
+    assert "dup.nik" in codes
+    similar = person(name="SITI  RAHAYU", serial=2)
+    codes = {i.code for i in reg.check_person(similar)}
+    assert "dup.similar" in codes and "dup.nik" not in codes
+
+
+def test_update_logs_only_changed_fields(ctx: AppContext, reg: RegistryService) -> None:
+    pid = reg.create_person(person())
+    changed = person()
+    changed.phone = "081234567890"
+    delta = reg.update_person(pid, changed)
+    assert delta == {"phone": [None, "081234567890"]}
+    assert [r.op for r in log_rows(ctx, pid)] == ["create", "update"]
+    assert reg.update_person(pid, changed) == {}
+
+
+def test_status_death_is_history_and_ends_person_programs(
+    ctx: AppContext, reg: RegistryService
+) -> None:
+    pid = reg.create_person(person())
+    eid = reg.enrol("RAPELAN", person_id=pid, start_date=date(2025, 1, 3))
+    with pytest.raises(ServiceError):
+        reg.set_status(pid, "meninggal", None)
+    reg.set_status(pid, "meninggal", date(2026, 10, 1), "surat kematian kelurahan")
+    detail = reg.person_detail(pid)
+    assert detail.record.status == "meninggal"
+    assert detail.status_history == [("meninggal", date(2026, 10, 1), "surat kematian kelurahan")]
+    (enrolment,) = detail.enrolments
+    assert enrolment.id == eid and enrolment.end_date == date(2026, 10, 1)
+    assert enrolment.end_reason == "meninggal"
+    with pytest.raises(ServiceError):
+        reg.enrol("RAPELAN", person_id=pid)
+
+
+def test_household_members_head_and_kk_history(ctx: AppContext, reg: RegistryService) -> None:
+    head = reg.create_person(person(name="Budi Santoso", sex="L", birth=date(1970, 2, 1)))
+    wife = reg.create_person(person(name="Sri Wahyuni", sex="P", birth=date(1972, 6, 9), serial=2))
+    hid = reg.create_household(
+        HouseholdInput(make_kk(1), "Jl. Mawar 1", "1", "2", KEL), head_person_id=head
+    )
+    reg.add_member(hid, wife, "istri")
+    detail = reg.household_detail(hid)
+    assert detail.row.head_name == "Budi Santoso" and detail.row.members == 2
+    reg.change_kk(hid, make_kk(2), reason="kepala keluarga baru")
+    reg.set_head(hid, wife)
+    detail = reg.household_detail(hid)
+    assert detail.row.kk_number == make_kk(2) and detail.row.head_name == "Sri Wahyuni"
+    assert [k[0] for k in detail.kk_history] == [make_kk(1), make_kk(2)]
+    assert detail.kk_history[0][2] is not None  # the old KK was closed
+    # The new KK is searchable at once (the search index follows the household).
+    assert reg.person_ids(PersonFilter(query=make_kk(2)[-8:]))
+    with pytest.raises(ServiceError):
+        reg.remove_member(wife)  # the head cannot simply leave
+
+
+def test_household_program_enrols_the_kpm(reg: RegistryService) -> None:
+    head = reg.create_person(person(name="Budi Santoso", sex="L", birth=date(1970, 2, 1)))
+    hid = reg.create_household(HouseholdInput(make_kk(1), kelurahan_code=KEL), head_person_id=head)
+    reg.enrol("RASTRADA", person_id=head)
+    rows = reg.household_rows(reg.household_ids(PersonFilter(program_code="RASTRADA")))
+    assert [r.id for r in rows] == [hid]
+    with pytest.raises(ServiceError):
+        reg.enrol("RASTRADA", household_id=hid)  # already active
+
+
+def test_search_and_filters(reg: RegistryService) -> None:
+    a = reg.create_person(person(name="Siti Rahayu"))
+    b = reg.create_person(person(name="Agus Prasetyo", sex="L", birth=date(1980, 1, 5), serial=3))
+    other_kel = person(name="Sri Lestari", birth=date(1990, 3, 3), serial=4)
+    other_kel.kelurahan_code = "35.72.03.1001"
+    c = reg.create_person(other_kel)
+    ids = lambda f: [r.id for r in reg.person_rows(reg.person_ids(f))]  # noqa: E731
+    assert ids(PersonFilter(query="rahayu")) == [a]
+    assert ids(PersonFilter(query="agus pras")) == [b]
+    assert set(ids(PersonFilter(query="s"))) == {a, b, c}  # too short for the index: LIKE
+    assert ids(PersonFilter(query=make_nik(date(1980, 1, 5), "L", 3)[:10])) == [b]
+    assert ids(PersonFilter(kecamatan_code="35.72.03")) == [c]
+    assert ids(PersonFilter()) == [b, a, c]  # by name
+    reg.enrol("RAPELAN", person_id=a)
+    assert ids(PersonFilter(program_code="RAPELAN")) == [a]
+    assert reg.count_persons(PersonFilter(query="kenanga")) == 3
+
+
+def test_deleted_person_is_a_tombstone(ctx: AppContext, reg: RegistryService) -> None:
+    pid = reg.create_person(person())
+    reg.delete_person(pid, "data ganda")
+    assert reg.person_ids(PersonFilter()) == []
+    with ctx.db.session() as s:
+        assert s.get(Person, pid) is not None
+    assert log_rows(ctx, pid)[-1].op == "delete"
+
+
+def test_children_program_refuses_adults(reg: RegistryService) -> None:
+    pid = reg.create_person(person())
+    with pytest.raises(ValidationFailed):
+        reg.enrol("ANAK_TERLANTAR", person_id=pid)
