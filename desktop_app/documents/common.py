@@ -1,0 +1,284 @@
+"""Pieces every printed document shares: the letterhead (kop surat), page numbers
+"Halaman X dari Y", paragraph styles, and the signature block.
+
+Documents take plain data (the office profile, dataclasses from services), never sessions.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+from reportlab.lib import colors
+from reportlab.lib.enums import TA_CENTER
+from reportlab.lib.pagesizes import A4
+from reportlab.lib.styles import ParagraphStyle, getSampleStyleSheet
+from reportlab.lib.units import mm
+from reportlab.pdfgen.canvas import Canvas
+from reportlab.platypus import BaseDocTemplate, Frame, PageTemplate, Paragraph, Table, TableStyle
+
+from desktop_app.domain.office import OfficeProfile, format_date_id
+
+LETTERHEAD_HEIGHT = 32 * mm
+
+
+@dataclass(frozen=True)
+class Letterhead:
+    government_line: str
+    department_line: str
+    address: str
+    contact: str
+    emblem: Path | None = None
+
+    @classmethod
+    def from_office(cls, office: OfficeProfile, emblem: Path | None = None) -> Letterhead:
+        contact = " · ".join(
+            part
+            for part in (
+                f"Telp. {office.phone}" if office.phone else "",
+                f"Email: {office.email}" if office.email else "",
+            )
+            if part
+        )
+        return cls(
+            government_line=office.government_line.upper(),
+            department_line=office.department_line.upper(),
+            address=office.address,
+            contact=contact,
+            emblem=emblem if emblem and emblem.exists() else None,
+        )
+
+
+def draw_emblem_placeholder(canvas: Canvas, x: float, y: float, size: float) -> None:
+    """A neutral shield, used until the office configures its own emblem image."""
+    canvas.saveState()
+    canvas.setStrokeColor(colors.black)
+    canvas.setFillColor(colors.HexColor("#1f5fa8"))
+    path = canvas.beginPath()
+    path.moveTo(x, y + size)
+    path.lineTo(x + size, y + size)
+    path.lineTo(x + size, y + size * 0.45)
+    path.curveTo(x + size, y + size * 0.15, x + size * 0.6, y + size * 0.05, x + size / 2, y)
+    path.curveTo(x + size * 0.4, y + size * 0.05, x, y + size * 0.15, x, y + size * 0.45)
+    path.close()
+    canvas.drawPath(path, stroke=1, fill=1)
+    canvas.setFillColor(colors.HexColor("#f2c200"))
+    canvas.circle(x + size / 2, y + size * 0.58, size * 0.18, stroke=0, fill=1)
+    canvas.restoreState()
+
+
+def draw_letterhead(canvas: Canvas, lh: Letterhead, left: float, right: float, top: float) -> float:
+    """Draw the kop surat with its top at `top`; return the y of the rule line below it."""
+    emblem_size = 22 * mm
+    ey = top - emblem_size
+    if lh.emblem is not None:
+        canvas.drawImage(
+            str(lh.emblem),
+            left,
+            ey,
+            emblem_size,
+            emblem_size,
+            preserveAspectRatio=True,
+            mask="auto",
+        )
+    else:
+        draw_emblem_placeholder(canvas, left + 1 * mm, ey, emblem_size - 2 * mm)
+    cx = (left + emblem_size + right) / 2
+    canvas.setFillColor(colors.black)
+    canvas.setFont("Helvetica-Bold", 13)
+    canvas.drawCentredString(cx, top - 5 * mm, lh.government_line)
+    canvas.setFont("Helvetica-Bold", 17)
+    canvas.drawCentredString(cx, top - 12 * mm, lh.department_line)
+    canvas.setFont("Helvetica", 9)
+    canvas.drawCentredString(cx, top - 17 * mm, lh.address)
+    if lh.contact:
+        canvas.drawCentredString(cx, top - 21 * mm, lh.contact)
+    rule_y = top - 25 * mm
+    canvas.setLineWidth(2)
+    canvas.line(left, rule_y, right, rule_y)
+    canvas.setLineWidth(0.6)
+    canvas.line(left, rule_y - 1.2 * mm, right, rule_y - 1.2 * mm)
+    return rule_y - 1.2 * mm
+
+
+def numbered_canvas(label: str = "Halaman {page} dari {total}", footer_left: str = "") -> type:
+    """A canvas class that writes "Halaman X dari Y" on every page once the total is known."""
+
+    class NumberedCanvas(Canvas):
+        def __init__(self, *args: Any, **kwargs: Any) -> None:
+            super().__init__(*args, **kwargs)
+            self._saved_pages: list[dict] = []
+
+        def showPage(self) -> None:  # noqa: N802 - ReportLab's API
+            self._saved_pages.append(dict(self.__dict__))
+            self._startPage()
+
+        def save(self) -> None:
+            total = len(self._saved_pages)
+            for state in self._saved_pages:
+                self.__dict__.update(state)
+                self._draw_footer(total)
+                super().showPage()
+            super().save()
+
+        def _draw_footer(self, total: int) -> None:
+            width, _height = self._pagesize
+            self.saveState()
+            self.setFont("Helvetica", 8)
+            self.setFillColor(colors.HexColor("#444444"))
+            self.drawRightString(
+                width - 15 * mm, 8 * mm, label.format(page=self._pageNumber, total=total)
+            )
+            if footer_left:
+                self.drawString(15 * mm, 8 * mm, footer_left)
+            self.restoreState()
+
+    return NumberedCanvas
+
+
+def styles() -> dict[str, ParagraphStyle]:
+    base = getSampleStyleSheet()
+    normal = ParagraphStyle(
+        "BNormal", parent=base["Normal"], fontName="Helvetica", fontSize=9.5, leading=12
+    )
+    return {
+        "normal": normal,
+        "small": ParagraphStyle("BSmall", parent=normal, fontSize=8, leading=10),
+        "cell": ParagraphStyle("BCell", parent=normal, fontSize=8.5, leading=10),
+        "title": ParagraphStyle(
+            "BTitle",
+            parent=normal,
+            fontName="Helvetica-Bold",
+            fontSize=12.5,
+            leading=16,
+            alignment=TA_CENTER,
+            spaceAfter=2,
+        ),
+        "subtitle": ParagraphStyle(
+            "BSubtitle", parent=normal, fontSize=10, leading=13, alignment=TA_CENTER, spaceAfter=6
+        ),
+        "center": ParagraphStyle("BCenter", parent=normal, alignment=TA_CENTER),
+        "bold": ParagraphStyle("BBold", parent=normal, fontName="Helvetica-Bold"),
+    }
+
+
+def letterhead_doc(
+    path: Path,
+    letterhead: Letterhead,
+    *,
+    title: str,
+    pagesize: tuple[float, float] = A4,
+    margins: tuple[float, float, float, float] = (15 * mm, 15 * mm, 15 * mm, 15 * mm),
+    letterhead_on_every_page: bool = False,
+    on_page: Callable[[Canvas, BaseDocTemplate], None] | None = None,
+) -> BaseDocTemplate:
+    """A document whose first page (or every page) carries the kop surat."""
+    left, right, top, bottom = margins
+    width, height = pagesize
+    doc = BaseDocTemplate(
+        str(path),
+        pagesize=pagesize,
+        leftMargin=left,
+        rightMargin=right,
+        topMargin=top,
+        bottomMargin=bottom,
+        title=title,
+        author=letterhead.department_line,
+        creator="Berdaya",
+    )
+    body_height = height - top - bottom
+    first = Frame(left, bottom, width - left - right, body_height - LETTERHEAD_HEIGHT, id="first")
+    later_height = body_height - (LETTERHEAD_HEIGHT if letterhead_on_every_page else 0)
+    later = Frame(left, bottom, width - left - right, later_height, id="later")
+
+    def with_letterhead(canvas: Canvas, d: BaseDocTemplate) -> None:
+        draw_letterhead(canvas, letterhead, left, width - right, height - top)
+        if on_page:
+            on_page(canvas, d)
+
+    def plain(canvas: Canvas, d: BaseDocTemplate) -> None:
+        if letterhead_on_every_page:
+            draw_letterhead(canvas, letterhead, left, width - right, height - top)
+        if on_page:
+            on_page(canvas, d)
+
+    doc.addPageTemplates(
+        [
+            PageTemplate(
+                id="First", frames=[first], onPage=with_letterhead, autoNextPageTemplate="Later"
+            ),
+            PageTemplate(id="Later", frames=[later], onPage=plain),
+        ]
+    )
+    return doc
+
+
+def signature_block(
+    office: OfficeProfile,
+    on: date,
+    *,
+    left: Sequence[str] | None = None,
+    right_title: str | None = None,
+    right_name: str | None = None,
+    right_nip: str | None = None,
+    width: float = 180 * mm,
+) -> Table:
+    """Two-column signature block: an optional left party and the office's signer on the right.
+
+    `left` is [title, name, id-line]; the right column carries "Blitar, 28 November 2026".
+    """
+    st = styles()
+    right_name = right_name if right_name is not None else (office.head_name or "")
+    right_nip = right_nip if right_nip is not None else office.head_nip
+    right_lines = [
+        Paragraph(f"{office.city}, {format_date_id(on)}", st["center"]),
+        Paragraph(right_title or office.head_title, st["center"]),
+        Paragraph("<br/><br/><br/>", st["center"]),
+        Paragraph(
+            f"<u><b>{right_name or '(.................................)'}</b></u>", st["center"]
+        ),
+        Paragraph(f"NIP. {right_nip}" if right_nip else "", st["center"]),
+    ]
+    if left:
+        title, name, id_line = (list(left) + ["", "", ""])[:3]
+        left_lines = [
+            Paragraph("&nbsp;", st["center"]),
+            Paragraph(title, st["center"]),
+            Paragraph("<br/><br/><br/>", st["center"]),
+            Paragraph(
+                f"<u><b>{name or '(.................................)'}</b></u>", st["center"]
+            ),
+            Paragraph(id_line, st["center"]),
+        ]
+    else:
+        left_lines = [Paragraph("", st["center"]) for _ in right_lines]
+    table = Table(list(zip(left_lines, right_lines, strict=True)), colWidths=[width / 2, width / 2])
+    table.setStyle(
+        TableStyle(
+            [
+                ("VALIGN", (0, 0), (-1, -1), "TOP"),
+                ("TOPPADDING", (0, 0), (-1, -1), 0),
+                ("BOTTOMPADDING", (0, 0), (-1, -1), 1),
+            ]
+        )
+    )
+    return table
+
+
+def grid_table_style(header_rows: int = 1) -> TableStyle:
+    """The ruled table look of Indonesian office lists: grey header, thin grid."""
+    return TableStyle(
+        [
+            ("GRID", (0, 0), (-1, -1), 0.4, colors.black),
+            ("BACKGROUND", (0, 0), (-1, header_rows - 1), colors.HexColor("#e6e6e6")),
+            ("FONTNAME", (0, 0), (-1, header_rows - 1), "Helvetica-Bold"),
+            ("FONTSIZE", (0, 0), (-1, -1), 8.5),
+            ("VALIGN", (0, 0), (-1, -1), "MIDDLE"),
+            ("ALIGN", (0, 0), (-1, header_rows - 1), "CENTER"),
+            ("TOPPADDING", (0, 0), (-1, -1), 2),
+            ("BOTTOMPADDING", (0, 0), (-1, -1), 2),
+        ]
+    )
