@@ -10,6 +10,7 @@ import json
 import sys
 import threading
 from pathlib import Path
+from typing import Protocol
 
 __all__ = [
     "LANGUAGES",
@@ -18,6 +19,7 @@ __all__ = [
     "resource_path",
     "set_language",
     "tr",
+    "tr_issue",
 ]
 
 LANGUAGES: dict[str, str] = {"id": "Bahasa Indonesia", "en": "English"}
@@ -95,3 +97,21 @@ def tr(text: str, **params: object) -> str:
             # A broken translation must never crash the UI: fall back to the source text.
             result = text.format(**params)
     return result
+
+
+class _Translatable(Protocol):
+    template: str
+    params: dict[str, str | int]
+
+
+def tr_issue(issue: _Translatable) -> str:
+    """The message of a domain Issue in the current language.
+
+    Domain code is stdlib-only and cannot call tr(), so it keeps the Indonesian template and its
+    parameters apart; here the template is translated first, then string parameters that are
+    themselves UI words (a field label, "perempuan") are translated, then filled in.
+    """
+    params = {
+        key: tr(value) if isinstance(value, str) else value for key, value in issue.params.items()
+    }
+    return tr(issue.template, **params)

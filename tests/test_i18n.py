@@ -115,3 +115,71 @@ def test_resource_path_prefers_pyinstaller_bundle(monkeypatch, tmp_path):
 def test_resource_path_names_the_missing_resource():
     with pytest.raises(FileNotFoundError, match="fonts/tidak-ada.ttf"):
         i18n.resource_path("fonts", "tidak-ada.ttf")
+
+
+# --- domain issue messages -------------------------------------------------------------------
+
+# Calls that build an Issue, and the position of the template among their arguments.
+_ISSUE_BUILDERS = {"_error": 1, "_warning": 1, "error": 1, "warning": 1, "Issue": 2}
+
+
+def issue_templates() -> list[tuple[str, int, str]]:
+    found = []
+    for path in sorted((PACKAGE / "domain").glob("*.py")):
+        tree = ast.parse(path.read_text(encoding="utf-8"))
+        for node in ast.walk(tree):
+            if not isinstance(node, ast.Call):
+                continue
+            name = getattr(node.func, "id", None) or getattr(node.func, "attr", None)
+            position = _ISSUE_BUILDERS.get(name)
+            if position is None or len(node.args) <= position:
+                continue
+            arg = node.args[position]
+            if isinstance(arg, ast.Constant) and isinstance(arg.value, str):
+                found.append((path.name, node.lineno, arg.value))
+    return found
+
+
+def test_every_domain_issue_template_has_an_english_entry():
+    templates = issue_templates()
+    assert len(templates) > 25  # the scan sees the templates at all
+    data = json.loads(EN_JSON.read_text(encoding="utf-8"))
+    missing = [f"{file}:{line}: {text!r}" for file, line, text in templates if text not in data]
+    assert not missing, "add these to resources/i18n/en.json:\n" + "\n".join(missing)
+
+
+def test_tr_issue_translates_template_and_word_params():
+    from datetime import date
+
+    from desktop_app.domain.nik import validate_nik
+    from desktop_app.domain.office import OfficeProfile
+
+    issues = validate_nik("3572014501900001", sex="L", birth_date=date(1990, 1, 5))
+    assert i18n.tr_issue(issues[0]) == issues[0].message  # Indonesian by default
+    i18n.set_language("en")
+    assert i18n.tr_issue(issues[0]) == (
+        "The recorded sex (male) differs from the NIK (according to the NIK: female). "
+        "In a woman's NIK the birth day has 40 added."
+    )
+    (length,) = validate_nik("123")
+    assert i18n.tr_issue(length) == "NIK must have 16 digits (it has 3)."
+    required = OfficeProfile(office_name="", address="Jl. Contoh").validate()
+    assert i18n.tr_issue(required[0]) == "Office name is required."
+
+
+def test_domain_labels_have_english_entries():
+    from desktop_app.domain.attendance import ATTENDANCE_LABELS
+    from desktop_app.domain.programs import ABH_ROLES, DISABILITY_DEGREE, DISABILITY_RAGAM
+    from desktop_app.domain.status import RELATION_LABELS, SEX_LABELS, STATUS_LABELS
+
+    data = json.loads(EN_JSON.read_text(encoding="utf-8"))
+    labels = [
+        *STATUS_LABELS.values(),
+        *RELATION_LABELS.values(),
+        *SEX_LABELS.values(),
+        *ATTENDANCE_LABELS.values(),
+        *DISABILITY_RAGAM.values(),
+        *DISABILITY_DEGREE.values(),
+        *ABH_ROLES.values(),
+    ]
+    assert [label for label in labels if label not in data] == []

@@ -22,6 +22,8 @@ __all__ = [
     "Severity",
     "clean_number",
     "has_errors",
+    "make_kk",
+    "make_nik",
     "mask_nik",
     "nik_birth_date",
     "parse_nik",
@@ -441,3 +443,36 @@ def mask_nik(nik: str) -> str:
     if len(number) >= NIK_LENGTH:
         return number[:4] + _BULLET * 8 + number[-4:]
     return _BULLET * len(number)
+
+
+def _region_digits(region_code: str) -> str:
+    digits = region_code.replace(".", "")
+    if len(digits) < 6 or not _is_ascii_digits(digits[:6]):
+        raise ValueError(f"need a district code like 35.72.01, got {region_code!r}")
+    return digits[:6]
+
+
+def make_nik(region_code: str, birth_date: date, sex: str, serial: int | str = 1) -> str:
+    """Compose a NIK from its parts (for synthetic data and tests; real NIKs come from Dukcapil).
+
+    ``region_code`` is a district code ("35.72.01"; longer codes are cut to the district).
+    """
+    parsed_sex = _normalise_sex(sex)
+    if parsed_sex is None:
+        raise ValueError(f"unknown sex {sex!r}")
+    day = birth_date.day + (_WOMEN_DAY_OFFSET if parsed_sex == "P" else 0)
+    serial_num = int(serial)
+    if not 1 <= serial_num <= 9999:
+        raise ValueError(f"serial must be 1..9999, got {serial!r}")
+    return (
+        f"{_region_digits(region_code)}{day:02d}{birth_date.month:02d}"
+        f"{birth_date.year % 100:02d}{serial_num:04d}"
+    )
+
+
+def make_kk(region_code: str, issued: date, serial: int | str = 1) -> str:
+    """Compose a No. KK: district code, issue date DDMMYY, serial (for synthetic data)."""
+    serial_num = int(serial)
+    if not 1 <= serial_num <= 9999:
+        raise ValueError(f"serial must be 1..9999, got {serial!r}")
+    return f"{_region_digits(region_code)}{issued.strftime('%d%m%y')}{serial_num:04d}"

@@ -337,3 +337,33 @@ def test_different_record_birth_date_only_warns(born, record):
     assume((born.day, born.month, born.year % 100) != (record.day, record.month, record.year % 100))
     issues = validate_nik(make_nik(born=born), birth_date=record, today=TODAY)
     assert codes(issues) == ["nik.birthdate_mismatch"]
+
+
+# --- composing numbers for synthetic data ----------------------------------------------------
+
+
+def test_make_nik_and_kk():
+    from desktop_app.domain.nik import make_kk, make_nik
+
+    assert make_nik("35.72.01", date(1990, 1, 1), "L", 1) == "3572010101900001"
+    assert make_nik("35.72.01.1003", date(1985, 12, 25), "perempuan", "42") == "3572016512850042"
+    assert make_kk("35.72.03", date(2015, 3, 25), 7) == "3572032503150007"
+    assert validate_kk(make_kk("35.72.03", date(2015, 3, 25), 7), today=TODAY) == []
+    with pytest.raises(ValueError):
+        make_nik("35.72", date(1990, 1, 1), "L")
+    with pytest.raises(ValueError):
+        make_nik("35.72.01", date(1990, 1, 1), "X")
+    with pytest.raises(ValueError):
+        make_nik("35.72.01", date(1990, 1, 1), "L", 0)
+    with pytest.raises(ValueError):
+        make_kk("35.72.01", date(1990, 1, 1), 10_000)
+
+
+@given(provinces, birth_dates, sexes, st.integers(1, 9999))
+def test_make_nik_parses_back(province, born, sex, serial):
+    from desktop_app.domain.nik import make_nik
+
+    nik = make_nik(f"{province}.05.11", born, sex, serial)
+    info = parse_nik(nik, today=TODAY)
+    assert info is not None
+    assert (info.birth_date, info.sex, int(info.serial)) == (born, sex, serial)
