@@ -137,6 +137,21 @@ class RegionCatalog:
     def parent(self, region: Region) -> Region | None:
         return self.get(region.parent_code) if region.parent_code else None
 
+    def lineage(self, code: str) -> list[Region]:
+        """The region and its known ancestors, outermost first (kota, kecamatan, kelurahan)."""
+        chain: list[Region] = []
+        region = self.get(code)
+        while region is not None and region not in chain:
+            chain.append(region)
+            region = self.parent(region)
+        return chain[::-1]
+
+    def kecamatan_of(self, kelurahan_code: str) -> Region | None:
+        for region in self.lineage(kelurahan_code):
+            if region.level == "kecamatan":
+                return region
+        return None
+
     def _candidates(self, level: str, parent_code: str | None) -> list[Region]:
         return [
             r

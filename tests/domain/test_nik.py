@@ -367,3 +367,12 @@ def test_make_nik_parses_back(province, born, sex, serial):
     info = parse_nik(nik, today=TODAY)
     assert info is not None
     assert (info.birth_date, info.sex, int(info.serial)) == (born, sex, serial)
+
+
+@given(provinces, two_digit_nonzero, st.dates(date(1980, 1, 1), TODAY), st.integers(1, 9999))
+def test_generated_kk_numbers_are_valid(province, regency, issued, serial):
+    from desktop_app.domain.nik import make_kk
+
+    kk = make_kk(f"{province}.{regency}.01", issued, serial)
+    assert validate_kk(kk, office_province=province, today=TODAY) == []
+    assert validate_kk(kk[:-1], today=TODAY)[0].code == "kk.length"

@@ -1,6 +1,8 @@
 from pathlib import Path
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from desktop_app.domain.regions import Region, RegionCatalog, normalise_region_name
 
@@ -149,3 +151,29 @@ def test_missing_columns_are_reported(tmp_path):
     bad.write_text("kode,nama\n35.72,Kota Blitar\n", encoding="utf-8")
     with pytest.raises(ValueError, match="kode_kemendagri"):
         RegionCatalog.from_csv(bad)
+
+
+def test_lineage(catalog):
+    assert [r.name for r in catalog.lineage("35.72.01.1003")] == [
+        "Kota Blitar",
+        "Kepanjenkidul",
+        "Sentul",
+    ]
+    assert catalog.kecamatan_of("35.72.03.1006").code == "35.72.03"
+    assert catalog.kecamatan_of("35.72") is None
+    assert catalog.lineage("99") == []
+
+
+@given(st.text(max_size=30))
+def test_normalise_is_idempotent_and_plain(text):
+    key = normalise_region_name(text)
+    assert normalise_region_name(key) == key
+    assert all(ch.isascii() and (ch.isdigit() or ch.islower()) for ch in key)
+
+
+@given(st.sampled_from(sorted(n for v in KELURAHAN_VARIANTS.values() for n in v)), st.data())
+def test_case_and_spacing_never_matter(name, data):
+    catalog = RegionCatalog.from_csv(CSV)
+    expected = catalog.match_name(name)
+    mangled = "".join((ch.upper() if data.draw(st.booleans()) else ch.lower()) for ch in name)
+    assert catalog.match_name(f"  {mangled}  ") == expected
