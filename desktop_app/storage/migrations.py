@@ -178,8 +178,10 @@ STEPS: dict[int, Callable[[sqlite3.Connection], None]] = {
 CURRENT_VERSION = max(STEPS)
 
 
-def upgrade(conn: sqlite3.Connection, from_version: int, to_version: int = CURRENT_VERSION) -> None:
-    """Run the steps after `from_version` up to `to_version` inside the caller's transaction."""
-    for version in range(from_version + 1, to_version + 1):
+def upgrade(conn: sqlite3.Connection, from_version: int, to_version: int | None = None) -> None:
+    """Run the steps after `from_version` up to `to_version` (default: the latest) inside the
+    caller's transaction."""
+    target = CURRENT_VERSION if to_version is None else to_version
+    for version in range(from_version + 1, target + 1):
         STEPS[version](conn)
         conn.execute(f"PRAGMA user_version = {version}")
