@@ -1,0 +1,154 @@
+"""Start the GUI: QApplication, language, opening the database safely, the main window."""
+
+from __future__ import annotations
+
+import logging
+import sys
+from pathlib import Path
+
+from PySide6.QtCore import QSettings
+from PySide6.QtGui import QGuiApplication
+from PySide6.QtWidgets import QApplication, QFileDialog, QMessageBox, QWidget
+
+from desktop_app.gui.errors import install_excepthook, setup_logging, show_error, user_message
+from desktop_app.i18n import LANGUAGES, set_language, tr
+from desktop_app.services.context import AppContext, open_app
+
+__all__ = ["open_context", "run_app", "saved_language", "save_language"]
+
+log = logging.getLogger(__name__)
+
+ORGANISATION = "Berdaya"
+APPLICATION = "Berdaya"
+DB_FILTER = "Basis data Berdaya (*.sqlite *.db);;Semua berkas (*)"
+
+
+def _settings() -> QSettings:
+    return QSettings(ORGANISATION, APPLICATION)
+
+
+def saved_language() -> str | None:
+    value = _settings().value("language")
+    return str(value) if value in LANGUAGES else None
+
+
+def save_language(lang: str) -> None:
+    settings = _settings()
+    settings.setValue("language", lang)
+    settings.sync()
+
+
+def open_context(path: Path, parent: QWidget | None = None) -> AppContext | None:
+    """Open a database, or explain in Indonesian why not and let the user pick another file.
+
+    Returns None when the user gives up. A refused file is never changed (the storage layer
+    refuses before writing anything).
+    """
+    while True:
+        try:
+            return open_app(path)
+        except Exception as exc:  # noqa: BLE001 - every failure becomes a dialog, not a traceback
+            message = user_message(exc)
+            if message is None:
+                log.exception("opening %s failed", path)
+                message = tr(
+                    "Basis data {name} tidak dapat dibuka. Berkas tidak diubah.", name=path.name
+                )
+        box = QMessageBox(parent)
+        box.setIcon(QMessageBox.Icon.Critical)
+        box.setWindowTitle(tr("Basis data tidak dapat dibuka"))
+        box.setText(message)
+        box.setInformativeText(tr("Berkas: {path}", path=str(path)))
+        other = box.addButton(tr("Buka berkas lain…"), QMessageBox.ButtonRole.AcceptRole)
+        box.addButton(
+            tr("Keluar") if parent is None else tr("Batal"), QMessageBox.ButtonRole.RejectRole
+        )
+        box.setDefaultButton(other)
+        box.exec()
+        if box.clickedButton() is not other:
+            return None
+        chosen = choose_database(parent, path.parent)
+        if chosen is None:
+            return None
+        path = chosen
+
+
+def choose_database(parent: QWidget | None, start: Path) -> Path | None:
+    name, _ = QFileDialog.getOpenFileName(parent, tr("Buka basis data"), str(start), DB_FILTER)
+    return Path(name) if name else None
+
+
+class _Session:
+    """Keeps the open context and its window; swaps both when another database is opened."""
+
+    def __init__(self, app: QApplication) -> None:
+        self.app = app
+        self.ctx: AppContext | None = None
+        self.window: QWidget | None = None
+
+    def show(self, ctx: AppContext) -> None:
+        from desktop_app.gui.main_window import MainWindow
+
+        old_window, old_ctx = self.window, self.ctx
+        window = MainWindow(ctx)
+        window.open_requested.connect(self.open_other)
+        window.rebuild_requested.connect(lambda: self.show(ctx))
+        self.ctx, self.window = ctx, window
+        if old_window is not None:
+            window.setGeometry(old_window.geometry())
+            if old_window.isMaximized():
+                window.showMaximized()
+            else:
+                window.show()
+            old_window.close()
+            old_window.deleteLater()
+        else:
+            show_main_window(window)
+        if old_ctx is not None and old_ctx is not ctx:
+            old_ctx.close()
+
+    def open_other(self, path: Path) -> None:
+        ctx = open_context(path, self.window)
+        if ctx is not None:
+            self.show(ctx)
+
+
+def show_main_window(window: QWidget) -> None:
+    """1366x768 is the office PCs' usual screen: maximise there, otherwise open at that size."""
+    screen = QGuiApplication.primaryScreen()
+    available = screen.availableGeometry() if screen is not None else None
+    if available is not None and (available.width() <= 1366 or available.height() <= 768):
+        window.showMaximized()
+    else:
+        window.resize(1366, 768)
+        window.show()
+
+
+def run_app(db_path: Path, lang: str | None = None) -> int:
+    app = QApplication.instance() or QApplication(sys.argv)
+    assert isinstance(app, QApplication)
+    app.setOrganizationName(ORGANISATION)
+    app.setApplicationName(APPLICATION)
+    app.setApplicationDisplayName("Berdaya")
+    setup_logging()
+    install_excepthook()
+    set_language(lang or saved_language() or "id")
+
+    ctx = open_context(Path(db_path))
+    if ctx is None:
+        return 2
+    session = _Session(app)
+    try:
+        session.show(ctx)
+    except Exception as exc:  # noqa: BLE001
+        show_error(None, exc, title=tr("Berdaya tidak dapat dibuka"))
+        ctx.close()
+        return 2
+    try:
+        return app.exec()
+    finally:
+        if session.ctx is not None:
+            from desktop_app.gui.workers import wait_for_jobs
+
+            wait_for_jobs(10000)
+            session.ctx.close()

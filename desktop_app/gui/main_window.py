@@ -1,0 +1,259 @@
+"""The main window: one tab per area, menus, and a status bar with the database and counts."""
+
+from __future__ import annotations
+
+import importlib
+import logging
+from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtGui import QAction, QActionGroup, QKeySequence
+from PySide6.QtWidgets import (
+    QFileDialog,
+    QLabel,
+    QMainWindow,
+    QMessageBox,
+    QTabWidget,
+    QVBoxLayout,
+    QWidget,
+)
+
+from desktop_app import __version__
+from desktop_app.i18n import LANGUAGES, get_language, set_language, tr
+from desktop_app.services.context import AppContext
+
+__all__ = ["MainWindow", "PlaceholderTab", "TabSpec", "tab_specs"]
+
+log = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class TabSpec:
+    module: str  # desktop_app.gui.<area>.tab
+    class_name: str  # a QWidget subclass taking (ctx, parent=None)
+    title: str
+
+
+def tab_specs() -> list[TabSpec]:
+    """The tabs in order. An area whose module is not there yet gets a placeholder."""
+    return [
+        TabSpec("desktop_app.gui.registry.tab", "RegistryTab", tr("Registri")),
+        TabSpec("desktop_app.gui.distribution.tab", "DistributionTab", tr("Penyaluran")),
+        TabSpec("desktop_app.gui.training.tab", "TrainingTab", tr("Pelatihan")),
+    ]
+
+
+class PlaceholderTab(QWidget):
+    """Stands in for an area that is not built yet (or failed to load)."""
+
+    def __init__(self, title: str, message: str, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        layout = QVBoxLayout(self)
+        label = QLabel(f"<h2>{title}</h2><p>{message}</p>")
+        label.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        label.setWordWrap(True)
+        layout.addWidget(label)
+
+
+def build_tab(spec: TabSpec, ctx: AppContext, parent: QWidget | None = None) -> QWidget:
+    try:
+        module = importlib.import_module(spec.module)
+    except ModuleNotFoundError as exc:
+        if exc.name is None or not spec.module.startswith(exc.name):
+            log.exception("tab %s failed to import", spec.module)
+            return PlaceholderTab(spec.title, _failed_text(), parent)
+        return PlaceholderTab(
+            spec.title, tr("Bagian ini sedang disiapkan dan akan tersedia pada versi berikutnya.")
+        )
+    except Exception:  # noqa: BLE001 - one broken area must not stop the others
+        log.exception("tab %s failed to import", spec.module)
+        return PlaceholderTab(spec.title, _failed_text(), parent)
+    try:
+        return getattr(module, spec.class_name)(ctx, parent)
+    except Exception:  # noqa: BLE001
+        log.exception("tab %s failed to open", spec.module)
+        return PlaceholderTab(spec.title, _failed_text(), parent)
+
+
+def _failed_text() -> str:
+    return tr(
+        "Bagian ini gagal dimuat. Rincian dicatat di folder log; bagian lain tetap bisa dipakai."
+    )
+
+
+class MainWindow(QMainWindow):
+    open_requested = Signal(Path)  # another database file chosen (handled by gui.app)
+    rebuild_requested = Signal()  # language changed: rebuild every widget in the new language
+
+    def __init__(self, ctx: AppContext, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.ctx = ctx
+        self.setWindowTitle(
+            tr("Berdaya — {office}", office=ctx.office.office_name)
+            + (tr(" (hanya-baca)") if ctx.db.read_only else "")
+        )
+        self.setMinimumSize(1000, 640)
+        self.tabs = QTabWidget()
+        self.tabs.setDocumentMode(True)
+        self.setCentralWidget(self.tabs)
+        for spec in tab_specs():
+            self.tabs.addTab(build_tab(spec, ctx, self.tabs), spec.title)
+        self._build_menus()
+        self._build_status_bar()
+
+    # -- tabs ---------------------------------------------------------------------------------
+    def tab(self, title: str) -> QWidget | None:
+        for i in range(self.tabs.count()):
+            if self.tabs.tabText(i) == title:
+                return self.tabs.widget(i)
+        return None
+
+    # -- menus --------------------------------------------------------------------------------
+    def _build_menus(self) -> None:
+        bar = self.menuBar()
+        file_menu = bar.addMenu(tr("&Berkas"))
+        self.open_action = QAction(tr("&Buka basis data…"), self)
+        self.open_action.setShortcut(QKeySequence.StandardKey.Open)
+        self.open_action.triggered.connect(self.choose_database)
+        file_menu.addAction(self.open_action)
+        self.backup_action = QAction(tr("&Cadangkan basis data…"), self)
+        self.backup_action.triggered.connect(self.backup_database)
+        file_menu.addAction(self.backup_action)
+        file_menu.addSeparator()
+        quit_action = QAction(tr("&Keluar"), self)
+        quit_action.setShortcut(QKeySequence.StandardKey.Quit)
+        quit_action.triggered.connect(self.close)
+        file_menu.addAction(quit_action)
+
+        settings_menu = bar.addMenu(tr("&Pengaturan"))
+        self.office_action = QAction(tr("&Profil kantor…"), self)
+        self.office_action.triggered.connect(self.edit_office_profile)
+        self.office_action.setEnabled(not self.ctx.db.read_only)
+        settings_menu.addAction(self.office_action)
+        language_menu = settings_menu.addMenu(tr("&Bahasa"))
+        group = QActionGroup(self)
+        self.language_actions: dict[str, QAction] = {}
+        for code, name in LANGUAGES.items():
+            action = QAction(name, self, checkable=True)
+            action.setChecked(code == get_language())
+            action.triggered.connect(lambda _checked=False, c=code: self.change_language(c))
+            group.addAction(action)
+            language_menu.addAction(action)
+            self.language_actions[code] = action
+
+        help_menu = bar.addMenu(tr("B&antuan"))
+        about = QAction(tr("&Tentang Berdaya"), self)
+        about.triggered.connect(self.show_about)
+        help_menu.addAction(about)
+
+    def choose_database(self) -> None:
+        from desktop_app.gui.app import choose_database
+
+        path = choose_database(self, self.ctx.db.path.parent)
+        if path is not None:
+            self.open_requested.emit(path)
+
+    def backup_database(self) -> None:
+        from desktop_app.gui.workers import run_job
+        from desktop_app.services.health import backup
+
+        source = self.ctx.db.path
+        suggested = source.with_name(f"{source.stem}-cadangan-{date.today():%Y%m%d}.sqlite")
+        name, _ = QFileDialog.getSaveFileName(
+            self, tr("Cadangkan basis data"), str(suggested), tr("Basis data (*.sqlite)")
+        )
+        if not name:
+            return
+        target = Path(name)
+        if target.resolve() == source.resolve():
+            QMessageBox.warning(
+                self,
+                tr("Cadangkan"),
+                tr("Pilih berkas lain: cadangan tidak boleh menimpa basis data."),
+            )
+            return
+        run_job(
+            lambda _job: backup(source, target),
+            parent=self,
+            title=tr("Cadangkan basis data"),
+            label=tr("Menyalin basis data…"),
+            cancellable=False,
+            on_success=lambda path: self.statusBar().showMessage(
+                tr("Cadangan tersimpan: {path}", path=str(path)), 10000
+            ),
+        )
+
+    def edit_office_profile(self) -> None:
+        from desktop_app.gui.settings_dialog import SettingsDialog
+
+        dialog = SettingsDialog(self.ctx, self)
+        if dialog.exec():
+            self.setWindowTitle(tr("Berdaya — {office}", office=self.ctx.office.office_name))
+            self.device_label.setText(self._device_text())
+            if dialog.language_changed:
+                self.rebuild_requested.emit()
+
+    def change_language(self, lang: str) -> None:
+        if lang == get_language():
+            return
+        from desktop_app.gui.app import save_language
+
+        set_language(lang)
+        save_language(lang)
+        self.rebuild_requested.emit()
+
+    def show_about(self) -> None:
+        QMessageBox.about(
+            self,
+            tr("Tentang Berdaya"),
+            tr(
+                "<h3>Berdaya {version}</h3><p>Aplikasi layanan Dinas Sosial: registri penerima "
+                "manfaat, penyaluran bantuan, dan pelatihan. Bekerja tanpa internet.</p>"
+                "<p>Basis data: {path}</p>",
+                version=__version__,
+                path=str(self.ctx.db.path),
+            ),
+        )
+
+    # -- status bar ---------------------------------------------------------------------------
+    def _build_status_bar(self) -> None:
+        bar = self.statusBar()
+        self.db_label = QLabel(tr("Basis data: {path}", path=str(self.ctx.db.path)))
+        self.db_label.setToolTip(str(self.ctx.db.path))
+        self.device_label = QLabel(self._device_text())
+        self.counts_label = QLabel()
+        bar.addWidget(self.db_label, 1)
+        bar.addPermanentWidget(self.counts_label)
+        bar.addPermanentWidget(self.device_label)
+        self.refresh_counts()
+
+    def _device_text(self) -> str:
+        return tr("Perangkat: {device}", device=self.ctx.office.device_name or self.ctx.device.name)
+
+    def set_counts(self, persons: int, households: int) -> None:
+        self.counts_label.setText(
+            tr(
+                "{persons} orang · {households} KPM",
+                persons=f"{persons:,}".replace(",", "."),
+                households=f"{households:,}".replace(",", "."),
+            )
+        )
+
+    def refresh_counts(self) -> None:
+        from desktop_app.gui.workers import run_job
+        from desktop_app.services.registry import PersonFilter, RegistryService
+
+        service = RegistryService(self.ctx)
+
+        def count(_job: object) -> tuple[int, int]:
+            everyone = PersonFilter()
+            return service.count_persons(everyone), len(service.household_ids(everyone))
+
+        run_job(
+            count,
+            parent=self,
+            on_success=lambda counts: self.set_counts(*counts),
+            on_error=lambda exc: log.warning("counting failed: %s", exc),
+        )

@@ -1,0 +1,146 @@
+"""Settings: the office profile (letterhead, region, device name) and the interface language."""
+
+from __future__ import annotations
+
+import dataclasses
+
+from PySide6.QtWidgets import (
+    QComboBox,
+    QDialog,
+    QDialogButtonBox,
+    QFormLayout,
+    QGroupBox,
+    QHBoxLayout,
+    QLineEdit,
+    QSpinBox,
+    QVBoxLayout,
+    QWidget,
+)
+
+from desktop_app.domain.office import OfficeProfile
+from desktop_app.gui.errors import show_error
+from desktop_app.gui.widgets import IssueLabel, mark_field
+from desktop_app.i18n import LANGUAGES, get_language, set_language, tr
+from desktop_app.services.context import AppContext
+
+__all__ = ["SettingsDialog"]
+
+
+def _field_labels() -> dict[str, str]:
+    return {
+        "office_name": tr("Nama kantor"),
+        "government_line": tr("Baris 1 kop surat (pemerintah daerah)"),
+        "department_line": tr("Baris 2 kop surat (nama dinas)"),
+        "address": tr("Alamat kantor"),
+        "phone": tr("Telepon"),
+        "email": tr("Email"),
+        "city": tr("Kota pada baris tanggal"),
+        "region_code": tr("Kode wilayah (Kemendagri)"),
+        "province_code": tr("Kode provinsi"),
+        "head_title": tr("Jabatan kepala dinas"),
+        "head_name": tr("Nama kepala dinas"),
+        "head_nip": tr("NIP kepala dinas"),
+        "device_name": tr("Nama perangkat"),
+    }
+
+
+class SettingsDialog(QDialog):
+    def __init__(self, ctx: AppContext, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.ctx = ctx
+        self.language_changed = False
+        self.setWindowTitle(tr("Pengaturan"))
+        self.setMinimumWidth(640)
+        labels = _field_labels()
+        profile = ctx.office
+        self.fields: dict[str, QLineEdit] = {}
+        for name in labels:
+            edit = QLineEdit(str(getattr(profile, name)))
+            edit.textChanged.connect(self._validate)
+            self.fields[name] = edit
+        self.fields["device_name"].setToolTip(
+            tr("Awalan nomor tanda terima dari perangkat ini, 2-8 huruf besar/angka (mis. KANTOR).")
+        )
+        self.fields["region_code"].setPlaceholderText("35.72")
+        self.threshold = QSpinBox()
+        self.threshold.setRange(0, 100)
+        self.threshold.setSuffix(" %")
+        self.threshold.setValue(profile.completion_threshold_pct)
+        self.threshold.valueChanged.connect(self._validate)
+
+        office_box = QGroupBox(tr("Profil kantor (kop surat dan dokumen)"))
+        form = QFormLayout(office_box)
+        for name in ("office_name", "government_line", "department_line", "address"):
+            form.addRow(labels[name], self.fields[name])
+        contact = QHBoxLayout()
+        contact.addWidget(self.fields["phone"])
+        contact.addWidget(self.fields["email"])
+        self.fields["phone"].setPlaceholderText(tr("Telepon"))
+        self.fields["email"].setPlaceholderText(tr("Email"))
+        form.addRow(tr("Telepon / email"), contact)
+        form.addRow(labels["city"], self.fields["city"])
+        region = QHBoxLayout()
+        region.addWidget(self.fields["region_code"])
+        region.addWidget(self.fields["province_code"])
+        form.addRow(tr("Kode wilayah / provinsi"), region)
+        for name in ("head_title", "head_name", "head_nip", "device_name"):
+            form.addRow(labels[name], self.fields[name])
+        form.addRow(tr("Batas kehadiran lulus pelatihan"), self.threshold)
+
+        language_box = QGroupBox(tr("Bahasa antarmuka"))
+        language_form = QFormLayout(language_box)
+        self.language = QComboBox()
+        for code, name in LANGUAGES.items():
+            self.language.addItem(name, code)
+        self.language.setCurrentIndex(self.language.findData(get_language()))
+        language_form.addRow(tr("Bahasa"), self.language)
+
+        self.issues = IssueLabel()
+        self.buttons = QDialogButtonBox(
+            QDialogButtonBox.StandardButton.Save | QDialogButtonBox.StandardButton.Cancel
+        )
+        self.buttons.button(QDialogButtonBox.StandardButton.Save).setText(tr("Simpan"))
+        self.buttons.button(QDialogButtonBox.StandardButton.Cancel).setText(tr("Batal"))
+        self.buttons.accepted.connect(self.save)
+        self.buttons.rejected.connect(self.reject)
+
+        layout = QVBoxLayout(self)
+        layout.addWidget(office_box)
+        layout.addWidget(language_box)
+        layout.addWidget(self.issues)
+        layout.addWidget(self.buttons)
+        self._validate()
+
+    def profile(self) -> OfficeProfile:
+        values = {name: edit.text().strip() for name, edit in self.fields.items()}
+        values["device_name"] = values["device_name"].upper()
+        return dataclasses.replace(
+            self.ctx.office, **values, completion_threshold_pct=self.threshold.value()
+        )
+
+    def _validate(self) -> None:
+        issues = self.profile().validate()
+        self.issues.set_issues(issues)
+        for name, edit in self.fields.items():
+            mark_field(edit, [i for i in issues if i.code.startswith(f"office.{name}")])
+        save = self.buttons.button(QDialogButtonBox.StandardButton.Save)
+        save.setEnabled(not self.issues.has_errors())
+
+    def save(self) -> None:
+        profile = self.profile()
+        if self.issues.has_errors():
+            return
+        if profile != self.ctx.office:
+            try:
+                self.ctx.save_office_profile(profile)
+            except Exception as exc:  # noqa: BLE001 - shown in Indonesian, dialog stays open
+                show_error(self, exc, title=tr("Pengaturan"))
+                return
+        lang = self.language.currentData()
+        if lang != get_language():
+            from desktop_app.gui.app import save_language
+
+            set_language(lang)
+            save_language(lang)
+            self.language_changed = True
+        self.accept()

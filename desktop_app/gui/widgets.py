@@ -1,0 +1,158 @@
+"""Small widgets shared by the dialogs: inline issue messages, optional dates, region choosers."""
+
+from __future__ import annotations
+
+import html
+from collections.abc import Iterable, Sequence
+from datetime import date
+
+from PySide6.QtCore import QDate, Qt, Signal
+from PySide6.QtWidgets import (
+    QCheckBox,
+    QComboBox,
+    QDateEdit,
+    QHBoxLayout,
+    QLabel,
+    QWidget,
+)
+
+from desktop_app.i18n import tr, tr_issue
+
+__all__ = [
+    "ERROR_COLOUR",
+    "WARNING_COLOUR",
+    "IssueLabel",
+    "OptionalDateEdit",
+    "combo_data",
+    "date_from_qdate",
+    "fill_combo",
+    "qdate",
+    "select_combo_data",
+]
+
+ERROR_COLOUR = "#b3261e"  # red: blocks saving
+WARNING_COLOUR = "#8a5300"  # amber, dark enough to read on white: saving allowed
+ERROR_BACKGROUND = "#fdecea"
+WARNING_BACKGROUND = "#fff4e0"
+
+
+def _is_error(issue: object) -> bool:
+    return str(getattr(issue, "severity", "")) == "error"
+
+
+class IssueLabel(QLabel):
+    """Shows validation issues under a form: errors in red, warnings in amber."""
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setWordWrap(True)
+        self.setTextFormat(Qt.TextFormat.RichText)
+        self.setVisible(False)
+        self.issues: list[object] = []
+
+    def set_issues(self, issues: Iterable[object]) -> None:
+        self.issues = list(issues)
+        errors = [i for i in self.issues if _is_error(i)]
+        warnings = [i for i in self.issues if not _is_error(i)]
+        lines = [
+            f'<div style="color:{ERROR_COLOUR}">✖ {html.escape(tr_issue(i))}</div>' for i in errors
+        ] + [
+            f'<div style="color:{WARNING_COLOUR}">⚠ {html.escape(tr_issue(i))}</div>'
+            for i in warnings
+        ]
+        self.setText("".join(lines))
+        background = ERROR_BACKGROUND if errors else WARNING_BACKGROUND
+        self.setStyleSheet(
+            f"QLabel {{ background: {background}; padding: 6px; border-radius: 4px; }}"
+        )
+        self.setVisible(bool(lines))
+
+    def has_errors(self) -> bool:
+        return any(_is_error(i) for i in self.issues)
+
+    def plain_text(self) -> str:
+        return "\n".join(tr_issue(i) for i in self.issues)  # type: ignore[arg-type]
+
+
+def mark_field(widget: QWidget, issues: Sequence[object]) -> None:
+    """Outline a field red (error) or amber (warning); clear it otherwise."""
+    if any(_is_error(i) for i in issues):
+        widget.setStyleSheet(f"border: 1px solid {ERROR_COLOUR};")
+    elif issues:
+        widget.setStyleSheet(f"border: 1px solid {WARNING_COLOUR};")
+    else:
+        widget.setStyleSheet("")
+
+
+def qdate(value: date) -> QDate:
+    return QDate(value.year, value.month, value.day)
+
+
+def date_from_qdate(value: QDate) -> date:
+    return date(value.year(), value.month(), value.day())
+
+
+class OptionalDateEdit(QWidget):
+    """A date picker that can be left empty (unknown birth date) via a checkbox."""
+
+    changed = Signal()
+
+    def __init__(
+        self, optional: bool = True, label: str | None = None, parent: QWidget | None = None
+    ) -> None:
+        super().__init__(parent)
+        layout = QHBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        self.check = QCheckBox(label if label is not None else tr("Diketahui"))
+        self.edit = QDateEdit()
+        self.edit.setCalendarPopup(True)
+        self.edit.setDisplayFormat("dd-MM-yyyy")
+        self.edit.setMinimumDate(QDate(1900, 1, 1))
+        self.edit.setMinimumWidth(120)
+        self.check.setChecked(not optional)
+        self.check.setVisible(optional)
+        self.edit.setEnabled(not optional)
+        self.check.toggled.connect(self.edit.setEnabled)
+        self.check.toggled.connect(lambda _v: self.changed.emit())
+        self.edit.dateChanged.connect(lambda _v: self.changed.emit())
+        layout.addWidget(self.edit)
+        layout.addWidget(self.check)
+        layout.addStretch(1)
+
+    def value(self) -> date | None:
+        if not self.check.isChecked():
+            return None
+        return date_from_qdate(self.edit.date())
+
+    def set_value(self, value: date | None, default: date | None = None) -> None:
+        self.check.setChecked(value is not None)
+        shown = value or default
+        if shown is not None:
+            self.edit.setDate(qdate(shown))
+
+    def set_maximum(self, value: date) -> None:
+        self.edit.setMaximumDate(qdate(value))
+
+
+def fill_combo(
+    combo: QComboBox, options: Iterable[tuple[str | None, str]], keep: bool = True
+) -> None:
+    """Replace the items (data, label), keeping the current selection when it is still there."""
+    current = combo.currentData() if keep else None
+    combo.blockSignals(True)
+    combo.clear()
+    for data, label in options:
+        combo.addItem(label, data)
+    index = combo.findData(current) if current is not None else -1
+    combo.setCurrentIndex(max(index, 0))
+    combo.blockSignals(False)
+
+
+def combo_data(combo: QComboBox) -> str | None:
+    data = combo.currentData()
+    return data if data else None
+
+
+def select_combo_data(combo: QComboBox, data: str | None) -> None:
+    index = combo.findData(data) if data else -1
+    combo.setCurrentIndex(max(index, 0))

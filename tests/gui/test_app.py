@@ -1,0 +1,101 @@
+"""Starting the app: bad database files get an Indonesian dialog and are never changed."""
+
+from __future__ import annotations
+
+import sqlite3
+import sys
+from pathlib import Path
+
+import pytest
+from PySide6.QtWidgets import QMessageBox
+
+from desktop_app.gui import app as gui_app
+from desktop_app.services.context import open_app
+
+
+@pytest.fixture(autouse=True)
+def keep_excepthook(monkeypatch: pytest.MonkeyPatch) -> None:
+    # run_app installs the GUI exception hook; give pytest its own back afterwards.
+    monkeypatch.setattr(sys, "excepthook", sys.excepthook)
+
+
+@pytest.fixture
+def dialogs(monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    """Texts of the 'cannot open' boxes; the user answers 'Keluar'."""
+    shown: list[str] = []
+
+    def fake_exec(box: QMessageBox) -> int:
+        shown.append(box.text())
+        return 0
+
+    monkeypatch.setattr(QMessageBox, "exec", fake_exec)
+    monkeypatch.setattr(QMessageBox, "clickedButton", lambda box: None)
+    return shown
+
+
+def newer_database(path: Path) -> Path:
+    open_app(path).close()
+    conn = sqlite3.connect(path)
+    conn.execute("PRAGMA user_version = 999")
+    conn.close()
+    return path
+
+
+def corrupt_database(path: Path) -> Path:
+    path.write_bytes(b"SQLite format 3\x00" + b"\x13\x37" * 4000)
+    return path
+
+
+def foreign_database(path: Path) -> Path:
+    conn = sqlite3.connect(path)
+    conn.execute("CREATE TABLE catatan (isi TEXT)")
+    conn.commit()
+    conn.close()
+    return path
+
+
+@pytest.mark.parametrize(
+    ("make", "expected"),
+    [
+        (newer_database, "versi Berdaya yang lebih baru"),
+        (corrupt_database, "rusak"),
+        (foreign_database, "bukan basis data Berdaya"),
+    ],
+)
+def test_bad_database_gets_an_indonesian_dialog(qapp, tmp_path, dialogs, make, expected):
+    path = make(tmp_path / "data.sqlite")
+    before = path.read_bytes()
+    assert gui_app.run_app(path, lang="id") == 2
+    assert len(dialogs) == 1
+    assert expected in dialogs[0]
+    assert "Traceback" not in dialogs[0]
+    assert path.read_bytes() == before
+
+
+def test_open_another_file_after_a_refusal(qapp, tmp_path, monkeypatch):
+    bad = corrupt_database(tmp_path / "rusak.sqlite")
+    good = tmp_path / "baik.sqlite"
+    texts: list[str] = []
+
+    def fake_exec(box: QMessageBox) -> int:
+        texts.append(box.text())
+        return 0
+
+    # The user clicks "Buka berkas lain…" (the default button) and picks a good file.
+    monkeypatch.setattr(QMessageBox, "exec", fake_exec)
+    monkeypatch.setattr(QMessageBox, "clickedButton", lambda box: box.defaultButton())
+    monkeypatch.setattr(gui_app, "choose_database", lambda parent, start: good)
+    ctx = gui_app.open_context(bad)
+    assert ctx is not None
+    try:
+        assert ctx.db.path == good
+    finally:
+        ctx.close()
+    assert len(texts) == 1
+
+
+def test_language_choice_is_remembered(qapp):
+    gui_app.save_language("en")
+    assert gui_app.saved_language() == "en"
+    gui_app.save_language("id")
+    assert gui_app.saved_language() == "id"
