@@ -7,5 +7,5 @@ PY=${PYTHON:-python3}
 [ -x .venv/bin/python ] || "$PY" -m venv .venv
 .venv/bin/python -m pip install -q --upgrade pip
 .venv/bin/python -m pip install -q -e ".[test]"
-.venv/bin/ruff check desktop_app tests bench
+.venv/bin/ruff check desktop_app tests $([ -d bench ] && echo bench)
 .venv/bin/python -m pytest -q "$@"
