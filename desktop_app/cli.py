@@ -23,6 +23,7 @@ from desktop_app.i18n import set_language
 # Each module registers its own subcommands; keep one line per feature area.
 COMMAND_MODULES: list[str] = [
     "desktop_app.commands.admin",
+    "desktop_app.commands.training",
 ]
 
 APP_NAME = "Berdaya"

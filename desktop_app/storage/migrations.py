@@ -13,7 +13,10 @@ from __future__ import annotations
 import sqlite3
 from collections.abc import Callable
 
-from desktop_app.storage import search
+from desktop_app.storage import (
+    search,
+    training_models,  # noqa: F401 - registers the training tables
+)
 
 # 'BDYA': marks a SQLite file as a Berdaya database (PRAGMA application_id).
 APPLICATION_ID = 0x42445941
@@ -171,8 +174,112 @@ def _v1_registry(conn: sqlite3.Connection) -> None:
     search.create_person_index(conn)
 
 
+_V2_TRAINING_TABLES = """
+CREATE TABLE training (
+    id VARCHAR NOT NULL,
+    title VARCHAR NOT NULL,
+    category VARCHAR NOT NULL,
+    organiser VARCHAR NOT NULL,
+    trainers VARCHAR NOT NULL,
+    venue VARCHAR NOT NULL,
+    start_date DATE NOT NULL,
+    end_date DATE NOT NULL,
+    quota INTEGER,
+    threshold_pct INTEGER NOT NULL,
+    status VARCHAR NOT NULL,
+    notes VARCHAR,
+    created_at DATETIME NOT NULL,
+    updated_at DATETIME NOT NULL,
+    deleted BOOLEAN NOT NULL,
+    hlc VARCHAR NOT NULL,
+    PRIMARY KEY (id)
+);
+CREATE INDEX ix_training_category ON training (category);
+CREATE INDEX ix_training_start_date ON training (start_date);
+CREATE INDEX ix_training_status ON training (status);
+CREATE TABLE training_session (
+    id VARCHAR NOT NULL,
+    training_id VARCHAR NOT NULL,
+    session_date DATE NOT NULL,
+    start_time VARCHAR,
+    end_time VARCHAR,
+    topic VARCHAR NOT NULL,
+    created_at DATETIME NOT NULL,
+    updated_at DATETIME NOT NULL,
+    deleted BOOLEAN NOT NULL,
+    hlc VARCHAR NOT NULL,
+    PRIMARY KEY (id),
+    FOREIGN KEY(training_id) REFERENCES training (id)
+);
+CREATE INDEX ix_training_session_training_id ON training_session (training_id);
+CREATE TABLE training_participant (
+    id VARCHAR NOT NULL,
+    training_id VARCHAR NOT NULL,
+    person_id VARCHAR NOT NULL,
+    status VARCHAR NOT NULL,
+    registered_on DATE NOT NULL,
+    withdrawn_on DATE,
+    withdraw_reason VARCHAR,
+    nik_warning BOOLEAN NOT NULL,
+    created_at DATETIME NOT NULL,
+    updated_at DATETIME NOT NULL,
+    deleted BOOLEAN NOT NULL,
+    hlc VARCHAR NOT NULL,
+    PRIMARY KEY (id),
+    FOREIGN KEY(training_id) REFERENCES training (id),
+    FOREIGN KEY(person_id) REFERENCES person (id)
+);
+CREATE INDEX ix_training_participant_person_id ON training_participant (person_id);
+CREATE INDEX ix_training_participant_training_id ON training_participant (training_id);
+CREATE TABLE attendance (
+    id VARCHAR NOT NULL,
+    session_id VARCHAR NOT NULL,
+    participant_id VARCHAR NOT NULL,
+    code VARCHAR,
+    created_at DATETIME NOT NULL,
+    updated_at DATETIME NOT NULL,
+    deleted BOOLEAN NOT NULL,
+    hlc VARCHAR NOT NULL,
+    PRIMARY KEY (id),
+    FOREIGN KEY(session_id) REFERENCES training_session (id),
+    FOREIGN KEY(participant_id) REFERENCES training_participant (id)
+);
+CREATE INDEX ix_attendance_participant_id ON attendance (participant_id);
+CREATE INDEX ix_attendance_session_id ON attendance (session_id);
+CREATE TABLE certificate (
+    id VARCHAR NOT NULL,
+    number VARCHAR NOT NULL,
+    training_id VARCHAR NOT NULL,
+    participant_id VARCHAR NOT NULL,
+    device VARCHAR NOT NULL,
+    year INTEGER NOT NULL,
+    sequence INTEGER NOT NULL,
+    issued_on DATE NOT NULL,
+    attendance_pct INTEGER NOT NULL,
+    override_reason VARCHAR,
+    created_at DATETIME NOT NULL,
+    updated_at DATETIME NOT NULL,
+    deleted BOOLEAN NOT NULL,
+    hlc VARCHAR NOT NULL,
+    PRIMARY KEY (id),
+    FOREIGN KEY(training_id) REFERENCES training (id),
+    FOREIGN KEY(participant_id) REFERENCES training_participant (id)
+);
+CREATE UNIQUE INDEX ix_certificate_number ON certificate (number);
+CREATE INDEX ix_certificate_participant_id ON certificate (participant_id);
+CREATE INDEX ix_certificate_training_id ON certificate (training_id);
+"""
+
+
+def _v2_training(conn: sqlite3.Connection) -> None:
+    """Skills training: trainings, their sessions, participants (with withdrawal), attendance
+    marks per session, and certificates with unique numbers."""
+    run_script(conn, _V2_TRAINING_TABLES)
+
+
 STEPS: dict[int, Callable[[sqlite3.Connection], None]] = {
     1: _v1_registry,
+    2: _v2_training,
 }
 
 CURRENT_VERSION = max(STEPS)

@@ -1,0 +1,224 @@
+"""Training commands: list trainings, print attendance sheets, recaps and certificates.
+
+`berdaya training list --db PATH [--json]`
+`berdaya print attendance-sheet --db PATH --training ID [--session ID] -o FILE.pdf`
+`berdaya print attendance-recap --db PATH --training ID -o FILE.pdf`
+`berdaya print certificates --db PATH --training ID -o FILE.pdf`
+
+A training may be named by its id or by an unambiguous prefix of it (as `training list` shows).
+Exit codes: 0 done, 1 refused (e.g. nothing to print, training not finished), 2 unusable input.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections.abc import Callable
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from desktop_app.cli import default_db_path, print_json
+from desktop_app.commands.printing import get_print_subparsers
+
+if TYPE_CHECKING:
+    from desktop_app.services.context import AppContext
+    from desktop_app.services.training import TrainingService
+
+
+def register(sub: argparse._SubParsersAction) -> None:
+    training = sub.add_parser("training", help="pelatihan keterampilan")
+    tsub = training.add_subparsers(dest="training_command", metavar="PERINTAH", required=True)
+    listing = tsub.add_parser("list", help="daftar pelatihan")
+    listing.add_argument("--db", type=Path)
+    listing.add_argument("--json", action="store_true", help="keluaran JSON")
+    listing.set_defaults(func=cmd_list)
+
+    prints = get_print_subparsers(sub)
+    sheet = prints.add_parser("attendance-sheet", help="daftar hadir pelatihan per sesi")
+    _common_print_args(sheet)
+    sheet.add_argument("--session", help="id sesi (bawaan: semua sesi)")
+    sheet.set_defaults(func=cmd_print_sheet)
+
+    recap = prints.add_parser("attendance-recap", help="rekap kehadiran seluruh pelatihan")
+    _common_print_args(recap)
+    recap.set_defaults(func=cmd_print_recap)
+
+    certs = prints.add_parser(
+        "certificates",
+        help="sertifikat pelatihan (menerbitkan nomor bagi peserta yang memenuhi syarat)",
+    )
+    _common_print_args(certs)
+    certs.set_defaults(func=cmd_print_certificates)
+
+
+def _common_print_args(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--db", type=Path)
+    parser.add_argument("--training", required=True, help="id pelatihan (atau awalannya)")
+    parser.add_argument("-o", "--output", type=Path, required=True, help="berkas PDF tujuan")
+
+
+def _open(args: argparse.Namespace, read_only: bool = False) -> AppContext:
+    from desktop_app.services.context import open_app
+
+    path = args.db or default_db_path()
+    if not Path(path).exists():
+        raise _Usage(f"Basis data {path} tidak ditemukan.")
+    return open_app(path, read_only=read_only)
+
+
+class _Usage(Exception):
+    pass
+
+
+def _run(
+    args: argparse.Namespace, action: Callable[[AppContext], int], read_only: bool = False
+) -> int:
+    from desktop_app.services.context import ServiceError
+    from desktop_app.storage.db import StorageError
+
+    try:
+        ctx = _open(args, read_only=read_only)
+    except _Usage as exc:
+        print(str(exc), file=sys.stderr)
+        return 2
+    except StorageError as exc:
+        print(exc.user_message, file=sys.stderr)
+        return exc.exit_code
+    try:
+        return int(action(ctx))
+    except _Usage as exc:
+        print(str(exc), file=sys.stderr)
+        return 2
+    except ServiceError as exc:
+        print(exc.message, file=sys.stderr)
+        return 1
+    except StorageError as exc:
+        print(exc.user_message, file=sys.stderr)
+        return exc.exit_code
+    finally:
+        ctx.close()
+
+
+def _resolve_training(service: TrainingService, ref: str) -> str:
+    ref = ref.strip()
+    matches = [t.id for t in service.list_trainings() if t.id == ref or t.id.startswith(ref)]
+    if ref in matches:
+        return ref
+    if len(matches) == 1:
+        return matches[0]
+    if not matches:
+        raise _Usage(f"Pelatihan '{ref}' tidak ditemukan. Lihat: berdaya training list")
+    raise _Usage(f"Awalan '{ref}' cocok dengan {len(matches)} pelatihan; tulis lebih panjang.")
+
+
+def _check_output(path: Path) -> None:
+    if not path.parent.exists():
+        raise _Usage(f"Folder {path.parent} tidak ada.")
+    if path.suffix.lower() != ".pdf":
+        raise _Usage("Nama berkas keluaran harus berakhiran .pdf")
+
+
+def cmd_list(args: argparse.Namespace) -> int:
+    from desktop_app.services.training import TrainingService
+
+    def action(ctx: AppContext) -> int:
+        rows = TrainingService(ctx).list_trainings()
+        if args.json:
+            print_json(
+                [
+                    {
+                        "id": t.id,
+                        "title": t.title,
+                        "category": t.category,
+                        "status": t.status,
+                        "start_date": t.start_date.isoformat(),
+                        "end_date": t.end_date.isoformat(),
+                        "venue": t.venue,
+                        "organiser": t.organiser,
+                        "trainers": list(t.trainers),
+                        "quota": t.quota,
+                        "participants": t.participants,
+                        "sessions": t.sessions,
+                        "threshold_pct": t.threshold_pct,
+                    }
+                    for t in rows
+                ]
+            )
+            return 0
+        if not rows:
+            print("Belum ada pelatihan.")
+            return 0
+        print(f"{'ID':<36}  {'Status':<12} {'Tanggal':<23} {'Peserta':>7} {'Sesi':>4}  Judul")
+        for t in rows:
+            quota = f"/{t.quota}" if t.quota else ""
+            dates = f"{t.start_date:%d-%m-%Y} s.d. {t.end_date:%d-%m-%Y}"
+            print(
+                f"{t.id:<36}  {t.status_label:<12} {dates:<23} "
+                f"{str(t.participants) + quota:>7} {t.sessions:>4}  {t.title}"
+            )
+        return 0
+
+    return _run(args, action, read_only=True)
+
+
+def cmd_print_sheet(args: argparse.Namespace) -> int:
+    from desktop_app.documents.training import attendance_sheet_pdf
+    from desktop_app.services.training import TrainingService
+
+    def action(ctx: AppContext) -> int:
+        _check_output(args.output)
+        service = TrainingService(ctx)
+        training_id = _resolve_training(service, args.training)
+        data = service.attendance_sheet_data(training_id, args.session)
+        if not data.participants:
+            print("Pelatihan ini belum memiliki peserta aktif.", file=sys.stderr)
+            return 1
+        pages = attendance_sheet_pdf(args.output, ctx.office, data)
+        print(
+            f"Daftar hadir {len(data.sessions)} sesi, {len(data.participants)} peserta, "
+            f"{pages} halaman: {args.output}"
+        )
+        return 0
+
+    return _run(args, action, read_only=True)
+
+
+def cmd_print_recap(args: argparse.Namespace) -> int:
+    from desktop_app.documents.training import attendance_recap_pdf
+    from desktop_app.services.training import TrainingService
+
+    def action(ctx: AppContext) -> int:
+        _check_output(args.output)
+        service = TrainingService(ctx)
+        data = service.recap_data(_resolve_training(service, args.training))
+        if not data.rows:
+            print("Pelatihan ini belum memiliki peserta.", file=sys.stderr)
+            return 1
+        pages = attendance_recap_pdf(args.output, ctx.office, data)
+        print(f"Rekap kehadiran {len(data.rows)} peserta, {pages} halaman: {args.output}")
+        return 0
+
+    return _run(args, action, read_only=True)
+
+
+def cmd_print_certificates(args: argparse.Namespace) -> int:
+    from desktop_app.documents.training import certificates_pdf
+    from desktop_app.services.training import TrainingService
+
+    def action(ctx: AppContext) -> int:
+        _check_output(args.output)
+        service = TrainingService(ctx)
+        training_id = _resolve_training(service, args.training)
+        issued = service.issue_certificates(training_id)
+        data = service.certificate_data(training_id)
+        if not data:
+            print(
+                "Belum ada peserta yang memenuhi syarat kehadiran; tidak ada sertifikat.",
+                file=sys.stderr,
+            )
+            return 1
+        certificates_pdf(args.output, ctx.office, data)
+        print(f"{len(data)} sertifikat ({len(issued)} nomor baru diterbitkan): {args.output}")
+        return 0
+
+    return _run(args, action)

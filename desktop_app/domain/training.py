@@ -1,0 +1,147 @@
+"""Skills training rules: status flow, skill categories, session calendars, certificate numbers.
+
+Attendance codes and the completion rule itself live in `attendance.py`.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Collection, Iterator
+from dataclasses import dataclass
+from datetime import date, time, timedelta
+from enum import StrEnum
+
+from desktop_app.domain.office import INDONESIAN_MONTHS, format_date_id
+
+__all__ = [
+    "DEFAULT_SKILL_CATEGORIES",
+    "TRAINING_STATUS_LABELS",
+    "CertificateNumber",
+    "TrainingStatus",
+    "can_move",
+    "daily_dates",
+    "format_certificate_number",
+    "format_date_range_id",
+    "parse_certificate_number",
+    "parse_time",
+    "roman_month",
+]
+
+# The first office's skill categories; an office edits the list in its training settings.
+DEFAULT_SKILL_CATEGORIES: tuple[str, ...] = (
+    "Jajanan",
+    "Menjahit",
+    "Pengolahan produk rumah tangga",
+)
+
+
+class TrainingStatus(StrEnum):
+    PLANNED = "direncanakan"
+    RUNNING = "berjalan"
+    FINISHED = "selesai"
+
+
+TRAINING_STATUS_LABELS: dict[TrainingStatus, str] = {
+    TrainingStatus.PLANNED: "Direncanakan",
+    TrainingStatus.RUNNING: "Berjalan",
+    TrainingStatus.FINISHED: "Selesai",
+}
+
+# Forward only: a finished training has issued certificates, so reopening it would let
+# attendance change under a printed certificate.
+_NEXT: dict[TrainingStatus, TrainingStatus] = {
+    TrainingStatus.PLANNED: TrainingStatus.RUNNING,
+    TrainingStatus.RUNNING: TrainingStatus.FINISHED,
+}
+
+
+def can_move(current: TrainingStatus | str, target: TrainingStatus | str) -> bool:
+    """Whether a training may go from `current` to `target` (planned -> running -> finished;
+    planned may also finish directly, e.g. a one-day training entered afterwards)."""
+    current, target = TrainingStatus(current), TrainingStatus(target)
+    if current == TrainingStatus.PLANNED and target == TrainingStatus.FINISHED:
+        return True
+    return _NEXT.get(current) == target
+
+
+def daily_dates(
+    start: date, end: date, *, weekdays: Collection[int] | None = None
+) -> Iterator[date]:
+    """Every day from `start` to `end` inclusive ("setiap hari 1-5 Desember"), optionally only
+    on the given weekdays (Monday is 0)."""
+    day = start
+    while day <= end:
+        if weekdays is None or day.weekday() in weekdays:
+            yield day
+        day += timedelta(days=1)
+
+
+_TIME = re.compile(r"^\s*(\d{1,2})[.:](\d{2})\s*$")
+
+
+def parse_time(text: str) -> time | None:
+    """A clock time as clerks write it: "08.00", "8:30"."""
+    match = _TIME.match(text or "")
+    if not match:
+        return None
+    hour, minute = int(match.group(1)), int(match.group(2))
+    if hour > 23 or minute > 59:
+        return None
+    return time(hour, minute)
+
+
+def format_date_range_id(start: date, end: date) -> str:
+    """ "1 - 5 Desember 2026", "28 November - 2 Desember 2026", or one date when equal."""
+    if end <= start:
+        return format_date_id(start)
+    if (start.year, start.month) == (end.year, end.month):
+        return f"{start.day} - {format_date_id(end)}"
+    if start.year == end.year:
+        return f"{start.day} {INDONESIAN_MONTHS[start.month - 1]} - {format_date_id(end)}"
+    return f"{format_date_id(start)} - {format_date_id(end)}"
+
+
+_ROMAN = ("I", "II", "III", "IV", "V", "VI", "VII", "VIII", "IX", "X", "XI", "XII")
+
+
+def roman_month(month: int) -> str:
+    """Indonesian letter numbers write the month in Roman numerals."""
+    return _ROMAN[month - 1]
+
+
+_DEVICE = re.compile(r"^[A-Z0-9]{2,8}$")
+_CERT = re.compile(r"^(\d{4,})/SERT-PLT/([A-Z0-9]{2,8})/([IVX]{1,4})/(\d{4})$")
+
+
+@dataclass(frozen=True)
+class CertificateNumber:
+    sequence: int
+    device: str
+    month: int
+    year: int
+
+    def __str__(self) -> str:
+        return format_certificate_number(self.sequence, self.device, date(self.year, self.month, 1))
+
+
+def format_certificate_number(sequence: int, device: str, issued: date) -> str:
+    """ "0007/SERT-PLT/KANTOR/XII/2026": a per-device, per-year counter keeps two laptops from
+    minting the same number offline; the rest follows the office's letter-number style."""
+    if sequence < 1:
+        raise ValueError(f"sequence must be positive, got {sequence}")
+    if not _DEVICE.match(device):
+        raise ValueError(f"device name must be 2-8 capital letters/digits, got {device!r}")
+    return f"{sequence:04d}/SERT-PLT/{device}/{roman_month(issued.month)}/{issued.year}"
+
+
+def parse_certificate_number(text: str) -> CertificateNumber | None:
+    """The parts of a certificate number as typed or read from its QR code."""
+    match = _CERT.match(re.sub(r"\s", "", str(text or "")).upper())
+    if not match or match.group(3) not in _ROMAN:
+        return None
+    return CertificateNumber(
+        sequence=int(match.group(1)),
+        device=match.group(2),
+        month=_ROMAN.index(match.group(3)) + 1,
+        year=int(match.group(4)),
+    )
