@@ -6,7 +6,10 @@ Documents take plain data (the office profile, dataclasses from services), never
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+import os
+import tempfile
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
@@ -17,6 +20,7 @@ from reportlab.lib.enums import TA_CENTER
 from reportlab.lib.pagesizes import A4
 from reportlab.lib.styles import ParagraphStyle, getSampleStyleSheet
 from reportlab.lib.units import mm
+from reportlab.pdfbase.pdfmetrics import stringWidth
 from reportlab.pdfgen.canvas import Canvas
 from reportlab.platypus import BaseDocTemplate, Frame, PageTemplate, Paragraph, Table, TableStyle
 
@@ -70,9 +74,21 @@ def draw_emblem_placeholder(canvas: Canvas, x: float, y: float, size: float) -> 
     canvas.restoreState()
 
 
-def draw_letterhead(canvas: Canvas, lh: Letterhead, left: float, right: float, top: float) -> float:
-    """Draw the kop surat with its top at `top`; return the y of the rule line below it."""
-    emblem_size = 22 * mm
+def draw_letterhead(
+    canvas: Canvas,
+    lh: Letterhead,
+    left: float,
+    right: float,
+    top: float,
+    *,
+    scale: float = 1.0,
+) -> float:
+    """Draw the kop surat with its top at `top`; return the y of the rule line below it.
+
+    `scale` shrinks the whole kop for small pages (A6 receipts, cards); lines that would run
+    past the right edge are set in a smaller size rather than cut.
+    """
+    emblem_size = 22 * mm * scale
     ey = top - emblem_size
     if lh.emblem is not None:
         canvas.drawImage(
@@ -85,23 +101,114 @@ def draw_letterhead(canvas: Canvas, lh: Letterhead, left: float, right: float, t
             mask="auto",
         )
     else:
-        draw_emblem_placeholder(canvas, left + 1 * mm, ey, emblem_size - 2 * mm)
-    cx = (left + emblem_size + right) / 2
+        draw_emblem_placeholder(canvas, left + 1 * mm * scale, ey, emblem_size - 2 * mm * scale)
+    text_left = left + emblem_size + 2 * mm * scale
+    cx = (text_left + right) / 2
+    room = right - text_left
     canvas.setFillColor(colors.black)
-    canvas.setFont("Helvetica-Bold", 13)
-    canvas.drawCentredString(cx, top - 5 * mm, lh.government_line)
-    canvas.setFont("Helvetica-Bold", 17)
-    canvas.drawCentredString(cx, top - 12 * mm, lh.department_line)
-    canvas.setFont("Helvetica", 9)
-    canvas.drawCentredString(cx, top - 17 * mm, lh.address)
-    if lh.contact:
-        canvas.drawCentredString(cx, top - 21 * mm, lh.contact)
-    rule_y = top - 25 * mm
-    canvas.setLineWidth(2)
+    lines = [
+        ("Helvetica-Bold", 13, 5, lh.government_line),
+        ("Helvetica-Bold", 17, 12, lh.department_line),
+        ("Helvetica", 9, 17, lh.address),
+        ("Helvetica", 9, 21, lh.contact),
+    ]
+    for font, size, drop, text in lines:
+        if not text:
+            continue
+        canvas.setFont(font, fit_font_size(text, font, max(size * scale, 5.5), room))
+        canvas.drawCentredString(cx, top - drop * mm * scale, text)
+    rule_y = top - 25 * mm * scale
+    canvas.setLineWidth(2 * scale)
     canvas.line(left, rule_y, right, rule_y)
-    canvas.setLineWidth(0.6)
-    canvas.line(left, rule_y - 1.2 * mm, right, rule_y - 1.2 * mm)
-    return rule_y - 1.2 * mm
+    canvas.setLineWidth(0.6 * scale)
+    canvas.line(left, rule_y - 1.2 * mm * scale, right, rule_y - 1.2 * mm * scale)
+    return rule_y - 1.2 * mm * scale
+
+
+def fit_font_size(text: str, font: str, size: float, width: float, minimum: float = 4.5) -> float:
+    """The largest size up to `size` at which `text` fits in `width` (never below `minimum`)."""
+    natural = stringWidth(text, font, size)
+    if natural <= width or natural == 0:
+        return size
+    return max(minimum, size * width / natural)
+
+
+def fit_text(text: str, font: str, size: float, width: float) -> str:
+    """Cut `text` with an ellipsis so it fits in `width`; for cells that must stay one line."""
+    if stringWidth(text, font, size) <= width:
+        return text
+    while text and stringWidth(text + "…", font, size) > width:
+        text = text[:-1]
+    return text.rstrip() + "…"
+
+
+@contextmanager
+def atomic_output(path: Path) -> Iterator[Path]:
+    """Yield a temporary path beside `path`; move it over `path` only if the block succeeds.
+
+    A viewer or printer never sees a half-written PDF, and a failed run leaves the previous
+    file in place.
+    """
+    path = Path(path)
+    fd, tmp_name = tempfile.mkstemp(prefix=f".{path.stem}-", suffix=".tmp", dir=path.parent)
+    os.close(fd)
+    tmp = Path(tmp_name)
+    try:
+        yield tmp
+        os.replace(tmp, path)
+    finally:
+        tmp.unlink(missing_ok=True)
+
+
+def format_number_id(value: float, decimals: int = 2) -> str:
+    """Indonesian number format: 7.716 and 2,5 (dot for thousands, comma for decimals)."""
+    if float(value).is_integer():
+        return f"{int(value):,}".replace(",", ".")
+    text = f"{value:,.{decimals}f}".rstrip("0").rstrip(".")
+    return text.replace(",", "\0").replace(".", ",").replace("\0", ".")
+
+
+_WORDS = [
+    "nol",
+    "satu",
+    "dua",
+    "tiga",
+    "empat",
+    "lima",
+    "enam",
+    "tujuh",
+    "delapan",
+    "sembilan",
+    "sepuluh",
+    "sebelas",
+]
+
+
+def terbilang(n: int) -> str:
+    """A whole number in Indonesian words, as written in official letters ("dua ribu dua puluh
+    enam"). Small enough to keep here rather than pull in a number-to-words package."""
+    if n < 0:
+        return "minus " + terbilang(-n)
+    if n < 12:
+        return _WORDS[n]
+
+    def join(head: str, rest: int) -> str:
+        return head if rest == 0 else f"{head} {terbilang(rest)}"
+
+    if n < 20:
+        return f"{_WORDS[n - 10]} belas"
+    if n < 100:
+        return join(f"{_WORDS[n // 10]} puluh", n % 10)
+    if n < 200:
+        return join("seratus", n - 100)
+    if n < 1000:
+        return join(f"{_WORDS[n // 100]} ratus", n % 100)
+    if n < 2000:
+        return join("seribu", n - 1000)
+    for size, word in ((10**12, "triliun"), (10**9, "miliar"), (10**6, "juta"), (10**3, "ribu")):
+        if n >= size:
+            return join(f"{terbilang(n // size)} {word}", n % size)
+    raise AssertionError("unreachable")
 
 
 def numbered_canvas(label: str = "Halaman {page} dari {total}", footer_left: str = "") -> type:
