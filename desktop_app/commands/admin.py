@@ -13,7 +13,7 @@ from desktop_app.storage.db import StorageError
 def register(sub: argparse._SubParsersAction) -> None:
     demo = sub.add_parser("demo", help="isi basis data dengan data demo sintetis")
     demo.add_argument("--db", type=Path, required=True)
-    demo.add_argument("--scale", choices=["office", "city"], default="office")
+    demo.add_argument("--scale", choices=["tiny", "office", "city"], default="office")
     demo.add_argument("--seed", type=int, default=2025)
     demo.set_defaults(func=cmd_demo)
 
@@ -29,12 +29,16 @@ def register(sub: argparse._SubParsersAction) -> None:
 
 
 def cmd_demo(args: argparse.Namespace) -> int:
+    from desktop_app.services.context import ServiceError
     from desktop_app.services.demo import DemoOptions, generate_demo
 
     try:
         summary = generate_demo(args.db, DemoOptions(scale=args.scale, seed=args.seed))
     except StorageError as exc:
         print(exc.user_message, file=sys.stderr)
+        return 2
+    except ServiceError as exc:  # e.g. the database already holds data
+        print(exc.message, file=sys.stderr)
         return 2
     for key, value in summary.items():
         print(f"{key}: {value}")

@@ -18,13 +18,22 @@ from sqlmodel import SQLModel
 
 from desktop_app.domain.ids import new_id
 from desktop_app.services.context import UnitOfWork
-from desktop_app.storage.models import ChangeLog, Enrolment, Household, KkHistory, Person
+from desktop_app.storage import search
+from desktop_app.storage.models import (
+    ChangeLog,
+    Enrolment,
+    Household,
+    KkHistory,
+    Person,
+    StatusHistory,
+)
 
 ENTITY_TABLES: dict[str, type[SQLModel]] = {
     "person": Person,
     "household": Household,
     "kk_history": KkHistory,
     "enrolment": Enrolment,
+    "status_history": StatusHistory,
 }
 
 _SKIP_IN_LOG = ("hlc", "created_at", "updated_at")
@@ -74,7 +83,12 @@ def bulk_insert(
                 "batch_id": uow.batch_id,
             }
         )
-    uow.session.execute(insert(model.__table__), prepared)  # type: ignore[attr-defined]
+    if entity == "person":
+        # Index the whole batch at once: per-row FTS trigger writes are ~10x slower.
+        with search.person_index_deferred(uow.session.connection()):
+            uow.session.execute(insert(model.__table__), prepared)  # type: ignore[attr-defined]
+    else:
+        uow.session.execute(insert(model.__table__), prepared)  # type: ignore[attr-defined]
     uow.session.execute(insert(ChangeLog.__table__), log_rows)  # type: ignore[attr-defined]
     return len(prepared)
 
