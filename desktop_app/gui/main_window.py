@@ -99,7 +99,12 @@ class MainWindow(QMainWindow):
         self.tabs.setDocumentMode(True)
         self.setCentralWidget(self.tabs)
         for spec in tab_specs():
-            self.tabs.addTab(build_tab(spec, ctx, self.tabs), spec.title)
+            widget = build_tab(spec, ctx, self.tabs)
+            self.tabs.addTab(widget, spec.title)
+            # A tab that adds people or households tells the status bar to recount.
+            counts_changed = getattr(widget, "counts_changed", None)
+            if counts_changed is not None:
+                counts_changed.connect(self.refresh_counts)
         self._build_menus()
         self._build_status_bar()
 

@@ -328,16 +328,17 @@ class RegistryService:
                 )
             )
         if inp.nik:
-            issues.extend(
-                validate_nik(
-                    inp.nik,
-                    birth_date=inp.birth_date,
-                    sex=inp.sex if inp.sex in ("L", "P") else None,
-                    office_province=self.ctx.office.province_code,
-                    today=self.ctx.clock.today(),
-                )
+            nik_issues = validate_nik(
+                inp.nik,
+                birth_date=inp.birth_date,
+                sex=inp.sex if inp.sex in ("L", "P") else None,
+                office_province=self.ctx.office.province_code,
+                today=self.ctx.clock.today(),
             )
-            if not has_errors(issues):
+            issues.extend(nik_issues)
+            # Only the NIK's own errors matter here: a clerk types the NIK first, before the
+            # name, and should learn at once that it is already registered.
+            if not has_errors(nik_issues):
                 for other in self._persons_with_nik(inp.nik, exclude_id=person_id):
                     issues.append(
                         _issue(

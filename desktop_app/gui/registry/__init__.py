@@ -1,0 +1,1 @@
+"""The Registri tab: persons and households (KPM), their programs and history."""

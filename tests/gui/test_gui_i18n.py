@@ -1,0 +1,64 @@
+"""English for the GUI: inline validation messages and a window switched to English."""
+
+from __future__ import annotations
+
+import ast
+import json
+from pathlib import Path
+
+import desktop_app
+from desktop_app.gui.main_window import MainWindow
+from desktop_app.i18n import set_language
+
+PACKAGE = Path(desktop_app.__file__).resolve().parent
+EN_JSON = PACKAGE.parent / "resources" / "i18n" / "en.json"
+
+# Calls that build an Issue shown in the GUI, and the position of the template argument.
+BUILDERS = {"Issue": 2}
+FILES = {
+    **{path: {"_issue": 1, **BUILDERS} for path in (PACKAGE / "gui").rglob("*.py")},
+    PACKAGE / "services" / "registry.py": {"_issue": 2, **BUILDERS},
+}
+
+
+def issue_templates() -> list[tuple[str, int, str]]:
+    found = []
+    for path, builders in FILES.items():
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if not isinstance(node, ast.Call):
+                continue
+            name = getattr(node.func, "id", None) or getattr(node.func, "attr", None)
+            position = builders.get(name)
+            if position is None or len(node.args) <= position:
+                continue
+            arg = node.args[position]
+            if isinstance(arg, ast.Constant) and isinstance(arg.value, str):
+                found.append((path.name, node.lineno, arg.value))
+    return found
+
+
+def test_inline_messages_have_english():
+    templates = issue_templates()
+    assert len(templates) > 10
+    data = json.loads(EN_JSON.read_text(encoding="utf-8"))
+    missing = [f"{f}:{line}: {text!r}" for f, line, text in templates if text not in data]
+    assert not missing, "add to resources/i18n/en.json:\n" + "\n".join(missing)
+
+
+def test_window_in_english(qtbot, ctx):
+    set_language("en")
+    window = MainWindow(ctx)
+    qtbot.addWidget(window)
+    titles = [window.tabs.tabText(i) for i in range(window.tabs.count())]
+    assert titles[:3] == ["Registry", "Distribution", "Training"]
+    registry = window.tabs.widget(0)
+    assert registry.search.placeholderText() == "Search name, NIK, KK number or address…"
+    model = registry.person_model
+    headers = [model.headerData(c, _horizontal()) for c in range(model.columnCount())]
+    assert headers[:3] == ["NIK", "Name", "M/F"]
+
+
+def _horizontal():
+    from PySide6.QtCore import Qt
+
+    return Qt.Orientation.Horizontal
