@@ -19,6 +19,13 @@ from sqlmodel import SQLModel
 from desktop_app.domain.ids import new_id
 from desktop_app.services.context import UnitOfWork
 from desktop_app.storage import search
+from desktop_app.storage.distribution_models import (
+    CollectionMark,
+    DistributionAssignment,
+    Receipt,
+    ReceiptVoid,
+    RosterEntry,
+)
 from desktop_app.storage.models import (
     ChangeLog,
     Enrolment,
@@ -34,6 +41,11 @@ ENTITY_TABLES: dict[str, type[SQLModel]] = {
     "kk_history": KkHistory,
     "enrolment": Enrolment,
     "status_history": StatusHistory,
+    "distribution_assignment": DistributionAssignment,
+    "distribution_roster": RosterEntry,
+    "distribution_receipt": Receipt,
+    "distribution_receipt_void": ReceiptVoid,
+    "distribution_mark": CollectionMark,
 }
 
 _SKIP_IN_LOG = ("hlc", "created_at", "updated_at")
@@ -61,6 +73,7 @@ def bulk_insert(
         full["hlc"] = stamp
         if "created_at" in model.model_fields:
             full.setdefault("created_at", now)
+        if "updated_at" in model.model_fields:
             full.setdefault("updated_at", now)
         prepared.append(full)
         changes = {

@@ -277,9 +277,189 @@ def _v2_training(conn: sqlite3.Connection) -> None:
     run_script(conn, _V2_TRAINING_TABLES)
 
 
+_V3_DISTRIBUTION = """
+CREATE TABLE distribution_round (
+    id VARCHAR NOT NULL,
+    program_code VARCHAR NOT NULL,
+    name VARCHAR NOT NULL,
+    code VARCHAR NOT NULL,
+    item VARCHAR NOT NULL,
+    quantity FLOAT NOT NULL,
+    unit VARCHAR NOT NULL,
+    start_date DATE,
+    end_date DATE,
+    status VARCHAR NOT NULL,
+    opened_at DATETIME,
+    closed_at DATETIME,
+    notes VARCHAR,
+    created_at DATETIME NOT NULL,
+    updated_at DATETIME NOT NULL,
+    deleted BOOLEAN NOT NULL,
+    hlc VARCHAR NOT NULL,
+    PRIMARY KEY (id)
+);
+CREATE UNIQUE INDEX ix_distribution_round_code ON distribution_round (code);
+CREATE INDEX ix_distribution_round_program_code ON distribution_round (program_code);
+CREATE TABLE distribution_counter (
+    round_id VARCHAR NOT NULL,
+    device_name VARCHAR NOT NULL,
+    last_seq INTEGER NOT NULL,
+    PRIMARY KEY (round_id, device_name),
+    FOREIGN KEY(round_id) REFERENCES distribution_round (id)
+);
+CREATE TABLE distribution_point (
+    id VARCHAR NOT NULL,
+    round_id VARCHAR NOT NULL,
+    name VARCHAR NOT NULL,
+    kind VARCHAR NOT NULL,
+    address VARCHAR NOT NULL,
+    kelurahan_codes VARCHAR NOT NULL,
+    sort_order INTEGER NOT NULL,
+    contact_name VARCHAR NOT NULL,
+    contact_title VARCHAR NOT NULL,
+    created_at DATETIME NOT NULL,
+    updated_at DATETIME NOT NULL,
+    deleted BOOLEAN NOT NULL,
+    hlc VARCHAR NOT NULL,
+    PRIMARY KEY (id),
+    FOREIGN KEY(round_id) REFERENCES distribution_round (id)
+);
+CREATE INDEX ix_distribution_point_round_id ON distribution_point (round_id);
+CREATE TABLE distribution_assignment (
+    id VARCHAR NOT NULL,
+    round_id VARCHAR NOT NULL,
+    point_id VARCHAR NOT NULL,
+    household_id VARCHAR,
+    person_id VARCHAR,
+    created_at DATETIME NOT NULL,
+    hlc VARCHAR NOT NULL,
+    PRIMARY KEY (id),
+    FOREIGN KEY(round_id) REFERENCES distribution_round (id),
+    FOREIGN KEY(point_id) REFERENCES distribution_point (id),
+    FOREIGN KEY(household_id) REFERENCES household (id),
+    FOREIGN KEY(person_id) REFERENCES person (id)
+);
+CREATE INDEX ix_distribution_assignment_point_id ON distribution_assignment (point_id);
+CREATE INDEX ix_distribution_assignment_round_id ON distribution_assignment (round_id);
+CREATE TABLE distribution_roster (
+    id VARCHAR NOT NULL,
+    round_id VARCHAR NOT NULL,
+    no INTEGER NOT NULL,
+    enrolment_id VARCHAR,
+    household_id VARCHAR,
+    person_id VARCHAR,
+    point_id VARCHAR,
+    name VARCHAR NOT NULL,
+    name_key VARCHAR NOT NULL,
+    nik VARCHAR,
+    kk_number VARCHAR,
+    card_code VARCHAR,
+    street VARCHAR,
+    rt VARCHAR,
+    rw VARCHAR,
+    kelurahan_code VARCHAR,
+    active BOOLEAN NOT NULL,
+    created_at DATETIME NOT NULL,
+    hlc VARCHAR NOT NULL,
+    PRIMARY KEY (id),
+    FOREIGN KEY(round_id) REFERENCES distribution_round (id),
+    FOREIGN KEY(household_id) REFERENCES household (id),
+    FOREIGN KEY(person_id) REFERENCES person (id),
+    FOREIGN KEY(point_id) REFERENCES distribution_point (id)
+);
+CREATE INDEX ix_distribution_roster_household_id ON distribution_roster (household_id);
+CREATE INDEX ix_distribution_roster_person_id ON distribution_roster (person_id);
+CREATE INDEX ix_distribution_roster_round_card ON distribution_roster (round_id, card_code);
+CREATE INDEX ix_distribution_roster_round_kk ON distribution_roster (round_id, kk_number);
+CREATE INDEX ix_distribution_roster_round_name ON distribution_roster (round_id, name_key);
+CREATE INDEX ix_distribution_roster_round_nik ON distribution_roster (round_id, nik);
+CREATE INDEX ix_distribution_roster_round_point ON distribution_roster (round_id, point_id, no);
+CREATE TABLE distribution_mark (
+    id VARCHAR NOT NULL,
+    round_id VARCHAR NOT NULL,
+    roster_id VARCHAR NOT NULL,
+    point_id VARCHAR,
+    kind VARCHAR NOT NULL,
+    reason VARCHAR NOT NULL,
+    at DATETIME NOT NULL,
+    actor VARCHAR NOT NULL,
+    device_id VARCHAR NOT NULL,
+    hlc VARCHAR NOT NULL,
+    PRIMARY KEY (id),
+    FOREIGN KEY(round_id) REFERENCES distribution_round (id),
+    FOREIGN KEY(roster_id) REFERENCES distribution_roster (id),
+    FOREIGN KEY(point_id) REFERENCES distribution_point (id)
+);
+CREATE INDEX ix_distribution_mark_roster_id ON distribution_mark (roster_id);
+CREATE INDEX ix_distribution_mark_round_id ON distribution_mark (round_id);
+CREATE TABLE distribution_receipt (
+    id VARCHAR NOT NULL,
+    number VARCHAR NOT NULL,
+    round_id VARCHAR NOT NULL,
+    roster_id VARCHAR NOT NULL,
+    point_id VARCHAR,
+    collector_name VARCHAR,
+    collector_nik VARCHAR,
+    collector_relation VARCHAR,
+    officer VARCHAR NOT NULL,
+    received_at DATETIME NOT NULL,
+    device_id VARCHAR NOT NULL,
+    device_name VARCHAR NOT NULL,
+    verification_code VARCHAR NOT NULL,
+    hlc VARCHAR NOT NULL,
+    PRIMARY KEY (id),
+    FOREIGN KEY(round_id) REFERENCES distribution_round (id),
+    FOREIGN KEY(roster_id) REFERENCES distribution_roster (id),
+    FOREIGN KEY(point_id) REFERENCES distribution_point (id)
+);
+CREATE UNIQUE INDEX ix_distribution_receipt_number ON distribution_receipt (number);
+CREATE INDEX ix_distribution_receipt_roster_id ON distribution_receipt (roster_id);
+CREATE INDEX ix_distribution_receipt_round_id ON distribution_receipt (round_id);
+CREATE TABLE distribution_roster_change (
+    id VARCHAR NOT NULL,
+    round_id VARCHAR NOT NULL,
+    roster_id VARCHAR NOT NULL,
+    op VARCHAR NOT NULL,
+    reason VARCHAR NOT NULL,
+    at DATETIME NOT NULL,
+    actor VARCHAR NOT NULL,
+    device_id VARCHAR NOT NULL,
+    hlc VARCHAR NOT NULL,
+    PRIMARY KEY (id),
+    FOREIGN KEY(round_id) REFERENCES distribution_round (id),
+    FOREIGN KEY(roster_id) REFERENCES distribution_roster (id)
+);
+CREATE INDEX ix_distribution_roster_change_roster_id ON distribution_roster_change (roster_id);
+CREATE INDEX ix_distribution_roster_change_round_id ON distribution_roster_change (round_id);
+CREATE TABLE distribution_receipt_void (
+    id VARCHAR NOT NULL,
+    receipt_id VARCHAR NOT NULL,
+    round_id VARCHAR NOT NULL,
+    reason VARCHAR NOT NULL,
+    at DATETIME NOT NULL,
+    actor VARCHAR NOT NULL,
+    device_id VARCHAR NOT NULL,
+    hlc VARCHAR NOT NULL,
+    PRIMARY KEY (id),
+    FOREIGN KEY(receipt_id) REFERENCES distribution_receipt (id),
+    FOREIGN KEY(round_id) REFERENCES distribution_round (id)
+);
+CREATE INDEX ix_distribution_receipt_void_receipt_id ON distribution_receipt_void (receipt_id);
+CREATE INDEX ix_distribution_receipt_void_round_id ON distribution_receipt_void (round_id);
+"""
+
+
+def _v3_distribution(conn: sqlite3.Connection) -> None:
+    """Distribution rounds: rounds, distribution points and per-recipient assignments, the
+    roster frozen at opening with its changes, receipts, voids, non-collection marks and the
+    per-device receipt counters, with the (round, code) indexes the counter's scans use."""
+    run_script(conn, _V3_DISTRIBUTION)
+
+
 STEPS: dict[int, Callable[[sqlite3.Connection], None]] = {
     1: _v1_registry,
     2: _v2_training,
+    3: _v3_distribution,
 }
 
 CURRENT_VERSION = max(STEPS)

@@ -1,0 +1,505 @@
+from __future__ import annotations
+
+import json
+from datetime import date
+from pathlib import Path
+
+import pytest
+from sqlmodel import select
+
+from desktop_app.domain.clock import FixedClock
+from desktop_app.domain.receipts import parse_receipt_number, verify_code
+from desktop_app.services.context import AppContext, ServiceError, open_app
+from desktop_app.services.distribution import (
+    DistributionInputError,
+    DistributionService,
+    PointInput,
+    Proxy,
+    RosterFilter,
+)
+from desktop_app.services.registry import RegistryService
+from desktop_app.storage.models import ChangeLog
+from tests.conftest import FIXED_NOW
+from tests.services.distribution_fixtures import KEL_A, KEL_B, World, build_world
+
+
+@pytest.fixture
+def world(ctx: AppContext) -> World:
+    return build_world(ctx)
+
+
+@pytest.fixture
+def svc(ctx: AppContext) -> DistributionService:
+    return DistributionService(ctx)
+
+
+def rastrada_round(svc: DistributionService, open_it: bool = True, **kw: object) -> str:
+    rid = svc.create_round(
+        program_code="RASTRADA",
+        name="Rastrada Tahap IV 2025",
+        item="Beras",
+        quantity=30,
+        unit="kg",
+        **kw,  # type: ignore[arg-type]
+    )
+    if open_it:
+        svc.open_round(rid)
+    return rid
+
+
+# -- rounds and roster freezing ----------------------------------------------------------------
+
+
+def test_create_round_defaults_to_one_point_per_kelurahan(world: World, svc: DistributionService):
+    rid = rastrada_round(svc, open_it=False)
+    rnd = svc.get_round(rid)
+    assert rnd.code == "RST4" and rnd.status == "draft" and rnd.quantity_text == "30 kg"
+    points = svc.points(rid)
+    assert len(points) == 21
+    assert points[0].kind == "kelurahan" and len(points[0].kelurahan_codes) == 1
+    assert svc.get_round("rst4").id == rid  # the code works as a reference
+    # A second round with the same stage gets its own code: receipt numbers stay unique.
+    other = rastrada_round(svc, open_it=False)
+    assert svc.get_round(other).code == "RST425"
+
+
+def test_opening_freezes_the_roster(ctx: AppContext, world: World, svc: DistributionService):
+    rid = rastrada_round(svc, open_it=False)
+    summary = svc.open_round(rid)
+    assert summary.entitled == len(world.families) and summary.unassigned == 0
+    fam = world.families[0]
+    before = svc.scan(rid, fam.kk)
+    assert before.name == fam.head_name and before.kelurahan_code == KEL_A
+    assert before.point_name.startswith("Kantor Kelurahan")
+
+    # Later registry edits change neither who is entitled nor the frozen snapshot.
+    reg = RegistryService(ctx)
+    enrolment = next(e for e in reg.household_detail(fam.household_id).enrolments)
+    reg.leave_program(enrolment.id, date(2026, 11, 20), "pindah ke luar kota")
+    rec = reg.get_person(fam.head_id).input
+    rec.name = "Nama Baru Sekali"
+    reg.update_person(fam.head_id, rec)
+    after = svc.scan(rid, fam.kk)
+    assert after.id == before.id and after.name == fam.head_name
+    assert svc.totals(rid).entitled == len(world.families)
+    # Opening again is refused.
+    with pytest.raises(ServiceError, match="hanya putaran persiapan"):
+        svc.open_round(rid)
+
+
+def test_open_logs_every_roster_entry(ctx: AppContext, world: World, svc: DistributionService):
+    rid = rastrada_round(svc)
+    with ctx.db.session() as s:
+        entries = s.exec(select(ChangeLog).where(ChangeLog.entity == "distribution_roster")).all()
+        ops = s.exec(select(ChangeLog.op).where(ChangeLog.entity == "distribution_round")).all()
+    assert len(entries) == len(world.families)
+    assert ops == ["create", "open"]
+    assert rid
+
+
+def test_person_program_roster_has_the_persons(world: World, svc: DistributionService):
+    rid = svc.create_round(
+        program_code="RAPELAN", name="Rapelan Jumat", item="Ransum", quantity=1, unit="paket"
+    )
+    svc.open_round(rid)
+    rows = svc.roster_rows(svc.roster_ids(rid))
+    assert sorted(r.name for r in rows) == ["Mbah Karto", "Mbah Sumi"]
+    assert svc.get_round(rid).code.startswith("RPL")
+
+
+def test_add_and_remove_recipient_need_reasons(ctx, world: World, svc: DistributionService):
+    reg = RegistryService(ctx)
+    fam = world.families[1]
+    enrolment = reg.household_detail(fam.household_id).enrolments[0]
+    reg.leave_program(enrolment.id, date(2026, 1, 1), "mampu")
+    rid = rastrada_round(svc)
+    assert svc.totals(rid).entitled == len(world.families) - 1
+    with pytest.raises(ServiceError, match="tidak ada di daftar penerima"):
+        svc.scan(rid, fam.kk)
+    with pytest.raises(ServiceError, match="Alasan"):
+        svc.add_recipient(rid, fam.kk, "  ")
+    roster_id = svc.add_recipient(rid, fam.kk, "Keputusan rapat kelurahan")
+    assert svc.scan(rid, fam.kk).id == roster_id
+    with pytest.raises(ServiceError, match="sudah ada"):
+        svc.add_recipient(rid, fam.kk, "lagi")
+    svc.remove_recipient(rid, roster_id, "Salah input")
+    with pytest.raises(ServiceError, match="dikeluarkan.*Salah input"):
+        svc.scan(rid, fam.kk)
+    changes = svc.roster_changes(rid)
+    assert [(c[1], c[2]) for c in changes] == [
+        ("add", "Keputusan rapat kelurahan"),
+        ("remove", "Salah input"),
+    ]
+
+
+# -- the counter ---------------------------------------------------------------------------
+
+
+def test_scan_by_card_nik_kk_member_nik_and_name(ctx, world: World, svc: DistributionService):
+    rid = rastrada_round(svc)
+    fam = world.families[0]
+    entry = svc.scan(rid, fam.kk)
+    assert svc.scan(rid, fam.head_nik).id == entry.id
+    assert svc.scan(rid, fam.members[0][1]).id == entry.id  # the wife's KTP
+    assert svc.scan(rid, " " + fam.kk[:4] + "." + fam.kk[4:] + " ").id == entry.id
+    assert [r.id for r in svc.find(rid, "sutris")] == [entry.id]
+    assert [r.id for r in svc.find(rid, "SUTRISNO")] == [entry.id]
+    cards = svc.card_docs(rid)  # assigns card codes to the households
+    card = next(c for c in cards if c.nik == fam.head_nik)
+    assert card.card_code.startswith("K")
+    assert svc.scan(rid, card.card_code.lower()).id == entry.id
+
+
+def test_unknown_code_is_a_clear_not_found(world: World, svc: DistributionService):
+    rid = rastrada_round(svc)
+    with pytest.raises(ServiceError) as info:
+        svc.scan(rid, "3572019999990001")
+    assert "tidak ditemukan" in info.value.message and "cari dengan nama" in info.value.message
+    with pytest.raises(ServiceError, match="16 digit"):
+        svc.scan(rid, "35720112")
+    with pytest.raises(ServiceError, match="tidak ditemukan"):
+        svc.scan(rid, "XYZ-NOTHING")
+
+
+def test_receive_once_then_refused_with_when_where_who(ctx, world: World, svc: DistributionService):
+    rid = rastrada_round(svc)
+    fam = world.families[0]
+    receipt = svc.receive_code(rid, fam.kk)
+    assert receipt.number == "RST4-KANTOR-000001"
+    assert verify_code(receipt.number, receipt.verification_code, svc._key())
+    assert receipt.qr_payload == f"BERDAYA|{receipt.number}|{receipt.verification_code}"
+    assert svc.scan(rid, fam.kk).status == "diterima"
+    with pytest.raises(ServiceError) as info:
+        svc.receive_code(rid, fam.head_nik)
+    msg = info.value.message
+    assert "SUDAH MENERIMA" in msg and "20 November 2026 pukul 10.00" in msg
+    assert "Kantor Kelurahan Kepanjenkidul" in msg and "tester" in msg
+    assert receipt.number in msg
+    assert len(svc.receipts(rid)) == 1
+
+
+def test_void_then_receive_again(ctx, world: World, svc: DistributionService):
+    rid = rastrada_round(svc)
+    fam = world.families[2]
+    first = svc.receive_code(rid, fam.kk)
+    with pytest.raises(ServiceError, match="Alasan"):
+        svc.void(first.number, "")
+    voided = svc.void(first.number, "Salah orang")
+    assert voided.voided and voided.void_reason == "Salah orang"
+    assert svc.scan(rid, fam.kk).status == ""
+    with pytest.raises(ServiceError, match="sudah dibatalkan"):
+        svc.void(first.number, "lagi")
+    second = svc.receive_code(rid, fam.kk)
+    assert second.number == "RST4-KANTOR-000002"
+    # Both facts stay: the voided receipt is still there.
+    assert [(r.number, r.voided) for r in svc.receipts(rid)] == [
+        (first.number, True),
+        (second.number, False),
+    ]
+
+
+def test_marks_absent_and_refused(world: World, svc: DistributionService):
+    rid = rastrada_round(svc)
+    a, b = world.families[0], world.families[1]
+    ea, eb = svc.scan(rid, a.kk), svc.scan(rid, b.kk)
+    svc.mark(rid, ea.id, "tidak_hadir")
+    with pytest.raises(ServiceError, match="Alasan penolakan"):
+        svc.mark(rid, eb.id, "ditolak", "")
+    svc.mark(rid, eb.id, "ditolak", "Tanpa KTP dan tanpa surat kuasa")
+    t = svc.totals(rid)
+    assert (t.absent, t.refused, t.received, t.pending) == (1, 1, 0, len(world.families) - 2)
+    assert svc.scan(rid, b.kk).mark_reason == "Tanpa KTP dan tanpa surat kuasa"
+    # Someone marked absent may still come later: the receipt supersedes the mark.
+    svc.receive(rid, ea.id)
+    assert svc.scan(rid, a.kk).status == "diterima"
+    with pytest.raises(ServiceError, match="sudah menerima"):
+        svc.mark(rid, ea.id, "tidak_hadir")
+    assert {r.id for r in svc.pending(rid)} == {svc.scan(rid, f.kk).id for f in world.families[2:]}
+
+
+def test_progress_per_round_and_point(world: World, svc: DistributionService):
+    rid = rastrada_round(svc)
+    for fam in world.families[:3]:
+        svc.receive_code(rid, fam.kk)
+    assert svc.progress_text(rid) == f"3 / {len(world.families)} diterima"
+    point = svc.scan(rid, world.families[0].kk).point_id
+    t = svc.totals(rid, point)
+    assert t.entitled == 3 and t.received == 2  # families 0 and 2 live in kelurahan A
+
+
+def test_served_by_another_point_is_refused(world: World, svc: DistributionService):
+    rid = rastrada_round(svc)
+    fam_b = world.families[1]
+    point_a = svc.scan(rid, world.families[0].kk).point_id
+    with pytest.raises(ServiceError, match="dilayani di Kantor Kelurahan"):
+        svc.receive_code(rid, fam_b.kk, point_id=point_a)
+    assert svc.totals(rid).received == 0
+
+
+def test_closed_round_is_read_only(world: World, svc: DistributionService):
+    rid = rastrada_round(svc)
+    receipt = svc.receive_code(rid, world.families[0].kk)
+    svc.close_round(rid)
+    assert svc.get_round(rid).status == "closed"
+    with pytest.raises(ServiceError, match="ditutup"):
+        svc.receive_code(rid, world.families[1].kk)
+    with pytest.raises(ServiceError, match="ditutup"):
+        svc.void(receipt.number, "x")
+    with pytest.raises(ServiceError, match="ditutup"):
+        svc.mark(rid, svc.scan(rid, world.families[1].kk).id, "tidak_hadir")
+    with pytest.raises(ServiceError, match="ditutup"):
+        svc.add_recipient(rid, world.families[1].kk, "x")
+    # Still printable.
+    assert svc.reception_list(rid).totals.received == 1
+
+
+def test_receive_requires_an_open_round(world: World, svc: DistributionService):
+    rid = rastrada_round(svc, open_it=False)
+    with pytest.raises(ServiceError):
+        svc.receive_code(rid, world.families[0].kk)
+
+
+# -- who may collect -----------------------------------------------------------------------
+
+
+def test_same_kk_member_may_collect(world: World, svc: DistributionService):
+    rid = rastrada_round(svc)
+    fam = world.families[0]
+    _, wife_nik, wife = fam.members[0]
+    r = svc.receive_code(rid, fam.kk, proxy=Proxy(wife, wife_nik, "same_kk"))
+    assert r.collector_name == wife and r.collector_relation == "same_kk" and r.by_proxy
+    assert svc.scan(rid, fam.kk).status == "diwakilkan"
+    assert svc.totals(rid).by_proxy == 1
+
+
+def test_outsider_needs_surat_kuasa(world: World, svc: DistributionService):
+    rid = rastrada_round(svc)
+    fam, other = world.families[0], world.families[2]
+    outsider_nik = other.members[0][1]
+    with pytest.raises(ServiceError, match="surat kuasa"):
+        svc.receive_code(rid, fam.kk, proxy=Proxy("Rina", outsider_nik, "same_kk"))
+    r = svc.receive_code(rid, fam.kk, proxy=Proxy("Rina", outsider_nik, "surat kuasa"))
+    assert r.collector_relation == "surat_kuasa"
+
+
+def test_proxy_input_is_checked(world: World, svc: DistributionService):
+    rid = rastrada_round(svc)
+    fam = world.families[0]
+    with pytest.raises(DistributionInputError, match="NIK pengambil"):
+        svc.receive_code(rid, fam.kk, proxy=Proxy("Budi", "123", "surat_kuasa"))
+    with pytest.raises(DistributionInputError, match="tidak dikenal"):
+        svc.receive_code(rid, fam.kk, proxy=Proxy("Budi", fam.members[0][1], "tetangga"))
+    with pytest.raises(DistributionInputError, match="mengambil sendiri"):
+        svc.receive_code(rid, fam.kk, proxy=Proxy("X", fam.head_nik, "same_kk"))
+    with pytest.raises(ServiceError, match="ahli waris hanya untuk"):
+        svc.receive_code(rid, fam.kk, proxy=Proxy("Sri", fam.members[0][1], "ahli_waris"))
+    assert svc.totals(rid).received == 0
+
+
+def test_deceased_recipient_heir_on_same_kk_only(ctx, world: World, svc: DistributionService):
+    rid = rastrada_round(svc)
+    fam = world.families[0]
+    RegistryService(ctx).set_status(fam.head_id, "meninggal", date(2026, 11, 1))
+    _, wife_nik, wife = fam.members[0]
+    with pytest.raises(ServiceError, match="meninggal dunia pada 1 November 2026"):
+        svc.receive_code(rid, fam.kk)
+    with pytest.raises(ServiceError, match="surat kuasa tidak berlaku"):
+        svc.receive_code(rid, fam.kk, proxy=Proxy(wife, wife_nik, "surat_kuasa"))
+    outsider = world.families[2].members[0][1]
+    with pytest.raises(ServiceError, match="harus satu KK"):
+        svc.receive_code(rid, fam.kk, proxy=Proxy("Rina", outsider, "ahli_waris"))
+    r = svc.receive_code(rid, fam.kk, proxy=Proxy(wife, wife_nik, "ahli_waris"))
+    assert r.collector_relation == "ahli_waris"
+    assert svc.collector_candidates(svc.scan(rid, fam.kk).id) == [(wife, wife_nik, "istri")]
+
+
+def test_single_person_kk_whose_member_died_gets_nothing(ctx, world: World, svc):
+    rid = rastrada_round(svc)
+    single = world.families[3]
+    assert not single.members
+    RegistryService(ctx).set_status(single.head_id, "meninggal", date(2026, 10, 2))
+    entry = svc.scan(rid, single.kk)
+    assert svc.recipient_deceased(entry.id)
+    for proxy in (None, Proxy("Tetangga", world.families[0].members[0][1], "ahli_waris")):
+        with pytest.raises(ServiceError, match="KK satu orang"):
+            svc.receive(rid, entry.id, proxy=proxy)
+    assert svc.totals(rid).received == 0
+
+
+# -- numbering across devices ----------------------------------------------------------------
+
+
+def _device_db(tmp_path: Path, device: str) -> AppContext:
+    ctx = open_app(tmp_path / f"{device}.sqlite", actor="petugas", clock=FixedClock(FIXED_NOW))
+    profile = ctx.office
+    profile.device_name = device
+    ctx.save_office_profile(profile)
+    return ctx
+
+
+def test_two_devices_never_mint_the_same_number(tmp_path: Path):
+    numbers: list[str] = []
+    for device in ("LAP01", "LAP02"):
+        ctx = _device_db(tmp_path, device)
+        try:
+            world = build_world(ctx, rapelan=False)
+            svc = DistributionService(ctx)
+            rid = rastrada_round(svc)
+            for fam in world.families[:4]:
+                numbers.append(svc.receive_code(rid, fam.kk).number)
+        finally:
+            ctx.close()
+    assert len(set(numbers)) == len(numbers) == 8
+    assert {parse_receipt_number(n).device for n in numbers} == {"LAP01", "LAP02"}
+    assert "RST4-LAP02-000004" in numbers and "RST4-LAP01-000004" in numbers
+
+
+def test_counter_survives_a_renamed_device(ctx, world: World, svc: DistributionService):
+    rid = rastrada_round(svc)
+    a = svc.receive_code(rid, world.families[0].kk).number
+    profile = ctx.office
+    profile.device_name = "LAP07"
+    ctx.save_office_profile(profile)
+    b = svc.receive_code(rid, world.families[1].kk).number
+    profile.device_name = "KANTOR"
+    ctx.save_office_profile(profile)
+    c = svc.receive_code(rid, world.families[2].kk).number
+    assert (a, b, c) == ("RST4-KANTOR-000001", "RST4-LAP07-000001", "RST4-KANTOR-000002")
+
+
+def test_receipt_write_is_change_logged(ctx, world: World, svc: DistributionService):
+    rid = rastrada_round(svc)
+    r = svc.receive_code(rid, world.families[0].kk)
+    with ctx.db.session() as s:
+        log = s.exec(select(ChangeLog).where(ChangeLog.entity_id == r.id)).one()
+    assert log.op == "receive" and log.entity == "distribution_receipt"
+    assert json.loads(log.changes)["number"] == [None, r.number]
+
+
+# -- points from a file, scan logs -----------------------------------------------------------
+
+
+def test_points_from_csv_with_shop_assignments(tmp_path: Path, world: World, svc):
+    path = tmp_path / "titik.csv"
+    shop_kk = world.families[0].kk
+    path.write_text(
+        "nama;jenis;alamat;kelurahan;penanggung_jawab;jabatan;penerima\n"
+        "Kantor Kelurahan Kepanjenkidul;kelurahan;Jl. A 1;Kepanjen Kidul;Budi;Lurah;\n"
+        f"Toko Sumber Rejeki;toko;Jl. B 2;;Pak Harto;Pemilik toko;{shop_kk}\n"
+        "Balai RW;lainnya;;35.72.02.1001;;;\n",
+        encoding="utf-8",
+    )
+    points = svc.points_from_file(path)
+    assert [p.name for p in points] == [
+        "Kantor Kelurahan Kepanjenkidul",
+        "Toko Sumber Rejeki",
+        "Balai RW",
+    ]
+    assert points[0].kelurahan_codes == (KEL_A,) and points[1].recipients == (shop_kk,)
+    rid = rastrada_round(svc, open_it=False, points=points)
+    summary = svc.open_round(rid)
+    assert summary.per_point["Toko Sumber Rejeki"] == 1
+    assert svc.scan(rid, shop_kk).point_name == "Toko Sumber Rejeki"
+    assert svc.scan(rid, world.families[1].kk).point_name == "Balai RW"
+
+
+def test_bad_points_file_names_each_problem(tmp_path: Path, world: World, svc):
+    path = tmp_path / "titik.csv"
+    path.write_text("nama,kelurahan\nToko A,Sentol\n,\nToko B,Atlantis\n", encoding="utf-8")
+    with pytest.raises(DistributionInputError) as info:
+        svc.points_from_file(path)
+    assert "Baris 2" in info.value.message and "Sentul" in info.value.message
+    assert "Baris 4" in info.value.message
+
+
+def test_two_points_cannot_share_a_kelurahan(world: World, svc: DistributionService):
+    points = [
+        PointInput("A", kelurahan_codes=(KEL_A,)),
+        PointInput("B", kelurahan_codes=(KEL_A, KEL_B)),
+    ]
+    with pytest.raises(DistributionInputError, match="dua titik"):
+        rastrada_round(svc, open_it=False, points=points)
+    assert svc.list_rounds() == []
+
+
+def test_scan_log_is_all_or_nothing(world: World, svc: DistributionService):
+    rid = rastrada_round(svc)
+    fams = world.families
+    bad_rows = [
+        {"code": fams[0].kk},
+        {"code": "3572019999990001"},
+        {"code": fams[2].head_nik},
+        {"code": fams[0].head_nik},  # the same KPM twice
+    ]
+    report = svc.receive_batch(rid, bad_rows)
+    assert not report.ok and not report.recorded
+    assert [r.ok for r in report.rows] == [True, False, True, False]
+    assert "dua kali" in report.rows[3].message
+    assert svc.totals(rid).received == 0
+    good = [
+        {"code": fams[0].kk},
+        {
+            "code": fams[2].kk,
+            "proxy_name": fams[2].members[0][2],
+            "proxy_nik": fams[2].members[0][1],
+            "proxy_relation": "same_kk",
+        },
+    ]
+    report = svc.receive_batch(rid, good)
+    assert report.ok and [r.number for r in report.recorded] == [
+        "RST4-KANTOR-000001",
+        "RST4-KANTOR-000002",
+    ]
+    assert svc.totals(rid).by_proxy == 1
+
+
+# -- documents' data -------------------------------------------------------------------------
+
+
+def test_document_builders_follow_the_contract(ctx, world: World, svc: DistributionService):
+    rid = rastrada_round(svc)
+    fam = world.families[0]
+    _, wife_nik, wife = fam.members[0]
+    r1 = svc.receive_code(rid, fam.kk, proxy=Proxy(wife, wife_nik, "same_kk"))
+    svc.receive_code(rid, world.families[2].kk)
+    svc.mark(rid, svc.scan(rid, world.families[4].kk).id, "tidak_hadir")
+    point_a = svc.scan(rid, fam.kk).point_id
+
+    docs = svc.receipt_docs(rid)  # in list order: Agus Salim before Sutrisno
+    assert [d.receipt_number for d in docs] == ["RST4-KANTOR-000002", r1.number]
+    assert [d.receipt_number for d in svc.receipt_docs(rid, numbers=[r1.number])] == [r1.number]
+    d = docs[1]
+    assert d.collector_name == wife and d.collector_relation == "same_kk"
+    assert d.recipient_nik == fam.head_nik and d.kk_number == fam.kk
+    assert d.qr_payload == r1.qr_payload and d.round.code == "RST4"
+    assert d.received_at.utcoffset().total_seconds() == 7 * 3600
+    assert d.kelurahan == "Kepanjenkidul" and d.address == "Jl. Melati 3, RT 001/RW 002"
+
+    lst = svc.reception_list(rid, point_id=point_a)
+    assert [row.no for row in lst.rows] == [1, 2, 3]
+    assert [row.status for row in lst.rows].count("diwakilkan") == 1
+    assert lst.totals.entitled == 3 and lst.totals.received == 2 and lst.totals.absent == 1
+    by_kel = svc.reception_list(rid, kelurahan_code=KEL_B)
+    assert by_kel.kelurahan and len(by_kel.rows) == 3
+
+    bast = svc.bast(rid, point_id=point_a)
+    assert bast.number.startswith("BAST/RST4/KANTOR/")
+    assert bast.total_quantity == 60 and bast.second_party_title.startswith("Lurah")
+
+    recap = svc.recap(rid)
+    assert recap.grand_total.entitled == len(world.families)
+    assert sum(row.totals.received for row in recap.rows) == 2
+    assert {row.kelurahan for row in recap.rows} == {"Kepanjenkidul", "Pakunden"}
+
+    cards = svc.card_docs(rid, point_id=point_a)
+    assert len(cards) == 3 and all(c.card_code for c in cards)
+    assert cards[0].program_name.startswith("Beras") and cards[0].kecamatan
+
+
+def test_roster_filters(world: World, svc: DistributionService):
+    rid = rastrada_round(svc)
+    svc.receive_code(rid, world.families[0].kk)
+    assert len(svc.roster_ids(rid, RosterFilter(status="diterima"))) == 1
+    assert len(svc.roster_ids(rid, RosterFilter(status="belum"))) == len(world.families) - 1
+    assert len(svc.roster_ids(rid, RosterFilter(kelurahan_code=KEL_B))) == 3
+    assert len(svc.roster_ids(rid, RosterFilter(query="hadi"))) == 1
