@@ -24,6 +24,7 @@ from desktop_app.i18n import set_language
 COMMAND_MODULES: list[str] = [
     "desktop_app.commands.admin",
     "desktop_app.commands.training",
+    "desktop_app.commands.distribution",
 ]
 
 APP_NAME = "Berdaya"
