@@ -14,6 +14,7 @@ import sqlite3
 from collections.abc import Callable
 
 from desktop_app.storage import (
+    distribution_models,  # noqa: F401 - registers the distribution tables
     search,
     training_models,  # noqa: F401 - registers the training tables
 )

@@ -145,8 +145,3 @@ class ChangeLog(SQLModel, table=True):
     changes: str  # JSON {field: [before, after]}
     source: str | None = None  # e.g. the imported file's name
     batch_id: str | None = Field(default=None, index=True)
-
-
-# Feature-area tables live in their own modules; importing them here registers them in the
-# metadata that migrations and the schema test compare against.
-from desktop_app.storage import distribution_models  # noqa: E402, F401
