@@ -1,0 +1,413 @@
+"""Benchmarks for the distribution documents, each beside a raw baseline timed in the same run.
+
+(a) daftar penerimaan for N rows vs plain ReportLab building the same table in page-sized
+    chunks (no kop, no page numbers, no cell fitting)              target <= 1.2x
+(b) N receipts (A6) in one PDF vs plain ReportLab canvas drawing the same content, with the
+    stock QrCodeWidget rendered through a Drawing                      target <= 1.3x
+(c) LibreOffice Calc converting an xlsx of the same list to PDF (if soffice is installed);
+    the daftar penerimaan should be faster.
+
+Run from the repository root:  python bench/bench_documents.py [--rows 7716] [--receipts 7716]
+Synthetic data only (Faker id_ID, made-up NIKs).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import Callable
+from datetime import UTC, date, datetime
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from faker import Faker  # noqa: E402
+from reportlab.graphics import renderPDF  # noqa: E402
+from reportlab.graphics.barcode.qr import QrCodeWidget  # noqa: E402
+from reportlab.graphics.shapes import Drawing  # noqa: E402
+from reportlab.lib import colors  # noqa: E402
+from reportlab.lib.pagesizes import A4  # noqa: E402
+from reportlab.lib.units import mm  # noqa: E402
+from reportlab.lib.utils import simpleSplit  # noqa: E402
+from reportlab.pdfgen.canvas import Canvas  # noqa: E402
+from reportlab.platypus import PageBreak, SimpleDocTemplate, Table, TableStyle  # noqa: E402
+
+from desktop_app.documents import distribution as dd  # noqa: E402
+from desktop_app.documents.common import Letterhead, draw_letterhead  # noqa: E402
+from desktop_app.domain.nik import make_kk, make_nik, mask_nik  # noqa: E402
+from desktop_app.domain.office import OfficeProfile  # noqa: E402
+
+OFFICE = OfficeProfile(
+    address="Jl. Contoh Raya No. 1, Kota Blitar 66111",
+    phone="(0342) 000000",
+    email="dinsos@example.go.id",
+    head_name="Contoh Kepala, S.Sos.",
+    head_nip="197001011990031001",
+)
+ROUND = dd.RoundInfo(
+    "r1",
+    "RST4",
+    "Rastrada Tahap IV 2025",
+    "Beras Kesejahteraan Daerah (Rastrada)",
+    "Beras",
+    30,
+    "kg",
+    date(2026, 12, 1),
+    date(2026, 12, 12),
+)
+POINT = dd.PointInfo("p1", "Kantor Kelurahan Sukorejo", "kelurahan")
+STATUSES = ["diterima", "diterima", "diterima", "diwakilkan", "tidak_hadir", "", "ditolak"]
+
+
+def synthetic_people(n: int) -> list[tuple[str, str, str, str, str]]:
+    fake = Faker("id_ID")
+    fake.seed_instance(2025)
+    people = []
+    for i in range(1, n + 1):
+        serial = 1 + i % 9999
+        nik = make_nik(
+            "35.72.0" + str(1 + i % 3),
+            date(1950 + i % 50, 1 + i % 12, 1 + i % 28),
+            "LP"[i % 2],
+            serial,
+        )
+        kk = make_kk("35.72.01", date(2010 + i % 12, 1 + i % 12, 1 + i % 28), serial)
+        rt, rw = f"{1 + i % 12:03d}", f"{1 + i % 6:03d}"
+        address = f"{fake.street_name()} No. {1 + i % 120}, RT {rt}/RW {rw}"
+        people.append((fake.name(), nik, kk, address, f"{rt}|{rw}"))
+    return people
+
+
+def list_rows(people: list[tuple[str, str, str, str, str]]) -> list[dd.ListRow]:
+    rows = []
+    for i, (name, nik, kk, address, rtrw) in enumerate(people, 1):
+        rt, rw = rtrw.split("|")
+        status = STATUSES[i % len(STATUSES)]
+        rows.append(dd.ListRow(i, name, nik, kk, address, rt, rw, "Sukorejo", status, None, None))
+    return rows
+
+
+def receipts(people: list[tuple[str, str, str, str, str]]) -> list[dd.ReceiptDoc]:
+    docs = []
+    for i, (name, nik, kk, address, _rtrw) in enumerate(people, 1):
+        number = f"RST4-LAP02-{i:06d}"
+        proxy = i % 9 == 0
+        docs.append(
+            dd.ReceiptDoc(
+                number,
+                f"K{i % 99991:05d}",
+                ROUND,
+                POINT,
+                name,
+                nik,
+                kk,
+                address,
+                "Sukorejo",
+                f"Wakil {name}" if proxy else None,
+                people[i - 2][1] if proxy else None,
+                "surat_kuasa" if proxy else None,
+                "Petugas Contoh",
+                datetime(2026, 11, 20, 3, 5, tzinfo=UTC),
+                "LAP02",
+                f"BERDAYA|{number}|K{i % 99991:05d}",
+            )
+        )
+    return docs
+
+
+# --- baselines: plain ReportLab, no Berdaya code in the drawing path --------------------------
+
+
+def plain_list(path: Path, rows: list[dd.ListRow], per_page: int) -> None:
+    """The same columns, row heights and strings, one Table per page, a plain grid."""
+    doc = SimpleDocTemplate(
+        str(path),
+        pagesize=A4,
+        leftMargin=15 * mm,
+        rightMargin=15 * mm,
+        topMargin=12 * mm,
+        bottomMargin=14 * mm,
+    )
+    style = TableStyle(
+        [
+            ("GRID", (0, 0), (-1, -1), 0.4, colors.black),
+            ("FONT", (0, 0), (-1, -1), "Helvetica", 8),
+            ("FONT", (0, 0), (-1, 0), "Helvetica-Bold", 8),
+            ("VALIGN", (0, 0), (-1, -1), "MIDDLE"),
+        ]
+    )
+    header = ["No", "Nama", "NIK", "Alamat", "RT/RW", "Tanda Tangan", "", "Ket."]
+    story: list = []
+    for start in range(0, len(rows), per_page):
+        chunk = rows[start : start + per_page]
+        data = [header] + [
+            [
+                str(r.no),
+                r.name,
+                mask_nik(r.nik),
+                r.address,
+                f"{r.rt}/{r.rw}",
+                f"{r.no}." if r.no % 2 else "",
+                "" if r.no % 2 else f"{r.no}.",
+                r.status,
+            ]
+            for r in chunk
+        ]
+        story.append(
+            Table(
+                data,
+                colWidths=dd._LIST_COLS,
+                rowHeights=[dd.LIST_HEADER_HEIGHT] + [dd.LIST_ROW_HEIGHT] * len(chunk),
+                style=style,
+            )
+        )
+        story.append(PageBreak())
+    doc.build(story[:-1])
+
+
+def plain_receipts(path: Path, docs: list[dd.ReceiptDoc]) -> None:
+    """The A6 receipt's content drawn straight onto a canvas, QR via the stock widget."""
+    width, height = 105 * mm, 148 * mm
+    canvas = Canvas(str(path), pagesize=(width, height))
+    lh = Letterhead.from_office(OFFICE)
+    for r in docs:
+        rule = draw_letterhead(canvas, lh, 6 * mm, width - 6 * mm, height - 6 * mm, scale=0.5)
+        canvas.setFont("Helvetica-Bold", 10)
+        canvas.drawCentredString(width / 2, rule - 15, "TANDA TERIMA BANTUAN SOSIAL")
+        canvas.setFont("Helvetica", 8)
+        canvas.drawCentredString(width / 2, rule - 27, f"Nomor: {r.receipt_number}")
+        y = rule - 42
+        for label, value in dd._receipt_fields(r):
+            canvas.setFont("Helvetica", 7.6)
+            canvas.drawString(6 * mm, y, label)
+            canvas.drawString(24 * mm, y, ":")
+            for line in simpleSplit(value, "Helvetica", 7.6, 48 * mm):
+                canvas.drawString(26 * mm, y, line)
+                y -= 9.4
+        size = 23 * mm
+        widget = QrCodeWidget(r.qr_payload, barLevel="M", barWidth=size, barHeight=size)
+        drawing = Drawing(size, size)
+        drawing.add(widget)
+        renderPDF.draw(drawing, canvas, width - 6 * mm - size, rule - 42 - size)
+        canvas.drawCentredString(width - 6 * mm - size / 2, rule - 52 - size, r.verification_code)
+        canvas.drawCentredString(30 * mm, 30 * mm, "Petugas,")
+        canvas.drawCentredString(75 * mm, 30 * mm, "Yang menerima,")
+        canvas.drawCentredString(30 * mm, 12 * mm, f"( {r.officer} )")
+        canvas.drawCentredString(75 * mm, 12 * mm, f"( {r.recipient_name} )")
+        canvas.showPage()
+    canvas.save()
+
+
+# --- LibreOffice --------------------------------------------------------------------------------
+
+
+def write_xlsx(path: Path, rows: list[dd.ListRow]) -> None:
+    import xlsxwriter
+
+    book = xlsxwriter.Workbook(str(path))
+    sheet = book.add_worksheet("Daftar")
+    cell = book.add_format({"border": 1, "font_size": 8, "valign": "vcenter", "text_wrap": True})
+    head = book.add_format(
+        {"border": 1, "bold": True, "font_size": 8, "align": "center", "bg_color": "#E6E6E6"}
+    )
+    for col, width in enumerate((4, 22, 16, 22, 7, 11, 11, 10)):
+        sheet.set_column(col, col, width)
+    header = ["No", "Nama", "NIK", "Alamat", "RT/RW", "Tanda Tangan", "", "Ket."]
+    sheet.write_row(0, 0, header, head)
+    for i, r in enumerate(rows, 1):
+        sheet.set_row(i, 25.5)
+        sheet.write_row(
+            i,
+            0,
+            [
+                r.no,
+                r.name,
+                mask_nik(r.nik),
+                r.address,
+                f"{r.rt}/{r.rw}",
+                f"{r.no}." if r.no % 2 else "",
+                "" if r.no % 2 else f"{r.no}.",
+                dd.STATUS_LABELS.get(r.status, r.status),
+            ],
+            cell,
+        )
+    sheet.set_paper(9)  # A4
+    sheet.repeat_rows(0)
+    sheet.fit_to_pages(1, 0)
+    sheet.set_footer("&RHalaman &P dari &N")
+    book.close()
+
+
+def soffice_convert(soffice: str, xlsx: Path, out_dir: Path, profile: Path) -> float:
+    start = time.perf_counter()
+    subprocess.run(
+        [
+            soffice,
+            f"-env:UserInstallation={profile.as_uri()}",
+            "--headless",
+            "--convert-to",
+            "pdf",
+            "--outdir",
+            str(out_dir),
+            str(xlsx),
+        ],
+        check=True,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+        timeout=900,
+    )
+    return time.perf_counter() - start
+
+
+# --- timing -------------------------------------------------------------------------------------
+
+
+def timed(fn: Callable[[], object]) -> tuple[float, float]:
+    """(wall, cpu) seconds. The machine is shared, so CPU time of this single-threaded
+    process is the steadier figure; wall time is reported beside it."""
+    wall, cpu = time.perf_counter(), time.process_time()
+    fn()
+    return time.perf_counter() - wall, time.process_time() - cpu
+
+
+def pair(mine: Callable[[], object], base: Callable[[], object], repeat: int) -> dict:
+    """Alternate the two so drift on a shared machine hits both alike; report the medians."""
+    ours: list[tuple[float, float]] = []
+    theirs: list[tuple[float, float]] = []
+    for i in range(repeat):
+        if i % 2:
+            theirs.append(timed(base))
+            ours.append(timed(mine))
+        else:
+            ours.append(timed(mine))
+            theirs.append(timed(base))
+
+    def med(runs: list[tuple[float, float]], k: int) -> float:
+        return statistics.median(r[k] for r in runs)
+
+    return {
+        "berdaya_cpu_s": round(med(ours, 1), 3),
+        "baseline_cpu_s": round(med(theirs, 1), 3),
+        "ratio_cpu": round(med(ours, 1) / med(theirs, 1), 3),
+        "berdaya_wall_s": round(med(ours, 0), 3),
+        "baseline_wall_s": round(med(theirs, 0), 3),
+        "ratio_wall": round(med(ours, 0) / med(theirs, 0), 3),
+        "runs": repeat,
+    }
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--rows", type=int, default=7716)
+    parser.add_argument("--receipts", type=int, default=7716)
+    parser.add_argument("--repeat", type=int, default=5, help="runs of (a); (b) runs once")
+    parser.add_argument("--skip-receipts", action="store_true")
+    parser.add_argument("--skip-libreoffice", action="store_true")
+    parser.add_argument("--json", action="store_true")
+    args = parser.parse_args(argv)
+
+    people = synthetic_people(max(args.rows, args.receipts))
+    results: dict = {"rows": args.rows, "receipt_count": args.receipts}
+    with tempfile.TemporaryDirectory() as tmp_name:
+        tmp = Path(tmp_name)
+        rows = list_rows(people[: args.rows])
+        n = len(rows)
+        doc = dd.ReceptionList(
+            ROUND,
+            POINT,
+            "Sukorejo",
+            rows,
+            dd.Totals(n, n * 4 // 7, n // 7, n // 7, n // 7),
+            date(2026, 12, 13),
+            "Petugas Contoh",
+        )
+        pages: dict[str, int] = {}
+
+        def ours_list() -> None:
+            pages["list"] = dd.reception_list_pdf(tmp / "list.pdf", OFFICE, doc)
+
+        # The baseline gets the same rows per page as our later pages.
+        per_page = 28
+        results["list"] = pair(
+            ours_list, lambda: plain_list(tmp / "plain_list.pdf", rows, per_page), args.repeat
+        )
+        results["list"]["pages"] = pages["list"]
+        results["list"]["target"] = 1.2
+
+        if not args.skip_receipts:
+            docs = receipts(people[: args.receipts])
+            results["receipts"] = pair(
+                lambda: dd.receipts_pdf(tmp / "receipts.pdf", OFFICE, docs, layout="a6"),
+                lambda: plain_receipts(tmp / "plain_receipts.pdf", docs),
+                1,
+            )
+            results["receipts"]["target"] = 1.3
+            for layout in ("half_a4", "thermal58"):
+                wall, _cpu = timed(
+                    lambda lay=layout: dd.receipts_pdf(tmp / "r.pdf", OFFICE, docs, layout=lay)
+                )
+                results[f"receipts_{layout}_s"] = round(wall, 3)
+
+        soffice = shutil.which("soffice") or shutil.which("libreoffice")
+        if soffice and not args.skip_libreoffice:
+            xlsx = tmp / "daftar.xlsx"
+            write_xlsx(xlsx, rows)
+            profile = tmp / "lo-profile"
+            small = tmp / "warmup.xlsx"
+            write_xlsx(small, rows[:10])
+            cold = soffice_convert(soffice, small, tmp, profile)  # creates the user profile
+            runs = [soffice_convert(soffice, xlsx, tmp, profile) for _ in range(2)]
+            lo = min(runs)
+            results["libreoffice"] = {
+                "convert_s": round(lo, 3),
+                "runs": [round(x, 3) for x in runs],
+                "first_start_s": round(cold, 3),
+                "berdaya_list_wall_s": results["list"]["berdaya_wall_s"],
+                "ratio_libreoffice_over_berdaya": round(lo / results["list"]["berdaya_wall_s"], 1),
+            }
+        else:
+            results["libreoffice"] = None
+
+    results["machine"] = {"cpus": os.cpu_count(), "python": sys.version.split()[0]}
+    if args.json:
+        print(json.dumps(results, indent=2))
+    else:
+
+        def line(r: dict) -> str:
+            return (
+                f"CPU {r['berdaya_cpu_s']:.2f} s vs plain {r['baseline_cpu_s']:.2f} s -> "
+                f"{r['ratio_cpu']:.2f}x; wall {r['berdaya_wall_s']:.2f} s vs "
+                f"{r['baseline_wall_s']:.2f} s -> {r['ratio_wall']:.2f}x"
+            )
+
+        lst = results["list"]
+        print(f"(a) daftar penerimaan, {args.rows} rows, {lst['pages']} pages (target <= 1.2x)")
+        print(f"    {line(lst)}")
+        if "receipts" in results:
+            print(f"(b) {args.receipts} receipts, A6, one PDF (target <= 1.3x)")
+            print(f"    {line(results['receipts'])}")
+            print(
+                f"    other layouts, wall: half-A4 {results['receipts_half_a4_s']:.1f} s, "
+                f"thermal 58 mm {results['receipts_thermal58_s']:.1f} s"
+            )
+        lo = results["libreoffice"]
+        if lo:
+            print(
+                f"(c) LibreOffice Calc xlsx -> pdf, same list: {lo['convert_s']:.2f} s wall "
+                f"(first start with a new profile {lo['first_start_s']:.1f} s) = "
+                f"{lo['ratio_libreoffice_over_berdaya']}x the daftar penerimaan"
+            )
+        else:
+            print("(c) LibreOffice not installed or skipped")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
