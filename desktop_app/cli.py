@@ -25,6 +25,7 @@ COMMAND_MODULES: list[str] = [
     "desktop_app.commands.admin",
     "desktop_app.commands.training",
     "desktop_app.commands.distribution",
+    "desktop_app.commands.io",
 ]
 
 APP_NAME = "Berdaya"

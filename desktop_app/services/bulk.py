@@ -115,3 +115,66 @@ def chunked(items: Iterable[Any], size: int) -> Iterable[list[Any]]:
             batch = []
     if batch:
         yield batch
+
+
+def bulk_update(
+    uow: UnitOfWork,
+    entity: str,
+    updates: Sequence[tuple[str, Mapping[str, Any], Mapping[str, Any]]],
+    op: str = "update",
+) -> int:
+    """Apply many field updates: ``(id, {field: new}, {field: old})`` per entity, one log row each.
+
+    Rows that change the same set of fields share one executemany statement. Callers pass only
+    fields that really change (the import's dry run has compared them already).
+    """
+    if not updates:
+        return 0
+    from sqlalchemy import bindparam, update
+
+    model = ENTITY_TABLES[entity]
+    table = model.__table__  # type: ignore[attr-defined]
+    now = uow.now()
+    stamped = "updated_at" in model.model_fields
+    groups: dict[tuple[str, ...], list[dict[str, Any]]] = {}
+    log_rows: list[dict[str, Any]] = []
+    for entity_id, changes, before in updates:
+        if not changes:
+            continue
+        stamp = uow.stamp()
+        params = {f"p_{k}": v for k, v in changes.items()}
+        params["p_id"] = entity_id
+        params["p_hlc"] = stamp
+        if stamped:
+            params["p_updated_at"] = now
+        groups.setdefault(tuple(sorted(changes)), []).append(params)
+        log_rows.append(
+            {
+                "id": new_id(),
+                "hlc": stamp,
+                "device_id": uow.ctx.device.id,
+                "actor": uow.ctx.actor,
+                "at": now,
+                "entity": entity,
+                "entity_id": entity_id,
+                "op": op,
+                "changes": json.dumps(
+                    {
+                        k: [_json_value(before.get(k)), _json_value(v)]
+                        for k, v in sorted(changes.items())
+                    },
+                    ensure_ascii=False,
+                ),
+                "source": uow.source,
+                "batch_id": uow.batch_id,
+            }
+        )
+    for fields, params_list in groups.items():
+        values: dict[str, Any] = {k: bindparam(f"p_{k}") for k in fields}
+        values["hlc"] = bindparam("p_hlc")
+        if stamped:
+            values["updated_at"] = bindparam("p_updated_at")
+        stmt = update(table).where(table.c.id == bindparam("p_id")).values(values)
+        uow.session.connection().execute(stmt, params_list)
+    uow.session.execute(insert(ChangeLog.__table__), log_rows)  # type: ignore[attr-defined]
+    return len(log_rows)

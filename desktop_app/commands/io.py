@@ -1,0 +1,292 @@
+"""`berdaya import` and `berdaya export`: spreadsheets in and out.
+
+Import exit codes: 0 every row imported (or, with --dry-run, would be), 1 some rows rejected
+(the report is on stdout; nothing is imported unless --accept-valid), 2 the file or the database
+cannot be used. Export: 0 written, 2 unusable request or file.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from pathlib import Path
+from typing import Any
+
+from desktop_app.cli import default_db_path, print_json
+
+_SHOW = 50  # rows listed per section in the text report
+
+
+def register(sub: argparse._SubParsersAction) -> None:
+    imp = sub.add_parser(
+        "import",
+        help="impor daftar orang/KPM/peserta program dari Excel, ODS atau CSV",
+        description="Impor daftar dari .xlsx/.xls/.ods/.csv. Baris dicocokkan dengan NIK (KPM "
+        "dengan No. KK); tanpa --accept-valid tidak ada yang diimpor bila ada baris ditolak.",
+    )
+    imp.add_argument("file", type=Path, metavar="FILE")
+    imp.add_argument("--db", type=Path)
+    imp.add_argument("--kind", choices=["persons", "households", "enrolments"], default="persons")
+    imp.add_argument("--program", metavar="CODE", help="program untuk --kind enrolments")
+    imp.add_argument("--sheet", metavar="NAME", help="nama lembar (bawaan: dikenali otomatis)")
+    imp.add_argument(
+        "--header-row", type=int, metavar="N", help="nomor baris judul kolom (1 = baris pertama)"
+    )
+    imp.add_argument(
+        "--mapping",
+        type=Path,
+        metavar="FILE",
+        help='pemetaan kolom JSON: {"columns": {"nik": "NIK", "name": "C", ...}}',
+    )
+    imp.add_argument("--dry-run", action="store_true", help="hanya periksa; tidak menyimpan")
+    imp.add_argument(
+        "--accept-valid",
+        action="store_true",
+        help="impor baris yang valid walaupun ada baris ditolak",
+    )
+    imp.add_argument(
+        "--rejected", type=Path, metavar="OUT.xlsx", help="simpan baris yang ditolak ke .xlsx"
+    )
+    imp.add_argument("--remember", action="store_true", help="ingat pemetaan kolom untuk judul ini")
+    imp.add_argument("--json", action="store_true", help="laporan dalam JSON")
+    imp.set_defaults(func=cmd_import)
+
+    exp = sub.add_parser(
+        "export",
+        help="ekspor registri, daftar penyaluran atau presensi pelatihan ke .xlsx/.csv",
+    )
+    exp.add_argument("--db", type=Path)
+    exp.add_argument(
+        "--what", choices=["persons", "households", "round", "training"], default="persons"
+    )
+    exp.add_argument("-o", "--output", type=Path, required=True, metavar="FILE")
+    exp.add_argument("--query", default="", help="teks pencarian (nama, NIK, KK, alamat)")
+    exp.add_argument("--program", metavar="CODE")
+    exp.add_argument("--kecamatan", metavar="KODE|NAMA")
+    exp.add_argument("--kelurahan", metavar="KODE|NAMA")
+    exp.add_argument("--status", choices=["aktif", "meninggal", "pindah", "keluar"])
+    exp.add_argument("--round", metavar="ID", help="tahap penyaluran (untuk --what round)")
+    exp.add_argument("--training", metavar="ID", help="pelatihan (untuk --what training)")
+    exp.set_defaults(func=cmd_export)
+
+
+def _open(db: Path | None) -> Any:
+    from desktop_app.services.context import open_app
+
+    return open_app(db or default_db_path())
+
+
+def cmd_import(args: argparse.Namespace) -> int:
+    from desktop_app.services.context import ServiceError
+    from desktop_app.services.importer import (
+        ImportKind,
+        ImportOptions,
+        ImportService,
+        RejectedRows,
+        RowStatus,
+    )
+    from desktop_app.services.spreadsheet import SpreadsheetError
+    from desktop_app.storage.db import StorageError
+
+    try:
+        ctx = _open(args.db)
+    except StorageError as exc:
+        print(exc.user_message, file=sys.stderr)
+        return 2
+    prepared = None
+    try:
+        mapping_data = _mapping_file(args.mapping) if args.mapping else {}
+        header_row = args.header_row or mapping_data.get("header_row")
+        options = ImportOptions(
+            kind=ImportKind(args.kind),
+            sheet=args.sheet or mapping_data.get("sheet"),
+            header_row=int(header_row) - 1 if header_row else None,
+            program_code=args.program.upper() if args.program else None,
+        )
+        if options.program_code:
+            from desktop_app.domain.programs import PROGRAMS
+
+            if options.program_code not in PROGRAMS:
+                print(
+                    f"Program {args.program} tidak dikenal. Kode yang ada: {', '.join(PROGRAMS)}.",
+                    file=sys.stderr,
+                )
+                return 2
+        service = ImportService(ctx)
+        prepared = service.prepare(args.file, options)
+        if args.mapping:
+            prepared.mapping = service.mapping_from_file(prepared, args.mapping)
+            prepared.mapping_origin = "given"
+        if args.dry_run:
+            report = service.dry_run(prepared)
+        else:
+            try:
+                report = service.commit(prepared, accept_valid=args.accept_valid)
+            except RejectedRows:
+                report = service.dry_run(prepared)
+        if args.remember and (report.committed or args.dry_run):
+            service.remember_mapping(prepared)
+        if args.rejected and report.rejected:
+            service.save_rejected_report(prepared, report, args.rejected)
+    except SpreadsheetError as exc:
+        _fail(args, exc.message, exc.code)
+        return 2
+    except ServiceError as exc:
+        _fail(args, exc.message, "refused")
+        return 2
+    except StorageError as exc:
+        _fail(args, exc.user_message, "storage")
+        return 2
+    finally:
+        if prepared is not None:
+            prepared.close()
+        ctx.close()
+
+    rejected = report.count(RowStatus.REJECTED)
+    if args.json:
+        data = report.to_dict()
+        data["mapping"] = {k: prepared.column_name(v) for k, v in prepared.mapping.items()}
+        data["header_row"] = prepared.layout.row + 1
+        data["exit_code"] = 1 if rejected else 0
+        print_json(data)
+    else:
+        _print_report(report, prepared, dry_run=args.dry_run, accept_valid=args.accept_valid)
+    return 1 if rejected else 0
+
+
+def _mapping_file(path: Path) -> dict[str, Any]:
+    from desktop_app.services.spreadsheet import SpreadsheetError
+
+    try:
+        data = json.loads(path.read_text(encoding="utf-8-sig"))
+    except (OSError, ValueError) as exc:
+        raise SpreadsheetError(
+            "mapping", f"Berkas pemetaan {path.name} tidak dapat dibaca: {exc}"
+        ) from exc
+    return data if isinstance(data, dict) else {}
+
+
+def _fail(args: argparse.Namespace, message: str, code: str) -> None:
+    if getattr(args, "json", False):
+        print_json({"error": code, "message": message, "exit_code": 2})
+    print(message, file=sys.stderr)
+
+
+def _print_report(report: Any, prepared: Any, *, dry_run: bool, accept_valid: bool) -> None:
+    from desktop_app.services.importer import STATUS_LABELS, RowStatus
+    from desktop_app.services.spreadsheet import FIELD_BY_KEY
+
+    print(f"Berkas   : {report.file_name} (lembar '{report.sheet}', judul di baris "
+          f"{prepared.layout.row + 1})")  # fmt: skip
+    columns = ", ".join(
+        f"{FIELD_BY_KEY[k].label}={prepared.column_name(v)}"
+        for k, v in sorted(prepared.mapping.items(), key=lambda kv: kv[1])
+    )
+    print(f"Kolom    : {columns}")
+    counts = report.counts
+    print(
+        "Hasil    : "
+        + ", ".join(f"{STATUS_LABELS[s].lower()} {counts[s.value]}" for s in RowStatus)
+        + f"; peringatan {counts['warnings']}; diabaikan {report.ignored_rows}"
+    )
+    for status, title in ((RowStatus.REJECTED, "DITOLAK"), (RowStatus.UPDATE, "DIPERBARUI")):
+        rows = [r for r in report.rows if r.status == status]
+        if not rows:
+            continue
+        print(f"\n{title} ({len(rows)}):")
+        for r in rows[:_SHOW]:
+            who = " ".join(x for x in (r.nik or "", r.name or "") if x)
+            detail = (
+                r.reasons
+                if status == RowStatus.REJECTED
+                else "; ".join(c.describe() for c in r.changes)
+            )
+            print(f"  baris {r.row}: {who} — {detail}")
+        if len(rows) > _SHOW:
+            print(f"  … dan {len(rows) - _SHOW} baris lain (lihat --json)")
+    warned = [r for r in report.rows if r.warnings and r.status != RowStatus.REJECTED]
+    if warned:
+        print(f"\nPERINGATAN ({len(warned)} baris):")
+        for r in warned[:_SHOW]:
+            print(f"  baris {r.row}: " + "; ".join(i.message for i in r.warnings))
+        if len(warned) > _SHOW:
+            print(f"  … dan {len(warned) - _SHOW} baris lain")
+    print()
+    if report.committed:
+        done = counts["new"] + counts["update"]
+        print(f"Tersimpan: {done} baris (batch {report.batch_id}).")
+    elif dry_run:
+        print("Uji coba: tidak ada yang disimpan.")
+    else:
+        print(
+            "Tidak ada yang diimpor karena ada baris ditolak. Perbaiki berkasnya, atau jalankan "
+            "lagi dengan --accept-valid untuk mengimpor baris yang valid saja."
+        )
+
+
+def _region_code(ctx: Any, text: str | None, level: str) -> str | None:
+    if not text:
+        return None
+    region = ctx.regions.match_name(text, level)
+    if region is None:
+        from desktop_app.services.context import ServiceError
+
+        raise ServiceError(f"{level.capitalize()} '{text}' tidak dikenal.")
+    return region.code
+
+
+def cmd_export(args: argparse.Namespace) -> int:
+    from desktop_app.services.context import ServiceError
+    from desktop_app.services.exporter import ExportService
+    from desktop_app.services.registry import PersonFilter
+    from desktop_app.storage.db import StorageError
+
+    try:
+        ctx = _open(args.db)
+    except StorageError as exc:
+        print(exc.user_message, file=sys.stderr)
+        return 2
+    try:
+        service = ExportService(ctx)
+        if args.what in ("persons", "households"):
+            flt = PersonFilter(
+                query=args.query or "",
+                program_code=args.program.upper() if args.program else None,
+                kecamatan_code=_region_code(ctx, args.kecamatan, "kecamatan"),
+                kelurahan_code=_region_code(ctx, args.kelurahan, "kelurahan"),
+                status=args.status,
+            )
+            table = (
+                service.persons_table(flt)
+                if args.what == "persons"
+                else service.households_table(flt)
+            )
+        else:
+            table = _other_table(service, args)
+        result = service.export(table, args.output)
+    except ServiceError as exc:
+        print(exc.message, file=sys.stderr)
+        return 2
+    except StorageError as exc:
+        print(exc.user_message, file=sys.stderr)
+        return 2
+    except OSError as exc:
+        print(f"Berkas {args.output} tidak dapat ditulis: {exc}", file=sys.stderr)
+        return 2
+    finally:
+        ctx.close()
+    print(f"Tersimpan: {result.path} ({result.rows} baris).")
+    return 0
+
+
+def _other_table(service: Any, args: argparse.Namespace) -> Any:
+    from desktop_app.services.context import ServiceError
+
+    adapter = getattr(service, f"{args.what}_table", None)
+    ident = args.round if args.what == "round" else args.training
+    if adapter is None:
+        raise ServiceError("Ekspor ini belum tersedia di versi ini.")
+    if not ident:
+        raise ServiceError(f"Sebutkan --{args.what} ID.")
+    return adapter(ident)

@@ -1,0 +1,165 @@
+"""Spreadsheet files for import tests, generated on the fly (never real data)."""
+
+from __future__ import annotations
+
+import csv
+import zipfile
+from collections.abc import Sequence
+from datetime import date, datetime
+from pathlib import Path
+from typing import Any
+from xml.sax.saxutils import escape
+
+import openpyxl
+
+from tests.helpers import make_kk, make_nik
+
+HEADER = [
+    "NO",
+    "NIK",
+    "NO. KK",
+    "NAMA LENGKAP",
+    "L/P",
+    "TEMPAT LAHIR",
+    "TGL LAHIR",
+    "ALAMAT",
+    "RT",
+    "RW",
+    "KELURAHAN",
+    "KECAMATAN",
+    "SHDK",
+]
+
+
+def xlsx(
+    path: Path,
+    rows: Sequence[Sequence[Any]],
+    *,
+    sheet: str = "DATA",
+    title_rows: Sequence[str] = (),
+    before: dict[str, Sequence[Sequence[Any]]] | None = None,
+) -> Path:
+    """An .xlsx with optional sheets before the data and merged title rows above the table."""
+    wb = openpyxl.Workbook()
+    first = wb.active
+    assert first is not None
+    sheets = list((before or {}).items())
+    if sheets:
+        first.title = sheets[0][0]
+        for row in sheets[0][1]:
+            first.append(list(row))
+        for name, content in sheets[1:]:
+            ws = wb.create_sheet(name)
+            for row in content:
+                ws.append(list(row))
+        ws = wb.create_sheet(sheet)
+    else:
+        ws = first
+        ws.title = sheet
+    width = max((len(r) for r in rows), default=1)
+    for title in title_rows:
+        ws.append([title])
+        r = ws.max_row
+        ws.merge_cells(start_row=r, start_column=1, end_row=r, end_column=max(width, 2))
+    for row in rows:
+        ws.append(list(row))
+    wb.save(path)
+    return path
+
+
+def csv_file(
+    path: Path,
+    rows: Sequence[Sequence[Any]],
+    *,
+    delimiter: str = ";",
+    encoding: str = "utf-8",
+) -> Path:
+    with path.open("w", encoding=encoding, newline="") as handle:
+        writer = csv.writer(handle, delimiter=delimiter)
+        for row in rows:
+            writer.writerow(["" if v is None else v for v in row])
+    return path
+
+
+def ods(path: Path, rows: Sequence[Sequence[Any]], sheet: str = "Lembar1") -> Path:
+    """A minimal OpenDocument spreadsheet (what LibreOffice Calc saves), text and dates only."""
+
+    def cell(value: Any) -> str:
+        if value is None or value == "":
+            return "<table:table-cell/>"
+        if isinstance(value, date | datetime):
+            iso = value.isoformat()[:10]
+            return (
+                f'<table:table-cell office:value-type="date" office:date-value="{iso}">'
+                f"<text:p>{iso}</text:p></table:table-cell>"
+            )
+        if isinstance(value, int | float) and not isinstance(value, bool):
+            return (
+                f'<table:table-cell office:value-type="float" office:value="{value}">'
+                f"<text:p>{value}</text:p></table:table-cell>"
+            )
+        return (
+            f'<table:table-cell office:value-type="string"><text:p>{escape(str(value))}'
+            "</text:p></table:table-cell>"
+        )
+
+    body = "".join(
+        "<table:table-row>" + "".join(cell(v) for v in row) + "</table:table-row>" for row in rows
+    )
+    ns = (
+        'xmlns:office="urn:oasis:names:tc:opendocument:xmlns:office:1.0" '
+        'xmlns:table="urn:oasis:names:tc:opendocument:xmlns:table:1.0" '
+        'xmlns:text="urn:oasis:names:tc:opendocument:xmlns:text:1.0"'
+    )
+    content = (
+        f'<?xml version="1.0" encoding="UTF-8"?><office:document-content {ns} '
+        'office:version="1.2"><office:body><office:spreadsheet>'
+        f'<table:table table:name="{escape(sheet)}">{body}</table:table>'
+        "</office:spreadsheet></office:body></office:document-content>"
+    )
+    manifest = (
+        '<?xml version="1.0" encoding="UTF-8"?><manifest:manifest '
+        'xmlns:manifest="urn:oasis:names:tc:opendocument:xmlns:manifest:1.0" '
+        'manifest:version="1.2"><manifest:file-entry manifest:full-path="/" '
+        'manifest:media-type="application/vnd.oasis.opendocument.spreadsheet"/>'
+        '<manifest:file-entry manifest:full-path="content.xml" manifest:media-type="text/xml"/>'
+        "</manifest:manifest>"
+    )
+    with zipfile.ZipFile(path, "w") as archive:
+        archive.writestr(
+            zipfile.ZipInfo("mimetype"), "application/vnd.oasis.opendocument.spreadsheet"
+        )
+        archive.writestr("META-INF/manifest.xml", manifest)
+        archive.writestr("content.xml", content)
+    return path
+
+
+def person_row(
+    no: int,
+    birth: date,
+    sex: str = "L",
+    *,
+    serial: int | None = None,
+    kk_serial: int = 1,
+    name: str | None = None,
+    kelurahan: str = "Sentul",
+    kecamatan: str = "Kepanjenkidul",
+    relation: str = "KEPALA KELUARGA",
+    street: str = "JL. MAWAR 3",
+) -> list[Any]:
+    """One row in HEADER's column order with a consistent synthetic NIK."""
+    return [
+        no,
+        make_nik(birth, sex, serial or no),
+        make_kk(kk_serial),
+        name or f"WARGA UJI {no}",
+        sex,
+        "BLITAR",
+        birth.strftime("%d-%m-%Y"),
+        street,
+        "001",
+        "002",
+        kelurahan,
+        kecamatan,
+        relation,
+    ]
