@@ -26,6 +26,7 @@ COMMAND_MODULES: list[str] = [
     "desktop_app.commands.training",
     "desktop_app.commands.distribution",
     "desktop_app.commands.io",
+    "desktop_app.commands.sync",
 ]
 
 APP_NAME = "Berdaya"

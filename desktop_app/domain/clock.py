@@ -107,6 +107,10 @@ class HybridClock:
         self._wall, self._counter = wall, counter
         return Timestamp(wall, counter, self.device)
 
+    def physical_ms(self) -> int:
+        """The wall clock this HLC reads, e.g. to judge how far ahead a remote stamp is."""
+        return self._now_ms()
+
     def now(self) -> Timestamp:
         with self._lock:
             physical = self._now_ms()

@@ -16,6 +16,7 @@ from collections.abc import Callable
 from desktop_app.storage import (
     distribution_models,  # noqa: F401 - registers the distribution tables
     search,
+    sync_models,  # noqa: F401 - registers the sync tables
     training_models,  # noqa: F401 - registers the training tables
 )
 
@@ -457,10 +458,100 @@ def _v3_distribution(conn: sqlite3.Connection) -> None:
     run_script(conn, _V3_DISTRIBUTION)
 
 
+_V4_SYNC = """
+CREATE TABLE sync_device (
+    id VARCHAR NOT NULL,
+    name VARCHAR NOT NULL,
+    role VARCHAR NOT NULL,
+    verify_key VARCHAR NOT NULL,
+    registered_at DATETIME NOT NULL,
+    registered_by VARCHAR NOT NULL,
+    revoked BOOLEAN NOT NULL,
+    revoked_at DATETIME,
+    revoked_reason VARCHAR,
+    PRIMARY KEY (id)
+);
+CREATE TABLE sync_peer (
+    device_id VARCHAR NOT NULL,
+    received_upto INTEGER NOT NULL,
+    delivered_upto INTEGER NOT NULL,
+    last_ack_hlc VARCHAR NOT NULL,
+    last_export_seq INTEGER NOT NULL,
+    PRIMARY KEY (device_id)
+);
+CREATE TABLE sync_slice (
+    device_id VARCHAR NOT NULL,
+    entity_id VARCHAR NOT NULL,
+    entity VARCHAR NOT NULL,
+    PRIMARY KEY (device_id, entity_id)
+);
+CREATE TABLE sync_bundle (
+    id VARCHAR NOT NULL,
+    direction VARCHAR NOT NULL,
+    kind VARCHAR NOT NULL,
+    from_device VARCHAR NOT NULL,
+    to_device VARCHAR NOT NULL,
+    created_hlc VARCHAR NOT NULL,
+    seq_from INTEGER NOT NULL,
+    seq_to INTEGER NOT NULL,
+    entries INTEGER NOT NULL,
+    counts VARCHAR NOT NULL,
+    file_name VARCHAR,
+    size_bytes INTEGER,
+    processed_at DATETIME NOT NULL,
+    applied INTEGER NOT NULL,
+    conflicts INTEGER NOT NULL,
+    quarantined INTEGER NOT NULL,
+    double_claims INTEGER NOT NULL,
+    PRIMARY KEY (id)
+);
+CREATE INDEX ix_sync_bundle_from_device ON sync_bundle (from_device);
+CREATE INDEX ix_sync_bundle_to_device ON sync_bundle (to_device);
+CREATE TABLE sync_conflict (
+    id VARCHAR NOT NULL,
+    entity VARCHAR NOT NULL,
+    entity_id VARCHAR NOT NULL,
+    field VARCHAR NOT NULL,
+    kind VARCHAR NOT NULL,
+    base VARCHAR NOT NULL,
+    candidates VARCHAR NOT NULL,
+    current VARCHAR NOT NULL,
+    open BOOLEAN NOT NULL,
+    detected_at DATETIME NOT NULL,
+    closed_by_change VARCHAR,
+    PRIMARY KEY (id)
+);
+CREATE INDEX ix_sync_conflict_entity_id ON sync_conflict (entity_id);
+CREATE INDEX ix_sync_conflict_open ON sync_conflict (open);
+CREATE TABLE sync_quarantine (
+    change_id VARCHAR NOT NULL,
+    bundle_id VARCHAR NOT NULL,
+    device_id VARCHAR NOT NULL,
+    hlc VARCHAR NOT NULL,
+    entry VARCHAR NOT NULL,
+    reason VARCHAR NOT NULL,
+    received_at DATETIME NOT NULL,
+    status VARCHAR NOT NULL,
+    decided_at DATETIME,
+    decided_by VARCHAR,
+    PRIMARY KEY (change_id)
+);
+CREATE INDEX ix_sync_quarantine_bundle_id ON sync_quarantine (bundle_id);
+CREATE INDEX ix_sync_quarantine_status ON sync_quarantine (status);
+"""
+
+
+def _v4_sync(conn: sqlite3.Connection) -> None:
+    """Field sync: trusted devices and their keys, per-peer stream marks, the entities handed to
+    each field device, bundles made and imported, the conflict queue, quarantined changes."""
+    run_script(conn, _V4_SYNC)
+
+
 STEPS: dict[int, Callable[[sqlite3.Connection], None]] = {
     1: _v1_registry,
     2: _v2_training,
     3: _v3_distribution,
+    4: _v4_sync,
 }
 
 CURRENT_VERSION = max(STEPS)

@@ -1,0 +1,314 @@
+"""`berdaya device ...` and `berdaya sync ...`: device identities and field-sync bundles.
+
+Exit codes of `sync import`: 0 imported (or already imported), 1 imported with conflicts,
+quarantined changes or double claims to review, 2 refused (bad signature, unknown or revoked
+device, tampered file, newer format) or unusable input. `sync conflicts`: 0 none open, 1 some.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections.abc import Callable
+from pathlib import Path
+
+from desktop_app.cli import default_db_path, print_json
+from desktop_app.services.context import AppContext, ServiceError, open_app
+from desktop_app.storage.db import StorageError
+
+
+def register(sub: argparse._SubParsersAction) -> None:
+    device = sub.add_parser("device", help="identitas perangkat untuk sinkronisasi")
+    dsub = device.add_subparsers(dest="device_command", metavar="AKSI", required=True)
+
+    show = dsub.add_parser("show", help="tampilkan identitas perangkat ini")
+    _db(show)
+    show.add_argument("--json", action="store_true")
+    show.set_defaults(func=cmd_device_show)
+
+    export = dsub.add_parser("export-identity", help="tulis berkas identitas publik perangkat")
+    _db(export)
+    export.add_argument("-o", "--output", type=Path, required=True)
+    export.set_defaults(func=cmd_device_export)
+
+    reg = dsub.add_parser("register", help="daftarkan laptop dari berkas identitasnya (kantor)")
+    reg.add_argument("file", type=Path)
+    _db(reg)
+    reg.add_argument("--name", help="nama perangkat untuk nomor kuitansi, mis. LAP02")
+    reg.set_defaults(func=cmd_device_register)
+
+    revoke = dsub.add_parser("revoke", help="cabut perangkat (mis. laptop hilang)")
+    revoke.add_argument("device", help="id atau nama perangkat")
+    _db(revoke)
+    revoke.add_argument("--reason", required=True)
+    revoke.set_defaults(func=cmd_device_revoke)
+
+    listing = dsub.add_parser("list", help="perangkat yang terdaftar")
+    _db(listing)
+    listing.add_argument("--json", action="store_true")
+    listing.set_defaults(func=cmd_device_list)
+
+    sync = sub.add_parser("sync", help="bundel sinkronisasi kantor <-> laptop lapangan")
+    ssub = sync.add_subparsers(dest="sync_command", metavar="AKSI", required=True)
+
+    checkout = ssub.add_parser("checkout", help="buat bundel checkout untuk laptop (kantor)")
+    _db(checkout)
+    checkout.add_argument("--round", help="id putaran penyaluran")
+    checkout.add_argument("--point", action="append", default=[], help="id titik salur")
+    checkout.add_argument(
+        "--kelurahan", action="append", default=[], help="kode kelurahan (irisan registri)"
+    )
+    checkout.add_argument("--device", required=True, help="id atau nama laptop tujuan")
+    checkout.add_argument("-o", "--output", type=Path, required=True)
+    checkout.set_defaults(func=cmd_checkout)
+
+    join = ssub.add_parser("join", help="buka bundel checkout: jadikan laptop lapangan")
+    join.add_argument("file", type=Path)
+    _db(join)
+    join.add_argument("--json", action="store_true")
+    join.set_defaults(func=cmd_join)
+
+    exp = ssub.add_parser("export", help="tulis bundel (laptop: ke kantor; kantor: --device)")
+    _db(exp)
+    exp.add_argument("-o", "--output", type=Path, required=True)
+    exp.add_argument("--device", help="laptop tujuan (hanya di kantor)")
+    exp.set_defaults(func=cmd_export)
+
+    imp = ssub.add_parser("import", help="impor bundel")
+    imp.add_argument("file", type=Path)
+    _db(imp)
+    imp.add_argument("--ack", type=Path, help="berkas tanda terima (kantor; bawaan: di samping)")
+    imp.add_argument("--json", action="store_true")
+    imp.set_defaults(func=cmd_import)
+
+    conflicts = ssub.add_parser("conflicts", help="konflik yang perlu ditinjau")
+    _db(conflicts)
+    conflicts.add_argument("--all", action="store_true", help="termasuk yang sudah diputuskan")
+    conflicts.add_argument("--json", action="store_true")
+    conflicts.set_defaults(func=cmd_conflicts)
+
+    resolve = ssub.add_parser("resolve", help="putuskan konflik: pilih salah satu nilai")
+    resolve.add_argument("conflict")
+    _db(resolve)
+    resolve.add_argument("--choice", type=int, required=True, help="nomor nilai (mulai 1)")
+    resolve.add_argument("--note")
+    resolve.set_defaults(func=cmd_resolve)
+
+
+def _db(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--db", type=Path, help="berkas basis data")
+
+
+def _run(args: argparse.Namespace, body: Callable[[AppContext], int]) -> int:
+    try:
+        ctx = open_app(args.db or default_db_path())
+    except StorageError as exc:
+        print(exc.user_message, file=sys.stderr)
+        return 2
+    try:
+        return body(ctx)
+    except ServiceError as exc:
+        print(exc.message, file=sys.stderr)
+        from desktop_app.services.sync import BundleRefused
+
+        return 2 if isinstance(exc, BundleRefused) else 1
+    except StorageError as exc:
+        print(exc.user_message, file=sys.stderr)
+        return 2
+    finally:
+        ctx.close()
+
+
+def cmd_device_show(args: argparse.Namespace) -> int:
+    from desktop_app.services.devices import DeviceService
+
+    def body(ctx: AppContext) -> int:
+        svc = DeviceService(ctx)
+        ident = svc.identity()
+        data = {
+            "device_id": ident.device_id,
+            "name": ident.name,
+            "role": svc.role(),
+            "fingerprint": ident.fingerprint,
+            "office_id": svc.office_device_id(),
+        }
+        if args.json:
+            print_json(data)
+        else:
+            print(f"Perangkat : {data['name']} ({data['device_id']})")
+            print(f"Peran     : {'laptop lapangan' if data['role'] == 'field' else 'kantor'}")
+            print(f"Sidik kunci: {data['fingerprint']}")
+        return 0
+
+    return _run(args, body)
+
+
+def cmd_device_export(args: argparse.Namespace) -> int:
+    from desktop_app.services.devices import DeviceService
+
+    def body(ctx: AppContext) -> int:
+        ident = DeviceService(ctx).export_identity(args.output)
+        print(f"Identitas {ident.name} ditulis ke {args.output} (sidik {ident.fingerprint}).")
+        return 0
+
+    return _run(args, body)
+
+
+def cmd_device_register(args: argparse.Namespace) -> int:
+    from desktop_app.services.devices import DeviceService
+
+    def body(ctx: AppContext) -> int:
+        svc = DeviceService(ctx)
+        try:
+            ident = svc.read_identity_file(args.file)
+        except ServiceError as exc:
+            print(exc.message, file=sys.stderr)
+            return 2
+        rec = svc.register(ident, name=args.name)
+        print(f"Perangkat {rec.name} terdaftar ({rec.id}, sidik {rec.fingerprint}).")
+        return 0
+
+    return _run(args, body)
+
+
+def cmd_device_revoke(args: argparse.Namespace) -> int:
+    from desktop_app.services.devices import DeviceService
+
+    def body(ctx: AppContext) -> int:
+        rec = DeviceService(ctx).revoke(args.device, args.reason)
+        print(f"Perangkat {rec.name} dicabut; bundelnya akan ditolak.")
+        return 0
+
+    return _run(args, body)
+
+
+def cmd_device_list(args: argparse.Namespace) -> int:
+    from desktop_app.services.devices import DeviceService
+
+    def body(ctx: AppContext) -> int:
+        records = DeviceService(ctx).devices()
+        if args.json:
+            print_json([r.__dict__ for r in records])
+        else:
+            for r in records:
+                state = "DICABUT" if r.revoked else "aktif"
+                print(f"{r.name:<8} {r.role:<7} {state:<8} {r.fingerprint}  {r.id}")
+        return 0
+
+    return _run(args, body)
+
+
+def cmd_checkout(args: argparse.Namespace) -> int:
+    from desktop_app.services.sync import SyncService
+
+    def body(ctx: AppContext) -> int:
+        svc = SyncService(ctx)
+        households = svc.households_in(args.kelurahan) if args.kelurahan else []
+        if not args.round and not households:
+            print("Pilih --round (atau --kelurahan untuk irisan registri).", file=sys.stderr)
+            return 2
+        result = svc.checkout(
+            args.device,
+            args.output,
+            household_ids=households,
+            round_id=args.round,
+            point_ids=args.point,
+        )
+        print(
+            f"Bundel checkout untuk {result.to_name}: {result.entries} perubahan, "
+            f"{result.size_bytes:,} bita -> {result.path}"
+        )
+        return 0
+
+    return _run(args, body)
+
+
+def cmd_join(args: argparse.Namespace) -> int:
+    from desktop_app.services.sync import SyncService
+
+    def body(ctx: AppContext) -> int:
+        result = SyncService(ctx).join(args.file)
+        if args.json:
+            print_json(result.as_dict())
+        else:
+            print(
+                f"Bergabung dengan kantor {result.from_name}: {result.applied} perubahan, "
+                f"perangkat ini bernama {ctx.device.name}."
+            )
+        return 0
+
+    return _run(args, body)
+
+
+def cmd_export(args: argparse.Namespace) -> int:
+    from desktop_app.services.sync import SyncService
+
+    def body(ctx: AppContext) -> int:
+        result = SyncService(ctx).export(args.output, args.device)
+        print(
+            f"Bundel {result.kind} untuk {result.to_name}: {result.entries} perubahan, "
+            f"{result.size_bytes:,} bita -> {result.path}"
+        )
+        return 0
+
+    return _run(args, body)
+
+
+def cmd_import(args: argparse.Namespace) -> int:
+    from desktop_app.services.sync import SyncService
+
+    def body(ctx: AppContext) -> int:
+        result = SyncService(ctx).import_bundle(args.file, ack_path=args.ack)
+        if args.json:
+            print_json(result.as_dict())
+        elif result.already_imported:
+            print(f"Bundel dari {result.from_name} sudah pernah diimpor; tidak ada yang berubah.")
+        else:
+            print(
+                f"Bundel dari {result.from_name}: {result.applied} perubahan baru, "
+                f"{result.new_conflicts} konflik baru, {result.double_claims} klaim ganda, "
+                f"{result.quarantined} dikarantina."
+            )
+        if result.ack is not None and not args.json:
+            print(f"Tanda terima untuk {result.ack.to_name}: {result.ack.path}")
+        return result.exit_code
+
+    return _run(args, body)
+
+
+def cmd_conflicts(args: argparse.Namespace) -> int:
+    from desktop_app.services.sync import SyncService
+
+    def body(ctx: AppContext) -> int:
+        items = SyncService(ctx).conflicts(open_only=not args.all)
+        if args.json:
+            print_json([c.as_dict() for c in items])
+        else:
+            if not items:
+                print("Tidak ada konflik terbuka.")
+            for c in items:
+                kind = "PERLU KEPUTUSAN" if c.kind == "critical" else "tinjau"
+                print(f"[{c.id[:8]}] {kind}: {c.subject} — {c.field_label}")
+                for i, cand in enumerate(c.candidates, 1):
+                    mark = "*" if cand.text == c.current_text else " "
+                    who = f"{cand.device_name}, {cand.actor}, {cand.at}"
+                    print(f"   {mark}{i}. {cand.text}  ({who})")
+        return 1 if any(c.open for c in items) else 0
+
+    return _run(args, body)
+
+
+def cmd_resolve(args: argparse.Namespace) -> int:
+    from desktop_app.services.sync import SyncService
+
+    def body(ctx: AppContext) -> int:
+        svc = SyncService(ctx)
+        matches = [c for c in svc.conflicts() if c.id.startswith(args.conflict)]
+        if len(matches) != 1:
+            print("Konflik tidak ditemukan (atau id terlalu pendek).", file=sys.stderr)
+            return 2
+        svc.resolve_conflict(matches[0].id, args.choice - 1, note=args.note)
+        print("Konflik diputuskan; keputusan akan ikut terkirim ke semua perangkat.")
+        return 0
+
+    return _run(args, body)

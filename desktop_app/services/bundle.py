@@ -1,0 +1,201 @@
+"""The sync bundle file: signed by the sender, encrypted to the recipient, checked whole.
+
+Layout of format 1::
+
+    BERDAYA-BUNDLE\\n                       magic line
+    {"format":1,"bundle_id":..,"from":..,"to":..,"kind":..}\\n   clear header (routing only)
+    SealedBox(recipient X25519 key,         PyNaCl: X25519 + XSalsa20-Poly1305
+        Ed25519 signature (64 bytes) ||     by the sender's signing key over
+        manifest JSON || \\n || payload)     the manifest and the zlib-compressed JSON payload
+
+The clear header says only which devices and format are involved, so a newer format can be
+refused with a helpful message before anything is decrypted; every header field is repeated in
+the signed manifest and must match. The manifest carries the payload's SHA-256. Changing any byte
+breaks the magic, the header match, the Poly1305 tag or the signature, so the bundle is refused.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import zlib
+from collections.abc import Callable
+from dataclasses import asdict, dataclass, field
+from typing import Any
+
+from nacl.exceptions import BadSignatureError, CryptoError
+from nacl.public import SealedBox
+from nacl.signing import SigningKey, VerifyKey
+
+MAGIC = b"BERDAYA-BUNDLE\n"
+FORMAT_VERSION = 1
+KINDS = ("checkout", "return", "ack")
+_SIGNATURE_BYTES = 64
+_MAX_PAYLOAD = 512 * 1024 * 1024  # refuse to inflate beyond this (a damaged or hostile file)
+
+
+class BundleError(Exception):
+    """A bundle that must be refused whole; `message` is Indonesian for the clerk."""
+
+    def __init__(self, message: str) -> None:
+        super().__init__(message)
+        self.message = message
+
+
+class NewerFormatError(BundleError):
+    pass
+
+
+@dataclass(frozen=True)
+class Manifest:
+    format: int
+    bundle_id: str
+    kind: str
+    from_device: str
+    from_name: str
+    sender_key: str  # base64 Ed25519 public key of the sender
+    to_device: str
+    created_at: str
+    created_hlc: str
+    seq_from: int  # the sender's change_log.seq range this bundle covers
+    seq_to: int
+    received_upto: int  # the recipient's stream the sender holds (the acknowledgement)
+    entries: int
+    counts: dict[str, int]
+    app_version: str
+    schema_version: int
+    payload_sha256: str
+    payload_bytes: int
+    extra: dict[str, Any] = field(default_factory=dict)
+
+    def header(self) -> dict[str, Any]:
+        return {
+            "format": self.format,
+            "bundle_id": self.bundle_id,
+            "from": self.from_device,
+            "to": self.to_device,
+            "kind": self.kind,
+        }
+
+
+@dataclass(frozen=True)
+class OpenedBundle:
+    manifest: Manifest
+    payload: dict[str, Any]
+    size_bytes: int
+
+
+def _canonical(obj: Any) -> bytes:
+    return json.dumps(obj, sort_keys=True, separators=(",", ":"), ensure_ascii=False).encode()
+
+
+def seal(
+    manifest_fields: dict[str, Any],
+    payload: dict[str, Any],
+    signing_key: SigningKey,
+    recipient: VerifyKey,
+) -> tuple[Manifest, bytes]:
+    """Build the bundle bytes. `manifest_fields` holds everything but the payload digest."""
+    raw = _canonical(payload)
+    compressed = zlib.compress(raw, 6)
+    manifest = Manifest(
+        format=FORMAT_VERSION,
+        payload_sha256=hashlib.sha256(compressed).hexdigest(),
+        payload_bytes=len(raw),
+        **manifest_fields,
+    )
+    inner = _canonical(asdict(manifest)) + b"\n" + compressed
+    signed = signing_key.sign(inner)  # signature || message
+    box = SealedBox(recipient.to_curve25519_public_key())
+    header = _canonical(manifest.header()) + b"\n"
+    return manifest, MAGIC + header + box.encrypt(bytes(signed))
+
+
+def peek_header(data: bytes) -> dict[str, Any]:
+    """The clear header, checked for shape and format version only."""
+    if not data.startswith(MAGIC):
+        raise BundleError("Berkas ini bukan bundel sinkronisasi Berdaya.")
+    end = data.find(b"\n", len(MAGIC))
+    if end < 0:
+        raise BundleError("Bundel rusak: kepala berkas tidak lengkap.")
+    try:
+        header = json.loads(data[len(MAGIC) : end].decode("utf-8"))
+    except (UnicodeDecodeError, json.JSONDecodeError) as exc:
+        raise BundleError("Bundel rusak atau telah diubah (kepala berkas).") from exc
+    if not isinstance(header, dict) or not isinstance(header.get("format"), int):
+        raise BundleError("Bundel rusak atau telah diubah (kepala berkas).")
+    if header["format"] > FORMAT_VERSION:
+        raise NewerFormatError(
+            f"Bundel ini dibuat oleh versi Berdaya yang lebih baru (format {header['format']}; "
+            f"versi ini mengenal sampai format {FORMAT_VERSION}). Perbarui aplikasi Berdaya di "
+            "komputer ini, lalu impor lagi. Tidak ada data yang diubah."
+        )
+    if header["format"] < 1 or header.get("kind") not in KINDS:
+        raise BundleError("Bundel rusak atau telah diubah (kepala berkas).")
+    for key in ("bundle_id", "from", "to"):
+        if not isinstance(header.get(key), str) or not header[key]:
+            raise BundleError("Bundel rusak atau telah diubah (kepala berkas).")
+    return header
+
+
+def open_bundle(
+    data: bytes,
+    my_device_id: str,
+    my_signing_key: SigningKey,
+    sender_key: Callable[[dict[str, Any], Manifest], VerifyKey],
+) -> OpenedBundle:
+    """Decrypt, verify and unpack a bundle meant for this device, or raise BundleError.
+
+    `sender_key(header, manifest)` returns the key the signature must verify with (a registered
+    device's key, or on a first checkout the office key the manifest itself declares); it may
+    raise BundleError or ServiceError to refuse the sender.
+    """
+    header = peek_header(data)
+    if header["to"] != my_device_id:
+        raise BundleError(
+            "Bundel ini ditujukan untuk perangkat lain, bukan perangkat ini. "
+            "Periksa berkas yang dipilih."
+        )
+    end = data.index(b"\n", len(MAGIC)) + 1
+    try:
+        signed = SealedBox(my_signing_key.to_curve25519_private_key()).decrypt(data[end:])
+    except CryptoError as exc:
+        raise BundleError(
+            "Bundel rusak atau telah diubah (gagal membuka enkripsi). Minta bundel baru."
+        ) from exc
+    signature, inner = signed[:_SIGNATURE_BYTES], signed[_SIGNATURE_BYTES:]
+    split = inner.find(b"\n")
+    try:
+        manifest_data = json.loads(inner[:split].decode("utf-8"))
+        manifest = Manifest(**manifest_data)
+    except (ValueError, TypeError) as exc:
+        raise BundleError("Bundel rusak: manifes tidak dapat dibaca.") from exc
+    key = sender_key(header, manifest)
+    try:
+        key.verify(inner, signature)
+    except BadSignatureError as exc:
+        raise BundleError(
+            "Tanda tangan bundel tidak sah: bundel telah diubah atau bukan dari perangkat "
+            "pengirimnya. Bundel ditolak."
+        ) from exc
+    if manifest.header() != header:
+        raise BundleError("Bundel telah diubah: kepala berkas tidak cocok dengan manifes.")
+    if manifest.format > FORMAT_VERSION:
+        raise NewerFormatError(
+            f"Bundel ini dibuat oleh versi Berdaya yang lebih baru (format {manifest.format}). "
+            "Perbarui aplikasi Berdaya di komputer ini."
+        )
+    compressed = inner[split + 1 :]
+    if hashlib.sha256(compressed).hexdigest() != manifest.payload_sha256:
+        raise BundleError("Isi bundel tidak cocok dengan sidik (hash) di manifes. Bundel ditolak.")
+    try:
+        inflater = zlib.decompressobj()
+        raw = inflater.decompress(compressed, _MAX_PAYLOAD)
+        if inflater.unconsumed_tail:
+            raise BundleError("Isi bundel terlalu besar.")
+        payload = json.loads(raw.decode("utf-8"))
+    except (zlib.error, UnicodeDecodeError, json.JSONDecodeError) as exc:
+        raise BundleError("Isi bundel rusak.") from exc
+    if not isinstance(payload, dict) or len(payload.get("entries", [])) != manifest.entries:
+        raise BundleError("Isi bundel tidak cocok dengan manifes.")
+    return OpenedBundle(manifest, payload, len(data))

@@ -1,0 +1,309 @@
+"""Device identities for field sync: this installation's key pair, and the devices it trusts.
+
+Each database is one device. Its Ed25519 signing key is made on first start and kept in the
+database's settings, beside the device id it belongs to (see docs/sync.md, "Kunci perangkat",
+for why it is not in a separate file). The X25519 key that bundles are encrypted to is derived
+from the same seed by PyNaCl, so one identity file carries everything a peer needs.
+
+The office registers a laptop by importing the laptop's identity file; a laptop learns the
+office's key from its first checkout bundle. A revoked device's bundles are refused.
+"""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import json
+import os
+import re
+from dataclasses import dataclass
+from datetime import datetime
+from pathlib import Path
+
+from nacl.exceptions import BadSignatureError
+from nacl.signing import SigningKey, VerifyKey
+from sqlmodel import select
+
+from desktop_app.services.context import DEVICE_KEY, AppContext, Device, ServiceError, diff
+from desktop_app.storage.models import Setting
+from desktop_app.storage.sync_models import SyncDevice
+
+SIGNING_KEY_SETTING = "device_signing_key"
+SYNC_ROLE_SETTING = "sync_role"
+IDENTITY_FORMAT = "berdaya-device-identity"
+IDENTITY_VERSION = 1
+
+ROLE_OFFICE = "office"
+ROLE_FIELD = "field"
+
+_NAME = re.compile(r"^[A-Z0-9]{2,8}$")
+
+
+def b64(data: bytes) -> str:
+    return base64.b64encode(data).decode("ascii")
+
+
+def unb64(text: str) -> bytes:
+    return base64.b64decode(text.encode("ascii"), validate=True)
+
+
+def fingerprint(verify_key: bytes) -> str:
+    """A short, readable digest of a public key to compare over the phone: 'A1B2-C3D4-E5F6-0718'."""
+    digest = hashlib.sha256(verify_key).hexdigest()[:16].upper()
+    return "-".join(digest[i : i + 4] for i in range(0, 16, 4))
+
+
+@dataclass(frozen=True)
+class DeviceIdentity:
+    """The public half of a device identity, as written to an identity file."""
+
+    device_id: str
+    name: str
+    verify_key: str  # base64 Ed25519 public key
+
+    @property
+    def fingerprint(self) -> str:
+        return fingerprint(unb64(self.verify_key))
+
+
+@dataclass(frozen=True)
+class DeviceRecord:
+    id: str
+    name: str
+    role: str
+    fingerprint: str
+    registered_at: datetime
+    registered_by: str
+    revoked: bool
+    revoked_at: datetime | None
+    revoked_reason: str | None
+
+
+def _record(row: SyncDevice) -> DeviceRecord:
+    return DeviceRecord(
+        id=row.id,
+        name=row.name,
+        role=row.role,
+        fingerprint=fingerprint(unb64(row.verify_key)),
+        registered_at=row.registered_at,
+        registered_by=row.registered_by,
+        revoked=row.revoked,
+        revoked_at=row.revoked_at,
+        revoked_reason=row.revoked_reason,
+    )
+
+
+class DeviceService:
+    def __init__(self, ctx: AppContext) -> None:
+        self.ctx = ctx
+
+    # -- this device ---------------------------------------------------------------------------
+    def signing_key(self) -> SigningKey:
+        """This device's private key; made (and stored) the first time it is needed."""
+        with self.ctx.db.session() as s:
+            row = s.get(Setting, SIGNING_KEY_SETTING)
+            if row is not None:
+                return SigningKey(unb64(json.loads(row.value)["seed"]))
+        seed = os.urandom(32)
+        with self.ctx.db.transaction() as s:
+            row = s.get(Setting, SIGNING_KEY_SETTING)
+            if row is not None:  # another process made it meanwhile
+                return SigningKey(unb64(json.loads(row.value)["seed"]))
+            s.add(Setting(key=SIGNING_KEY_SETTING, value=json.dumps({"seed": b64(seed)})))
+        return SigningKey(seed)
+
+    def identity(self) -> DeviceIdentity:
+        key = self.signing_key()
+        return DeviceIdentity(
+            device_id=self.ctx.device.id,
+            name=self.ctx.device.name,
+            verify_key=b64(bytes(key.verify_key)),
+        )
+
+    def role(self) -> str:
+        """'field' once the database joined an office's checkout, otherwise 'office'."""
+        return self.sync_settings().get("role", ROLE_OFFICE)
+
+    def sync_settings(self) -> dict:
+        with self.ctx.db.session() as s:
+            row = s.get(Setting, SYNC_ROLE_SETTING)
+            return json.loads(row.value) if row else {}
+
+    def office_device_id(self) -> str | None:
+        return self.sync_settings().get("office_id")
+
+    def export_identity(self, path: Path) -> DeviceIdentity:
+        """Write this device's public identity, self-signed, for the office to register."""
+        ident = self.identity()
+        body = {
+            "format": IDENTITY_FORMAT,
+            "version": IDENTITY_VERSION,
+            "device_id": ident.device_id,
+            "name": ident.name,
+            "verify_key": ident.verify_key,
+            "created_at": self.ctx.clock.now().isoformat(),
+        }
+        signed = self.signing_key().sign(_canonical(body))
+        data = dict(body, signature=b64(signed.signature))
+        path = Path(path)
+        tmp = path.with_name(path.name + ".partial")
+        tmp.write_text(json.dumps(data, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
+        os.replace(tmp, path)
+        return ident
+
+    # -- devices this one trusts -------------------------------------------------------------
+    def read_identity_file(self, path: Path) -> DeviceIdentity:
+        try:
+            data = json.loads(Path(path).read_text(encoding="utf-8"))
+        except (OSError, UnicodeDecodeError, json.JSONDecodeError) as exc:
+            raise ServiceError(
+                f"Berkas identitas {Path(path).name} tidak dapat dibaca atau rusak."
+            ) from exc
+        if not isinstance(data, dict) or data.get("format") != IDENTITY_FORMAT:
+            raise ServiceError(
+                f"Berkas {Path(path).name} bukan berkas identitas perangkat Berdaya."
+            )
+        if not isinstance(data.get("version"), int) or data["version"] > IDENTITY_VERSION:
+            raise ServiceError(
+                "Berkas identitas dibuat oleh versi Berdaya yang lebih baru. "
+                "Perbarui aplikasi Berdaya di komputer ini."
+            )
+        try:
+            signature = unb64(data["signature"])
+            verify = VerifyKey(unb64(data["verify_key"]))
+            body = {k: v for k, v in data.items() if k != "signature"}
+            verify.verify(_canonical(body), signature)
+        except (KeyError, ValueError, TypeError, BadSignatureError) as exc:
+            raise ServiceError(
+                f"Berkas identitas {Path(path).name} rusak atau telah diubah; minta berkas baru "
+                "dari perangkat tersebut."
+            ) from exc
+        return DeviceIdentity(str(data["device_id"]), str(data["name"]), str(data["verify_key"]))
+
+    def register(
+        self, identity: DeviceIdentity, *, name: str | None = None, role: str = ROLE_FIELD
+    ) -> DeviceRecord:
+        """Trust a device's bundles. Re-registering the same key renames it; another key for a
+        known device id is refused (a copied or forged identity)."""
+        name = (name or identity.name or "").strip().upper()
+        if not _NAME.match(name):
+            raise ServiceError(
+                "Nama perangkat harus 2-8 huruf besar atau angka tanpa spasi (contoh: LAP02); "
+                f"sekarang '{name}'."
+            )
+        if identity.device_id == self.ctx.device.id:
+            raise ServiceError("Ini identitas perangkat ini sendiri; tidak perlu didaftarkan.")
+        with self.ctx.unit_of_work(source="device-register") as w:
+            row = w.session.get(SyncDevice, identity.device_id)
+            clash = w.session.exec(
+                select(SyncDevice).where(
+                    SyncDevice.name == name, SyncDevice.id != identity.device_id
+                )
+            ).first()
+            if clash is not None:
+                # Even a revoked device's name stays taken: its receipt numbers exist.
+                raise ServiceError(
+                    f"Nama {name} sudah dipakai perangkat lain; pilih nama lain (nomor kuitansi "
+                    "memakai nama ini)."
+                )
+            if row is not None:
+                if row.verify_key != identity.verify_key:
+                    raise ServiceError(
+                        "Perangkat ini sudah terdaftar dengan kunci lain. Identitas ini salinan "
+                        "atau palsu; daftar ditolak."
+                    )
+                if row.revoked:
+                    raise ServiceError(
+                        f"Perangkat {row.name} telah dicabut dan tidak dapat didaftarkan lagi. "
+                        "Buat basis data baru di laptop itu."
+                    )
+                before = {"name": row.name, "role": row.role}
+                row.name, row.role = name, role
+                w.session.add(row)
+                w.log("sync_device", row.id, "rename", diff(before, {"name": name, "role": role}))
+            else:
+                row = SyncDevice(
+                    id=identity.device_id,
+                    name=name,
+                    role=role,
+                    verify_key=identity.verify_key,
+                    registered_at=w.now(),
+                    registered_by=self.ctx.actor,
+                )
+                w.session.add(row)
+                w.log(
+                    "sync_device",
+                    row.id,
+                    "register",
+                    diff({}, {"name": name, "role": role, "verify_key": identity.verify_key}),
+                )
+            return _record(row)
+
+    def revoke(self, device_id: str, reason: str) -> DeviceRecord:
+        if not reason.strip():
+            raise ServiceError("Alasan pencabutan wajib diisi (mis. laptop hilang).")
+        with self.ctx.unit_of_work(source="device-revoke") as w:
+            row = self._find(w.session, device_id)
+            if row.revoked:
+                raise ServiceError(f"Perangkat {row.name} sudah dicabut.")
+            row.revoked = True
+            row.revoked_at = w.now()
+            row.revoked_reason = reason.strip()
+            w.session.add(row)
+            w.log("sync_device", row.id, "revoke", {"revoked": [False, True]})
+            return _record(row)
+
+    def devices(self) -> list[DeviceRecord]:
+        with self.ctx.db.session() as s:
+            rows = s.exec(select(SyncDevice).order_by(SyncDevice.name)).all()
+            return [_record(r) for r in rows]
+
+    def get(self, device_id: str) -> DeviceRecord:
+        with self.ctx.db.session() as s:
+            return _record(self._find(s, device_id))
+
+    def trusted_key(self, device_id: str) -> VerifyKey:
+        """The public key of a registered, non-revoked device, or a refusal."""
+        with self.ctx.db.session() as s:
+            row = s.get(SyncDevice, device_id)
+        if row is None:
+            raise ServiceError(
+                "Bundel dari perangkat yang tidak dikenal. Daftarkan perangkat itu dulu "
+                "(Perangkat > Daftarkan) dengan berkas identitasnya."
+            )
+        if row.revoked:
+            raise ServiceError(
+                f"Bundel dari perangkat {row.name} ditolak: perangkat ini telah dicabut "
+                f"({row.revoked_reason or 'tanpa alasan'})."
+            )
+        return VerifyKey(unb64(row.verify_key))
+
+    def _find(self, session: object, device_id: str) -> SyncDevice:
+        from sqlmodel import Session
+
+        assert isinstance(session, Session)
+        row = session.get(SyncDevice, device_id)
+        if row is None:
+            matches = session.exec(
+                select(SyncDevice).where(SyncDevice.name == device_id.strip().upper())
+            ).all()
+            if len(matches) == 1:
+                return matches[0]
+            raise ServiceError(f"Perangkat {device_id} tidak terdaftar.")
+        return row
+
+    def rename_self(self, name: str) -> None:
+        """Adopt the name the office assigned (receipt numbers carry it)."""
+        with self.ctx.db.transaction() as s:
+            row = s.get(Setting, DEVICE_KEY)
+            data = json.loads(row.value) if row else {"id": self.ctx.device.id}
+            data["name"] = name
+            if row is None:
+                row = Setting(key=DEVICE_KEY, value="{}")
+            row.value = json.dumps(data)
+            s.add(row)
+        self.ctx.device = Device(self.ctx.device.id, name)
+
+
+def _canonical(obj: dict) -> bytes:
+    return json.dumps(obj, sort_keys=True, separators=(",", ":"), ensure_ascii=False).encode()

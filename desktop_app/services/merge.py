@@ -1,0 +1,555 @@
+"""The merge engine: change-log entries from any device, folded into rows the same way everywhere.
+
+An entity's row is a pure function of the *set* of change-log entries about it, so importing
+bundles in any order, or twice, gives the same rows on every device:
+
+- entries are folded in hybrid-logical-clock order (ties broken by device id, which the encoded
+  HLC already contains); the last write of each field wins;
+- some fields are decided together (a status and its date);
+- a recorded death is sticky: a later write that did not know of the death ("uninformed": its
+  `before` value is not the value it overwrites) cannot make the person alive again, while an
+  informed reversal (before = meninggal) can;
+- an uninformed write opens a *conflict* on that field: every value written until a supervisor's
+  `resolve` entry is kept as a candidate. On ordinary fields the winner is already applied and the
+  conflict is listed for review; on critical fields (NIK, KK, head of household, status,
+  enrolment) it stays open until decided.
+
+Local services never call this: a local write sees the current row and carries the newest HLC,
+so it is exactly what the fold would produce. Imports call `Merger.apply`.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections import defaultdict
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from datetime import UTC, date, datetime
+from typing import Any
+
+from pydantic_core import PydanticUndefined
+from sqlalchemy import Boolean, Date, DateTime, Table, bindparam, delete, insert, select, update
+from sqlmodel import Session, SQLModel
+
+from desktop_app.storage.models import (
+    ChangeLog,
+    Enrolment,
+    Household,
+    KkHistory,
+    Person,
+    StatusHistory,
+)
+from desktop_app.storage.sync_models import SyncConflict
+
+DEATH = "meninggal"
+CHUNK = 500
+ENTRY_KEYS = (
+    "id",
+    "hlc",
+    "device_id",
+    "actor",
+    "at",
+    "entity",
+    "entity_id",
+    "op",
+    "changes",
+    "source",
+    "batch_id",
+)
+RESOLVE_OP = "resolve"
+
+
+@dataclass(frozen=True)
+class EntityPolicy:
+    """How one synced table merges.
+
+    `critical`: fields whose concurrent edits need a supervisor. `units`: fields decided
+    together. `scope`: columns naming a parent entity, so a field device that holds the parent
+    also receives the child (a new member of a household it serves). `facts`: rows are
+    append-only (receipts); an update to them is still folded, but they never conflict.
+    """
+
+    model: type[SQLModel]
+    critical: frozenset[str] = frozenset()
+    units: tuple[tuple[str, ...], ...] = ()
+    sticky_death: bool = False
+    scope: tuple[str, ...] = ()
+    facts: bool = False
+
+    @property
+    def table(self) -> Table:
+        return self.model.__table__  # type: ignore[attr-defined]
+
+    def unit_of(self, name: str) -> tuple[str, ...]:
+        for unit in self.units:
+            if name in unit:
+                return unit
+        return (name,)
+
+
+POLICIES: dict[str, EntityPolicy] = {
+    "household": EntityPolicy(
+        Household,
+        critical=frozenset({"kk_number", "head_person_id"}),
+        units=(("street", "rt", "rw", "kelurahan_code"),),
+    ),
+    "person": EntityPolicy(
+        Person,
+        critical=frozenset({"nik", "status", "status_date", "household_id"}),
+        units=(("status", "status_date"), ("household_id", "relation")),
+        sticky_death=True,
+        scope=("household_id",),
+    ),
+    "kk_history": EntityPolicy(KkHistory, scope=("household_id",)),
+    "status_history": EntityPolicy(StatusHistory, scope=("person_id",), facts=True),
+    "enrolment": EntityPolicy(
+        Enrolment,
+        critical=frozenset(
+            {"end_date", "end_reason", "deleted", "program_code", "start_date", "details"}
+        ),
+        units=(("end_date", "end_reason"),),
+        scope=("person_id", "household_id"),
+    ),
+}
+
+
+def register_policy(entity: str, policy: EntityPolicy) -> None:
+    """Feature areas add their synced tables (e.g. distribution receipts) here."""
+    POLICIES[entity] = policy
+
+
+def table_order() -> list[str]:
+    """Entities in foreign-key order (parents first), for inserts."""
+    order = {t.name: i for i, t in enumerate(SQLModel.metadata.sorted_tables)}
+    return sorted(POLICIES, key=lambda e: order.get(POLICIES[e].table.name, 0))
+
+
+# -- entries ------------------------------------------------------------------------------------
+@dataclass
+class Entry:
+    """One change-log entry as it travels: `changes` stays the exact JSON text it was logged as."""
+
+    id: str
+    hlc: str
+    device_id: str
+    actor: str
+    at: str
+    entity: str
+    entity_id: str
+    op: str
+    changes: str
+    source: str | None = None
+    batch_id: str | None = None
+    _parsed: dict[str, list[Any]] | None = field(default=None, repr=False, compare=False)
+
+    @property
+    def fields(self) -> dict[str, list[Any]]:
+        if self._parsed is None:
+            self._parsed = json.loads(self.changes)
+        return self._parsed
+
+    @property
+    def is_create(self) -> bool:
+        return "id" in self.fields
+
+    def to_wire(self) -> dict[str, Any]:
+        return {k: getattr(self, k) for k in ENTRY_KEYS}
+
+    def to_row(self) -> dict[str, Any]:
+        row = self.to_wire()
+        row["at"] = _aware(datetime.fromisoformat(self.at))
+        return row
+
+    @classmethod
+    def from_wire(cls, data: Any) -> Entry:
+        if not isinstance(data, dict):
+            raise ValueError("entry is not an object")
+        values = {k: data.get(k) for k in ENTRY_KEYS}
+        for key in ("id", "hlc", "device_id", "actor", "at", "entity", "entity_id", "op"):
+            if not isinstance(values[key], str) or not values[key]:
+                raise ValueError(f"entry field {key} missing")
+        if not isinstance(values["changes"], str):
+            raise ValueError("entry changes must be JSON text")
+        entry = cls(**values)
+        if not isinstance(entry.fields, dict):
+            raise ValueError("entry changes must be an object")
+        datetime.fromisoformat(entry.at)
+        return entry
+
+    @classmethod
+    def from_row(cls, row: Any) -> Entry:
+        at = row.at if isinstance(row.at, datetime) else datetime.fromisoformat(str(row.at))
+        return cls(
+            id=row.id,
+            hlc=row.hlc,
+            device_id=row.device_id,
+            actor=row.actor,
+            at=at.isoformat(),
+            entity=row.entity,
+            entity_id=row.entity_id,
+            op=row.op,
+            changes=row.changes,
+            source=row.source,
+            batch_id=row.batch_id,
+        )
+
+
+def _aware(value: datetime) -> datetime:
+    # Datetime columns hold aware UTC values (SQLModel's UTCDateTime); a value logged without a
+    # zone by an older writer is UTC.
+    return value if value.tzinfo is not None else value.replace(tzinfo=UTC)
+
+
+# -- folding ------------------------------------------------------------------------------------
+@dataclass(frozen=True)
+class Candidate:
+    value: Any
+    hlc: str
+    device_id: str
+    actor: str
+    at: str
+    change_id: str
+    applied: bool
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "value": self.value,
+            "hlc": self.hlc,
+            "device_id": self.device_id,
+            "actor": self.actor,
+            "at": self.at,
+            "change_id": self.change_id,
+            "applied": self.applied,
+        }
+
+
+@dataclass
+class ConflictItem:
+    id: str
+    entity: str
+    entity_id: str
+    unit: tuple[str, ...]
+    kind: str
+    base: Any
+    candidates: list[Candidate]
+    current: Any = None
+    open: bool = True
+    closed_by: str | None = None
+
+    @property
+    def field(self) -> str:
+        return ",".join(self.unit)
+
+
+@dataclass
+class Folded:
+    exists: bool = False
+    values: dict[str, Any] = field(default_factory=dict)
+    hlc: str = ""
+    created_at: str | None = None
+    updated_at: str | None = None
+    conflicts: list[ConflictItem] = field(default_factory=list)
+
+
+def _unit_value(unit: tuple[str, ...], values: Sequence[Any]) -> Any:
+    return values[0] if len(unit) == 1 else dict(zip(unit, values, strict=True))
+
+
+def fold(entity: str, entity_id: str, entries: Iterable[Entry]) -> Folded:
+    """The state of one entity from all entries known about it (in any order)."""
+    policy = POLICIES[entity]
+    ordered = sorted(entries, key=lambda e: (e.hlc, e.id))
+    result = Folded()
+    state: dict[str, Any] = {}
+    last_writer: dict[tuple[str, ...], Entry] = {}
+    spans: dict[tuple[str, ...], ConflictItem] = {}
+    closed: list[ConflictItem] = []
+    for e in ordered:
+        changes = e.fields
+        if e.is_create:
+            result.exists = True
+            if result.created_at is None:
+                result.created_at = e.at
+        result.hlc, result.updated_at = e.hlc, e.at
+        units: list[tuple[str, ...]] = []
+        for name in changes:
+            if name != "id":
+                unit = policy.unit_of(name)
+                if unit not in units:
+                    units.append(unit)
+        for unit in units:
+            cur = tuple(state.get(f) for f in unit)
+            before = tuple(changes[f][0] if f in changes else cur[i] for i, f in enumerate(unit))
+            after = tuple(changes[f][1] if f in changes else cur[i] for i, f in enumerate(unit))
+            informed = unit not in last_writer or before == cur
+            apply = True
+            if policy.sticky_death and "status" in unit:
+                i = unit.index("status")
+                if cur[i] == DEATH and after[i] != DEATH and before[i] != DEATH:
+                    apply = False  # only a write that knew of the death may undo it
+            span = spans.get(unit)
+            if informed and e.op == RESOLVE_OP:
+                if span is not None:
+                    span.open, span.closed_by = False, e.id
+                    closed.append(spans.pop(unit))
+            elif span is not None:
+                span.candidates.append(_candidate(e, unit, after, apply))
+            elif not informed and not policy.facts:
+                pred = last_writer[unit]
+                span = ConflictItem(
+                    id=_conflict_id(entity_id, unit, pred.id),
+                    entity=entity,
+                    entity_id=entity_id,
+                    unit=unit,
+                    kind="critical" if set(unit) & policy.critical else "review",
+                    base=_unit_value(unit, before),
+                    candidates=[
+                        _candidate(pred, unit, cur, True),
+                        _candidate(e, unit, after, apply),
+                    ],
+                )
+                spans[unit] = span
+            if apply:
+                for f, v in zip(unit, after, strict=True):
+                    state[f] = v
+                last_writer[unit] = e
+    result.values = state
+    for item in [*closed, *spans.values()]:
+        item.current = _unit_value(item.unit, tuple(state.get(f) for f in item.unit))
+        distinct = {json.dumps(c.value, sort_keys=True) for c in item.candidates}
+        if (
+            len(distinct) > 1
+            or item.kind == "critical"
+            and any(not c.applied for c in item.candidates)
+        ):
+            result.conflicts.append(item)
+    return result
+
+
+def _candidate(e: Entry, unit: tuple[str, ...], values: Sequence[Any], applied: bool) -> Candidate:
+    return Candidate(
+        value=_unit_value(unit, values),
+        hlc=e.hlc,
+        device_id=e.device_id,
+        actor=e.actor,
+        at=e.at,
+        change_id=e.id,
+        applied=applied,
+    )
+
+
+def _conflict_id(entity_id: str, unit: tuple[str, ...], first_change: str) -> str:
+    key = f"{entity_id}|{','.join(unit)}|{first_change}".encode()
+    return hashlib.sha256(key).hexdigest()[:32]
+
+
+# -- materialising ------------------------------------------------------------------------------
+def _converter(column: Any) -> Any:
+    kind = getattr(column.type, "impl", column.type)  # see through TypeDecorators
+    if isinstance(kind, DateTime):
+        return lambda v: None if v is None else _aware(datetime.fromisoformat(str(v)))
+    if isinstance(kind, Date):
+        return lambda v: None if v is None else date.fromisoformat(str(v)[:10])
+    if isinstance(kind, Boolean):
+        return lambda v: None if v is None else bool(v)
+    return lambda v: v
+
+
+_CONVERTERS: dict[str, dict[str, Any]] = {}
+
+
+def converters(entity: str) -> dict[str, Any]:
+    if entity not in _CONVERTERS:
+        _CONVERTERS[entity] = {c.name: _converter(c) for c in POLICIES[entity].table.columns}
+    return _CONVERTERS[entity]
+
+
+def _defaults(policy: EntityPolicy) -> dict[str, Any]:
+    out: dict[str, Any] = {}
+    for name, info in policy.model.model_fields.items():
+        if info.default is not PydanticUndefined:
+            out[name] = info.default
+        elif info.default_factory is not None:
+            out[name] = info.default_factory()  # type: ignore[call-arg]
+        else:
+            out[name] = None
+    return out
+
+
+@dataclass
+class MergeResult:
+    applied: int = 0  # entries new to this database
+    inserted: int = 0  # rows created
+    updated: int = 0  # rows changed
+    pending: int = 0  # entities known only by updates so far (their creation not yet here)
+    new_conflicts: int = 0
+    touched: dict[str, set[str]] = field(default_factory=lambda: defaultdict(set))
+
+
+def chunks(items: Sequence[Any], size: int = CHUNK) -> Iterable[Sequence[Any]]:
+    for i in range(0, len(items), size):
+        yield items[i : i + size]
+
+
+def known_change_ids(session: Session, ids: Sequence[str]) -> set[str]:
+    found: set[str] = set()
+    stmt = select(ChangeLog.id).where(ChangeLog.id.in_(bindparam("ids", expanding=True)))  # type: ignore[attr-defined]
+    for part in chunks(ids):
+        found.update(session.execute(stmt, {"ids": list(part)}).scalars())
+    return found
+
+
+def entries_for(session: Session, entity_ids: Sequence[str]) -> dict[str, list[Entry]]:
+    out: dict[str, list[Entry]] = defaultdict(list)
+    cols = [getattr(ChangeLog, k) for k in ENTRY_KEYS]
+    stmt = select(*cols).where(ChangeLog.entity_id.in_(bindparam("ids", expanding=True)))  # type: ignore[attr-defined]
+    for part in chunks(entity_ids):
+        for row in session.execute(stmt, {"ids": list(part)}):
+            out[row.entity_id].append(Entry.from_row(row))
+    return out
+
+
+class Merger:
+    """Applies new entries inside the caller's transaction."""
+
+    def __init__(self, session: Session, now: datetime) -> None:
+        self.session = session
+        self.now = now
+        self._folded: dict[tuple[str, str], Folded] = {}
+
+    def store(self, entries: Sequence[Entry]) -> None:
+        """Append entries to the change log with their original ids, devices and clocks."""
+        for part in chunks(entries, 2000):
+            self.session.execute(insert(ChangeLog.__table__), [e.to_row() for e in part])  # type: ignore[attr-defined]
+
+    def apply(self, new_entries: Sequence[Entry]) -> MergeResult:
+        """Fold every entity the new entries touch (they must already be stored or passed
+        here; entries already in the log are read back) and write the rows."""
+        result = MergeResult(applied=len(new_entries))
+        by_entity: dict[tuple[str, str], list[Entry]] = defaultdict(list)
+        for e in new_entries:
+            if e.entity in POLICIES:
+                by_entity[(e.entity, e.entity_id)].append(e)
+        if not by_entity:
+            return result
+        ids = [eid for _, eid in by_entity]
+        new_ids = {e.id for e in new_entries}
+        # Entities with history here need the whole log; brand-new ones fold from the bundle.
+        history = entries_for(self.session, ids)
+        for key, entries in by_entity.items():
+            older = [e for e in history.get(key[1], []) if e.id not in new_ids]
+            if older:
+                entries.extend(older)
+        for entity in table_order():
+            keys = [k for k in by_entity if k[0] == entity]
+            if keys:
+                self._materialise(entity, keys, by_entity, result)
+        self._store_conflicts(by_entity, result)
+        return result
+
+    def refold(self, entity: str, entity_ids: Sequence[str]) -> MergeResult:
+        """Re-derive rows and conflicts of entities from the log (after a local resolution)."""
+        history = entries_for(self.session, list(entity_ids))
+        by_entity = {(entity, i): history.get(i, []) for i in entity_ids}
+        result = MergeResult()
+        self._materialise(entity, list(by_entity), by_entity, result)
+        self._store_conflicts(by_entity, result)
+        return result
+
+    def _materialise(
+        self,
+        entity: str,
+        keys: Sequence[tuple[str, str]],
+        by_entity: dict[tuple[str, str], list[Entry]],
+        result: MergeResult,
+    ) -> None:
+        policy = POLICIES[entity]
+        table = policy.table
+        conv = converters(entity)
+        columns = {c.name for c in table.columns}
+        existing: dict[str, Any] = {}
+        stmt = select(table).where(table.c.id.in_(bindparam("ids", expanding=True)))
+        for part in chunks([k[1] for k in keys]):
+            for row in self.session.execute(stmt, {"ids": list(part)}):
+                existing[row.id] = row
+        defaults = _defaults(policy)
+        inserts: list[dict[str, Any]] = []
+        for key in keys:
+            folded = fold(entity, key[1], by_entity[key])
+            self._folded[key] = folded
+            values = {k: conv[k](v) for k, v in folded.values.items() if k in columns}
+            row = existing.get(key[1])
+            if row is None:
+                if not folded.exists:
+                    result.pending += 1
+                    continue
+                full = dict(defaults)
+                full.update(values)
+                full["id"] = key[1]
+                full["hlc"] = folded.hlc
+                if "created_at" in columns:
+                    full["created_at"] = conv["created_at"](folded.created_at)
+                    full["updated_at"] = conv["updated_at"](folded.updated_at)
+                inserts.append(full)
+                result.touched[entity].add(key[1])
+                continue
+            current = row._mapping
+            delta = {k: v for k, v in values.items() if k != "id" and current[k] != v}
+            if folded.hlc > current["hlc"]:
+                delta["hlc"] = folded.hlc
+            if delta:
+                if "updated_at" in columns and set(delta) - {"hlc"}:
+                    delta["updated_at"] = conv["updated_at"](folded.updated_at)
+                self.session.execute(update(table).where(table.c.id == key[1]).values(**delta))
+                result.updated += 1
+                result.touched[entity].add(key[1])
+        for part in chunks(inserts, 2000):
+            self.session.execute(insert(table), list(part))
+        result.inserted += len(inserts)
+
+    def _store_conflicts(
+        self, by_entity: dict[tuple[str, str], list[Entry]], result: MergeResult
+    ) -> None:
+        folded = self._folded
+        # Only entities written by more than one entry can conflict: skip the bulk of facts.
+        keys = [k for k in by_entity if len(by_entity[k]) > 1]
+        if not keys:
+            return
+        table = SyncConflict.__table__  # type: ignore[attr-defined]
+        old: dict[str, Any] = {}
+        stmt = select(table).where(table.c.entity_id.in_(bindparam("ids", expanding=True)))
+        for part in chunks([k[1] for k in keys]):
+            for row in self.session.execute(stmt, {"ids": list(part)}):
+                old[row.id] = row
+        fresh: dict[str, ConflictItem] = {}
+        for key in keys:
+            f = folded.get(key)
+            if f is not None:
+                for item in f.conflicts:
+                    fresh[item.id] = item
+        stale = [cid for cid, row in old.items() if cid not in fresh]
+        if stale:
+            self.session.execute(delete(table).where(table.c.id.in_(stale)))
+        for cid, item in fresh.items():
+            values = {
+                "entity": item.entity,
+                "entity_id": item.entity_id,
+                "field": item.field,
+                "kind": item.kind,
+                "base": json.dumps(item.base, sort_keys=True),
+                "candidates": json.dumps([c.as_dict() for c in item.candidates], sort_keys=True),
+                "current": json.dumps(item.current, sort_keys=True),
+                "open": item.open,
+                "closed_by_change": item.closed_by,
+            }
+            if cid in old:
+                row = old[cid]._mapping
+                if any(row[k] != v for k, v in values.items()):
+                    self.session.execute(update(table).where(table.c.id == cid).values(**values))
+            else:
+                self.session.execute(
+                    insert(table), [dict(values, id=cid, detected_at=_aware(self.now))]
+                )
+                if item.open:
+                    result.new_conflicts += 1

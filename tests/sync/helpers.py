@@ -1,0 +1,82 @@
+"""Building an office and field laptops for sync tests (synthetic data only)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
+
+from desktop_app.domain.clock import FixedClock, HybridClock
+from desktop_app.services.context import AppContext, open_app
+from desktop_app.services.devices import DeviceService
+from desktop_app.services.registry import HouseholdInput, PersonInput, RegistryService
+from desktop_app.services.sync import SyncService
+from tests.helpers import make_kk, make_nik
+
+KEL = "35.72.02.1001"
+
+
+@dataclass
+class Site:
+    name: str
+    ctx: AppContext
+    path: Path
+
+    @property
+    def sync(self) -> SyncService:
+        return SyncService(self.ctx)
+
+    @property
+    def registry(self) -> RegistryService:
+        return RegistryService(self.ctx)
+
+
+def open_site(tmp: Path, name: str, clock: FixedClock, skew_ms: int = 0) -> Site:
+    path = tmp / f"{name}.sqlite"
+    ctx = open_app(path, actor=f"petugas-{name}", clock=clock)
+    # Drive the HLC by the test clock (plus a skew) so runs are reproducible.
+    ctx.hlc = HybridClock(ctx.device.id, now_ms=lambda: clock.now_ms() + skew_ms, last=ctx.hlc.last)
+    return Site(name, ctx, path)
+
+
+def register(office: Site, laptop: Site, name: str) -> None:
+    ident = tmp_identity(laptop)
+    svc = DeviceService(office.ctx)
+    svc.register(svc.read_identity_file(ident), name=name)
+
+
+def tmp_identity(site: Site) -> Path:
+    path = site.path.with_suffix(".identity.json")
+    DeviceService(site.ctx).export_identity(path)
+    return path
+
+
+def add_household(site: Site, serial: int, members: int = 2) -> tuple[str, list[str]]:
+    reg = site.registry
+    head = reg.create_person(
+        PersonInput(
+            name=f"Kepala Contoh {serial}",
+            sex="L",
+            nik=make_nik(date(1970, 1, 1 + serial % 27), "L", serial),
+            birth_date=date(1970, 1, 1 + serial % 27),
+            kelurahan_code=KEL,
+        )
+    )
+    hid = reg.create_household(
+        HouseholdInput(kk_number=make_kk(serial), kelurahan_code=KEL), head_person_id=head
+    )
+    people = [head]
+    for i in range(1, members):
+        pid = reg.create_person(
+            PersonInput(
+                name=f"Anggota Contoh {serial}-{i}",
+                sex="P",
+                nik=make_nik(date(1975, 2, 1 + i), "P", serial * 10 + i),
+                birth_date=date(1975, 2, 1 + i),
+                kelurahan_code=KEL,
+            )
+        )
+        reg.add_member(hid, pid, "istri" if i == 1 else "anak")
+        people.append(pid)
+    reg.enrol("RASTRADA", household_id=hid)
+    return hid, people
