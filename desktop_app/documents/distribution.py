@@ -989,7 +989,7 @@ def bast_pdf(path: Path, office: OfficeProfile, doc: BastDoc) -> int:
     """Berita acara serah terima for a round and point, signed by both parties."""
     st = styles()
     body = ParagraphStyle(
-        "BBody", parent=st["normal"], fontSize=10.5, leading=15, alignment=TA_JUSTIFY
+        "BBody", parent=st["normal"], fontSize=10.5, leading=14, alignment=TA_JUSTIFY
     )
     cell = ParagraphStyle("BBastCell", parent=st["normal"], fontSize=9.5, leading=11.5)
     round_ = doc.round
@@ -1061,30 +1061,53 @@ def bast_pdf(path: Path, office: OfficeProfile, doc: BastDoc) -> int:
 
     realisation = Table(
         [
-            ["Jumlah KPM terdaftar", ":", f"{num(t.entitled)} KPM"],
-            ["Menerima (termasuk diwakilkan)", ":", f"{num(t.received)} KPM"],
-            ["Diwakilkan", ":", f"{num(t.by_proxy)} KPM"],
-            ["Tidak hadir", ":", f"{num(t.absent)} KPM"],
-            ["Ditolak", ":", f"{num(t.refused)} KPM"],
-            ["Belum menerima", ":", f"{num(t.pending)} KPM"],
+            [
+                "Jumlah KPM terdaftar",
+                ":",
+                f"{num(t.entitled)} KPM",
+                "Tidak hadir",
+                ":",
+                f"{num(t.absent)} KPM",
+            ],
+            [
+                "Menerima (termasuk diwakilkan)",
+                ":",
+                f"{num(t.received)} KPM",
+                "Ditolak",
+                ":",
+                f"{num(t.refused)} KPM",
+            ],
+            [
+                "Diwakilkan",
+                ":",
+                f"{num(t.by_proxy)} KPM",
+                "Belum menerima",
+                ":",
+                f"{num(t.pending)} KPM",
+            ],
         ],
-        colWidths=[60 * mm, 4 * mm, 40 * mm],
+        colWidths=[56 * mm, 4 * mm, 20 * mm, 38 * mm, 4 * mm, 20 * mm],
         hAlign="LEFT",
         style=TableStyle(
             [
                 ("FONT", (0, 0), (-1, -1), "Helvetica", 10, 12.5),
                 ("ALIGN", (2, 0), (2, -1), "RIGHT"),
+                ("ALIGN", (5, 0), (5, -1), "RIGHT"),
                 ("LEFTPADDING", (0, 0), (0, -1), 8 * mm),
+                ("LEFTPADDING", (3, 0), (3, -1), 10 * mm),
                 ("TOPPADDING", (0, 0), (-1, -1), 0),
                 ("BOTTOMPADDING", (0, 0), (-1, -1), 1),
             ]
         ),
     )
-    first_is_head = bool(office.head_name) and doc.first_party_name == office.head_name
+    # The head of the office handing over in person needs no "Mengetahui" under the parties.
+    first_is_head = (bool(office.head_name) and doc.first_party_name == office.head_name) or (
+        doc.first_party_title.strip().lower() == office.head_title.strip().lower()
+    )
     story: list = [
         Paragraph("<u>BERITA ACARA SERAH TERIMA</u>", st["title"]),
         Paragraph(f"Nomor: {escape(doc.number)}", st["subtitle"]),
-        Spacer(1, 3 * mm),
+        Spacer(1, 2 * mm),
         Paragraph(
             f"Pada {date_in_words(doc.on)} ({doc.on:%d-%m-%Y}){where}, kami yang bertanda "
             "tangan di bawah ini:",
@@ -1122,7 +1145,7 @@ def bast_pdf(path: Path, office: OfficeProfile, doc: BastDoc) -> int:
             "sebenarnya dalam rangkap 2 (dua) untuk dipergunakan sebagaimana mestinya.",
             body,
         ),
-        Spacer(1, 6 * mm),
+        Spacer(1, 4 * mm),
         KeepTogether(
             [
                 signature_block(
@@ -1142,9 +1165,14 @@ def bast_pdf(path: Path, office: OfficeProfile, doc: BastDoc) -> int:
         ),
     ]
     if not first_is_head:
-        story.append(KeepTogether([Spacer(1, 5 * mm), _acknowledged_by(office)]))
+        story.append(KeepTogether([Spacer(1, 3 * mm), _acknowledged_by(office)]))
     with atomic_output(path) as tmp:
-        pdf = letterhead_doc(tmp, Letterhead.from_office(office), title=f"BAST {doc.number}")
+        pdf = letterhead_doc(
+            tmp,
+            Letterhead.from_office(office),
+            title=f"BAST {doc.number}",
+            margins=(15 * mm, 15 * mm, 12 * mm, 13 * mm),
+        )
         pdf.build(story, canvasmaker=numbered_canvas())
         pages = pdf.page
     return pages

@@ -346,6 +346,30 @@ def test_bast_spells_out_the_date_and_names_both_parties(tmp_path: Path) -> None
     assert "380 KPM" in text and "11.400 kg" in text and "400 KPM" in text
     assert "Dua KPM pindah domisili." in text
     assert "Blitar, 20 November 2026" in text and "PEMERINTAH KOTA BLITAR" in text
+    # The head hands over in person: no "Mengetahui" block repeating the same signer.
+    assert "Mengetahui" not in text
+
+
+def test_bast_by_a_head_of_division_is_acknowledged_by_the_head_on_one_page(tmp_path: Path) -> None:
+    doc = BastDoc(
+        number="BAST/RST4/KANTOR/004",
+        round=ROUND,
+        point=None,
+        on=date(2026, 12, 14),
+        first_party_name="Contoh Kabid, M.M.",
+        first_party_title="Kepala Bidang Perlindungan dan Jaminan Sosial",
+        second_party_name="Koordinator Contoh",
+        second_party_title="Koordinator Penyaluran",
+        totals=Totals(7716, 7500, 300, 150, 20),
+        total_quantity=7500 * 30,
+        notes="Catatan yang agak panjang untuk menguji tata letak. " * 3,
+    )
+    path = tmp_path / "bast.pdf"
+    assert bast_pdf(path, OFFICE, doc) == 1
+    text = " ".join(page_texts(path)[0].split())
+    assert "Mengetahui" in text and "Contoh Kepala, S.Sos." in text and "197001011990031001" in text
+    assert "Pada hari Senin tanggal empat belas bulan Desember" in text
+    assert "seluruh titik salur" in text and "225.000 kg" in text and "7.716 KPM" in text
 
 
 def cards(n: int) -> list[CardDoc]:
