@@ -92,10 +92,12 @@ class Job(QObject):
     cancelled = Signal()
     finished = Signal()  # after any of the three outcomes
 
-    # Emitted from the worker thread; queued to the slots below on the GUI thread.
+    # Emitted from the worker thread; queued to the slots below on the GUI thread. The result
+    # itself travels as a plain attribute, not through Qt: the queued signal only says "ready",
+    # so no binding has to convert (or reference-count) a 160,000-element list across threads.
     _progress = Signal(int, int, str)
-    _done = Signal(object)
-    _error = Signal(object)
+    _done = Signal()
+    _error = Signal()
 
     def __init__(self, name: str = "", parent: QObject | None = None) -> None:
         super().__init__(parent)
@@ -104,6 +106,7 @@ class Job(QObject):
         self.result: Any = None
         self.error: BaseException | None = None
         self.done = False
+        self._outcome: Any = None  # set by the worker thread just before _done/_error
         self._progress.connect(self._on_progress, Qt.ConnectionType.QueuedConnection)
         self._done.connect(self._on_done, Qt.ConnectionType.QueuedConnection)
         self._error.connect(self._on_error, Qt.ConnectionType.QueuedConnection)
@@ -118,8 +121,9 @@ class Job(QObject):
     def _on_progress(self, done: int, total: int, text: str) -> None:
         self.progressed.emit(done, total, text)
 
-    @Slot(object)
-    def _on_done(self, result: object) -> None:
+    @Slot()
+    def _on_done(self) -> None:
+        result = self._outcome
         self.result = result
         self._finish()
         if self.control.is_cancelled():
@@ -128,8 +132,9 @@ class Job(QObject):
             self.succeeded.emit(result)
         self.finished.emit()
 
-    @Slot(object)
-    def _on_error(self, exc: object) -> None:
+    @Slot()
+    def _on_error(self) -> None:
+        exc = self._outcome
         self._finish()
         if isinstance(exc, JobCancelled):
             self.cancelled.emit()
@@ -141,6 +146,7 @@ class Job(QObject):
 
     def _finish(self) -> None:
         self.done = True
+        self._outcome = None
         _active.discard(self)
 
 
@@ -156,9 +162,11 @@ class _Runnable(QRunnable):
             try:
                 result = self.fn(self.job.control)
             except BaseException as exc:  # noqa: BLE001 - delivered to the GUI thread
-                self.job._error.emit(exc)
+                self.job._outcome = exc
+                self.job._error.emit()
             else:
-                self.job._done.emit(result)
+                self.job._outcome = result
+                self.job._done.emit()
         except RuntimeError:
             # The Job was destroyed (application shutting down): nobody is left to tell.
             log.debug("job %s finished after its receiver was destroyed", self.job.name)

@@ -366,6 +366,8 @@ def test_create_household_add_member_and_change_kk(qtbot, monkeypatch, tab, ctx,
     texts = [members.table.item(r, 0).text() for r in range(members.table.rowCount())]
     assert texts == ["Agus Prasetyo", "Rina Prasetyo"]
     assert members.table.item(1, 1).text() == "Anak"
+    assert members.table.item(0, 1).text() == "Kepala"
+    assert members.table.item(1, 2).text() == "11"  # age on the fixed test date
 
     new_kk = make_kk(3, region="357203")
 

@@ -279,9 +279,9 @@ class MembersWidget(QWidget):
         self.summary = QLabel()
         self.summary.setWordWrap(True)
         self.summary.setTextFormat(Qt.TextFormat.RichText)
-        self.table = _table([tr("Nama"), tr("Hubungan"), tr("Tgl. lahir"), tr("Status"), tr("NIK")])
+        self.table = _table([tr("Nama"), tr("Hubungan"), tr("Umur"), tr("NIK"), tr("Status")])
         self.table.horizontalHeader().setSectionResizeMode(0, QHeaderView.ResizeMode.Interactive)
-        self.table.setColumnWidth(0, 170)
+        self.table.setColumnWidth(0, 160)
         self.add_button = _button(tr("Tambah anggota…"), self._add)
         self.head_button = _button(tr("Jadikan kepala"), self._set_head)
         self.remove_button = _button(tr("Keluarkan dari KPM"), self._remove)
@@ -316,21 +316,26 @@ class MembersWidget(QWidget):
     ) -> None:
         self.household_id, self.head_id, self.can_write = household_id, head_id, can_write
         self.summary.setText(summary)
+        self.summary.setVisible(bool(summary))
         service = self.panel.service
         rows = []
+        today = self.panel.ctx.clock.today()
         for m in members:
             relation = service.get_person(m.id).relation  # a handful of members: fine
             rows.append(
                 [
                     m.name,
-                    _relation_label(relation, m.id == head_id),
-                    format_date(m.birth_date),
-                    short_status_label(m.status),
+                    _relation_label(relation, m.id == head_id, short=True),
+                    str(age_on(m.birth_date, today)) if m.birth_date else "",
                     m.nik or "",
+                    short_status_label(m.status),
                 ]
             )
         _fill(self.table, rows, list(members))
         for r, m in enumerate(members):
+            self.table.item(r, 2).setToolTip(
+                tr("Lahir {date}", date=format_date(m.birth_date)) if m.birth_date else ""
+            )
             if m.id == head_id:
                 font = QFont()
                 font.setBold(True)
@@ -415,9 +420,9 @@ class MembersWidget(QWidget):
             self.panel.emit_change(Change(members, [self.household_id]))
 
 
-def _relation_label(relation: str | None, is_head: bool) -> str:
+def _relation_label(relation: str | None, is_head: bool, short: bool = False) -> str:
     if is_head:
-        return tr(RELATION_LABELS[Relation.KEPALA])
+        return tr("Kepala") if short else tr(RELATION_LABELS[Relation.KEPALA])
     try:
         return tr(RELATION_LABELS[Relation(relation)]) if relation else ""
     except ValueError:

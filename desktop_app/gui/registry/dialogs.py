@@ -47,7 +47,7 @@ from desktop_app.domain.programs import (
 )
 from desktop_app.domain.status import RELATION_LABELS, SEX_LABELS, STATUS_LABELS, PersonStatus
 from desktop_app.gui.errors import show_error
-from desktop_app.gui.registry.models import format_date, restricted_tooltip
+from desktop_app.gui.registry.models import format_date, restricted_badge, restricted_tooltip
 from desktop_app.gui.widgets import (
     IssueLabel,
     OptionalDateEdit,
@@ -633,7 +633,8 @@ class EnrolDialog(FormDialog):
         self.description.setWordWrap(True)
         self.description.setStyleSheet("color: #444;")
         self.restricted = QLabel(
-            "🔒 "
+            restricted_badge()
+            + " "
             + tr("Data pribadi spesifik (UU PDP): hanya petugas berwenang yang boleh melihat.")
         )
         self.restricted.setToolTip(restricted_tooltip())

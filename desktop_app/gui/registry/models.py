@@ -196,9 +196,9 @@ class PersonTableModel(LazyTableModel[PersonRow]):
     COL_SEX = 2
     COL_BIRTH = 3
     COL_KELURAHAN = 4
-    COL_ADDRESS = 5
-    COL_STATUS = 6
-    COL_PROGRAMS = 7
+    COL_STATUS = 5
+    COL_PROGRAMS = 6
+    COL_ADDRESS = 7
     COL_KK = 8
     COL_KECAMATAN = 9
 
@@ -209,9 +209,9 @@ class PersonTableModel(LazyTableModel[PersonRow]):
             Column(tr("L/P"), lambda r: r.sex, Qt.AlignmentFlag.AlignCenter, tr("Jenis kelamin")),
             Column(tr("Tgl. lahir"), lambda r: format_date(r.birth_date)),
             Column(tr("Kelurahan"), lambda r: r.kelurahan),
-            Column(tr("Alamat"), lambda r: r.address),
             Column(tr("Status"), lambda r: short_status_label(r.status)),
             Column(tr("Program"), lambda r: r.programs),
+            Column(tr("Alamat"), lambda r: r.address),
             Column(tr("No. KK"), lambda r: r.kk_number or ""),
             Column(tr("Kecamatan"), lambda r: r.kecamatan),
         ]
@@ -236,9 +236,9 @@ class HouseholdTableModel(LazyTableModel[HouseholdRow]):
     COL_HEAD = 1
     COL_HEAD_NIK = 2
     COL_KELURAHAN = 3
-    COL_ADDRESS = 4
-    COL_MEMBERS = 5
-    COL_PROGRAMS = 6
+    COL_MEMBERS = 4
+    COL_PROGRAMS = 5
+    COL_ADDRESS = 6
     COL_KECAMATAN = 7
 
     def build_columns(self) -> list[Column]:
@@ -247,9 +247,9 @@ class HouseholdTableModel(LazyTableModel[HouseholdRow]):
             Column(tr("Kepala keluarga"), lambda r: r.head_name or tr("(belum ditetapkan)")),
             Column(tr("NIK kepala"), lambda r: r.head_nik or ""),
             Column(tr("Kelurahan"), lambda r: r.kelurahan),
-            Column(tr("Alamat"), lambda r: r.address),
             Column(tr("Anggota"), lambda r: r.members, Qt.AlignmentFlag.AlignRight),
             Column(tr("Program"), lambda r: r.programs),
+            Column(tr("Alamat"), lambda r: r.address),
             Column(tr("Kecamatan"), lambda r: r.kecamatan),
         ]
 
