@@ -19,12 +19,14 @@ __all__ = [
     "CertificateNumber",
     "TrainingStatus",
     "can_move",
+    "can_still_complete",
     "daily_dates",
     "format_certificate_number",
     "format_date_range_id",
     "parse_certificate_number",
     "parse_time",
     "roman_month",
+    "sessions_needed",
 ]
 
 # The first office's skill categories; an office edits the list in its training settings.
@@ -62,6 +64,18 @@ def can_move(current: TrainingStatus | str, target: TrainingStatus | str) -> boo
     if current == TrainingStatus.PLANNED and target == TrainingStatus.FINISHED:
         return True
     return _NEXT.get(current) == target
+
+
+def sessions_needed(present: int, total: int, threshold_pct: int) -> int:
+    """How many more sessions a participant must attend to meet the rule (0: already met)."""
+    required = (threshold_pct * total + 99) // 100  # ceil without floats: 80% of 4 is 4
+    return max(required - present, 0)
+
+
+def can_still_complete(present: int, still_open: int, total: int, threshold_pct: int) -> bool:
+    """Whether attending every session still open (not yet held or not yet marked today)
+    would meet the rule; a participant who cannot is shown as below the rule early."""
+    return total > 0 and (present + still_open) * 100 >= threshold_pct * total
 
 
 def daily_dates(

@@ -9,11 +9,13 @@ from hypothesis import strategies as st
 from desktop_app.domain.training import (
     TrainingStatus,
     can_move,
+    can_still_complete,
     daily_dates,
     format_certificate_number,
     format_date_range_id,
     parse_certificate_number,
     parse_time,
+    sessions_needed,
 )
 
 
@@ -79,3 +81,29 @@ def test_certificate_number_round_trip(sequence: int, device: str, issued: date)
         issued.year,
     )
     assert str(parsed) == number
+
+
+@pytest.mark.parametrize(
+    ("present", "total", "threshold", "needed"),
+    [
+        (0, 4, 80, 4),
+        (3, 4, 80, 1),
+        (4, 5, 80, 0),
+        (3, 5, 80, 1),
+        (0, 3, 67, 3),
+        (2, 3, 67, 1),
+        (2, 3, 66, 0),
+        (0, 0, 80, 0),
+        (0, 5, 0, 0),
+    ],
+)
+def test_sessions_needed(present: int, total: int, threshold: int, needed: int) -> None:
+    assert sessions_needed(present, total, threshold) == needed
+
+
+def test_can_still_complete() -> None:
+    assert can_still_complete(2, 1, 4, 80) is False  # 80% of 4 sessions needs all 4
+    assert can_still_complete(2, 2, 4, 80) is True
+    assert can_still_complete(2, 2, 5, 80) is True
+    assert can_still_complete(4, 0, 5, 80) is True
+    assert can_still_complete(0, 0, 0, 0) is False

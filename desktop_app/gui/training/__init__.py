@@ -1,0 +1,1 @@
+"""The Pelatihan (training) tab."""

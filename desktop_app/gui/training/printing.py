@@ -1,0 +1,172 @@
+"""Printing from the Pelatihan tab: choose a file, build the PDF in a worker with progress.
+
+Certificates issue numbers first (a write), so that job runs on the single write worker.
+Cancelling stops between pages; the PDF writer only moves a finished file into place.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from pathlib import Path
+
+from PySide6.QtCore import QSettings, QStandardPaths, QUrl
+from PySide6.QtGui import QDesktopServices
+from PySide6.QtWidgets import QFileDialog, QWidget
+
+from desktop_app.documents.training import (
+    attendance_recap_pdf,
+    attendance_sheet_pdf,
+    certificates_pdf,
+)
+from desktop_app.gui.workers import Job, JobControl, run_job
+from desktop_app.i18n import tr
+from desktop_app.services.context import AppContext, ServiceError
+from desktop_app.services.training import TrainingRow, TrainingService
+
+__all__ = [
+    "PrintOptions",
+    "print_attendance_recap",
+    "print_attendance_sheets",
+    "print_certificates",
+]
+
+_FOLDER_KEY = "training/print_folder"
+
+
+class PrintOptions:
+    """Tests switch off the file dialog and the PDF viewer."""
+
+    ask_path: Callable[[QWidget, str, str], Path | None] | None = None
+    open_after: bool = True
+
+
+def slug(text: str) -> str:
+    return re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-")[:50] or "pelatihan"
+
+
+def _choose_path(parent: QWidget, title: str, name: str) -> Path | None:
+    if PrintOptions.ask_path is not None:
+        return PrintOptions.ask_path(parent, title, name)
+    settings = QSettings("Berdaya", "Berdaya")
+    folder = str(settings.value(_FOLDER_KEY, "")) or QStandardPaths.writableLocation(
+        QStandardPaths.StandardLocation.DocumentsLocation
+    )
+    chosen, _ = QFileDialog.getSaveFileName(
+        parent, title, str(Path(folder) / name), tr("Dokumen PDF (*.pdf)")
+    )
+    if not chosen:
+        return None
+    path = Path(chosen)
+    if path.suffix.lower() != ".pdf":
+        path = path.with_suffix(".pdf")
+    settings.setValue(_FOLDER_KEY, str(path.parent))
+    return path
+
+
+def _finished(parent: QWidget, path: Path, on_done: Callable[[Path], None] | None) -> None:
+    if on_done is not None:
+        on_done(path)
+    if PrintOptions.open_after:
+        QDesktopServices.openUrl(QUrl.fromLocalFile(str(path)))
+
+
+def _reporter(job: JobControl, text: str) -> Callable[[int, int], None]:
+    def report(done: int, total: int) -> None:
+        job.check_cancelled()
+        job.progress(done, total, text.format(done=done, total=total))
+
+    return report
+
+
+def print_attendance_sheets(
+    parent: QWidget,
+    ctx: AppContext,
+    training: TrainingRow,
+    session_id: str | None = None,
+    session_number: int | None = None,
+    on_done: Callable[[Path], None] | None = None,
+) -> Job | None:
+    suffix = f"-sesi-{session_number}" if session_number else ""
+    path = _choose_path(
+        parent, tr("Cetak daftar hadir"), f"daftar-hadir-{slug(training.title)}{suffix}.pdf"
+    )
+    if path is None:
+        return None
+    label = tr("Menyusun daftar hadir sesi {done} dari {total}…")
+
+    def work(job: JobControl) -> Path:
+        data = TrainingService(ctx).attendance_sheet_data(training.id, session_id)
+        if not data.participants:
+            raise ServiceError("Pelatihan ini belum memiliki peserta aktif.")
+        attendance_sheet_pdf(path, ctx.office, data, progress=_reporter(job, label))
+        return path
+
+    return run_job(
+        work,
+        parent=parent,
+        title=tr("Cetak daftar hadir"),
+        label=tr("Menyusun daftar hadir…"),
+        on_success=lambda p: _finished(parent, p, on_done),
+    )
+
+
+def print_attendance_recap(
+    parent: QWidget,
+    ctx: AppContext,
+    training: TrainingRow,
+    on_done: Callable[[Path], None] | None = None,
+) -> Job | None:
+    path = _choose_path(
+        parent, tr("Cetak rekap kehadiran"), f"rekap-kehadiran-{slug(training.title)}.pdf"
+    )
+    if path is None:
+        return None
+
+    def work(job: JobControl) -> Path:
+        data = TrainingService(ctx).recap_data(training.id)
+        if not data.rows:
+            raise ServiceError("Pelatihan ini belum memiliki peserta.")
+        job.progress(0, 1, tr("Menyusun rekap kehadiran…"))
+        attendance_recap_pdf(path, ctx.office, data)
+        return path
+
+    return run_job(
+        work,
+        parent=parent,
+        title=tr("Cetak rekap kehadiran"),
+        label=tr("Menyusun rekap kehadiran…"),
+        on_success=lambda p: _finished(parent, p, on_done),
+    )
+
+
+def print_certificates(
+    parent: QWidget,
+    ctx: AppContext,
+    training: TrainingRow,
+    on_done: Callable[[Path], None] | None = None,
+) -> Job | None:
+    path = _choose_path(parent, tr("Cetak sertifikat"), f"sertifikat-{slug(training.title)}.pdf")
+    if path is None:
+        return None
+    label = tr("Mencetak sertifikat {done} dari {total}…")
+
+    def work(job: JobControl) -> Path:
+        service = TrainingService(ctx)
+        service.issue_certificates(training.id)
+        data = service.certificate_data(training.id)
+        if not data:
+            raise ServiceError(
+                "Belum ada peserta yang memenuhi syarat kehadiran; tidak ada sertifikat."
+            )
+        certificates_pdf(path, ctx.office, data, progress=_reporter(job, label))
+        return path
+
+    return run_job(
+        work,
+        parent=parent,
+        title=tr("Cetak sertifikat"),
+        label=tr("Menerbitkan nomor sertifikat…"),
+        on_success=lambda p: _finished(parent, p, on_done),
+        write=True,
+    )

@@ -1,0 +1,222 @@
+"""Demo trainings for the synthetic demo database.
+
+A finished snack-making training with 80 participants over 5 sessions (realistic attendance:
+most present, some excused or sick, a few absent, two who withdrew, certificates issued), one
+running household-products training with today's session half marked, and one planned sewing
+training. Participants come from the demo registry (adults with a NIK); if the registry is short,
+synthetic persons are registered on the spot. Everything goes through TrainingService, so the
+demo data is change-logged like real work.
+"""
+
+from __future__ import annotations
+
+import random
+from datetime import date, timedelta
+
+from faker import Faker
+from sqlmodel import select
+
+from desktop_app.domain.nik import make_nik
+from desktop_app.services.context import AppContext
+from desktop_app.services.registry import PersonInput
+from desktop_app.services.training import TrainingInput, TrainingService
+from desktop_app.storage.models import Person
+
+__all__ = ["generate_training_demo"]
+
+VENUES = (
+    "Aula Kantor Dinas Sosial Kota Blitar",
+    "Balai Kelurahan Sananwetan",
+    "Gedung Serbaguna Kelurahan Sentul",
+)
+TRAINERS = (
+    ("Sri Wahyuningsih, S.Pd.", "Endang Purwati"),
+    ("Yuliana Kristanti", "Dwi Hartono, S.T."),
+    ("Siti Marfu'ah, S.Pd.", "Rina Oktaviani"),
+)
+
+
+def _candidates(ctx: AppContext, today: date, prefer_sex: str | None) -> list[str]:
+    """Adults (18-60) with a NIK, women first when the training is aimed at them."""
+    oldest, youngest = today.replace(year=today.year - 60), today.replace(year=today.year - 18)
+    with ctx.db.session() as s:
+        rows = s.exec(
+            select(Person.id, Person.sex).where(
+                Person.deleted == False,  # noqa: E712
+                Person.status == "aktif",
+                Person.nik != None,  # noqa: E711
+                Person.birth_date >= oldest,  # type: ignore[operator]
+                Person.birth_date <= youngest,  # type: ignore[operator]
+            )
+        ).all()
+    preferred = [pid for pid, sex in rows if prefer_sex is None or sex == prefer_sex]
+    others = [pid for pid, sex in rows if prefer_sex is not None and sex != prefer_sex]
+    return preferred + others
+
+
+class _Demo:
+    def __init__(self, ctx: AppContext, seed: int) -> None:
+        self.svc = TrainingService(ctx)
+        self.rng = random.Random(seed)
+        self.fake = Faker("id_ID")
+        self.fake.seed_instance(seed)
+        self.today = ctx.clock.today()
+        self.pool = _candidates(ctx, self.today, prefer_sex="P")
+        self.rng.shuffle(self.pool)
+        self.serial = 5000  # NIK serials of people registered on the spot, never reused
+        self.reliability: dict[str, float] = {}
+
+    def fill(self, training_id: str, count: int) -> None:
+        taken, self.pool = self.pool[:count], self.pool[count:]
+        with self.svc.ctx.unit_of_work(source="demo") as w:
+            for person_id in taken:
+                self.svc.add_participant(training_id, person_id, uow=w)
+        for _ in range(count - len(taken)):
+            self.register_one(training_id)
+
+    def register_one(self, training_id: str) -> None:
+        """When the registry is too small (e.g. a fresh database), register a participant on
+        the spot with a synthetic, well-formed NIK."""
+        rng, fake = self.rng, self.fake
+        kelurahan = [code for code, _name in self.svc.registry.kelurahan_options()]
+        sex = "P" if rng.random() < 0.85 else "L"
+        year = rng.randint(self.today.year - 55, self.today.year - 20)
+        birth = date(year, rng.randint(1, 12), rng.randint(1, 28))
+        kel = rng.choice(kelurahan) if kelurahan else None
+        self.serial += 1
+        self.svc.register_participant(
+            training_id,
+            PersonInput(
+                # Without Faker's academic titles: few trainees are "Dr." or "S.Ked".
+                name=(
+                    f"{fake.first_name_female() if sex == 'P' else fake.first_name_male()} "
+                    f"{fake.last_name()}"
+                ),
+                sex=sex,
+                nik=make_nik((kel or "35.72.01")[:8], birth, sex, self.serial),
+                birth_place="Blitar",
+                birth_date=birth,
+                street=fake.street_address(),
+                kelurahan_code=kel,
+            ),
+        )
+
+    def mark(
+        self, training_id: str, *, since: date, upto: date, partial_last: bool = False
+    ) -> None:
+        """Most people come every day; a few are often away (work, children, illness)."""
+        grid = self.svc.attendance_grid(training_id)
+        rng = self.rng
+        for p in grid.participants:
+            self.reliability.setdefault(p.id, rng.choice([0.98] * 14 + [0.9] * 4 + [0.6, 0.45]))
+        sessions = [s for s in grid.sessions if since <= s.session_date <= upto]
+        for index, session in enumerate(sessions):
+            people = [p for p in grid.participants if p.active]
+            if partial_last and index == len(sessions) - 1:
+                people = people[: len(people) // 2]  # today: the clerk is halfway down the list
+            marks: dict[str, str | None] = {}
+            for p in people:
+                if rng.random() < self.reliability[p.id]:
+                    marks[p.id] = "H"
+                else:
+                    marks[p.id] = rng.choices(["I", "S", "A"], weights=[4, 3, 3])[0]
+            self.svc.set_attendance_many(session.id, marks)
+
+
+def generate_training_demo(ctx: AppContext, seed: int = 2025) -> dict[str, int]:
+    """Add the demo trainings; returns counts for the demo summary."""
+    demo = _Demo(ctx, seed)
+    svc, today = demo.svc, demo.today
+
+    # 1. Finished: five days, about five weeks ago, 80 participants.
+    start = today - timedelta(days=38)
+    start -= timedelta(days=start.weekday())  # a Monday
+    finished = svc.create_training(
+        TrainingInput(
+            title="Pelatihan Pembuatan Jajanan Tradisional Angkatan I",
+            category="Jajanan",
+            organiser=ctx.office.office_name,
+            trainers=list(TRAINERS[0]),
+            venue=VENUES[0],
+            start_date=start,
+            end_date=start + timedelta(days=4),
+            quota=80,
+        )
+    )
+    svc.add_daily_sessions(
+        finished,
+        start,
+        start + timedelta(days=4),
+        topics=[
+            "Pembukaan, kebersihan dan keamanan pangan",
+            "Kue basah: klepon, lemper, nagasari",
+            "Kue kering dan keripik",
+            "Pengemasan dan label produk",
+            "Menghitung harga jual, pemasaran, penutupan",
+        ],
+        start_time="08:00",
+        end_time="12:00",
+    )
+    demo.fill(finished, 80)
+    demo.mark(finished, since=start, upto=start + timedelta(days=1))
+    # Two people stop after the second day.
+    leaving = svc.participants(finished)[-2:]
+    for p, reason in zip(
+        leaving, ["Mulai bekerja di pabrik", "Merawat orang tua yang sakit"], strict=True
+    ):
+        svc.withdraw(p.id, reason, on=start + timedelta(days=2))
+    demo.mark(finished, since=start + timedelta(days=2), upto=start + timedelta(days=4))
+    svc.set_status(finished, "selesai")
+    certificates = len(svc.issue_certificates(finished))
+
+    # 2. Running: household products, two days done, today's session half marked.
+    run_start = today - timedelta(days=2)
+    running = svc.create_training(
+        TrainingInput(
+            title="Pelatihan Pengolahan Produk Rumah Tangga (Sabun Cair dan Pewangi)",
+            category="Pengolahan produk rumah tangga",
+            organiser=ctx.office.office_name,
+            trainers=list(TRAINERS[1]),
+            venue=VENUES[1],
+            start_date=run_start,
+            end_date=run_start + timedelta(days=3),
+            quota=30,
+        )
+    )
+    svc.add_daily_sessions(
+        running,
+        run_start,
+        run_start + timedelta(days=3),
+        topics=["Bahan dan keselamatan kerja", "Sabun cair", "Pewangi pakaian", "Kemasan"],
+        start_time="13:00",
+        end_time="16:00",
+    )
+    demo.fill(running, 26)
+    demo.mark(running, since=run_start, upto=today, partial_last=True)
+
+    # 3. Planned: sewing, in two weeks, registration open.
+    plan_start = today + timedelta(days=14)
+    planned = svc.create_training(
+        TrainingInput(
+            title="Pelatihan Menjahit Pakaian Dasar",
+            category="Menjahit",
+            organiser=ctx.office.office_name,
+            trainers=list(TRAINERS[2]),
+            venue=VENUES[2],
+            start_date=plan_start,
+            end_date=plan_start + timedelta(days=5),
+            quota=30,
+        )
+    )
+    svc.add_daily_sessions(
+        planned,
+        plan_start,
+        plan_start + timedelta(days=5),
+        topics=["Mengenal mesin jahit", "Pola dasar", "Menjahit rok", "Menjahit kemeja"],
+        start_time="08:00",
+        end_time="12:00",
+        skip_weekends=True,
+    )
+    demo.fill(planned, 12)
+
+    return {"pelatihan": 3, "peserta pelatihan": 80 + 26 + 12, "sertifikat": certificates}
