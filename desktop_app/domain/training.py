@@ -73,8 +73,8 @@ def sessions_needed(present: int, total: int, threshold_pct: int) -> int:
 
 
 def can_still_complete(present: int, still_open: int, total: int, threshold_pct: int) -> bool:
-    """Whether attending every session still open (not yet held or not yet marked today)
-    would meet the rule; a participant who cannot is shown as below the rule early."""
+    """Whether attending every session still open (not held or not yet marked) would meet
+    the rule; a participant who cannot is shown as below the rule early."""
     return total > 0 and (present + still_open) * 100 >= threshold_pct * total
 
 

@@ -55,11 +55,11 @@ def _candidates(ctx: AppContext, today: date, prefer_sex: str | None) -> list[st
 
 
 class _Demo:
-    def __init__(self, ctx: AppContext, seed: int) -> None:
+    def __init__(self, ctx: AppContext, rng: random.Random) -> None:
         self.svc = TrainingService(ctx)
-        self.rng = random.Random(seed)
+        self.rng = rng
         self.fake = Faker("id_ID")
-        self.fake.seed_instance(seed)
+        self.fake.seed_instance(rng.randrange(2**31))
         self.today = ctx.clock.today()
         self.pool = _candidates(ctx, self.today, prefer_sex="P")
         self.rng.shuffle(self.pool)
@@ -123,9 +123,12 @@ class _Demo:
             self.svc.set_attendance_many(session.id, marks)
 
 
-def generate_training_demo(ctx: AppContext, seed: int = 2025) -> dict[str, int]:
-    """Add the demo trainings; returns counts for the demo summary."""
-    demo = _Demo(ctx, seed)
+def generate_training_demo(
+    ctx: AppContext, rng: random.Random, options: object = None
+) -> dict[str, int]:
+    """Add the demo trainings (a DEMO_EXTENSIONS hook: called with the demo's seeded random
+    and options); returns counts for the demo summary."""
+    demo = _Demo(ctx, rng)
     svc, today = demo.svc, demo.today
 
     # 1. Finished: five days, about five weeks ago, 80 participants.

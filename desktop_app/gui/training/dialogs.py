@@ -400,7 +400,7 @@ class ParticipantPickerDialog(QDialog):
         self.add_button = QPushButton(tr("Tambahkan yang dipilih"))
         self.add_button.setDefault(True)
         self.add_button.clicked.connect(self.add_selected)
-        close = QPushButton(tr("Selesai"))
+        close = QPushButton(tr("Tutup"))
         close.clicked.connect(self.accept)
         bottom = QHBoxLayout()
         bottom.addWidget(self.quota_label, 1)

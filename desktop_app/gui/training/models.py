@@ -229,7 +229,7 @@ class ResultTableModel(_RowsModel):
     """Who meets the completion rule and which certificate they hold (certificate dialog)."""
 
     def titles(self) -> list[str]:
-        return [tr("Nama"), tr("Hadir"), tr("%"), tr("Syarat"), tr("No. sertifikat")]
+        return [tr("Nama"), tr("Hadir"), "%", tr("Syarat"), tr("No. sertifikat")]
 
     def cell(self, row: ParticipantResult, column: int) -> Any:
         if column == 0:
@@ -357,15 +357,13 @@ class AttendanceTableModel(QAbstractTableModel):
         return counts
 
     def still_open(self, participant_id: str) -> int:
-        """Sessions this participant may still attend: not held yet, or today's and unmarked."""
-        today = self._grid.today if self._grid else date.max
-        return sum(
-            1
-            for s in self._sessions
-            if s.session_date >= today and not self.code(participant_id, s.id)
-        )
+        """Sessions without a mark for this participant. While the training runs, a blank may
+        just not be typed in yet, so only explicit I/S/A marks make the rule unreachable."""
+        return sum(1 for s in self._sessions if not self.code(participant_id, s.id))
 
     def can_complete(self, participant_id: str) -> bool:
+        if self._grid is not None and self._grid.training.status == "selesai":
+            return self.complete(participant_id)
         return can_still_complete(
             self.present(participant_id),
             self.still_open(participant_id),
@@ -374,8 +372,8 @@ class AttendanceTableModel(QAbstractTableModel):
         )
 
     def below_rule(self) -> list[ParticipantView]:
-        """Active participants who can no longer meet the rule (all of those below it once
-        every session is over)."""
+        """Active participants who can no longer meet the rule (once the training is
+        finished: everyone below it)."""
         return [p for p in self._participants if p.active and not self.can_complete(p.id)]
 
     def editable_reason(self, row: int, column: int) -> str | None:
