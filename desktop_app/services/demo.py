@@ -46,7 +46,9 @@ __all__ = [
 # Other areas' demo data, as "module:function" strings. Each function is called after the
 # registry data as fn(ctx, rng, options) with its own seeded random.Random, and may return a
 # dict of counts that is merged into the summary. One line per area.
-DEMO_EXTENSIONS: list[str] = []
+DEMO_EXTENSIONS: list[str] = [
+    "desktop_app.services.demo_training:generate_training_demo",
+]
 
 DEMO_ACTOR = "demo"
 DEMO_SOURCE = "demo"

@@ -55,26 +55,29 @@ def _candidates(ctx: AppContext, today: date, prefer_sex: str | None) -> list[st
 
 
 class _Demo:
-    def __init__(self, ctx: AppContext, rng: random.Random) -> None:
+    def __init__(self, ctx: AppContext, rng: random.Random, today: date) -> None:
         self.svc = TrainingService(ctx)
         self.rng = rng
         self.fake = Faker("id_ID")
         self.fake.seed_instance(rng.randrange(2**31))
-        self.today = ctx.clock.today()
+        self.today = today
         self.pool = _candidates(ctx, self.today, prefer_sex="P")
         self.rng.shuffle(self.pool)
         self.serial = 5000  # NIK serials of people registered on the spot, never reused
         self.reliability: dict[str, float] = {}
 
     def fill(self, training_id: str, count: int) -> None:
+        """Registration closes a few days before the first session."""
+        start = self.svc.get_training(training_id).start_date
+        on = min(start - timedelta(days=self.rng.randint(3, 10)), self.today)
         taken, self.pool = self.pool[:count], self.pool[count:]
         with self.svc.ctx.unit_of_work(source="demo") as w:
             for person_id in taken:
-                self.svc.add_participant(training_id, person_id, uow=w)
+                self.svc.add_participant(training_id, person_id, uow=w, registered_on=on)
         for _ in range(count - len(taken)):
-            self.register_one(training_id)
+            self.register_one(training_id, on)
 
-    def register_one(self, training_id: str) -> None:
+    def register_one(self, training_id: str, on: date) -> None:
         """When the registry is too small (e.g. a fresh database), register a participant on
         the spot with a synthetic, well-formed NIK."""
         rng, fake = self.rng, self.fake
@@ -99,6 +102,7 @@ class _Demo:
                 street=fake.street_address(),
                 kelurahan_code=kel,
             ),
+            registered_on=on,
         )
 
     def mark(
@@ -128,7 +132,10 @@ def generate_training_demo(
 ) -> dict[str, int]:
     """Add the demo trainings (a DEMO_EXTENSIONS hook: called with the demo's seeded random
     and options); returns counts for the demo summary."""
-    demo = _Demo(ctx, rng)
+    # The demo's reference day, but never after the clock's: attendance for a future day is
+    # refused, as it is for a clerk.
+    wanted = getattr(options, "today", None) or ctx.clock.today()
+    demo = _Demo(ctx, rng, min(wanted, ctx.clock.today()))
     svc, today = demo.svc, demo.today
 
     # 1. Finished: five days, about five weeks ago, 80 participants.

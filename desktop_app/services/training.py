@@ -677,7 +677,9 @@ class TrainingService:
             )
         return issues
 
-    def register_participant(self, training_id: str, inp: PersonInput) -> str:
+    def register_participant(
+        self, training_id: str, inp: PersonInput, *, registered_on: date | None = None
+    ) -> str:
         """Register a new person in the registry and add them, in one transaction."""
         nik = clean_number(inp.nik or "")
         if nik:
@@ -697,7 +699,7 @@ class TrainingService:
             self._check_quota(w, training)  # before creating a person the training can't take
             person_id = self.registry.create_person(inp, uow=w)
             w.session.flush()
-            return self.add_participant(training_id, person_id, uow=w)
+            return self.add_participant(training_id, person_id, uow=w, registered_on=registered_on)
 
     def withdraw(self, participant_id: str, reason: str, on: date | None = None) -> None:
         reason = _clean(reason) or ""
@@ -809,10 +811,23 @@ class TrainingService:
                     )
                 ).all()
             }
+            # One query for every participant: a per-row lookup would flush the pending
+            # inserts each time and make "semua hadir" for 80 people crawl.
+            people = {
+                p.id: p
+                for p in w.session.exec(
+                    select(TrainingParticipant).where(
+                        TrainingParticipant.id.in_(list(parsed)),  # type: ignore[attr-defined]
+                        TrainingParticipant.deleted == False,  # noqa: E712
+                    )
+                ).all()
+            }
             changed = 0
             now = w.now()
             for participant_id, code in parsed.items():
-                participant = self._require_participant(w, participant_id)
+                participant = people.get(participant_id)
+                if participant is None:
+                    raise ServiceError("Data peserta tidak ditemukan.")
                 if participant.training_id != training.id:
                     raise ServiceError("Peserta ini bukan peserta pelatihan tersebut.")
                 if participant.status != ACTIVE:
