@@ -48,6 +48,7 @@ __all__ = [
 # dict of counts that is merged into the summary. One line per area.
 DEMO_EXTENSIONS: list[str] = [
     "desktop_app.services.demo_training:generate_training_demo",
+    "desktop_app.services.demo_distribution:add_distribution_demo",
 ]
 
 DEMO_ACTOR = "demo"
