@@ -656,15 +656,16 @@ class DistributionService:
 
     def _registry_recipient(self, program_code: str, raw: str) -> tuple[str | None, str | None]:
         """(household_id, person_id) of the recipient a KK, NIK or card code names."""
-        code = clean_number(str(raw or "")).upper()
+        card = re.sub(r"\s", "", str(raw or "")).upper()
+        code = clean_number(card)
         household_unit = get_program(program_code).unit == Unit.HOUSEHOLD
         with self._conn() as conn:
             hh = conn.execute(
                 text(
                     "SELECT id, head_person_id FROM household WHERE deleted = 0 AND "
-                    "(kk_number = :c OR card_code = :c) LIMIT 1"
+                    "(kk_number = :c OR card_code = :card) LIMIT 1"
                 ),
-                {"c": code},
+                {"c": code, "card": card},
             ).first()
             if hh is not None:
                 return (hh[0], None) if household_unit else (hh[0], hh[1])
@@ -845,7 +846,7 @@ class DistributionService:
                     problems.append(f"Baris {line_no}: kelurahan '{part}' tidak dikenal.{extra}")
                 elif region.code not in point["kel"]:
                     point["kel"].append(region.code)
-            recipient = clean_number(col(row, "penerima"))
+            recipient = re.sub(r"\s", "", col(row, "penerima"))
             if recipient:
                 point["recipients"].append(recipient)
         if problems:

@@ -503,3 +503,17 @@ def test_roster_filters(world: World, svc: DistributionService):
     assert len(svc.roster_ids(rid, RosterFilter(status="belum"))) == len(world.families) - 1
     assert len(svc.roster_ids(rid, RosterFilter(kelurahan_code=KEL_B))) == 3
     assert len(svc.roster_ids(rid, RosterFilter(query="hadi"))) == 1
+
+
+def test_cards_with_punctuation_in_points_file_and_scan(ctx, tmp_path: Path, world: World, svc):
+    fam = world.families[1]
+    with ctx.db.engine.begin() as conn:  # a card number as issued by the demo/registry
+        conn.exec_driver_sql(
+            "UPDATE household SET card_code = 'RST-00000042' WHERE id = ?", (fam.household_id,)
+        )
+    path = tmp_path / "titik.csv"
+    path.write_text("nama,jenis,penerima\nToko Lancar,toko,RST-00000042\n", encoding="utf-8")
+    rid = rastrada_round(svc, open_it=False, points=svc.points_from_file(path))
+    svc.open_round(rid)
+    entry = svc.scan(rid, " rst-00000042 ")
+    assert entry.name == fam.head_name and entry.point_name == "Toko Lancar"
