@@ -439,22 +439,26 @@ def _draw_certificate(
     y -= 7 * mm
     c.setFont("Helvetica-Bold", 16)
     c.drawCentredString(cx, y, office.department_line.upper())
+    y -= 5 * mm
+    c.setStrokeColor(GOLD)
+    c.setLineWidth(1)
+    c.line(cx - 45 * mm, y, cx + 45 * mm, y)
 
-    y -= 20 * mm
+    y -= 24 * mm
     c.setFillColor(NAVY)
-    c.setFont("Helvetica-Bold", 38)
+    c.setFont("Helvetica-Bold", 40)
     c.drawCentredString(cx, y, "SERTIFIKAT")
-    y -= 9 * mm
+    y -= 10 * mm
     c.setFillColor(colors.black)
     c.setFont("Helvetica", 11)
     c.drawCentredString(cx, y, f"Nomor: {cert.number}")
 
-    y -= 16 * mm
+    y -= 20 * mm
     c.setFont("Helvetica", 12)
     c.drawCentredString(cx, y, "diberikan kepada:")
-    y -= 13 * mm
+    y -= 15 * mm
     name = cert.name.upper()
-    font_size = 24
+    font_size = 26
     while font_size > 14 and c.stringWidth(name, "Helvetica-Bold", font_size) > width - 50 * mm:
         font_size -= 1
     c.setFont("Helvetica-Bold", font_size)
@@ -464,7 +468,7 @@ def _draw_certificate(
     c.setLineWidth(0.8)
     line_half = min(c.stringWidth(name, "Helvetica-Bold", font_size) / 2 + 8 * mm, 80 * mm)
     c.line(cx - line_half, y - 3 * mm, cx + line_half, y - 3 * mm)
-    y -= 10 * mm
+    y -= 11 * mm
     c.setFillColor(colors.black)
     c.setFont("Helvetica", 11)
     born = _birth_line(cert)
@@ -474,7 +478,7 @@ def _draw_certificate(
         "CertBody",
         parent=st["normal"],
         fontSize=12,
-        leading=18,
+        leading=20,
         alignment=TA_CENTER if len(cert.training.title) < 60 else TA_JUSTIFY,
     )
     result = (
@@ -497,11 +501,11 @@ def _draw_certificate(
     para = Paragraph(text, body)
     box_width = width - 60 * mm
     _w, h = para.wrap(box_width, 80 * mm)
-    y -= 8 * mm
+    y -= 12 * mm
     para.drawOn(c, (width - box_width) / 2, y - h)
 
     # Signature block on the right, QR code for verification on the left.
-    sig_top = 92 * mm
+    sig_top = 80 * mm
     sig_width = 140 * mm  # the left half stays empty: the office signs on the right
     sig = signature_block(office, cert.issued_on, width=sig_width)
     _sw, sh = sig.wrap(sig_width, 60 * mm)

@@ -1003,7 +1003,10 @@ class TrainingService:
         self, w: UnitOfWork, training_id: str, participant_id: str, override: str | None
     ) -> str:
         device = self.ctx.office.device_name
-        today = self.ctx.clock.today()
+        training = self._require_training(w, training_id)
+        # Certificates carry the closing day of the training, as offices date them, unless
+        # they are issued before it (then the day they are issued).
+        today = min(training.end_date, self.ctx.clock.today())
         last = w.session.exec(
             select(func.max(Certificate.sequence)).where(
                 Certificate.device == device, Certificate.year == today.year

@@ -363,3 +363,16 @@ def test_main_window_shows_the_training_tab(qtbot, ctx: AppContext) -> None:  # 
     tab = window.tab("Pelatihan")
     assert isinstance(tab, TrainingTab)
     assert tab.current is not None and tab.grid_model.rowCount() == 2
+
+
+def test_typing_in_the_name_column_finds_a_person(qtbot, ctx: AppContext, running) -> None:  # noqa: ANN001
+    tid, _sessions, _parts = running
+    tab = open_tab(qtbot, ctx, tid)
+    model = tab.grid_model
+    target = model.participants[-1]
+    tab.grid.setFocus()
+    tab.grid.setCurrentIndex(model.index(0, model.COL_NAME))
+    qtbot.keyClicks(tab.grid, target.name[:4])
+    found = model.participants[tab.grid.currentIndex().row()]
+    assert found.name[:4] == target.name[:4]
+    assert grid_codes(tab.service, tid, _sessions[0]) == [None] * 4  # no mark was typed

@@ -62,7 +62,7 @@ def format_date(value: date | None) -> str:
 
 
 def short_day(value: date) -> str:
-    return f"{INDONESIAN_DAYS[value.weekday()][:3]} {value:%d/%m}"
+    return f"{tr(INDONESIAN_DAYS[value.weekday()])[:3]} {value:%d/%m}"
 
 
 class _RowsModel(QAbstractTableModel):
