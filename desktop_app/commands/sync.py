@@ -2,7 +2,8 @@
 
 Exit codes of `sync import`: 0 imported (or already imported), 1 imported with conflicts,
 quarantined changes or double claims to review, 2 refused (bad signature, unknown or revoked
-device, tampered file, newer format) or unusable input. `sync conflicts`: 0 none open, 1 some.
+device, tampered file, newer format) or unusable input. `sync conflicts`: 0 nothing open, 1 open
+conflicts, double claims or quarantined changes.
 """
 
 from __future__ import annotations
@@ -86,6 +87,14 @@ def register(sub: argparse._SubParsersAction) -> None:
     conflicts.add_argument("--all", action="store_true", help="termasuk yang sudah diputuskan")
     conflicts.add_argument("--json", action="store_true")
     conflicts.set_defaults(func=cmd_conflicts)
+
+    claim = ssub.add_parser("claim", help="putuskan klaim ganda: batalkan satu atau konfirmasi")
+    claim.add_argument("claim", help="id entri daftar penerima (awalannya cukup)")
+    _db(claim)
+    claim.add_argument("--void", metavar="NOMOR", help="nomor tanda terima yang dibatalkan")
+    claim.add_argument("--confirm", action="store_true", help="benar diambil dua kali")
+    claim.add_argument("--note", required=True)
+    claim.set_defaults(func=cmd_claim)
 
     resolve = ssub.add_parser("resolve", help="putuskan konflik: pilih salah satu nilai")
     resolve.add_argument("conflict")
@@ -277,23 +286,75 @@ def cmd_import(args: argparse.Namespace) -> int:
 
 
 def cmd_conflicts(args: argparse.Namespace) -> int:
+    from desktop_app.services.double_claims import DoubleClaimService
     from desktop_app.services.sync import SyncService
 
     def body(ctx: AppContext) -> int:
-        items = SyncService(ctx).conflicts(open_only=not args.all)
+        svc = SyncService(ctx)
+        items = svc.conflicts(open_only=not args.all)
+        claims = DoubleClaimService(ctx).claims(include_confirmed=args.all)
+        held = [q for q in svc.quarantine() if args.all or q.status == "held"]
         if args.json:
-            print_json([c.as_dict() for c in items])
+            print_json(
+                {
+                    "conflicts": [c.as_dict() for c in items],
+                    "double_claims": [c.as_dict() for c in claims],
+                    "quarantine": [q.__dict__ for q in held],
+                }
+            )
         else:
-            if not items:
-                print("Tidak ada konflik terbuka.")
+            if not items and not claims and not held:
+                print("Tidak ada konflik, klaim ganda, atau perubahan karantina yang terbuka.")
             for c in items:
                 kind = "PERLU KEPUTUSAN" if c.kind == "critical" else "tinjau"
-                print(f"[{c.id[:8]}] {kind}: {c.subject} — {c.field_label}")
+                state = "" if c.open else " (sudah diputuskan)"
+                print(f"[{c.id[:8]}] {kind}: {c.subject} — {c.field_label}{state}")
                 for i, cand in enumerate(c.candidates, 1):
                     mark = "*" if cand.text == c.current_text else " "
                     who = f"{cand.device_name}, {cand.actor}, {cand.at}"
                     print(f"   {mark}{i}. {cand.text}  ({who})")
-        return 1 if any(c.open for c in items) else 0
+            for claim in claims:
+                state = "KLAIM GANDA" if claim.status == "open" else "klaim ganda dikonfirmasi"
+                print(
+                    f"[{claim.roster_id[:8]}] {state}: {claim.recipient_name} — {claim.round_name}"
+                )
+                for r in claim.receipts:
+                    void = " (batal)" if r.voided else ""
+                    print(
+                        f"    {r.number}{void}: {r.device_name}, {r.officer}, "
+                        f"{r.received_at:%d-%m-%Y %H:%M}, {r.collector}"
+                    )
+            for q in held:
+                print(
+                    f"[{q.change_id[:8]}] karantina: {q.entity} dari {q.device_name}, "
+                    f"waktu {q.stamped_at}"
+                )
+        pending = (
+            any(c.open for c in items)
+            or any(c.status == "open" for c in claims)
+            or any(q.status == "held" for q in held)
+        )
+        return 1 if pending else 0
+
+    return _run(args, body)
+
+
+def cmd_claim(args: argparse.Namespace) -> int:
+    from desktop_app.services.double_claims import DoubleClaimService
+
+    def body(ctx: AppContext) -> int:
+        svc = DoubleClaimService(ctx)
+        matches = [c for c in svc.claims() if c.roster_id.startswith(args.claim)]
+        if len(matches) != 1:
+            print("Klaim ganda tidak ditemukan (atau id terlalu pendek).", file=sys.stderr)
+            return 2
+        if bool(args.void) == bool(args.confirm):
+            print("Pilih salah satu: --void NOMOR_TANDA_TERIMA atau --confirm.", file=sys.stderr)
+            return 2
+        action = "void" if args.void else "confirm"
+        svc.resolve(matches[0].roster_id, action, args.note, void_receipt=args.void)
+        print("Keputusan klaim ganda dicatat; akan ikut terkirim ke semua perangkat.")
+        return 0
 
     return _run(args, body)
 

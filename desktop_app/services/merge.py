@@ -32,6 +32,16 @@ from pydantic_core import PydanticUndefined
 from sqlalchemy import Boolean, Date, DateTime, Table, bindparam, delete, insert, select, update
 from sqlmodel import Session, SQLModel
 
+from desktop_app.storage.distribution_models import (
+    CollectionMark,
+    DistributionAssignment,
+    DistributionPoint,
+    DistributionRound,
+    Receipt,
+    ReceiptVoid,
+    RosterChange,
+    RosterEntry,
+)
 from desktop_app.storage.models import (
     ChangeLog,
     Enrolment,
@@ -40,7 +50,7 @@ from desktop_app.storage.models import (
     Person,
     StatusHistory,
 )
-from desktop_app.storage.sync_models import SyncConflict
+from desktop_app.storage.sync_models import DoubleClaimDecision, SyncConflict
 
 DEATH = "meninggal"
 CHUNK = 500
@@ -111,6 +121,22 @@ POLICIES: dict[str, EntityPolicy] = {
         units=(("end_date", "end_reason"),),
         scope=("person_id", "household_id"),
     ),
+    # Distribution: the round and its points are plain records; the roster is frozen but a clerk
+    # may remove a recipient (critical); receipts, voids, marks and decisions are facts merged as
+    # a set. Scopes follow the roster so a laptop receives only its points' recipients.
+    "distribution_round": EntityPolicy(DistributionRound, critical=frozenset({"status"})),
+    "distribution_point": EntityPolicy(DistributionPoint, scope=("round_id",)),
+    "distribution_assignment": EntityPolicy(
+        DistributionAssignment, scope=("point_id",), facts=True
+    ),
+    "distribution_roster": EntityPolicy(
+        RosterEntry, critical=frozenset({"active"}), scope=("point_id",)
+    ),
+    "distribution_roster_change": EntityPolicy(RosterChange, scope=("roster_id",), facts=True),
+    "distribution_receipt": EntityPolicy(Receipt, scope=("roster_id",), facts=True),
+    "distribution_receipt_void": EntityPolicy(ReceiptVoid, scope=("receipt_id",), facts=True),
+    "distribution_mark": EntityPolicy(CollectionMark, scope=("roster_id",), facts=True),
+    "double_claim_decision": EntityPolicy(DoubleClaimDecision, scope=("roster_id",), facts=True),
 }
 
 
@@ -490,6 +516,7 @@ class Merger:
                 full["hlc"] = folded.hlc
                 if "created_at" in columns:
                     full["created_at"] = conv["created_at"](folded.created_at)
+                if "updated_at" in columns:
                     full["updated_at"] = conv["updated_at"](folded.updated_at)
                 inserts.append(full)
                 result.touched[entity].add(key[1])

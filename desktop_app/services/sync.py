@@ -51,6 +51,8 @@ from desktop_app.services.devices import (
     b64,
     unb64,
 )
+from desktop_app.services.distribution import RECEIPT_KEY, DistributionService
+from desktop_app.services.double_claims import claim_candidates, open_claims, round_slice
 from desktop_app.services.merge import (
     ENTRY_KEYS,
     POLICIES,
@@ -61,6 +63,7 @@ from desktop_app.services.merge import (
     known_change_ids,
 )
 from desktop_app.storage import migrations
+from desktop_app.storage.db import WriteFailedError
 from desktop_app.storage.models import (
     ChangeLog,
     Enrolment,
@@ -284,6 +287,10 @@ class SyncService:
         device = self.devices.get(device_id)
         if device.revoked:
             raise ServiceError(f"Perangkat {device.name} telah dicabut.")
+        if round_id is not None:
+            dist = DistributionService(self.ctx)
+            round_id = dist.get_round(round_id).id
+            point_ids = [dist.get_point(round_id, p).id for p in point_ids]
         slice_ids = self._slice_for(list(household_ids), round_id, list(point_ids))
         if not slice_ids:
             raise ServiceError("Tidak ada data untuk checkout: pilih putaran atau KPM.")
@@ -298,8 +305,14 @@ class SyncService:
             "clock_floor": self.ctx.hlc.now().encode(),
             "round_id": round_id,
             "point_ids": list(point_ids),
+            # The office's secret for receipt verification codes, so a receipt printed in the
+            # field verifies at the office. The bundle is encrypted to the laptop.
+            "receipt_key": self._receipt_key() if round_id else None,
         }
         return self._export(Path(path), device.id, "checkout", new_slice=slice_ids, extra=extra)
+
+    def _receipt_key(self) -> str:
+        return DistributionService(self.ctx)._key().hex()
 
     def households_in(self, kelurahan_codes: Sequence[str]) -> list[str]:
         """Households of some kelurahan: a registry-only checkout (e.g. a home-visit round)."""
@@ -313,35 +326,14 @@ class SyncService:
     def _slice_for(
         self, household_ids: list[str], round_id: str | None, point_ids: list[str]
     ) -> dict[str, str]:
-        """entity_id -> entity of everything a field device needs for these households."""
-        hook = SLICE_HOOKS.get("round")
+        """entity_id -> entity of everything a field device needs for a checkout."""
         with self.ctx.db.session() as s:
             out: dict[str, str] = {}
             if round_id is not None:
-                if hook is None:
-                    raise ServiceError("Fitur penyaluran belum tersedia di versi ini.")
-                out.update(hook(s, round_id, point_ids))
-                household_ids = household_ids + [i for i, e in out.items() if e == "household"]
-            for part in chunks(sorted(set(household_ids))):
-                stmt = select(Household.id).where(Household.id.in_(part))  # type: ignore[attr-defined]
-                for row in s.execute(stmt):
-                    out[row[0]] = "household"
-                for model, entity in ((Person, "person"), (KkHistory, "kk_history")):
-                    stmt = select(model.id).where(model.household_id.in_(part))  # type: ignore[attr-defined]
-                    for row in s.execute(stmt):
-                        out[row[0]] = entity
-            person_ids = [i for i, e in out.items() if e == "person"]
-            holders = [i for i, e in out.items() if e in ("person", "household")]
-            for part in chunks(person_ids):
-                stmt = select(StatusHistory.id).where(StatusHistory.person_id.in_(part))  # type: ignore[attr-defined]
-                for row in s.execute(stmt):
-                    out[row[0]] = "status_history"
-            for part in chunks(holders):
-                stmt = select(Enrolment.id).where(
-                    Enrolment.person_id.in_(part) | Enrolment.household_id.in_(part)  # type: ignore[attr-defined]
-                )
-                for row in s.execute(stmt):
-                    out[row[0]] = "enrolment"
+                out.update(round_slice(s, round_id, point_ids))
+            households = household_ids + [i for i, e in out.items() if e == "household"]
+            persons = [i for i, e in out.items() if e == "person"]
+            out.update(registry_closure(s, households, persons))
             return out
 
     def _export(
@@ -423,26 +415,31 @@ class SyncService:
         new_slice: dict[str, str] | None,
     ) -> list[Entry]:
         """The office's stream for one field device: what it does not have yet, limited to the
-        entities it serves (its slice, grown by children of slice entities)."""
-        held = {
-            row[0]
+        entities it holds. Children of the entities it serves (a receipt another laptop made for
+        one of its recipients, a new member of one of its households) join its slice, together
+        with whatever they refer to, so the device can always store what it is sent."""
+        slice_rows = {
+            row[0]: row[1]
             for row in s.execute(
-                select(SyncSlice.entity_id).where(SyncSlice.device_id == device_id)
+                select(SyncSlice.entity_id, SyncSlice.entity).where(
+                    SyncSlice.device_id == device_id
+                )
             )
         }
-        added: dict[str, str] = dict(new_slice or {})
-        fresh = [i for i in added if i not in held]
-        chosen: dict[str, Entry] = {}
-        if fresh:
-            # Everything ever recorded about entities new to the device, whatever their seq.
-            for part in chunks(fresh):
-                stmt = _entry_select().where(
-                    ChangeLog.entity_id.in_(part),
-                    ChangeLog.device_id != device_id,  # type: ignore[attr-defined]
+        held = set(slice_rows)
+        roots = {i for i, e in slice_rows.items() if not e.endswith(REF_ONLY)}
+        added: dict[str, str] = {i: e for i, e in (new_slice or {}).items() if i not in held}
+        for i, e in (new_slice or {}).items():
+            if i in held and slice_rows[i].endswith(REF_ONLY) and not e.endswith(REF_ONLY):
+                # A point held for its name becomes one the device serves.
+                s.execute(
+                    SyncSlice.__table__.update()  # type: ignore[attr-defined]
+                    .where(SyncSlice.device_id == device_id, SyncSlice.entity_id == i)
+                    .values(entity=e)
                 )
-                for row in s.execute(stmt):
-                    chosen[row.id] = Entry.from_row(row)
+                roots.add(i)
         held.update(added)
+        roots.update(i for i, e in added.items() if not e.endswith(REF_ONLY))
         stmt = (
             _entry_select()
             .where(ChangeLog.seq > after_seq, ChangeLog.device_id != device_id)  # type: ignore[operator]
@@ -450,23 +447,46 @@ class SyncService:
         )
         candidates = [Entry.from_row(r) for r in s.execute(stmt)]
         scope_rows = _scope_values(s, [e for e in candidates if e.entity_id not in held])
+        grown: dict[str, str] = {}
+        chosen: dict[str, Entry] = {}
         for e in candidates:
             if e.entity not in POLICIES:
                 continue
             if e.entity_id not in held:
-                parents = scope_rows.get(e.entity_id, ())
-                if not any(p in held for p in parents):
+                if not any(p in roots for p in scope_rows.get(e.entity_id, ())):
                     continue
                 held.add(e.entity_id)
-                added[e.entity_id] = e.entity
+                roots.add(e.entity_id)
+                grown[e.entity_id] = e.entity
             chosen[e.id] = e
-        new_rows = [
-            {"device_id": device_id, "entity_id": i, "entity": ent}
-            for i, ent in added.items()
-            if i not in _held_before(s, device_id, [i])
-        ]
-        if new_rows:
-            s.execute(SyncSlice.__table__.insert(), new_rows)  # type: ignore[attr-defined]
+        # Whatever the new entities refer to (a household, a person) must travel with them.
+        missing = _missing_parents(s, grown, held)
+        while missing:
+            closure = registry_closure(
+                s,
+                [i for i, e in missing.items() if e == "household"],
+                [i for i, e in missing.items() if e == "person"],
+            )
+            closure.update({i: e for i, e in missing.items() if e not in ("household", "person")})
+            new = {i: e for i, e in closure.items() if i not in held}
+            held.update(new)
+            roots.update(new)
+            grown.update(new)
+            missing = _missing_parents(s, new, held)
+        added.update(grown)
+        # Everything ever recorded about entities new to the device, whatever their seq.
+        for part in chunks(sorted(added)):
+            stmt = _entry_select().where(
+                ChangeLog.entity_id.in_(part),  # type: ignore[attr-defined]
+                ChangeLog.device_id != device_id,
+            )
+            for row in s.execute(stmt):
+                chosen.setdefault(row.id, Entry.from_row(row))
+        if added:
+            s.execute(
+                SyncSlice.__table__.insert(),  # type: ignore[attr-defined]
+                [{"device_id": device_id, "entity_id": i, "entity": e} for i, e in added.items()],
+            )
         return sorted(chosen.values(), key=lambda e: (e.hlc, e.id))
 
     # -- import --------------------------------------------------------------------------------
@@ -579,6 +599,25 @@ class SyncService:
         interrupt: Interrupt | None = None,
         office: dict[str, Any] | None = None,
     ) -> ImportResult:
+        try:
+            return self._apply_tx(opened, path, interrupt=interrupt, office=office)
+        except WriteFailedError as exc:
+            if "FOREIGN KEY" not in exc.detail.upper():
+                raise
+            raise BundleRefused(
+                "Bundel tidak lengkap: ada data yang merujuk ke data lain yang belum ada di sini "
+                "(mis. bundel lama dari perangkat yang dipulihkan dari cadangan). Tidak ada yang "
+                "diubah; minta bundel baru dari pengirim."
+            ) from exc
+
+    def _apply_tx(
+        self,
+        opened: OpenedBundle,
+        path: Path,
+        *,
+        interrupt: Interrupt | None = None,
+        office: dict[str, Any] | None = None,
+    ) -> ImportResult:
         m = opened.manifest
         try:
             incoming = [Entry.from_wire(e) for e in opened.payload.get("entries", [])]
@@ -598,6 +637,10 @@ class SyncService:
                 )
         with self.ctx.unit_of_work(source=f"sync:{m.bundle_id}") as w:
             s = w.session
+            # The driver opens the transaction lazily at the first write; the pragma only holds
+            # inside a transaction, so start it with a write that changes nothing. Parents and
+            # children may then arrive in any order within the bundle.
+            s.execute(text("UPDATE sync_peer SET device_id = device_id WHERE 0"))
             s.execute(text("PRAGMA defer_foreign_keys = ON"))
             if office:
                 self._become_field(w, m, office)
@@ -622,6 +665,8 @@ class SyncService:
                         received_at=w.now(),
                     )
                 )
+            claim_rosters = claim_candidates(s, ok)
+            claims_before = open_claims(s, list(claim_rosters))
             merger = Merger(s, w.now())
             merged = merger.apply(ok)
             if interrupt:
@@ -629,9 +674,7 @@ class SyncService:
             merger.store(ok)
             if interrupt:
                 interrupt("stored")
-            double_claims = 0
-            for hook in AFTER_MERGE_HOOKS:
-                double_claims += hook(s, merged.touched, w)
+            double_claims = len(open_claims(s, list(claim_rosters)) - claims_before)
             self._update_marks(s, m)
             if ok:
                 newest = max(Timestamp.decode(e.hlc) for e in ok)
@@ -710,6 +753,9 @@ class SyncService:
         device_row = device_row or Setting(key="device", value="{}")
         device_row.value = json.dumps(device_data)
         s.add(device_row)
+        receipt_key = m.extra.get("receipt_key")
+        if receipt_key and s.get(Setting, RECEIPT_KEY) is None:
+            s.add(Setting(key=RECEIPT_KEY, value=json.dumps(receipt_key)))
         w.log("setting", SYNC_ROLE_SETTING, "join", {"office_id": [None, office["device_id"]]})
         floor = m.extra.get("clock_floor")
         if floor:
@@ -991,11 +1037,71 @@ class SyncService:
             )
 
 
-# Hooks for feature areas: slices for a round checkout, and work after a merge (double claims).
-SliceHook = Callable[[Session, str, Sequence[str]], dict[str, str]]
-AfterMergeHook = Callable[[Session, dict[str, set[str]], UnitOfWork], int]
-SLICE_HOOKS: dict[str, SliceHook] = {}
-AFTER_MERGE_HOOKS: list[AfterMergeHook] = []
+REF_ONLY = ":ref"  # a slice row the device holds without serving it (another point)
+
+
+def registry_closure(
+    s: Session, household_ids: Sequence[str], person_ids: Sequence[str]
+) -> dict[str, str]:
+    """Households and persons with everything that belongs to them: members, KK history,
+    status history, enrolments; a person brings their household."""
+    out: dict[str, str] = {}
+    households = set(household_ids)
+    for part in chunks(sorted(set(person_ids))):
+        stmt = select(Person.id, Person.household_id).where(Person.id.in_(part))  # type: ignore[attr-defined]
+        for pid, hid in s.execute(stmt):
+            out[pid] = "person"
+            if hid:
+                households.add(hid)
+    for part in chunks(sorted(households)):
+        stmt = select(Household.id).where(Household.id.in_(part))  # type: ignore[attr-defined]
+        for row in s.execute(stmt):
+            out[row[0]] = "household"
+        for model, entity in ((Person, "person"), (KkHistory, "kk_history")):
+            stmt = select(model.id).where(model.household_id.in_(part))  # type: ignore[attr-defined]
+            for row in s.execute(stmt):
+                out[row[0]] = entity
+    people = [i for i, e in out.items() if e == "person"]
+    holders = [i for i, e in out.items() if e in ("person", "household")]
+    for part in chunks(people):
+        stmt = select(StatusHistory.id).where(StatusHistory.person_id.in_(part))  # type: ignore[attr-defined]
+        for row in s.execute(stmt):
+            out[row[0]] = "status_history"
+    for part in chunks(holders):
+        stmt = select(Enrolment.id).where(
+            Enrolment.person_id.in_(part) | Enrolment.household_id.in_(part)  # type: ignore[attr-defined]
+        )
+        for row in s.execute(stmt):
+            out[row[0]] = "enrolment"
+    return out
+
+
+def _missing_parents(s: Session, entities: dict[str, str], held: set[str]) -> dict[str, str]:
+    """Rows these entities point to by foreign key that the device does not hold yet."""
+    by_table = {p.table.name: name for name, p in POLICIES.items()}
+    missing: dict[str, str] = {}
+    grouped: dict[str, list[str]] = defaultdict(list)
+    for entity_id, entity in entities.items():
+        if entity in POLICIES:
+            grouped[entity].append(entity_id)
+    for entity, ids in grouped.items():
+        table = POLICIES[entity].table
+        links = [
+            (fk.parent.name, by_table[fk.column.table.name])
+            for fk in table.foreign_keys
+            if fk.column.table.name in by_table
+        ]
+        if not links:
+            continue
+        stmt = select(*[table.c[c] for c, _ in links]).where(
+            table.c.id.in_(bindparam("ids", expanding=True))
+        )
+        for part in chunks(ids):
+            for row in s.execute(stmt, {"ids": list(part)}):
+                for (_, parent), value in zip(links, row, strict=True):
+                    if value and value not in held:
+                        missing[value] = parent
+    return missing
 
 
 def _entry_select() -> Any:

@@ -547,11 +547,38 @@ def _v4_sync(conn: sqlite3.Connection) -> None:
     run_script(conn, _V4_SYNC)
 
 
+_V5_DOUBLE_CLAIMS = """
+CREATE TABLE double_claim_decision (
+    id VARCHAR NOT NULL,
+    round_id VARCHAR NOT NULL,
+    roster_id VARCHAR NOT NULL,
+    decision VARCHAR NOT NULL,
+    receipt_ids VARCHAR NOT NULL,
+    voided_receipt_id VARCHAR,
+    note VARCHAR NOT NULL,
+    decided_by VARCHAR NOT NULL,
+    decided_at DATETIME NOT NULL,
+    device_id VARCHAR NOT NULL,
+    hlc VARCHAR NOT NULL,
+    PRIMARY KEY (id)
+);
+CREATE INDEX ix_double_claim_decision_roster_id ON double_claim_decision (roster_id);
+CREATE INDEX ix_double_claim_decision_round_id ON double_claim_decision (round_id);
+"""
+
+
+def _v5_double_claims(conn: sqlite3.Connection) -> None:
+    """Supervisors' decisions on double claims (void one receipt, or confirm for recovery): a
+    synced fact table."""
+    run_script(conn, _V5_DOUBLE_CLAIMS)
+
+
 STEPS: dict[int, Callable[[sqlite3.Connection], None]] = {
     1: _v1_registry,
     2: _v2_training,
     3: _v3_distribution,
     4: _v4_sync,
+    5: _v5_double_claims,
 }
 
 CURRENT_VERSION = max(STEPS)

@@ -1,8 +1,8 @@
 """Tables of field sync: known devices, bundles seen, per-peer progress, and the review queues.
 
-None of these rows travel in bundles themselves: they describe this database's view of its
-peers. What must reach every device (a supervisor's decision, a void) is written as an ordinary
-change-logged fact by the services, and the queues here are re-derived from the change log.
+Most of these rows never travel: they describe this database's view of its peers, and the
+conflict queue is re-derived from the change log. The exception is `DoubleClaimDecision`, a
+supervisor's decision about a double claim: a synced, change-logged fact like a receipt.
 """
 
 from __future__ import annotations
@@ -117,3 +117,26 @@ class SyncQuarantine(SQLModel, table=True):
     status: str = Field(default="held", index=True)  # held | released | discarded
     decided_at: datetime | None = None
     decided_by: str | None = None
+
+
+class DoubleClaimDecision(SQLModel, table=True):
+    """A supervisor's decision on two (or more) non-void receipts for one roster entry.
+
+    `void`: one receipt was voided (the void itself is a separate receipt-void fact).
+    `confirm`: the double hand-over really happened and is kept for recovery; it covers exactly
+    the receipts listed, so a further receipt reopens the item.
+    """
+
+    __tablename__ = "double_claim_decision"
+
+    id: str = Field(primary_key=True)
+    round_id: str = Field(index=True)
+    roster_id: str = Field(index=True)
+    decision: str  # void | confirm
+    receipt_ids: str  # JSON list of the non-void receipts the supervisor saw
+    voided_receipt_id: str | None = None
+    note: str
+    decided_by: str
+    decided_at: datetime
+    device_id: str
+    hlc: str

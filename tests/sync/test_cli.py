@@ -87,7 +87,7 @@ def test_full_round_trip_through_the_command_line(tmp_path: Path, capsys) -> Non
     code, out, _ = run(capsys, "sync", "import", tmp_path / "r.bdl", "--db", office_db)
     assert code == 0 and "sudah pernah diimpor" in out
     code, out, _ = run(capsys, "sync", "conflicts", "--db", office_db, "--json")
-    [conflict] = json.loads(out)
+    [conflict] = json.loads(out)["conflicts"]
     assert code == 1 and conflict["kind"] == "critical"
     code, out, _ = run(capsys, "sync", "conflicts", "--db", office_db)
     assert "PERLU KEPUTUSAN" in out and "LAP02" in out
