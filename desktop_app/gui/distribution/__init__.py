@@ -1,0 +1,1 @@
+"""The Penyaluran tab: the distribution counter."""

@@ -1,0 +1,180 @@
+"""Printing from the Penyaluran tab: the PDF is built in a worker with progress, saved, then
+opened in the default viewer. Without a viewer (or a printer) the PDF is still saved and its path
+is shown."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from pathlib import Path
+
+from PySide6.QtCore import QSettings, QStandardPaths, QUrl
+from PySide6.QtGui import QDesktopServices
+from PySide6.QtWidgets import QFileDialog, QMessageBox, QWidget
+
+from desktop_app.documents import distribution as docs
+from desktop_app.gui.workers import Job, JobControl, run_job
+from desktop_app.i18n import tr
+from desktop_app.services.context import AppContext, ServiceError
+from desktop_app.services.distribution import DistributionService
+
+__all__ = ["DOCUMENTS", "PrintOptions", "print_document", "print_receipt"]
+
+_FOLDER_KEY = "distribution/print_folder"
+LAYOUT_KEY = "distribution/receipt_layout"
+
+
+class PrintOptions:
+    """Tests switch off the file dialog and the PDF viewer."""
+
+    ask_path: Callable[[QWidget, str, str], Path | None] | None = None
+    open_after: bool = True
+    receipts_folder: Path | None = None
+
+
+def document_titles() -> dict[str, str]:
+    return {
+        "list": tr("Daftar penerimaan"),
+        "receipts": tr("Tanda terima"),
+        "bast": tr("Berita acara serah terima (BAST)"),
+        "cards": tr("Kartu KPM"),
+        "recap": tr("Rekap penyaluran"),
+    }
+
+
+DOCUMENTS = ("list", "receipts", "bast", "cards", "recap")
+
+
+def slug(text: str) -> str:
+    return re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-")[:60] or "penyaluran"
+
+
+def _documents_folder() -> Path:
+    settings = QSettings("Berdaya", "Berdaya")
+    return Path(
+        str(settings.value(_FOLDER_KEY, ""))
+        or QStandardPaths.writableLocation(QStandardPaths.StandardLocation.DocumentsLocation)
+    )
+
+
+def _choose_path(parent: QWidget, title: str, name: str) -> Path | None:
+    if PrintOptions.ask_path is not None:
+        return PrintOptions.ask_path(parent, title, name)
+    chosen, _ = QFileDialog.getSaveFileName(
+        parent, title, str(_documents_folder() / name), tr("Dokumen PDF (*.pdf)")
+    )
+    if not chosen:
+        return None
+    path = Path(chosen)
+    if path.suffix.lower() != ".pdf":
+        path = path.with_suffix(".pdf")
+    QSettings("Berdaya", "Berdaya").setValue(_FOLDER_KEY, str(path.parent))
+    return path
+
+
+def open_pdf(parent: QWidget, path: Path) -> None:
+    """Open the PDF in the default viewer; without one, say where it was saved."""
+    if not PrintOptions.open_after:
+        return
+    if not QDesktopServices.openUrl(QUrl.fromLocalFile(str(path))):
+        QMessageBox.information(
+            parent,
+            tr("PDF tersimpan"),
+            tr(
+                "PDF tersimpan di {path}. Penampil PDF tidak dapat dibuka; buka berkas itu "
+                "untuk mencetak.",
+                path=str(path),
+            ),
+        )
+
+
+def _reporter(job: JobControl, text: str) -> Callable[[int, int], None]:
+    def report(done: int, total: int) -> None:
+        job.check_cancelled()
+        job.progress(done, total, text.format(done=done, total=total))
+
+    return report
+
+
+def print_document(
+    parent: QWidget,
+    ctx: AppContext,
+    document: str,
+    round_id: str,
+    *,
+    point_id: str | None = None,
+    round_name: str = "",
+    layout: str = "a6",
+    on_done: Callable[[Path], None] | None = None,
+) -> Job | None:
+    """Ask for a file, build the document in a worker, open it."""
+    title = document_titles()[document]
+    path = _choose_path(parent, title, f"{slug(title)}-{slug(round_name)}.pdf")
+    if path is None:
+        return None
+    label = tr("Menyusun halaman {done} dari {total}…")
+
+    def work(job: JobControl) -> Path:
+        svc = DistributionService(ctx)
+        report = _reporter(job, label)
+        if document == "list":
+            docs.reception_list_pdf(
+                path, ctx.office, svc.reception_list(round_id, point_id=point_id), progress=report
+            )
+        elif document == "receipts":
+            receipts = svc.receipt_docs(round_id, point_id=point_id, progress=report)
+            if not receipts:
+                raise ServiceError("Belum ada tanda terima untuk dicetak.")
+            docs.receipts_pdf(path, ctx.office, receipts, layout=layout, progress=report)
+        elif document == "bast":
+            docs.bast_pdf(path, ctx.office, svc.bast(round_id, point_id=point_id))
+        elif document == "cards":
+            cards = svc.card_docs(round_id, point_id=point_id, progress=report)
+            if not cards:
+                raise ServiceError("Tidak ada penerima untuk dibuatkan kartu.")
+            docs.cards_pdf(path, ctx.office, cards, progress=report)
+        else:
+            docs.recap_pdf(path, ctx.office, svc.recap(round_id))
+        return path
+
+    def done(result: Path) -> None:
+        if on_done is not None:
+            on_done(result)
+        open_pdf(parent, result)
+
+    return run_job(
+        work,
+        parent=parent,
+        title=title,
+        label=tr("Menyusun {document}…", document=title.lower()),
+        on_success=done,
+        # Cards give recipients without a card code one first: that is a write.
+        write=document == "cards",
+    )
+
+
+def print_receipt(
+    parent: QWidget,
+    ctx: AppContext,
+    round_id: str,
+    number: str,
+    *,
+    layout: str = "a6",
+    on_done: Callable[[Path], None] | None = None,
+) -> Job:
+    """One tanda terima right after the hand-over, saved beside the others and opened."""
+    folder = PrintOptions.receipts_folder or (_documents_folder() / "Berdaya tanda terima")
+    path = folder / f"{number}.pdf"
+
+    def work(_job: JobControl) -> Path:
+        folder.mkdir(parents=True, exist_ok=True)
+        receipts = DistributionService(ctx).receipt_docs(round_id, numbers=[number])
+        docs.receipts_pdf(path, ctx.office, receipts, layout=layout)
+        return path
+
+    def done(result: Path) -> None:
+        if on_done is not None:
+            on_done(result)
+        open_pdf(parent, result)
+
+    return run_job(work, parent=parent, on_success=done)

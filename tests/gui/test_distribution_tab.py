@@ -1,0 +1,210 @@
+"""The Penyaluran tab driven like a counter: typed codes + Enter, dialogs, printing."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from PySide6.QtCore import Qt
+
+from desktop_app.gui.distribution import printing
+from desktop_app.gui.distribution import tab as tab_module
+from desktop_app.gui.distribution.dialogs import NewRoundDialog, ProxyDialog
+from desktop_app.gui.distribution.tab import DistributionTab
+from desktop_app.gui.workers import active_jobs
+from desktop_app.services.context import AppContext
+from desktop_app.services.distribution import DistributionService, Proxy
+from tests.services.distribution_fixtures import World, build_world
+
+
+@pytest.fixture
+def world(ctx: AppContext) -> World:
+    return build_world(ctx)
+
+
+@pytest.fixture
+def round_id(ctx: AppContext, world: World) -> str:
+    svc = DistributionService(ctx)
+    rid = svc.create_round(
+        program_code="RASTRADA", name="Rastrada Tahap IV 2025", item="Beras", quantity=30, unit="kg"
+    )
+    svc.open_round(rid)
+    return rid
+
+
+@pytest.fixture
+def tab(qtbot, ctx: AppContext, round_id: str) -> DistributionTab:
+    widget = DistributionTab(ctx)
+    qtbot.addWidget(widget)
+    widget.resize(1366, 768)
+    widget.show()
+    settle(qtbot, widget)
+    return widget
+
+
+def settle(qtbot, widget: DistributionTab) -> None:
+    qtbot.waitUntil(lambda: not active_jobs(), timeout=10000)
+
+
+def scan(qtbot, widget: DistributionTab, text: str) -> None:
+    widget.scan.setFocus()
+    qtbot.keyClicks(widget.scan, text)
+    qtbot.keyClick(widget.scan, Qt.Key.Key_Return)
+    settle(qtbot, widget)
+
+
+def test_scan_records_and_progress_moves(qtbot, tab: DistributionTab, world: World):
+    assert tab.current_round().code == "RST4"
+    assert tab.progress_label.text() == f"0 / {len(world.families)} diterima"
+    with qtbot.waitSignal(tab.receipt_recorded, timeout=5000) as signal:
+        scan(qtbot, tab, world.families[0].kk)
+    assert signal.args == ["RST4-KANTOR-000001"]
+    qtbot.waitUntil(
+        lambda: tab.progress_label.text() == f"1 / {len(world.families)} diterima", timeout=5000
+    )
+    assert tab.panel_title.text().startswith("DITERIMA")
+    assert "RST4-KANTOR-000001" in tab.panel_body.text() and "Beras 30 kg" in tab.panel_body.text()
+    assert tab.scan.text() == "" and tab.scan.hasFocus()
+    # The "not yet" list no longer shows the recipient.
+    qtbot.waitUntil(lambda: tab.model.rowCount() == len(world.families) - 1, timeout=5000)
+
+
+def test_second_scan_is_refused_with_when_and_where(qtbot, tab: DistributionTab, world: World):
+    scan(qtbot, tab, world.families[0].kk)
+    scan(qtbot, tab, world.families[0].head_nik)
+    assert "SUDAH MENERIMA" in tab.panel_body.text()
+    assert "Kantor Kelurahan" in tab.panel_body.text()
+    assert len(tab.svc.receipts(tab.round_id())) == 1
+
+
+def test_unknown_code_says_not_found(qtbot, tab: DistributionTab):
+    scan(qtbot, tab, "3572019999990001")
+    assert tab.panel_title.text() == "Tidak ditemukan"
+    assert "tidak ditemukan" in tab.panel_body.text()
+    assert not tab.svc.receipts(tab.round_id())
+
+
+def test_name_search_lists_matches_then_enter_records(qtbot, tab: DistributionTab, world):
+    scan(qtbot, tab, "Slamet")  # one match: recorded at once
+    assert tab.panel_title.text() == "DITERIMA — Slamet Riyadi"
+    scan(qtbot, tab, "no")  # Sutrisno, Bambang Hartono, Hadi Purnomo
+    assert tab.matches.isVisible() and tab.matches.count() == 3
+    assert len(tab.svc.receipts(tab.round_id())) == 1  # nothing recorded while choosing
+    tab.matches.setCurrentRow(1)
+    qtbot.keyClick(tab.matches, Qt.Key.Key_Return)
+    assert not tab.matches.isVisible() and tab.current is not None
+    chosen = tab.current.name
+    assert tab.scan.hasFocus()
+    qtbot.keyClick(tab.scan, Qt.Key.Key_Return)  # Enter on the empty field records
+    settle(qtbot, tab)
+    assert tab.panel_title.text() == f"DITERIMA — {chosen}"
+    assert len(tab.svc.receipts(tab.round_id())) == 2
+
+
+def test_proxy_absent_refused_and_void(qtbot, tab: DistributionTab, world, monkeypatch):
+    fam = world.families[2]
+    _, wife_nik, wife = fam.members[0]
+    tab._set_current(tab.svc.scan(tab.round_id(), fam.kk))  # as if picked from the list
+    monkeypatch.setattr(
+        tab_module,
+        "ask_proxy",
+        lambda parent, name, candidates, deceased, record: record(
+            Proxy(candidates[0][0], candidates[0][1], "same_kk")
+        ),
+    )
+    qtbot.keyClick(tab, Qt.Key.Key_F2)
+    settle(qtbot, tab)
+    assert tab.panel_title.text() == f"DITERIMA — {fam.head_name}"
+    assert wife in tab.panel_body.text()
+    assert tab.svc.receipts(tab.round_id())[0].collector_nik == wife_nik
+
+    monkeypatch.setattr(tab_module, "ask_reason", lambda *a, **k: "Salah orang")
+    qtbot.keyClick(tab, Qt.Key.Key_F8)
+    settle(qtbot, tab)
+    assert tab.svc.receipts(tab.round_id())[0].voided
+    assert tab.current is not None and tab.current.status == ""
+
+    other = tab.svc.scan(tab.round_id(), world.families[4].kk)
+    tab._set_current(other)
+    monkeypatch.setattr(tab_module, "ask_reason", lambda *a, **k: "")
+    qtbot.keyClick(tab, Qt.Key.Key_F3)
+    settle(qtbot, tab)
+    assert tab.current.status == "tidak_hadir"
+    tab._set_current(tab.svc.scan(tab.round_id(), world.families[5].kk))
+    monkeypatch.setattr(tab_module, "ask_reason", lambda *a, **k: "Tanpa KTP")
+    qtbot.keyClick(tab, Qt.Key.Key_F4)
+    settle(qtbot, tab)
+    assert tab.current.status == "ditolak"
+    qtbot.waitUntil(lambda: "tidak hadir 1 · ditolak 1" in tab.progress_detail.text())
+
+
+def test_proxy_dialog_keeps_a_refusal_inside(qtbot, ctx, tab: DistributionTab, world):
+    fam = world.families[0]
+    entry = tab.svc.scan(tab.round_id(), fam.kk)
+    dialog = ProxyDialog(entry.name, tab.svc.collector_candidates(entry.id), False, tab)
+    qtbot.addWidget(dialog)
+    outsider = world.families[2].members[0]
+    dialog.set_values(outsider[2], outsider[1], "same_kk")
+    dialog.accept()
+    with pytest.raises(Exception) as info:
+        tab.svc.receive(tab.round_id(), entry.id, proxy=dialog.proxy)
+    dialog.show_error(str(info.value))
+    assert dialog.error.isVisibleTo(dialog) and "surat kuasa" in dialog.error.text()
+    dialog.members.setCurrentRow(0)
+    dialog._pick(dialog.members.item(0))
+    assert dialog.nik.text() == fam.members[0][1]
+
+
+def test_new_round_and_open_from_the_tab(qtbot, ctx, tab: DistributionTab, world, message_boxes):
+    dialog = NewRoundDialog(tab.svc, tab)
+    qtbot.addWidget(dialog)
+    dialog.program.setCurrentIndex(dialog.program.findData("RAPELAN"))
+    qtbot.keyClicks(dialog.name, "Rapelan Jumat")
+    dialog.item.setText("Ransum")
+    dialog.quantity.setValue(1)
+    dialog.unit.setText("paket")
+    dialog.accept()
+    assert dialog.result() == dialog.DialogCode.Accepted and dialog.round_id
+    tab.reload_rounds(select=dialog.round_id)
+    settle(qtbot, tab)
+    assert tab.current_round().status == "draft" and tab.open_button.isEnabled()
+    assert not tab.scan.isEnabled()
+    tab.open_round()  # the confirmation is answered Yes by the test fixture
+    qtbot.waitUntil(lambda: tab.current_round().status == "open", timeout=10000)
+    settle(qtbot, tab)
+    assert tab.progress_label.text() == "0 / 2 diterima"
+    scan(qtbot, tab, world.elderly[0][1])
+    assert tab.panel_title.text() == f"DITERIMA — {world.elderly[0][2]}"
+
+
+def test_new_round_dialog_shows_problems(qtbot, tab: DistributionTab):
+    dialog = NewRoundDialog(tab.svc, tab)
+    qtbot.addWidget(dialog)
+    dialog.accept()  # no name
+    assert dialog.error.isVisibleTo(dialog) and "Nama putaran" in dialog.error.text()
+    assert dialog.result() != dialog.DialogCode.Accepted
+
+
+def test_close_round_makes_the_counter_read_only(qtbot, tab: DistributionTab, world):
+    scan(qtbot, tab, world.families[0].kk)
+    tab.close_round()
+    settle(qtbot, tab)
+    assert tab.current_round().status == "closed" and not tab.close_button.isEnabled()
+    scan(qtbot, tab, world.families[1].kk)  # lookups still work, recording does not
+    assert not tab.receive_button.isEnabled()
+    assert len(tab.svc.receipts(tab.round_id())) == 1
+
+
+def test_print_list_and_receipt(qtbot, tab: DistributionTab, world, tmp_path: Path, monkeypatch):
+    monkeypatch.setattr(printing.PrintOptions, "ask_path", lambda p, t, n: tmp_path / n)
+    monkeypatch.setattr(printing.PrintOptions, "open_after", False)
+    monkeypatch.setattr(printing.PrintOptions, "receipts_folder", tmp_path / "struk")
+    scan(qtbot, tab, world.families[0].kk)
+    done: list[Path] = []
+    printing.print_receipt(tab, tab.ctx, tab.round_id(), "RST4-KANTOR-000001", on_done=done.append)
+    qtbot.waitUntil(lambda: bool(done), timeout=20000)
+    assert done[0].name == "RST4-KANTOR-000001.pdf" and done[0].exists()
+    tab.print_document("list")
+    settle(qtbot, tab)
+    pdfs = sorted(p.name for p in tmp_path.glob("*.pdf"))
+    assert pdfs and pdfs[0].startswith("daftar-penerimaan")
