@@ -72,10 +72,13 @@ def clean_text(value: Any) -> str | None:
     """Trimmed text with inner runs of spaces (and non-breaking spaces, tabs) collapsed."""
     if value is None:
         return None
-    text = text_of(value) if not isinstance(value, str) else value
+    text = value if type(value) is str else text_of(value)
     if not text.isascii():
-        text = unicodedata.normalize("NFKC", text)
-    text = _SPACES.sub(" ", text).strip()
+        text = _SPACES.sub(" ", unicodedata.normalize("NFKC", text)).strip()
+    elif "  " in text or "\t" in text or "\n" in text or "\r" in text:
+        text = _SPACES.sub(" ", text).strip()
+    else:
+        text = text.strip()
     # A leading apostrophe is Excel's "keep as text" marker, never part of the value.
     if text[:1] in ("'", "\u2018", "\u2019", "`"):
         text = text[1:].lstrip()

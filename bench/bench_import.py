@@ -1,0 +1,252 @@
+"""Import benchmark: a 160,000-row .xlsx through the whole import, beside raw baselines.
+
+Baselines, timed in the same run on the same file:
+  read     python-calamine reading every row of the sheet (the fastest maintained reader)
+  plain    sqlite3 executemany inserting those rows into a table without indexes
+  schema   sqlite3 executemany inserting them into the application's person table (its six
+           indexes and the trigram search index filled in one statement, as the app does)
+The import is `ImportService.prepare` + `commit` (what `berdaya import` runs): cleaning and
+validating every cell, matching NIKs against the registry, planning, one transaction with a
+change-log row per person. Target: import <= 1.5 x (read + plain).
+
+Each measurement runs in a fresh process so that peak RSS (memory) is its own.
+
+Run from the repository root:  python bench/bench_import.py [--rows 160000] [--json out.json]
+Synthetic data only (made-up names and NIKs).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import random
+import resource
+import sqlite3
+import subprocess
+import sys
+import tempfile
+import time
+from datetime import date, datetime, timedelta
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+HEADER = [
+    "NO", "NIK", "NO KK", "NAMA", "JENIS KELAMIN", "TEMPAT LAHIR", "TANGGAL LAHIR", "ALAMAT",
+    "RT", "RW", "KELURAHAN", "KECAMATAN", "HUBUNGAN KELUARGA",
+]  # fmt: skip
+KELURAHAN = [
+    ("Sentul", "Kepanjenkidul", "35.72.01"), ("Kauman", "Kepanjenkidul", "35.72.01"),
+    ("Bendo", "Kepanjenkidul", "35.72.01"), ("Karang Tengah", "Sananwetan", "35.72.03"),
+    ("Gedog", "Sananwetan", "35.72.03"), ("Tlumpu", "Sukorejo", "35.72.02"),
+    ("Pakunden", "Sukorejo", "35.72.02"),
+]  # fmt: skip
+FIRST = ["SITI", "BUDI", "AHMAD", "DEWI", "SRI", "AGUS", "EKO", "NUR", "RINA", "JOKO", "ANI"]
+LAST = ["RAHAYU", "SANTOSO", "WIBOWO", "LESTARI", "HIDAYAT", "SETIAWAN", "PURNOMO", "WATI"]
+
+
+def make_file(path: Path, rows: int) -> None:
+    import xlsxwriter
+
+    rnd = random.Random(2026)
+    wb = xlsxwriter.Workbook(str(path), {"constant_memory": True})
+    ws = wb.add_worksheet("DATA")
+    date_fmt = wb.add_format({"num_format": "dd-mm-yyyy"})
+    ws.write_row(0, 0, HEADER)
+    for i in range(rows):
+        r = i + 1
+        born = date(1940, 1, 1) + timedelta(days=rnd.randrange(28000))
+        sex = rnd.choice("LP")
+        kel, kec, district = KELURAHAN[i % len(KELURAHAN)]
+        day = born.day + (40 if sex == "P" else 0)
+        # A unique made-up NIK per row: district, birth date, and a serial from the row number.
+        nik = f"{district.replace('.', '')}{day:02d}{born:%m%y}{i % 9999 + 1:04d}"
+        nik = nik[:12] + f"{(i // 9999) % 10}{i % 999 + 1:03d}"
+        kk = f"{district.replace('.', '')}1003{(i // 4) % 100:02d}{i // 4 % 9999 + 1:04d}"
+        ws.write_number(r, 0, r)
+        ws.write_string(r, 1, nik)
+        ws.write_string(r, 2, kk)
+        ws.write_string(r, 3, f"{rnd.choice(FIRST)} {rnd.choice(LAST)}")
+        ws.write_string(r, 4, sex)
+        ws.write_string(r, 5, "BLITAR")
+        ws.write_datetime(r, 6, datetime(born.year, born.month, born.day), date_fmt)
+        ws.write_string(r, 7, f"JL. MAWAR NO. {i % 300 + 1}")
+        ws.write_string(r, 8, f"{i % 12 + 1:03d}")
+        ws.write_string(r, 9, f"{i % 7 + 1:03d}")
+        ws.write_string(r, 10, kel)
+        ws.write_string(r, 11, kec)
+        ws.write_string(r, 12, "KEPALA KELUARGA" if i % 4 == 0 else "ANAK")
+    wb.close()
+
+
+def peak_rss_mb() -> float:
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
+# -- the measured steps (each run in its own process) -----------------------------------------
+
+
+def step_read(path: Path) -> dict:
+    import python_calamine
+
+    start = time.perf_counter()
+    book = python_calamine.CalamineWorkbook.from_path(str(path))
+    rows = list(book.get_sheet_by_index(0).iter_rows())
+    return {"seconds": time.perf_counter() - start, "rows": len(rows) - 1}
+
+
+def step_plain(path: Path, db: Path) -> dict:
+    import python_calamine
+
+    book = python_calamine.CalamineWorkbook.from_path(str(path))
+    rows = [
+        tuple(r[1:8]) + (r[6].isoformat(),) + tuple(r[8:])
+        for r in list(book.get_sheet_by_index(0).iter_rows())[1:]
+    ]
+    conn = sqlite3.connect(db, isolation_level=None)
+    conn.execute("PRAGMA journal_mode = WAL")
+    conn.execute("PRAGMA synchronous = FULL")
+    conn.execute(f"CREATE TABLE p ({', '.join(f'c{i}' for i in range(13))})")
+    start = time.perf_counter()
+    conn.execute("BEGIN")
+    conn.executemany(f"INSERT INTO p VALUES ({', '.join('?' * 13)})", rows)
+    conn.execute("COMMIT")
+    return {"seconds": time.perf_counter() - start, "rows": len(rows)}
+
+
+def step_schema(path: Path, db: Path) -> dict:
+    import python_calamine
+
+    from desktop_app.domain.ids import new_id
+    from desktop_app.services.context import open_app
+    from desktop_app.storage import search
+
+    open_app(db).close()
+    book = python_calamine.CalamineWorkbook.from_path(str(path))
+    codes = {k: f"{d}.100{i % 7 + 1}" for i, (k, _, d) in enumerate(KELURAHAN)}
+    now = datetime(2026, 11, 20).isoformat(" ")
+    rows = [
+        (new_id(), r[1], r[3], r[4], r[5], r[6].isoformat(), r[7], r[8], r[9], codes[r[10]],
+         now, now, 0, "hlc", "aktif")
+        for r in list(book.get_sheet_by_index(0).iter_rows())[1:]
+    ]  # fmt: skip
+    conn = sqlite3.connect(db, isolation_level=None)
+    conn.execute("PRAGMA synchronous = FULL")
+    start = time.perf_counter()
+    conn.execute("BEGIN")
+    trigger = conn.execute(
+        "SELECT sql FROM sqlite_master WHERE type='trigger' AND name='person_fts_ai'"
+    ).fetchone()[0]
+    conn.execute("DROP TRIGGER person_fts_ai")
+    conn.executemany(
+        "INSERT INTO person (id, nik, name, sex, birth_place, birth_date, street, rt, rw,"
+        " kelurahan_code, created_at, updated_at, deleted, hlc, status)"
+        " VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
+        rows,
+    )
+    conn.execute(
+        "INSERT INTO person_fts(rowid, body) SELECT p.rowid, "
+        + search._BODY.format(p="p")
+        + " FROM person p"
+    )
+    conn.execute(trigger)
+    conn.execute("COMMIT")
+    return {"seconds": time.perf_counter() - start, "rows": len(rows)}
+
+
+def step_import(path: Path, db: Path, dry_run: bool = False) -> dict:
+    from desktop_app.services.context import open_app
+    from desktop_app.services.importer import ImportOptions, ImportService
+
+    ctx = open_app(db)
+    service = ImportService(ctx)
+    start = time.perf_counter()
+    prepared = service.prepare(path, ImportOptions())
+    if dry_run:
+        report = service.dry_run(prepared)
+    else:
+        report = service.commit(prepared)
+    seconds = time.perf_counter() - start
+    prepared.close()
+    ctx.close()
+    return {"seconds": seconds, "rows": len(report.rows), "counts": report.counts}
+
+
+def child(args: argparse.Namespace) -> None:
+    path, db = Path(args.file), Path(args.db)
+    if args.step == "read":
+        result = step_read(path)
+    elif args.step == "plain":
+        result = step_plain(path, db)
+    elif args.step == "schema":
+        result = step_schema(path, db)
+    else:
+        result = step_import(path, db, dry_run=args.step == "dry-run")
+    result["peak_rss_mb"] = peak_rss_mb()
+    print(json.dumps(result))
+
+
+def run_step(step: str, path: Path, workdir: Path) -> dict:
+    db = workdir / f"{step}-{time.time_ns()}.sqlite"
+    out = subprocess.run(
+        [sys.executable, __file__, "--child", step, "--file", str(path), "--db", str(db)],
+        check=True,
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+    )
+    for suffix in ("", "-wal", "-shm"):
+        Path(str(db) + suffix).unlink(missing_ok=True)
+    return json.loads(out.stdout.strip().splitlines()[-1])
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--rows", type=int, default=160_000)
+    parser.add_argument("--repeat", type=int, default=2)
+    parser.add_argument("--json", type=Path)
+    parser.add_argument("--child")
+    parser.add_argument("--file")
+    parser.add_argument("--db")
+    args = parser.parse_args()
+    if args.child:
+        args.step = args.child
+        child(args)
+        return
+    workdir = Path(tempfile.mkdtemp(prefix="berdaya-bench-import-"))
+    path = workdir / f"daftar-{args.rows}.xlsx"
+    t = time.perf_counter()
+    make_file(path, args.rows)
+    print(f"file: {path.name}, {path.stat().st_size / 1e6:.1f} MB, made in "
+          f"{time.perf_counter() - t:.1f} s")  # fmt: skip
+    results: dict[str, dict] = {}
+    for step in ("read", "plain", "schema", "dry-run", "import"):
+        runs = [run_step(step, path, workdir) for _ in range(args.repeat)]
+        best = min(runs, key=lambda r: r["seconds"])
+        best["peak_rss_mb"] = max(r["peak_rss_mb"] for r in runs)
+        results[step] = best
+        print(f"{step:8s} {best['seconds']:7.2f} s   peak RSS {best['peak_rss_mb']:6.0f} MB")
+    base = results["read"]["seconds"] + results["plain"]["seconds"]
+    same_schema = results["read"]["seconds"] + results["schema"]["seconds"]
+    summary = {
+        "rows": args.rows,
+        "cpu_count": os.cpu_count(),
+        "results": results,
+        "ratio_import_vs_read_plain": results["import"]["seconds"] / base,
+        "ratio_import_vs_read_schema": results["import"]["seconds"] / same_schema,
+        "rss_import_vs_read": results["import"]["peak_rss_mb"] / results["read"]["peak_rss_mb"],
+        "target": 1.5,
+    }
+    print(f"import / (read + plain insert)   = {summary['ratio_import_vs_read_plain']:.2f} "
+          "(target <= 1.5)")  # fmt: skip
+    print(f"import / (read + schema insert)  = {summary['ratio_import_vs_read_schema']:.2f}")
+    print(f"peak RSS import / read           = {summary['rss_import_vs_read']:.2f}")
+    if args.json:
+        args.json.write_text(json.dumps(summary, indent=2))
+    path.unlink()
+
+
+if __name__ == "__main__":
+    main()
