@@ -13,7 +13,8 @@ from collections.abc import Iterable, Mapping, Sequence
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import insert
+from sqlalchemy import Column, Table, insert
+from sqlalchemy.engine import Connection
 from sqlmodel import SQLModel
 
 from desktop_app.domain.ids import new_id
@@ -65,45 +66,98 @@ def bulk_insert(
         return 0
     model = ENTITY_TABLES[entity]
     now = uow.now()
+    stamped = [k for k in ("created_at", "updated_at") if k in model.model_fields]
+    device, actor, source, batch = uow.ctx.device.id, uow.ctx.actor, uow.source, uow.batch_id
+    dumps = json.JSONEncoder(ensure_ascii=False).encode
     prepared: list[dict[str, Any]] = []
-    log_rows: list[dict[str, Any]] = []
+    log_rows: list[tuple[Any, ...]] = []
     for row in rows:
         stamp = uow.stamp()
         full = dict(row)
         full["hlc"] = stamp
-        if "created_at" in model.model_fields:
-            full.setdefault("created_at", now)
-        if "updated_at" in model.model_fields:
-            full.setdefault("updated_at", now)
+        for key in stamped:
+            full.setdefault(key, now)
         prepared.append(full)
         changes = {
             k: [None, _json_value(v)]
             for k, v in sorted(full.items())
-            if k not in _SKIP_IN_LOG and v is not None
+            if v is not None and k not in _SKIP_IN_LOG
         }
         log_rows.append(
-            {
-                "id": new_id(),
-                "hlc": stamp,
-                "device_id": uow.ctx.device.id,
-                "actor": uow.ctx.actor,
-                "at": now,
-                "entity": entity,
-                "entity_id": full["id"],
-                "op": op,
-                "changes": json.dumps(changes, ensure_ascii=False),
-                "source": uow.source,
-                "batch_id": uow.batch_id,
-            }
-        )
+            (new_id(), stamp, device, actor, now, entity, full["id"], op, dumps(changes), source,
+             batch)
+        )  # fmt: skip
+    conn = uow.session.connection()
     if entity == "person":
         # Index the whole batch at once: per-row FTS trigger writes are ~10x slower.
-        with search.person_index_deferred(uow.session.connection()):
-            uow.session.execute(insert(model.__table__), prepared)  # type: ignore[attr-defined]
+        with search.person_index_deferred(conn):
+            _insert_many(conn, model.__table__, prepared)  # type: ignore[attr-defined]
     else:
-        uow.session.execute(insert(model.__table__), prepared)  # type: ignore[attr-defined]
-    uow.session.execute(insert(ChangeLog.__table__), log_rows)  # type: ignore[attr-defined]
+        _insert_many(conn, model.__table__, prepared)  # type: ignore[attr-defined]
+    _insert_many(conn, ChangeLog.__table__, log_rows, _LOG_COLUMNS)  # type: ignore[attr-defined]
     return len(prepared)
+
+
+_LOG_COLUMNS = (
+    "id", "hlc", "device_id", "actor", "at", "entity", "entity_id", "op", "changes", "source",
+    "batch_id",
+)  # fmt: skip
+
+
+def _insert_many(
+    conn: Connection,
+    table: Table,
+    rows: Sequence[Mapping[str, Any]] | Sequence[tuple[Any, ...]],
+    names: Sequence[str] | None = None,
+) -> None:
+    """executemany straight to the driver, with each column converted by its own SQLAlchemy
+    type (dates and datetimes become the same text SQLAlchemy would store).
+
+    Going through `insert(table)` builds and converts a parameter dict per row, which costs more
+    than SQLite's own work. Rows are dicts (columns missing from the first row take their scalar
+    default) or tuples in the order of ``names``.
+    """
+    dialect = conn.dialect
+    if names is None:
+        first = rows[0]
+        assert isinstance(first, Mapping)
+        columns = [c for c in table.columns if c.name in first or _scalar_default(c) is not _NONE]
+    else:
+        columns = [table.columns[n] for n in names]
+    processors = [c.type.bind_processor(dialect) for c in columns]
+    converted: list[tuple[Any, ...]]
+    if names is None:
+        getters = [(c.name, _scalar_default(c) if c.name not in rows[0] else None) for c in columns]
+        converted = [
+            tuple(row.get(n, d) for n, d in getters)  # type: ignore[union-attr]
+            for row in rows
+        ]
+    else:
+        converted = list(rows)  # type: ignore[arg-type]
+    active = [(i, p) for i, p in enumerate(processors) if p is not None]
+    if active:
+        for index, row in enumerate(converted):
+            values = list(row)
+            for i, process in active:
+                if values[i] is not None:
+                    values[i] = process(values[i])
+            converted[index] = tuple(values)
+    quoted = ", ".join(dialect.identifier_preparer.quote(c.name) for c in columns)
+    marks = ", ".join("?" * len(columns))
+    conn.exec_driver_sql(
+        f"INSERT INTO {dialect.identifier_preparer.quote(table.name)} ({quoted}) VALUES ({marks})",
+        converted,
+    )
+
+
+_NONE = object()
+
+
+def _scalar_default(column: Column) -> Any:
+    default = column.default
+    if default is not None and getattr(default, "is_scalar", False):
+        return default.arg
+    return _NONE
 
 
 def chunked(items: Iterable[Any], size: int) -> Iterable[list[Any]]:

@@ -122,6 +122,8 @@ def clean_id_cell(value: Any, label: str = "NIK") -> tuple[str | None, Issue | N
     are refused with the reason, never padded or rounded. Text cells are cleaned of spaces,
     dots, dashes and the apostrophe; their structure is checked later by validate_nik/kk.
     """
+    if type(value) is str and len(value) == 16 and value.isdigit() and value.isascii():
+        return value, None  # the common case: a clean number typed as text
     if is_blank(value):
         return None, None
     if isinstance(value, bool | date):
@@ -306,6 +308,8 @@ _RT_PREFIX = re.compile(r"^(?:rt|rw)\s*[.:]?\s*", re.IGNORECASE)
 
 def clean_rt(value: Any) -> str | None:
     """RT/RW as the three digits printed on documents: 3.0, "3", "RT 03" -> "003"."""
+    if type(value) is str and 0 < len(value) <= 3 and value.isdigit() and value.isascii():
+        return value.zfill(3)
     if is_blank(value):
         return None
     if isinstance(value, float) and value.is_integer():

@@ -664,7 +664,10 @@ class _RowParser:
         raw_kel = cells.get("kelurahan")
         if raw_kel is not None:
             raw_kec = cells.get("kecamatan")
-            key = (text_of(raw_kel), "" if raw_kec is None else text_of(raw_kec))
+            key = (
+                raw_kel if type(raw_kel) is str else text_of(raw_kel),
+                "" if raw_kec is None else raw_kec if type(raw_kec) is str else text_of(raw_kec),
+            )
             found = self._regions.get(key)
             if found is None:
                 kel = clean_text(raw_kel) or ""
