@@ -57,13 +57,13 @@ def make_file(path: Path, rows: int) -> None:
     ws.write_row(0, 0, HEADER)
     for i in range(rows):
         r = i + 1
-        born = date(1940, 1, 1) + timedelta(days=rnd.randrange(28000))
+        # A unique made-up NIK per row: (birth date, serial) never repeats.
+        born = date(1940, 1, 1) + timedelta(days=(i * 7919) % 28000)
+        serial = i // 28000 + 1
         sex = rnd.choice("LP")
         kel, kec, district = KELURAHAN[i % len(KELURAHAN)]
         day = born.day + (40 if sex == "P" else 0)
-        # A unique made-up NIK per row: district, birth date, and a serial from the row number.
-        nik = f"{district.replace('.', '')}{day:02d}{born:%m%y}{i % 9999 + 1:04d}"
-        nik = nik[:12] + f"{(i // 9999) % 10}{i % 999 + 1:03d}"
+        nik = f"{district.replace('.', '')}{day:02d}{born:%m%y}{serial:04d}"
         kk = f"{district.replace('.', '')}1003{(i // 4) % 100:02d}{i // 4 % 9999 + 1:04d}"
         ws.write_number(r, 0, r)
         ws.write_string(r, 1, nik)
@@ -164,10 +164,7 @@ def step_import(path: Path, db: Path, dry_run: bool = False) -> dict:
     service = ImportService(ctx)
     start = time.perf_counter()
     prepared = service.prepare(path, ImportOptions())
-    if dry_run:
-        report = service.dry_run(prepared)
-    else:
-        report = service.commit(prepared)
+    report = service.dry_run(prepared) if dry_run else service.commit(prepared)
     seconds = time.perf_counter() - start
     prepared.close()
     ctx.close()
@@ -192,11 +189,12 @@ def run_step(step: str, path: Path, workdir: Path) -> dict:
     db = workdir / f"{step}-{time.time_ns()}.sqlite"
     out = subprocess.run(
         [sys.executable, __file__, "--child", step, "--file", str(path), "--db", str(db)],
-        check=True,
         capture_output=True,
         text=True,
         cwd=ROOT,
     )
+    if out.returncode != 0:
+        raise SystemExit(f"step {step} failed:\n{out.stderr}")
     for suffix in ("", "-wal", "-shm"):
         Path(str(db) + suffix).unlink(missing_ok=True)
     return json.loads(out.stdout.strip().splitlines()[-1])

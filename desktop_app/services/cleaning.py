@@ -58,8 +58,11 @@ def text_of(value: Any) -> str:
     if isinstance(value, bool):
         return "YA" if value else "TIDAK"
     if isinstance(value, float):
-        if value.is_integer() and abs(value) < 1e15:
+        if value.is_integer() and abs(value) < 1e11:
             return str(int(value))
+        if abs(value) >= 1e11:
+            # As Excel's General format shows it: the clerk recognises "3.57201E+15".
+            return f"{value:.5E}".replace("E+0", "E+")
         return repr(value)
     if isinstance(value, datetime):
         return value.strftime("%d-%m-%Y")

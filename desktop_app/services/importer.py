@@ -94,7 +94,8 @@ __all__ = [
     "RowStatus",
 ]
 
-Progress = Callable[[int, int], None]
+# progress(done, total, stage): stage is "read" (rows read and checked) or "write" (rows saved).
+Progress = Callable[[int, int, str], None]
 Cancelled = Callable[[], bool]
 
 MAPPING_KEY_PREFIX = "import_mapping:"
@@ -383,6 +384,7 @@ class _Candidate:
     start_date: date | None = None
     details: dict[str, Any] = field(default_factory=dict)
     has_id: bool = False  # any text in the NIK or KK cell (for the footer rule)
+    shown_nik: str | None = None  # an unusable NIK cell as written, for reports
 
 
 _RAGAM_WORDS: dict[str, str] = {
@@ -494,6 +496,7 @@ class _RowParser:
         nik, problem = clean_id_cell(raw_nik, "NIK")
         if problem:
             errors.append(problem)
+            cand.shown_nik = text_of(raw_nik)  # what the sender sees in the cell
         elif nik is None:
             errors.append(_error("import.nik_missing", "NIK kosong: baris tanpa NIK tidak dapat "
                                  "dicocokkan dengan registri."))  # fmt: skip
@@ -889,7 +892,7 @@ class _Planner:
         result = RowResult(
             cand.row,
             RowStatus.UNCHANGED,
-            values.get("nik"),
+            values.get("nik") or cand.shown_nik,
             values.get("name"),
             cand.kk_number,
             cand.errors,
@@ -1632,7 +1635,7 @@ class ImportService:
             rejected = report.count(RowStatus.REJECTED)
             if rejected and not accept_valid:
                 raise RejectedRows(rejected)
-            self._apply(uow, planner.ops, cancelled)
+            self._apply(uow, planner.ops, progress, cancelled)
             report.committed = True
             report.batch_id = uow.batch_id
         return report
@@ -1664,7 +1667,7 @@ class ImportService:
                 if cancelled is not None and cancelled():
                     raise ImportCancelled()
                 if progress is not None:
-                    progress(index, total)
+                    progress(index, total, "read")
             if index < start:
                 continue
             if all(c >= len(row) or is_blank(row[c]) for c in used_cols):
@@ -1677,26 +1680,47 @@ class ImportService:
         del candidates[last + 1 :]
         _flag_duplicates(candidates)
         if progress is not None:
-            progress(total, total)
+            progress(total, total, "read")
         return candidates, ignored
 
-    def _apply(self, uow: UnitOfWork, ops: _Ops, cancelled: Cancelled | None) -> None:
-        def check() -> None:
+    def _apply(
+        self,
+        uow: UnitOfWork,
+        ops: _Ops,
+        progress: Progress | None,
+        cancelled: Cancelled | None,
+    ) -> None:
+        total = (
+            len(ops.new_households)
+            + len(ops.new_persons)
+            + len(ops.person_updates)
+            + len(ops.household_updates)
+            + len(ops.new_enrolments)
+        )
+        done = 0
+
+        def step(count: int) -> None:
+            nonlocal done
+            done += count
             if cancelled is not None and cancelled():
                 raise ImportCancelled()
+            if progress is not None:
+                progress(done, total, "write")
 
         # Persons go in batches: bulk_insert indexes each batch for search in one statement,
         # and the batch's log rows are built and freed one batch at a time.
         bulk_insert(uow, "household", ops.new_households)
         bulk_insert(uow, "kk_history", ops.new_kk_history)
-        check()
+        step(len(ops.new_households))
         for start in range(0, len(ops.new_persons), _WRITE_BATCH):
-            bulk_insert(uow, "person", ops.new_persons[start : start + _WRITE_BATCH])
-            check()
+            batch = ops.new_persons[start : start + _WRITE_BATCH]
+            bulk_insert(uow, "person", batch)
+            step(len(batch))
         bulk_update(uow, "person", ops.person_updates)
         bulk_update(uow, "household", ops.household_updates)
+        step(len(ops.person_updates) + len(ops.household_updates))
         bulk_insert(uow, "enrolment", ops.new_enrolments, op="enrol")
-        check()
+        step(len(ops.new_enrolments))
 
     # -- reports --------------------------------------------------------------------------------
     def save_rejected_report(

@@ -31,6 +31,7 @@ from PySide6.QtWidgets import (
 
 from desktop_app.domain.programs import PROGRAMS
 from desktop_app.domain.status import STATUS_LABELS
+from desktop_app.gui.importer import install_import_export
 from desktop_app.gui.registry import dialogs
 from desktop_app.gui.registry.detail import Change, DetailPanel
 from desktop_app.gui.registry.models import (
@@ -189,6 +190,7 @@ class RegistryTab(QWidget):
             combo.currentIndexChanged.connect(lambda _i: self.reload())
         self.kecamatan.currentIndexChanged.connect(self._kecamatan_changed)
         self.view_bar.currentChanged.connect(self._view_changed)
+        install_import_export(self)  # drag-and-drop import, Impor…/Ekspor… buttons
 
     def _table(self, model: LazyTableModel) -> QTableView:
         table = QTableView()
