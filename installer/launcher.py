@@ -63,8 +63,9 @@ def _dialogs_allowed(argv: list[str]) -> bool:
 def _missing_resource(exc: BaseException) -> str | None:
     """The path a FileNotFoundError (or the app's own resource error) complains about."""
     for error in (exc, exc.__cause__, exc.__context__):
-        if isinstance(error, FileNotFoundError) and error.filename:
-            return str(error.filename)
+        if isinstance(error, FileNotFoundError):
+            # desktop_app.i18n.resource_path names the resource in its message, not .filename.
+            return str(error.filename or error)
         path = getattr(error, "resource", None) or getattr(error, "path", None)
         if error is not None and path and "resource" in type(error).__name__.lower():
             return str(path)

@@ -133,6 +133,10 @@ def run_app(db_path: Path, lang: str | None = None) -> int:
     setup_logging()
     install_excepthook()
     set_language(lang or saved_language() or "id")
+    from desktop_app.gui.startup_checks import check_installation
+
+    if not check_installation(app):
+        return 2
 
     ctx = open_context(Path(db_path))
     if ctx is None:

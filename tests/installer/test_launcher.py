@@ -53,6 +53,8 @@ def test_resource_error_wrapping_the_cause_is_recognised(launcher):
             raise RuntimeError("startup failed") from exc
     except RuntimeError as wrapped:
         assert launcher._missing_resource(wrapped) == "/nonexistent/berdaya/icon.png"
+    from_resource_path = FileNotFoundError("resource 'i18n/en.json' not found (searched: x)")
+    assert "i18n/en.json" in launcher._missing_resource(from_resource_path)
     assert launcher._missing_resource(ValueError("bad")) is None
 
 
