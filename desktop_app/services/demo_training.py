@@ -206,6 +206,7 @@ def generate_training_demo(
 
     # 3. Planned: sewing, in two weeks, registration open.
     plan_start = today + timedelta(days=14)
+    plan_start += timedelta(days=(7 - plan_start.weekday()) % 7)  # a Monday
     planned = svc.create_training(
         TrainingInput(
             title="Pelatihan Menjahit Pakaian Dasar",
@@ -214,18 +215,23 @@ def generate_training_demo(
             trainers=list(TRAINERS[2]),
             venue=VENUES[2],
             start_date=plan_start,
-            end_date=plan_start + timedelta(days=5),
+            end_date=plan_start + timedelta(days=4),
             quota=30,
         )
     )
     svc.add_daily_sessions(
         planned,
         plan_start,
-        plan_start + timedelta(days=5),
-        topics=["Mengenal mesin jahit", "Pola dasar", "Menjahit rok", "Menjahit kemeja"],
+        plan_start + timedelta(days=4),
+        topics=[
+            "Mengenal mesin jahit dan keselamatan kerja",
+            "Mengukur badan dan membuat pola dasar",
+            "Menjahit rok",
+            "Menjahit kemeja",
+            "Finishing, menghitung biaya, penutupan",
+        ],
         start_time="08:00",
         end_time="12:00",
-        skip_weekends=True,
     )
     demo.fill(planned, 12)
 

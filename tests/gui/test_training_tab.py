@@ -376,3 +376,22 @@ def test_typing_in_the_name_column_finds_a_person(qtbot, ctx: AppContext, runnin
     found = model.participants[tab.grid.currentIndex().row()]
     assert found.name[:4] == target.name[:4]
     assert grid_codes(tab.service, tid, _sessions[0]) == [None] * 4  # no mark was typed
+
+
+def test_read_only_database_refuses_marks_politely(
+    qtbot, ctx: AppContext, db_path: Path, clock
+) -> None:  # noqa: ANN001
+    from desktop_app.services.context import open_app
+
+    tid, sessions, _parts = make_training(ctx, participants=2)
+    ctx.close()
+    read_only = open_app(db_path, read_only=True, clock=clock)
+    try:
+        tab = open_tab(qtbot, read_only, tid)
+        assert not tab.new_button.isEnabled() and not tab.all_present_button.isEnabled()
+        tab.grid.setCurrentIndex(tab.grid_model.index(0, tab.grid_model.column_of(sessions[0])))
+        qtbot.keyClick(tab.grid, Qt.Key.Key_H)
+        assert "hanya-baca" in tab.grid_message.text()
+        assert grid_codes(TrainingService(read_only), tid, sessions[0]) == [None, None]
+    finally:
+        read_only.close()

@@ -18,8 +18,8 @@ from desktop_app.domain.attendance import ATTENDANCE_LABELS, AttendanceCode, par
 from desktop_app.domain.nik import mask_nik
 from desktop_app.domain.office import INDONESIAN_DAYS
 from desktop_app.domain.training import can_still_complete, sessions_needed
+from desktop_app.gui.errors import user_message
 from desktop_app.i18n import tr
-from desktop_app.services.context import ServiceError
 from desktop_app.services.training import (
     AttendanceGrid,
     ParticipantResult,
@@ -284,6 +284,7 @@ class AttendanceTableModel(QAbstractTableModel):
         super().__init__(parent)
         self._writer = writer
         self._many_writer = many_writer
+        self.read_only = False
         self._grid: AttendanceGrid | None = None
         self._marks: dict[tuple[str, str], str] = {}
         self._participants: list[ParticipantView] = []
@@ -381,6 +382,8 @@ class AttendanceTableModel(QAbstractTableModel):
         session = self.session_at(column)
         if session is None or self._grid is None or not 0 <= row < len(self._participants):
             return tr("Pilih sel pada kolom sesi.")
+        if self.read_only:
+            return tr("Basis data dibuka hanya-baca; kehadiran tidak dapat diubah.")
         if self._grid.training.status == "selesai":
             return tr("Pelatihan sudah selesai; kehadiran tidak dapat diubah lagi.")
         if session.session_date > self._grid.today:
@@ -555,8 +558,11 @@ class AttendanceTableModel(QAbstractTableModel):
                     self._writer(session_id, pid, c)
                 else:
                     self._write_many(session_id, changed)
-        except ServiceError as exc:
-            self.refused.emit(tr(exc.message))
+        except Exception as exc:  # noqa: BLE001 - refusals and storage problems alike
+            message = user_message(exc)
+            if message is None:
+                raise
+            self.refused.emit(message)
             return False
         rows = []
         for pid, c in changed.items():

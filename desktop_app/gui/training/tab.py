@@ -201,6 +201,7 @@ class TrainingTab(QWidget):
             many_writer=lambda sid, codes: self.service.set_attendance_many(sid, codes),
             parent=self,
         )
+        self.grid_model.read_only = self.read_only
         self.grid_model.refused.connect(self._mark_refused)
         self.grid_model.marks_changed.connect(self._marks_changed)
         self.grid = AttendanceView()
