@@ -1286,8 +1286,11 @@ def _draw_card(canvas: Canvas, card: CardDoc) -> None:
     value_x = 16 * mm
     room = w - value_x - 3 * mm
     y = h - _CARD_BAND - 7.6 * mm
-    canvas.setFont("Helvetica-Bold", 7.6)
-    canvas.drawString(value_x, y, fit_text(card.name.upper(), "Helvetica-Bold", 7.6, room))
+    # A name on an identity card is set smaller rather than cut; only an extreme one is cut.
+    name = card.name.upper()
+    size = fit_font_size(name, "Helvetica-Bold", 7.6, room, minimum=5.8)
+    canvas.setFont("Helvetica-Bold", size)
+    canvas.drawString(value_x, y, fit_text(name, "Helvetica-Bold", size, room))
     canvas.setFont("Helvetica", 7)
     y -= 3.3 * mm
     canvas.drawString(value_x, y, mask_nik(card.nik))
@@ -1302,9 +1305,11 @@ def _draw_card(canvas: Canvas, card: CardDoc) -> None:
         )
         if p
     )
-    lines = simpleSplit(card.address, "Helvetica", 6.6, room)[:1] + [region]
+    address = simpleSplit(card.address, "Helvetica", 6.6, room)
+    if len(address) > 2:
+        address = [address[0], " ".join(address[1:])]
     canvas.setFont("Helvetica", 6.6)
-    for line in lines:
+    for line in [*address, region]:
         canvas.drawString(value_x, y, fit_text(line, "Helvetica", 6.6, room))
         y -= 2.8 * mm
     barcode = Code128(card.card_code, barHeight=8 * mm, barWidth=0.3 * mm, quiet=False)

@@ -433,3 +433,37 @@ def test_totals_pending_and_indonesian_numbers() -> None:
     assert terbilang(2_000_000) == "dua juta"
     assert format_number_id(231480) == "231.480" and format_number_id(2.5) == "2,5"
     assert dd.date_in_words(date(2026, 11, 20)).startswith("hari Jumat tanggal dua puluh")
+
+
+def test_missing_fields_and_long_text_still_print(tmp_path: Path) -> None:
+    long_address = (
+        "Perumahan Griya Permata Indah Blok C-12 No. 45, Jalan Raya Kanigoro Kilometer 5, "
+        "RT 012/RW 006"
+    )
+    r = receipt(7, proxy="ahli_waris")
+    r = ReceiptDoc(
+        **{**r.__dict__, "point": None, "kk_number": None, "collector_nik": None},
+    )
+    for layout in dd.RECEIPT_LAYOUTS:
+        path = tmp_path / f"{layout}.pdf"
+        assert receipts_pdf(path, OFFICE, [r], layout=layout) == 1
+        text = page_texts(path)[0]
+        assert "Titik salur" not in text and "ahli waris" in text
+    card = CardDoc(
+        **{
+            **cards(1)[0].__dict__,
+            "name": "Raden Mas Bagus Sulistyo Hadiningrat Kusumawardhani Prawirodirjo",
+            "kk_number": None,
+            "address": long_address,
+        }
+    )
+    path = tmp_path / "card.pdf"
+    cards_pdf(path, OFFICE, [card])
+    flat = " ".join(page_texts(path)[0].split())
+    # A long address wraps onto a second line rather than losing its RT/RW.
+    assert "RT 012/RW 006" in flat and "RADEN MAS BAGUS" in flat
+    empty = ReceptionList(**{**reception_list([]).__dict__, "point": None, "kelurahan": None})
+    path = tmp_path / "empty.pdf"
+    assert reception_list_pdf(path, OFFICE, empty) == 1
+    text = page_texts(path)[0]
+    assert "(belum ada penerima)" in text and "Semua titik salur" in text
