@@ -117,6 +117,12 @@ class HouseholdInput:
         )
 
 
+# Search-as-you-type shows at most this many matches: a clerk narrows a longer list by typing
+# more, and collecting every match of a short prefix ("3572" is in every NIK) would cost far more
+# than a keystroke's budget.
+SEARCH_LIMIT = 1000
+
+
 @dataclass(frozen=True)
 class PersonFilter:
     query: str = ""
@@ -124,6 +130,9 @@ class PersonFilter:
     kecamatan_code: str | None = None
     kelurahan_code: str | None = None
     status: str | None = None  # None: every status
+    # A text search returns at most this many persons (None: all). Listing without search text
+    # is never cut; count_persons always counts every match.
+    max_matches: int | None = SEARCH_LIMIT
 
 
 @dataclass(frozen=True)
@@ -860,13 +869,21 @@ class RegistryService:
         """Row keys of every matching person, in display order; rows are fetched per page.
 
         Without a search text the list is ordered by name (an index walk). With one, matches come
-        in registration order: sorting tens of thousands of matches on every keystroke would cost
-        more than the whole search budget.
+        in registration order, at most `flt.max_matches` of them: sorting or even collecting tens
+        of thousands of matches on every keystroke would cost more than the whole search budget.
         """
-        where, params = self._person_where(flt)
-        order = "" if flt.query.strip() else " ORDER BY person.name"
-        sql = f"SELECT {search.rowid_column()} FROM person WHERE {where}{order}"
+        where, params = self._person_where(flt, with_text=False)
         with self.ctx.db.engine.connect() as conn:
+            if flt.query.strip():
+                source, text_where, text_params = search.person_source(conn, flt.query)
+                params.update(text_params)
+                sql = f"SELECT {search.rowid_column()} FROM {source} WHERE {text_where} AND {where}"
+                if flt.max_matches is not None:
+                    sql += f" LIMIT {int(flt.max_matches)}"
+            else:
+                sql = (
+                    f"SELECT {search.rowid_column()} FROM person WHERE {where} ORDER BY person.name"
+                )
             return [r[0] for r in conn.exec_driver_sql(sql, params)]
 
     def count_persons(self, flt: PersonFilter) -> int:
@@ -878,10 +895,12 @@ class RegistryService:
                 ).scalar_one()
             )
 
-    def _person_where(self, flt: PersonFilter) -> tuple[str, dict[str, Any]]:
+    def _person_where(
+        self, flt: PersonFilter, with_text: bool = True
+    ) -> tuple[str, dict[str, Any]]:
         conds = ["person.deleted = 0"]
         params: dict[str, Any] = {}
-        if flt.query.strip():
+        if with_text and flt.query.strip():
             clause, p = search.match_clause(flt.query)
             conds.append(clause)
             params.update(p)
@@ -911,6 +930,7 @@ class RegistryService:
             return []
         sql = _PERSON_SELECT + " WHERE " + search.rows_by_rowid_clause(rowids)
         with self.ctx.db.engine.connect() as conn:
+            search.prepare_connection(conn)
             by_key = {m.rowid: _person_row(m) for m in conn.exec_driver_sql(sql)}
         return [by_key[r] for r in rowids if r in by_key]
 

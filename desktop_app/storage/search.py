@@ -48,6 +48,21 @@ _DDL = [
 MIN_TERM = 3  # the trigram tokenizer cannot match shorter terms through its index
 
 
+# Page cache for connections that search, in KiB (SQLite's default is 2 MB). Checking each match
+# against the person table is a random B-tree walk; with the default cache most walks go to the
+# operating system (~2 us each), with this one they stay in memory: 3x faster on 160,000
+# persons. It is a ceiling, filled only as pages are read.
+SEARCH_CACHE_KIB = 65536
+
+
+def prepare_connection(conn: Connection) -> None:
+    """Give a pooled connection the search page cache, once per underlying connection."""
+    info = conn.connection.info
+    if not info.get("search_cache"):
+        conn.exec_driver_sql(f"PRAGMA cache_size = -{SEARCH_CACHE_KIB}")
+        info["search_cache"] = True
+
+
 def create_person_index(conn: sqlite3.Connection) -> None:
     for statement in _DDL:
         conn.execute(statement)
@@ -110,22 +125,85 @@ def match_clause(query: str) -> tuple[str, dict[str, str]]:
     Terms of three or more characters use the FTS index; shorter ones are checked with LIKE on
     the indexed body, which SQLite evaluates only on the rows the long terms already selected.
     """
-    terms = _terms(query)
+    conditions, params = _conditions(_terms(query), "person_fts")
+    if not conditions:
+        return "1", {}
+    sql = "person.rowid IN (SELECT rowid FROM person_fts WHERE " + " AND ".join(conditions) + ")"
+    return sql, params
+
+
+def _conditions(terms: Sequence[str], fts: str) -> tuple[list[str], dict[str, str]]:
     long_terms = [t for t in terms if len(t) >= MIN_TERM]
     short_terms = [t for t in terms if len(t) < MIN_TERM]
     params: dict[str, str] = {}
     conditions = []
     if long_terms:
         params["fts_match"] = " ".join('"' + t.replace('"', "") + '"' for t in long_terms)
-        conditions.append("person_fts MATCH :fts_match")
+        conditions.append(f"{fts} MATCH :fts_match")
     for i, term in enumerate(short_terms):
         key = f"fts_like{i}"
         params[key] = f"%{term}%"
-        conditions.append(f"body LIKE :{key}")
-    if not conditions:
-        return "1", {}
-    sql = "person.rowid IN (SELECT rowid FROM person_fts WHERE " + " AND ".join(conditions) + ")"
-    return sql, params
+        conditions.append(f"{fts}.body LIKE :{key}")
+    return conditions, params
+
+
+# A run of this many digits is a NIK or KK being typed: see person_source.
+NUMBER_PREFIX_MIN = 9
+
+_NIK_PREFIX = "person.nik >= :{lo} AND person.nik < :{hi}"
+_KK_PREFIX = "h.kk_number >= :{lo} AND h.kk_number < :{hi}"
+
+
+def _number_prefix(conn: Connection, term: str, i: int) -> tuple[str, dict[str, str]] | None:
+    """A NIK/KK prefix condition for `term`, or None when no NIK or KK starts with it."""
+    lo, hi = f"num_lo{i}", f"num_hi{i}"
+    params = {lo: term, hi: term + ":"}  # ":" sorts right after "9"
+    nik = _NIK_PREFIX.format(lo=lo, hi=hi)
+    kk = _KK_PREFIX.format(lo=lo, hi=hi)
+    probe = (
+        f"SELECT EXISTS (SELECT 1 FROM person WHERE {nik})"
+        f" OR EXISTS (SELECT 1 FROM household h WHERE {kk})"
+    )
+    if not conn.execute(text(probe), params).scalar():
+        return None
+    condition = f"({nik} OR person.household_id IN (SELECT h.id FROM household h WHERE {kk}))"
+    return condition, params
+
+
+def person_source(conn: Connection, query: str) -> tuple[str, str, dict[str, str]]:
+    """FROM and WHERE fragments for persons matching every term of `query`, in rowid order.
+
+    Unlike `match_clause`, the index drives the loop (CROSS JOIN fixes SQLite's join order), so
+    matches stream out in rowid order and a LIMIT stops after the first ones. That matters while
+    typing: "3572" is in every NIK and KK, and collecting all 160,000 matches of a city before
+    showing the first page costs ~100 ms a keystroke; the first 1,000 cost ~1 ms.
+
+    Long digit runs are NIK/KK fragments. Digits make poor trigrams ("357", "572" and "720" are
+    in every Kota Blitar NIK), so once a run has 9 digits a trigram phrase with few matches costs
+    15-20 ms even in plain SQLite. When some NIK or KK starts with the run, the run matches by
+    prefix through the ordinary B-tree indexes (~0.1 ms); otherwise (the end or middle of a
+    number was typed) it falls back to the trigram index.
+    """
+    prepare_connection(conn)
+    terms = _terms(query)
+    number_conditions: list[str] = []
+    params: dict[str, str] = {}
+    text_terms: list[str] = []
+    for term in terms:
+        prefix = None
+        if len(term) >= NUMBER_PREFIX_MIN and term.isascii() and term.isdigit():
+            prefix = _number_prefix(conn, term, len(number_conditions))
+        if prefix is None:
+            text_terms.append(term)
+        else:
+            number_conditions.append(prefix[0])
+            params.update(prefix[1])
+    conditions, text_params = _conditions(text_terms, "person_fts")
+    params.update(text_params)
+    if conditions:
+        source = "person_fts CROSS JOIN person ON person.rowid = person_fts.rowid"
+        return source, " AND ".join(conditions + number_conditions), params
+    return "person", " AND ".join(number_conditions) or "1", params
 
 
 def rowid_column() -> str:

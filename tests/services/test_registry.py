@@ -171,6 +171,22 @@ def test_search_and_filters(reg: RegistryService) -> None:
     assert reg.count_persons(PersonFilter(query="kenanga")) == 3
 
 
+def test_text_search_stops_at_max_matches(reg: RegistryService) -> None:
+    made = [
+        reg.create_person(person(name=f"Warga {n}", birth=date(1970, 1, n), serial=n))
+        for n in range(1, 5)
+    ]
+    ids = lambda f: [r.id for r in reg.person_rows(reg.person_ids(f))]  # noqa: E731
+    # The first matches in registration order; counting still sees every match.
+    assert ids(PersonFilter(query="kenanga", max_matches=2)) == made[:2]
+    assert ids(PersonFilter(query="kenanga", max_matches=None)) == made
+    assert ids(PersonFilter(query="ke", max_matches=3)) == made[:3]
+    assert reg.count_persons(PersonFilter(query="kenanga", max_matches=2)) == 4
+    # A list without search text is never cut.
+    assert len(reg.person_ids(PersonFilter(max_matches=1))) == 4
+    assert ids(PersonFilter(query="warga", kelurahan_code=KEL, max_matches=10)) == made
+
+
 def test_deleted_person_is_a_tombstone(ctx: AppContext, reg: RegistryService) -> None:
     pid = reg.create_person(person())
     reg.delete_person(pid, "data ganda")
