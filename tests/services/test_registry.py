@@ -187,6 +187,23 @@ def test_text_search_stops_at_max_matches(reg: RegistryService) -> None:
     assert ids(PersonFilter(query="warga", kelurahan_code=KEL, max_matches=10)) == made
 
 
+def test_long_numbers_match_nik_kk_prefix_or_any_part(reg: RegistryService) -> None:
+    budi = reg.create_person(person(name="Budi Santoso", sex="L", birth=date(1970, 2, 1)))
+    sri = reg.create_person(person(name="Sri Wahyuni", birth=date(1972, 6, 9), serial=2))
+    hid = reg.create_household(HouseholdInput(make_kk(7), kelurahan_code=KEL), head_person_id=budi)
+    reg.add_member(hid, sri, "istri")
+    gone = reg.create_person(person(name="Tini", birth=date(1972, 6, 9), serial=3))
+    reg.delete_person(gone, "data ganda")
+    ids = lambda q: {r.id for r in reg.person_rows(reg.person_ids(PersonFilter(query=q)))}  # noqa: E731
+    nik_sri = make_nik(date(1972, 6, 9), "P", 2)
+    assert ids(nik_sri[:12]) == {sri}  # NIK typed from the card: prefix through the index
+    assert ids(make_kk(7)[:13]) == {budi, sri}  # KK prefix: every member of the household
+    assert ids(nik_sri[4:14]) == {sri}  # the middle of a number: the trigram index
+    assert ids(nik_sri[:12] + " wahyu") == {sri}
+    assert ids(nik_sri[:12] + " budi") == set()
+    assert ids(nik_sri[:12] + " 99") == set()
+
+
 def test_deleted_person_is_a_tombstone(ctx: AppContext, reg: RegistryService) -> None:
     pid = reg.create_person(person())
     reg.delete_person(pid, "data ganda")
