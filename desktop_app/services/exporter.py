@@ -57,7 +57,7 @@ class ExportCancelled(ServiceError):
 @dataclass(frozen=True)
 class Column:
     header: str
-    kind: str = "text"  # "text", "id" (NIK/KK: text, fixed width), "date", "int", "number"
+    kind: str = "text"  # "text", "id" (NIK/KK: always text), "date", "datetime", "int", "number"
     width: int | None = None  # characters; None: from the header and the first rows
 
 
@@ -103,8 +103,8 @@ def _widths(columns: list[Column], sample: list[Sequence[Any]]) -> list[int]:
         if col.kind == "id":
             widths.append(max(19, len(col.header) + 2))
             continue
-        if col.kind == "date":
-            widths.append(max(12, len(col.header) + 2))
+        if col.kind in ("date", "datetime"):
+            widths.append(max(12 if col.kind == "date" else 17, len(col.header) + 2))
             continue
         longest = max((len(_text(row[i])) for row in sample if i < len(row)), default=0)
         widths.append(min(60, max(len(col.header) + 2, longest + 2, 6)))
@@ -134,7 +134,8 @@ def write_xlsx(
         for i, col in enumerate(columns):
             sheet.write_string(0, i, col.header, header_fmt)
         sheet.freeze_panes(1, 0)
-        writers = [_cell_writer(sheet, col, date_fmt, text_fmt) for col in columns]
+        datetime_fmt = workbook.add_format({"num_format": "dd-mm-yyyy hh:mm", "align": "left"})
+        writers = [_cell_writer(sheet, col, date_fmt, text_fmt, datetime_fmt) for col in columns]
         pairs = list(enumerate(writers))
         total = table.count or 0
         written = 0
@@ -160,10 +161,24 @@ def write_xlsx(
     return written
 
 
-def _cell_writer(sheet: Any, col: Column, date_fmt: Any, text_fmt: Any) -> Callable[..., Any]:
+def _cell_writer(
+    sheet: Any, col: Column, date_fmt: Any, text_fmt: Any, datetime_fmt: Any
+) -> Callable[..., Any]:
     if col.kind == "id":
         write_string = sheet.write_string
         return lambda r, c, v: write_string(r, c, str(v), text_fmt)
+    if col.kind == "datetime":
+        write_datetime = sheet.write_datetime
+        write_string = sheet.write_string
+
+        def write_moment(r: int, c: int, v: Any) -> None:
+            if isinstance(v, datetime):
+                # Excel has no time zones: write the local wall-clock time the clerk saw.
+                write_datetime(r, c, v.replace(tzinfo=None), datetime_fmt)
+            else:
+                write_string(r, c, str(v))
+
+        return write_moment
     if col.kind == "date":
         write_datetime = sheet.write_datetime
         write_string = sheet.write_string
@@ -399,6 +414,91 @@ class ExportService:
 
         return Table(
             "KPM", columns, rows(), len(rowids), {"what": "households", "filter": _filter_dict(flt)}
+        )
+
+    def round_table(self, round_ref: str) -> Table:
+        """A distribution round's checklist: who is entitled, and who collected, when, how."""
+        from desktop_app.services.distribution import DistributionService, RosterFilter
+
+        service = DistributionService(self.ctx)
+        rnd = service.get_round(round_ref)
+        rowids = service.roster_ids(rnd.id, RosterFilter())
+        columns = [
+            Column("NO", "int", 6),
+            Column("NIK", "id"),
+            Column("NO KK", "id"),
+            Column("NAMA", "text", 30),
+            Column("ALAMAT", "text", 30),
+            Column("RT", "text", 6),
+            Column("RW", "text", 6),
+            Column("KELURAHAN", "text", 16),
+            Column("TITIK PENYALURAN", "text", 22),
+            Column("NO KARTU", "text", 14),
+            Column("STATUS", "text", 14),
+            Column("NO TANDA TERIMA", "text", 22),
+            Column("WAKTU DITERIMA", "datetime"),
+            Column("PENGAMBIL", "text", 24),
+            Column("KETERANGAN", "text", 30),
+        ]
+
+        def rows() -> Iterator[tuple[Any, ...]]:
+            for start in range(0, len(rowids), _FETCH):
+                for r in service.roster_rows(rowids[start : start + _FETCH]):
+                    yield (
+                        r.no, r.nik, r.kk_number, r.name, r.address, r.rt, r.rw, r.kelurahan,
+                        r.point_name, r.card_code, r.status_label if r.status else "Belum",
+                        r.receipt_number, r.received_at, r.collector_name, r.mark_reason,
+                    )  # fmt: skip
+
+        return Table(
+            rnd.code, columns, rows(), len(rowids), {"what": "round", "filter": {"round": rnd.id}}
+        )
+
+    def training_table(self, training_ref: str) -> Table:
+        """A training's attendance: one column per session (H/I/S/A) and the completion rule."""
+        from desktop_app.services.training import TrainingService
+
+        service = TrainingService(self.ctx)
+        ref = training_ref.strip()
+        matches = [t.id for t in service.list_trainings() if t.id == ref or t.id.startswith(ref)]
+        if len(matches) != 1 and ref not in matches:
+            raise ServiceError(
+                f"Pelatihan '{ref}' tidak ditemukan." if not matches
+                else f"Awalan '{ref}' cocok dengan {len(matches)} pelatihan; tulis lebih panjang."
+            )  # fmt: skip
+        grid = service.attendance_grid(ref if ref in matches else matches[0])
+        columns = [
+            Column("NO", "int", 6),
+            Column("NIK", "id"),
+            Column("NAMA", "text", 30),
+            Column("L/P", "text", 5),
+            Column("KELURAHAN", "text", 16),
+            Column("STATUS", "text", 10),
+        ]
+        columns += [
+            Column(f"SESI {s.number} ({s.session_date:%d-%m-%Y})", "text", 9) for s in grid.sessions
+        ]
+        columns += [
+            Column("HADIR", "int", 8),
+            Column("PERSEN HADIR", "int", 9),
+            Column("MEMENUHI SYARAT", "text", 11),
+        ]
+
+        def rows() -> Iterator[tuple[Any, ...]]:
+            for p in grid.participants:
+                codes = [grid.code(p.id, s.id) for s in grid.sessions]
+                yield (
+                    p.number, p.nik, p.name, p.sex, p.kelurahan,
+                    "aktif" if p.active else "mundur", *codes,
+                    grid.present(p.id), grid.pct(p.id), "Ya" if grid.complete(p.id) else "Tidak",
+                )  # fmt: skip
+
+        return Table(
+            grid.training.title,
+            columns,
+            rows(),
+            len(grid.participants),
+            {"what": "training", "filter": {"training": grid.training.id}},
         )
 
     def export(

@@ -146,3 +146,31 @@ def test_csv_import_from_the_cli(db: Path, tmp_path: Path) -> None:
     rows = [HEADER] + [person_row(i, BORN) for i in (1, 2)]
     path = csv_file(tmp_path / "daftar.csv", rows, delimiter=",", encoding="cp1252")
     assert main(["import", str(path), "--db", str(db)]) == 0
+
+
+def test_export_round_and_training(db: Path, tmp_path: Path, capsys) -> None:
+    from desktop_app.services.distribution import DistributionService
+    from tests.services.distribution_fixtures import build_world
+    from tests.training_helpers import make_training
+
+    ctx = open_app(db)
+    try:
+        build_world(ctx)
+        svc = DistributionService(ctx)
+        rid = svc.create_round(
+            program_code="RASTRADA", name="Tahap I", item="Beras", quantity=10, unit="kg"
+        )
+        svc.open_round(rid)
+        code = svc.get_round(rid).code
+        training_id, _, _ = make_training(ctx, participants=2, sessions=2)
+    finally:
+        ctx.close()
+    out = tmp_path / "tahap.csv"
+    args = ["export", "--db", str(db), "--what", "round", "--round", code, "-o", str(out)]
+    assert main(args) == 0
+    assert out.read_text(encoding="utf-8-sig").startswith("NO;NIK;NO KK;NAMA")
+    out = tmp_path / "hadir.xlsx"
+    args = ["export", "--db", str(db), "--what", "training", "--training", training_id]
+    assert main([*args, "-o", str(out)]) == 0
+    assert main(["export", "--db", str(db), "--what", "round", "-o", str(out)]) == 2
+    assert "--round" in capsys.readouterr().err
