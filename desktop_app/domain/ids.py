@@ -43,7 +43,10 @@ def new_id() -> str:
     value |= seq << 64
     value |= 0b10 << 62
     value |= rand_b
-    return str(uuid.UUID(int=value))
+    # The canonical 8-4-4-4-12 text, formatted directly: bulk imports mint two ids a row, and
+    # going through uuid.UUID costs three times as much for the same string.
+    h = f"{value:032x}"
+    return f"{h[:8]}-{h[8:12]}-{h[12:16]}-{h[16:20]}-{h[20:]}"
 
 
 def id_timestamp_ms(value: str) -> int:

@@ -25,9 +25,11 @@ Rules that make an import safe to trust:
 
 from __future__ import annotations
 
+import gc
 import hashlib
 import json
 from collections.abc import Callable, Iterable, Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import date
 from enum import StrEnum
@@ -1362,14 +1364,35 @@ def _flag_duplicates(candidates: list[_Candidate]) -> None:
 
 
 def _fingerprint(results: Iterable[RowResult]) -> str:
-    digest = hashlib.sha256()
+    """What the clerk approved, in a form that changes when the registry does.
+
+    A new row's values come from the file alone (the same prepared file is committed), so only
+    its status is hashed; updates and the other changes depend on the registry and are hashed in
+    full.
+    """
+    parts: list[str] = []
     for r in results:
-        digest.update(f"{r.row}|{r.status.value}|".encode())
-        if r.new_person is not None:
-            digest.update(repr([r.new_person.get(k) for k in _COMPARED]).encode())
+        parts.append(f"{r.row}|{r.status.value}")
         for c in r.edits:
-            digest.update(f"{c.entity}.{c.field}={_plain(c.old)}>{_plain(c.new)};".encode())
-    return digest.hexdigest()
+            parts.append(f"{c.entity}.{c.field}={_plain(c.old)}>{_plain(c.new)}")
+    return hashlib.sha256("\n".join(parts).encode()).hexdigest()
+
+
+@contextmanager
+def _no_cyclic_gc() -> Iterator[None]:
+    """Pause the cyclic garbage collector during a bulk import.
+
+    Reading 160,000 rows creates millions of small objects that all stay alive until the plan is
+    applied; every collection walks them again, which doubles the time of a large import.
+    Reference counting still frees everything that is dropped; the collector resumes after.
+    """
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
 
 
 # -- the service ------------------------------------------------------------------------------
@@ -1589,10 +1612,11 @@ class ImportService:
     ) -> ImportReport:
         """Classify every row; writes nothing."""
         self._check_mapping(prepared)
-        candidates, ignored = self._read(prepared, progress, cancelled)
-        with self.ctx.db.engine.connect() as conn:
-            planner = self._planner(conn, prepared, candidates)
-        results = planner.plan(candidates)
+        with _no_cyclic_gc():
+            candidates, ignored = self._read(prepared, progress, cancelled)
+            with self.ctx.db.engine.connect() as conn:
+                planner = self._planner(conn, prepared, candidates)
+            results = planner.plan(candidates)
         return ImportReport(
             prepared.file_name,
             prepared.sheet,
@@ -1618,6 +1642,17 @@ class ImportService:
         ``accept_valid`` (then only the valid rows are imported). Cancelling rolls back.
         """
         self._check_mapping(prepared)
+        with _no_cyclic_gc():
+            return self._commit(prepared, expected, accept_valid, progress, cancelled)
+
+    def _commit(
+        self,
+        prepared: PreparedImport,
+        expected: str | None,
+        accept_valid: bool,
+        progress: Progress | None,
+        cancelled: Cancelled | None,
+    ) -> ImportReport:
         candidates, ignored = self._read(prepared, progress, cancelled)
         with self.ctx.unit_of_work(source=prepared.file_name) as uow:
             planner = self._planner(uow.session.connection(), prepared, candidates)

@@ -1,0 +1,181 @@
+"""Export benchmark: 160,000 persons to .xlsx, beside a raw XlsxWriter write of the same cells.
+
+  raw     XlsxWriter (constant_memory, as the app uses it) writing the very cells the export
+          writes, from a list already in memory: strings as strings, dates as dates.
+  export  `ExportService.persons_table(PersonFilter())` + `export` (what `berdaya export` runs):
+          the registry query in pages, the adapter, header format, frozen row, autofilter,
+          widths, NIK as text, and the change-log entry for the export.
+Target: export <= 1.3 x raw. Each step runs in a fresh process (peak RSS is its own).
+
+Run from the repository root:  python bench/bench_export.py [--rows 160000] [--json out.json]
+Synthetic data only (made-up names and NIKs).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import random
+import resource
+import sqlite3
+import subprocess
+import sys
+import tempfile
+import time
+from datetime import date, datetime, timedelta
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+FIRST = ["SITI", "BUDI", "AHMAD", "DEWI", "SRI", "AGUS", "EKO", "NUR", "RINA", "JOKO", "ANI"]
+LAST = ["RAHAYU", "SANTOSO", "WIBOWO", "LESTARI", "HIDAYAT", "SETIAWAN", "PURNOMO", "WATI"]
+
+
+def make_registry(db: Path, rows: int) -> None:
+    """A registry of `rows` persons, written straight into the schema (fast set-up only)."""
+    from desktop_app.domain.ids import new_id
+    from desktop_app.services.context import open_app
+    from desktop_app.storage import search
+
+    ctx = open_app(db)
+    kelurahan = [r.code for r in ctx.regions.kelurahan()]
+    ctx.close()
+    rnd = random.Random(7)
+    now = datetime(2026, 11, 20).isoformat(" ")
+    data = []
+    for i in range(rows):
+        born = date(1940, 1, 1) + timedelta(days=(i * 7919) % 28000)
+        sex = rnd.choice("LP")
+        day = born.day + (40 if sex == "P" else 0)
+        nik = f"357201{day:02d}{born:%m%y}{i // 28000 + 1:04d}"
+        data.append(
+            (new_id(), nik, f"{rnd.choice(FIRST)} {rnd.choice(LAST)}", sex, "BLITAR",
+             born.isoformat(), f"JL. MAWAR NO. {i % 300 + 1}", f"{i % 12 + 1:03d}",
+             f"{i % 7 + 1:03d}", kelurahan[i % len(kelurahan)], now, now, 0, "hlc", "aktif")
+        )  # fmt: skip
+    conn = sqlite3.connect(db, isolation_level=None)
+    conn.execute("BEGIN")
+    trigger = conn.execute(
+        "SELECT sql FROM sqlite_master WHERE type='trigger' AND name='person_fts_ai'"
+    ).fetchone()[0]
+    conn.execute("DROP TRIGGER person_fts_ai")
+    conn.executemany(
+        "INSERT INTO person (id, nik, name, sex, birth_place, birth_date, street, rt, rw,"
+        " kelurahan_code, created_at, updated_at, deleted, hlc, status)"
+        " VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
+        data,
+    )
+    conn.execute(
+        "INSERT INTO person_fts(rowid, body) SELECT p.rowid, "
+        + search._BODY.format(p="p")
+        + " FROM person p"
+    )
+    conn.execute(trigger)
+    conn.execute("COMMIT")
+    conn.close()
+
+
+def peak_rss_mb() -> float:
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
+def step_raw(db: Path, out: Path) -> dict:
+    import xlsxwriter
+
+    from desktop_app.services.context import open_app
+    from desktop_app.services.exporter import PERSON_COLUMNS, ExportService
+    from desktop_app.services.registry import PersonFilter
+
+    # The cells, materialised before the clock starts: the baseline is the write alone.
+    ctx = open_app(db)
+    rows = list(ExportService(ctx).persons_table(PersonFilter()).rows)
+    ctx.close()
+    start = time.perf_counter()
+    wb = xlsxwriter.Workbook(str(out), {"constant_memory": True})
+    ws = wb.add_worksheet("Orang")
+    date_fmt = wb.add_format({"num_format": "dd-mm-yyyy"})
+    ws.write_row(0, 0, [c.header for c in PERSON_COLUMNS])
+    for r, row in enumerate(rows, start=1):
+        for c, value in enumerate(row):
+            if value is None or value == "":
+                continue
+            if isinstance(value, date):
+                ws.write_datetime(r, c, value, date_fmt)
+            else:
+                ws.write_string(r, c, value)
+    wb.close()
+    return {"seconds": time.perf_counter() - start, "rows": len(rows)}
+
+
+def step_export(db: Path, out: Path) -> dict:
+    from desktop_app.services.context import open_app
+    from desktop_app.services.exporter import ExportService
+    from desktop_app.services.registry import PersonFilter
+
+    ctx = open_app(db)
+    start = time.perf_counter()
+    service = ExportService(ctx)
+    result = service.export(service.persons_table(PersonFilter()), out)
+    seconds = time.perf_counter() - start
+    ctx.close()
+    return {"seconds": seconds, "rows": result.rows}
+
+
+def run_step(step: str, db: Path, workdir: Path) -> dict:
+    out = workdir / f"{step}-{time.time_ns()}.xlsx"
+    proc = subprocess.run(
+        [sys.executable, __file__, "--child", step, "--db", str(db), "--out", str(out)],
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+    )
+    if proc.returncode != 0:
+        raise SystemExit(f"step {step} failed:\n{proc.stderr}")
+    result = json.loads(proc.stdout.strip().splitlines()[-1])
+    result["file_mb"] = out.stat().st_size / 1e6
+    out.unlink()
+    return result
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--rows", type=int, default=160_000)
+    parser.add_argument("--repeat", type=int, default=2)
+    parser.add_argument("--json", type=Path)
+    parser.add_argument("--child")
+    parser.add_argument("--db")
+    parser.add_argument("--out")
+    args = parser.parse_args()
+    if args.child:
+        step = step_raw if args.child == "raw" else step_export
+        result = step(Path(args.db), Path(args.out))
+        result["peak_rss_mb"] = peak_rss_mb()
+        print(json.dumps(result))
+        return
+    workdir = Path(tempfile.mkdtemp(prefix="berdaya-bench-export-"))
+    db = workdir / "registry.sqlite"
+    t = time.perf_counter()
+    make_registry(db, args.rows)
+    print(f"registry of {args.rows} persons made in {time.perf_counter() - t:.1f} s")
+    results = {}
+    for step in ("raw", "export"):
+        runs = [run_step(step, db, workdir) for _ in range(args.repeat)]
+        best = min(runs, key=lambda r: r["seconds"])
+        best["peak_rss_mb"] = max(r["peak_rss_mb"] for r in runs)
+        results[step] = best
+        print(f"{step:7s} {best['seconds']:7.2f} s   peak RSS {best['peak_rss_mb']:6.0f} MB"
+              f"   {best['file_mb']:.1f} MB")  # fmt: skip
+    ratio = results["export"]["seconds"] / results["raw"]["seconds"]
+    print(f"export / raw = {ratio:.2f} (target <= 1.3)")
+    if args.json:
+        summary = {"rows": args.rows, "cpu_count": os.cpu_count(), "results": results,
+                   "ratio_export_vs_raw": ratio, "target": 1.3}  # fmt: skip
+        args.json.write_text(json.dumps(summary, indent=2))
+    for suffix in ("", "-wal", "-shm"):
+        Path(str(db) + suffix).unlink(missing_ok=True)
+
+
+if __name__ == "__main__":
+    main()
