@@ -1654,9 +1654,12 @@ class ImportService:
         cancelled: Cancelled | None,
     ) -> ImportReport:
         candidates, ignored = self._read(prepared, progress, cancelled)
+        # The parsed sheet is not needed while writing; a rejected-rows report reads it again.
+        prepared.workbook.release()
         with self.ctx.unit_of_work(source=prepared.file_name) as uow:
             planner = self._planner(uow.session.connection(), prepared, candidates)
             results = planner.plan(candidates)
+            candidates.clear()  # the plan holds what the writes need
             report = ImportReport(
                 prepared.file_name,
                 prepared.sheet,

@@ -147,6 +147,10 @@ class Workbook:
                 raise _corrupt(self.path) from exc
         return self._loaded[name]
 
+    def release(self) -> None:
+        """Forget parsed sheets (they are parsed again when read again)."""
+        self._loaded.clear()
+
     def close(self) -> None:
         self._loaded.clear()
         self._csv_rows = None
