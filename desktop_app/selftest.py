@@ -328,6 +328,63 @@ def check_certificate(st: SelfTest) -> str:
     return _pdf(st, "sertifikat", lambda p: certificates_pdf(p, svc.ctx.office, data))
 
 
+# -- checks: files the office exchanges ------------------------------------------------------------
+
+
+@check("spreadsheet.roundtrip", requires=("demo_data",))
+def check_spreadsheet_roundtrip(st: SelfTest) -> str:
+    """Export the registry to .xlsx and read it back as an import would (nothing is written)."""
+    from desktop_app.services.exporter import ExportService, export_table
+    from desktop_app.services.importer import ImportService
+
+    ctx = st.state["ctx"]
+    path = st.workdir / "orang.xlsx"
+    exported = export_table(ExportService(ctx).persons_table(), path)
+    service = ImportService(ctx)
+    prepared = service.prepare(path)
+    try:
+        report = service.dry_run(prepared)
+    finally:
+        prepared.close()
+    if len(report.rows) != exported or report.rejected:
+        raise RuntimeError(f"exported {exported} rows, read back {report.counts}")
+    counts = ", ".join(f"{key} {value}" for key, value in report.counts.items() if value)
+    return f"{exported} rows exported and read back: {counts}"
+
+
+@check("sync.bundle", requires=("demo_data",))
+def check_sync_bundle(st: SelfTest) -> str:
+    """Seal a bundle to a second device and open it there (PyNaCl's compiled library)."""
+    from nacl.signing import SigningKey
+
+    from desktop_app.services.bundle import open_bundle, seal
+    from desktop_app.services.devices import DeviceService
+
+    ctx = st.state["ctx"]
+    sender = DeviceService(ctx).signing_key()
+    recipient = SigningKey.generate()
+    fields = {
+        "bundle_id": "selftest",
+        "kind": "ack",
+        "from_device": ctx.device.id,
+        "from_name": ctx.device.name,
+        "sender_key": "",
+        "to_device": "selftest-recipient",
+        "created_at": datetime.now(UTC).isoformat(),
+        "created_hlc": "",
+        "seq_from": 0,
+        "seq_to": 0,
+        "received_upto": 0,
+        "entries": 0,
+        "counts": {},
+        "app_version": __version__,
+        "schema_version": ctx.db.schema_version(),
+    }
+    _, data = seal(fields, {"entries": []}, sender, recipient.verify_key)
+    opened = open_bundle(data, "selftest-recipient", recipient, lambda *_: sender.verify_key)
+    return f"sealed and opened {len(data)} bytes from {opened.manifest.from_name}"
+
+
 # -- checks: GUI ----------------------------------------------------------------------------------
 
 

@@ -10,13 +10,21 @@
 ;
 ; Exit codes (silent mode): 0 ok, 2 Berdaya is running, 3 a newer version is installed.
 ;   -DNO_COMPRESSION (optional): store files uncompressed, for quick checks.
+;   -DNSIS_TARGET=amd64-unicode (optional): 64-bit installer stub (default x86-unicode).
 ; Silent options: /S (silent), /D=<dir> (install dir), /DOWNGRADE (allow installing an older
 ; version over a newer one), uninstaller: /S, /DELETEDATA.
 
 Unicode true
 ManifestDPIAware true
 RequestExecutionLevel user
-Target amd64-unicode
+; x86-unicode by default: the official NSIS for Windows (Chocolatey) ships no amd64 stubs. A
+; 32-bit installer installs the 64-bit app fine: %LOCALAPPDATA% and HKCU\Software are not
+; redirected for 32-bit processes. The Linux check passes -DNSIS_TARGET=amd64-unicode because
+; Debian's wine64 cannot run 32-bit programs.
+!ifndef NSIS_TARGET
+  !define NSIS_TARGET "x86-unicode"
+!endif
+Target ${NSIS_TARGET}
 ; Releases use solid LZMA (smallest download, ~2 min per 200 MB on one core); the Linux packaging
 ; check passes -DNO_COMPRESSION because it only proves the script compiles and installs.
 !ifdef NO_COMPRESSION
@@ -102,8 +110,8 @@ LangString MsgNewer ${LANG_INDONESIAN} "Versi Berdaya yang sudah terpasang ($0) 
 LangString MsgNewer ${LANG_ENGLISH} "The installed Berdaya ($0) is newer than this version (${APP_VERSION}).$\r$\n$\r$\nData opened by the newer version cannot be opened by an older one. Install the older version anyway?"
 LangString SecProgram ${LANG_INDONESIAN} "Program Berdaya"
 LangString SecProgram ${LANG_ENGLISH} "Berdaya program"
-LangString SecData ${LANG_INDONESIAN} "Hapus data (basis data, cadangan, catatan) di $LOCALAPPDATA\${APP_NAME}"
-LangString SecData ${LANG_ENGLISH} "Delete data (database, backups, logs) in $LOCALAPPDATA\${APP_NAME}"
+LangString SecData ${LANG_INDONESIAN} "Hapus data (basis data, cadangan, catatan, pengaturan) di $LOCALAPPDATA\${APP_NAME}"
+LangString SecData ${LANG_ENGLISH} "Delete data (database, backups, logs, settings) in $LOCALAPPDATA\${APP_NAME}"
 
 Var Options
 
@@ -202,6 +210,8 @@ SectionEnd
 
 Section /o "un.$(SecData)" SecUnData
   RMDir /r "$LOCALAPPDATA\${APP_NAME}"
+  ; QSettings (organisation Berdaya): language and window layout.
+  DeleteRegKey HKCU "Software\${APP_NAME}"
 SectionEnd
 
 ; After the sections: SecUnData must be declared before it is used.

@@ -72,13 +72,19 @@ def freeze(dist: Path = DIST) -> Path:
     return folder
 
 
-def build_installer(dist: Path = DIST, frozen: Path | None = None, compress: bool = True) -> Path:
+def build_installer(
+    dist: Path = DIST,
+    frozen: Path | None = None,
+    compress: bool = True,
+    target: str | None = None,
+    out: Path | None = None,
+) -> Path:
     """Compile installer/berdaya.nsi around the frozen folder (default dist/Berdaya)."""
     version = buildinfo.project_version()
     folder = frozen or frozen_dir(dist)
     if not folder.is_dir():
         raise SystemExit(f"{folder} does not exist: run 'build.py freeze' first")
-    out = installer_path(version, dist)
+    out = out or installer_path(version, dist)
     out.parent.mkdir(parents=True, exist_ok=True)
     started = time.perf_counter()
     subprocess.run(
@@ -89,6 +95,7 @@ def build_installer(dist: Path = DIST, frozen: Path | None = None, compress: boo
             "UTF8",
             *buildinfo.nsis_defines(version, folder.resolve(), out.resolve()),
             *([] if compress else ["-DNO_COMPRESSION"]),
+            *([f"-DNSIS_TARGET={target}"] if target else []),
             str(NSI),
         ],
         cwd=ROOT / "installer",
@@ -114,6 +121,14 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument(
         "--no-compress", action="store_true", help="store files uncompressed (quick checks)"
     )
+    parser.add_argument(
+        "--nsis-target",
+        choices=["x86-unicode", "amd64-unicode"],
+        help="installer stub (default x86-unicode, which official NSIS builds have)",
+    )
+    parser.add_argument(
+        "--out", type=Path, help="installer file (default dist/Berdaya-*-setup.exe)"
+    )
     args = parser.parse_args(argv)
     if args.step == "version":
         print(buildinfo.project_version())
@@ -121,7 +136,13 @@ def main(argv: list[str] | None = None) -> int:
     if args.step in {"freeze", "all"}:
         freeze(args.dist)
     if args.step in {"installer", "all"}:
-        build_installer(args.dist, args.frozen, compress=not args.no_compress)
+        build_installer(
+            args.dist,
+            args.frozen,
+            compress=not args.no_compress,
+            target=args.nsis_target,
+            out=args.out,
+        )
     return 0
 
 

@@ -104,6 +104,7 @@ wine_phase() {
     # 2. upgrade in place keeps the data and replaces the program folder wholesale
     mkdir -p "$datadir"
     echo "synthetic" >"$datadir/berdaya.sqlite"
+    "$WINE" reg add 'HKCU\Software\Berdaya\Berdaya' /v language /t REG_SZ /d en /f >/dev/null 2>&1
     touch "$instdir/_internal/stale-module.pyc"
     run_setup 0
     [ ! -e "$instdir/_internal/stale-module.pyc" ] || fail "upgrade left stale files behind"
@@ -144,12 +145,17 @@ wine_phase() {
     if [ -e "$startmenu" ] || [ -e "$desktop" ]; then fail "shortcuts left behind"; fi
     [ -z "$(reg_value DisplayName)" ] || fail "uninstall key left behind"
     [ -f "$datadir/berdaya.sqlite" ] || fail "uninstall removed data without being asked"
+    "$WINE" reg query 'HKCU\Software\Berdaya\Berdaya' >/dev/null 2>&1 ||
+        fail "uninstall removed the settings without being asked"
     log "uninstall (data kept) ok in $uninstall_seconds s"
 
     # 6. uninstall with "hapus data"
     run_setup 0
     uninstall /DELETEDATA
     [ ! -e "$local_appdata/Berdaya" ] || fail "/DELETEDATA left the data folder"
+    if "$WINE" reg query 'HKCU\Software\Berdaya' >/dev/null 2>&1; then
+        fail "/DELETEDATA left the settings"
+    fi
     log "uninstall with /DELETEDATA ok"
 
     printf 'wine_install_seconds=%s\nwine_uninstall_seconds=%s\n' \
@@ -203,8 +209,8 @@ env QT_QPA_PLATFORM=offscreen XDG_STATE_HOME="$WORK/state" XDG_DATA_HOME="$WORK/
     XDG_CONFIG_HOME="$WORK/config" XDG_CACHE_HOME="$WORK/cache" \
     timeout 300 "$FROZEN/Berdaya" --self-test "$WORK/selftest.json" || rc=$?
 SELFTEST_S=$(since "$t")
-"$PYTHON" - "$WORK/selftest.json" "$rc" "$WORK/measurements.txt" <<'EOF' ||
-    fail "frozen self-test failed"
+SELFTEST_ARGS=("$WORK/selftest.json" "$rc" "$WORK/measurements.txt")
+"$PYTHON" - "${SELFTEST_ARGS[@]}" <<'EOF' || fail "frozen self-test failed"
 import json, sys
 path, rc = sys.argv[1], int(sys.argv[2])
 try:
@@ -235,12 +241,20 @@ cp -al "$FROZEN" "$STAGE" 2>/dev/null || cp -a "$FROZEN" "$STAGE"
 mv "$STAGE/Berdaya" "$STAGE/Berdaya.exe"
 compress_flag="--no-compress"
 [ "$COMPRESS" = "1" ] && compress_flag=""
+# What ships (x86-unicode stub, as the Windows workflow builds it), then a 64-bit twin for Wine:
+# Debian's wine64 cannot run 32-bit programs.
 t=$(now)
+# shellcheck disable=SC2086 # $compress_flag is empty or one flag
 "$PYTHON" installer/build.py installer --dist "$DIST" --frozen "$STAGE" $compress_flag
 MAKENSIS_S=$(since "$t")
 SETUP="$DIST/Berdaya-$VERSION-setup.exe"
 SETUP_MB=$(du -m "$SETUP" | cut -f1)
 log "makensis built $SETUP in $MAKENSIS_S s, $SETUP_MB MB (compressed: $COMPRESS)"
+SETUP64="$DIST/Berdaya-$VERSION-setup-amd64.exe"
+if [ "$CHECK_WINE" = "1" ]; then
+    "$PYTHON" installer/build.py installer --dist "$DIST" --frozen "$STAGE" --no-compress \
+        --nsis-target amd64-unicode --out "$SETUP64"
+fi
 {
     echo "version=$VERSION"
     echo "freeze_seconds=$FREEZE_S"
@@ -254,11 +268,11 @@ log "makensis built $SETUP in $MAKENSIS_S s, $SETUP_MB MB (compressed: $COMPRESS
 # 4. Wine
 if [ "$CHECK_WINE" = "1" ]; then
     mkdir -p "$WORK/holder"
-    makensis -V2 -DOUT_FILE="$WORK/holder/holder.exe" \
+    makensis -V2 -DOUT_FILE="$WORK/holder/holder.exe" -DNSIS_TARGET=amd64-unicode \
         -DREADY_FILE="Z:${WORK//\//\\}\\holder\\ready" -DSTOP_FILE="Z:${WORK//\//\\}\\holder\\stop" \
         installer/check/mutex_holder.nsi
     t=$(now)
-    xvfb-run -a "$0" --wine-phase "$SETUP" "$VERSION" "$VERSION_WIN" "$WORK"
+    xvfb-run -a "$0" --wine-phase "$SETUP64" "$VERSION" "$VERSION_WIN" "$WORK"
     log "wine checks passed in $(since "$t") s"
 else
     log "Wine checks skipped (BERDAYA_CHECK_WINE=0)"

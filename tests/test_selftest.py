@@ -147,8 +147,11 @@ def test_the_real_self_test_passes_through_the_cli(tmp_path):
         "document.daftar_hadir",
         "document.rekap_kehadiran",
         "document.sertifikat",
+        "spreadsheet.roundtrip",
+        "sync.bundle",
         "gui.window_shown",
         "gui.tab.Registri",
+        "gui.tab.Penyaluran",
         "gui.tab.Pelatihan",
         "gui.close",
     ):

@@ -2,7 +2,10 @@
 ; holding the mutex installer/launcher.py holds, until a stop file appears (or 60 s pass).
 ; makensis -DREADY_FILE=C:\...\ready -DSTOP_FILE=C:\...\stop -DOUT_FILE=holder.exe mutex_holder.nsi
 Unicode true
-Target amd64-unicode
+!ifndef NSIS_TARGET
+  !define NSIS_TARGET "amd64-unicode"
+!endif
+Target ${NSIS_TARGET}
 RequestExecutionLevel user
 SilentInstall silent
 OutFile "${OUT_FILE}"
