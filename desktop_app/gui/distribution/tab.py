@@ -495,6 +495,8 @@ class DistributionTab(QWidget):
             self.receive_current()
 
     def _show_matches(self, matches: list[RosterRow], text: str) -> None:
+        self.current = None
+        self._update_buttons()
         self.matches.clear()
         for m in matches:
             label = f"{m.name} — {mask_nik(m.nik) if m.nik else '-'} — {m.kelurahan}"
