@@ -17,6 +17,7 @@ from enum import Enum
 from pathlib import Path
 from typing import Any
 
+from sqlalchemy import text
 from sqlmodel import Session, SQLModel, select
 
 from desktop_app.domain.clock import Clock, HybridClock, SystemClock, Timestamp
@@ -30,6 +31,11 @@ from desktop_app.storage.models import ChangeLog, Region, Setting
 DEVICE_KEY = "device"
 OFFICE_KEY = "office_profile"
 HLC_KEY = "hlc_last"
+
+_SAVE_HLC = text(
+    'INSERT INTO setting ("key", value) VALUES (:k, :v) '
+    'ON CONFLICT ("key") DO UPDATE SET value = excluded.value'
+)
 
 
 class ServiceError(Exception):
@@ -183,14 +189,9 @@ class AppContext:
             uow = UnitOfWork(session, self, source=source)
             yield uow
             if uow.last_stamp is not None:
-                # Persist the clock so a restart never issues a smaller timestamp.
-                row = session.get(Setting, HLC_KEY)
-                value = json.dumps(uow.last_stamp.encode())
-                if row is None:
-                    session.add(Setting(key=HLC_KEY, value=value))
-                else:
-                    row.value = value
-                    session.add(row)
+                # Persist the clock so a restart never issues a smaller timestamp. One upsert
+                # statement: this runs on every write, including each receipt at the counter.
+                session.execute(_SAVE_HLC, {"k": HLC_KEY, "v": json.dumps(uow.last_stamp.encode())})
 
     def save_office_profile(self, profile: OfficeProfile) -> None:
         with self.unit_of_work() as uow:

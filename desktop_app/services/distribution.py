@@ -397,6 +397,32 @@ LEFT JOIN distribution_point p ON p.id = r.point_id
 """
 
 
+# The counter's hot path: statements built once.
+_NEXT_SEQ = text(
+    "INSERT INTO distribution_counter (round_id, device_name, last_seq) "
+    "VALUES (:r, :d, 1) ON CONFLICT (round_id, device_name) "
+    "DO UPDATE SET last_seq = last_seq + 1 RETURNING last_seq"
+)
+_RECORD_STATE = text(
+    """
+    SELECT e.id, e.round_id, e.name, e.nik, e.kk_number, e.active, e.point_id,
+           e.household_id, e.person_id, p.name AS point_name,
+           d.code AS round_code, d.name AS round_name, d.status AS round_status,
+           d.program_code,
+           EXISTS (SELECT 1 FROM distribution_receipt x WHERE x.roster_id = e.id
+                   AND NOT EXISTS (SELECT 1 FROM distribution_receipt_void v
+                                   WHERE v.receipt_id = x.id)) AS received,
+           who.status AS person_status, who.status_date AS person_status_date,
+           who.household_id AS live_household_id
+    FROM distribution_roster e
+    JOIN distribution_round d ON d.id = e.round_id AND d.deleted = 0
+    LEFT JOIN distribution_point p ON p.id = e.point_id
+    LEFT JOIN person who ON who.id = e.person_id
+    WHERE e.id = :id
+    """
+)
+
+
 class DistributionService:
     def __init__(self, ctx: AppContext) -> None:
         self.ctx = ctx
@@ -1441,37 +1467,30 @@ class DistributionService:
         conn = w.session.connection()
         # Taking the counter first starts the write transaction, so the checks below and the
         # insert are serialised against any other program writing to this file.
-        seq = conn.execute(
-            text(
-                "INSERT INTO distribution_counter (round_id, device_name, last_seq) "
-                "VALUES (:r, :d, 1) ON CONFLICT (round_id, device_name) "
-                "DO UPDATE SET last_seq = last_seq + 1 RETURNING last_seq"
-            ),
-            {"r": round_id, "d": device},
-        ).scalar_one()
-        rnd = self._lock_round(w, round_id)
-        entry = (
-            conn.execute(
-                text(
-                    "SELECT e.id, e.round_id, e.name, e.nik, e.kk_number, e.active, "
-                    "e.point_id, e.household_id, e.person_id, p.name AS point_name "
-                    "FROM distribution_roster e "
-                    "LEFT JOIN distribution_point p ON p.id = e.point_id WHERE e.id = :id"
-                ),
-                {"id": roster_id},
-            )
-            .mappings()
-            .first()
-        )
+        seq = conn.execute(_NEXT_SEQ, {"r": round_id, "d": device}).scalar_one()
+        # Everything the checks need in one indexed read: the entry, its round, its point,
+        # whether it already has a valid receipt, and the recipient's live status.
+        entry = conn.execute(_RECORD_STATE, {"id": roster_id}).mappings().first()
         if entry is None or entry["round_id"] != round_id:
+            self._lock_round(w, round_id)  # a closed or unknown round says so first
             raise ServiceError("Penerima tidak ada di daftar putaran ini.")
+        if entry["round_status"] == RoundStatus.CLOSED.value:
+            raise ServiceError(
+                f"Putaran {entry['round_name']} sudah ditutup; tidak dapat dicatat lagi "
+                "(hanya baca)."
+            )
+        if entry["round_status"] != RoundStatus.OPEN.value:
+            raise ServiceError(
+                f"Putaran {entry['round_name']} belum dibuka. Buka putaran dulu agar daftar "
+                "penerima dibekukan."
+            )
         if not entry["active"]:
             raise ServiceError(f"{entry['name']} telah dikeluarkan dari daftar penerima.")
         if point_id and entry["point_id"] and entry["point_id"] != point_id:
             raise ServiceError(
                 f"{entry['name']} dilayani di {entry['point_name']}, bukan di titik ini."
             )
-        first = self._active_receipt(conn, roster_id)
+        first = self._active_receipt(conn, roster_id) if entry["received"] else None
         if first is not None:
             who = f" (diambil oleh {first['collector_name']})" if first["collector_name"] else ""
             raise ServiceError(
@@ -1480,8 +1499,8 @@ class DistributionService:
                 f"(perangkat {first['device_name']}, tanda terima {first['number']}){who}. "
                 "Tidak boleh menerima dua kali."
             )
-        self._check_collector(conn, rnd["program_code"], entry, proxy)
-        number = format_receipt_number(rnd["code"], device, seq)
+        self._check_collector(conn, entry["program_code"], entry, proxy)
+        number = format_receipt_number(entry["round_code"], device, seq)
         now = w.now()
         row = {
             "id": new_id(),
@@ -1567,7 +1586,13 @@ class DistributionService:
     ) -> None:
         """DESIGN.md's rules on who may collect for whom, against the live registry."""
         recipient = None
-        if entry["person_id"]:
+        if entry["person_id"] and "person_status" in entry:
+            recipient = {
+                "status": entry["person_status"],
+                "status_date": entry["person_status_date"],
+                "household_id": entry["live_household_id"],
+            }
+        elif entry["person_id"]:
             recipient = (
                 conn.execute(
                     text("SELECT id, status, status_date, household_id FROM person WHERE id = :id"),
