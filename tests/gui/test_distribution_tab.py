@@ -208,3 +208,30 @@ def test_print_list_and_receipt(qtbot, tab: DistributionTab, world, tmp_path: Pa
     settle(qtbot, tab)
     pdfs = sorted(p.name for p in tmp_path.glob("*.pdf"))
     assert pdfs and pdfs[0].startswith("daftar-penerimaan")
+
+
+def test_missing_pdf_viewer_still_saves_and_shows_the_path(
+    qtbot, tab: DistributionTab, tmp_path: Path, monkeypatch, message_boxes
+):
+    from PySide6.QtGui import QDesktopServices
+
+    monkeypatch.setattr(printing.PrintOptions, "ask_path", lambda p, t, n: tmp_path / n)
+    monkeypatch.setattr(printing.PrintOptions, "open_after", True)
+    monkeypatch.setattr(QDesktopServices, "openUrl", staticmethod(lambda url: False))
+    tab.print_document("recap")
+    qtbot.waitUntil(lambda: bool(message_boxes.shown), timeout=20000)
+    saved = next(tmp_path.glob("rekap-*.pdf"))
+    assert str(saved) in message_boxes.texts()[0]
+
+
+def test_counter_in_english(qtbot, ctx, round_id: str, world: World):
+    from desktop_app.i18n import set_language
+
+    set_language("en")
+    widget = DistributionTab(ctx)
+    qtbot.addWidget(widget)
+    settle(qtbot, widget)
+    assert widget.progress_label.text() == f"0 / {len(world.families)} received"
+    assert widget.scan.placeholderText().startswith("Scan a card")
+    scan(qtbot, widget, world.families[0].kk)
+    assert widget.panel_title.text().startswith("RECEIVED — ")
