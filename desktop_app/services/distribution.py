@@ -60,7 +60,7 @@ from desktop_app.storage.distribution_models import (
     RosterChange,
     RosterEntry,
 )
-from desktop_app.storage.models import Household, Setting
+from desktop_app.storage.models import Household
 
 __all__ = [
     "COLLECTOR_RELATIONS",
@@ -941,6 +941,7 @@ class DistributionService:
         points = self.points(rnd.id)
         by_kel = {k: p.id for p in points for k in p.kelurahan_codes}
         point_names = {p.id: p.name for p in points}
+        self._key()  # the office's verification key exists before the first receipt
         with self.ctx.unit_of_work(source="distribution") as w:
             m = self._lock_round(w, rnd.id, require_open=False)
             if m["status"] != RoundStatus.DRAFT.value:
@@ -1392,11 +1393,17 @@ class DistributionService:
                     text('SELECT value FROM setting WHERE "key" = :k'), {"k": RECEIPT_KEY}
                 ).first()
             if row is None:
-                value = secrets.token_hex(32)
-                # Not change-logged: the key is a secret, not a synced record.
+                # Not change-logged: the key is a secret, not a synced record (a sync checkout
+                # carries it in the bundle). Two programs may get here at once: the first
+                # insert wins and both read the same key back.
                 with self.ctx.db.transaction() as session:
-                    if session.get(Setting, RECEIPT_KEY) is None:
-                        session.add(Setting(key=RECEIPT_KEY, value=json.dumps(value)))
+                    session.execute(
+                        text(
+                            'INSERT INTO setting ("key", value) VALUES (:k, :v) '
+                            'ON CONFLICT ("key") DO NOTHING'
+                        ),
+                        {"k": RECEIPT_KEY, "v": json.dumps(secrets.token_hex(32))},
+                    )
                 with self._conn() as conn:
                     row = conn.execute(
                         text('SELECT value FROM setting WHERE "key" = :k'), {"k": RECEIPT_KEY}

@@ -517,3 +517,42 @@ def test_cards_with_punctuation_in_points_file_and_scan(ctx, tmp_path: Path, wor
     svc.open_round(rid)
     entry = svc.scan(rid, " rst-00000042 ")
     assert entry.name == fam.head_name and entry.point_name == "Toko Lancar"
+
+
+def test_two_programs_racing_on_one_file_record_each_recipient_once(
+    ctx, db_path: Path, world: World, svc: DistributionService
+):
+    """The GUI and a CLI (two connections) scanning the same cards at the same moment."""
+    import threading
+
+    rid = rastrada_round(svc)
+    codes = [f.kk for f in world.families]
+    others = [open_app(db_path, actor=f"petugas{i}", clock=FixedClock(FIXED_NOW)) for i in (1, 2)]
+    barrier = threading.Barrier(2)
+    outcomes: list[tuple[str, str]] = []
+    crashes: list[BaseException] = []
+
+    def counter(app: AppContext) -> None:
+        service = DistributionService(app)
+        barrier.wait()
+        for code in codes:
+            try:
+                outcomes.append((code, service.receive_code(rid, code).number))
+            except ServiceError as exc:
+                outcomes.append((code, "refused: " + exc.message))
+            except BaseException as exc:  # noqa: BLE001 - reported by the assertion below
+                crashes.append(exc)
+
+    threads = [threading.Thread(target=counter, args=(app,)) for app in others]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(60)
+    for app in others:
+        app.close()
+    assert not crashes
+    assert len(outcomes) == 2 * len(codes)
+    recorded = [(code, n) for code, n in outcomes if not n.startswith("refused")]
+    assert sorted(code for code, _ in recorded) == sorted(codes)
+    assert all("SUDAH MENERIMA" in n for _, n in outcomes if n.startswith("refused"))
+    assert len(svc.receipts(rid)) == len(codes)
