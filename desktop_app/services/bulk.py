@@ -11,6 +11,7 @@ from __future__ import annotations
 import json
 from collections.abc import Iterable, Mapping, Sequence
 from datetime import date, datetime
+from operator import itemgetter
 from typing import Any
 
 from sqlalchemy import Column, Table, insert
@@ -58,6 +59,12 @@ def _json_value(value: Any) -> Any:
     return value
 
 
+def _json_default(value: Any) -> Any:
+    if isinstance(value, datetime | date):
+        return value.isoformat()
+    raise TypeError(f"{type(value).__name__} is not JSON serializable")
+
+
 def bulk_insert(
     uow: UnitOfWork, entity: str, rows: Sequence[Mapping[str, Any]], op: str = "create"
 ) -> int:
@@ -68,7 +75,10 @@ def bulk_insert(
     now = uow.now()
     stamped = [k for k in ("created_at", "updated_at") if k in model.model_fields]
     device, actor, source, batch = uow.ctx.device.id, uow.ctx.actor, uow.source, uow.batch_id
-    dumps = json.JSONEncoder(ensure_ascii=False).encode
+    # The C encoder sorts the keys and turns dates into ISO text through `default`: the same
+    # JSON as building a sorted dict of converted values by hand, at a fraction of the cost.
+    dumps = json.JSONEncoder(ensure_ascii=False, sort_keys=True, default=_json_default).encode
+    skip = _SKIP_IN_LOG
     prepared: list[dict[str, Any]] = []
     log_rows: list[tuple[Any, ...]] = []
     for row in rows:
@@ -78,11 +88,7 @@ def bulk_insert(
         for key in stamped:
             full.setdefault(key, now)
         prepared.append(full)
-        changes = {
-            k: [None, _json_value(v)]
-            for k, v in sorted(full.items())
-            if v is not None and k not in _SKIP_IN_LOG
-        }
+        changes = {k: [None, v] for k, v in full.items() if v is not None and k not in skip}
         log_rows.append(
             (new_id(), stamp, device, actor, now, entity, full["id"], op, dumps(changes), source,
              batch)
@@ -118,35 +124,49 @@ def _insert_many(
     default) or tuples in the order of ``names``.
     """
     dialect = conn.dialect
+    converted: list[list[Any]]
     if names is None:
         first = rows[0]
         assert isinstance(first, Mapping)
-        columns = [c for c in table.columns if c.name in first or _scalar_default(c) is not _NONE]
+        present = [c.name for c in table.columns if c.name in first]
+        # Columns the rows leave out take their scalar default (deleted=False, status='aktif').
+        missing = [
+            c for c in table.columns if c.name not in first and _scalar_default(c) is not _NONE
+        ]
+        defaults = [_scalar_default(c) for c in missing]
+        columns = [table.columns[n] for n in present] + missing
+        get = itemgetter(*present) if len(present) > 1 else lambda r: (r[present[0]],)
+        try:
+            converted = [[*get(row), *defaults] for row in rows]  # type: ignore[arg-type]
+        except KeyError:  # rows with different keys: the slow, general way
+            converted = [
+                [row.get(n) for n in present] + defaults  # type: ignore[union-attr]
+                for row in rows
+            ]
     else:
         columns = [table.columns[n] for n in names]
-    processors = [c.type.bind_processor(dialect) for c in columns]
-    converted: list[tuple[Any, ...]]
-    if names is None:
-        getters = [(c.name, _scalar_default(c) if c.name not in rows[0] else None) for c in columns]
-        converted = [
-            tuple(row.get(n, d) for n, d in getters)  # type: ignore[union-attr]
-            for row in rows
-        ]
-    else:
-        converted = list(rows)  # type: ignore[arg-type]
-    active = [(i, p) for i, p in enumerate(processors) if p is not None]
-    if active:
-        for index, row in enumerate(converted):
-            values = list(row)
-            for i, process in active:
-                if values[i] is not None:
-                    values[i] = process(values[i])
-            converted[index] = tuple(values)
+        converted = [list(row) for row in rows]  # type: ignore[arg-type]
+    # dialect_impl: the SQLite type's own processor (a TypeDecorator alone would hand sqlite3 a
+    # datetime, which its default adapter writes in another text format).
+    processors = [c.type.dialect_impl(dialect).bind_processor(dialect) for c in columns]
+    for i, process in enumerate(processors):
+        if process is None:
+            continue
+        # Timestamps of a batch are one shared object: convert it once.
+        last_in: Any = _NONE
+        last_out: Any = None
+        for values in converted:
+            value = values[i]
+            if value is None:
+                continue
+            if value is not last_in:
+                last_in, last_out = value, process(value)
+            values[i] = last_out
     quoted = ", ".join(dialect.identifier_preparer.quote(c.name) for c in columns)
     marks = ", ".join("?" * len(columns))
     conn.exec_driver_sql(
         f"INSERT INTO {dialect.identifier_preparer.quote(table.name)} ({quoted}) VALUES ({marks})",
-        converted,
+        [tuple(values) for values in converted],
     )
 
 

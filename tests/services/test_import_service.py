@@ -431,3 +431,22 @@ def test_round_trip_export_then_import_changes_nothing(
     exporter.export(exporter.households_table(PersonFilter()), households)
     report = run(svc, households, kind=ImportKind.HOUSEHOLDS)
     assert report.counts["unchanged"] == 6, report.to_dict(all_rows=False)
+
+
+def test_bulk_rows_are_stored_exactly_like_orm_rows(
+    ctx: AppContext, svc: ImportService, reg: RegistryService, tmp_path: Path
+) -> None:
+    """The import writes through executemany; the text in the file must be what the ORM writes."""
+    reg.create_person(PersonInput(name="LEWAT FORMULIR", sex="P", birth_date=BORN))
+    run(svc, _one_person_file(tmp_path, "LEWAT IMPOR"), commit=True)
+    with ctx.db.engine.connect() as conn:
+        people = conn.exec_driver_sql(
+            "SELECT name, created_at, updated_at, birth_date, deleted, typeof(deleted) FROM person"
+            " ORDER BY name"
+        ).all()
+        logs = conn.exec_driver_sql("SELECT source, at FROM change_log ORDER BY seq").all()
+    (imported, by_form) = people
+    for a, b in zip(imported[1:], by_form[1:], strict=True):
+        assert type(a) is type(b) and len(str(a)) == len(str(b))
+    assert "+" not in imported[1] and imported[3] == "1960-01-12"
+    assert len({len(at) for _, at in logs}) == 1
