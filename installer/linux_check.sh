@@ -34,7 +34,8 @@ apt_install() {
     local sudo=""
     [ "$(id -u)" -eq 0 ] || sudo="sudo"
     log "installing Debian packages: $*"
-    if ! $sudo apt-get install -y -qq --no-install-recommends "$@" >/dev/null; then
+    export DEBIAN_FRONTEND=noninteractive
+    if ! $sudo apt-get install -y -qq --no-install-recommends "$@" >/dev/null 2>&1; then
         $sudo apt-get update -qq >/dev/null
         $sudo apt-get install -y -qq --no-install-recommends "$@" >/dev/null
     fi
@@ -180,7 +181,7 @@ command -v makensis >/dev/null || apt_install nsis
 if [ "$CHECK_WINE" = "1" ] && { [ ! -x "$WINE" ] || ! command -v xvfb-run >/dev/null; }; then
     apt_install wine64 xvfb xauth
 fi
-"$PYTHON" -c "import PyInstaller" 2>/dev/null || "$PYTHON" -m pip install -q "pyinstaller>=6.10"
+"$PYTHON" -c "import PyInstaller" 2>/dev/null || "$PYTHON" -m pip install -q -e ".[build]"
 
 # 0. the Windows workflow must at least be a valid GitHub Actions workflow (schema check; the
 # workflow itself can only run on GitHub).
