@@ -556,3 +556,36 @@ def test_two_programs_racing_on_one_file_record_each_recipient_once(
     assert sorted(code for code, _ in recorded) == sorted(codes)
     assert all("SUDAH MENERIMA" in n for _, n in outcomes if n.startswith("refused"))
     assert len(svc.receipts(rid)) == len(codes)
+
+
+def test_totals_agree_with_each_entrys_status(world: World, svc: DistributionService):
+    from collections import Counter
+
+    rid = rastrada_round(svc)
+    fams = world.families
+    first = svc.receive_code(rid, fams[0].kk)
+    svc.void(first.number, "Salah orang")
+    svc.mark(rid, svc.scan(rid, fams[0].kk).id, "tidak_hadir")  # after the void: counts
+    e1 = svc.scan(rid, fams[1].kk)
+    svc.mark(rid, e1.id, "ditolak", "Tanpa KTP")
+    svc.receive(rid, e1.id)  # came back with the KTP: the receipt supersedes the refusal
+    _, wife_nik, wife = fams[2].members[0]
+    svc.receive_code(rid, fams[2].kk, proxy=Proxy(wife, wife_nik, "same_kk"))
+    svc.mark(rid, svc.scan(rid, fams[4].kk).id, "ditolak", "Tanpa surat kuasa")
+    rows = svc.roster_rows(svc.roster_ids(rid))
+    tally = Counter(r.status for r in rows)
+    t = svc.totals(rid)
+    assert (
+        (t.entitled, t.received, t.by_proxy, t.absent, t.refused)
+        == (
+            len(rows),
+            tally["diterima"] + tally["diwakilkan"],
+            tally["diwakilkan"],
+            tally["tidak_hadir"],
+            tally["ditolak"],
+        )
+        == (6, 2, 1, 1, 1)
+    )
+    recap = svc.recap(rid)
+    assert sum(r.totals.received for r in recap.rows) == t.received
+    assert sum(r.totals.refused for r in recap.rows) == t.refused
