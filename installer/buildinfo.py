@@ -31,6 +31,66 @@ _FINAL = 1000
 _FIELD_MAX = 65535
 
 
+# Qt modules a desktop widgets app never needs; each drags tens of MB of libraries and plugins.
+QT_EXCLUDES = [
+    "PySide6.QtQml",
+    "PySide6.QtQuick",
+    "PySide6.QtQuickWidgets",
+    "PySide6.QtQuickControls2",
+    "PySide6.QtWebEngineCore",
+    "PySide6.QtWebEngineWidgets",
+    "PySide6.QtWebChannel",
+    "PySide6.QtWebSockets",
+    "PySide6.Qt3DCore",
+    "PySide6.Qt3DRender",
+    "PySide6.QtMultimedia",
+    "PySide6.QtMultimediaWidgets",
+    "PySide6.QtDesigner",
+    "PySide6.QtUiTools",
+    "PySide6.QtHelp",
+    "PySide6.QtTest",
+    "PySide6.QtSql",
+    "PySide6.QtOpenGL",
+    "PySide6.QtOpenGLWidgets",
+]
+PY_EXCLUDES = ["tkinter", "_tkinter", "pytest", "hypothesis", "pytestqt", "IPython", "pip"]
+
+# Qt plugin folders a widgets app uses; every other folder under plugins/ is dropped.
+# None keeps the whole folder. platforms: offscreen is what --self-test and CI use, windows and
+# xcb draw real windows; styles holds qmodernwindowsstyle, the native Windows look.
+KEEP_PLUGINS: dict[str, set[str] | None] = {
+    "platforms": {"qwindows", "qoffscreen", "qminimal", "qxcb"},
+    "imageformats": {"qico", "qjpeg", "qgif", "qsvg"},
+    "iconengines": None,
+    "styles": None,
+    "printsupport": None,
+    "xcbglintegrations": None,
+}
+# Large files that only Qt Quick / OpenGL fallbacks load.
+DROP_FILES = {"opengl32sw.dll"}
+
+
+def keep_in_bundle(dest: str) -> bool:
+    """Whether a file PyInstaller collected (its path inside the bundle) stays in the build."""
+    parts = dest.replace("\\", "/").split("/")
+    if parts[-1].lower() in DROP_FILES:
+        return False
+    if "PySide6" not in parts:
+        return True
+    inside = parts[parts.index("PySide6") + 1 :]
+    # Qt has no Indonesian translations and English is the source language.
+    if "translations" in inside[:2]:
+        return False
+    if "plugins" not in inside[:2] or len(inside) < inside.index("plugins") + 3:
+        return True
+    folder = inside[inside.index("plugins") + 1]
+    if folder not in KEEP_PLUGINS:
+        return False
+    allowed = KEEP_PLUGINS[folder]
+    stem = parts[-1].split(".")[0]
+    return allowed is None or stem.removeprefix("lib") in allowed
+
+
 def project_version(root: Path = ROOT) -> str:
     """Read __version__ from desktop_app/__init__.py without importing the package."""
     source = (root / "desktop_app" / "__init__.py").read_text(encoding="utf-8")

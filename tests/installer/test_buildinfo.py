@@ -90,3 +90,33 @@ def test_nsis_script_uses_every_define_the_build_passes(buildinfo, tmp_path):
     for item in buildinfo.nsis_defines("0.3.0", tmp_path, tmp_path / "x.exe"):
         name = item[2:].split("=", 1)[0]
         assert "${" + name + "}" in script
+
+
+@pytest.mark.parametrize(
+    ("dest", "kept"),
+    [
+        # What --self-test and a real window need, on Windows and on Linux wheels' layouts.
+        ("PySide6/plugins/platforms/qoffscreen.dll", True),
+        ("PySide6/plugins/platforms/qwindows.dll", True),
+        ("PySide6/Qt/plugins/platforms/libqoffscreen.so", True),
+        ("PySide6/Qt/plugins/platforms/libqxcb.so", True),
+        ("PySide6\\plugins\\styles\\qmodernwindowsstyle.dll", True),
+        ("PySide6/plugins/imageformats/qico.dll", True),
+        ("PySide6/plugins/iconengines/qsvgicon.dll", True),
+        ("PySide6/Qt6Core.dll", True),
+        ("PySide6/Qt/lib/libQt6Widgets.so.6", True),
+        ("resources/i18n/en.json", True),
+        ("reportlab/fonts/Vera.ttf", True),
+        # Unused plugins, Qt's translations and software OpenGL.
+        ("PySide6/plugins/platforms/qdirect2d.dll", False),
+        ("PySide6/Qt/plugins/platforms/libqwayland.so", False),
+        ("PySide6/Qt/plugins/platformthemes/libqgtk3.so", False),
+        ("PySide6/plugins/imageformats/qtiff.dll", False),
+        ("PySide6/plugins/generic/qtuiotouchplugin.dll", False),
+        ("PySide6/translations/qtbase_de.qm", False),
+        ("PySide6/Qt/translations/qtbase_en.qm", False),
+        ("PySide6/opengl32sw.dll", False),
+    ],
+)
+def test_bundle_keeps_what_the_app_uses(buildinfo, dest, kept):
+    assert buildinfo.keep_in_bundle(dest) is kept
