@@ -330,7 +330,13 @@ def _open_csv(path: Path, head: bytes) -> Workbook:
     )
     if control > 8:
         raise _not_spreadsheet(path)
-    delimiter = _delimiter(text[:65536])
+    # Excel's own hint line: "sep=;" names the separator and is not data.
+    first, _, rest = text.partition("\n")
+    hint = first.strip().lower()
+    if hint.startswith("sep=") and len(hint) == 5:
+        delimiter, text = first.strip()[4], rest
+    else:
+        delimiter = _delimiter(text[:65536])
     rows = [row for row in csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)]
     workbook = Workbook(path, "csv", [SheetInfo(path.stem)])
     workbook._csv_rows = rows
@@ -664,15 +670,24 @@ def _label_field(label: str) -> str | None:
     return field_for_header(sub) or field_for_header(label.replace(" / ", " "))
 
 
+# Names of someone else's identity on the row: used for the person only when the list has no
+# plain column ("NIK KEPALA KELUARGA" beside "NIK" in a list of members is the head's NIK).
+_SECONDARY = {
+    header_key(x)
+    for x in ("NIK KEPALA KELUARGA", "NIK KK", "NAMA KEPALA KELUARGA", "NAMA PENGURUS")
+}
+
+
 def suggest_mapping(labels: list[str], fields: list[str]) -> dict[str, int]:
     """Field -> column index for the fields an import kind uses; each column is used once."""
     mapping: dict[str, int] = {}
-    for col, label in enumerate(labels):
-        if not label:
-            continue
-        found = _label_field(label)
-        if found in fields and found not in mapping:
-            mapping[found] = col
+    for secondary in (False, True):
+        for col, label in enumerate(labels):
+            if not label or (header_key(label) in _SECONDARY) != secondary:
+                continue
+            found = _label_field(label)
+            if found in fields and found not in mapping and col not in mapping.values():
+                mapping[found] = col
     # A lone "L" / "P" column pair is a sex mark only when there is no sex column.
     if "sex" in mapping:
         mapping.pop("sex_male_mark", None)

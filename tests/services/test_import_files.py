@@ -326,3 +326,20 @@ def test_csv_is_sniffed_even_with_quoted_separators(tmp_path: Path) -> None:
     path.write_text('NIK;NAMA;ALAMAT\n3572015201600001;"SITI";"JL. MAWAR 3, RT 1"\n')
     with open_workbook(path) as wb:
         assert list(wb.rows())[1] == ["3572015201600001", "SITI", "JL. MAWAR 3, RT 1"]
+
+
+def test_plain_nik_beats_the_head_of_family_nik() -> None:
+    labels = ["NO", "NO KK", "NIK KEPALA KELUARGA", "NAMA KEPALA KELUARGA", "NIK", "NAMA", "SHDK"]
+    mapping = suggest_mapping(labels, ["nik", "name", "kk_number", "relation"])
+    assert mapping == {"kk_number": 1, "nik": 4, "name": 5, "relation": 6}
+    # A list of heads only: their NIK is the person's NIK.
+    only_heads = suggest_mapping(["NO KK", "NIK KEPALA KELUARGA", "NAMA KEPALA KELUARGA"],
+                                 ["nik", "name", "kk_number"])  # fmt: skip
+    assert only_heads == {"kk_number": 0, "nik": 1, "name": 2}
+
+
+def test_excel_separator_hint_line(tmp_path: Path) -> None:
+    path = tmp_path / "a.csv"
+    path.write_text("sep=,\nNIK,NAMA\n3572015201600001,SITI\n")
+    with open_workbook(path) as wb:
+        assert list(wb.rows()) == [["NIK", "NAMA"], ["3572015201600001", "SITI"]]
