@@ -78,11 +78,35 @@ class Manifest:
         }
 
 
-@dataclass(frozen=True)
 class OpenedBundle:
-    manifest: Manifest
-    payload: dict[str, Any]
-    size_bytes: int
+    """A verified bundle. The payload is inflated and parsed on first use, so recognising a
+    bundle that was already imported costs only the decryption and the signature check."""
+
+    def __init__(self, manifest: Manifest, compressed: bytes, size_bytes: int) -> None:
+        self.manifest = manifest
+        self.size_bytes = size_bytes
+        self._compressed = compressed
+        self._payload: dict[str, Any] | None = None
+
+    @property
+    def payload(self) -> dict[str, Any]:
+        if self._payload is None:
+            self._payload = _inflate(self._compressed, self.manifest)
+        return self._payload
+
+
+def _inflate(compressed: bytes, manifest: Manifest) -> dict[str, Any]:
+    try:
+        inflater = zlib.decompressobj()
+        raw = inflater.decompress(compressed, _MAX_PAYLOAD)
+        if inflater.unconsumed_tail:
+            raise BundleError("Isi bundel terlalu besar.")
+        payload = json.loads(raw.decode("utf-8"))
+    except (zlib.error, UnicodeDecodeError, json.JSONDecodeError) as exc:
+        raise BundleError("Isi bundel rusak.") from exc
+    if not isinstance(payload, dict) or len(payload.get("entries", [])) != manifest.entries:
+        raise BundleError("Isi bundel tidak cocok dengan manifes.")
+    return payload
 
 
 def _canonical(obj: Any) -> bytes:
@@ -188,14 +212,4 @@ def open_bundle(
     compressed = inner[split + 1 :]
     if hashlib.sha256(compressed).hexdigest() != manifest.payload_sha256:
         raise BundleError("Isi bundel tidak cocok dengan sidik (hash) di manifes. Bundel ditolak.")
-    try:
-        inflater = zlib.decompressobj()
-        raw = inflater.decompress(compressed, _MAX_PAYLOAD)
-        if inflater.unconsumed_tail:
-            raise BundleError("Isi bundel terlalu besar.")
-        payload = json.loads(raw.decode("utf-8"))
-    except (zlib.error, UnicodeDecodeError, json.JSONDecodeError) as exc:
-        raise BundleError("Isi bundel rusak.") from exc
-    if not isinstance(payload, dict) or len(payload.get("entries", [])) != manifest.entries:
-        raise BundleError("Isi bundel tidak cocok dengan manifes.")
-    return OpenedBundle(manifest, payload, len(data))
+    return OpenedBundle(manifest, compressed, len(data))

@@ -23,7 +23,7 @@ from sqlmodel import Session
 
 from desktop_app.domain.ids import new_id
 from desktop_app.services.context import AppContext, ServiceError
-from desktop_app.services.merge import Entry, chunks
+from desktop_app.services.merge import Entry, chunks, rows_in
 from desktop_app.storage.distribution_models import ReceiptVoid
 from desktop_app.storage.sync_models import DoubleClaimDecision
 
@@ -155,11 +155,8 @@ def claim_candidates(s: Session, entries: Sequence[Entry]) -> set[str]:
             value = e.fields.get("receipt_id")
             if value:
                 receipts.add(value[1])
-    for part in chunks(sorted(receipts)):
-        stmt = text("SELECT roster_id FROM distribution_receipt WHERE id IN :ids").bindparams(
-            bindparam("ids", expanding=True)
-        )
-        rosters.update(r[0] for r in s.execute(stmt, {"ids": list(part)}))
+    sql = "SELECT roster_id FROM distribution_receipt WHERE id IN ({ids})"
+    rosters.update(r[0] for r in rows_in(s, sql, sorted(receipts)))
     return rosters
 
 
@@ -187,9 +184,27 @@ def _confirmations(s: Session, roster_ids: Sequence[str]) -> dict[str, list[Any]
     return out
 
 
+_LIVE = "NOT EXISTS (SELECT 1 FROM distribution_receipt_void v WHERE v.receipt_id = {r}.id)"
+
+
+def _multi_receipts(s: Session, roster_ids: Sequence[str]) -> dict[str, list[str]]:
+    """Live receipts of the roster entries that have two or more (one indexed pass)."""
+    out: dict[str, list[str]] = defaultdict(list)
+    sql = (
+        "SELECT r.roster_id, r.id FROM distribution_receipt r WHERE r.roster_id IN ("
+        "SELECT r2.roster_id FROM distribution_receipt r2 WHERE r2.roster_id IN ({ids}) AND "
+        + _LIVE.format(r="r2")
+        + " GROUP BY r2.roster_id HAVING count(*) > 1) AND "
+        + _LIVE.format(r="r")
+    )
+    for roster_id, receipt_id in rows_in(s, sql, roster_ids):
+        out[roster_id].append(receipt_id)
+    return out
+
+
 def claim_states(s: Session, roster_ids: Sequence[str]) -> dict[str, str]:
     """'open' or 'confirmed' for each roster entry that has two or more non-void receipts."""
-    live = {k: v for k, v in _live_receipts(s, roster_ids).items() if len(v) > 1}
+    live = _multi_receipts(s, roster_ids)
     confirmed = _confirmations(s, list(live))
     states: dict[str, str] = {}
     for roster_id, receipt_ids in live.items():

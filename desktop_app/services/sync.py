@@ -61,6 +61,7 @@ from desktop_app.services.merge import (
     Merger,
     chunks,
     known_change_ids,
+    rows_in,
 )
 from desktop_app.storage import migrations
 from desktop_app.storage.db import WriteFailedError
@@ -446,7 +447,14 @@ class SyncService:
             .order_by(ChangeLog.seq)
         )
         candidates = [Entry.from_row(r) for r in s.execute(stmt)]
-        scope_rows = _scope_values(s, [e for e in candidates if e.entity_id not in held])
+        # What the device created itself it holds too (not recorded at import: that would cost
+        # a slice row per receipt on the office's hot path).
+        unknown = {e.entity_id for e in candidates if e.entity_id not in held}
+        scope_rows = _scope_values(s, [e for e in candidates if e.entity_id in unknown])
+        parents = {p for values in scope_rows.values() for p in values if p not in held}
+        own = _created_by(s, device_id, sorted(unknown | parents))
+        held.update(own)
+        roots.update(own)
         grown: dict[str, str] = {}
         chosen: dict[str, Entry] = {}
         for e in candidates:
@@ -619,10 +627,6 @@ class SyncService:
         office: dict[str, Any] | None = None,
     ) -> ImportResult:
         m = opened.manifest
-        try:
-            incoming = [Entry.from_wire(e) for e in opened.payload.get("entries", [])]
-        except (ValueError, TypeError, KeyError) as exc:
-            raise BundleRefused("Isi bundel rusak: entri perubahan tidak lengkap.") from exc
         with self.ctx.db.session() as s:
             if s.get(SyncBundle, m.bundle_id) is not None:
                 return ImportResult(
@@ -635,6 +639,12 @@ class SyncService:
                     counts=m.counts,
                     open_conflicts=self._open_conflict_count(s),
                 )
+        try:
+            incoming = [Entry.from_wire(e) for e in opened.payload.get("entries", [])]
+        except BundleError as exc:
+            raise BundleRefused(exc.message) from exc
+        except (ValueError, TypeError, KeyError) as exc:
+            raise BundleRefused("Isi bundel rusak: entri perubahan tidak lengkap.") from exc
         with self.ctx.unit_of_work(source=f"sync:{m.bundle_id}") as w:
             s = w.session
             # The driver opens the transaction lazily at the first write; the pragma only holds
@@ -648,7 +658,9 @@ class SyncService:
             for e in incoming:
                 unique.setdefault(e.id, e)
             ids = list(unique)
-            known = known_change_ids(s, ids) | _quarantined_ids(s, ids)
+            known = known_change_ids(s, ids)
+            if s.execute(text("SELECT 1 FROM sync_quarantine LIMIT 1")).first() is not None:
+                known |= _quarantined_ids(s, ids)
             fresh = [e for e in unique.values() if e.id not in known]
             limit = max(self.ctx.hlc.physical_ms(), _ms(self.ctx.clock.now())) + FUTURE_LIMIT_MS
             held = [e for e in fresh if _wall_ms(e.hlc) > limit]
@@ -679,8 +691,6 @@ class SyncService:
             if ok:
                 newest = max(Timestamp.decode(e.hlc) for e in ok)
                 w.last_stamp = self.ctx.hlc.observe(newest)
-            if m.kind == "return":
-                self._grow_slice(s, m.from_device, ok)
             s.add(
                 _bundle_row(
                     m,
@@ -775,19 +785,6 @@ class SyncService:
             peer.delivered_upto = m.received_upto
             peer.last_ack_hlc = m.created_hlc
         s.add(peer)
-
-    def _grow_slice(self, s: Session, device_id: str, entries: Sequence[Entry]) -> None:
-        ids = {e.entity_id: e.entity for e in entries if e.entity in POLICIES}
-        if not ids:
-            return
-        held = _held_before(s, device_id, list(ids))
-        rows = [
-            {"device_id": device_id, "entity_id": i, "entity": ent}
-            for i, ent in ids.items()
-            if i not in held
-        ]
-        if rows:
-            s.execute(SyncSlice.__table__.insert(), rows)  # type: ignore[attr-defined]
 
     # -- conflicts -----------------------------------------------------------------------------
     def _open_conflict_count(self, s: Session) -> int:
@@ -1126,25 +1123,19 @@ def _scope_values(s: Session, entries: Sequence[Entry]) -> dict[str, tuple[str, 
     return out
 
 
+def _created_by(s: Session, device_id: str, ids: Sequence[str]) -> set[str]:
+    sql = "SELECT DISTINCT entity_id FROM change_log WHERE device_id = ? AND entity_id IN ({ids})"
+    return {r[0] for r in rows_in(s, sql, ids, (device_id,))}
+
+
 def _held_before(s: Session, device_id: str, ids: Sequence[str]) -> set[str]:
-    found: set[str] = set()
-    stmt = select(SyncSlice.entity_id).where(
-        SyncSlice.device_id == device_id,
-        SyncSlice.entity_id.in_(bindparam("ids", expanding=True)),  # type: ignore[attr-defined]
-    )
-    for part in chunks(list(ids)):
-        found.update(s.execute(stmt, {"ids": list(part)}).scalars())
-    return found
+    sql = "SELECT entity_id FROM sync_slice WHERE device_id = ? AND entity_id IN ({ids})"
+    return {r[0] for r in rows_in(s, sql, ids, (device_id,))}
 
 
 def _quarantined_ids(s: Session, ids: Sequence[str]) -> set[str]:
-    found: set[str] = set()
-    stmt = select(SyncQuarantine.change_id).where(
-        SyncQuarantine.change_id.in_(bindparam("ids", expanding=True))  # type: ignore[attr-defined]
-    )
-    for part in chunks(list(ids)):
-        found.update(s.execute(stmt, {"ids": list(part)}).scalars())
-    return found
+    sql = "SELECT change_id FROM sync_quarantine WHERE change_id IN ({ids})"
+    return {r[0] for r in rows_in(s, sql, ids)}
 
 
 def _peer(s: Session, device_id: str) -> SyncPeer:

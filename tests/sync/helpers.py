@@ -6,6 +6,8 @@ from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 
+from sqlalchemy import event
+
 from desktop_app.domain.clock import FixedClock, HybridClock
 from desktop_app.services.context import AppContext, open_app
 from desktop_app.services.devices import DeviceService
@@ -31,9 +33,15 @@ class Site:
         return RegistryService(self.ctx)
 
 
-def open_site(tmp: Path, name: str, clock: FixedClock, skew_ms: int = 0) -> Site:
+def open_site(
+    tmp: Path, name: str, clock: FixedClock, skew_ms: int = 0, *, durable: bool = True
+) -> Site:
     path = tmp / f"{name}.sqlite"
     ctx = open_app(path, actor=f"petugas-{name}", clock=clock)
+    if not durable:
+        # Long property runs test merging, not the disk: skip the fsync of every commit.
+        event.listen(ctx.db.engine, "connect", lambda c, _r: c.execute("PRAGMA synchronous = OFF"))
+        ctx.db.engine.dispose()
     # Drive the HLC by the test clock (plus a skew) so runs are reproducible.
     ctx.hlc = HybridClock(ctx.device.id, now_ms=lambda: clock.now_ms() + skew_ms, last=ctx.hlc.last)
     return Site(name, ctx, path)
