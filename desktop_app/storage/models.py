@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
+from sqlalchemy import Index, text
 from sqlmodel import Field, SQLModel
 
 
@@ -36,6 +37,12 @@ class Household(SQLModel, table=True):
     """A KPM: a family identified by its KK number and its head."""
 
     __tablename__ = "household"
+    # The default KPM list: live households by KK, keys read from the index alone.
+    __table_args__ = (
+        Index(
+            "ix_household_live_kk_number", "kk_number", "deleted", sqlite_where=text("deleted = 0")
+        ),
+    )
 
     id: str = Field(primary_key=True)
     kk_number: str = Field(index=True)
@@ -53,6 +60,10 @@ class Household(SQLModel, table=True):
 
 class Person(SQLModel, table=True):
     __tablename__ = "person"
+    # The default registry list: live persons by name, keys read from the index alone.
+    __table_args__ = (
+        Index("ix_person_live_name", "name", "deleted", sqlite_where=text("deleted = 0")),
+    )
 
     id: str = Field(primary_key=True)
     nik: str | None = Field(default=None, index=True)

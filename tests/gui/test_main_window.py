@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from PySide6.QtWidgets import QWidget
+
 from desktop_app.gui.main_window import MainWindow, PlaceholderTab, TabSpec, build_tab
 
 
@@ -18,6 +20,24 @@ def test_window_opens_with_the_tabs(qtbot, ctx):
     assert window.counts_label.text() == "0 orang · 0 KPM"
     menus = [a.text() for a in window.menuBar().actions()]
     assert menus == ["&Berkas", "&Pengaturan", "B&antuan"]
+
+
+def test_tabs_are_built_when_first_opened(qtbot, ctx):
+    window = MainWindow(ctx)
+    qtbot.addWidget(window)
+    window.show()
+    from desktop_app.gui.registry.tab import RegistryTab
+
+    assert isinstance(window.tabs.widget(0), RegistryTab)
+    assert type(window.tabs.widget(2)) is QWidget  # not built yet
+    window.tabs.setCurrentIndex(2)
+    built = window.tabs.widget(2)
+    assert type(built) is not QWidget
+    assert window.tabs.currentIndex() == 2
+    assert window.tabs.tabText(2) == "Pelatihan"
+    assert window.tab("Penyaluran") is window.tabs.widget(1)
+    assert type(window.tabs.widget(1)) is not QWidget
+    assert window.tabs.currentIndex() == 2  # building a tab does not switch to it
 
 
 def test_missing_tab_module_becomes_a_placeholder(qtbot, ctx):

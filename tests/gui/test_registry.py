@@ -431,12 +431,12 @@ def test_model_fetches_a_page_at_a_time():
     model = PersonTableModel(fetch)
     model.set_ids(range(1, 1001))
     assert calls == []  # nothing is read before it is painted
-    for row in range(0, 100):
+    for row in range(0, PersonTableModel.PAGE_SIZE):
         for col in range(model.columnCount()):
             model.index(row, col).data()
     assert len(calls) == 1 and len(calls[0]) == PersonTableModel.PAGE_SIZE
     model.index(950, 0).data()
-    assert len(calls) == 2 and calls[1][0] == 901
+    assert len(calls) == 2 and calls[1][0] == 951
     model.index(5, 0).data()
     assert len(calls) == 2  # cached
     model.set_ids([3, 2, 1])

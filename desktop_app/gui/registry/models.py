@@ -63,8 +63,8 @@ class Column(Generic[RowT]):
 class LazyTableModel(QAbstractTableModel, Generic[RowT]):
     """Rows known by key; pages of PAGE_SIZE rows are fetched on first paint."""
 
-    PAGE_SIZE = 100
-    MAX_PAGES = 40  # about 4,000 rows kept in memory at most
+    PAGE_SIZE = 50
+    MAX_PAGES = 80  # about 4,000 rows kept in memory at most
 
     def __init__(self, fetch: Callable[[Sequence[int]], list[RowT]], parent: Any = None) -> None:
         super().__init__(parent)

@@ -1,0 +1,44 @@
+"""The registry's lists stay index-driven (query plans, not timings).
+
+A city registry has 160,000 persons: the default list must read its keys from an index alone, and
+no "deleted = 0" condition may lure SQLite into scanning every person for one household.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+
+from desktop_app.services.context import AppContext
+from desktop_app.services.registry import _HOUSEHOLD_SELECT, _PERSON_SELECT
+
+
+def plan(ctx: AppContext, sql: str) -> str:
+    conn = sqlite3.connect(ctx.db.path)
+    try:
+        return " | ".join(row[3] for row in conn.execute("EXPLAIN QUERY PLAN " + sql))
+    finally:
+        conn.close()
+
+
+def test_default_person_list_reads_only_the_index(ctx: AppContext) -> None:
+    sql = "SELECT person.rowid FROM person WHERE person.deleted = 0 ORDER BY person.name"
+    assert "COVERING INDEX ix_person_live_name" in plan(ctx, sql)
+
+
+def test_default_household_list_reads_only_the_index(ctx: AppContext) -> None:
+    sql = (
+        "SELECT household.rowid FROM household WHERE household.deleted = 0 "
+        "ORDER BY household.kk_number"
+    )
+    assert "COVERING INDEX ix_household_live_kk_number" in plan(ctx, sql)
+
+
+def test_household_rows_count_members_by_household_index(ctx: AppContext) -> None:
+    text = plan(ctx, _HOUSEHOLD_SELECT + " WHERE household.rowid IN (1, 2, 3)")
+    assert "SEARCH m USING INDEX ix_person_household_id" in text
+    assert "SCAN m" not in text
+
+
+def test_household_members_use_the_household_index(ctx: AppContext) -> None:
+    text = plan(ctx, _PERSON_SELECT + " WHERE person.household_id = 'x' AND person.deleted = 0")
+    assert text.startswith("SEARCH person USING INDEX ix_person_household_id")
