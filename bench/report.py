@@ -1,0 +1,104 @@
+"""Print one table of the latest benchmark results (bench/.cache/results/*.json) with ratios."""
+
+from __future__ import annotations
+
+import json
+import sys
+
+from bench.common import CACHE_DIR
+
+
+def main() -> int:
+    folder = CACHE_DIR / "results"
+    rows: list[tuple[str, str, str, str, str, str]] = []
+    search_file, startup_file = folder / "search.json", folder / "startup.json"
+    if search_file.exists():
+        s = json.loads(search_file.read_text())
+        svc, raw = s["stats_ms"]["service"], s["stats_ms"]["raw_fts"]
+        cpu_svc, cpu_raw = s["cpu_stats_ms"]["service"], s["cpu_stats_ms"]["raw_fts"]
+        target = f"<= {s['target_p95_ms']:g} ms"
+        rows.append(
+            (
+                "search p95 / keystroke (wall)",
+                f"{svc['p95']:.2f} ms",
+                f"{raw['p95']:.2f} ms",
+                f"{s['ratio_p95']:.1f}x",
+                target,
+                "met" if s["met"] else "MISSED",
+            )
+        )
+        rows.append(
+            (
+                "search p95 / keystroke (CPU)",
+                f"{cpu_svc['p95']:.2f} ms",
+                f"{cpu_raw['p95']:.2f} ms",
+                f"{s['cpu_ratio_p95']:.1f}x",
+                target,
+                "met" if s["cpu_met"] else "MISSED",
+            )
+        )
+        rows.append(
+            (
+                "search p50 / keystroke (wall)",
+                f"{svc['p50']:.2f} ms",
+                f"{raw['p50']:.2f} ms",
+                f"{svc['p50'] / raw['p50']:.1f}x",
+                "",
+                "",
+            )
+        )
+    if startup_file.exists():
+        t = json.loads(startup_file.read_text())
+        app, base = t["app"], t["baseline"]
+        rows.append(
+            (
+                "start-up to usable (wall, median)",
+                f"{app['median_wall_s']:.2f} s",
+                f"{base['median_wall_s']:.2f} s",
+                f"{t['ratio_wall']:.1f}x",
+                f"<= {t['target_s']:g} s",
+                "met" if app["median_wall_s"] <= t["target_s"] else "MISSED",
+            )
+        )
+        rows.append(
+            (
+                "start-up, first run (cold db file)",
+                f"{app['first_wall_s']:.2f} s",
+                f"{base['first_wall_s']:.2f} s",
+                f"{app['first_wall_s'] / base['first_wall_s']:.1f}x",
+                f"<= {t['target_s']:g} s",
+                "met" if app["first_wall_s"] <= t["target_s"] else "MISSED",
+            )
+        )
+        rows.append(
+            (
+                "start-up CPU (median)",
+                f"{app['median_cpu_s']:.2f} s",
+                f"{base['median_cpu_s']:.2f} s",
+                f"{t['ratio_cpu']:.1f}x",
+                f"<= {t['target_s']:g} s",
+                "met" if t["met_time_cpu"] else "MISSED",
+            )
+        )
+        rows.append(
+            (
+                "resident memory when usable",
+                f"{app['max_rss_mb']:.0f} MB",
+                f"{base['max_rss_mb']:.0f} MB",
+                f"{app['max_rss_mb'] / base['max_rss_mb']:.1f}x",
+                f"<= {t['target_rss_mb']:g} MB",
+                "met" if t["met_rss"] else "MISSED",
+            )
+        )
+    if not rows:
+        print("No results yet: run bench/run.sh.", file=sys.stderr)
+        return 1
+    header = ("benchmark", "Berdaya", "baseline", "ratio", "target", "")
+    widths = [max(len(r[i]) for r in [header, *rows]) for i in range(len(header))]
+    for row in [header, tuple("-" * w for w in widths), *rows]:
+        print("  ".join(cell.ljust(w) for cell, w in zip(row, widths, strict=True)).rstrip())
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
