@@ -132,20 +132,25 @@ def bench_service(workdir: Path, roster: int, scans: int) -> tuple[list[float], 
     return times, {"registry_s": t_registry, "open_s": t_open, "cpu_ms": cpu_ms}
 
 
-def bench_raw(workdir: Path, n: int) -> list[float]:
-    path = workdir / "bench-raw.sqlite"
-    for suffix in ("", "-wal", "-shm"):
-        Path(str(path) + suffix).unlink(missing_ok=True)
+def bench_raw(workdir: Path, n: int, path: Path | None = None) -> list[float]:
+    """Durable one-row inserts into a fresh small file, or into `path` (a scratch table in the
+    service's own 100,000-recipient database: same file size, same checkpoints)."""
+    if path is None:
+        path = workdir / "bench-raw.sqlite"
+        for suffix in ("", "-wal", "-shm"):
+            Path(str(path) + suffix).unlink(missing_ok=True)
     conn = sqlite3.connect(path, isolation_level=None)
     conn.execute("PRAGMA journal_mode = WAL")
     conn.execute("PRAGMA synchronous = FULL")
-    conn.execute("CREATE TABLE receipt (id TEXT PRIMARY KEY, number TEXT UNIQUE, at TEXT)")
+    conn.execute(
+        "CREATE TABLE IF NOT EXISTS raw_receipt (id TEXT PRIMARY KEY, number TEXT UNIQUE, at TEXT)"
+    )
     times = []
     for i in range(n + 1):
         start = time.perf_counter()
         conn.execute("BEGIN")
         conn.execute(
-            "INSERT INTO receipt VALUES (?, ?, ?)",
+            "INSERT INTO raw_receipt VALUES (?, ?, ?)",
             (new_id(), f"RST4-RAW-{i:06d}", datetime.now().isoformat()),
         )
         conn.execute("COMMIT")
@@ -166,12 +171,17 @@ def main() -> None:
         raw = bench_raw(workdir, args.scans)
         service, setup = bench_service(workdir, args.roster, args.scans)
         raw_after = bench_raw(workdir, args.scans)  # again, after the big build, same disk state
+        raw_same_file = bench_raw(workdir, args.scans, workdir / "bench-scan.sqlite")
     raw_all = raw + raw_after
     print(
         f"roster {args.roster:,}, {args.scans:,} scans; registry built in "
         f"{setup['registry_s']:.1f} s, roster frozen in {setup['open_s']:.1f} s"
     )
-    for label, values in (("service scan->receipt", service), ("raw sqlite3 insert", raw_all)):
+    for label, values in (
+        ("service scan->receipt", service),
+        ("raw sqlite3 insert", raw_all),
+        ("raw, same file", raw_same_file),
+    ):
         print(
             f"{label:<22} p50 {statistics.median(values):6.3f} ms   "
             f"p95 {percentile(values, 95):6.3f} ms   p99 {percentile(values, 99):6.3f} ms"
@@ -181,9 +191,10 @@ def main() -> None:
         f"{setup['cpu_ms']:.3f} ms"
     )
     ratio = percentile(service, 95) / percentile(raw_all, 95)
+    same = percentile(service, 95) / percentile(raw_same_file, 95)
     print(
-        f"ratio p95 service/raw: {ratio:.1f}x   target p95 <= 5 ms: "
-        f"{'OK' if percentile(service, 95) <= 5 else 'MISSED'}"
+        f"ratio p95 service/raw: {ratio:.1f}x (raw in the same file: {same:.1f}x)   "
+        f"target p95 <= 5 ms: {'OK' if percentile(service, 95) <= 5 else 'MISSED'}"
     )
 
 
