@@ -11,4 +11,6 @@ export QT_QPA_PLATFORM=${QT_QPA_PLATFORM:-offscreen}
 echo
 "$PY" -m bench.bench_startup
 echo
+"$PY" -m bench.bench_scan
+echo
 "$PY" -m bench.report
