@@ -118,6 +118,30 @@ class HybridClock:
                 return self._set(physical, 0)
             return self._set(self._wall, self._counter + 1)
 
+    def now_many(self, n: int) -> list[str]:
+        """``n`` encoded readings, exactly as ``n`` calls of ``now()`` within one millisecond
+        would give them (bulk writes stamp every row; one clock read serves the batch)."""
+        if n <= 0:
+            return []
+        with self._lock:
+            physical = self._now_ms()
+            wall, counter = (
+                (physical, 0) if physical > self._wall else (self._wall, self._counter + 1)
+            )
+            out: list[str] = []
+            suffix = f"-{self.device}"
+            while len(out) < n:
+                if counter > _COUNTER_MAX:
+                    wall, counter = wall + 1, 0
+                take = min(n - len(out), _COUNTER_MAX - counter + 1)
+                head = f"{wall:0{_WALL_DIGITS}d}-"
+                out.extend(
+                    f"{head}{c:0{_COUNTER_DIGITS}d}{suffix}" for c in range(counter, counter + take)
+                )
+                counter += take
+            self._set(wall, counter - 1)
+            return out
+
     def observe(self, remote: Timestamp) -> Timestamp:
         with self._lock:
             physical = self._now_ms()

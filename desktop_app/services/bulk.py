@@ -81,8 +81,7 @@ def bulk_insert(
     skip = _SKIP_IN_LOG
     prepared: list[dict[str, Any]] = []
     log_rows: list[tuple[Any, ...]] = []
-    for row in rows:
-        stamp = uow.stamp()
+    for row, stamp in zip(rows, uow.stamps(len(rows)), strict=True):
         full = dict(row)
         full["hlc"] = stamp
         for key in stamped:

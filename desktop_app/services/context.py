@@ -88,6 +88,13 @@ class UnitOfWork:
         self.last_stamp = self.ctx.hlc.now()
         return self.last_stamp.encode()
 
+    def stamps(self, n: int) -> list[str]:
+        """``n`` clock stamps for a bulk write, as ``n`` calls of `stamp` would give."""
+        out = self.ctx.hlc.now_many(n)
+        if out:
+            self.last_stamp = Timestamp.decode(out[-1])
+        return out
+
     def now(self) -> datetime:
         return self.ctx.clock.now()
 

@@ -185,3 +185,13 @@ def test_fixed_clock_drives_hybrid_clock():
     calendar.advance(seconds=1)
     second = hlc.now()
     assert second.wall_ms - first.wall_ms == 1000
+
+
+@pytest.mark.parametrize("n", [1, 5, 100_001])
+def test_now_many_equals_repeated_now_within_one_millisecond(n: int) -> None:
+    bulk = HybridClock("dev", now_ms=lambda: 5_000, last=Timestamp(5_000, 99_990, "dev"))
+    single = HybridClock("dev", now_ms=lambda: 5_000, last=Timestamp(5_000, 99_990, "dev"))
+    stamps = bulk.now_many(n)
+    assert stamps == [single.now().encode() for _ in range(n)]
+    assert bulk.last == single.last
+    assert bulk.now() == single.now()  # and the clock goes on from the same place
