@@ -7,7 +7,7 @@
           widths, NIK as text, and the change-log entry for the export.
 Target: export <= 1.3 x raw. Each step runs in a fresh process (peak RSS is its own).
 
-Run from the repository root:  python bench/bench_export.py [--rows 160000] [--json out.json]
+Run from the repository root:  python -m bench.bench_export [--rows 160000] [--json out.json]
 Synthetic data only (made-up names and NIKs).
 """
 
@@ -28,6 +28,8 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
+
+from bench.common import CACHE_DIR  # noqa: E402
 
 FIRST = ["SITI", "BUDI", "AHMAD", "DEWI", "SRI", "AGUS", "EKO", "NUR", "RINA", "JOKO", "ANI"]
 LAST = ["RAHAYU", "SANTOSO", "WIBOWO", "LESTARI", "HIDAYAT", "SETIAWAN", "PURNOMO", "WATI"]
@@ -147,7 +149,9 @@ def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--rows", type=int, default=160_000)
     parser.add_argument("--repeat", type=int, default=2)
-    parser.add_argument("--json", type=Path)
+    parser.add_argument(
+        "--json", type=Path, default=CACHE_DIR / "results" / "export.json", help="results file"
+    )
     parser.add_argument("--child")
     parser.add_argument("--db")
     parser.add_argument("--out")
@@ -176,6 +180,7 @@ def main() -> None:
     cpu = results["export"]["cpu"] / results["raw"]["cpu"]
     print(f"export / raw: wall {wall:.2f}, cpu {cpu:.2f} (target <= 1.3)")
     if args.json:
+        args.json.parent.mkdir(parents=True, exist_ok=True)
         summary = {"rows": args.rows, "cpu_count": os.cpu_count(),
                    "load_average": os.getloadavg(), "results": results,
                    "wall_export_vs_raw": wall, "cpu_export_vs_raw": cpu, "target": 1.3}  # fmt: skip

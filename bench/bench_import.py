@@ -13,7 +13,7 @@ change-log row per person. Target: import <= 1.5 x (read + plain).
 
 Each measurement runs in a fresh process so that peak RSS (memory) is its own.
 
-Run from the repository root:  python bench/bench_import.py [--rows 160000] [--json out.json]
+Run from the repository root:  python -m bench.bench_import [--rows 160000] [--json out.json]
 Synthetic data only (made-up names and NIKs).
 """
 
@@ -34,6 +34,8 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
+
+from bench.common import CACHE_DIR  # noqa: E402
 
 HEADER = [
     "NO", "NIK", "NO KK", "NAMA", "JENIS KELAMIN", "TEMPAT LAHIR", "TANGGAL LAHIR", "ALAMAT",
@@ -236,7 +238,9 @@ def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--rows", type=int, default=160_000)
     parser.add_argument("--repeat", type=int, default=2)
-    parser.add_argument("--json", type=Path)
+    parser.add_argument(
+        "--json", type=Path, default=CACHE_DIR / "results" / "import.json", help="results file"
+    )
     parser.add_argument("--child")
     parser.add_argument("--file")
     parser.add_argument("--db")
@@ -287,6 +291,7 @@ def main() -> None:
               f"{summary[f'{key}_import_vs_read_floor']:.2f}")  # fmt: skip
     print(f"peak RSS import / read           = {summary['rss_import_vs_read']:.2f}")
     if args.json:
+        args.json.parent.mkdir(parents=True, exist_ok=True)
         args.json.write_text(json.dumps(summary, indent=2))
     path.unlink()
 

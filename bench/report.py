@@ -126,6 +126,50 @@ def main() -> int:
                 "",
             )
         )
+    import_file = folder / "import.json"
+    if import_file.exists():
+        m = json.loads(import_file.read_text())
+        r = m["results"]
+        for key, label in (("seconds", "wall"), ("cpu", "CPU")):
+            app = r["import"][key]
+            plain = r["read"][key] + r["plain"][key]
+            floor = r["read"][key] + r["floor"][key]
+            rows.append(
+                (
+                    f"import {m['rows']:,} rows xlsx vs read+plain insert ({label})",
+                    f"{app:.2f} s",
+                    f"{plain:.2f} s",
+                    f"{app / plain:.1f}x",
+                    f"<= {m['target']:g}x",
+                    "met" if app / plain <= m["target"] else "MISSED",
+                )
+            )
+            rows.append(
+                (
+                    f"import vs read+indexed insert+change log ({label})",
+                    f"{app:.2f} s",
+                    f"{floor:.2f} s",
+                    f"{app / floor:.1f}x",
+                    "",
+                    "",
+                )
+            )
+    export_file = folder / "export.json"
+    if export_file.exists():
+        e = json.loads(export_file.read_text())
+        r = e["results"]
+        for key, label in (("seconds", "wall"), ("cpu", "CPU")):
+            ratio = r["export"][key] / r["raw"][key]
+            rows.append(
+                (
+                    f"export {e['rows']:,} persons xlsx vs raw XlsxWriter ({label})",
+                    f"{r['export'][key]:.2f} s",
+                    f"{r['raw'][key]:.2f} s",
+                    f"{ratio:.2f}x",
+                    f"<= {e['target']:g}x",
+                    "met" if ratio <= e["target"] else "MISSED",
+                )
+            )
     if not rows:
         print("No results yet: run bench/run.sh.", file=sys.stderr)
         return 1

@@ -13,4 +13,8 @@ echo
 echo
 "$PY" -m bench.bench_scan
 echo
+"$PY" -m bench.bench_import
+echo
+"$PY" -m bench.bench_export
+echo
 "$PY" -m bench.report
