@@ -24,7 +24,6 @@ from typing import Any
 import xlsxwriter
 
 from desktop_app.domain.ids import new_id
-from desktop_app.domain.programs import PROGRAMS
 from desktop_app.domain.status import RELATION_LABELS, Relation
 from desktop_app.services.context import AppContext, ServiceError
 from desktop_app.services.registry import PersonFilter, RegistryService, _program_names
@@ -529,7 +528,3 @@ class ExportService:
 
 def _filter_dict(flt: PersonFilter) -> dict[str, Any]:
     return {k: v for k, v in vars(flt).items() if v not in (None, "")}
-
-
-def program_choices() -> list[tuple[str, str]]:
-    return [(p.code, p.name) for p in PROGRAMS.values()]

@@ -41,7 +41,7 @@ from sqlmodel import select
 
 from desktop_app.domain.ids import new_id
 from desktop_app.domain.nik import PROVINCES as PROVINCES_BY_CODE
-from desktop_app.domain.nik import Issue, Severity, validate_kk, validate_nik
+from desktop_app.domain.nik import Issue, Severity, parse_nik, validate_kk, validate_nik
 from desktop_app.domain.programs import (
     DETAIL_ABH_ROLE,
     DETAIL_DISABILITY_RAGAM,
@@ -79,6 +79,7 @@ from desktop_app.services.spreadsheet import (
     detect_header,
     header_key,
     header_layout,
+    header_score,
     open_workbook,
     suggest_mapping,
 )
@@ -920,8 +921,6 @@ class _Planner:
             if "name" not in values:
                 result.errors.append(_error("import.name_missing", "Nama kosong."))
             if "sex" not in values:
-                from desktop_app.domain.nik import parse_nik
-
                 info = parse_nik(values["nik"], today=self.today)
                 if info is not None:
                     values["sex"] = info.sex
@@ -1487,7 +1486,7 @@ class ImportService:
             if not detect:
                 return name, head
             index = detect_header(head)
-            score = 0 if index is None else _score(head[index])
+            score = 0 if index is None else header_score(head[index])
             if best is None or score > best[0]:
                 best = (score, name, head)
         assert best is not None
@@ -1784,9 +1783,3 @@ def _take(rows: Iterable[list[Any]], n: int) -> list[list[Any]]:
         if len(out) >= n:
             break
     return out
-
-
-def _score(row: list[Any]) -> int:
-    from desktop_app.services.spreadsheet import _row_score
-
-    return _row_score(row)

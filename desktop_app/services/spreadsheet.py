@@ -521,9 +521,6 @@ for _spec in FIELDS:
     for _alias in (_spec.label, *_spec.aliases):
         _ALIASES.setdefault(header_key(_alias), _spec.key)
 
-# Words that mark a header row without being a field ("NO", "NO URUT").
-_HEADER_NOISE = {header_key(w) for w in ("NO", "NO URUT", "NOMOR", "NO.", "URUT", "PARAF", "TTD")}
-
 
 _QUALIFIER = re.compile(r"[(\[].*?[)\]]")
 
@@ -541,7 +538,8 @@ def field_for_header(text: Any) -> str | None:
     return found
 
 
-def _row_score(row: list[Any]) -> int:
+def header_score(row: list[Any]) -> int:
+    """How many different fields a row's cells name (a header row names several)."""
     fields: set[str] = set()
     for cell in row:
         if not isinstance(cell, str) or len(cell) > 80:
@@ -561,7 +559,7 @@ def detect_header(rows: list[list[Any]]) -> int | None:
     """
     best, best_score = None, 1
     for index, row in enumerate(rows[:HEADER_SCAN_ROWS]):
-        score = _row_score(row)
+        score = header_score(row)
         if score > best_score:
             best, best_score = index, score
     return best
