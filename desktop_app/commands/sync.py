@@ -299,7 +299,7 @@ def cmd_conflicts(args: argparse.Namespace) -> int:
                 {
                     "conflicts": [c.as_dict() for c in items],
                     "double_claims": [c.as_dict() for c in claims],
-                    "quarantine": [q.__dict__ for q in held],
+                    "quarantine": [q.as_dict() for q in held],
                 }
             )
         else:
@@ -326,8 +326,8 @@ def cmd_conflicts(args: argparse.Namespace) -> int:
                     )
             for q in held:
                 print(
-                    f"[{q.change_id[:8]}] karantina: {q.entity} dari {q.device_name}, "
-                    f"waktu {q.stamped_at}"
+                    f"[{q.change_id[:8]}] karantina: {q.entity_label} {q.subject} dari "
+                    f"{q.device_name} ({q.summary}), waktu {q.stamped_at:%Y-%m-%d %H:%M} UTC"
                 )
         pending = (
             any(c.open for c in items)

@@ -42,6 +42,7 @@ def tab_specs() -> list[TabSpec]:
         TabSpec("desktop_app.gui.registry.tab", "RegistryTab", tr("Registri")),
         TabSpec("desktop_app.gui.distribution.tab", "DistributionTab", tr("Penyaluran")),
         TabSpec("desktop_app.gui.training.tab", "TrainingTab", tr("Pelatihan")),
+        TabSpec("desktop_app.gui.sync.tab", "SyncTab", tr("Sinkronisasi")),
     ]
 
 

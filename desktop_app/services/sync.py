@@ -18,7 +18,7 @@ import os
 from collections import Counter, defaultdict
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
@@ -207,10 +207,32 @@ class QuarantineView:
     change_id: str
     device_name: str
     entity: str
+    entity_label: str
     entity_id: str
-    stamped_at: str
+    subject: str
+    summary: str  # "Telepon: 0899-0000"
+    stamped_at: datetime  # the (implausible) time the sender's clock gave it
     reason: str
     status: str
+
+    def as_dict(self) -> dict[str, Any]:
+        return dict(self.__dict__, stamped_at=self.stamped_at.isoformat())
+
+
+ENTITY_LABELS = {
+    "person": "Orang",
+    "household": "KPM",
+    "enrolment": "Kepesertaan program",
+    "kk_history": "Riwayat KK",
+    "status_history": "Riwayat status",
+    "distribution_round": "Putaran penyaluran",
+    "distribution_point": "Titik salur",
+    "distribution_roster": "Daftar penerima",
+    "distribution_receipt": "Tanda terima",
+    "distribution_receipt_void": "Pembatalan tanda terima",
+    "distribution_mark": "Tanda tidak hadir/ditolak",
+    "double_claim_decision": "Keputusan klaim ganda",
+}
 
 
 FIELD_LABELS = {
@@ -898,18 +920,25 @@ class SyncService:
         with self.ctx.db.session() as s:
             names = _device_names(s)
             rows = [r[0] for r in s.execute(select(SyncQuarantine).order_by(SyncQuarantine.hlc))]
+            entries = [Entry.from_wire(json.loads(r.entry)) for r in rows]
+            subjects = _subjects(s, [(e.entity, e.entity_id) for e in entries])
             out = []
-            for r in rows:
-                e = json.loads(r.entry)
+            for r, e in zip(rows, entries, strict=True):
+                summary = "; ".join(
+                    f"{FIELD_LABELS.get(k, k)}: {value_text(v[1])}"
+                    for k, v in e.fields.items()
+                    if k != "id"
+                )
                 out.append(
                     QuarantineView(
                         change_id=r.change_id,
                         device_name=names.get(r.device_id, r.device_id[:8]),
-                        entity=e["entity"],
-                        entity_id=e["entity_id"],
-                        stamped_at=datetime.fromtimestamp(_wall_ms(r.hlc) / 1000).isoformat(
-                            sep=" ", timespec="minutes"
-                        ),
+                        entity=e.entity,
+                        entity_label=ENTITY_LABELS.get(e.entity, e.entity),
+                        entity_id=e.entity_id,
+                        subject=subjects.get(e.entity_id, e.entity_id[:8]),
+                        summary=summary,
+                        stamped_at=datetime.fromtimestamp(_wall_ms(r.hlc) / 1000, UTC),
                         reason=r.reason,
                         status=r.status,
                     )
