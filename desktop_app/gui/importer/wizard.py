@@ -732,7 +732,7 @@ class ImportWizard(QDialog):
                 cancelled=job.is_cancelled,
             )
 
-        self.commit_job = run_job(
+        run_job(
             work,
             parent=self,
             title=tr("Mengimpor"),
