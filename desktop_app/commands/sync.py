@@ -14,6 +14,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 from desktop_app.cli import default_db_path, print_json
+from desktop_app.domain.clock import WIB
 from desktop_app.services.context import AppContext, ServiceError, open_app
 from desktop_app.storage.db import StorageError
 
@@ -89,7 +90,7 @@ def register(sub: argparse._SubParsersAction) -> None:
     conflicts.set_defaults(func=cmd_conflicts)
 
     claim = ssub.add_parser("claim", help="putuskan klaim ganda: batalkan satu atau konfirmasi")
-    claim.add_argument("claim", help="id entri daftar penerima (awalannya cukup)")
+    claim.add_argument("claim", help="NIK penerima, nomor salah satu tanda terimanya, atau id")
     _db(claim)
     claim.add_argument("--void", metavar="NOMOR", help="nomor tanda terima yang dibatalkan")
     claim.add_argument("--confirm", action="store_true", help="benar diambil dua kali")
@@ -102,6 +103,10 @@ def register(sub: argparse._SubParsersAction) -> None:
     resolve.add_argument("--choice", type=int, required=True, help="nomor nilai (mulai 1)")
     resolve.add_argument("--note")
     resolve.set_defaults(func=cmd_resolve)
+
+
+def _count(n: int) -> str:
+    return f"{n:,}".replace(",", ".")
 
 
 def _db(parser: argparse.ArgumentParser) -> None:
@@ -225,7 +230,7 @@ def cmd_checkout(args: argparse.Namespace) -> int:
         )
         print(
             f"Bundel checkout untuk {result.to_name}: {result.entries} perubahan, "
-            f"{result.size_bytes:,} bita -> {result.path}"
+            f"{_count(result.size_bytes)} bita -> {result.path}"
         )
         return 0
 
@@ -256,7 +261,7 @@ def cmd_export(args: argparse.Namespace) -> int:
         result = SyncService(ctx).export(args.output, args.device)
         print(
             f"Bundel {result.kind} untuk {result.to_name}: {result.entries} perubahan, "
-            f"{result.size_bytes:,} bita -> {result.path}"
+            f"{_count(result.size_bytes)} bita -> {result.path}"
         )
         return 0
 
@@ -316,13 +321,14 @@ def cmd_conflicts(args: argparse.Namespace) -> int:
             for claim in claims:
                 state = "KLAIM GANDA" if claim.status == "open" else "klaim ganda dikonfirmasi"
                 print(
-                    f"[{claim.roster_id[:8]}] {state}: {claim.recipient_name} — {claim.round_name}"
+                    f"[{claim.nik or claim.roster_id}] {state}: {claim.recipient_name} — "
+                    f"{claim.round_name}"
                 )
                 for r in claim.receipts:
                     void = " (batal)" if r.voided else ""
                     print(
                         f"    {r.number}{void}: {r.device_name}, {r.officer}, "
-                        f"{r.received_at:%d-%m-%Y %H:%M}, {r.collector}"
+                        f"{r.received_at.astimezone(WIB):%d-%m-%Y %H:%M}, {r.collector}"
                     )
             for q in held:
                 print(
@@ -344,9 +350,21 @@ def cmd_claim(args: argparse.Namespace) -> int:
 
     def body(ctx: AppContext) -> int:
         svc = DoubleClaimService(ctx)
-        matches = [c for c in svc.claims() if c.roster_id.startswith(args.claim)]
+        ref = args.claim.strip()
+        matches = [
+            c
+            for c in svc.claims()
+            if c.roster_id == ref
+            or (len(ref) >= 8 and c.roster_id.startswith(ref))
+            or ref == c.nik
+            or ref.upper() in {r.number for r in c.receipts}
+        ]
         if len(matches) != 1:
-            print("Klaim ganda tidak ditemukan (atau id terlalu pendek).", file=sys.stderr)
+            print(
+                "Klaim ganda tidak ditemukan atau tidak tunggal: sebut NIK penerima atau nomor "
+                "salah satu tanda terimanya.",
+                file=sys.stderr,
+            )
             return 2
         if bool(args.void) == bool(args.confirm):
             print("Pilih salah satu: --void NOMOR_TANDA_TERIMA atau --confirm.", file=sys.stderr)

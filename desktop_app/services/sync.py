@@ -86,7 +86,9 @@ from desktop_app.storage.sync_models import (
 FUTURE_LIMIT_MS = 24 * 3600 * 1000  # stamps further ahead of this device's clock are held back
 BUNDLE_SUFFIX = ".bdl"
 
-Interrupt = Callable[[str], None]
+# Called inside the import transaction after each stage ("applied", "stored", "marked"): the GUI
+# reports progress with it; raising from it rolls everything back (the crash tests do).
+StageHook = Callable[[str], None]
 
 
 class BundleRefused(ServiceError):
@@ -526,7 +528,7 @@ class SyncService:
         *,
         ack_path: Path | None = None,
         make_ack: bool = True,
-        interrupt: Interrupt | None = None,
+        on_stage: StageHook | None = None,
     ) -> ImportResult:
         """Verify and merge a bundle in one transaction. At the office, a return bundle is
         answered with an acknowledgement written to `ack_path` (default: beside the bundle)."""
@@ -538,12 +540,12 @@ class SyncService:
         opened = self._open(data)
         m = opened.manifest
         if m.kind == "checkout" and self.role() != ROLE_FIELD:
-            return self.join_opened(opened, path, interrupt=interrupt)
+            return self.join_opened(opened, path, on_stage=on_stage)
         if m.kind == "return" and self.role() == ROLE_FIELD:
             raise BundleRefused("Bundel kembali dari laptop hanya dapat diimpor di kantor.")
         if m.kind in ("ack", "checkout") and self.role() != ROLE_FIELD:
             raise BundleRefused("Bundel ini untuk laptop lapangan, bukan untuk kantor.")
-        result = self._apply(opened, path, interrupt=interrupt)
+        result = self._apply(opened, path, on_stage=on_stage)
         if m.kind == "return" and make_ack:
             # Also for a bundle imported before: the laptop may have lost the first ack.
             target = ack_path or path.with_name(
@@ -554,7 +556,7 @@ class SyncService:
             result = _with_ack(result, ack)
         return result
 
-    def join(self, path: Path, *, interrupt: Interrupt | None = None) -> ImportResult:
+    def join(self, path: Path, *, on_stage: StageHook | None = None) -> ImportResult:
         """Open a checkout bundle: a fresh database becomes the office's field database for that
         round (or an already joined one adds the round)."""
         path = Path(path)
@@ -565,10 +567,10 @@ class SyncService:
         opened = self._open(data)
         if opened.manifest.kind != "checkout":
             raise BundleRefused("Berkas ini bukan bundel checkout dari kantor.")
-        return self.join_opened(opened, path, interrupt=interrupt)
+        return self.join_opened(opened, path, on_stage=on_stage)
 
     def join_opened(
-        self, opened: OpenedBundle, path: Path, *, interrupt: Interrupt | None = None
+        self, opened: OpenedBundle, path: Path, *, on_stage: StageHook | None = None
     ) -> ImportResult:
         m = opened.manifest
         office = m.extra.get("office") or {}
@@ -586,7 +588,7 @@ class SyncService:
                     "Basis data ini sudah berisi data registri, jadi tidak dapat bergabung sebagai "
                     "laptop lapangan. Gunakan basis data baru di laptop."
                 )
-        return self._apply(opened, path, interrupt=interrupt, office=office)
+        return self._apply(opened, path, on_stage=on_stage, office=office)
 
     def _open(self, data: bytes) -> OpenedBundle:
         try:
@@ -626,11 +628,11 @@ class SyncService:
         opened: OpenedBundle,
         path: Path,
         *,
-        interrupt: Interrupt | None = None,
+        on_stage: StageHook | None = None,
         office: dict[str, Any] | None = None,
     ) -> ImportResult:
         try:
-            return self._apply_tx(opened, path, interrupt=interrupt, office=office)
+            return self._apply_tx(opened, path, on_stage=on_stage, office=office)
         except WriteFailedError as exc:
             if "FOREIGN KEY" not in exc.detail.upper():
                 raise
@@ -645,7 +647,7 @@ class SyncService:
         opened: OpenedBundle,
         path: Path,
         *,
-        interrupt: Interrupt | None = None,
+        on_stage: StageHook | None = None,
         office: dict[str, Any] | None = None,
     ) -> ImportResult:
         m = opened.manifest
@@ -703,11 +705,11 @@ class SyncService:
             claims_before = open_claims(s, list(claim_rosters))
             merger = Merger(s, w.now())
             merged = merger.apply(ok)
-            if interrupt:
-                interrupt("applied")
+            if on_stage:
+                on_stage("applied")
             merger.store(ok)
-            if interrupt:
-                interrupt("stored")
+            if on_stage:
+                on_stage("stored")
             double_claims = len(open_claims(s, list(claim_rosters)) - claims_before)
             self._update_marks(s, m)
             if ok:
@@ -726,8 +728,8 @@ class SyncService:
                     double_claims=double_claims,
                 )
             )
-            if interrupt:
-                interrupt("marked")
+            if on_stage:
+                on_stage("marked")
             open_conflicts = self._open_conflict_count(s)
         return ImportResult(
             bundle_id=m.bundle_id,

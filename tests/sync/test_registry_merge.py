@@ -182,7 +182,7 @@ def test_crash_inside_the_import_leaves_the_office_untouched(field) -> None:
             raise RuntimeError("listrik padam")
 
     with pytest.raises(RuntimeError):
-        field.office.sync.import_bundle(path, interrupt=boom)
+        field.office.sync.import_bundle(path, on_stage=boom)
     assert _state(field.office) == before
     assert [b.direction for b in field.office.sync.history()] == ["out"]  # the checkout only
     ok = field.office.sync.import_bundle(path)

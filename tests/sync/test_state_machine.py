@@ -241,7 +241,7 @@ class SyncMachine(RuleBasedStateMachine):
                     raise Crash(stage)
 
             try:
-                done = site.sync.import_bundle(path, make_ack=False, interrupt=power_cut)
+                done = site.sync.import_bundle(path, make_ack=False, on_stage=power_cut)
             except Crash:
                 event(f"crashed at {crash_at}")
                 assert _full_snapshot(site) == before, "a crashed import left changes behind"

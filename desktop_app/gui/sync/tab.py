@@ -420,11 +420,22 @@ class SyncTab(QWidget):
             self.import_file(path)
 
     def import_file(self, path: Path) -> None:
+        steps = {
+            "applied": (1, tr("Menyimpan perubahan…")),
+            "stored": (2, tr("Memeriksa klaim ganda dan konflik…")),
+            "marked": (3, tr("Menyelesaikan…")),
+        }
+
         def work(job: Any) -> ImportResult:
             job.progress(
-                0, 1, tr("Memeriksa tanda tangan dan menggabungkan {name}…", name=path.name)
+                0, 4, tr("Memeriksa tanda tangan dan menggabungkan {name}…", name=path.name)
             )
-            return self.sync.import_bundle(path)
+
+            def stage(name: str) -> None:
+                done, text = steps[name]
+                job.progress(done, 4, text)
+
+            return self.sync.import_bundle(path, on_stage=stage)
 
         run_job(
             work,
