@@ -929,11 +929,15 @@ class RegistryService:
             conds.append("person.kelurahan_code LIKE :kec")
             params["kec"] = flt.kecamatan_code + ".%"
         if flt.program_code:
+            # Uncorrelated IN lists, evaluated once: a correlated EXISTS let SQLite (without
+            # statistics) walk the program_code index for every person, 7,700 Rastrada rows
+            # times 160,000 persons (minutes). tests/storage/test_list_indexes.py checks the plan.
             conds.append(
-                "(EXISTS (SELECT 1 FROM enrolment e WHERE e.person_id = person.id"
-                " AND e.program_code = :prog AND e.end_date IS NULL AND e.deleted = 0)"
-                " OR EXISTS (SELECT 1 FROM enrolment e WHERE e.household_id = person.household_id"
-                " AND e.program_code = :prog AND e.end_date IS NULL AND e.deleted = 0))"
+                "(person.id IN (SELECT e.person_id FROM enrolment e WHERE e.program_code = :prog"
+                " AND e.end_date IS NULL AND e.deleted = 0 AND e.person_id IS NOT NULL)"
+                " OR person.household_id IN (SELECT e.household_id FROM enrolment e"
+                " WHERE e.program_code = :prog AND e.end_date IS NULL AND e.deleted = 0"
+                " AND e.household_id IS NOT NULL))"
             )
             params["prog"] = flt.program_code
         # exec_driver_sql takes the DBAPI's named style, which for sqlite3 is :name.
@@ -976,8 +980,9 @@ class RegistryService:
             params["kec"] = flt.kecamatan_code + ".%"
         if flt.program_code:
             conds.append(
-                "EXISTS (SELECT 1 FROM enrolment e WHERE e.household_id = household.id"
-                " AND e.program_code = :prog AND e.end_date IS NULL AND e.deleted = 0)"
+                "household.id IN (SELECT e.household_id FROM enrolment e"
+                " WHERE e.program_code = :prog AND e.end_date IS NULL AND e.deleted = 0"
+                " AND e.household_id IS NOT NULL)"
             )
             params["prog"] = flt.program_code
         sql = "SELECT household.rowid FROM household WHERE " + " AND ".join(conds)

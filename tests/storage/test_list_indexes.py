@@ -42,3 +42,37 @@ def test_household_rows_count_members_by_household_index(ctx: AppContext) -> Non
 def test_household_members_use_the_household_index(ctx: AppContext) -> None:
     text = plan(ctx, _PERSON_SELECT + " WHERE person.household_id = 'x' AND person.deleted = 0")
     assert text.startswith("SEARCH person USING INDEX ix_person_household_id")
+
+
+def test_program_filter_reads_the_enrolments_once(ctx: AppContext) -> None:
+    from desktop_app.services.registry import PersonFilter, RegistryService
+
+    service = RegistryService(ctx)
+    captured: list[str] = []
+    real = ctx.db.engine.connect
+
+    class Spy:
+        def __init__(self, conn):
+            self.conn = conn
+
+        def __enter__(self):
+            self.inner = self.conn.__enter__()
+            return self
+
+        def __exit__(self, *exc):
+            return self.conn.__exit__(*exc)
+
+        def exec_driver_sql(self, sql, params=None):
+            captured.append(sql)
+            return self.inner.exec_driver_sql(sql, params or {})
+
+    ctx.db.engine.connect = lambda: Spy(real())  # type: ignore[method-assign]
+    try:
+        service.person_ids(PersonFilter(program_code="RASTRADA"))
+        service.household_ids(PersonFilter(program_code="RASTRADA"))
+    finally:
+        ctx.db.engine.connect = real  # type: ignore[method-assign]
+    assert len(captured) == 2
+    for sql in captured:
+        text = plan(ctx, sql.replace(":prog", "'RASTRADA'"))
+        assert "CORRELATED" not in text, text
