@@ -875,8 +875,6 @@ class RegistryService:
         where, params = self._person_where(flt, with_text=False)
         with self.ctx.db.engine.connect() as conn:
             search.prepare_connection(conn)
-            if flt == PersonFilter(max_matches=flt.max_matches):
-                return self._everyone_by_name(conn)
             if flt.query.strip():
                 source, text_where, text_params = search.person_source(conn, flt.query)
                 params.update(text_params)
@@ -888,18 +886,6 @@ class RegistryService:
                     f"SELECT {search.rowid_column()} FROM person WHERE {where} ORDER BY person.name"
                 )
             return [r[0] for r in conn.exec_driver_sql(sql, params)]
-
-    @staticmethod
-    def _everyone_by_name(conn: Any) -> list[int]:
-        """The unfiltered list, which the Registri tab shows on opening.
-
-        Walking the name index alone yields rowids without touching the table, whereas checking
-        `deleted` row by row costs a random table read per person (~0.4 s for 160,000). The few
-        tombstones are found with one sequential scan and dropped in Python.
-        """
-        ordered = [r[0] for r in conn.exec_driver_sql("SELECT rowid FROM person ORDER BY name")]
-        deleted = {r[0] for r in conn.exec_driver_sql("SELECT rowid FROM person WHERE deleted")}
-        return [r for r in ordered if r not in deleted] if deleted else ordered
 
     def count_persons(self, flt: PersonFilter) -> int:
         where, params = self._person_where(flt)
