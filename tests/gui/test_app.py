@@ -99,3 +99,23 @@ def test_language_choice_is_remembered(qapp):
     assert gui_app.saved_language() == "en"
     gui_app.save_language("id")
     assert gui_app.saved_language() == "id"
+
+
+def test_uncaught_exception_is_logged_and_shown_briefly(qapp, tmp_path, monkeypatch):
+    from desktop_app.gui import errors
+
+    shown: list[str] = []
+    monkeypatch.setattr(
+        QMessageBox, "critical", staticmethod(lambda parent, title, text: shown.append(text))
+    )
+    log_file = errors.setup_logging(tmp_path)
+    try:
+        raise KeyError("kolom_tidak_ada")
+    except KeyError as exc:
+        errors._excepthook(type(exc), exc, exc.__traceback__)
+    assert len(shown) == 1
+    assert "kesalahan yang tidak terduga" in shown[0]
+    assert "KeyError" not in shown[0]
+    for handler in __import__("logging").getLogger().handlers:
+        handler.flush()
+    assert "kolom_tidak_ada" in log_file.read_text(encoding="utf-8")

@@ -461,3 +461,23 @@ class _FakeRow:
 
 def test_lock_icon_is_drawn():
     assert not lock_icon().isNull()
+
+
+def test_failed_write_is_explained_and_keeps_the_form(qtbot, ctx, message_boxes, monkeypatch):
+    class DiskFull(Exception):
+        user_message = "Penyimpanan gagal: disk penuh. Tidak ada yang tersimpan."
+
+    def fail(*_args, **_kwargs):
+        raise DiskFull("disk I/O error")
+
+    dialog = dialogs.PersonDialog(ctx)
+    qtbot.addWidget(dialog)
+    monkeypatch.setattr(dialog.service, "create_person", fail)
+    dialog.name.setText("Dewi Lestari")
+    dialog.sex.setCurrentIndex(dialog.sex.findData("P"))
+    dialog.validate_now()
+    dialog.save_button.click()
+    assert message_boxes.shown == [("warning", "Tambah orang", DiskFull.user_message)]
+    assert dialog.result() != QDialog.DialogCode.Accepted
+    assert dialog.name.text() == "Dewi Lestari"  # nothing the clerk typed is lost
+    assert RegistryService(ctx).count_persons(PersonFilter()) == 0

@@ -281,7 +281,7 @@ class MembersWidget(QWidget):
         self.summary.setTextFormat(Qt.TextFormat.RichText)
         self.table = _table([tr("Nama"), tr("Hubungan"), tr("Umur"), tr("NIK"), tr("Status")])
         self.table.horizontalHeader().setSectionResizeMode(0, QHeaderView.ResizeMode.Interactive)
-        self.table.setColumnWidth(0, 160)
+        self.table.setColumnWidth(0, 140)
         self.add_button = _button(tr("Tambah anggota…"), self._add)
         self.head_button = _button(tr("Jadikan kepala"), self._set_head)
         self.remove_button = _button(tr("Keluarkan dari KPM"), self._remove)

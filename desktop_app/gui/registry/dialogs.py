@@ -790,6 +790,11 @@ class LeaveProgramDialog(FormDialog):
         form.addRow(tr("Alasan *"), self.reason)
         layout = QVBoxLayout(self)
         layout.addLayout(form)
+        if enrolment.via_household:
+            whole = QLabel(tr("Program ini untuk seluruh KPM: semua anggota keluarga ikut keluar."))
+            whole.setWordWrap(True)
+            whole.setStyleSheet("color: #8a5300;")
+            layout.addWidget(whole)
         self.finish_layout(layout)
         self.reason.currentTextChanged.connect(self.schedule_validation)
         self.end.changed.connect(self.schedule_validation)
