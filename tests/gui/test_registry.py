@@ -481,3 +481,13 @@ def test_failed_write_is_explained_and_keeps_the_form(qtbot, ctx, message_boxes,
     assert dialog.result() != QDialog.DialogCode.Accepted
     assert dialog.name.text() == "Dewi Lestari"  # nothing the clerk typed is lost
     assert RegistryService(ctx).count_persons(PersonFilter()) == 0
+
+
+def test_history_uses_the_clerks_words(qtbot, tab, registry):
+    select_person(qtbot, tab, "Siti Rahayu")
+    table = tab.detail.person.history.table
+    texts = [table.item(r, 3).text() for r in range(table.rowCount())]
+    created = texts[-1]  # newest first: the creation is last
+    assert "Nama: ∅ → Siti Rahayu" in created
+    assert "birth_date" not in created
+    assert table.item(table.rowCount() - 1, 2).text() == "dibuat"
