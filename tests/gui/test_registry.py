@@ -491,3 +491,13 @@ def test_history_uses_the_clerks_words(qtbot, tab, registry):
     assert "Nama: ∅ → Siti Rahayu" in created
     assert "birth_date" not in created
     assert table.item(table.rowCount() - 1, 2).text() == "dibuat"
+
+
+def test_a_new_search_paints_without_a_query_on_the_gui_thread(qtbot, tab):
+    model = tab.person_model
+    before = model.fetch_count
+    with qtbot.waitSignal(tab.search_finished, timeout=5000):
+        tab.search.setText("Santoso")
+    tab.views[PERSONS].table.viewport().repaint()
+    assert names(model) == ["Budi Santoso"]
+    assert model.fetch_count == before  # the worker read the first page

@@ -87,13 +87,22 @@ class LazyTableModel(QAbstractTableModel, Generic[RowT]):
         return self._columns
 
     # -- keys ---------------------------------------------------------------------------------
-    def set_ids(self, ids: Sequence[int]) -> None:
-        """A new result: reset the model (views keep no stale rows)."""
+    def set_ids(self, ids: Sequence[int], first_page: Sequence[RowT] | None = None) -> None:
+        """A new result: reset the model (views keep no stale rows).
+
+        `first_page` (the rows of `ids[:PAGE_SIZE]`, read by the search worker) lets the view
+        paint the top of a new result without a query on the GUI thread.
+        """
         self.beginResetModel()
         self._ids = list(ids)
         self._pages.clear()
         self._positions = None
+        if first_page is not None and self._ids:
+            self._pages[0] = {row.rowid: row for row in first_page}
         self.endResetModel()
+
+    def first_page_keys(self, ids: Sequence[int]) -> list[int]:
+        return list(ids[: self.PAGE_SIZE])
 
     def ids(self) -> list[int]:
         return list(self._ids)

@@ -291,19 +291,33 @@ class RegistryTab(QWidget):
         self._generation += 1
         generation = self._generation
         self.result_label.setText(tr("Mencari…"))
+        fetch = self.service.person_rows if which == PERSONS else self.service.household_rows
+
+        def search(_job: object) -> tuple[list[int], list]:
+            ids = view.load_ids(flt)
+            # The first screenful is read here too, so the GUI thread only resets and paints.
+            return ids, fetch(view.model.first_page_keys(ids))
+
         run_job(
-            lambda _job: view.load_ids(flt),
+            search,
             parent=self,
-            on_success=lambda ids: self._loaded(which, generation, flt, ids),
+            on_success=lambda result: self._loaded(which, generation, flt, *result),
             on_error=self._search_failed,
         )
 
-    def _loaded(self, which: int, generation: int, flt: PersonFilter, ids: Sequence[int]) -> None:
+    def _loaded(
+        self,
+        which: int,
+        generation: int,
+        flt: PersonFilter,
+        ids: Sequence[int],
+        first_page: Sequence[object] | None = None,
+    ) -> None:
         if generation != self._generation:
             return  # an older answer; a newer search is on its way
         view = self.views[which]
         selected = self._selected_id(which)
-        view.model.set_ids(ids)
+        view.model.set_ids(ids, first_page)
         view.stale = False
         view.loaded_filter = flt
         noun = tr("orang") if which == PERSONS else tr("KPM")
