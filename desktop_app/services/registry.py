@@ -874,7 +874,6 @@ class RegistryService:
         """
         where, params = self._person_where(flt, with_text=False)
         with self.ctx.db.engine.connect() as conn:
-            search.prepare_connection(conn)
             if flt.query.strip():
                 source, text_where, text_params = search.person_source(conn, flt.query)
                 params.update(text_params)
