@@ -12,7 +12,7 @@ from PySide6.QtWidgets import QApplication, QFileDialog, QMessageBox, QWidget
 
 from desktop_app.gui.errors import install_excepthook, setup_logging, show_error, user_message
 from desktop_app.i18n import LANGUAGES, set_language, tr
-from desktop_app.services.context import AppContext, open_app
+from desktop_app.services.context import AppContext, open_app, verify_integrity
 
 __all__ = ["open_context", "run_app", "saved_language", "save_language"]
 
@@ -46,7 +46,8 @@ def open_context(path: Path, parent: QWidget | None = None) -> AppContext | None
     """
     while True:
         try:
-            return open_app(path)
+            # The full page check reads the whole file; it runs after the window is shown.
+            return open_app(path, verify="structure")
         except Exception as exc:  # noqa: BLE001 - every failure becomes a dialog, not a traceback
             message = user_message(exc)
             if message is None:
@@ -106,6 +107,34 @@ class _Session:
             show_main_window(window)
         if old_ctx is not None and old_ctx is not ctx:
             old_ctx.close()
+        if ctx is not old_ctx:
+            self.verify_in_background(ctx, window)
+
+    def verify_in_background(self, ctx: AppContext, window: QWidget) -> None:
+        """Read every page of the database off the GUI thread and warn if anything is damaged."""
+        from desktop_app.gui.workers import run_job
+
+        def report(problem: str | None) -> None:
+            if problem is None:
+                return
+            log.error("integrity check of %s failed: %s", ctx.db.path, problem)
+            QMessageBox.critical(
+                window,
+                tr("Basis data rusak"),
+                tr(
+                    "Pemeriksaan menemukan kerusakan pada basis data {name}. Jangan lanjutkan "
+                    "pencatatan: tutup aplikasi, pulihkan dari cadangan terakhir, dan hubungi "
+                    "administrator.",
+                    name=ctx.db.path.name,
+                ),
+            )
+
+        run_job(
+            lambda _control: verify_integrity(ctx),
+            parent=window,
+            on_success=report,
+            on_error=lambda exc: log.warning("integrity check could not run: %s", exc),
+        )
 
     def open_other(self, path: Path) -> None:
         ctx = open_context(path, self.window)

@@ -25,7 +25,7 @@ from desktop_app.domain.ids import new_id
 from desktop_app.domain.office import OfficeProfile
 from desktop_app.domain.regions import RegionCatalog
 from desktop_app.i18n import resource_path
-from desktop_app.storage.db import Database, open_database
+from desktop_app.storage.db import Database, integrity_problem, open_database
 from desktop_app.storage.models import ChangeLog, Region, Setting
 
 DEVICE_KEY = "device"
@@ -241,9 +241,19 @@ def open_app(
     actor: str | None = None,
     clock: Clock | None = None,
     read_only: bool = False,
+    verify: str = "full",
 ) -> AppContext:
-    """Open a database for the app or the CLI: migrate if needed, load identity and regions."""
-    db = open_database(path, read_only=read_only)
+    """Open a database for the app or the CLI: migrate if needed, load identity and regions.
+
+    `verify="structure"` defers the full page check to `verify_integrity()` (see
+    `storage.db.open_database`).
+    """
+    db = open_database(path, read_only=read_only, verify=verify)
     ctx = AppContext(db, actor=actor, clock=clock)
     ctx.ensure_regions()
     return ctx
+
+
+def verify_integrity(ctx: AppContext) -> str | None:
+    """The full page check of an open database, for a background job; None when healthy."""
+    return integrity_problem(ctx.db.path)

@@ -201,20 +201,58 @@ def backup_database(source: Path, target: Path) -> Path:
     return target
 
 
-def _check_integrity(path: Path) -> None:
+_CORRUPT = "Basis data {name} rusak. Berkas tidak diubah; pulihkan dari cadangan."
+
+
+def integrity_problem(path: Path) -> str | None:
+    """Full page-by-page check (`PRAGMA quick_check`); None when healthy.
+
+    It reads the whole file: about half a second for a city-sized database, seconds when the
+    file is not in the OS cache. The GUI therefore runs it in the background after start-up.
+    """
     conn = _raw_connect(path, read_only=True)
     try:
         result = conn.execute("PRAGMA quick_check").fetchone()[0]
     except sqlite3.DatabaseError as exc:
-        raise CorruptDatabaseError(
-            f"Basis data {path.name} rusak. Berkas tidak diubah; pulihkan dari cadangan.", str(exc)
-        ) from exc
+        return str(exc)
     finally:
         conn.close()
-    if result != "ok":
-        raise CorruptDatabaseError(
-            f"Basis data {path.name} rusak. Berkas tidak diubah; pulihkan dari cadangan.", result
-        )
+    return None if result == "ok" else str(result)
+
+
+def _check_integrity(path: Path) -> None:
+    problem = integrity_problem(path)
+    if problem is not None:
+        raise CorruptDatabaseError(_CORRUPT.format(name=path.name), problem)
+
+
+def _check_structure(path: Path) -> None:
+    """Cheap checks that catch a truncated or damaged file without reading all of it.
+
+    The header records the database size in pages; a file shorter than that lost its end
+    (a copy cut short, a full USB stick). Reading the schema catches a damaged first page.
+    """
+    try:
+        with path.open("rb") as f:
+            header = f.read(100)
+        page_size = int.from_bytes(header[16:18], "big")
+        page_size = 65536 if page_size == 1 else page_size
+        pages = int.from_bytes(header[28:32], "big")
+        change_counter = header[24:28]
+        valid_for = header[92:96]
+        if pages and change_counter == valid_for and path.stat().st_size < pages * page_size:
+            raise CorruptDatabaseError(
+                _CORRUPT.format(name=path.name),
+                f"file has {path.stat().st_size} bytes, header says {pages * page_size}",
+            )
+        conn = _raw_connect(path, read_only=True)
+        try:
+            conn.execute("SELECT count(*) FROM sqlite_master").fetchone()
+            conn.execute("SELECT * FROM setting LIMIT 1").fetchall()
+        finally:
+            conn.close()
+    except sqlite3.DatabaseError as exc:
+        raise CorruptDatabaseError(_CORRUPT.format(name=path.name), str(exc)) from exc
 
 
 def _migrate(path: Path, from_version: int, fresh: bool) -> None:
@@ -237,13 +275,21 @@ def _migrate(path: Path, from_version: int, fresh: bool) -> None:
         conn.close()
 
 
-def open_database(path: Path | str, *, create: bool = True, read_only: bool = False) -> Database:
+def open_database(
+    path: Path | str, *, create: bool = True, read_only: bool = False, verify: str = "full"
+) -> Database:
     """Open (and create or upgrade) a Berdaya database.
 
     Refuses, with a StorageError carrying an Indonesian message, a file that is not a Berdaya
     database, is corrupt, or was written by a newer version. An older database is copied to a
     backup beside it before it is upgraded.
+
+    `verify="full"` reads every page before opening; `verify="structure"` only runs the cheap
+    checks, for callers that run `integrity_problem()` in the background (the GUI's start-up).
+    A database about to be upgraded is always checked in full first.
     """
+    if verify not in ("full", "structure"):
+        raise ValueError(f"unknown verify mode {verify!r}")
     path = Path(path)
     exists = path.exists() and path.stat().st_size > 0
     created = False
@@ -277,7 +323,10 @@ def open_database(path: Path | str, *, create: bool = True, read_only: bool = Fa
                 f"(skema {version}, versi ini mengenal sampai {migrations.CURRENT_VERSION}). "
                 "Perbarui aplikasi Berdaya; berkas tidak diubah."
             )
-        _check_integrity(path)
+        if verify == "full" or version < migrations.CURRENT_VERSION:
+            _check_integrity(path)
+        else:
+            _check_structure(path)
         writable = os.access(path, os.W_OK) and os.access(path.parent, os.W_OK)
         if not read_only and not writable:
             raise ReadOnlyDatabaseError(

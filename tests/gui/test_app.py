@@ -10,6 +10,7 @@ import pytest
 from PySide6.QtWidgets import QMessageBox
 
 from desktop_app.gui import app as gui_app
+from desktop_app.gui import workers
 from desktop_app.services.context import open_app
 
 
@@ -119,3 +120,42 @@ def test_uncaught_exception_is_logged_and_shown_briefly(qapp, tmp_path, monkeypa
     for handler in __import__("logging").getLogger().handlers:
         handler.flush()
     assert "kolom_tidak_ada" in log_file.read_text(encoding="utf-8")
+
+
+def test_damage_found_after_start_is_reported(qapp, qtbot, tmp_path, message_boxes):
+    """Start-up skips the slow full page check; the background check still warns the clerk."""
+    path = tmp_path / "kantor.sqlite"
+    ctx = open_app(path)
+    with ctx.db.engine.begin() as conn:
+        conn.exec_driver_sql("CREATE TABLE filler (x)")
+        conn.exec_driver_sql(
+            "INSERT INTO filler WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i+1 FROM n "
+            "WHERE i < 3000) SELECT randomblob(300) FROM n"
+        )
+    ctx.close()
+    data = bytearray(path.read_bytes())
+    page_size = int.from_bytes(data[16:18], "big")
+    middle = (len(data) // page_size // 2) * page_size
+    data[middle : middle + 3 * page_size] = b"\xa5" * (3 * page_size)
+    path.write_bytes(bytes(data))
+
+    ctx = gui_app.open_context(path)
+    assert ctx is not None  # the cheap checks let the window open quickly
+    session = gui_app._Session(qapp)
+    session.show(ctx)
+    qtbot.waitUntil(lambda: any("rusak" in text for text in message_boxes.texts()), timeout=10000)
+    session.window.close()
+    ctx.close()
+
+
+def test_healthy_database_gets_no_warning_after_start(qapp, qtbot, tmp_path, message_boxes):
+    path = tmp_path / "kantor.sqlite"
+    open_app(path).close()
+    ctx = gui_app.open_context(path)
+    session = gui_app._Session(qapp)
+    session.show(ctx)
+    assert workers.wait_for_jobs(10000)
+    qapp.processEvents()
+    assert not any("rusak" in text for text in message_boxes.texts())
+    session.window.close()
+    ctx.close()

@@ -13,6 +13,7 @@ from desktop_app.storage.db import (
     NotBerdayaDatabase,
     ReadOnlyDatabaseError,
     WriteFailedError,
+    integrity_problem,
     open_database,
 )
 
@@ -130,3 +131,39 @@ def test_failed_creation_leaves_no_file(tmp_path: Path, monkeypatch: pytest.Monk
         open_database(path)
     assert "disk penuh" in info.value.user_message
     assert not path.exists()
+
+
+def _filled_database(db_path: Path) -> None:
+    db = open_database(db_path)
+    with db.engine.begin() as conn:
+        conn.exec_driver_sql("CREATE TABLE filler (x)")
+        conn.exec_driver_sql(
+            "INSERT INTO filler WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i+1 FROM n "
+            "WHERE i < 3000) SELECT randomblob(300) FROM n"
+        )
+    db.dispose()  # the last connection folds the WAL into the file
+
+
+def test_structure_check_refuses_a_truncated_file_without_reading_it_all(
+    db_path: Path, tmp_path: Path
+) -> None:
+    _filled_database(db_path)
+    cut = tmp_path / "cut.sqlite"
+    cut.write_bytes(db_path.read_bytes()[: db_path.stat().st_size * 2 // 3])
+    with pytest.raises(CorruptDatabaseError):
+        open_database(cut, verify="structure")
+
+
+def test_damage_inside_the_file_is_found_by_the_full_check(db_path: Path) -> None:
+    _filled_database(db_path)
+    data = bytearray(db_path.read_bytes())
+    page_size = int.from_bytes(data[16:18], "big")
+    # Overwrite a few b-tree pages in the middle: the header and schema stay intact.
+    middle = (len(data) // page_size // 2) * page_size
+    data[middle : middle + 3 * page_size] = b"\xa5" * (3 * page_size)
+    db_path.write_bytes(bytes(data))
+    db = open_database(db_path, verify="structure")  # cheap checks pass…
+    db.dispose()
+    assert integrity_problem(db_path) is not None  # …the background check does not
+    with pytest.raises(CorruptDatabaseError):
+        open_database(db_path)  # and the default full check refuses it
