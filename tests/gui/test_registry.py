@@ -501,3 +501,19 @@ def test_a_new_search_paints_without_a_query_on_the_gui_thread(qtbot, tab):
     tab.views[PERSONS].table.viewport().repaint()
     assert names(model) == ["Budi Santoso"]
     assert model.fetch_count == before  # the worker read the first page
+
+
+def test_a_capped_search_says_there_are_more(qtbot, tab, monkeypatch):
+    """The service stops at max_matches; the label must not pretend that is the total."""
+    import dataclasses
+
+    from desktop_app.gui.registry import tab as tab_module
+
+    @dataclasses.dataclass(frozen=True)
+    class CappedFilter(tab_module.PersonFilter):
+        max_matches: int | None = 2
+
+    monkeypatch.setattr(tab_module, "PersonFilter", CappedFilter)
+    qtbot.keyClicks(tab.search, "kenanga")  # all three test persons live on Jl. Kenanga
+    qtbot.waitUntil(lambda: "Lebih dari 2 orang" in tab.result_label.text(), timeout=5000)
+    assert tab.person_model.rowCount() == 2

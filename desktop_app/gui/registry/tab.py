@@ -321,11 +321,19 @@ class RegistryTab(QWidget):
         view.stale = False
         view.loaded_filter = flt
         noun = tr("orang") if which == PERSONS else tr("KPM")
-        self.result_label.setText(
-            tr("{n} {noun} ditemukan", n=_thousands(len(ids)), noun=noun)
-            if flt != PersonFilter()
-            else tr("{n} {noun}", n=_thousands(len(ids)), noun=noun)
-        )
+        capped = bool(flt.query.strip()) and flt.max_matches is not None
+        if capped and len(ids) >= flt.max_matches:  # type: ignore[operator]
+            # The service stops at the cap; saying "1.000 found" would be a lie.
+            text = tr(
+                "Lebih dari {n} {noun} cocok — perjelas pencarian",
+                n=_thousands(len(ids)),
+                noun=noun,
+            )
+        elif flt != PersonFilter():
+            text = tr("{n} {noun} ditemukan", n=_thousands(len(ids)), noun=noun)
+        else:
+            text = tr("{n} {noun}", n=_thousands(len(ids)), noun=noun)
+        self.result_label.setText(text)
         target = (
             self._pending_select[1]
             if self._pending_select and self._pending_select[0] == which
