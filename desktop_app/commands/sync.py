@@ -146,12 +146,18 @@ def cmd_device_show(args: argparse.Namespace) -> int:
             "fingerprint": ident.fingerprint,
             "office_id": svc.office_device_id(),
         }
+        office = svc.office()
+        if office is not None:
+            data["office_name"] = office.name
+            data["office_fingerprint"] = office.fingerprint
         if args.json:
             print_json(data)
         else:
             print(f"Perangkat : {data['name']} ({data['device_id']})")
             print(f"Peran     : {'laptop lapangan' if data['role'] == 'field' else 'kantor'}")
             print(f"Sidik kunci: {data['fingerprint']}")
+            if office is not None:
+                print(f"Kantor    : {office.name}, sidik kunci {office.fingerprint}")
         return 0
 
     return _run(args, body)

@@ -132,6 +132,15 @@ class DeviceService:
     def office_device_id(self) -> str | None:
         return self.sync_settings().get("office_id")
 
+    def office(self) -> DeviceRecord | None:
+        """The office this field device joined (its key was learnt from the first checkout)."""
+        office_id = self.office_device_id()
+        if office_id is None:
+            return None
+        with self.ctx.db.session() as s:
+            row = s.get(SyncDevice, office_id)
+            return _record(row) if row is not None else None
+
     def export_identity(self, path: Path) -> DeviceIdentity:
         """Write this device's public identity, self-signed, for the office to register."""
         ident = self.identity()

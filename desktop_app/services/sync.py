@@ -539,11 +539,11 @@ class SyncService:
             raise BundleRefused(f"Berkas {path.name} tidak dapat dibaca.") from exc
         opened = self._open(data)
         m = opened.manifest
-        if m.kind == "checkout" and self.role() != ROLE_FIELD:
+        if m.kind == "checkout":
             return self.join_opened(opened, path, on_stage=on_stage)
         if m.kind == "return" and self.role() == ROLE_FIELD:
             raise BundleRefused("Bundel kembali dari laptop hanya dapat diimpor di kantor.")
-        if m.kind in ("ack", "checkout") and self.role() != ROLE_FIELD:
+        if m.kind == "ack" and self.role() != ROLE_FIELD:
             raise BundleRefused("Bundel ini untuk laptop lapangan, bukan untuk kantor.")
         result = self._apply(opened, path, on_stage=on_stage)
         if m.kind == "return" and make_ack:

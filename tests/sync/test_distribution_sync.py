@@ -194,3 +194,29 @@ def test_double_claims_through_the_command_line(rnd: Round, capsys) -> None:
     args = ["sync", "claim", claim["roster_id"][:12], "--db", str(rnd.office.path)]
     assert main([*args, "--void", r2.number, "--note", "salah pindai"]) == 0
     assert main(["sync", "conflicts", "--db", str(rnd.office.path)]) == 0
+
+
+def test_a_second_checkout_adds_a_point_to_a_joined_laptop(rnd: Round) -> None:
+    lap3 = open_site(rnd.tmp, "lap3", rnd.clock)
+    register(rnd.office, lap3, "LAP03")
+    rnd.office.sync.checkout("LAP03", rnd.tmp / "a.bdl", round_id="RST4", point_ids=["1"])
+    lap3.sync.join(rnd.tmp / "a.bdl")
+    kel_b_head = rnd.world.families[1].head_nik
+    assert lap3.registry.find_person_by_nik(kel_b_head) is None
+    # Meanwhile another laptop serves someone at point 2; the office learns of it.
+    r = rnd.dist(rnd.lap2).receive(rnd.round_id, rnd.roster_id(rnd.lap2, kel_b_head))
+    rnd.office.sync.import_bundle(rnd.lap2.sync.export(rnd.tmp / "l2.bdl").path)
+    rnd.office.sync.checkout("LAP03", rnd.tmp / "b.bdl", round_id="RST4", point_ids=["2"])
+    result = lap3.sync.import_bundle(rnd.tmp / "b.bdl")
+    assert result.exit_code == 0
+    dist = rnd.dist(lap3)
+    assert dist.totals(rnd.round_id).entitled == len(rnd.world.families)
+    assert dist.scan(rnd.round_id, kel_b_head).receipt_number == r.number
+    from desktop_app.services.devices import DeviceService
+
+    office = DeviceService(lap3.ctx).office()
+    assert (
+        office is not None
+        and office.fingerprint == DeviceService(rnd.office.ctx).identity().fingerprint
+    )
+    lap3.ctx.close()

@@ -33,6 +33,7 @@ from desktop_app.domain.clock import FixedClock
 from desktop_app.services.context import ServiceError
 from desktop_app.services.distribution import DistributionService, PointInput
 from desktop_app.services.double_claims import DoubleClaimService
+from desktop_app.services.registry import PersonInput
 from desktop_app.services.sync import BundleRefused
 from tests.conftest import FIXED_NOW
 from tests.services.distribution_fixtures import KEL_A, KEL_B, build_world
@@ -91,7 +92,8 @@ def _template() -> dict[str, object]:
     office.ctx.close()
     heads = [f.head_nik for f in world.families]
     people = [f.head_id for f in world.families] + [m[0] for f in world.families for m in f.members]
-    _TEMPLATE.update(root=root, round_id=rid, heads=heads, people=people)
+    households = [f.household_id for f in world.families]
+    _TEMPLATE.update(root=root, round_id=rid, heads=heads, people=people, households=households)
     return _TEMPLATE
 
 
@@ -152,7 +154,8 @@ class SyncMachine(RuleBasedStateMachine):
         }
         self.round_id: str = template["round_id"]  # type: ignore[assignment]
         self.heads: list[str] = template["heads"]  # type: ignore[assignment]
-        self.people: list[str] = template["people"]  # type: ignore[assignment]
+        self.people: list[str] = list(template["people"])  # type: ignore[call-overload]
+        self.households: list[str] = template["households"]  # type: ignore[assignment]
         self.receipts: dict[str, str] = {}  # number -> roster id, everything ever recorded
         self.voided: set[str] = set()
         self.counter = 0
@@ -206,6 +209,19 @@ class SyncMachine(RuleBasedStateMachine):
         reg = self.sites[site].registry
         with contextlib.suppress(ServiceError):  # e.g. the status is already that
             reg.set_status(self.people[who % len(self.people)], status, date(2026, 11, 1))
+
+    @rule(site=st.sampled_from(list(SKEWS)), family=st.integers(0, 5))
+    def new_member(self, site: str, family: int) -> None:
+        """A baby registered in the field or at the office: a new person in a served KPM."""
+        reg = self.sites[site].registry
+        self.counter += 1
+        person = reg.create_person(
+            PersonInput(name=f"Bayi Contoh {self.counter}", sex="P", birth_date=date(2026, 10, 1))
+        )
+        household = self.households[family]
+        with contextlib.suppress(ServiceError):  # e.g. the household was changed meanwhile
+            reg.add_member(household, person, "anak")
+        self.people.append(person)
 
     @rule(minutes=st.integers(1, 120))
     def time_passes(self, minutes: int) -> None:

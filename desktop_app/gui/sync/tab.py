@@ -361,14 +361,20 @@ class SyncTab(QWidget):
         ident = self.devices.identity()
         office = self._office = self.sync.role() != "field"
         role_text = tr("Kantor (pusat sinkronisasi)") if office else tr("Laptop lapangan")
-        self.identity.setText(
-            tr(
-                "<b>Perangkat ini:</b> {name} — {role} · sidik kunci <code>{fp}</code>",
-                name=html.escape(ident.name),
-                role=role_text,
-                fp=ident.fingerprint,
-            )
+        text = tr(
+            "<b>Perangkat ini:</b> {name} — {role} · sidik kunci <code>{fp}</code>",
+            name=html.escape(ident.name),
+            role=role_text,
+            fp=ident.fingerprint,
         )
+        hub = None if office else self.devices.office()
+        if hub is not None:
+            text += "<br>" + tr(
+                "Kantor: {name} · sidik kunci <code>{fp}</code> (cocokkan dengan layar kantor)",
+                name=html.escape(hub.name),
+                fp=hub.fingerprint,
+            )
+        self.identity.setText(text)
         self.checkout_button.setVisible(office)
         self.register_button.setVisible(office)
         self.revoke_button.setVisible(office)
