@@ -99,6 +99,13 @@ def test_office_queues_side_by_side_and_decisions(
         "0899-0000"
     )
     assert message_boxes.shown == []
+    # The bundle history of one device.
+    lap2 = next(p.device_id for p in tab.device_model.rows if p.name == "LAP02")
+    tab.show_history_of(lap2)
+    assert {b.peer_name for b in tab.history_model.rows} == {"LAP02"}
+    assert {b.kind for b in tab.history_model.rows} == {"checkout", "return", "ack"}
+    tab.show_history_of(None)
+    assert {b.peer_name for b in tab.history_model.rows} == {"LAP01", "LAP02", "LAP03"}
 
 
 def test_bundles_move_through_the_tab(

@@ -120,9 +120,8 @@ def screenshots(out: Path) -> None:
         tab = window.tabs.widget(index)
         for queue in range(tab.queues.count()):  # type: ignore[attr-defined]
             tab.queues.setCurrentIndex(queue)  # type: ignore[attr-defined]
-            view = [tab.claim_view, tab.conflict_view, tab.quarantine_view, tab.history_view][  # type: ignore[attr-defined]
-                queue
-            ]
+            views = [tab.claim_view, tab.conflict_view, tab.quarantine_view, tab.history_view]  # type: ignore[attr-defined]
+            view = views[queue]
             if view.model().rowCount() and queue < 2:
                 view.selectRow(0)
             app.processEvents()

@@ -282,9 +282,20 @@ class SyncTab(QWidget):
         self._build_claims()
         self._build_conflicts()
         self._build_quarantine()
+        history = QWidget()
+        hv = QVBoxLayout(history)
+        row = QHBoxLayout()
+        row.addWidget(QLabel(tr("Perangkat:")))
+        self.history_device = QComboBox()
+        self.history_device.currentIndexChanged.connect(lambda _i: self._fill_history())
+        row.addWidget(self.history_device)
+        row.addStretch(1)
+        hv.addLayout(row)
         self.history_model = BundleHistoryModel()
         self.history_view = _table(self.history_model)
-        self.queues.addTab(self.history_view, tr("Riwayat bundel"))
+        hv.addWidget(self.history_view, 1)
+        self.queues.addTab(history, tr("Riwayat bundel"))
+        self._history: list[Any] = []
         splitter.addWidget(self.queues)
         splitter.setStretchFactor(0, 2)
         splitter.setStretchFactor(1, 3)
@@ -408,7 +419,17 @@ class SyncTab(QWidget):
         self.conflict_model.set_rows(conflicts)
         held = self.sync.quarantine()
         self.quarantine_model.set_rows(held)
-        self.history_model.set_rows(self.sync.history())
+        self._history = self.sync.history()
+        chosen = self.history_device.currentData()
+        self.history_device.blockSignals(True)
+        self.history_device.clear()
+        self.history_device.addItem(tr("Semua perangkat"), None)
+        for peer in self.device_model.rows:
+            self.history_device.addItem(peer.name, peer.device_id)
+        index = self.history_device.findData(chosen)
+        self.history_device.setCurrentIndex(max(index, 0))
+        self.history_device.blockSignals(False)
+        self._fill_history()
         open_claims = sum(1 for c in claims if c.status == "open")
         open_conflicts = sum(1 for c in conflicts if c.open)
         waiting = sum(1 for q in held if q.status == "held")
@@ -418,6 +439,15 @@ class SyncTab(QWidget):
         self._show_claim()
         self._show_conflict()
         self.refreshed.emit()
+
+    def _fill_history(self) -> None:
+        device = self.history_device.currentData()
+        rows = [b for b in self._history if device is None or b.peer_id == device]
+        self.history_model.set_rows(rows)
+
+    def show_history_of(self, device_id: str | None) -> None:
+        """The bundles exchanged with one device (None: all)."""
+        self.history_device.setCurrentIndex(max(self.history_device.findData(device_id), 0))
 
     # -- bundles -------------------------------------------------------------------------------
     def import_clicked(self) -> None:
