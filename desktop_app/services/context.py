@@ -10,12 +10,12 @@ from __future__ import annotations
 import getpass
 import json
 from collections.abc import Iterator, Mapping
-from contextlib import contextmanager
+from contextlib import AbstractContextManager, contextmanager, nullcontext
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from enum import Enum
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 from sqlalchemy import text
 from sqlmodel import Session, SQLModel, select
@@ -32,6 +32,8 @@ DEVICE_KEY = "device"
 OFFICE_KEY = "office_profile"
 HLC_KEY = "hlc_last"
 
+_Row = TypeVar("_Row", bound=SQLModel)
+
 _SAVE_HLC = text(
     'INSERT INTO setting ("key", value) VALUES (:k, :v) '
     'ON CONFLICT ("key") DO UPDATE SET value = excluded.value'
@@ -44,6 +46,14 @@ class ServiceError(Exception):
     def __init__(self, message: str) -> None:
         super().__init__(message)
         self.message = message
+
+
+def require_live(session: Session, model: type[_Row], row_id: str, message: str) -> _Row:
+    """The row `row_id` of `model`; refused with `message` when it is missing or tombstoned."""
+    row = session.get(model, row_id)
+    if row is None or row.deleted:  # type: ignore[attr-defined]
+        raise ServiceError(message)
+    return row
 
 
 def _jsonable(value: Any) -> Any:
@@ -97,6 +107,10 @@ class UnitOfWork:
 
     def now(self) -> datetime:
         return self.ctx.clock.now()
+
+    def require(self, model: type[_Row], row_id: str, message: str) -> _Row:
+        """The live row `row_id` of `model` in this transaction, or a refusal with `message`."""
+        return require_live(self.session, model, row_id, message)
 
     def log(
         self,
@@ -199,6 +213,10 @@ class AppContext:
                 # Persist the clock so a restart never issues a smaller timestamp. One upsert
                 # statement: this runs on every write, including each receipt at the counter.
                 session.execute(_SAVE_HLC, {"k": HLC_KEY, "v": json.dumps(uow.last_stamp.encode())})
+
+    def join_or_open(self, uow: UnitOfWork | None) -> AbstractContextManager[UnitOfWork]:
+        """Join the caller's unit of work (e.g. an import batch) or open a new one."""
+        return nullcontext(uow) if uow is not None else self.unit_of_work()
 
     def save_office_profile(self, profile: OfficeProfile) -> None:
         with self.unit_of_work() as uow:

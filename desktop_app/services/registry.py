@@ -121,6 +121,8 @@ class HouseholdInput:
 # more, and collecting every match of a short prefix ("3572" is in every NIK) would cost far more
 # than a keystroke's budget.
 SEARCH_LIMIT = 1000
+_NO_PERSON = "Data orang tidak ditemukan."
+_NO_HOUSEHOLD = "Data KPM tidak ditemukan."
 
 
 @dataclass(frozen=True)
@@ -409,7 +411,7 @@ class RegistryService:
             raise ValidationFailed(issues)
         if relation is not None:
             Relation(relation)
-        with self._uow(uow) as w:
+        with self.ctx.join_or_open(uow) as w:
             now = w.now()
             person = Person(
                 id=new_id(),
@@ -421,7 +423,7 @@ class RegistryService:
                 hlc="",
             )
             if household_id is not None:
-                self._require_household(w, household_id)
+                w.require(Household, household_id, _NO_HOUSEHOLD)
             w.add(person, "person")
             return person.id
 
@@ -431,7 +433,7 @@ class RegistryService:
         if has_errors(issues):
             raise ValidationFailed(issues)
         with self.ctx.unit_of_work() as w:
-            person = self._require_person(w, person_id)
+            person = w.require(Person, person_id, _NO_PERSON)
             return w.update(person, "person", asdict(inp))
 
     def set_status(
@@ -444,7 +446,7 @@ class RegistryService:
         if new_status == PersonStatus.MENINGGAL and effective_date is None:
             raise ServiceError("Tanggal meninggal wajib diisi.")
         with self.ctx.unit_of_work() as w:
-            person = self._require_person(w, person_id)
+            person = w.require(Person, person_id, _NO_PERSON)
             if person.status == new_status.value:
                 raise ServiceError(f"Status sudah {new_status.value}.")
             history = StatusHistory(
@@ -487,7 +489,7 @@ class RegistryService:
         if not reason.strip():
             raise ServiceError("Alasan penghapusan wajib diisi.")
         with self.ctx.unit_of_work() as w:
-            person = self._require_person(w, person_id)
+            person = w.require(Person, person_id, _NO_PERSON)
             w.update(
                 person,
                 "person",
@@ -600,7 +602,7 @@ class RegistryService:
         issues = self.check_household(inp)
         if has_errors(issues):
             raise ValidationFailed(issues)
-        with self._uow(uow) as w:
+        with self.ctx.join_or_open(uow) as w:
             now = w.now()
             household = Household(
                 id=new_id(), **asdict(inp), created_at=now, updated_at=now, hlc=""
@@ -627,7 +629,7 @@ class RegistryService:
     def update_household(self, household_id: str, inp: HouseholdInput) -> dict:
         inp = inp.cleaned()
         with self.ctx.unit_of_work() as w:
-            household = self._require_household(w, household_id)
+            household = w.require(Household, household_id, _NO_HOUSEHOLD)
             if inp.kk_number != household.kk_number:
                 raise ServiceError(
                     "Gunakan 'Ganti No. KK' untuk mengubah nomor KK (riwayat disimpan)."
@@ -637,13 +639,13 @@ class RegistryService:
     def add_member(self, household_id: str, person_id: str, relation: str) -> None:
         Relation(relation)
         with self.ctx.unit_of_work() as w:
-            household = self._require_household(w, household_id)
+            household = w.require(Household, household_id, _NO_HOUSEHOLD)
             self._attach(w, household, person_id, relation)
             if relation == Relation.KEPALA.value:
                 w.update(household, "household", {"head_person_id": person_id})
 
     def _attach(self, w: UnitOfWork, household: Household, person_id: str, relation: str) -> None:
-        person = self._require_person(w, person_id)
+        person = w.require(Person, person_id, _NO_PERSON)
         if person.household_id and person.household_id != household.id:
             raise ServiceError(
                 f"{person.name} sudah menjadi anggota KPM lain. Keluarkan dulu dari KPM tersebut."
@@ -654,10 +656,10 @@ class RegistryService:
 
     def remove_member(self, person_id: str) -> None:
         with self.ctx.unit_of_work() as w:
-            person = self._require_person(w, person_id)
+            person = w.require(Person, person_id, _NO_PERSON)
             if person.household_id is None:
                 return
-            household = self._require_household(w, person.household_id)
+            household = w.require(Household, person.household_id, _NO_HOUSEHOLD)
             if household.head_person_id == person_id:
                 raise ServiceError(
                     "Kepala keluarga tidak dapat dikeluarkan; tetapkan kepala baru dulu."
@@ -666,12 +668,12 @@ class RegistryService:
 
     def set_head(self, household_id: str, person_id: str) -> None:
         with self.ctx.unit_of_work() as w:
-            household = self._require_household(w, household_id)
-            person = self._require_person(w, person_id)
+            household = w.require(Household, household_id, _NO_HOUSEHOLD)
+            person = w.require(Person, person_id, _NO_PERSON)
             if person.household_id != household_id:
                 raise ServiceError("Kepala keluarga harus anggota KPM ini.")
             if household.head_person_id and household.head_person_id != person_id:
-                old = self._require_person(w, household.head_person_id)
+                old = w.require(Person, household.head_person_id, _NO_PERSON)
                 w.update(old, "person", {"relation": Relation.FAMILI_LAIN.value})
             w.update(person, "person", {"relation": Relation.KEPALA.value})
             w.update(household, "household", {"head_person_id": person_id}, op="set_head")
@@ -688,7 +690,7 @@ class RegistryService:
             raise ServiceError("Alasan penggantian No. KK wajib diisi.")
         valid_from = valid_from or self.ctx.clock.today()
         with self.ctx.unit_of_work() as w:
-            household = self._require_household(w, household_id)
+            household = w.require(Household, household_id, _NO_HOUSEHOLD)
             if household.kk_number == new_kk:
                 raise ServiceError("No. KK baru sama dengan yang lama.")
             current = w.session.exec(
@@ -761,22 +763,22 @@ class RegistryService:
         program = get_program(program_code)
         details = details or {}
         start_date = start_date or self.ctx.clock.today()
-        with self._uow(uow) as w:
+        with self.ctx.join_or_open(uow) as w:
             if program.unit == Unit.HOUSEHOLD:
                 if household_id is None and person_id is not None:
-                    person = self._require_person(w, person_id)
+                    person = w.require(Person, person_id, _NO_PERSON)
                     household_id = person.household_id
                 if household_id is None:
                     raise ServiceError(
                         f"Program {program.name} untuk KPM: orang ini belum terdaftar dalam KPM."
                     )
-                self._require_household(w, household_id)
+                w.require(Household, household_id, _NO_HOUSEHOLD)
                 person_id = None
                 birth = None
             else:
                 if person_id is None:
                     raise ServiceError(f"Program {program.name} untuk perorangan: pilih orangnya.")
-                person = self._require_person(w, person_id)
+                person = w.require(Person, person_id, _NO_PERSON)
                 if person.status != PersonStatus.AKTIF.value:
                     raise ServiceError(
                         f"{person.name} berstatus {person.status}; tidak dapat didaftarkan."
@@ -816,9 +818,7 @@ class RegistryService:
         if not reason.strip():
             raise ServiceError("Alasan keluar program wajib diisi.")
         with self.ctx.unit_of_work() as w:
-            enrolment = w.session.get(Enrolment, enrolment_id)
-            if enrolment is None or enrolment.deleted:
-                raise ServiceError("Data kepesertaan tidak ditemukan.")
+            enrolment = w.require(Enrolment, enrolment_id, "Data kepesertaan tidak ditemukan.")
             if enrolment.end_date is not None:
                 raise ServiceError("Kepesertaan ini sudah berakhir.")
             if end_date < enrolment.start_date:
@@ -1029,27 +1029,6 @@ class RegistryService:
         return [(p.code, p.name) for p in PROGRAMS.values()]
 
     # -- helpers -----------------------------------------------------------------------------
-    def _uow(self, uow: UnitOfWork | None) -> Any:
-        """Join the caller's unit of work (e.g. an import batch) or open a new one."""
-        if uow is not None:
-            from contextlib import nullcontext
-
-            return nullcontext(uow)
-        return self.ctx.unit_of_work()
-
-    @staticmethod
-    def _require_person(w: UnitOfWork, person_id: str) -> Person:
-        person = w.session.get(Person, person_id)
-        if person is None or person.deleted:
-            raise ServiceError("Data orang tidak ditemukan.")
-        return person
-
-    @staticmethod
-    def _require_household(w: UnitOfWork, household_id: str) -> Household:
-        household = w.session.get(Household, household_id)
-        if household is None or household.deleted:
-            raise ServiceError("Data KPM tidak ditemukan.")
-        return household
 
 
 def _expanding(name: str) -> Any:

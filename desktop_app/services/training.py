@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterable, Mapping, Sequence
-from contextlib import nullcontext, suppress
+from contextlib import suppress
 from dataclasses import dataclass, field
 from datetime import date, time
 from typing import Any
@@ -37,7 +37,7 @@ from desktop_app.domain.training import (
     daily_dates,
     format_certificate_number,
 )
-from desktop_app.services.context import AppContext, ServiceError, UnitOfWork
+from desktop_app.services.context import AppContext, ServiceError, UnitOfWork, require_live
 from desktop_app.services.registry import PersonInput, RegistryService, ValidationFailed
 from desktop_app.storage.models import Enrolment, Person, Region, Setting
 from desktop_app.storage.training_models import (
@@ -53,6 +53,10 @@ PROGRAM_CODE = "PELATIHAN"
 ACTIVE = "aktif"
 WITHDRAWN = "mundur"
 MIN_OVERRIDE_REASON = 10
+_NO_PERSON = "Data orang tidak ditemukan."
+_NO_TRAINING = "Data pelatihan tidak ditemukan."
+_NO_SESSION = "Data sesi tidak ditemukan."
+_NO_PARTICIPANT = "Data peserta tidak ditemukan."
 
 
 # -- inputs and views ------------------------------------------------------------------------
@@ -333,7 +337,7 @@ class TrainingService:
 
     def create_training(self, inp: TrainingInput, *, uow: UnitOfWork | None = None) -> str:
         values = self._check_training(inp)
-        with self._uow(uow) as w:
+        with self.ctx.join_or_open(uow) as w:
             now = w.now()
             training = Training(
                 id=new_id(),
@@ -349,7 +353,7 @@ class TrainingService:
     def update_training(self, training_id: str, inp: TrainingInput) -> dict:
         values = self._check_training(inp)
         with self.ctx.unit_of_work() as w:
-            training = self._require_training(w, training_id)
+            training = w.require(Training, training_id, _NO_TRAINING)
             if training.status == TrainingStatus.FINISHED.value and (
                 values["threshold_pct"] != training.threshold_pct
             ):
@@ -366,7 +370,7 @@ class TrainingService:
     def set_status(self, training_id: str, status: TrainingStatus | str) -> None:
         target = TrainingStatus(status)
         with self.ctx.unit_of_work() as w:
-            training = self._require_training(w, training_id)
+            training = w.require(Training, training_id, _NO_TRAINING)
             if training.status == target.value:
                 return
             if not can_move(training.status, target):
@@ -391,7 +395,7 @@ class TrainingService:
         if not reason.strip():
             raise ServiceError("Alasan penghapusan wajib diisi.")
         with self.ctx.unit_of_work() as w:
-            training = self._require_training(w, training_id)
+            training = w.require(Training, training_id, _NO_TRAINING)
             if self._active_count(w, training_id) or self._sessions(w, training_id):
                 raise ServiceError(
                     "Pelatihan yang sudah memiliki sesi atau peserta tidak dapat dihapus."
@@ -431,9 +435,7 @@ class TrainingService:
 
     def get_training(self, training_id: str) -> TrainingRow:
         with self.ctx.db.session() as s:
-            t = s.get(Training, training_id)
-            if t is None or t.deleted:
-                raise ServiceError("Data pelatihan tidak ditemukan.")
+            t = require_live(s, Training, training_id, _NO_TRAINING)
             participants = s.exec(
                 select(func.count()).where(
                     TrainingParticipant.training_id == training_id,
@@ -475,8 +477,8 @@ class TrainingService:
         items = [(d, _clean(topic) or "") for d, topic in dated_topics]
         if not items:
             raise ServiceError("Tidak ada tanggal sesi dalam rentang itu.")
-        with self._uow(uow) as w:
-            training = self._require_training(w, training_id)
+        with self.ctx.join_or_open(uow) as w:
+            training = w.require(Training, training_id, _NO_TRAINING)
             if training.status == TrainingStatus.FINISHED.value:
                 raise ServiceError("Pelatihan sudah selesai; sesi tidak dapat ditambah.")
             existing = {(s.session_date, s.start_time) for s in self._sessions(w, training_id)}
@@ -547,8 +549,8 @@ class TrainingService:
         if not _clean(topic):
             raise ServiceError("Topik sesi wajib diisi.")
         with self.ctx.unit_of_work() as w:
-            session = self._require_session(w, session_id)
-            training = self._require_training(w, session.training_id)
+            session = w.require(TrainingSession, session_id, _NO_SESSION)
+            training = w.require(Training, session.training_id, _NO_TRAINING)
             if training.status == TrainingStatus.FINISHED.value:
                 raise ServiceError("Pelatihan sudah selesai; sesi tidak dapat diubah.")
             if session_date > self.ctx.clock.today() and self._has_marks(w, session_id):
@@ -571,8 +573,8 @@ class TrainingService:
 
     def remove_session(self, session_id: str) -> None:
         with self.ctx.unit_of_work() as w:
-            session = self._require_session(w, session_id)
-            training = self._require_training(w, session.training_id)
+            session = w.require(TrainingSession, session_id, _NO_SESSION)
+            training = w.require(Training, session.training_id, _NO_TRAINING)
             if training.status == TrainingStatus.FINISHED.value:
                 raise ServiceError("Pelatihan sudah selesai; sesi tidak dapat dihapus.")
             if self._has_marks(w, session_id):
@@ -598,13 +600,11 @@ class TrainingService:
         """Put a registry person in the training. Refuses a duplicate, a full training, and a
         person without a valid NIK unless the office allows such warning cases."""
         allow_without_nik = self.settings().allow_without_nik
-        with self._uow(uow) as w:
-            training = self._require_training(w, training_id)
+        with self.ctx.join_or_open(uow) as w:
+            training = w.require(Training, training_id, _NO_TRAINING)
             if training.status == TrainingStatus.FINISHED.value:
                 raise ServiceError("Pelatihan sudah selesai; peserta tidak dapat ditambah.")
-            person = w.session.get(Person, person_id)
-            if person is None or person.deleted:
-                raise ServiceError("Data orang tidak ditemukan.")
+            person = w.require(Person, person_id, _NO_PERSON)
             if person.status != "aktif":
                 raise ServiceError(
                     f"{person.name} berstatus {person.status}; tidak dapat menjadi peserta."
@@ -695,7 +695,7 @@ class TrainingService:
                 "Pengaturan pelatihan."
             )
         with self.ctx.unit_of_work(source="pendaftaran peserta pelatihan") as w:
-            training = self._require_training(w, training_id)
+            training = w.require(Training, training_id, _NO_TRAINING)
             self._check_quota(w, training)  # before creating a person the training can't take
             person_id = self.registry.create_person(inp, uow=w)
             w.session.flush()
@@ -709,10 +709,10 @@ class TrainingService:
         if on > self.ctx.clock.today():
             raise ServiceError("Tanggal mundur tidak boleh di masa depan.")
         with self.ctx.unit_of_work() as w:
-            participant = self._require_participant(w, participant_id)
+            participant = w.require(TrainingParticipant, participant_id, _NO_PARTICIPANT)
             if participant.status != ACTIVE:
                 raise ServiceError("Peserta ini sudah mundur.")
-            training = self._require_training(w, participant.training_id)
+            training = w.require(Training, participant.training_id, _NO_TRAINING)
             if training.status == TrainingStatus.FINISHED.value:
                 raise ServiceError("Pelatihan sudah selesai; peserta tidak dapat mundur.")
             w.update(
@@ -798,9 +798,9 @@ class TrainingService:
                     "S (sakit) atau A (alpa)."
                 )
             parsed[participant_id] = code.value
-        with self._uow(uow) as w:
-            session = self._require_session(w, session_id)
-            training = self._require_training(w, session.training_id)
+        with self.ctx.join_or_open(uow) as w:
+            session = w.require(TrainingSession, session_id, _NO_SESSION)
+            training = w.require(Training, session.training_id, _NO_TRAINING)
             self._check_can_mark(training, session)
             existing = {
                 a.participant_id: a
@@ -860,9 +860,7 @@ class TrainingService:
         """'Semua hadir': every active participant without a mark becomes H. Marks already
         entered (izin, sakit) are kept."""
         with self.ctx.db.session() as s:
-            session = s.get(TrainingSession, session_id)
-            if session is None or session.deleted:
-                raise ServiceError("Data sesi tidak ditemukan.")
+            session = require_live(s, TrainingSession, session_id, _NO_SESSION)
             marked = set(
                 s.exec(
                     select(Attendance.participant_id).where(
@@ -953,9 +951,7 @@ class TrainingService:
                 f"{MIN_OVERRIDE_REASON} huruf); alasan ini tercatat di riwayat perubahan."
             )
         with self.ctx.db.session() as s:
-            participant = s.get(TrainingParticipant, participant_id)
-            if participant is None or participant.deleted:
-                raise ServiceError("Data peserta tidak ditemukan.")
+            participant = require_live(s, TrainingParticipant, participant_id, _NO_PARTICIPANT)
             training_id = participant.training_id
         training = self.get_training(training_id)
         self._check_can_certify(training)
@@ -1003,7 +999,7 @@ class TrainingService:
         self, w: UnitOfWork, training_id: str, participant_id: str, override: str | None
     ) -> str:
         device = self.ctx.office.device_name
-        training = self._require_training(w, training_id)
+        training = w.require(Training, training_id, _NO_TRAINING)
         # Certificates carry the closing day of the training, as offices date them, unless
         # they are issued before it (then the day they are issued).
         today = min(training.end_date, self.ctx.clock.today())
@@ -1251,30 +1247,6 @@ class TrainingService:
                 .order_by(TrainingSession.session_date, TrainingSession.start_time)  # type: ignore[arg-type]
             ).all()
         )
-
-    def _uow(self, uow: UnitOfWork | None) -> Any:
-        return nullcontext(uow) if uow is not None else self.ctx.unit_of_work()
-
-    @staticmethod
-    def _require_training(w: UnitOfWork, training_id: str) -> Training:
-        training = w.session.get(Training, training_id)
-        if training is None or training.deleted:
-            raise ServiceError("Data pelatihan tidak ditemukan.")
-        return training
-
-    @staticmethod
-    def _require_session(w: UnitOfWork, session_id: str) -> TrainingSession:
-        session = w.session.get(TrainingSession, session_id)
-        if session is None or session.deleted:
-            raise ServiceError("Data sesi tidak ditemukan.")
-        return session
-
-    @staticmethod
-    def _require_participant(w: UnitOfWork, participant_id: str) -> TrainingParticipant:
-        participant = w.session.get(TrainingParticipant, participant_id)
-        if participant is None or participant.deleted:
-            raise ServiceError("Data peserta tidak ditemukan.")
-        return participant
 
 
 def _training_row(t: Training, participants: int, sessions: int) -> TrainingRow:
