@@ -28,6 +28,14 @@ from desktop_app.domain.office import OfficeProfile, format_date_id
 
 LETTERHEAD_HEIGHT = 32 * mm
 
+# A long print job reports (done, total) to a progress dialog after each page or document.
+Progress = Callable[[int, int], None]
+
+
+def report_progress(progress: Progress | None, done: int, total: int) -> None:
+    if progress is not None:
+        progress(done, total)
+
 
 @dataclass(frozen=True)
 class Letterhead:

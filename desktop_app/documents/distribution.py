@@ -37,6 +37,7 @@ from reportlab.platypus.tables import CellStyle
 
 from desktop_app.documents.common import (
     Letterhead,
+    Progress,
     atomic_output,
     draw_emblem_placeholder,
     draw_letterhead,
@@ -46,6 +47,7 @@ from desktop_app.documents.common import (
     grid_table_style,
     letterhead_doc,
     numbered_canvas,
+    report_progress,
     signature_block,
     styles,
     terbilang,
@@ -78,8 +80,6 @@ __all__ = [
     "receipts_pdf",
     "reception_list_pdf",
 ]
-
-Progress = Callable[[int, int], None]
 
 
 @dataclass(frozen=True)
@@ -248,11 +248,6 @@ def _quantity(round_: RoundInfo, count: float = 1) -> str:
 def _kk(number: str | None) -> str:
     # A No. KK identifies the whole family as much as a NIK identifies a person: masked alike.
     return mask_nik(number) if number else "-"
-
-
-def _report(progress: Progress | None, done: int, total: int) -> None:
-    if progress is not None:
-        progress(done, total)
 
 
 def qr_matrix(payload: str) -> list[list[bool]]:
@@ -522,7 +517,7 @@ def _page_receipts(
         pages += 1
         done = min(start + per_page, total)
         if pages % 50 == 0 or done == total:
-            _report(progress, done, total)
+            report_progress(progress, done, total)
     return pages
 
 
@@ -696,7 +691,7 @@ def receipts_pdf(
                 _thermal_receipt(spec, lh, r).render(canvas)
                 canvas.showPage()
                 if i % 50 == 0 or i == total:
-                    _report(progress, i, total)
+                    report_progress(progress, i, total)
             pages = total
         else:
             pages = _page_receipts(canvas, office, receipts, layout, progress)
@@ -919,7 +914,7 @@ def reception_list_pdf(
 
         def on_page(canvas: Canvas, d: BaseDocTemplate) -> None:
             if d.page % 5 == 0:
-                _report(progress, min(d.page, state["total"]), state["total"])
+                report_progress(progress, min(d.page, state["total"]), state["total"])
 
         pdf = letterhead_doc(
             tmp,
@@ -968,7 +963,7 @@ def reception_list_pdf(
         )
         pdf.build(story, canvasmaker=numbered_canvas(footer_left=footer))
         pages = pdf.page
-    _report(progress, state["total"], state["total"])
+    report_progress(progress, state["total"], state["total"])
     return pages
 
 
@@ -1366,7 +1361,7 @@ def cards_pdf(
                 canvas.restoreState()
             canvas.showPage()
             if (page + 1) % 20 == 0 or page + 1 == pages:
-                _report(progress, min((page + 1) * CARDS_PER_PAGE, total), total)
+                report_progress(progress, min((page + 1) * CARDS_PER_PAGE, total), total)
         canvas.save()
     return pages
 

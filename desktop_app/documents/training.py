@@ -7,10 +7,7 @@ and moved into place, so a failed or cancelled job never leaves half a document.
 
 from __future__ import annotations
 
-import os
-import tempfile
-from collections.abc import Callable, Iterator, Sequence
-from contextlib import contextmanager
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
@@ -38,10 +35,13 @@ from reportlab.platypus import (
 
 from desktop_app.documents.common import (
     Letterhead,
+    Progress,
+    atomic_output,
     draw_emblem_placeholder,
     grid_table_style,
     letterhead_doc,
     numbered_canvas,
+    report_progress,
     signature_block,
     styles,
 )
@@ -61,8 +61,6 @@ __all__ = [
     "attendance_sheet_pdf",
     "certificates_pdf",
 ]
-
-Progress = Callable[[int, int], None]
 
 
 @dataclass(frozen=True)
@@ -135,19 +133,6 @@ class CertificateData:
     attendance_pct: int
     issued_on: date
     passed: bool = True  # False: issued by an administrator's override below the rule
-
-
-@contextmanager
-def _atomic(path: Path) -> Iterator[str]:
-    path = Path(path)
-    fd, tmp = tempfile.mkstemp(suffix=".pdf.tmp", dir=path.parent)
-    os.close(fd)
-    try:
-        yield tmp
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
 
 
 def _p(text: str, style: ParagraphStyle) -> Paragraph:
@@ -257,11 +242,10 @@ def attendance_sheet_pdf(
                 ]
             )
         )
-        if progress:
-            progress(index + 1, total)
-    with _atomic(path) as tmp:
+        report_progress(progress, index + 1, total)
+    with atomic_output(path) as tmp:
         doc = letterhead_doc(
-            Path(tmp),
+            tmp,
             Letterhead.from_office(office),
             title=f"Daftar hadir — {data.training.title}",
         )
@@ -359,9 +343,9 @@ def attendance_recap_pdf(path: Path, office: OfficeProfile, data: AttendanceReca
         CondPageBreak(45 * mm),
         signature_block(office, data.printed_on, width=width),
     ]
-    with _atomic(path) as tmp:
+    with atomic_output(path) as tmp:
         doc = letterhead_doc(
-            Path(tmp),
+            tmp,
             Letterhead.from_office(office),
             title=f"Rekap kehadiran — {data.training.title}",
             pagesize=pagesize,
@@ -387,8 +371,8 @@ def certificates_pdf(
     if not certificates:
         raise ValueError("no certificates to print")
     total = len(certificates)
-    with _atomic(path) as tmp:
-        canvas = Canvas(tmp, pagesize=A4)
+    with atomic_output(path) as tmp:
+        canvas = Canvas(str(tmp), pagesize=A4)
         first = certificates[0].training
         canvas.setTitle(f"Sertifikat — {first.title}")
         canvas.setAuthor(office.department_line)
@@ -396,8 +380,7 @@ def certificates_pdf(
         for index, cert in enumerate(certificates):
             _draw_certificate(canvas, office, cert, emblem)
             canvas.showPage()
-            if progress:
-                progress(index + 1, total)
+            report_progress(progress, index + 1, total)
         canvas.save()
     return total
 
