@@ -82,6 +82,16 @@ class JobControl:
     def cancel(self) -> None:
         self._cancel.set()
 
+    def reporter(self, text: str) -> Callable[[int, int], None]:
+        """A `progress` callback for a document writer: it stops at Cancel and shows `text`,
+        formatted with {done} and {total}."""
+
+        def report(done: int, total: int) -> None:
+            self.check_cancelled()
+            self.progress(done, total, text.format(done=done, total=total))
+
+        return report
+
 
 class Job(QObject):
     """A running job; lives on the GUI thread, so its public signals arrive there."""

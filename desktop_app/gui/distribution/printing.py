@@ -88,14 +88,6 @@ def open_pdf(parent: QWidget, path: Path) -> None:
         )
 
 
-def _reporter(job: JobControl, text: str) -> Callable[[int, int], None]:
-    def report(done: int, total: int) -> None:
-        job.check_cancelled()
-        job.progress(done, total, text.format(done=done, total=total))
-
-    return report
-
-
 def print_document(
     parent: QWidget,
     ctx: AppContext,
@@ -116,7 +108,7 @@ def print_document(
 
     def work(job: JobControl) -> Path:
         svc = DistributionService(ctx)
-        report = _reporter(job, label)
+        report = job.reporter(label)
         if document == "list":
             docs.reception_list_pdf(
                 path, ctx.office, svc.reception_list(round_id, point_id=point_id), progress=report

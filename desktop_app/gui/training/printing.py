@@ -71,14 +71,6 @@ def _finished(parent: QWidget, path: Path, on_done: Callable[[Path], None] | Non
         QDesktopServices.openUrl(QUrl.fromLocalFile(str(path)))
 
 
-def _reporter(job: JobControl, text: str) -> Callable[[int, int], None]:
-    def report(done: int, total: int) -> None:
-        job.check_cancelled()
-        job.progress(done, total, text.format(done=done, total=total))
-
-    return report
-
-
 def print_attendance_sheets(
     parent: QWidget,
     ctx: AppContext,
@@ -99,7 +91,7 @@ def print_attendance_sheets(
         data = TrainingService(ctx).attendance_sheet_data(training.id, session_id)
         if not data.participants:
             raise ServiceError("Pelatihan ini belum memiliki peserta aktif.")
-        attendance_sheet_pdf(path, ctx.office, data, progress=_reporter(job, label))
+        attendance_sheet_pdf(path, ctx.office, data, progress=job.reporter(label))
         return path
 
     return run_job(
@@ -159,7 +151,7 @@ def print_certificates(
             raise ServiceError(
                 "Belum ada peserta yang memenuhi syarat kehadiran; tidak ada sertifikat."
             )
-        certificates_pdf(path, ctx.office, data, progress=_reporter(job, label))
+        certificates_pdf(path, ctx.office, data, progress=job.reporter(label))
         return path
 
     return run_job(
