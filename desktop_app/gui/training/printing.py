@@ -71,6 +71,35 @@ def _finished(parent: QWidget, path: Path, on_done: Callable[[Path], None] | Non
         QDesktopServices.openUrl(QUrl.fromLocalFile(str(path)))
 
 
+def _print_job(
+    parent: QWidget,
+    title: str,
+    name: str,
+    label: str,
+    build: Callable[[JobControl, Path], None],
+    on_done: Callable[[Path], None] | None,
+    *,
+    write: bool = False,
+) -> Job | None:
+    """Ask where to save `name`, then run `build(job, path)` in a worker and open the PDF."""
+    path = _choose_path(parent, title, name)
+    if path is None:
+        return None
+
+    def work(job: JobControl) -> Path:
+        build(job, path)
+        return path
+
+    return run_job(
+        work,
+        parent=parent,
+        title=title,
+        label=label,
+        on_success=lambda p: _finished(parent, p, on_done),
+        write=write,
+    )
+
+
 def print_attendance_sheets(
     parent: QWidget,
     ctx: AppContext,
@@ -80,26 +109,21 @@ def print_attendance_sheets(
     on_done: Callable[[Path], None] | None = None,
 ) -> Job | None:
     suffix = f"-sesi-{session_number}" if session_number else ""
-    path = _choose_path(
-        parent, tr("Cetak daftar hadir"), f"daftar-hadir-{slug(training.title)}{suffix}.pdf"
-    )
-    if path is None:
-        return None
     label = tr("Menyusun daftar hadir sesi {done} dari {total}…")
 
-    def work(job: JobControl) -> Path:
+    def build(job: JobControl, path: Path) -> None:
         data = TrainingService(ctx).attendance_sheet_data(training.id, session_id)
         if not data.participants:
             raise ServiceError("Pelatihan ini belum memiliki peserta aktif.")
         attendance_sheet_pdf(path, ctx.office, data, progress=job.reporter(label))
-        return path
 
-    return run_job(
-        work,
-        parent=parent,
-        title=tr("Cetak daftar hadir"),
-        label=tr("Menyusun daftar hadir…"),
-        on_success=lambda p: _finished(parent, p, on_done),
+    return _print_job(
+        parent,
+        tr("Cetak daftar hadir"),
+        f"daftar-hadir-{slug(training.title)}{suffix}.pdf",
+        tr("Menyusun daftar hadir…"),
+        build,
+        on_done,
     )
 
 
@@ -109,26 +133,20 @@ def print_attendance_recap(
     training: TrainingRow,
     on_done: Callable[[Path], None] | None = None,
 ) -> Job | None:
-    path = _choose_path(
-        parent, tr("Cetak rekap kehadiran"), f"rekap-kehadiran-{slug(training.title)}.pdf"
-    )
-    if path is None:
-        return None
-
-    def work(job: JobControl) -> Path:
+    def build(job: JobControl, path: Path) -> None:
         data = TrainingService(ctx).recap_data(training.id)
         if not data.rows:
             raise ServiceError("Pelatihan ini belum memiliki peserta.")
         job.progress(0, 1, tr("Menyusun rekap kehadiran…"))
         attendance_recap_pdf(path, ctx.office, data)
-        return path
 
-    return run_job(
-        work,
-        parent=parent,
-        title=tr("Cetak rekap kehadiran"),
-        label=tr("Menyusun rekap kehadiran…"),
-        on_success=lambda p: _finished(parent, p, on_done),
+    return _print_job(
+        parent,
+        tr("Cetak rekap kehadiran"),
+        f"rekap-kehadiran-{slug(training.title)}.pdf",
+        tr("Menyusun rekap kehadiran…"),
+        build,
+        on_done,
     )
 
 
@@ -138,12 +156,9 @@ def print_certificates(
     training: TrainingRow,
     on_done: Callable[[Path], None] | None = None,
 ) -> Job | None:
-    path = _choose_path(parent, tr("Cetak sertifikat"), f"sertifikat-{slug(training.title)}.pdf")
-    if path is None:
-        return None
     label = tr("Mencetak sertifikat {done} dari {total}…")
 
-    def work(job: JobControl) -> Path:
+    def build(job: JobControl, path: Path) -> None:
         service = TrainingService(ctx)
         service.issue_certificates(training.id)
         data = service.certificate_data(training.id)
@@ -152,13 +167,13 @@ def print_certificates(
                 "Belum ada peserta yang memenuhi syarat kehadiran; tidak ada sertifikat."
             )
         certificates_pdf(path, ctx.office, data, progress=job.reporter(label))
-        return path
 
-    return run_job(
-        work,
-        parent=parent,
-        title=tr("Cetak sertifikat"),
-        label=tr("Menerbitkan nomor sertifikat…"),
-        on_success=lambda p: _finished(parent, p, on_done),
+    return _print_job(
+        parent,
+        tr("Cetak sertifikat"),
+        f"sertifikat-{slug(training.title)}.pdf",
+        tr("Menerbitkan nomor sertifikat…"),
+        build,
+        on_done,
         write=True,
     )
