@@ -676,8 +676,7 @@ class SyncService:
             # children may then arrive in any order within the bundle.
             s.execute(text("UPDATE sync_peer SET device_id = device_id WHERE 0"))
             s.execute(text("PRAGMA defer_foreign_keys = ON"))
-            if office:
-                self._become_field(w, m, office)
+            adopted = self._become_field(w, m, office) if office else None
             unique: dict[str, Entry] = {}
             for e in incoming:
                 unique.setdefault(e.id, e)
@@ -731,6 +730,8 @@ class SyncService:
             if on_stage:
                 on_stage("marked")
             open_conflicts = self._open_conflict_count(s)
+        if adopted is not None:
+            self.ctx.device, self.ctx.office = adopted
         return ImportResult(
             bundle_id=m.bundle_id,
             kind=m.kind,
@@ -749,7 +750,11 @@ class SyncService:
             counts=m.counts,
         )
 
-    def _become_field(self, w: UnitOfWork, m: Manifest, office: dict[str, Any]) -> None:
+    def _become_field(
+        self, w: UnitOfWork, m: Manifest, office: dict[str, Any]
+    ) -> tuple[Device, OfficeProfile]:
+        """Record the office, the role, the assigned name and the office profile; the caller
+        adopts the returned device and profile once the transaction has committed."""
         s = w.session
         settings = s.get(Setting, SYNC_ROLE_SETTING)
         current = json.loads(settings.value) if settings else {}
@@ -794,10 +799,7 @@ class SyncService:
         floor = m.extra.get("clock_floor")
         if floor:
             w.last_stamp = self.ctx.hlc.observe(Timestamp.decode(floor))
-        # Adopted only in memory after the commit would be cleaner, but a failed join leaves
-        # the process about to report an error anyway; the database is what counts.
-        self.ctx.device = Device(self.ctx.device.id, name)
-        self.ctx.office = profile
+        return Device(self.ctx.device.id, name), profile
 
     def _update_marks(self, s: Session, m: Manifest) -> None:
         peer = _peer(s, m.from_device)

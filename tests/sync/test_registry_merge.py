@@ -242,3 +242,26 @@ def test_two_laptops_in_either_order_give_the_same_office(tmp_path, sync_clock, 
     assert field.office.registry.get_person(wife).status == "meninggal"
     assert {c.id for c in field.office.sync.conflicts()} == {c.id for c in other.sync.conflicts()}
     assert SyncService(other.ctx).rebuild_conflicts() == len(other.sync.conflicts())
+
+
+def test_a_join_that_fails_half_way_leaves_the_laptop_as_it_was(tmp_path, sync_clock) -> None:
+    from tests.sync.helpers import add_household
+
+    office = open_site(tmp_path, "office", sync_clock)
+    lap = open_site(tmp_path, "lapx", sync_clock)
+    register(office, lap, "LAP07")
+    household, _ = add_household(office, 3)
+    office.sync.checkout("LAP07", tmp_path / "c.bdl", household_ids=[household])
+    name = lap.ctx.device.name
+
+    def boom(stage: str) -> None:
+        raise RuntimeError(stage)
+
+    with pytest.raises(RuntimeError):
+        lap.sync.join(tmp_path / "c.bdl", on_stage=boom)
+    assert lap.sync.role() == "office" and lap.ctx.device.name == name
+    assert lap.ctx.office.device_name == name
+    assert lap.sync.join(tmp_path / "c.bdl").applied > 0
+    assert lap.sync.role() == "field" and lap.ctx.device.name == "LAP07"
+    office.ctx.close()
+    lap.ctx.close()
