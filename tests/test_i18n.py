@@ -1,15 +1,11 @@
 import ast
 import json
 import string
-from pathlib import Path
 
 import pytest
 
-import desktop_app
 from desktop_app import i18n
-
-PACKAGE = Path(desktop_app.__file__).resolve().parent
-EN_JSON = PACKAGE.parent / "resources" / "i18n" / "en.json"
+from tests.i18n_scan import EN_JSON, PACKAGE, template_arguments
 
 
 @pytest.fixture(autouse=True)
@@ -124,20 +120,8 @@ _ISSUE_BUILDERS = {"_error": 1, "_warning": 1, "error": 1, "warning": 1, "Issue"
 
 
 def issue_templates() -> list[tuple[str, int, str]]:
-    found = []
-    for path in sorted((PACKAGE / "domain").glob("*.py")):
-        tree = ast.parse(path.read_text(encoding="utf-8"))
-        for node in ast.walk(tree):
-            if not isinstance(node, ast.Call):
-                continue
-            name = getattr(node.func, "id", None) or getattr(node.func, "attr", None)
-            position = _ISSUE_BUILDERS.get(name)
-            if position is None or len(node.args) <= position:
-                continue
-            arg = node.args[position]
-            if isinstance(arg, ast.Constant) and isinstance(arg.value, str):
-                found.append((path.name, node.lineno, arg.value))
-    return found
+    domain = sorted((PACKAGE / "domain").glob("*.py"))
+    return template_arguments(dict.fromkeys(domain, _ISSUE_BUILDERS))
 
 
 def test_every_domain_issue_template_has_an_english_entry():

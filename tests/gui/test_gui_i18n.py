@@ -2,16 +2,11 @@
 
 from __future__ import annotations
 
-import ast
 import json
-from pathlib import Path
 
-import desktop_app
 from desktop_app.gui.main_window import MainWindow
 from desktop_app.i18n import set_language
-
-PACKAGE = Path(desktop_app.__file__).resolve().parent
-EN_JSON = PACKAGE.parent / "resources" / "i18n" / "en.json"
+from tests.i18n_scan import EN_JSON, PACKAGE, template_arguments
 
 # Calls that build an Issue shown in the GUI, and the position of the template argument.
 BUILDERS = {"Issue": 2}
@@ -22,19 +17,7 @@ FILES = {
 
 
 def issue_templates() -> list[tuple[str, int, str]]:
-    found = []
-    for path, builders in FILES.items():
-        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
-            if not isinstance(node, ast.Call):
-                continue
-            name = getattr(node.func, "id", None) or getattr(node.func, "attr", None)
-            position = builders.get(name)
-            if position is None or len(node.args) <= position:
-                continue
-            arg = node.args[position]
-            if isinstance(arg, ast.Constant) and isinstance(arg.value, str):
-                found.append((path.name, node.lineno, arg.value))
-    return found
+    return template_arguments(FILES)
 
 
 def test_inline_messages_have_english():
