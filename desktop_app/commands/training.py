@@ -161,14 +161,26 @@ def cmd_list(args: argparse.Namespace) -> int:
     return _run(args, action, read_only=True)
 
 
-def cmd_print_sheet(args: argparse.Namespace) -> int:
-    from desktop_app.documents.training import attendance_sheet_pdf
+def _run_print(
+    args: argparse.Namespace,
+    body: Callable[[AppContext, TrainingService, str], int],
+    read_only: bool = False,
+) -> int:
+    """Check the output file, resolve --training, then `body(ctx, service, training_id)`."""
     from desktop_app.services.training import TrainingService
 
     def action(ctx: AppContext) -> int:
         _check_output(args.output)
         service = TrainingService(ctx)
-        training_id = _resolve_training(service, args.training)
+        return body(ctx, service, _resolve_training(service, args.training))
+
+    return _run(args, action, read_only=read_only)
+
+
+def cmd_print_sheet(args: argparse.Namespace) -> int:
+    from desktop_app.documents.training import attendance_sheet_pdf
+
+    def body(ctx: AppContext, service: TrainingService, training_id: str) -> int:
         data = service.attendance_sheet_data(training_id, args.session)
         if not data.participants:
             print("Pelatihan ini belum memiliki peserta aktif.", file=sys.stderr)
@@ -180,17 +192,14 @@ def cmd_print_sheet(args: argparse.Namespace) -> int:
         )
         return 0
 
-    return _run(args, action, read_only=True)
+    return _run_print(args, body, read_only=True)
 
 
 def cmd_print_recap(args: argparse.Namespace) -> int:
     from desktop_app.documents.training import attendance_recap_pdf
-    from desktop_app.services.training import TrainingService
 
-    def action(ctx: AppContext) -> int:
-        _check_output(args.output)
-        service = TrainingService(ctx)
-        data = service.recap_data(_resolve_training(service, args.training))
+    def body(ctx: AppContext, service: TrainingService, training_id: str) -> int:
+        data = service.recap_data(training_id)
         if not data.rows:
             print("Pelatihan ini belum memiliki peserta.", file=sys.stderr)
             return 1
@@ -198,17 +207,13 @@ def cmd_print_recap(args: argparse.Namespace) -> int:
         print(f"Rekap kehadiran {len(data.rows)} peserta, {pages} halaman: {args.output}")
         return 0
 
-    return _run(args, action, read_only=True)
+    return _run_print(args, body, read_only=True)
 
 
 def cmd_print_certificates(args: argparse.Namespace) -> int:
     from desktop_app.documents.training import certificates_pdf
-    from desktop_app.services.training import TrainingService
 
-    def action(ctx: AppContext) -> int:
-        _check_output(args.output)
-        service = TrainingService(ctx)
-        training_id = _resolve_training(service, args.training)
+    def body(ctx: AppContext, service: TrainingService, training_id: str) -> int:
         issued = service.issue_certificates(training_id)
         data = service.certificate_data(training_id)
         if not data:
@@ -221,4 +226,4 @@ def cmd_print_certificates(args: argparse.Namespace) -> int:
         print(f"{len(data)} sertifikat ({len(issued)} nomor baru diterbitkan): {args.output}")
         return 0
 
-    return _run(args, action)
+    return _run_print(args, body)
