@@ -17,9 +17,7 @@ import argparse
 import json
 import os
 import random
-import resource
 import sqlite3
-import subprocess
 import sys
 import tempfile
 import time
@@ -29,10 +27,15 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from bench.common import CACHE_DIR  # noqa: E402
-
-FIRST = ["SITI", "BUDI", "AHMAD", "DEWI", "SRI", "AGUS", "EKO", "NUR", "RINA", "JOKO", "ANI"]
-LAST = ["RAHAYU", "SANTOSO", "WIBOWO", "LESTARI", "HIDAYAT", "SETIAWAN", "PURNOMO", "WATI"]
+from bench.common import (  # noqa: E402
+    CACHE_DIR,
+    FIRST,
+    LAST,
+    best_run,
+    peak_rss_mb,
+    remove_sqlite,
+    run_child,
+)
 
 
 def make_registry(db: Path, rows: int) -> None:
@@ -77,10 +80,6 @@ def make_registry(db: Path, rows: int) -> None:
     conn.execute(trigger)
     conn.execute("COMMIT")
     conn.close()
-
-
-def peak_rss_mb() -> float:
-    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
 
 def step_raw(db: Path, out: Path) -> dict:
@@ -131,15 +130,7 @@ def step_export(db: Path, out: Path) -> dict:
 
 def run_step(step: str, db: Path, workdir: Path) -> dict:
     out = workdir / f"{step}-{time.time_ns()}.xlsx"
-    proc = subprocess.run(
-        [sys.executable, __file__, "--child", step, "--db", str(db), "--out", str(out)],
-        capture_output=True,
-        text=True,
-        cwd=ROOT,
-    )
-    if proc.returncode != 0:
-        raise SystemExit(f"step {step} failed:\n{proc.stderr}")
-    result = json.loads(proc.stdout.strip().splitlines()[-1])
+    result = run_child(__file__, step, "--db", str(db), "--out", str(out))
     result["file_mb"] = out.stat().st_size / 1e6
     out.unlink()
     return result
@@ -170,9 +161,7 @@ def main() -> None:
     results = {}
     for step in ("raw", "export"):
         runs = [run_step(step, db, workdir) for _ in range(args.repeat)]
-        best = min(runs, key=lambda r: r["seconds"])
-        best["cpu"] = min(r["cpu"] for r in runs)
-        best["peak_rss_mb"] = max(r["peak_rss_mb"] for r in runs)
+        best = best_run(runs)
         results[step] = best
         print(f"{step:7s} wall {best['seconds']:7.2f} s  cpu {best['cpu']:7.2f} s  "
               f"peak RSS {best['peak_rss_mb']:5.0f} MB  {best['file_mb']:.1f} MB")  # fmt: skip
@@ -185,8 +174,7 @@ def main() -> None:
                    "load_average": os.getloadavg(), "results": results,
                    "wall_export_vs_raw": wall, "cpu_export_vs_raw": cpu, "target": 1.3}  # fmt: skip
         args.json.write_text(json.dumps(summary, indent=2))
-    for suffix in ("", "-wal", "-shm"):
-        Path(str(db) + suffix).unlink(missing_ok=True)
+    remove_sqlite(db)
 
 
 if __name__ == "__main__":

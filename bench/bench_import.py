@@ -23,9 +23,7 @@ import argparse
 import json
 import os
 import random
-import resource
 import sqlite3
-import subprocess
 import sys
 import tempfile
 import time
@@ -35,7 +33,15 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from bench.common import CACHE_DIR  # noqa: E402
+from bench.common import (  # noqa: E402
+    CACHE_DIR,
+    FIRST,
+    LAST,
+    best_run,
+    peak_rss_mb,
+    remove_sqlite,
+    run_child,
+)
 
 HEADER = [
     "NO", "NIK", "NO KK", "NAMA", "JENIS KELAMIN", "TEMPAT LAHIR", "TANGGAL LAHIR", "ALAMAT",
@@ -51,8 +57,6 @@ PERSON_COLUMNS = (
     "id", "nik", "name", "sex", "birth_place", "birth_date", "street", "rt", "rw",
     "kelurahan_code", "created_at", "updated_at", "deleted", "hlc", "status",
 )  # fmt: skip
-FIRST = ["SITI", "BUDI", "AHMAD", "DEWI", "SRI", "AGUS", "EKO", "NUR", "RINA", "JOKO", "ANI"]
-LAST = ["RAHAYU", "SANTOSO", "WIBOWO", "LESTARI", "HIDAYAT", "SETIAWAN", "PURNOMO", "WATI"]
 
 
 def make_file(path: Path, rows: int) -> None:
@@ -87,10 +91,6 @@ def make_file(path: Path, rows: int) -> None:
         ws.write_string(r, 11, kec)
         ws.write_string(r, 12, "KEPALA KELUARGA" if i % 4 == 0 else "ANAK")
     wb.close()
-
-
-def peak_rss_mb() -> float:
-    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
 
 # -- the measured steps (each run in its own process) -----------------------------------------
@@ -221,17 +221,9 @@ def child(args: argparse.Namespace) -> None:
 
 def run_step(step: str, path: Path, workdir: Path) -> dict:
     db = workdir / f"{step}-{time.time_ns()}.sqlite"
-    out = subprocess.run(
-        [sys.executable, __file__, "--child", step, "--file", str(path), "--db", str(db)],
-        capture_output=True,
-        text=True,
-        cwd=ROOT,
-    )
-    if out.returncode != 0:
-        raise SystemExit(f"step {step} failed:\n{out.stderr}")
-    for suffix in ("", "-wal", "-shm"):
-        Path(str(db) + suffix).unlink(missing_ok=True)
-    return json.loads(out.stdout.strip().splitlines()[-1])
+    result = run_child(__file__, step, "--file", str(path), "--db", str(db))
+    remove_sqlite(db)
+    return result
 
 
 def main() -> None:
@@ -258,9 +250,7 @@ def main() -> None:
     results: dict[str, dict] = {}
     for step in ("read", "plain", "schema", "floor", "dry-run", "import"):
         runs = [run_step(step, path, workdir) for _ in range(args.repeat)]
-        best = min(runs, key=lambda r: r["seconds"])
-        best["cpu"] = min(r["cpu"] for r in runs)
-        best["peak_rss_mb"] = max(r["peak_rss_mb"] for r in runs)
+        best = best_run(runs)
         results[step] = best
         print(f"{step:8s} wall {best['seconds']:7.2f} s  cpu {best['cpu']:7.2f} s  "
               f"peak RSS {best['peak_rss_mb']:5.0f} MB")  # fmt: skip

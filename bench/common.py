@@ -1,14 +1,19 @@
-"""Shared helpers for the benchmarks: the cached city-scale database and percentiles."""
+"""Shared helpers for the benchmarks: the cached city-scale database, percentiles, and the
+child-process steps of the import and export benchmarks."""
 
 from __future__ import annotations
 
+import json
 import os
+import resource
 import statistics
+import subprocess
 import sys
 import time
 from datetime import date
 from pathlib import Path
 
+ROOT = Path(__file__).resolve().parent.parent
 CACHE_DIR = Path(os.environ.get("BERDAYA_BENCH_CACHE", Path(__file__).parent / ".cache"))
 CITY_SEED = 2025
 # A fixed reference date keeps the cached database identical wherever it is regenerated.
@@ -66,3 +71,38 @@ def summary_ms(values: list[float]) -> dict[str, float]:
         "max": max(values) if values else float("nan"),
         "mean": statistics.fmean(values) if values else float("nan"),
     }
+
+
+# Made-up name parts for synthetic persons.
+FIRST = ["SITI", "BUDI", "AHMAD", "DEWI", "SRI", "AGUS", "EKO", "NUR", "RINA", "JOKO", "ANI"]
+LAST = ["RAHAYU", "SANTOSO", "WIBOWO", "LESTARI", "HIDAYAT", "SETIAWAN", "PURNOMO", "WATI"]
+
+
+def peak_rss_mb() -> float:
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
+def run_child(script: str, step: str, *args: str) -> dict:
+    """Run `script --child step *args` in a fresh process; its last stdout line is the result."""
+    proc = subprocess.run(
+        [sys.executable, script, "--child", step, *args],
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+    )
+    if proc.returncode != 0:
+        raise SystemExit(f"step {step} failed:\n{proc.stderr}")
+    return json.loads(proc.stdout.strip().splitlines()[-1])
+
+
+def best_run(runs: list[dict]) -> dict:
+    """The fastest run by wall time, with the least CPU and the highest peak RSS of all runs."""
+    best = min(runs, key=lambda r: r["seconds"])
+    best["cpu"] = min(r["cpu"] for r in runs)
+    best["peak_rss_mb"] = max(r["peak_rss_mb"] for r in runs)
+    return best
+
+
+def remove_sqlite(db: Path) -> None:
+    for suffix in ("", "-wal", "-shm"):
+        Path(str(db) + suffix).unlink(missing_ok=True)
