@@ -657,13 +657,17 @@ class DistributionTab(QWidget):
         except ServiceError as exc:
             show_error(self, exc)
             return
+        self._reload_entry(entry)
+        self._filter_timer.start()
+        self.refresh_progress()
+        self.scan.setFocus()
+
+    def _reload_entry(self, entry: RosterRow) -> None:
+        """Show `entry` as the database has it now, in the panel and in its table row."""
         fresh = self.svc.roster_rows_by_id([entry.id])
         if fresh:
             self._set_current(fresh[0])
         self.model.refresh_row(entry.rowid)
-        self._filter_timer.start()
-        self.refresh_progress()
-        self.scan.setFocus()
 
     def mark_absent(self) -> None:
         if self.current is None or self.current.received:
@@ -709,10 +713,7 @@ class DistributionTab(QWidget):
         except ServiceError as exc:
             show_error(self, exc)
             return
-        fresh = self.svc.roster_rows_by_id([entry.id])
-        if fresh:
-            self._set_current(fresh[0])
-        self.model.refresh_row(entry.rowid)
+        self._reload_entry(entry)
         self.refresh_progress()
         self.scan.setFocus()
 
@@ -725,6 +726,9 @@ class DistributionTab(QWidget):
         self.scan.setFocus()
 
     # -- round actions -----------------------------------------------------------------------
+    def _confirm(self, title: str, text: str) -> bool:
+        return QMessageBox.question(self, title, text) == QMessageBox.StandardButton.Yes
+
     def new_round(self) -> None:
         dialog = NewRoundDialog(self.svc, self)
         if dialog.exec() == QDialog.DialogCode.Accepted and dialog.round_id:
@@ -734,16 +738,14 @@ class DistributionTab(QWidget):
         rnd = self.current_round()
         if rnd is None or rnd.status != "draft":
             return
-        answer = QMessageBox.question(
-            self,
+        if not self._confirm(
             tr("Buka putaran"),
             tr(
                 "Buka {name}? Daftar penerima dibekukan dari kepesertaan aktif hari ini; "
                 "perubahan registri sesudahnya tidak mengubah daftar ini.",
                 name=rnd.name,
             ),
-        )
-        if answer != QMessageBox.StandardButton.Yes:
+        ):
             return
 
         def done(summary: object) -> None:
@@ -774,16 +776,14 @@ class DistributionTab(QWidget):
         rnd = self.current_round()
         if rnd is None or rnd.status != "open":
             return
-        answer = QMessageBox.question(
-            self,
+        if not self._confirm(
             tr("Tutup putaran"),
             tr(
                 "Tutup {name}? Sesudah ditutup tidak ada lagi yang dapat dicatat; daftar tetap "
                 "dapat dicetak.",
                 name=rnd.name,
             ),
-        )
-        if answer != QMessageBox.StandardButton.Yes:
+        ):
             return
         try:
             self.svc.close_round(rnd.id)
