@@ -45,3 +45,16 @@ def _horizontal():
     from PySide6.QtCore import Qt
 
     return Qt.Orientation.Horizontal
+
+
+def test_round_status_in_english(qtbot, ctx):
+    from desktop_app.gui.distribution.tab import DistributionTab
+    from desktop_app.services.distribution import DistributionService
+
+    svc = DistributionService(ctx)
+    svc.create_round(program_code="RASTRADA", name="Tahap IV", item="Beras", quantity=30, unit="kg")
+    set_language("en")
+    tab = DistributionTab(ctx)
+    qtbot.addWidget(tab)
+    tab.reload_rounds()
+    assert tab.round_combo.itemText(0).endswith("(Draft)")

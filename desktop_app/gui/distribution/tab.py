@@ -332,7 +332,7 @@ class DistributionTab(QWidget):
         self.round_combo.blockSignals(True)
         self.round_combo.clear()
         for r in self.rounds:
-            self.round_combo.addItem(f"{r.code} — {r.name} ({r.status_label})", r.id)
+            self.round_combo.addItem(f"{r.code} — {r.name} ({tr(r.status_label)})", r.id)
         index = self.round_combo.findData(keep) if keep else -1
         if index < 0:
             # The first open round is what the counter most likely wants.
