@@ -85,7 +85,7 @@ class RegistryTab(QWidget):
         self.search = QLineEdit()
         self.search.setPlaceholderText(tr("Cari nama, NIK, No. KK, atau alamat…"))
         self.search.setClearButtonEnabled(True)
-        self.search.setMinimumWidth(280)
+        self.search.setMinimumWidth(200)
         self.program = QComboBox()
         fill_combo(
             self.program,
@@ -97,7 +97,6 @@ class RegistryTab(QWidget):
             [(None, tr("Semua kecamatan")), *self.service.kecamatan_options()],
         )
         self.kelurahan = QComboBox()
-        self.kelurahan.setMinimumWidth(170)
         self._fill_kelurahan()
         self.status = QComboBox()
         fill_combo(
@@ -151,6 +150,12 @@ class RegistryTab(QWidget):
             (tr("Kelurahan"), self.kelurahan),
             (tr("Status"), self.status),
         ):
+            # Combos may shrink (eliding their text) so the row fits the 1000 px minimum window
+            # instead of overlapping its neighbours; at 1366 px they stretch as before.
+            combo.setSizeAdjustPolicy(
+                QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon
+            )
+            combo.setMinimumContentsLength(9)
             caption = QLabel(label)
             caption.setBuddy(combo)
             filters.addWidget(caption)
