@@ -66,6 +66,37 @@ class _Demo:
         self.serial = 5000  # NIK serials of people registered on the spot, never reused
         self.reliability: dict[str, float] = {}
 
+    def create(
+        self,
+        number: int,
+        title: str,
+        category: str,
+        start: date,
+        days: int,
+        quota: int,
+        topics: list[str],
+        hours: tuple[str, str] = ("08:00", "12:00"),
+    ) -> str:
+        """A training of `days` days from `start` with one daily session per topic; `number`
+        picks its trainers and venue."""
+        end = start + timedelta(days=days - 1)
+        training_id = self.svc.create_training(
+            TrainingInput(
+                title=title,
+                category=category,
+                organiser=self.svc.ctx.office.office_name,
+                trainers=list(TRAINERS[number]),
+                venue=VENUES[number],
+                start_date=start,
+                end_date=end,
+                quota=quota,
+            )
+        )
+        self.svc.add_daily_sessions(
+            training_id, start, end, topics=topics, start_time=hours[0], end_time=hours[1]
+        )
+        return training_id
+
     def fill(self, training_id: str, count: int) -> None:
         """Registration closes a few days before the first session."""
         start = self.svc.get_training(training_id).start_date
@@ -141,31 +172,20 @@ def generate_training_demo(
     # 1. Finished: five days, about five weeks ago, 80 participants.
     start = today - timedelta(days=38)
     start -= timedelta(days=start.weekday())  # a Monday
-    finished = svc.create_training(
-        TrainingInput(
-            title="Pelatihan Pembuatan Jajanan Tradisional Angkatan I",
-            category="Jajanan",
-            organiser=ctx.office.office_name,
-            trainers=list(TRAINERS[0]),
-            venue=VENUES[0],
-            start_date=start,
-            end_date=start + timedelta(days=4),
-            quota=80,
-        )
-    )
-    svc.add_daily_sessions(
-        finished,
+    finished = demo.create(
+        0,
+        "Pelatihan Pembuatan Jajanan Tradisional Angkatan I",
+        "Jajanan",
         start,
-        start + timedelta(days=4),
-        topics=[
+        5,
+        80,
+        [
             "Pembukaan, kebersihan dan keamanan pangan",
             "Kue basah: klepon, lemper, nagasari",
             "Kue kering dan keripik",
             "Pengemasan dan label produk",
             "Menghitung harga jual, pemasaran, penutupan",
         ],
-        start_time="08:00",
-        end_time="12:00",
     )
     demo.fill(finished, 80)
     demo.mark(finished, since=start, upto=start + timedelta(days=1))
@@ -181,25 +201,15 @@ def generate_training_demo(
 
     # 2. Running: household products, two days done, today's session half marked.
     run_start = today - timedelta(days=2)
-    running = svc.create_training(
-        TrainingInput(
-            title="Pelatihan Pengolahan Produk Rumah Tangga (Sabun Cair dan Pewangi)",
-            category="Pengolahan produk rumah tangga",
-            organiser=ctx.office.office_name,
-            trainers=list(TRAINERS[1]),
-            venue=VENUES[1],
-            start_date=run_start,
-            end_date=run_start + timedelta(days=3),
-            quota=30,
-        )
-    )
-    svc.add_daily_sessions(
-        running,
+    running = demo.create(
+        1,
+        "Pelatihan Pengolahan Produk Rumah Tangga (Sabun Cair dan Pewangi)",
+        "Pengolahan produk rumah tangga",
         run_start,
-        run_start + timedelta(days=3),
-        topics=["Bahan dan keselamatan kerja", "Sabun cair", "Pewangi pakaian", "Kemasan"],
-        start_time="13:00",
-        end_time="16:00",
+        4,
+        30,
+        ["Bahan dan keselamatan kerja", "Sabun cair", "Pewangi pakaian", "Kemasan"],
+        hours=("13:00", "16:00"),
     )
     demo.fill(running, 26)
     demo.mark(running, since=run_start, upto=today, partial_last=True)
@@ -207,31 +217,20 @@ def generate_training_demo(
     # 3. Planned: sewing, in two weeks, registration open.
     plan_start = today + timedelta(days=14)
     plan_start += timedelta(days=(7 - plan_start.weekday()) % 7)  # a Monday
-    planned = svc.create_training(
-        TrainingInput(
-            title="Pelatihan Menjahit Pakaian Dasar",
-            category="Menjahit",
-            organiser=ctx.office.office_name,
-            trainers=list(TRAINERS[2]),
-            venue=VENUES[2],
-            start_date=plan_start,
-            end_date=plan_start + timedelta(days=4),
-            quota=30,
-        )
-    )
-    svc.add_daily_sessions(
-        planned,
+    planned = demo.create(
+        2,
+        "Pelatihan Menjahit Pakaian Dasar",
+        "Menjahit",
         plan_start,
-        plan_start + timedelta(days=4),
-        topics=[
+        5,
+        30,
+        [
             "Mengenal mesin jahit dan keselamatan kerja",
             "Mengukur badan dan membuat pola dasar",
             "Menjahit rok",
             "Menjahit kemeja",
             "Finishing, menghitung biaya, penutupan",
         ],
-        start_time="08:00",
-        end_time="12:00",
     )
     demo.fill(planned, 12)
 
