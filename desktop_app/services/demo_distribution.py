@@ -223,6 +223,17 @@ def _served_round(
     receipts: list[dict[str, Any]] = []
     marks: list[dict[str, Any]] = []
     by_proxy = absent = refused = 0
+
+    def mark(base: dict[str, Any], at: datetime, kind: str, reason: str) -> dict[str, Any]:
+        return base | {
+            "id": new_id(),
+            "kind": kind,
+            "reason": reason,
+            "at": at.astimezone(UTC),
+            "actor": rng.choice(_OFFICERS),
+            "device_id": ctx.device.id,
+        }
+
     for entry in entries:
         household = members.get(entry.household_id or "", [])
         recipient = next((m for m in household if m["id"] == entry.person_id), None)
@@ -234,44 +245,16 @@ def _served_round(
         roll = rng.random()
         if deceased and not living:
             marks.append(
-                base
-                | {
-                    "id": new_id(),
-                    "kind": "ditolak",
-                    "reason": "Penerima meninggal dunia dan KK hanya satu orang",
-                    "at": at.astimezone(UTC),
-                    "actor": rng.choice(_OFFICERS),
-                    "device_id": ctx.device.id,
-                }
+                mark(base, at, "ditolak", "Penerima meninggal dunia dan KK hanya satu orang")
             )
             refused += 1
             continue
         if not deceased and roll < 0.03:
-            marks.append(
-                base
-                | {
-                    "id": new_id(),
-                    "kind": "tidak_hadir",
-                    "reason": rng.choice(_ABSENT_REASONS),
-                    "at": at.astimezone(UTC),
-                    "actor": rng.choice(_OFFICERS),
-                    "device_id": ctx.device.id,
-                }
-            )
+            marks.append(mark(base, at, "tidak_hadir", rng.choice(_ABSENT_REASONS)))
             absent += 1
             continue
         if not deceased and roll < 0.035:
-            marks.append(
-                base
-                | {
-                    "id": new_id(),
-                    "kind": "ditolak",
-                    "reason": rng.choice(_REFUSED_REASONS),
-                    "at": at.astimezone(UTC),
-                    "actor": rng.choice(_OFFICERS),
-                    "device_id": ctx.device.id,
-                }
-            )
+            marks.append(mark(base, at, "ditolak", rng.choice(_REFUSED_REASONS)))
             refused += 1
             continue
         collector: tuple[str, str, str] | None = None
