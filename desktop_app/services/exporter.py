@@ -343,32 +343,46 @@ class ExportService:
         )
 
     def _person_rows(self, rowids: list[int]) -> Iterator[tuple[Any, ...]]:
+        def sql(chunk: list[int]) -> str:
+            return _PERSON_EXPORT_SELECT + " WHERE " + search.rows_by_rowid_clause(chunk)
+
+        def row(m: Any) -> tuple[Any, ...]:
+            return (
+                m[1],
+                m[2],
+                m[3],
+                m[4],
+                m[5],
+                _as_date(m[6]),
+                m[7],
+                m[8],
+                m[9],
+                m[10],
+                m[11],
+                _relation_label(m[12]),
+                m[13],
+                m[14],
+                _program_names(m[15]),
+            )
+
+        return self._rows_in_order(rowids, sql, row)
+
+    def _rows_in_order(
+        self,
+        rowids: list[int],
+        sql: Callable[[list[int]], str],
+        row: Callable[[Any], tuple[Any, ...]],
+    ) -> Iterator[tuple[Any, ...]]:
+        """`row(m)` for each result of `sql(chunk)`, read in chunks of rowids (the first column
+        is the rowid) and yielded in the order of `rowids`; rowids no longer found are skipped."""
         with self.ctx.db.engine.connect() as conn:
             for start in range(0, len(rowids), _FETCH):
                 chunk = rowids[start : start + _FETCH]
-                sql = _PERSON_EXPORT_SELECT + " WHERE " + search.rows_by_rowid_clause(chunk)
-                by_key = {m[0]: m for m in conn.exec_driver_sql(sql)}
+                by_key = {m[0]: m for m in conn.exec_driver_sql(sql(chunk))}
                 for key in chunk:
                     m = by_key.get(key)
-                    if m is None:
-                        continue
-                    yield (
-                        m[1],
-                        m[2],
-                        m[3],
-                        m[4],
-                        m[5],
-                        _as_date(m[6]),
-                        m[7],
-                        m[8],
-                        m[9],
-                        m[10],
-                        m[11],
-                        _relation_label(m[12]),
-                        m[13],
-                        m[14],
-                        _program_names(m[15]),
-                    )
+                    if m is not None:
+                        yield row(m)
 
     def households_table(self, flt: PersonFilter | None = None) -> Table:
         """One row per KPM: its KK, head, address and members; importable as households."""
@@ -387,32 +401,26 @@ class ExportService:
             Column("PROGRAM", "text", 22),
         ]
 
-        def rows() -> Iterator[tuple[Any, ...]]:
-            with self.ctx.db.engine.connect() as conn:
-                for start in range(0, len(rowids), _FETCH):
-                    chunk = rowids[start : start + _FETCH]
-                    sql = (
-                        "SELECT household.rowid, household.kk_number, head.nik, head.name,"
-                        " household.street, household.rt, household.rw, kel.name, kec.name,"
-                        " (SELECT count(*) FROM person m WHERE m.household_id = household.id"
-                        "  AND m.deleted = 0),"
-                        " (SELECT group_concat(e.program_code, ',') FROM enrolment e"
-                        "  WHERE e.deleted = 0 AND e.end_date IS NULL"
-                        "  AND e.household_id = household.id)"
-                        " FROM household"
-                        " LEFT JOIN person head ON head.id = household.head_person_id"
-                        " LEFT JOIN region kel ON kel.code = household.kelurahan_code"
-                        " LEFT JOIN region kec ON kec.code = kel.parent_code"
-                        " WHERE household.rowid IN (" + ",".join(str(int(r)) for r in chunk) + ")"
-                    )
-                    by_key = {m[0]: m for m in conn.exec_driver_sql(sql)}
-                    for key in chunk:
-                        m = by_key.get(key)
-                        if m is not None:
-                            yield (*m[1:10], _program_names(m[10]))
+        def sql(chunk: list[int]) -> str:
+            return (
+                "SELECT household.rowid, household.kk_number, head.nik, head.name,"
+                " household.street, household.rt, household.rw, kel.name, kec.name,"
+                " (SELECT count(*) FROM person m WHERE m.household_id = household.id"
+                "  AND m.deleted = 0),"
+                " (SELECT group_concat(e.program_code, ',') FROM enrolment e"
+                "  WHERE e.deleted = 0 AND e.end_date IS NULL"
+                "  AND e.household_id = household.id)"
+                " FROM household"
+                " LEFT JOIN person head ON head.id = household.head_person_id"
+                " LEFT JOIN region kel ON kel.code = household.kelurahan_code"
+                " LEFT JOIN region kec ON kec.code = kel.parent_code"
+                " WHERE household.rowid IN (" + ",".join(str(int(r)) for r in chunk) + ")"
+            )
+
+        rows = self._rows_in_order(rowids, sql, lambda m: (*m[1:10], _program_names(m[10])))
 
         return Table(
-            "KPM", columns, rows(), len(rowids), {"what": "households", "filter": _filter_dict(flt)}
+            "KPM", columns, rows, len(rowids), {"what": "households", "filter": _filter_dict(flt)}
         )
 
     def round_table(self, round_ref: str) -> Table:
