@@ -58,3 +58,15 @@ def test_round_status_in_english(qtbot, ctx):
     qtbot.addWidget(tab)
     tab.reload_rounds()
     assert tab.round_combo.itemText(0).endswith("(Draft)")
+
+
+def test_training_statuses_in_english():
+    from desktop_app.domain.training import TRAINING_STATUS_LABELS
+    from desktop_app.i18n import tr
+
+    set_language("en")
+    assert [tr(label) for label in TRAINING_STATUS_LABELS.values()] == [
+        "Planned",
+        "Running",
+        "Finished",
+    ]
