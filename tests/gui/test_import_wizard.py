@@ -242,3 +242,12 @@ def test_registry_tab_has_import_and_export_buttons(
     assert "5 baris" in message_boxes.texts()[-1]
     ws = openpyxl.load_workbook(target).active
     assert ws is not None and ws.max_row == 6 and ws["A1"].value == "NIK"
+
+
+def test_row_detail_names_the_kelurahan(qtbot, ctx: AppContext, tmp_path: Path) -> None:
+    wizard = open_wizard(qtbot, ctx, sample_file(tmp_path, broken=False))
+    run_dry(qtbot, wizard)
+    wizard.count_labels[RowStatus.NEW.value].click()
+    wizard.results_view.selectRow(0)
+    # The clerk reads "Sentul", the name in their file, not only the Kemendagri code.
+    assert "Sentul (35.72.01." in wizard.row_detail.toPlainText()

@@ -8,6 +8,7 @@ to run if the registry changed since that dry run (the service compares fingerpr
 
 from __future__ import annotations
 
+import html
 import logging
 from pathlib import Path
 
@@ -677,11 +678,11 @@ class ImportWizard(QDialog):
             title = "Data yang akan dicatat:" if result.status == RowStatus.NEW else "Perubahan:"
             parts.append(f"<p><b>{tr(title)}</b></p><table cellpadding='2'>")
             for c in changes:
-                old = "" if c.old in (None, "") else text_of(c.old)
+                old = "" if c.old in (None, "") else self._shown(c.field, c.old)
                 arrow = f"<s style='color:#888'>{old}</s> → " if old else ""
                 parts.append(
                     f"<tr><td style='color:#555'>{tr(c.label)}</td><td>{arrow}"
-                    f"<b>{text_of(c.new)}</b></td></tr>"
+                    f"<b>{self._shown(c.field, c.new)}</b></td></tr>"
                 )
             parts.append("</table>")
         if result.warnings:
@@ -691,6 +692,15 @@ class ImportWizard(QDialog):
         if result.status == RowStatus.UNCHANGED and not result.warnings:
             parts.append(f"<p>{tr('Sama dengan data di registri.')}</p>")
         self.row_detail.setHtml("".join(parts))
+
+    def _shown(self, field: str, value: object) -> str:
+        """A changed value as the clerk knows it: a kelurahan by its name, not only its code."""
+        text = text_of(value)
+        if field == "kelurahan_code" and text:
+            region = self.ctx.regions.get(text)
+            if region is not None:
+                text = f"{region.name} ({text})"
+        return html.escape(text)
 
     def save_rejected(self) -> None:
         if self.prepared is None or self.report is None:
