@@ -907,12 +907,7 @@ class RegistryService:
         if flt.status:
             conds.append("person.status = :status")
             params["status"] = flt.status
-        if flt.kelurahan_code:
-            conds.append("person.kelurahan_code = :kel")
-            params["kel"] = flt.kelurahan_code
-        elif flt.kecamatan_code:
-            conds.append("person.kelurahan_code LIKE :kec")
-            params["kec"] = flt.kecamatan_code + ".%"
+        _region_filter("person", flt, conds, params)
         if flt.program_code:
             # Uncorrelated IN lists, evaluated once: a correlated EXISTS let SQLite (without
             # statistics) walk the program_code index for every person, 7,700 Rastrada rows
@@ -957,12 +952,7 @@ class RegistryService:
                 "household.id IN (SELECT person.household_id FROM person WHERE " + clause + ")"
             )
             params.update(p)
-        if flt.kelurahan_code:
-            conds.append("household.kelurahan_code = :kel")
-            params["kel"] = flt.kelurahan_code
-        elif flt.kecamatan_code:
-            conds.append("household.kelurahan_code LIKE :kec")
-            params["kec"] = flt.kecamatan_code + ".%"
+        _region_filter("household", flt, conds, params)
         if flt.program_code:
             conds.append(
                 "household.id IN (SELECT e.household_id FROM enrolment e"
@@ -1029,6 +1019,16 @@ class RegistryService:
         return [(p.code, p.name) for p in PROGRAMS.values()]
 
     # -- helpers -----------------------------------------------------------------------------
+
+
+def _region_filter(table: str, flt: PersonFilter, conds: list[str], params: dict[str, Any]) -> None:
+    """Narrow `table` (person or household) to the filter's kelurahan, else its kecamatan."""
+    if flt.kelurahan_code:
+        conds.append(f"{table}.kelurahan_code = :kel")
+        params["kel"] = flt.kelurahan_code
+    elif flt.kecamatan_code:
+        conds.append(f"{table}.kelurahan_code LIKE :kec")
+        params["kec"] = flt.kecamatan_code + ".%"
 
 
 def _expanding(name: str) -> Any:
