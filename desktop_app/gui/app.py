@@ -11,6 +11,7 @@ from PySide6.QtGui import QGuiApplication
 from PySide6.QtWidgets import QApplication, QFileDialog, QMessageBox, QWidget
 
 from desktop_app.gui.errors import install_excepthook, setup_logging, show_error, user_message
+from desktop_app.gui.qt_texts import install_qt_texts
 from desktop_app.i18n import LANGUAGES, set_language, tr
 from desktop_app.services.context import AppContext, open_app, verify_integrity
 
@@ -162,6 +163,7 @@ def run_app(db_path: Path, lang: str | None = None) -> int:
     setup_logging()
     install_excepthook()
     set_language(lang or saved_language() or "id")
+    install_qt_texts()
     from desktop_app.gui.startup_checks import check_installation
 
     if not check_installation(app):

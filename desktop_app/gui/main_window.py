@@ -21,6 +21,7 @@ from PySide6.QtWidgets import (
 )
 
 from desktop_app import __version__
+from desktop_app.gui.qt_texts import install_qt_texts
 from desktop_app.i18n import LANGUAGES, get_language, set_language, tr
 from desktop_app.services.context import AppContext
 
@@ -91,6 +92,7 @@ class MainWindow(QMainWindow):
     def __init__(self, ctx: AppContext, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.ctx = ctx
+        install_qt_texts()  # Qt's own OK/Batal/Ya/Tidak, also in tests and --self-test
         self.setWindowTitle(
             tr("Berdaya — {office}", office=ctx.office.office_name)
             + (tr(" (hanya-baca)") if ctx.db.read_only else "")

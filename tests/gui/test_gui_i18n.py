@@ -70,3 +70,19 @@ def test_training_statuses_in_english():
         "Running",
         "Finished",
     ]
+
+
+def test_qt_buttons_follow_the_language(qtbot, ctx):
+    from PySide6.QtWidgets import QDialogButtonBox, QMessageBox
+
+    window = MainWindow(ctx)  # installs the translator for Qt's own texts
+    qtbot.addWidget(window)
+    ok_cancel = QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
+    buttons = QDialogButtonBox(ok_cancel)
+    assert [b.text() for b in buttons.buttons()] == ["OK", "Batal"]
+    box = QMessageBox()
+    box.setStandardButtons(QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No)
+    assert [b.text() for b in box.buttons()] == ["&Ya", "&Tidak"]
+    set_language("en")
+    english = QDialogButtonBox(ok_cancel)
+    assert [b.text() for b in english.buttons()] == ["OK", "Cancel"]
