@@ -88,6 +88,17 @@ def open_pdf(parent: QWidget, path: Path) -> None:
         )
 
 
+def _then_open(parent: QWidget, on_done: Callable[[Path], None] | None) -> Callable[[Path], None]:
+    """What a finished print job does: tell the caller, then open the PDF."""
+
+    def done(result: Path) -> None:
+        if on_done is not None:
+            on_done(result)
+        open_pdf(parent, result)
+
+    return done
+
+
 def print_document(
     parent: QWidget,
     ctx: AppContext,
@@ -129,17 +140,12 @@ def print_document(
             docs.recap_pdf(path, ctx.office, svc.recap(round_id))
         return path
 
-    def done(result: Path) -> None:
-        if on_done is not None:
-            on_done(result)
-        open_pdf(parent, result)
-
     return run_job(
         work,
         parent=parent,
         title=title,
         label=tr("Menyusun {document}…", document=title.lower()),
-        on_success=done,
+        on_success=_then_open(parent, on_done),
         # Cards give recipients without a card code one first: that is a write.
         write=document == "cards",
     )
@@ -164,9 +170,4 @@ def print_receipt(
         docs.receipts_pdf(path, ctx.office, receipts, layout=layout)
         return path
 
-    def done(result: Path) -> None:
-        if on_done is not None:
-            on_done(result)
-        open_pdf(parent, result)
-
-    return run_job(work, parent=parent, on_success=done)
+    return run_job(work, parent=parent, on_success=_then_open(parent, on_done))
