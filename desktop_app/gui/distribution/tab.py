@@ -36,7 +36,6 @@ from PySide6.QtWidgets import (
     QPushButton,
     QSplitter,
     QTableView,
-    QToolButton,
     QVBoxLayout,
     QWidget,
 )
@@ -137,9 +136,8 @@ class DistributionTab(QWidget):
         self.open_button.clicked.connect(self.open_round)
         self.close_button = QPushButton(tr("Tutup putaran"))
         self.close_button.clicked.connect(self.close_round)
-        self.print_button = QToolButton()
-        self.print_button.setText(tr("Cetak"))
-        self.print_button.setPopupMode(QToolButton.ToolButtonPopupMode.InstantPopup)
+        # A push button with a menu, as in Pelatihan: a QToolButton's arrow overlapped "Cetak".
+        self.print_button = QPushButton(tr("Cetak"))
         self.print_button.setMenu(self._print_menu())
         top = QHBoxLayout()
         top.addWidget(QLabel(tr("Putaran")))
