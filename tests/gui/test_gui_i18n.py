@@ -86,3 +86,19 @@ def test_qt_buttons_follow_the_language(qtbot, ctx):
     set_language("en")
     english = QDialogButtonBox(ok_cancel)
     assert [b.text() for b in english.buttons()] == ["OK", "Cancel"]
+
+
+def test_sex_column_reads_m_f_in_english(qtbot, ctx):
+    from desktop_app.gui.registry.models import PersonTableModel
+
+    set_language("en")
+    window = MainWindow(ctx)
+    qtbot.addWidget(window)
+    column = window.tabs.widget(0).person_model.columns()[PersonTableModel.COL_SEX]
+    assert column.title == "M/F"
+    assert [column.value(_Row("L")), column.value(_Row("P"))] == ["M", "F"]
+
+
+class _Row:
+    def __init__(self, sex: str) -> None:
+        self.sex = sex

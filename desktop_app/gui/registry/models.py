@@ -215,7 +215,12 @@ class PersonTableModel(LazyTableModel[PersonRow]):
         return [
             Column(tr("NIK"), lambda r: r.nik or tr("(tanpa NIK)")),
             Column(tr("Nama"), lambda r: r.name),
-            Column(tr("L/P"), lambda r: r.sex, Qt.AlignmentFlag.AlignCenter, tr("Jenis kelamin")),
+            Column(
+                tr("L/P"),
+                lambda r: tr(r.sex) if r.sex else r.sex,
+                Qt.AlignmentFlag.AlignCenter,
+                tr("Jenis kelamin"),
+            ),
             Column(tr("Tgl. lahir"), lambda r: format_date(r.birth_date)),
             Column(tr("Kelurahan"), lambda r: r.kelurahan),
             Column(tr("Status"), lambda r: short_status_label(r.status)),

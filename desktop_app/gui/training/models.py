@@ -199,7 +199,7 @@ class ParticipantTableModel(_RowsModel):
         if column == self.COL_NIK:
             return row.nik or tr("⚠ tanpa NIK")
         if column == self.COL_SEX:
-            return row.sex
+            return tr(row.sex) if row.sex else row.sex  # L/P -> M/F in English
         if column == self.COL_BIRTH:
             return ", ".join(x for x in (row.birth_place, format_date(row.birth_date)) if x)
         if column == self.COL_KELURAHAN:
