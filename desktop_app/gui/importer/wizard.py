@@ -700,6 +700,8 @@ class ImportWizard(QDialog):
             region = self.ctx.regions.get(text)
             if region is not None:
                 text = f"{region.name} ({text})"
+        elif field == "sex" and text:
+            text = tr(text)  # L/P -> M/F in English
         return html.escape(text)
 
     def save_rejected(self) -> None:
