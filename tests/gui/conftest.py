@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import atexit
 import os
+import shutil
 import tempfile
 from collections.abc import Iterator
 
@@ -10,6 +12,7 @@ import pytest
 
 # Before any QSettings or platformdirs lookup: never touch the developer's own settings or logs.
 _HOME = tempfile.mkdtemp(prefix="berdaya-gui-tests-")
+atexit.register(shutil.rmtree, _HOME, ignore_errors=True)  # one per run would pile up in /tmp
 for _var in ("XDG_CONFIG_HOME", "XDG_STATE_HOME", "XDG_CACHE_HOME", "XDG_DATA_HOME"):
     os.environ[_var] = os.path.join(_HOME, _var.lower())
 
