@@ -53,13 +53,15 @@ def cmd_check(args: argparse.Namespace) -> int:
         print_json(report.__dict__ | {"exit_code": report.exit_code})
     else:
         print(f"Basis data : {report.path}")
-        print(f"Skema      : {report.schema_version} (aplikasi: {report.app_schema_version})")
+        schema = "-" if report.schema_version is None else report.schema_version
+        print(f"Skema      : {schema} (aplikasi: {report.app_schema_version})")
         print(f"Integritas : {report.integrity or '-'}")
         for table, count in report.counts.items():
             print(f"{table:<11}: {count}")
         for problem in report.problems:
             print(f"MASALAH    : {problem}", file=sys.stderr)
-        print("Sehat." if report.exit_code == 0 else "Ada masalah.")
+        verdict = {0: "Sehat.", 1: "Ada masalah."}.get(report.exit_code, "Tidak dapat dipakai.")
+        print(verdict)
     return report.exit_code
 
 
