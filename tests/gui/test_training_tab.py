@@ -307,6 +307,18 @@ def test_withdraw_dialog_needs_a_reason(
     assert not next(p for p in svc.participants(tid) if p.id == parts[0]).active
 
 
+def test_session_buttons_without_a_chosen_session_say_so(
+    qtbot, message_boxes, ctx: AppContext, svc: TrainingService, running
+) -> None:  # noqa: ANN001
+    tid, sessions, _parts = running
+    tab = open_tab(qtbot, ctx, tid)
+    tab.session_view.setCurrentIndex(tab.session_model.index(-1, -1))
+    tab.edit_session_button.click()
+    tab.remove_session_button.click()
+    assert message_boxes.texts() == ["Pilih sesi pada daftar terlebih dahulu."] * 2
+    assert len(svc.attendance_grid(tid).sessions) == len(sessions)
+
+
 # -- printing --------------------------------------------------------------------------------
 def test_print_attendance_sheet_in_a_worker(
     qtbot, no_viewer: Path, ctx: AppContext, running

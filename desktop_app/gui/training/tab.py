@@ -557,9 +557,16 @@ class TrainingTab(QWidget):
         if self.current and DailySessionsDialog(self.service, self.current, self).exec():
             self.reload()
 
+    def _no_session_chosen(self, title: str) -> None:
+        # The buttons stay enabled, so an unexplained no-op would look broken (as for Mundur…).
+        QMessageBox.information(self, title, tr("Pilih sesi pada daftar terlebih dahulu."))
+
     def edit_session(self) -> None:
         session = selected_row(self.session_view)
-        if self.current is None or session is None:
+        if self.current is None:
+            return
+        if session is None:
+            self._no_session_chosen(tr("Ubah sesi"))
             return
         if SessionDialog(self.service, self.current, session, self).exec():
             self.reload()
@@ -567,6 +574,7 @@ class TrainingTab(QWidget):
     def remove_session(self) -> None:
         session = selected_row(self.session_view)
         if session is None:
+            self._no_session_chosen(tr("Hapus sesi"))
             return
         answer = QMessageBox.question(
             self,
