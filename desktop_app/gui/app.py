@@ -15,7 +15,14 @@ from desktop_app.gui.qt_texts import install_qt_texts
 from desktop_app.i18n import LANGUAGES, set_language, tr
 from desktop_app.services.context import AppContext, open_app, verify_integrity
 
-__all__ = ["open_context", "run_app", "saved_language", "save_language"]
+__all__ = [
+    "open_context",
+    "run_app",
+    "save_language",
+    "save_officer",
+    "saved_language",
+    "saved_officer",
+]
 
 log = logging.getLogger(__name__)
 
@@ -39,6 +46,18 @@ def save_language(lang: str) -> None:
     settings.sync()
 
 
+def saved_officer() -> str | None:
+    """The officer's name as typed in Pengaturan (per computer account), if any."""
+    value = _settings().value("officer")
+    return str(value).strip() or None if value else None
+
+
+def save_officer(name: str) -> None:
+    settings = _settings()
+    settings.setValue("officer", name.strip())
+    settings.sync()
+
+
 def open_context(path: Path, parent: QWidget | None = None) -> AppContext | None:
     """Open a database, or explain in Indonesian why not and let the user pick another file.
 
@@ -48,7 +67,9 @@ def open_context(path: Path, parent: QWidget | None = None) -> AppContext | None
     while True:
         try:
             # The full page check reads the whole file; it runs after the window is shown.
-            return open_app(path, verify="structure")
+            # Receipts and the change log name the officer; office PCs often share one login
+            # ("User", "Admin"), so the name typed in Pengaturan wins over the login name.
+            return open_app(path, actor=saved_officer(), verify="structure")
         except Exception as exc:  # noqa: BLE001 - every failure becomes a dialog, not a traceback
             message = user_message(exc)
             if message is None:
@@ -148,6 +169,8 @@ def show_main_window(window: QWidget) -> None:
     screen = QGuiApplication.primaryScreen()
     available = screen.availableGeometry() if screen is not None else None
     if available is not None and (available.width() <= 1366 or available.height() <= 768):
+        # Without a window manager (kiosk sessions, Xvfb) "maximised" is only a hint.
+        window.resize(available.size())
         window.showMaximized()
     else:
         window.resize(1366, 768)

@@ -95,6 +95,15 @@ class SettingsDialog(QDialog):
         self.language.setCurrentIndex(self.language.findData(get_language()))
         language_form.addRow(tr("Bahasa"), self.language)
 
+        officer_box = QGroupBox(tr("Petugas di komputer ini"))
+        officer_form = QFormLayout(officer_box)
+        self.officer = QLineEdit(ctx.actor)
+        self.officer.setPlaceholderText(tr("Nama lengkap petugas"))
+        self.officer.setToolTip(
+            tr("Nama ini tercatat pada tanda terima, daftar, dan riwayat perubahan.")
+        )
+        officer_form.addRow(tr("Nama petugas"), self.officer)
+
         self.issues = IssueLabel()
         self.buttons = QDialogButtonBox(
             QDialogButtonBox.StandardButton.Save | QDialogButtonBox.StandardButton.Cancel
@@ -107,6 +116,7 @@ class SettingsDialog(QDialog):
         layout = QVBoxLayout(self)
         layout.addWidget(office_box)
         layout.addWidget(language_box)
+        layout.addWidget(officer_box)
         layout.addWidget(self.issues)
         layout.addWidget(self.buttons)
         self._validate()
@@ -136,6 +146,12 @@ class SettingsDialog(QDialog):
             except Exception as exc:  # noqa: BLE001 - shown in Indonesian, dialog stays open
                 show_error(self, exc, title=tr("Pengaturan"))
                 return
+        officer = " ".join(self.officer.text().split())
+        if officer and officer != self.ctx.actor:
+            from desktop_app.gui.app import save_officer
+
+            save_officer(officer)
+            self.ctx.actor = officer  # services read it at each write
         lang = self.language.currentData()
         if lang != get_language():
             from desktop_app.gui.app import save_language
