@@ -235,3 +235,21 @@ def test_counter_in_english(qtbot, ctx, round_id: str, world: World):
     assert widget.scan.placeholderText().startswith("Scan a card")
     scan(qtbot, widget, world.families[0].kk)
     assert widget.panel_title.text().startswith("RECEIVED — ")
+
+
+def test_counter_reopens_on_the_last_round_and_point(qtbot, ctx: AppContext, tab, round_id):
+    """A Rastrada counter must not come back on another open round (e.g. the Rapelan one)."""
+    svc = DistributionService(ctx)
+    other = svc.create_round(
+        program_code="RAPELAN", name="Rapelan Jumat", item="Ransum", quantity=1, unit="paket"
+    )
+    svc.open_round(other)
+    tab.reload_rounds(select=round_id)
+    tab.point_combo.setCurrentIndex(2)
+    chosen_point = tab.point_id()
+    assert chosen_point is not None
+    again = DistributionTab(ctx)
+    qtbot.addWidget(again)
+    settle(qtbot, again)
+    assert again.round_id() == round_id
+    assert again.point_id() == chosen_point

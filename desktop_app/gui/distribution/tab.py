@@ -16,7 +16,7 @@ from __future__ import annotations
 import html
 from collections.abc import Callable, Sequence
 
-from PySide6.QtCore import QModelIndex, Qt, QTimer, Signal
+from PySide6.QtCore import QModelIndex, QSettings, Qt, QTimer, Signal
 from PySide6.QtGui import QAction, QActionGroup, QFont, QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -331,6 +331,9 @@ class DistributionTab(QWidget):
         self.round_combo.clear()
         for r in self.rounds:
             self.round_combo.addItem(f"{r.code} — {r.name} ({tr(r.status_label)})", r.id)
+        if keep is None:
+            # The counter reopens where this officer left off (per computer account).
+            keep = _remembered("round")
         index = self.round_combo.findData(keep) if keep else -1
         if index < 0:
             # The first open round is what the counter most likely wants.
@@ -359,12 +362,20 @@ class DistributionTab(QWidget):
         if rnd is not None:
             for p in self.svc.points(rnd.id):
                 self.point_combo.addItem(f"{p.no}. {p.name}", p.id)
+            _remember("round", rnd.id)
+            if rnd.id == _remembered("round_of_point"):
+                index = self.point_combo.findData(_remembered("point"))
+                self.point_combo.setCurrentIndex(max(index, 0))
         self.point_combo.blockSignals(False)
         self.clear_current()
         self._update_buttons()
         self._point_changed()
 
     def _point_changed(self, *_args: object) -> None:
+        rnd = self.current_round()
+        if rnd is not None:
+            _remember("round_of_point", rnd.id)
+            _remember("point", self.point_id() or "")
         self.clear_current()
         self.refresh_progress()
         self.reload_roster()
@@ -803,3 +814,12 @@ class DistributionTab(QWidget):
             round_name=rnd.name,
             layout=self.receipt_layout(),
         )
+
+
+def _remembered(key: str) -> str | None:
+    value = QSettings("Berdaya", "Berdaya").value(f"distribution/{key}")
+    return str(value) if value else None
+
+
+def _remember(key: str, value: str) -> None:
+    QSettings("Berdaya", "Berdaya").setValue(f"distribution/{key}", value)
