@@ -3,6 +3,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 export QT_QPA_PLATFORM=${QT_QPA_PLATFORM:-offscreen}
+bash scripts/system-deps.sh test
 bash scripts/venv.sh test
 .venv/bin/ruff check desktop_app tests bench
 .venv/bin/python -m pytest -q "$@"
