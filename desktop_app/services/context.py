@@ -28,6 +28,8 @@ from desktop_app.i18n import resource_path
 from desktop_app.storage.db import Database, integrity_problem, open_database
 from desktop_app.storage.models import ChangeLog, Region, Setting
 
+M = TypeVar("M", bound=SQLModel)
+
 DEVICE_KEY = "device"
 OFFICE_KEY = "office_profile"
 HLC_KEY = "hlc_last"
@@ -143,6 +145,22 @@ class UnitOfWork:
             obj.hlc = stamp  # type: ignore[attr-defined]
         self.session.add(obj)
         self.log(entity, obj.id, op, diff({}, snapshot(obj)), hlc=stamp)  # type: ignore[attr-defined]
+
+    def create(self, model: type[M], entity: str, op: str = "create", **fields: Any) -> M:
+        """Build, insert and log a new synced row.
+
+        Fills what every synced row needs and callers kept repeating: a fresh UUIDv7 `id`,
+        `created_at`/`updated_at` (when the table has them) and the HLC stamp.
+        """
+        columns = model.model_fields
+        fields.setdefault("id", new_id())
+        if "created_at" in columns:
+            now = self.now()
+            fields.setdefault("created_at", now)
+            fields.setdefault("updated_at", now)
+        obj = model(**fields, hlc="")
+        self.add(obj, entity, op)
+        return obj
 
     def update(
         self, obj: SQLModel, entity: str, changes: Mapping[str, Any], op: str = "update"

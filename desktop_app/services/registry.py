@@ -17,7 +17,6 @@ from typing import Any
 from sqlalchemy import text
 from sqlmodel import select
 
-from desktop_app.domain.ids import new_id
 from desktop_app.domain.nik import (
     Issue,
     Severity,
@@ -412,19 +411,11 @@ class RegistryService:
         if relation is not None:
             Relation(relation)
         with self.ctx.join_or_open(uow) as w:
-            now = w.now()
-            person = Person(
-                id=new_id(),
-                **asdict(inp),
-                household_id=household_id,
-                relation=relation,
-                created_at=now,
-                updated_at=now,
-                hlc="",
-            )
             if household_id is not None:
                 w.require(Household, household_id, _NO_HOUSEHOLD)
-            w.add(person, "person")
+            person = w.create(
+                Person, "person", **asdict(inp), household_id=household_id, relation=relation
+            )
             return person.id
 
     def update_person(self, person_id: str, inp: PersonInput) -> dict:
@@ -449,17 +440,16 @@ class RegistryService:
             person = w.require(Person, person_id, _NO_PERSON)
             if person.status == new_status.value:
                 raise ServiceError(f"Status sudah {new_status.value}.")
-            history = StatusHistory(
-                id=new_id(),
+            w.create(
+                StatusHistory,
+                "status_history",
                 person_id=person_id,
                 status=new_status.value,
                 effective_date=effective_date,
                 note=_blank_to_none(note),
                 recorded_at=w.now(),
                 recorded_by=self.ctx.actor,
-                hlc="",
             )
-            w.add(history, "status_history")
             w.update(
                 person,
                 "person",
@@ -603,22 +593,15 @@ class RegistryService:
         if has_errors(issues):
             raise ValidationFailed(issues)
         with self.ctx.join_or_open(uow) as w:
-            now = w.now()
-            household = Household(
-                id=new_id(), **asdict(inp), created_at=now, updated_at=now, hlc=""
-            )
-            w.add(household, "household")
-            w.add(
-                KkHistory(
-                    id=new_id(),
-                    household_id=household.id,
-                    kk_number=inp.kk_number,
-                    valid_from=self.ctx.clock.today(),
-                    reason="KK pertama dicatat",
-                    recorded_at=now,
-                    hlc="",
-                ),
+            household = w.create(Household, "household", **asdict(inp))
+            w.create(
+                KkHistory,
                 "kk_history",
+                household_id=household.id,
+                kk_number=inp.kk_number,
+                valid_from=self.ctx.clock.today(),
+                reason="KK pertama dicatat",
+                recorded_at=household.created_at,
             )
             w.session.flush()
             if head_person_id:
@@ -701,17 +684,14 @@ class RegistryService:
             ).all()
             for h in current:
                 w.update(h, "kk_history", {"valid_to": valid_from})
-            w.add(
-                KkHistory(
-                    id=new_id(),
-                    household_id=household_id,
-                    kk_number=new_kk,
-                    valid_from=valid_from,
-                    reason=reason.strip(),
-                    recorded_at=w.now(),
-                    hlc="",
-                ),
+            w.create(
+                KkHistory,
                 "kk_history",
+                household_id=household_id,
+                kk_number=new_kk,
+                valid_from=valid_from,
+                reason=reason.strip(),
+                recorded_at=w.now(),
             )
             w.update(household, "household", {"kk_number": new_kk}, op="change_kk")
 
@@ -799,19 +779,16 @@ class RegistryService:
             ).first()
             if existing is not None:
                 raise ServiceError(f"Sudah terdaftar aktif di program {program.name}.")
-            now = w.now()
-            enrolment = Enrolment(
-                id=new_id(),
+            enrolment = w.create(
+                Enrolment,
+                "enrolment",
+                op="enrol",
                 program_code=program_code,
                 person_id=person_id,
                 household_id=household_id,
                 start_date=start_date,
                 details=json.dumps(details, ensure_ascii=False, sort_keys=True),
-                created_at=now,
-                updated_at=now,
-                hlc="",
             )
-            w.add(enrolment, "enrolment", op="enrol")
             return enrolment.id
 
     def leave_program(self, enrolment_id: str, end_date: date, reason: str) -> None:

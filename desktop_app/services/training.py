@@ -26,7 +26,6 @@ from desktop_app.documents.training import (
     TrainingInfo,
 )
 from desktop_app.domain.attendance import AttendanceCode, is_complete, parse_attendance
-from desktop_app.domain.ids import new_id
 from desktop_app.domain.nik import Issue, Severity, clean_number, has_errors, mask_nik, validate_nik
 from desktop_app.domain.office import format_date_id
 from desktop_app.domain.training import (
@@ -338,16 +337,7 @@ class TrainingService:
     def create_training(self, inp: TrainingInput, *, uow: UnitOfWork | None = None) -> str:
         values = self._check_training(inp)
         with self.ctx.join_or_open(uow) as w:
-            now = w.now()
-            training = Training(
-                id=new_id(),
-                **values,
-                status=TrainingStatus.PLANNED.value,
-                created_at=now,
-                updated_at=now,
-                hlc="",
-            )
-            w.add(training, "training")
+            training = w.create(Training, "training", **values, status=TrainingStatus.PLANNED.value)
             return training.id
 
     def update_training(self, training_id: str, inp: TrainingInput) -> dict:
@@ -492,8 +482,9 @@ class TrainingService:
                         + "."
                     )
                 existing.add((session_date, start_text))
-                session = TrainingSession(
-                    id=new_id(),
+                session = w.create(
+                    TrainingSession,
+                    "training_session",
                     training_id=training_id,
                     session_date=session_date,
                     start_time=start_text,
@@ -501,9 +492,7 @@ class TrainingService:
                     topic=topic or f"Sesi {len(existing)}",
                     created_at=now,
                     updated_at=now,
-                    hlc="",
                 )
-                w.add(session, "training_session")
                 ids.append(session.id)
             self._widen_dates(w, training, [d for d, _t in items])
             return ids
@@ -641,19 +630,15 @@ class TrainingService:
                     op="reinstate",
                 )
                 return existing.id
-            now = w.now()
-            participant = TrainingParticipant(
-                id=new_id(),
+            participant = w.create(
+                TrainingParticipant,
+                "training_participant",
                 training_id=training_id,
                 person_id=person_id,
                 status=ACTIVE,
                 registered_on=today,
                 nik_warning=nik_warning,
-                created_at=now,
-                updated_at=now,
-                hlc="",
             )
-            w.add(participant, "training_participant")
             self._ensure_enrolment(w, person_id, today)
             return participant.id
 
@@ -836,16 +821,16 @@ class TrainingService:
                 if row is None:
                     if code is None:
                         continue
-                    row = Attendance(
-                        id=new_id(),
+                    row = w.create(
+                        Attendance,
+                        "attendance",
+                        op="mark",
                         session_id=session_id,
                         participant_id=participant_id,
                         code=code,
                         created_at=now,
                         updated_at=now,
-                        hlc="",
                     )
-                    w.add(row, "attendance", op="mark")
                     existing[participant_id] = row
                     changed += 1
                 elif w.update(row, "attendance", {"code": code}, op="mark"):
@@ -1011,9 +996,10 @@ class TrainingService:
         sequence = int(last or 0) + 1
         number = format_certificate_number(sequence, device, today)
         grid_pct = self._pct_for(w, training_id, participant_id)
-        now = w.now()
-        cert = Certificate(
-            id=new_id(),
+        w.create(
+            Certificate,
+            "certificate",
+            op="issue",
             number=number,
             training_id=training_id,
             participant_id=participant_id,
@@ -1023,11 +1009,7 @@ class TrainingService:
             issued_on=today,
             attendance_pct=grid_pct,
             override_reason=override,
-            created_at=now,
-            updated_at=now,
-            hlc="",
         )
-        w.add(cert, "certificate", op="issue")
         w.session.flush()  # the next number in this transaction must see this one
         return number
 
