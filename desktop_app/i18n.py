@@ -20,6 +20,7 @@ __all__ = [
     "set_language",
     "tr",
     "tr_issue",
+    "tr_refusal",
 ]
 
 LANGUAGES: dict[str, str] = {"id": "Bahasa Indonesia", "en": "English"}
@@ -115,3 +116,20 @@ def tr_issue(issue: _Translatable) -> str:
         key: tr(value) if isinstance(value, str) else value for key, value in issue.params.items()
     }
     return tr(issue.template, **params)
+
+
+class _Renderable(Protocol):
+    code: str
+    message: str
+
+    def render(self, lang: str = "id") -> str: ...
+
+
+def tr_refusal(exc: _Renderable) -> str:
+    """A coded refusal (domain.errors.Refusal) in the current language.
+
+    Uncoded refusals fall back to the catalogue lookup of their Indonesian text.
+    """
+    if exc.code == "uncoded":
+        return tr(exc.message)
+    return exc.render(_language)

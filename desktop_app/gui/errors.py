@@ -18,7 +18,8 @@ from types import TracebackType
 from PySide6.QtCore import QThread
 from PySide6.QtWidgets import QApplication, QMessageBox, QWidget
 
-from desktop_app.i18n import tr, tr_issue
+from desktop_app.domain.errors import Refusal
+from desktop_app.i18n import tr, tr_issue, tr_refusal
 from desktop_app.services.context import ServiceError
 
 __all__ = [
@@ -64,8 +65,8 @@ def user_message(exc: BaseException) -> str | None:
     if isinstance(exc, ServiceError) and issues:
         errors = [i for i in issues if getattr(i, "severity", None) == "error"] or issues
         return "\n".join(tr_issue(i) for i in errors)
-    if isinstance(exc, ServiceError):
-        return tr(exc.message)
+    if isinstance(exc, Refusal):
+        return tr_refusal(exc)
     # StorageError lives in storage/, which the GUI must not import; its contract is the
     # `user_message` attribute.
     message = getattr(exc, "user_message", None)

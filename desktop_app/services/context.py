@@ -21,6 +21,7 @@ from sqlalchemy import text
 from sqlmodel import Session, SQLModel, select
 
 from desktop_app.domain.clock import Clock, HybridClock, SystemClock, Timestamp
+from desktop_app.domain.errors import Refusal
 from desktop_app.domain.ids import new_id
 from desktop_app.domain.office import OfficeProfile
 from desktop_app.domain.regions import RegionCatalog
@@ -42,12 +43,9 @@ _SAVE_HLC = text(
 )
 
 
-class ServiceError(Exception):
-    """A refusal the user should read (Indonesian), e.g. a rule that forbids the write."""
-
-    def __init__(self, message: str) -> None:
-        super().__init__(message)
-        self.message = message
+class ServiceError(Refusal):
+    """A refusal from a use case, e.g. a rule that forbids the write: raise it with a `Msg`
+    (code + Indonesian and English templates) and its parameters."""
 
 
 def require_live(session: Session, model: type[_Row], row_id: str, message: str) -> _Row:
