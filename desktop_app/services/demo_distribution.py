@@ -216,7 +216,7 @@ def _served_round(
     fake = Faker("id_ID")
     fake.seed_instance(rng.randrange(10**9))
     rnd = svc.get_round(round_id)
-    key = svc._key()
+    key = svc.receipt_code_key()
     members = _members(ctx)
     entries = svc.roster_rows(svc.roster_ids(round_id))
     seq = dict.fromkeys(_DEVICES, 0)

@@ -941,7 +941,7 @@ class DistributionService:
         points = self.points(rnd.id)
         by_kel = {k: p.id for p in points for k in p.kelurahan_codes}
         point_names = {p.id: p.name for p in points}
-        self._key()  # the office's verification key exists before the first receipt
+        self.receipt_code_key()  # the office's verification key exists before the first receipt
         with self.ctx.unit_of_work(source="distribution") as w:
             m = self._lock_round(w, rnd.id, require_open=False)
             if m["status"] != RoundStatus.DRAFT.value:
@@ -1385,7 +1385,7 @@ class DistributionService:
         )
 
     # -- recording ---------------------------------------------------------------------------
-    def _key(self) -> bytes:
+    def receipt_code_key(self) -> bytes:
         """The office's secret for receipt verification codes, created on first use."""
         if self._receipt_key is None:
             with self._conn() as conn:
@@ -1452,7 +1452,7 @@ class DistributionService:
         Returns after the commit (synchronous=FULL): the number it carries is on disk.
         """
         proxy = self._clean_proxy(proxy)
-        key, device = self._key(), self._device_prefix()
+        key, device = self.receipt_code_key(), self._device_prefix()
         with self.ctx.unit_of_work(source="counter") as w:
             receipt = self._record(w, round_id, roster_id, proxy, point_id, key, device)
         return receipt
@@ -1911,7 +1911,7 @@ class DistributionService:
         self, round_id: str, plans: Sequence[tuple[str, Proxy | None, str | None]]
     ) -> list[ReceiptView]:
         """All receipts of a scan log in one transaction, each checked again under the lock."""
-        key, device = self._key(), self._device_prefix()
+        key, device = self.receipt_code_key(), self._device_prefix()
         with self.ctx.unit_of_work(source="scan_log") as w:
             return [
                 self._record(w, round_id, roster_id, proxy, point_id, key, device)

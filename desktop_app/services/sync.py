@@ -337,7 +337,7 @@ class SyncService:
         return self._export(Path(path), device.id, "checkout", new_slice=slice_ids, extra=extra)
 
     def _receipt_key(self) -> str:
-        return DistributionService(self.ctx)._key().hex()
+        return DistributionService(self.ctx).receipt_code_key().hex()
 
     def households_in(self, kelurahan_codes: Sequence[str]) -> list[str]:
         """Households of some kelurahan: a registry-only checkout (e.g. a home-visit round)."""

@@ -166,7 +166,7 @@ def test_receive_once_then_refused_with_when_where_who(ctx, world: World, svc: D
     fam = world.families[0]
     receipt = svc.receive_code(rid, fam.kk)
     assert receipt.number == "RST4-KANTOR-000001"
-    assert verify_code(receipt.number, receipt.verification_code, svc._key())
+    assert verify_code(receipt.number, receipt.verification_code, svc.receipt_code_key())
     assert receipt.qr_payload == f"BERDAYA|{receipt.number}|{receipt.verification_code}"
     assert svc.scan(rid, fam.kk).status == "diterima"
     with pytest.raises(ServiceError) as info:
