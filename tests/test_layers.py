@@ -101,3 +101,55 @@ def test_the_scanner_sees_every_import_form(tmp_path):
     assert "desktop_app.storage" in names
     assert "desktop_app.storage.db" in names
     assert "PySide6.QtCore" in names
+
+
+def _app_imports(sub: str) -> list[tuple[Path, int, str]]:
+    return [
+        (path, line, name)
+        for path in modules(sub)
+        for line, name in imports(path)
+        if name.startswith("desktop_app")
+    ]
+
+
+def test_storage_imports_nothing_above_it():
+    # storage/ may use domain/ (value types, coded refusals) and itself, nothing that uses it.
+    allowed = ("desktop_app.storage", "desktop_app.domain")
+    offenders = [
+        where(path, line, name)
+        for path, line, name in _app_imports("storage")
+        if not any(name == a or name.startswith(a + ".") for a in allowed)
+    ]
+    assert not offenders, offenders
+
+
+def test_documents_take_plain_data_not_storage():
+    # Documents are built from plain data the services hand over: no sessions, no SQL.
+    forbidden = ("desktop_app.storage", "desktop_app.services", "desktop_app.gui")
+    forbidden += ("sqlmodel", "sqlalchemy", "sqlite3", "PySide6")
+    offenders = [
+        where(path, line, name)
+        for path in modules("documents")
+        for line, name in imports(path)
+        if any(name == f or name.startswith(f + ".") for f in forbidden)
+    ]
+    assert not offenders, offenders
+
+
+def test_services_never_reach_into_another_modules_private_names():
+    # "from desktop_app.services.x import _helper" couples two use cases through internals;
+    # modules of one feature package may share private helpers among themselves.
+    def private_from_elsewhere(path: Path, name: str) -> bool:
+        last = name.rsplit(".", 1)[-1]
+        if not last.startswith("_") or last.startswith("__"):
+            return False
+        owner_package = PACKAGE.joinpath(*name.split(".")[1:-2])
+        layer_root = len(owner_package.relative_to(PACKAGE).parts) <= 1  # e.g. services/ itself
+        return layer_root or path.parent != owner_package
+
+    offenders = [
+        where(path, line, name)
+        for path, line, name in _app_imports("")
+        if private_from_elsewhere(path, name)
+    ]
+    assert not offenders, offenders

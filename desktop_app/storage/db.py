@@ -23,20 +23,34 @@ from sqlalchemy.exc import DatabaseError as SADatabaseError
 from sqlalchemy.exc import OperationalError
 from sqlmodel import Session
 
-from desktop_app.storage import migrations
+from desktop_app.domain.errors import Msg, Refusal
+from desktop_app.storage import messages, migrations
 
 BUSY_TIMEOUT_MS = 5000
 
 
-class StorageError(Exception):
-    """A problem with the database file; `user_message` is Indonesian text for the clerk."""
+class StorageError(Refusal):
+    """A problem with the database file, coded like every refusal; `detail` is the technical
+    cause for the log (never shown to the clerk)."""
 
     exit_code = 2
 
-    def __init__(self, user_message: str, detail: str = "") -> None:
-        super().__init__(user_message if not detail else f"{user_message} ({detail})")
-        self.user_message = user_message
+    def __init__(self, msg: Msg, /, detail: str = "", **params: Any) -> None:
+        super().__init__(msg, **params)
         self.detail = detail
+
+    @property
+    def user_message(self) -> str:
+        return self.message
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        return (_rebuild_storage_error, (type(self), self.msg, self.detail, self.params))
+
+
+def _rebuild_storage_error(
+    cls: type[StorageError], msg: Msg, detail: str, params: dict[str, Any]
+) -> StorageError:
+    return cls(msg, detail, **params)
 
 
 class NotBerdayaDatabase(StorageError):
@@ -59,29 +73,17 @@ class WriteFailedError(StorageError):
     """A write could not be completed (disk full, locked file); nothing was saved."""
 
 
-def _msg_not_berdaya(path: Path) -> str:
-    return (
-        f"Berkas {path.name} bukan basis data Berdaya. Pilih berkas lain; berkas ini tidak diubah."
-    )
-
-
 def classify_write_error(exc: BaseException) -> WriteFailedError:
     """Turn a low-level failure during a write into a message a clerk understands."""
     text = str(exc).lower()
     if isinstance(exc, OSError) and exc.errno == errno.ENOSPC or "disk is full" in text:
-        msg = (
-            "Penyimpanan gagal: disk penuh. Kosongkan ruang disk lalu coba lagi; "
-            "tidak ada yang tersimpan."
-        )
+        msg = messages.DISK_FULL
     elif "locked" in text or "busy" in text:
-        msg = (
-            "Penyimpanan gagal: basis data sedang dipakai program lain. Coba lagi sebentar lagi; "
-            "tidak ada yang tersimpan."
-        )
+        msg = messages.IN_USE
     elif "readonly" in text or "read-only" in text:
-        msg = "Penyimpanan gagal: basis data hanya-baca. Tidak ada yang tersimpan."
+        msg = messages.WRITE_READ_ONLY
     else:
-        msg = "Penyimpanan gagal; tidak ada yang tersimpan."
+        msg = messages.WRITE_FAILED
     return WriteFailedError(msg, str(exc))
 
 
@@ -109,9 +111,7 @@ class Database:
     def transaction(self) -> Iterator[Session]:
         """One unit of work: commit on success, roll back on any error, never half-written."""
         if self.read_only:
-            raise ReadOnlyDatabaseError(
-                "Basis data dibuka hanya-baca; perubahan tidak dapat disimpan."
-            )
+            raise ReadOnlyDatabaseError(messages.OPENED_READ_ONLY)
         session = self.session()
         try:
             yield session
@@ -166,11 +166,9 @@ def _inspect(path: Path) -> tuple[int, int, bool]:
     except sqlite3.DatabaseError as exc:
         if "not a database" in str(exc) or "malformed" in str(exc):
             raise CorruptDatabaseError(
-                f"Berkas {path.name} rusak atau bukan basis data. Berkas tidak diubah; "
-                "pulihkan dari cadangan.",
-                str(exc),
+                messages.DAMAGED_OR_FOREIGN, str(exc), name=path.name
             ) from exc
-        raise StorageError(f"Berkas {path.name} tidak dapat dibuka.", str(exc)) from exc
+        raise StorageError(messages.CANNOT_OPEN, str(exc), name=path.name) from exc
     return app_id, version, has_tables
 
 
@@ -201,9 +199,6 @@ def backup_database(source: Path, target: Path) -> Path:
     return target
 
 
-_CORRUPT = "Basis data {name} rusak. Berkas tidak diubah; pulihkan dari cadangan."
-
-
 def integrity_problem(path: Path) -> str | None:
     """Full page-by-page check (`PRAGMA quick_check`); None when healthy.
 
@@ -223,7 +218,7 @@ def integrity_problem(path: Path) -> str | None:
 def _check_integrity(path: Path) -> None:
     problem = integrity_problem(path)
     if problem is not None:
-        raise CorruptDatabaseError(_CORRUPT.format(name=path.name), problem)
+        raise CorruptDatabaseError(messages.CORRUPT, problem, name=path.name)
 
 
 def _check_structure(path: Path) -> None:
@@ -242,8 +237,9 @@ def _check_structure(path: Path) -> None:
         valid_for = header[92:96]
         if pages and change_counter == valid_for and path.stat().st_size < pages * page_size:
             raise CorruptDatabaseError(
-                _CORRUPT.format(name=path.name),
+                messages.CORRUPT,
                 f"file has {path.stat().st_size} bytes, header says {pages * page_size}",
+                name=path.name,
             )
         conn = _raw_connect(path, read_only=True)
         try:
@@ -252,7 +248,7 @@ def _check_structure(path: Path) -> None:
         finally:
             conn.close()
     except sqlite3.DatabaseError as exc:
-        raise CorruptDatabaseError(_CORRUPT.format(name=path.name), str(exc)) from exc
+        raise CorruptDatabaseError(messages.CORRUPT, str(exc), name=path.name) from exc
 
 
 def _migrate(path: Path, from_version: int, fresh: bool) -> None:
@@ -298,9 +294,9 @@ def open_database(
 
     if not exists:
         if not create:
-            raise StorageError(f"Basis data {path} tidak ditemukan.")
+            raise StorageError(messages.NOT_FOUND, path=str(path))
         if read_only:
-            raise ReadOnlyDatabaseError(f"Basis data {path} tidak ada dan tidak dapat dibuat.")
+            raise ReadOnlyDatabaseError(messages.CANNOT_CREATE, path=str(path))
         try:
             path.parent.mkdir(parents=True, exist_ok=True)
         except OSError as exc:
@@ -316,12 +312,13 @@ def open_database(
     else:
         app_id, version, has_tables = _inspect(path)
         if app_id != migrations.APPLICATION_ID:
-            raise NotBerdayaDatabase(_msg_not_berdaya(path))
+            raise NotBerdayaDatabase(messages.NOT_BERDAYA, name=path.name)
         if version > migrations.CURRENT_VERSION:
             raise NewerDatabaseError(
-                f"Basis data {path.name} dibuat oleh versi Berdaya yang lebih baru "
-                f"(skema {version}, versi ini mengenal sampai {migrations.CURRENT_VERSION}). "
-                "Perbarui aplikasi Berdaya; berkas tidak diubah."
+                messages.NEWER,
+                name=path.name,
+                version=version,
+                known=migrations.CURRENT_VERSION,
             )
         if verify == "full" or version < migrations.CURRENT_VERSION:
             _check_integrity(path)
@@ -329,15 +326,10 @@ def open_database(
             _check_structure(path)
         writable = os.access(path, os.W_OK) and os.access(path.parent, os.W_OK)
         if not read_only and not writable:
-            raise ReadOnlyDatabaseError(
-                f"Basis data {path.name} hanya-baca (tidak ada izin menulis). "
-                "Salin ke folder lain atau buka dalam mode hanya-baca."
-            )
+            raise ReadOnlyDatabaseError(messages.FILE_READ_ONLY, name=path.name)
         if version < migrations.CURRENT_VERSION:
             if read_only:
-                raise ReadOnlyDatabaseError(
-                    f"Basis data {path.name} perlu diperbarui tetapi dibuka hanya-baca."
-                )
+                raise ReadOnlyDatabaseError(messages.UPGRADE_READ_ONLY, name=path.name)
             backup = backup_database(path, backup_path_for(path, version))
             _migrate(path, version, fresh=False)
             upgraded_from = version

@@ -1,0 +1,82 @@
+"""Refusals about the database file itself (coded; see desktop_app.domain.errors)."""
+
+from __future__ import annotations
+
+from desktop_app.domain.errors import Msg
+
+NOT_BERDAYA = Msg(
+    "storage.not_berdaya",
+    "Berkas {name} bukan basis data Berdaya. Pilih berkas lain; berkas ini tidak diubah.",
+    "{name} is not a Berdaya database. Choose another file; this one was not changed.",
+)
+DISK_FULL = Msg(
+    "storage.disk_full",
+    "Penyimpanan gagal: disk penuh. Kosongkan ruang disk lalu coba lagi; tidak ada yang tersimpan.",
+    "Saving failed: the disk is full. Free some disk space and try again; nothing was saved.",
+)
+IN_USE = Msg(
+    "storage.in_use",
+    "Penyimpanan gagal: basis data sedang dipakai program lain. Coba lagi sebentar lagi; "
+    "tidak ada yang tersimpan.",
+    "Saving failed: the database is in use by another program. Try again in a moment; "
+    "nothing was saved.",
+)
+WRITE_READ_ONLY = Msg(
+    "storage.write_read_only",
+    "Penyimpanan gagal: basis data hanya-baca. Tidak ada yang tersimpan.",
+    "Saving failed: the database is read-only. Nothing was saved.",
+)
+WRITE_FAILED = Msg(
+    "storage.write_failed",
+    "Penyimpanan gagal; tidak ada yang tersimpan.",
+    "Saving failed; nothing was saved.",
+)
+OPENED_READ_ONLY = Msg(
+    "storage.opened_read_only",
+    "Basis data dibuka hanya-baca; perubahan tidak dapat disimpan.",
+    "The database was opened read-only; changes cannot be saved.",
+)
+DAMAGED_OR_FOREIGN = Msg(
+    "storage.damaged_or_foreign",
+    "Berkas {name} rusak atau bukan basis data. Berkas tidak diubah; pulihkan dari cadangan.",
+    "{name} is damaged or not a database. The file was not changed; restore it from a backup.",
+)
+CANNOT_OPEN = Msg(
+    "storage.cannot_open",
+    "Berkas {name} tidak dapat dibuka.",
+    "{name} cannot be opened.",
+)
+CORRUPT = Msg(
+    "storage.corrupt",
+    "Basis data {name} rusak. Berkas tidak diubah; pulihkan dari cadangan.",
+    "Database {name} is damaged. The file was not changed; restore it from a backup.",
+)
+NOT_FOUND = Msg(
+    "storage.not_found",
+    "Basis data {path} tidak ditemukan.",
+    "Database {path} was not found.",
+)
+CANNOT_CREATE = Msg(
+    "storage.cannot_create",
+    "Basis data {path} tidak ada dan tidak dapat dibuat.",
+    "Database {path} does not exist and cannot be created.",
+)
+NEWER = Msg(
+    "storage.newer_version",
+    "Basis data {name} dibuat oleh versi Berdaya yang lebih baru (skema {version}, versi ini "
+    "mengenal sampai {known}). Perbarui aplikasi Berdaya; berkas tidak diubah.",
+    "Database {name} was made by a newer version of Berdaya (schema {version}, this version "
+    "knows up to {known}). Update Berdaya; the file was not changed.",
+)
+FILE_READ_ONLY = Msg(
+    "storage.file_read_only",
+    "Basis data {name} hanya-baca (tidak ada izin menulis). Salin ke folder lain atau buka "
+    "dalam mode hanya-baca.",
+    "Database {name} is read-only (no write permission). Copy it to another folder or open it "
+    "read-only.",
+)
+UPGRADE_READ_ONLY = Msg(
+    "storage.upgrade_needs_write",
+    "Basis data {name} perlu diperbarui tetapi dibuka hanya-baca.",
+    "Database {name} needs an upgrade but was opened read-only.",
+)
