@@ -18,7 +18,8 @@ import tempfile
 from pathlib import Path
 
 from desktop_app import __version__
-from desktop_app.i18n import set_language
+from desktop_app.domain.errors import Refusal
+from desktop_app.i18n import set_language, tr_refusal
 
 # Each module registers its own subcommands; keep one line per feature area.
 COMMAND_MODULES: list[str] = [
@@ -83,7 +84,13 @@ def main(argv: list[str] | None = None) -> int:
 
         return run_self_test(None if args.self_test == "-" else Path(args.self_test))
     if getattr(args, "func", None) is not None:
-        return int(args.func(args))
+        try:
+            return int(args.func(args))
+        except Refusal as exc:
+            # Commands handle their own refusals; this is the net for one that slipped through,
+            # so a person reads a sentence in their language instead of a traceback.
+            print(tr_refusal(exc), file=sys.stderr)
+            return int(getattr(exc, "exit_code", 1))
     return run_gui(args)
 
 
