@@ -119,8 +119,11 @@ def tr_issue(issue: _Translatable) -> str:
 
 
 class _Renderable(Protocol):
-    code: str
-    message: str
+    @property
+    def code(self) -> str: ...
+
+    @property
+    def message(self) -> str: ...
 
     def render(self, lang: str = "id") -> str: ...
 
