@@ -134,7 +134,7 @@ def _run(args: argparse.Namespace, body: Callable[[AppContext], int]) -> int:
 
 
 def cmd_device_show(args: argparse.Namespace) -> int:
-    from desktop_app.services.devices import DeviceService
+    from desktop_app.services.sync.devices import DeviceService
 
     def body(ctx: AppContext) -> int:
         svc = DeviceService(ctx)
@@ -164,7 +164,7 @@ def cmd_device_show(args: argparse.Namespace) -> int:
 
 
 def cmd_device_export(args: argparse.Namespace) -> int:
-    from desktop_app.services.devices import DeviceService
+    from desktop_app.services.sync.devices import DeviceService
 
     def body(ctx: AppContext) -> int:
         ident = DeviceService(ctx).export_identity(args.output)
@@ -175,7 +175,7 @@ def cmd_device_export(args: argparse.Namespace) -> int:
 
 
 def cmd_device_register(args: argparse.Namespace) -> int:
-    from desktop_app.services.devices import DeviceService
+    from desktop_app.services.sync.devices import DeviceService
 
     def body(ctx: AppContext) -> int:
         svc = DeviceService(ctx)
@@ -192,7 +192,7 @@ def cmd_device_register(args: argparse.Namespace) -> int:
 
 
 def cmd_device_revoke(args: argparse.Namespace) -> int:
-    from desktop_app.services.devices import DeviceService
+    from desktop_app.services.sync.devices import DeviceService
 
     def body(ctx: AppContext) -> int:
         rec = DeviceService(ctx).revoke(args.device, args.reason)
@@ -203,7 +203,7 @@ def cmd_device_revoke(args: argparse.Namespace) -> int:
 
 
 def cmd_device_list(args: argparse.Namespace) -> int:
-    from desktop_app.services.devices import DeviceService
+    from desktop_app.services.sync.devices import DeviceService
 
     def body(ctx: AppContext) -> int:
         records = DeviceService(ctx).devices()
@@ -297,7 +297,7 @@ def cmd_import(args: argparse.Namespace) -> int:
 
 
 def cmd_conflicts(args: argparse.Namespace) -> int:
-    from desktop_app.services.double_claims import DoubleClaimService
+    from desktop_app.services.sync.double_claims import DoubleClaimService
     from desktop_app.services.sync import SyncService
 
     def body(ctx: AppContext) -> int:
@@ -352,7 +352,7 @@ def cmd_conflicts(args: argparse.Namespace) -> int:
 
 
 def cmd_claim(args: argparse.Namespace) -> int:
-    from desktop_app.services.double_claims import DoubleClaimService
+    from desktop_app.services.sync.double_claims import DoubleClaimService
 
     def body(ctx: AppContext) -> int:
         svc = DoubleClaimService(ctx)

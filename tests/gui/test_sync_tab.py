@@ -19,7 +19,7 @@ from desktop_app.gui.sync.models import (
 )
 from desktop_app.gui.sync.tab import SyncTab
 from desktop_app.services.distribution import DistributionService
-from desktop_app.services.double_claims import DoubleClaimService
+from desktop_app.services.sync.double_claims import DoubleClaimService
 from tests.sync import scenario
 
 

@@ -14,9 +14,9 @@ from datetime import UTC, date, datetime
 from pathlib import Path
 
 from desktop_app.domain.clock import FixedClock, HybridClock
-from desktop_app.services.bundle import FORMAT_VERSION
+from desktop_app.services.sync.bundle import FORMAT_VERSION
 from desktop_app.services.context import AppContext, Device, open_app
-from desktop_app.services.devices import (
+from desktop_app.services.sync.devices import (
     SIGNING_KEY_SETTING,
     SYNC_ROLE_SETTING,
     DeviceIdentity,

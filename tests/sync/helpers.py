@@ -10,7 +10,7 @@ from sqlalchemy import event
 
 from desktop_app.domain.clock import FixedClock, HybridClock
 from desktop_app.services.context import AppContext, open_app
-from desktop_app.services.devices import DeviceService
+from desktop_app.services.sync.devices import DeviceService
 from desktop_app.services.registry import HouseholdInput, PersonInput, RegistryService
 from desktop_app.services.sync import SyncService
 from tests.helpers import make_kk, make_nik

@@ -9,8 +9,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from nacl.signing import SigningKey
 
-from desktop_app.services import bundle as fmt
-from desktop_app.services.bundle import BundleError, NewerFormatError, open_bundle, seal
+from desktop_app.services.sync import bundle as fmt
+from desktop_app.services.sync.bundle import BundleError, NewerFormatError, open_bundle, seal
 from desktop_app.services.sync import BundleRefused
 from tests.sync.helpers import Site
 

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from desktop_app.services.context import ServiceError, open_app
-from desktop_app.services.devices import DeviceService
+from desktop_app.services.sync.devices import DeviceService
 from desktop_app.services.sync import BundleRefused
 from tests.sync.helpers import Site, open_site, tmp_identity
 

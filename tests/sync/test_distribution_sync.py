@@ -13,7 +13,7 @@ from desktop_app.domain.clock import FixedClock
 from desktop_app.domain.receipts import verify_code
 from desktop_app.services.context import ServiceError
 from desktop_app.services.distribution import DistributionService, PointInput, Proxy
-from desktop_app.services.double_claims import DoubleClaimService
+from desktop_app.services.sync.double_claims import DoubleClaimService
 from tests.conftest import FIXED_NOW
 from tests.services.distribution_fixtures import KEL_A, KEL_B, World, build_world
 from tests.sync.helpers import Site, open_site, register
@@ -212,7 +212,7 @@ def test_a_second_checkout_adds_a_point_to_a_joined_laptop(rnd: Round) -> None:
     dist = rnd.dist(lap3)
     assert dist.totals(rnd.round_id).entitled == len(rnd.world.families)
     assert dist.scan(rnd.round_id, kel_b_head).receipt_number == r.number
-    from desktop_app.services.devices import DeviceService
+    from desktop_app.services.sync.devices import DeviceService
 
     office = DeviceService(lap3.ctx).office()
     assert (
