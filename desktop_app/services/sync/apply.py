@@ -5,6 +5,7 @@ far in the future are held in quarantine instead of being applied."""
 from __future__ import annotations
 
 import json
+from collections.abc import Sequence
 from datetime import datetime
 from pathlib import Path
 from typing import Any
@@ -94,9 +95,7 @@ class SyncApply(SyncExport):
                 used = s.execute(
                     select(func.count())
                     .select_from(ChangeLog)
-                    .where(
-                        col(ChangeLog.entity).in_(list(POLICIES))
-                    )
+                    .where(col(ChangeLog.entity).in_(list(POLICIES)))
                 ).scalar_one()
             if used:
                 raise BundleRefused(M.JOIN_DATABASE_IN_USE)

@@ -125,7 +125,9 @@ class SyncExport(SyncBase):
         with self.ctx.unit_of_work(source="sync-export") as w:
             s = w.session
             peer = peer_row(s, to_device)
-            seq_to = int(s.execute(select(func.coalesce(func.max(col(ChangeLog.seq)), 0))).scalar_one())
+            seq_to = int(
+                s.execute(select(func.coalesce(func.max(col(ChangeLog.seq)), 0))).scalar_one()
+            )
             if self.role() == ROLE_FIELD:
                 entries = own_entries(s, self.ctx.device.id, peer.delivered_upto)
             else:

@@ -9,7 +9,9 @@ from __future__ import annotations
 from desktop_app.domain.errors import Msg
 
 # -- the bundle file -------------------------------------------------------------------------------
-BUNDLE_TOO_LARGE = Msg("sync.bundle_too_large", "Isi bundel terlalu besar.", "The bundle is too large.")
+BUNDLE_TOO_LARGE = Msg(
+    "sync.bundle_too_large", "Isi bundel terlalu besar.", "The bundle is too large."
+)
 BUNDLE_PAYLOAD_DAMAGED = Msg(
     "sync.bundle_payload_damaged", "Isi bundel rusak.", "The bundle's contents are damaged."
 )
@@ -132,8 +134,7 @@ DEVICE_REVOKED_NO_REREGISTER = Msg(
     "sync.device_revoked_no_reregister",
     "Perangkat {name} telah dicabut dan tidak dapat didaftarkan lagi. Buat basis data baru di "
     "laptop itu.",
-    "Device {name} was revoked and cannot be registered again. Make a new database on that "
-    "laptop.",
+    "Device {name} was revoked and cannot be registered again. Make a new database on that laptop.",
 )
 REVOKE_REASON_REQUIRED = Msg(
     "sync.revoke_reason_required",
@@ -266,7 +267,9 @@ JOINED_OTHER_OFFICE = Msg(
 )
 
 # -- review queues ---------------------------------------------------------------------------------
-CONFLICT_NOT_FOUND = Msg("sync.conflict_not_found", "Konflik tidak ditemukan.", "Conflict not found.")
+CONFLICT_NOT_FOUND = Msg(
+    "sync.conflict_not_found", "Konflik tidak ditemukan.", "Conflict not found."
+)
 CONFLICT_DECIDED = Msg(
     "sync.conflict_already_decided",
     "Konflik ini sudah diputuskan.",
@@ -291,8 +294,7 @@ ROUND_NOT_OPEN = Msg(
     "sync.round_not_open",
     "Putaran {name} belum dibuka (atau sudah ditutup); hanya putaran yang dibuka dapat dibawa ke "
     "lapangan.",
-    "Round {name} is not open (or already closed); only an open round can be taken into the "
-    "field.",
+    "Round {name} is not open (or already closed); only an open round can be taken into the field.",
 )
 CLAIM_NOTE_REQUIRED = Msg(
     "sync.claim_note_required",

@@ -143,7 +143,9 @@ class SyncReview(SyncBase):
     def quarantine(self) -> list[QuarantineView]:
         with self.ctx.db.session() as s:
             names = device_names(s)
-            rows = [r[0] for r in s.execute(select(SyncQuarantine).order_by(col(SyncQuarantine.hlc)))]
+            rows = [
+                r[0] for r in s.execute(select(SyncQuarantine).order_by(col(SyncQuarantine.hlc)))
+            ]
             entries = [Entry.from_wire(json.loads(r.entry)) for r in rows]
             subjects = _subjects(s, [(e.entity, e.entity_id) for e in entries])
             out = []

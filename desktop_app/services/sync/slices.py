@@ -17,7 +17,14 @@ from sqlalchemy import Table, bindparam, select
 from sqlmodel import Session, col
 
 from desktop_app.services.sync.merge import ENTRY_KEYS, POLICIES, Entry, chunks, rows_in
-from desktop_app.storage.models import ChangeLog, Enrolment, Household, KkHistory, Person, StatusHistory
+from desktop_app.storage.models import (
+    ChangeLog,
+    Enrolment,
+    Household,
+    KkHistory,
+    Person,
+    StatusHistory,
+)
 from desktop_app.storage.sync_models import SyncSlice
 
 # SQLModel declares no type for `__table__`; the Core table keeps these statements as they were.
@@ -62,14 +69,14 @@ def registry_closure(
     people = [i for i, e in out.items() if e == "person"]
     holders = [i for i, e in out.items() if e in ("person", "household")]
     for part in chunks(people):
-        stmt = select(col(StatusHistory.id)).where(col(StatusHistory.person_id).in_(part))
-        for (sid,) in s.execute(stmt):
+        statuses = select(col(StatusHistory.id)).where(col(StatusHistory.person_id).in_(part))
+        for (sid,) in s.execute(statuses):
             out[sid] = "status_history"
     for part in chunks(holders):
-        stmt = select(col(Enrolment.id)).where(
+        enrolled = select(col(Enrolment.id)).where(
             col(Enrolment.person_id).in_(part) | col(Enrolment.household_id).in_(part)
         )
-        for (eid,) in s.execute(stmt):
+        for (eid,) in s.execute(enrolled):
             out[eid] = "enrolment"
     return out
 
@@ -129,6 +136,7 @@ def created_by(s: Session, device_id: str, ids: Sequence[str]) -> set[str]:
     """Which of these entities the device itself recorded changes for."""
     sql = "SELECT DISTINCT entity_id FROM change_log WHERE device_id = ? AND entity_id IN ({ids})"
     return {r[0] for r in rows_in(s, sql, ids, (device_id,))}
+
 
 def own_entries(s: Session, device_id: str, after_seq: int) -> list[Entry]:
     """A laptop's stream: only its own entries; what it received from the office stays."""

@@ -61,7 +61,7 @@ class SyncStatus(SyncBase):
                         .select_from(ChangeLog)
                         .where(
                             col(ChangeLog.seq) > peer.delivered_upto,
-                            ChangeLog.device_id == self.ctx.device.id,
+                            col(ChangeLog.device_id) == self.ctx.device.id,
                             col(ChangeLog.entity).in_(list(POLICIES)),
                         )
                     )
@@ -99,7 +99,7 @@ class SyncStatus(SyncBase):
                     .select_from(ChangeLog)
                     .where(
                         col(ChangeLog.seq) > peer.delivered_upto,
-                        ChangeLog.device_id == self.ctx.device.id,
+                        col(ChangeLog.device_id) == self.ctx.device.id,
                         col(ChangeLog.entity).in_(list(POLICIES)),
                     )
                 ).scalar_one()
