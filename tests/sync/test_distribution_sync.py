@@ -162,15 +162,17 @@ def test_confirmed_double_claim_stays_listed_for_recovery(rnd: Round) -> None:
     rnd.office.sync.import_bundle(rnd.lap2.sync.export(rnd.tmp / "b.bdl").path)
     claims = DoubleClaimService(rnd.office.ctx)
     [claim] = claims.claims()
-    with pytest.raises(ServiceError, match="Catatan"):
+    with pytest.raises(ServiceError) as refused:
         claims.resolve(claim.roster_id, "confirm", "  ")
+    assert refused.value.code == "sync.claim_note_required" and refused.value.message
     claims.resolve(claim.roster_id, "confirm", "benar diambil dua kali; ditagih kembali")
     [confirmed] = claims.claims()
     assert confirmed.status == "confirmed" and "ditagih" in confirmed.note
     assert claims.claims(include_confirmed=False) == []
     assert DoubleClaimService(rnd.office.ctx).round_progress()[0].open_double_claims == 0
-    with pytest.raises(ServiceError, match="sudah dikonfirmasi"):
+    with pytest.raises(ServiceError) as refused:
         claims.resolve(claim.roster_id, "confirm", "lagi")
+    assert refused.value.code == "sync.claim_already_confirmed" and refused.value.message
 
 
 def test_double_claims_through_the_command_line(rnd: Round, capsys) -> None:

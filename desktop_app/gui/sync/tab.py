@@ -49,10 +49,10 @@ from desktop_app.gui.sync.models import (
 from desktop_app.gui.workers import run_job
 from desktop_app.i18n import tr
 from desktop_app.services.context import AppContext
-from desktop_app.services.sync.devices import DeviceService
 from desktop_app.services.distribution import DistributionService
-from desktop_app.services.sync.double_claims import DoubleClaim, DoubleClaimService
 from desktop_app.services.sync import ConflictView, ExportResult, ImportResult, SyncService
+from desktop_app.services.sync.devices import DeviceService
+from desktop_app.services.sync.double_claims import DoubleClaim, DoubleClaimService
 
 __all__ = ["CheckoutDialog", "SideBySide", "SyncTab"]
 
