@@ -23,9 +23,9 @@ from pathlib import Path
 from bench.bench_scan import build_registry
 from desktop_app.domain.clock import SystemClock
 from desktop_app.services.context import open_app
-from desktop_app.services.devices import DeviceService
 from desktop_app.services.distribution import DistributionService
 from desktop_app.services.sync import SyncService
+from desktop_app.services.sync.devices import DeviceService
 
 
 def build(workdir: Path, n: int) -> dict:

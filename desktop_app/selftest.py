@@ -357,8 +357,8 @@ def check_sync_bundle(st: SelfTest) -> str:
     """Seal a bundle to a second device and open it there (PyNaCl's compiled library)."""
     from nacl.signing import SigningKey
 
-    from desktop_app.services.bundle import open_bundle, seal
-    from desktop_app.services.devices import DeviceService
+    from desktop_app.services.sync.bundle import open_bundle, seal
+    from desktop_app.services.sync.devices import DeviceService
 
     ctx = st.state["ctx"]
     sender = DeviceService(ctx).signing_key()

@@ -15,6 +15,7 @@ from pathlib import Path
 
 from desktop_app.cli import default_db_path, print_json
 from desktop_app.domain.clock import WIB
+from desktop_app.i18n import tr_refusal
 from desktop_app.services.context import AppContext, ServiceError, open_app
 from desktop_app.storage.db import StorageError
 
@@ -122,7 +123,7 @@ def _run(args: argparse.Namespace, body: Callable[[AppContext], int]) -> int:
     try:
         return body(ctx)
     except ServiceError as exc:
-        print(exc.message, file=sys.stderr)
+        print(tr_refusal(exc), file=sys.stderr)
         from desktop_app.services.sync import BundleRefused
 
         return 2 if isinstance(exc, BundleRefused) else 1
@@ -134,7 +135,7 @@ def _run(args: argparse.Namespace, body: Callable[[AppContext], int]) -> int:
 
 
 def cmd_device_show(args: argparse.Namespace) -> int:
-    from desktop_app.services.devices import DeviceService
+    from desktop_app.services.sync.devices import DeviceService
 
     def body(ctx: AppContext) -> int:
         svc = DeviceService(ctx)
@@ -164,7 +165,7 @@ def cmd_device_show(args: argparse.Namespace) -> int:
 
 
 def cmd_device_export(args: argparse.Namespace) -> int:
-    from desktop_app.services.devices import DeviceService
+    from desktop_app.services.sync.devices import DeviceService
 
     def body(ctx: AppContext) -> int:
         ident = DeviceService(ctx).export_identity(args.output)
@@ -175,14 +176,14 @@ def cmd_device_export(args: argparse.Namespace) -> int:
 
 
 def cmd_device_register(args: argparse.Namespace) -> int:
-    from desktop_app.services.devices import DeviceService
+    from desktop_app.services.sync.devices import DeviceService
 
     def body(ctx: AppContext) -> int:
         svc = DeviceService(ctx)
         try:
             ident = svc.read_identity_file(args.file)
         except ServiceError as exc:
-            print(exc.message, file=sys.stderr)
+            print(tr_refusal(exc), file=sys.stderr)
             return 2
         rec = svc.register(ident, name=args.name)
         print(f"Perangkat {rec.name} terdaftar ({rec.id}, sidik {rec.fingerprint}).")
@@ -192,7 +193,7 @@ def cmd_device_register(args: argparse.Namespace) -> int:
 
 
 def cmd_device_revoke(args: argparse.Namespace) -> int:
-    from desktop_app.services.devices import DeviceService
+    from desktop_app.services.sync.devices import DeviceService
 
     def body(ctx: AppContext) -> int:
         rec = DeviceService(ctx).revoke(args.device, args.reason)
@@ -203,7 +204,7 @@ def cmd_device_revoke(args: argparse.Namespace) -> int:
 
 
 def cmd_device_list(args: argparse.Namespace) -> int:
-    from desktop_app.services.devices import DeviceService
+    from desktop_app.services.sync.devices import DeviceService
 
     def body(ctx: AppContext) -> int:
         records = DeviceService(ctx).devices()
@@ -297,8 +298,8 @@ def cmd_import(args: argparse.Namespace) -> int:
 
 
 def cmd_conflicts(args: argparse.Namespace) -> int:
-    from desktop_app.services.double_claims import DoubleClaimService
     from desktop_app.services.sync import SyncService
+    from desktop_app.services.sync.double_claims import DoubleClaimService
 
     def body(ctx: AppContext) -> int:
         svc = SyncService(ctx)
@@ -352,7 +353,7 @@ def cmd_conflicts(args: argparse.Namespace) -> int:
 
 
 def cmd_claim(args: argparse.Namespace) -> int:
-    from desktop_app.services.double_claims import DoubleClaimService
+    from desktop_app.services.sync.double_claims import DoubleClaimService
 
     def body(ctx: AppContext) -> int:
         svc = DoubleClaimService(ctx)

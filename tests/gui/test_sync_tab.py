@@ -6,9 +6,10 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from PySide6.QtWidgets import QLabel
 
 from desktop_app.gui.main_window import MainWindow
-from desktop_app.gui.sync import tab as sync_tab
+from desktop_app.gui.sync import widgets as sync_widgets
 from desktop_app.gui.sync.models import (
     BundleHistoryModel,
     ConflictModel,
@@ -19,7 +20,7 @@ from desktop_app.gui.sync.models import (
 )
 from desktop_app.gui.sync.tab import SyncTab
 from desktop_app.services.distribution import DistributionService
-from desktop_app.services.double_claims import DoubleClaimService
+from desktop_app.services.sync.double_claims import DoubleClaimService
 from tests.sync import scenario
 
 
@@ -34,9 +35,9 @@ def world(tmp_path: Path) -> Iterator[scenario.Scenario]:
 def answers(monkeypatch: pytest.MonkeyPatch) -> dict[str, object]:
     """What the dialogs would answer: a note, a file to open, a file to save to."""
     given: dict[str, object] = {"text": "dicek dengan petugas", "open": None, "save": None}
-    monkeypatch.setattr(sync_tab, "ask_text", lambda *_a, **_k: given["text"])
-    monkeypatch.setattr(sync_tab, "ask_open_path", lambda *_a, **_k: given["open"])
-    monkeypatch.setattr(sync_tab, "ask_save_path", lambda *_a, **_k: given["save"])
+    monkeypatch.setattr(sync_widgets, "ask_text", lambda *_a, **_k: given["text"])
+    monkeypatch.setattr(sync_widgets, "ask_open_path", lambda *_a, **_k: given["open"])
+    monkeypatch.setattr(sync_widgets, "ask_save_path", lambda *_a, **_k: given["save"])
     return given
 
 
@@ -68,44 +69,44 @@ def test_office_queues_side_by_side_and_decisions(
         "Konflik (3)",
         "Karantina (1)",
     ]
-    assert tab.round_model.rows[0].by_device == {"LAP01": 2, "LAP02": 3}
+    assert tab.devices_panel.round_model.rows[0].by_device == {"LAP01": 2, "LAP02": 3}
     # The double claim, its two receipts side by side; void the second laptop's.
-    tab.claim_view.selectRow(0)
-    assert len(tab.claim_detail.buttons) == 2
-    assert "Sutrisno" in tab.claim_note.text()
-    texts = [w.text() for w in tab.claim_detail.findChildren(sync_tab.QLabel)]
+    tab.claims_panel.view.selectRow(0)
+    assert len(tab.claims_panel.detail.buttons) == 2
+    assert "Sutrisno" in tab.claims_panel.note.text()
+    texts = [w.text() for w in tab.claims_panel.detail.findChildren(QLabel)]
     assert any("RST4-LAP01-000001" in t for t in texts)
     assert any("Sri Wahyuni (satu KK)" in t for t in texts)
-    tab.claim_detail.buttons[1].click()
+    tab.claims_panel.detail.buttons[1].click()
     assert tab.queues.tabText(0) == "Klaim ganda (0)"
     dist = DistributionService(world.office.ctx)
     voided = [r for r in dist.receipts(world.round_id) if r.voided]
     assert [r.number for r in voided] == ["RST4-LAP02-000001"]
     assert "dicek dengan petugas" in voided[0].void_reason
     # A critical conflict: choose the field's NIK.
-    row = next(i for i, c in enumerate(tab.conflict_model.rows) if c.field == "nik")
-    tab.conflict_view.selectRow(row)
-    conflict = tab.conflict_model.rows[row]
+    row = next(i for i, c in enumerate(tab.conflicts_panel.model.rows) if c.field == "nik")
+    tab.conflicts_panel.view.selectRow(row)
+    conflict = tab.conflicts_panel.model.rows[row]
     choice = next(i for i, c in enumerate(conflict.candidates) if c.device_name == "LAP01")
-    tab.conflict_detail.buttons[choice].click()
+    tab.conflicts_panel.detail.buttons[choice].click()
     assert tab.queues.tabText(1) == "Konflik (2)"
     person = world.office.registry.get_person(world.world.families[4].head_id)
     assert person.input.nik.endswith("0009")
     # The quarantined change is released and applied with the office's clock.
-    tab.quarantine_view.selectRow(0)
-    tab.decide_quarantine(True)
+    tab.quarantine_panel.view.selectRow(0)
+    tab.quarantine_panel.decide(True)
     assert tab.queues.tabText(2) == "Karantina (0)"
     assert world.office.registry.get_person(world.world.families[5].head_id).input.phone == (
         "0899-0000"
     )
     assert message_boxes.shown == []
     # The bundle history of one device.
-    lap2 = next(p.device_id for p in tab.device_model.rows if p.name == "LAP02")
+    lap2 = next(p.device_id for p in tab.devices_panel.device_model.rows if p.name == "LAP02")
     tab.show_history_of(lap2)
-    assert {b.peer_name for b in tab.history_model.rows} == {"LAP02"}
-    assert {b.kind for b in tab.history_model.rows} == {"checkout", "return", "ack"}
+    assert {b.peer_name for b in tab.history_panel.model.rows} == {"LAP02"}
+    assert {b.kind for b in tab.history_panel.model.rows} == {"checkout", "return", "ack"}
     tab.show_history_of(None)
-    assert {b.peer_name for b in tab.history_model.rows} == {"LAP01", "LAP02", "LAP03"}
+    assert {b.peer_name for b in tab.history_panel.model.rows} == {"LAP01", "LAP02", "LAP03"}
 
 
 def test_bundles_move_through_the_tab(
@@ -118,8 +119,8 @@ def test_bundles_move_through_the_tab(
     assert not laptop.checkout_button.isVisibleTo(laptop)
     assert laptop.export_button.text() == "Kirim ke kantor…"
     # The laptop shows the office's conflicts but leaves the decision to the supervisor.
-    laptop.conflict_view.selectRow(0)
-    assert laptop.conflict_detail.buttons == []
+    laptop.conflicts_panel.view.selectRow(0)
+    assert laptop.conflicts_panel.detail.buttons == []
     # A receipt in the field, sent to the office, acknowledged back.
     dist = DistributionService(world.lap1.ctx)
     head = world.world.families[5].head_nik
@@ -133,12 +134,12 @@ def test_bundles_move_through_the_tab(
     )
     assert (tmp_path / "kirim.bdl").exists()
     answers["open"] = tmp_path / "kirim.bdl"
-    history = len(office.history_model.rows)
+    history = len(office.history_panel.model.rows)
     office.import_clicked()
     qtbot.waitUntil(lambda: office.last_result is not None)
     result = office.last_result
     assert result.applied == 1 and result.ack is not None
-    assert len(office.history_model.rows) == history + 2  # the bundle in, the ack out
+    assert len(office.history_panel.model.rows) == history + 2  # the bundle in, the ack out
     assert "Tanda terima untuk LAP01" in message_boxes.texts()[-1]
     laptop.last_result = None
     laptop.import_file(result.ack.path)
@@ -148,12 +149,12 @@ def test_bundles_move_through_the_tab(
     data = bytearray((tmp_path / "kirim.bdl").read_bytes())
     data[-5] ^= 1
     (tmp_path / "rusak.bdl").write_bytes(bytes(data))
-    before = len(office.history_model.rows)
+    before = len(office.history_panel.model.rows)
     office.last_result = None
     office.import_file(tmp_path / "rusak.bdl")
     qtbot.waitUntil(lambda: any("diubah" in t for t in message_boxes.texts()))
     office.refresh()
-    assert len(office.history_model.rows) == before
+    assert len(office.history_panel.model.rows) == before
 
 
 def test_main_window_has_the_tab(qtbot, world: scenario.Scenario) -> None:  # noqa: ANN001

@@ -14,16 +14,16 @@ from datetime import UTC, date, datetime
 from pathlib import Path
 
 from desktop_app.domain.clock import FixedClock, HybridClock
-from desktop_app.services.bundle import FORMAT_VERSION
 from desktop_app.services.context import AppContext, Device, open_app
-from desktop_app.services.devices import (
+from desktop_app.services.registry import HouseholdInput, PersonInput, RegistryService
+from desktop_app.services.sync.bundle import FORMAT_VERSION
+from desktop_app.services.sync.devices import (
     SIGNING_KEY_SETTING,
     SYNC_ROLE_SETTING,
     DeviceIdentity,
     DeviceService,
     b64,
 )
-from desktop_app.services.registry import HouseholdInput, PersonInput, RegistryService
 from desktop_app.storage.models import Setting
 from tests.helpers import make_kk, make_nik
 

@@ -10,9 +10,9 @@ from sqlalchemy import event
 
 from desktop_app.domain.clock import FixedClock, HybridClock
 from desktop_app.services.context import AppContext, open_app
-from desktop_app.services.devices import DeviceService
 from desktop_app.services.registry import HouseholdInput, PersonInput, RegistryService
 from desktop_app.services.sync import SyncService
+from desktop_app.services.sync.devices import DeviceService
 from tests.helpers import make_kk, make_nik
 
 KEL = "35.72.02.1001"

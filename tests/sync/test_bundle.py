@@ -9,9 +9,9 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from nacl.signing import SigningKey
 
-from desktop_app.services import bundle as fmt
-from desktop_app.services.bundle import BundleError, NewerFormatError, open_bundle, seal
 from desktop_app.services.sync import BundleRefused
+from desktop_app.services.sync import bundle as fmt
+from desktop_app.services.sync.bundle import BundleError, NewerFormatError, open_bundle, seal
 from tests.sync.helpers import Site
 
 SENDER = SigningKey(bytes(range(32)))
@@ -89,28 +89,32 @@ def test_truncated_or_extended_bundle_is_refused() -> None:
 
 def test_wrong_signer_is_refused() -> None:
     data = seal(_fields(), PAYLOAD, SigningKey.generate(), RECIPIENT.verify_key)[1]
-    with pytest.raises(BundleError, match="Tanda tangan"):
+    with pytest.raises(BundleError) as refused:
         _open(data)
+    assert refused.value.code == "sync.bundle_bad_signature" and refused.value.message
 
 
 def test_other_recipient_cannot_open() -> None:
     data = seal(_fields(), PAYLOAD, SENDER, SigningKey.generate().verify_key)[1]
-    with pytest.raises(BundleError, match="enkripsi"):
+    with pytest.raises(BundleError) as refused:
         _open(data)
+    assert refused.value.code == "sync.bundle_tampered" and refused.value.message
 
 
 def test_bundle_for_another_device_is_refused_before_decrypting() -> None:
     data = seal(_fields(to_device="lap2"), PAYLOAD, SENDER, RECIPIENT.verify_key)[1]
-    with pytest.raises(BundleError, match="perangkat lain"):
+    with pytest.raises(BundleError) as refused:
         _open(data)
+    assert refused.value.code == "sync.bundle_wrong_recipient" and refused.value.message
 
 
 def test_newer_format_is_refused_with_a_message_to_upgrade(monkeypatch) -> None:
     monkeypatch.setattr(fmt, "FORMAT_VERSION", 2)
     data = seal(_fields(), PAYLOAD, SENDER, RECIPIENT.verify_key)[1]
     monkeypatch.setattr(fmt, "FORMAT_VERSION", 1)
-    with pytest.raises(NewerFormatError, match="Perbarui aplikasi Berdaya"):
+    with pytest.raises(NewerFormatError) as refused:
         _open(data)
+    assert refused.value.code == "sync.bundle_newer_format" and refused.value.message
 
 
 def test_one_flipped_byte_in_a_real_return_bundle_changes_nothing(field) -> None:
@@ -141,9 +145,11 @@ def _snapshot(site: Site) -> tuple:
 
 
 def test_unreadable_file_is_refused(field) -> None:
-    with pytest.raises(BundleRefused, match="bukan bundel"):
+    with pytest.raises(BundleRefused) as refused:
         path = field.tmp / "notes.txt"
         path.write_text("bukan bundel")
         field.office.sync.import_bundle(path)
-    with pytest.raises(BundleRefused, match="tidak dapat dibaca"):
+    assert refused.value.code == "sync.bundle_not_a_bundle" and refused.value.message
+    with pytest.raises(BundleRefused) as refused:
         field.office.sync.import_bundle(Path(field.tmp / "missing.bdl"))
+    assert refused.value.code == "sync.bundle_unreadable" and refused.value.message

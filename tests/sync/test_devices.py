@@ -8,8 +8,8 @@ from pathlib import Path
 import pytest
 
 from desktop_app.services.context import ServiceError, open_app
-from desktop_app.services.devices import DeviceService
 from desktop_app.services.sync import BundleRefused
+from desktop_app.services.sync.devices import DeviceService
 from tests.sync.helpers import Site, open_site, tmp_identity
 
 
@@ -44,8 +44,9 @@ def test_tampered_identity_file_is_refused(tmp_path: Path, clock) -> None:
     data = json.loads(path.read_text())
     data["name"] = "PALSU"
     path.write_text(json.dumps(data))
-    with pytest.raises(ServiceError, match="rusak atau telah diubah"):
+    with pytest.raises(ServiceError) as refused:
         DeviceService(office.ctx).read_identity_file(path)
+    assert refused.value.code == "sync.identity_tampered" and refused.value.message
 
 
 def test_another_key_for_a_known_device_is_refused(tmp_path: Path, clock) -> None:
@@ -55,8 +56,9 @@ def test_another_key_for_a_known_device_is_refused(tmp_path: Path, clock) -> Non
     ident = svc.read_identity_file(tmp_identity(lap))
     svc.register(ident, name="LAP01")
     forged = type(ident)(ident.device_id, "LAP01", DeviceService(office.ctx).identity().verify_key)
-    with pytest.raises(ServiceError, match="kunci lain"):
+    with pytest.raises(ServiceError) as refused:
         svc.register(forged, name="LAP01")
+    assert refused.value.code == "sync.device_key_mismatch" and refused.value.message
 
 
 def test_names_stay_unique_and_well_formed(tmp_path: Path, clock) -> None:
@@ -64,10 +66,12 @@ def test_names_stay_unique_and_well_formed(tmp_path: Path, clock) -> None:
     a, b = open_site(tmp_path, "a", clock), open_site(tmp_path, "b", clock)
     svc = DeviceService(office.ctx)
     svc.register(svc.read_identity_file(tmp_identity(a)), name="LAP01")
-    with pytest.raises(ServiceError, match="sudah dipakai"):
+    with pytest.raises(ServiceError) as refused:
         svc.register(svc.read_identity_file(tmp_identity(b)), name="LAP01")
-    with pytest.raises(ServiceError, match="2-8 huruf"):
+    assert refused.value.code == "sync.device_name_taken" and refused.value.message
+    with pytest.raises(ServiceError) as refused:
         svc.register(svc.read_identity_file(tmp_identity(b)), name="laptop nomor dua")
+    assert refused.value.code == "sync.device_name_invalid" and refused.value.message
 
 
 def test_revoked_device_bundles_are_refused(field) -> None:
@@ -77,14 +81,16 @@ def test_revoked_device_bundles_are_refused(field) -> None:
     bundle = field.lap.sync.export(field.tmp / "ret.bdl").path
     DeviceService(field.office.ctx).revoke("LAP01", "laptop hilang")
     before = _count(field.office)
-    with pytest.raises(BundleRefused, match="dicabut"):
+    with pytest.raises(BundleRefused) as refused:
         field.office.sync.import_bundle(bundle)
+    assert refused.value.code == "sync.device_revoked" and refused.value.message
     assert _count(field.office) == before
-    with pytest.raises(ServiceError, match="dicabut"):
+    with pytest.raises(ServiceError) as refused:
         DeviceService(field.office.ctx).register(
             DeviceService(field.office.ctx).read_identity_file(tmp_identity(field.lap)),
             name="LAP09",
         )
+    assert refused.value.code == "sync.device_revoked_no_reregister" and refused.value.message
 
 
 def _with_phone(site: Site, person_id: str, phone: str):

@@ -13,7 +13,7 @@ from desktop_app.domain.clock import FixedClock
 from desktop_app.domain.receipts import verify_code
 from desktop_app.services.context import ServiceError
 from desktop_app.services.distribution import DistributionService, PointInput, Proxy
-from desktop_app.services.double_claims import DoubleClaimService
+from desktop_app.services.sync.double_claims import DoubleClaimService
 from tests.conftest import FIXED_NOW
 from tests.services.distribution_fixtures import KEL_A, KEL_B, World, build_world
 from tests.sync.helpers import Site, open_site, register
@@ -162,15 +162,17 @@ def test_confirmed_double_claim_stays_listed_for_recovery(rnd: Round) -> None:
     rnd.office.sync.import_bundle(rnd.lap2.sync.export(rnd.tmp / "b.bdl").path)
     claims = DoubleClaimService(rnd.office.ctx)
     [claim] = claims.claims()
-    with pytest.raises(ServiceError, match="Catatan"):
+    with pytest.raises(ServiceError) as refused:
         claims.resolve(claim.roster_id, "confirm", "  ")
+    assert refused.value.code == "sync.claim_note_required" and refused.value.message
     claims.resolve(claim.roster_id, "confirm", "benar diambil dua kali; ditagih kembali")
     [confirmed] = claims.claims()
     assert confirmed.status == "confirmed" and "ditagih" in confirmed.note
     assert claims.claims(include_confirmed=False) == []
     assert DoubleClaimService(rnd.office.ctx).round_progress()[0].open_double_claims == 0
-    with pytest.raises(ServiceError, match="sudah dikonfirmasi"):
+    with pytest.raises(ServiceError) as refused:
         claims.resolve(claim.roster_id, "confirm", "lagi")
+    assert refused.value.code == "sync.claim_already_confirmed" and refused.value.message
 
 
 def test_double_claims_through_the_command_line(rnd: Round, capsys) -> None:
@@ -212,7 +214,7 @@ def test_a_second_checkout_adds_a_point_to_a_joined_laptop(rnd: Round) -> None:
     dist = rnd.dist(lap3)
     assert dist.totals(rnd.round_id).entitled == len(rnd.world.families)
     assert dist.scan(rnd.round_id, kel_b_head).receipt_number == r.number
-    from desktop_app.services.devices import DeviceService
+    from desktop_app.services.sync.devices import DeviceService
 
     office = DeviceService(lap3.ctx).office()
     assert (

@@ -8,7 +8,7 @@ import json
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from desktop_app.services.merge import RESOLVE_OP, Entry, fold
+from desktop_app.services.sync.merge import RESOLVE_OP, Entry, fold
 
 PID = "01900000-0000-7000-8000-000000000001"
 

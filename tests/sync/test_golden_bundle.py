@@ -8,11 +8,11 @@ from pathlib import Path
 import pytest
 
 from desktop_app.domain.clock import FixedClock
-from desktop_app.services.bundle import FORMAT_VERSION
 from desktop_app.services.context import open_app
-from desktop_app.services.devices import DeviceService
 from desktop_app.services.registry import PersonFilter, RegistryService
 from desktop_app.services.sync import SyncService
+from desktop_app.services.sync.bundle import FORMAT_VERSION
+from desktop_app.services.sync.devices import DeviceService
 from tests.sync import golden
 
 GOLDEN = sorted(golden.DATA.glob("sync-bundle-v*.bdl"))

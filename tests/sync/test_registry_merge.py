@@ -58,8 +58,9 @@ def test_join_refuses_a_database_that_already_holds_a_registry(tmp_path, sync_cl
     )
     from desktop_app.services.sync import BundleRefused
 
-    with pytest.raises(BundleRefused, match="sudah berisi data"):
+    with pytest.raises(BundleRefused) as refused:
         other.sync.join(tmp_path / "c2.bdl")
+    assert refused.value.code == "sync.join_database_in_use" and refused.value.message
 
 
 def test_laptop_changes_reach_the_office_once_and_are_marked_delivered_only_after_ack(

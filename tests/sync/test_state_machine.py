@@ -32,9 +32,9 @@ from hypothesis.stateful import (
 from desktop_app.domain.clock import FixedClock
 from desktop_app.services.context import ServiceError
 from desktop_app.services.distribution import DistributionService, PointInput
-from desktop_app.services.double_claims import DoubleClaimService
 from desktop_app.services.registry import PersonInput
 from desktop_app.services.sync import BundleRefused
+from desktop_app.services.sync.double_claims import DoubleClaimService
 from tests.conftest import FIXED_NOW
 from tests.services.distribution_fixtures import KEL_A, KEL_B, build_world
 from tests.sync.helpers import Site, open_site, register
@@ -122,7 +122,7 @@ def _full_snapshot(site: Site) -> dict[str, list[tuple]]:
 
 def _policy_log(site: Site) -> set[tuple]:
     """The synced part of the change log, as stored (text of every column but the local seq)."""
-    from desktop_app.services.merge import POLICIES
+    from desktop_app.services.sync.merge import POLICIES
 
     marks = ",".join("?" for _ in POLICIES)
     with site.ctx.db.engine.connect() as conn:

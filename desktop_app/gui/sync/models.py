@@ -12,8 +12,8 @@ from PySide6.QtGui import QBrush, QColor
 
 from desktop_app.domain.clock import WIB
 from desktop_app.i18n import tr
-from desktop_app.services.double_claims import DoubleClaim, RoundProgress
 from desktop_app.services.sync import BundleView, ConflictView, PeerView, QuarantineView
+from desktop_app.services.sync.double_claims import DoubleClaim, RoundProgress
 
 __all__ = [
     "BundleHistoryModel",

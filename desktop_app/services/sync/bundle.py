@@ -27,6 +27,9 @@ from nacl.exceptions import BadSignatureError, CryptoError
 from nacl.public import SealedBox
 from nacl.signing import SigningKey, VerifyKey
 
+from desktop_app.domain.errors import Refusal
+from desktop_app.services.sync import messages as M
+
 MAGIC = b"BERDAYA-BUNDLE\n"
 FORMAT_VERSION = 1
 KINDS = ("checkout", "return", "ack")
@@ -34,16 +37,12 @@ _SIGNATURE_BYTES = 64
 _MAX_PAYLOAD = 512 * 1024 * 1024  # refuse to inflate beyond this (a damaged or hostile file)
 
 
-class BundleError(Exception):
-    """A bundle that must be refused whole; `message` is Indonesian for the clerk."""
-
-    def __init__(self, message: str) -> None:
-        super().__init__(message)
-        self.message = message
+class BundleError(Refusal):
+    """A bundle that must be refused whole: a coded refusal (see messages.py)."""
 
 
 class NewerFormatError(BundleError):
-    pass
+    """The bundle was made by a newer Berdaya; the clerk should update, not ask for a new file."""
 
 
 @dataclass(frozen=True)
@@ -100,12 +99,12 @@ def _inflate(compressed: bytes, manifest: Manifest) -> dict[str, Any]:
         inflater = zlib.decompressobj()
         raw = inflater.decompress(compressed, _MAX_PAYLOAD)
         if inflater.unconsumed_tail:
-            raise BundleError("Isi bundel terlalu besar.")
+            raise BundleError(M.BUNDLE_TOO_LARGE)
         payload = json.loads(raw.decode("utf-8"))
     except (zlib.error, UnicodeDecodeError, json.JSONDecodeError) as exc:
-        raise BundleError("Isi bundel rusak.") from exc
+        raise BundleError(M.BUNDLE_PAYLOAD_DAMAGED) from exc
     if not isinstance(payload, dict) or len(payload.get("entries", [])) != manifest.entries:
-        raise BundleError("Isi bundel tidak cocok dengan manifes.")
+        raise BundleError(M.BUNDLE_PAYLOAD_MISMATCH)
     return payload
 
 
@@ -138,27 +137,23 @@ def seal(
 def peek_header(data: bytes) -> dict[str, Any]:
     """The clear header, checked for shape and format version only."""
     if not data.startswith(MAGIC):
-        raise BundleError("Berkas ini bukan bundel sinkronisasi Berdaya.")
+        raise BundleError(M.BUNDLE_NOT_A_BUNDLE)
     end = data.find(b"\n", len(MAGIC))
     if end < 0:
-        raise BundleError("Bundel rusak: kepala berkas tidak lengkap.")
+        raise BundleError(M.BUNDLE_HEADER_INCOMPLETE)
     try:
         header = json.loads(data[len(MAGIC) : end].decode("utf-8"))
     except (UnicodeDecodeError, json.JSONDecodeError) as exc:
-        raise BundleError("Bundel rusak atau telah diubah (kepala berkas).") from exc
+        raise BundleError(M.BUNDLE_HEADER_DAMAGED) from exc
     if not isinstance(header, dict) or not isinstance(header.get("format"), int):
-        raise BundleError("Bundel rusak atau telah diubah (kepala berkas).")
+        raise BundleError(M.BUNDLE_HEADER_DAMAGED)
     if header["format"] > FORMAT_VERSION:
-        raise NewerFormatError(
-            f"Bundel ini dibuat oleh versi Berdaya yang lebih baru (format {header['format']}; "
-            f"versi ini mengenal sampai format {FORMAT_VERSION}). Perbarui aplikasi Berdaya di "
-            "komputer ini, lalu impor lagi. Tidak ada data yang diubah."
-        )
+        raise NewerFormatError(M.BUNDLE_NEWER_FORMAT, format=header["format"], known=FORMAT_VERSION)
     if header["format"] < 1 or header.get("kind") not in KINDS:
-        raise BundleError("Bundel rusak atau telah diubah (kepala berkas).")
+        raise BundleError(M.BUNDLE_HEADER_DAMAGED)
     for key in ("bundle_id", "from", "to"):
         if not isinstance(header.get(key), str) or not header[key]:
-            raise BundleError("Bundel rusak atau telah diubah (kepala berkas).")
+            raise BundleError(M.BUNDLE_HEADER_DAMAGED)
     return header
 
 
@@ -176,40 +171,29 @@ def open_bundle(
     """
     header = peek_header(data)
     if header["to"] != my_device_id:
-        raise BundleError(
-            "Bundel ini ditujukan untuk perangkat lain, bukan perangkat ini. "
-            "Periksa berkas yang dipilih."
-        )
+        raise BundleError(M.BUNDLE_WRONG_RECIPIENT)
     end = data.index(b"\n", len(MAGIC)) + 1
     try:
         signed = SealedBox(my_signing_key.to_curve25519_private_key()).decrypt(data[end:])
     except CryptoError as exc:
-        raise BundleError(
-            "Bundel rusak atau telah diubah (gagal membuka enkripsi). Minta bundel baru."
-        ) from exc
+        raise BundleError(M.BUNDLE_TAMPERED) from exc
     signature, inner = signed[:_SIGNATURE_BYTES], signed[_SIGNATURE_BYTES:]
     split = inner.find(b"\n")
     try:
         manifest_data = json.loads(inner[:split].decode("utf-8"))
         manifest = Manifest(**manifest_data)
     except (ValueError, TypeError) as exc:
-        raise BundleError("Bundel rusak: manifes tidak dapat dibaca.") from exc
+        raise BundleError(M.BUNDLE_MANIFEST_UNREADABLE) from exc
     key = sender_key(header, manifest)
     try:
         key.verify(inner, signature)
     except BadSignatureError as exc:
-        raise BundleError(
-            "Tanda tangan bundel tidak sah: bundel telah diubah atau bukan dari perangkat "
-            "pengirimnya. Bundel ditolak."
-        ) from exc
+        raise BundleError(M.BUNDLE_BAD_SIGNATURE) from exc
     if manifest.header() != header:
-        raise BundleError("Bundel telah diubah: kepala berkas tidak cocok dengan manifes.")
+        raise BundleError(M.BUNDLE_HEADER_MISMATCH)
     if manifest.format > FORMAT_VERSION:
-        raise NewerFormatError(
-            f"Bundel ini dibuat oleh versi Berdaya yang lebih baru (format {manifest.format}). "
-            "Perbarui aplikasi Berdaya di komputer ini."
-        )
+        raise NewerFormatError(M.BUNDLE_NEWER_MANIFEST, format=manifest.format)
     compressed = inner[split + 1 :]
     if hashlib.sha256(compressed).hexdigest() != manifest.payload_sha256:
-        raise BundleError("Isi bundel tidak cocok dengan sidik (hash) di manifes. Bundel ditolak.")
+        raise BundleError(M.BUNDLE_HASH_MISMATCH)
     return OpenedBundle(manifest, compressed, len(data))

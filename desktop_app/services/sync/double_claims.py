@@ -15,15 +15,17 @@ import json
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import datetime
 from typing import Any
 
 from sqlalchemy import bindparam, text
 from sqlmodel import Session
 
 from desktop_app.domain.ids import new_id
+from desktop_app.domain.values import as_utc
 from desktop_app.services.context import AppContext, ServiceError
-from desktop_app.services.merge import Entry, chunks, rows_in
+from desktop_app.services.sync import messages as M
+from desktop_app.services.sync.merge import Entry, chunks, rows_in
 from desktop_app.storage.distribution_models import ReceiptVoid
 from desktop_app.storage.sync_models import DoubleClaimDecision
 
@@ -82,12 +84,9 @@ def round_slice(s: Session, round_id: str, point_ids: Sequence[str]) -> dict[str
         {"r": round_id},
     ).first()
     if rnd is None:
-        raise ServiceError("Putaran penyaluran tidak ditemukan.")
+        raise ServiceError(M.ROUND_NOT_FOUND)
     if rnd[0] != "open":
-        raise ServiceError(
-            f"Putaran {rnd[1]} belum dibuka (atau sudah ditutup); hanya putaran yang dibuka "
-            "dapat dibawa ke lapangan."
-        )
+        raise ServiceError(M.ROUND_NOT_OPEN, name=rnd[1])
     out: dict[str, str] = {round_id: "distribution_round"}
     for (pid,) in s.execute(
         text("SELECT id FROM distribution_point WHERE round_id = :r"), {"r": round_id}
@@ -268,7 +267,7 @@ class DoubleClaimService:
                             number=m["number"],
                             device_name=m["device_name"],
                             officer=m["officer"],
-                            received_at=_as_datetime(m["received_at"]),
+                            received_at=_received_at(m["received_at"]),
                             collector=collector,
                             point_name=m["point_name"] or "",
                             voided=bool(m["voided"]),
@@ -308,21 +307,21 @@ class DoubleClaimService:
         """Void one of the receipts, or confirm the double hand-over for recovery."""
         note = " ".join((note or "").split())
         if not note:
-            raise ServiceError("Catatan keputusan wajib diisi (mis. hasil pengecekan).")
+            raise ServiceError(M.CLAIM_NOTE_REQUIRED)
         if action not in ("void", "confirm"):
-            raise ServiceError("Keputusan harus 'void' (batalkan satu) atau 'confirm'.")
+            raise ServiceError(M.CLAIM_ACTION_INVALID)
         with self.ctx.unit_of_work(source="klaim ganda") as w:
             s = w.session
             live = _live_receipts(s, [roster_id]).get(roster_id, [])
             if len(live) < 2:
-                raise ServiceError("Tidak ada klaim ganda terbuka untuk penerima ini.")
+                raise ServiceError(M.CLAIM_NOT_OPEN)
             round_id = s.execute(
                 text("SELECT round_id FROM distribution_roster WHERE id = :id"), {"id": roster_id}
             ).scalar_one()
             voided: str | None = None
             if action == "void":
                 if void_receipt is None:
-                    raise ServiceError("Pilih tanda terima yang dibatalkan.")
+                    raise ServiceError(M.CLAIM_CHOOSE_RECEIPT)
                 match = s.execute(
                     text(
                         "SELECT id FROM distribution_receipt WHERE roster_id = :r AND "
@@ -331,7 +330,7 @@ class DoubleClaimService:
                     {"r": roster_id, "ref": void_receipt.strip()},
                 ).scalar_one_or_none()
                 if match is None or match not in live:
-                    raise ServiceError("Tanda terima itu tidak termasuk klaim ganda ini.")
+                    raise ServiceError(M.CLAIM_RECEIPT_NOT_IN_CLAIM)
                 voided = match
                 w.add(
                     ReceiptVoid(
@@ -348,7 +347,7 @@ class DoubleClaimService:
                     op="void",
                 )
             elif open_claims(s, [roster_id]) == set():
-                raise ServiceError("Klaim ganda ini sudah dikonfirmasi.")
+                raise ServiceError(M.CLAIM_ALREADY_CONFIRMED)
             w.add(
                 DoubleClaimDecision(
                     id=new_id(),
@@ -421,8 +420,9 @@ class DoubleClaimService:
         return out
 
 
-def _as_datetime(value: Any) -> datetime:
-    """Stored times are UTC; a plain SQL read gives them without a zone."""
-    if not isinstance(value, datetime):
-        value = datetime.fromisoformat(str(value))
-    return value if value.tzinfo is not None else value.replace(tzinfo=UTC)
+def _received_at(value: Any) -> datetime:
+    """Stored times are UTC; a plain SQL read gives them as naive text."""
+    at = as_utc(value)
+    if at is None:  # the column is NOT NULL: a missing time is a broken database
+        raise ValueError("receipt without received_at")
+    return at

@@ -25,222 +25,55 @@ import json
 from collections import defaultdict
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
-from datetime import UTC, date, datetime
+from datetime import datetime
 from operator import itemgetter
 from typing import Any
 
 from pydantic_core import PydanticUndefined
 from sqlalchemy import Boolean, Date, DateTime, Table, bindparam, delete, insert, select, update
-from sqlmodel import Session, SQLModel
+from sqlmodel import Session
 
-from desktop_app.storage.distribution_models import (
-    CollectionMark,
-    DistributionAssignment,
-    DistributionPoint,
-    DistributionRound,
-    Receipt,
-    ReceiptVoid,
-    RosterChange,
-    RosterEntry,
+from desktop_app.domain.values import as_date, as_utc
+from desktop_app.services.sync.policies import (
+    CHUNK,
+    DEATH,
+    ENTRY_KEYS,
+    POLICIES,
+    RESOLVE_OP,
+    EntityPolicy,
+    Entry,
+    canonical_json,
+    register_policy,
+    table_order,
 )
-from desktop_app.storage.models import (
-    ChangeLog,
-    Enrolment,
-    Household,
-    KkHistory,
-    Person,
-    StatusHistory,
-)
-from desktop_app.storage.sync_models import DoubleClaimDecision, SyncConflict
+from desktop_app.storage.models import ChangeLog
+from desktop_app.storage.sync_models import SyncConflict
 
-DEATH = "meninggal"
-CHUNK = 2000  # ids per IN (...) list; SQLite allows 32766 parameters
-ENTRY_KEYS = (
-    "id",
-    "hlc",
-    "device_id",
-    "actor",
-    "at",
-    "entity",
-    "entity_id",
-    "op",
-    "changes",
-    "source",
-    "batch_id",
-)
-RESOLVE_OP = "resolve"
-
-
-@dataclass(frozen=True)
-class EntityPolicy:
-    """How one synced table merges.
-
-    `critical`: fields whose concurrent edits need a supervisor. `units`: fields decided
-    together. `scope`: columns naming a parent entity, so a field device that holds the parent
-    also receives the child (a new member of a household it serves). `facts`: rows are
-    append-only (receipts); an update to them is still folded, but they never conflict.
-    """
-
-    model: type[SQLModel]
-    critical: frozenset[str] = frozenset()
-    units: tuple[tuple[str, ...], ...] = ()
-    sticky_death: bool = False
-    scope: tuple[str, ...] = ()
-    facts: bool = False
-
-    @property
-    def table(self) -> Table:
-        return self.model.__table__  # type: ignore[attr-defined]
-
-    def unit_of(self, name: str) -> tuple[str, ...]:
-        for unit in self.units:
-            if name in unit:
-                return unit
-        return (name,)
-
-
-POLICIES: dict[str, EntityPolicy] = {
-    "household": EntityPolicy(
-        Household,
-        critical=frozenset({"kk_number", "head_person_id"}),
-        units=(("street", "rt", "rw", "kelurahan_code"),),
-    ),
-    "person": EntityPolicy(
-        Person,
-        critical=frozenset({"nik", "status", "status_date", "household_id"}),
-        units=(("status", "status_date"), ("household_id", "relation")),
-        sticky_death=True,
-        scope=("household_id",),
-    ),
-    "kk_history": EntityPolicy(KkHistory, scope=("household_id",)),
-    "status_history": EntityPolicy(StatusHistory, scope=("person_id",), facts=True),
-    "enrolment": EntityPolicy(
-        Enrolment,
-        critical=frozenset(
-            {"end_date", "end_reason", "deleted", "program_code", "start_date", "details"}
-        ),
-        units=(("end_date", "end_reason"),),
-        scope=("person_id", "household_id"),
-    ),
-    # Distribution: the round and its points are plain records; the roster is frozen but a clerk
-    # may remove a recipient (critical); receipts, voids, marks and decisions are facts merged as
-    # a set. Scopes follow the roster so a laptop receives only its points' recipients.
-    "distribution_round": EntityPolicy(DistributionRound, critical=frozenset({"status"})),
-    "distribution_point": EntityPolicy(DistributionPoint, scope=("round_id",)),
-    "distribution_assignment": EntityPolicy(
-        DistributionAssignment, scope=("point_id",), facts=True
-    ),
-    "distribution_roster": EntityPolicy(
-        RosterEntry, critical=frozenset({"active"}), scope=("point_id",)
-    ),
-    "distribution_roster_change": EntityPolicy(RosterChange, scope=("roster_id",), facts=True),
-    "distribution_receipt": EntityPolicy(Receipt, scope=("roster_id",), facts=True),
-    "distribution_receipt_void": EntityPolicy(ReceiptVoid, scope=("receipt_id",), facts=True),
-    "distribution_mark": EntityPolicy(CollectionMark, scope=("roster_id",), facts=True),
-    "double_claim_decision": EntityPolicy(DoubleClaimDecision, scope=("roster_id",), facts=True),
-}
-
-
-def register_policy(entity: str, policy: EntityPolicy) -> None:
-    """Feature areas add their synced tables (e.g. distribution receipts) here."""
-    POLICIES[entity] = policy
-
-
-def table_order() -> list[str]:
-    """Entities in foreign-key order (parents first), for inserts."""
-    order = {t.name: i for i, t in enumerate(SQLModel.metadata.sorted_tables)}
-    return sorted(POLICIES, key=lambda e: order.get(POLICIES[e].table.name, 0))
-
-
-# -- entries ------------------------------------------------------------------------------------
-@dataclass
-class Entry:
-    """One change-log entry as it travels: `changes` stays the exact JSON text it was logged as."""
-
-    id: str
-    hlc: str
-    device_id: str
-    actor: str
-    at: str
-    entity: str
-    entity_id: str
-    op: str
-    changes: str
-    source: str | None = None
-    batch_id: str | None = None
-    _parsed: dict[str, list[Any]] | None = field(default=None, repr=False, compare=False)
-
-    @property
-    def fields(self) -> dict[str, list[Any]]:
-        if self._parsed is None:
-            self._parsed = json.loads(self.changes)
-        return self._parsed
-
-    @property
-    def is_create(self) -> bool:
-        return "id" in self.fields
-
-    def to_wire(self) -> dict[str, Any]:
-        """The entry for a bundle. `changes` travels as an object when re-serialising it gives
-        back exactly the logged text (one JSON parse on import instead of two), otherwise as
-        that text."""
-        wire = {k: getattr(self, k) for k in ENTRY_KEYS}
-        if canonical_json(self.fields) == self.changes:
-            wire["changes"] = self.fields
-        return wire
-
-    def to_row(self) -> dict[str, Any]:
-        row = {k: getattr(self, k) for k in ENTRY_KEYS}
-        row["at"] = _aware(datetime.fromisoformat(self.at))
-        return row
-
-    @classmethod
-    def from_wire(cls, data: Any) -> Entry:
-        if not isinstance(data, dict):
-            raise ValueError("entry is not an object")
-        changes = data.get("changes")
-        parsed = None
-        if isinstance(changes, dict):
-            parsed, changes = changes, canonical_json(changes)
-        entry = cls(*(changes if k == "changes" else data.get(k) for k in ENTRY_KEYS))
-        entry._parsed = parsed
-        for value in (entry.id, entry.hlc, entry.device_id, entry.actor, entry.at, entry.entity):
-            if not isinstance(value, str) or not value:
-                raise ValueError("entry field missing")
-        if not isinstance(entry.entity_id, str) or not isinstance(entry.op, str):
-            raise ValueError("entry field missing")
-        if not isinstance(entry.changes, str) or not isinstance(entry.fields, dict):
-            raise ValueError("entry changes must be a JSON object")
-        datetime.fromisoformat(entry.at)
-        return entry
-
-    @classmethod
-    def from_row(cls, row: Any) -> Entry:
-        at = row.at if isinstance(row.at, datetime) else datetime.fromisoformat(str(row.at))
-        return cls(
-            id=row.id,
-            hlc=row.hlc,
-            device_id=row.device_id,
-            actor=row.actor,
-            at=at.isoformat(),
-            entity=row.entity,
-            entity_id=row.entity_id,
-            op=row.op,
-            changes=row.changes,
-            source=row.source,
-            batch_id=row.batch_id,
-        )
-
-
-def canonical_json(value: Any) -> str:
-    """How the unit of work and bulk inserts write `changes`."""
-    return json.dumps(value, ensure_ascii=False, sort_keys=True)
-
-
-def _aware(value: datetime) -> datetime:
-    # Datetime columns hold aware UTC values (SQLModel's UTCDateTime); a value logged without a
-    # zone by an older writer is UTC.
-    return value if value.tzinfo is not None else value.replace(tzinfo=UTC)
+# The policy and entry names stay importable from here (tests and older callers use them).
+__all__ = [
+    "CHUNK",
+    "DEATH",
+    "ENTRY_KEYS",
+    "POLICIES",
+    "RESOLVE_OP",
+    "Candidate",
+    "ConflictItem",
+    "EntityPolicy",
+    "Entry",
+    "Folded",
+    "MergeResult",
+    "Merger",
+    "canonical_json",
+    "chunks",
+    "converters",
+    "entries_for",
+    "fold",
+    "insert_rows",
+    "known_change_ids",
+    "register_policy",
+    "rows_in",
+    "table_order",
+]
 
 
 # -- folding ------------------------------------------------------------------------------------
@@ -395,9 +228,9 @@ def _conflict_id(entity_id: str, unit: tuple[str, ...], first_change: str) -> st
 def _converter(column: Any) -> Any:
     kind = getattr(column.type, "impl", column.type)  # see through TypeDecorators
     if isinstance(kind, DateTime):
-        return lambda v: None if v is None else _aware(datetime.fromisoformat(str(v)))
+        return as_utc
     if isinstance(kind, Date):
-        return lambda v: None if v is None else date.fromisoformat(str(v)[:10])
+        return as_date
     if isinstance(kind, Boolean):
         return lambda v: None if v is None else bool(v)
     return lambda v: v
@@ -442,7 +275,7 @@ def insert_rows(session: Session, table: Table, rows: Sequence[dict[str, Any]]) 
             for row in rows:
                 value = row[name]
                 if value is not None:
-                    row[name] = proc(value)  # type: ignore[index]
+                    row[name] = proc(value)
     quote = dialect.identifier_preparer.quote
     sql = (
         f"INSERT INTO {quote(table.name)} ({', '.join(quote(n) for n in names)}) "
@@ -566,8 +399,8 @@ class Merger:
         if present:  # typed values only for the rows that are compared field by field
             stmt = select(table).where(table.c.id.in_(bindparam("ids", expanding=True)))
             for part in chunks(present):
-                for row in self.session.execute(stmt, {"ids": list(part)}):
-                    existing[row.id] = row
+                for found in self.session.execute(stmt, {"ids": list(part)}):
+                    existing[found.id] = found
         defaults = _defaults(policy)
         inserts: list[dict[str, Any]] = []
         for key in keys:
@@ -661,7 +494,7 @@ class Merger:
                     self.session.execute(update(table).where(table.c.id == cid).values(**values))
             else:
                 self.session.execute(
-                    insert(table), [dict(values, id=cid, detected_at=_aware(self.now))]
+                    insert(table), [dict(values, id=cid, detected_at=as_utc(self.now))]
                 )
                 if item.open:
                     result.new_conflicts += 1

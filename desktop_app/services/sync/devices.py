@@ -15,16 +15,18 @@ import base64
 import hashlib
 import json
 import os
-import re
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
+from typing import Any
 
 from nacl.exceptions import BadSignatureError
 from nacl.signing import SigningKey, VerifyKey
-from sqlmodel import select
+from sqlmodel import Session, select
 
+from desktop_app.domain.devices import is_device_name, normalise_device_name
 from desktop_app.services.context import DEVICE_KEY, AppContext, Device, ServiceError, diff
+from desktop_app.services.sync import messages as M
 from desktop_app.storage.models import Setting
 from desktop_app.storage.sync_models import SyncDevice
 
@@ -35,8 +37,6 @@ IDENTITY_VERSION = 1
 
 ROLE_OFFICE = "office"
 ROLE_FIELD = "field"
-
-_NAME = re.compile(r"^[A-Z0-9]{2,8}$")
 
 
 def b64(data: bytes) -> str:
@@ -124,7 +124,7 @@ class DeviceService:
         """'field' once the database joined an office's checkout, otherwise 'office'."""
         return self.sync_settings().get("role", ROLE_OFFICE)
 
-    def sync_settings(self) -> dict:
+    def sync_settings(self) -> dict[str, Any]:
         with self.ctx.db.session() as s:
             row = s.get(Setting, SYNC_ROLE_SETTING)
             return json.loads(row.value) if row else {}
@@ -165,28 +165,18 @@ class DeviceService:
         try:
             data = json.loads(Path(path).read_text(encoding="utf-8"))
         except (OSError, UnicodeDecodeError, json.JSONDecodeError) as exc:
-            raise ServiceError(
-                f"Berkas identitas {Path(path).name} tidak dapat dibaca atau rusak."
-            ) from exc
+            raise ServiceError(M.IDENTITY_UNREADABLE, name=Path(path).name) from exc
         if not isinstance(data, dict) or data.get("format") != IDENTITY_FORMAT:
-            raise ServiceError(
-                f"Berkas {Path(path).name} bukan berkas identitas perangkat Berdaya."
-            )
+            raise ServiceError(M.IDENTITY_NOT_IDENTITY, name=Path(path).name)
         if not isinstance(data.get("version"), int) or data["version"] > IDENTITY_VERSION:
-            raise ServiceError(
-                "Berkas identitas dibuat oleh versi Berdaya yang lebih baru. "
-                "Perbarui aplikasi Berdaya di komputer ini."
-            )
+            raise ServiceError(M.IDENTITY_NEWER)
         try:
             signature = unb64(data["signature"])
             verify = VerifyKey(unb64(data["verify_key"]))
             body = {k: v for k, v in data.items() if k != "signature"}
             verify.verify(_canonical(body), signature)
         except (KeyError, ValueError, TypeError, BadSignatureError) as exc:
-            raise ServiceError(
-                f"Berkas identitas {Path(path).name} rusak atau telah diubah; minta berkas baru "
-                "dari perangkat tersebut."
-            ) from exc
+            raise ServiceError(M.IDENTITY_TAMPERED, name=Path(path).name) from exc
         return DeviceIdentity(str(data["device_id"]), str(data["name"]), str(data["verify_key"]))
 
     def register(
@@ -194,14 +184,11 @@ class DeviceService:
     ) -> DeviceRecord:
         """Trust a device's bundles. Re-registering the same key renames it; another key for a
         known device id is refused (a copied or forged identity)."""
-        name = (name or identity.name or "").strip().upper()
-        if not _NAME.match(name):
-            raise ServiceError(
-                "Nama perangkat harus 2-8 huruf besar atau angka tanpa spasi (contoh: LAP02); "
-                f"sekarang '{name}'."
-            )
+        name = normalise_device_name(name or identity.name or "")
+        if not is_device_name(name):
+            raise ServiceError(M.DEVICE_NAME_INVALID, name=name)
         if identity.device_id == self.ctx.device.id:
-            raise ServiceError("Ini identitas perangkat ini sendiri; tidak perlu didaftarkan.")
+            raise ServiceError(M.DEVICE_IS_SELF)
         with self.ctx.unit_of_work(source="device-register") as w:
             row = w.session.get(SyncDevice, identity.device_id)
             clash = w.session.exec(
@@ -211,21 +198,12 @@ class DeviceService:
             ).first()
             if clash is not None:
                 # Even a revoked device's name stays taken: its receipt numbers exist.
-                raise ServiceError(
-                    f"Nama {name} sudah dipakai perangkat lain; pilih nama lain (nomor kuitansi "
-                    "memakai nama ini)."
-                )
+                raise ServiceError(M.DEVICE_NAME_TAKEN, name=name)
             if row is not None:
                 if row.verify_key != identity.verify_key:
-                    raise ServiceError(
-                        "Perangkat ini sudah terdaftar dengan kunci lain. Identitas ini salinan "
-                        "atau palsu; daftar ditolak."
-                    )
+                    raise ServiceError(M.DEVICE_KEY_MISMATCH)
                 if row.revoked:
-                    raise ServiceError(
-                        f"Perangkat {row.name} telah dicabut dan tidak dapat didaftarkan lagi. "
-                        "Buat basis data baru di laptop itu."
-                    )
+                    raise ServiceError(M.DEVICE_REVOKED_NO_REREGISTER, name=row.name)
                 before = {"name": row.name, "role": row.role}
                 row.name, row.role = name, role
                 w.session.add(row)
@@ -250,11 +228,11 @@ class DeviceService:
 
     def revoke(self, device_id: str, reason: str) -> DeviceRecord:
         if not reason.strip():
-            raise ServiceError("Alasan pencabutan wajib diisi (mis. laptop hilang).")
+            raise ServiceError(M.REVOKE_REASON_REQUIRED)
         with self.ctx.unit_of_work(source="device-revoke") as w:
             row = self._find(w.session, device_id)
             if row.revoked:
-                raise ServiceError(f"Perangkat {row.name} sudah dicabut.")
+                raise ServiceError(M.DEVICE_ALREADY_REVOKED, name=row.name)
             row.revoked = True
             row.revoked_at = w.now()
             row.revoked_reason = reason.strip()
@@ -276,29 +254,22 @@ class DeviceService:
         with self.ctx.db.session() as s:
             row = s.get(SyncDevice, device_id)
         if row is None:
-            raise ServiceError(
-                "Bundel dari perangkat yang tidak dikenal. Daftarkan perangkat itu dulu "
-                "(Perangkat > Daftarkan) dengan berkas identitasnya."
-            )
+            raise ServiceError(M.DEVICE_UNKNOWN)
         if row.revoked:
             raise ServiceError(
-                f"Bundel dari perangkat {row.name} ditolak: perangkat ini telah dicabut "
-                f"({row.revoked_reason or 'tanpa alasan'})."
+                M.DEVICE_REVOKED, name=row.name, reason=row.revoked_reason or "tanpa alasan"
             )
         return VerifyKey(unb64(row.verify_key))
 
-    def _find(self, session: object, device_id: str) -> SyncDevice:
-        from sqlmodel import Session
-
-        assert isinstance(session, Session)
+    def _find(self, session: Session, device_id: str) -> SyncDevice:
         row = session.get(SyncDevice, device_id)
         if row is None:
             matches = session.exec(
-                select(SyncDevice).where(SyncDevice.name == device_id.strip().upper())
+                select(SyncDevice).where(SyncDevice.name == normalise_device_name(device_id))
             ).all()
             if len(matches) == 1:
                 return matches[0]
-            raise ServiceError(f"Perangkat {device_id} tidak terdaftar.")
+            raise ServiceError(M.DEVICE_NOT_REGISTERED, device=device_id)
         return row
 
     def rename_self(self, name: str) -> None:
@@ -314,5 +285,5 @@ class DeviceService:
         self.ctx.device = Device(self.ctx.device.id, name)
 
 
-def _canonical(obj: dict) -> bytes:
+def _canonical(obj: dict[str, Any]) -> bytes:
     return json.dumps(obj, sort_keys=True, separators=(",", ":"), ensure_ascii=False).encode()

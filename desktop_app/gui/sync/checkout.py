@@ -1,0 +1,78 @@
+"""The office's checkout dialog: which laptop takes which round (and points) into the field."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import (
+    QComboBox,
+    QDialog,
+    QDialogButtonBox,
+    QFormLayout,
+    QLabel,
+    QListWidget,
+    QListWidgetItem,
+    QWidget,
+)
+
+from desktop_app.i18n import tr
+from desktop_app.services.context import AppContext
+from desktop_app.services.distribution import DistributionService
+from desktop_app.services.sync import DeviceService
+
+__all__ = ["CheckoutDialog"]
+
+
+class CheckoutDialog(QDialog):
+    """Which laptop takes which round (and which of its points) into the field."""
+
+    def __init__(self, ctx: AppContext, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setWindowTitle(tr("Checkout untuk laptop"))
+        self.dist = DistributionService(ctx)
+        form = QFormLayout(self)
+        self.device = QComboBox()
+        for d in DeviceService(ctx).devices():
+            if d.role == "field" and not d.revoked:
+                self.device.addItem(d.name, d.id)
+        self.round = QComboBox()
+        for r in self.dist.list_rounds():
+            if r.status == "open":
+                self.round.addItem(f"{r.name} ({r.code})", r.id)
+        self.points = QListWidget()
+        self.points.setMinimumHeight(180)
+        self.round.currentIndexChanged.connect(self._load_points)
+        form.addRow(tr("Laptop"), self.device)
+        form.addRow(tr("Putaran (dibuka)"), self.round)
+        form.addRow(tr("Titik salur"), self.points)
+        hint = QLabel(tr("Tanpa centang: semua titik salur putaran ini."))
+        hint.setStyleSheet("color: #666;")
+        form.addRow("", hint)
+        buttons = QDialogButtonBox(
+            QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
+        )
+        buttons.accepted.connect(self.accept)
+        buttons.rejected.connect(self.reject)
+        form.addRow(buttons)
+        self.ok_button = buttons.button(QDialogButtonBox.StandardButton.Ok)
+        self.ok_button.setEnabled(self.device.count() > 0 and self.round.count() > 0)
+        self._load_points()
+
+    def _load_points(self) -> None:
+        self.points.clear()
+        round_id = self.round.currentData()
+        if not round_id:
+            return
+        for p in self.dist.points(round_id):
+            item = QListWidgetItem(f"{p.no}. {p.name}")
+            item.setData(Qt.ItemDataRole.UserRole, p.id)
+            item.setFlags(item.flags() | Qt.ItemFlag.ItemIsUserCheckable)
+            item.setCheckState(Qt.CheckState.Unchecked)
+            self.points.addItem(item)
+
+    def chosen(self) -> tuple[str, str, list[str]]:
+        points = [
+            self.points.item(i).data(Qt.ItemDataRole.UserRole)
+            for i in range(self.points.count())
+            if self.points.item(i).checkState() == Qt.CheckState.Checked
+        ]
+        return self.device.currentData(), self.round.currentData(), points

@@ -1,0 +1,61 @@
+"""The quarantine queue: changes stamped implausibly far ahead of this computer's clock, held
+until someone releases (re-records now) or discards them."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Signal
+from PySide6.QtWidgets import QHBoxLayout, QLabel, QMessageBox, QVBoxLayout, QWidget
+
+from desktop_app.gui.sync import widgets
+from desktop_app.gui.sync.models import QuarantineModel
+from desktop_app.i18n import tr
+from desktop_app.services.sync import SyncService
+
+__all__ = ["QuarantinePanel"]
+
+
+class QuarantinePanel(QWidget):
+    decided = Signal()  # a held change was released or discarded
+
+    def __init__(self, sync: SyncService, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.sync = sync
+        v = QVBoxLayout(self)
+        hint = QLabel(
+            tr(
+                "Perubahan dengan waktu lebih dari 1 hari di depan jam komputer ini ditahan. "
+                "Periksa jam laptop pengirim; lepaskan bila isinya benar (dicatat ulang dengan "
+                "waktu sekarang) atau buang."
+            )
+        )
+        hint.setWordWrap(True)
+        v.addWidget(hint)
+        self.model = QuarantineModel()
+        self.view = widgets.table(self.model)
+        v.addWidget(self.view, 1)
+        row = QHBoxLayout()
+        row.addWidget(widgets.button(tr("Lepaskan"), lambda: self.decide(True)))
+        row.addWidget(widgets.button(tr("Buang"), lambda: self.decide(False)))
+        row.addStretch(1)
+        v.addLayout(row)
+
+    def load(self) -> int:
+        """Reload the queue; returns how many changes are held (for the queue's tab title)."""
+        held = self.sync.quarantine()
+        self.model.set_rows(held)
+        return sum(1 for q in held if q.status == "held")
+
+    def decide(self, release: bool) -> None:
+        from desktop_app.gui.errors import show_error
+
+        index = self.view.currentIndex()
+        item = self.model.row_at(index.row()) if index.isValid() else None
+        if item is None or item.status != "held":
+            QMessageBox.information(self, tr("Karantina"), tr("Pilih perubahan yang ditahan."))
+            return
+        try:
+            self.sync.decide_quarantine(item.change_id, release)
+        except Exception as exc:  # noqa: BLE001
+            show_error(self, exc, title=tr("Karantina"))
+            return
+        self.decided.emit()

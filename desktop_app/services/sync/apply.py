@@ -1,0 +1,333 @@
+"""Bundles in: verify, then merge every entry in one transaction; a checkout makes this database
+the office's field laptop. Importing is idempotent by change id, and changes stamped implausibly
+far in the future are held in quarantine instead of being applied."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Sequence
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+
+from nacl.signing import VerifyKey
+from sqlalchemy import func, select, text
+from sqlmodel import Session, col
+
+from desktop_app.domain.clock import Timestamp
+from desktop_app.domain.devices import DEFAULT_DEVICE_NAME
+from desktop_app.domain.office import OfficeProfile
+from desktop_app.services.context import OFFICE_KEY, Device, ServiceError, UnitOfWork
+from desktop_app.services.distribution import RECEIPT_KEY
+from desktop_app.services.sync import messages as M
+from desktop_app.services.sync.base import BUNDLE_SUFFIX, FUTURE_LIMIT_MS, BundleRefused, StageHook
+from desktop_app.services.sync.bundle import BundleError, Manifest, OpenedBundle, open_bundle
+from desktop_app.services.sync.devices import ROLE_FIELD, ROLE_OFFICE, SYNC_ROLE_SETTING, b64, unb64
+from desktop_app.services.sync.double_claims import claim_candidates, open_claims
+from desktop_app.services.sync.export import SyncExport
+from desktop_app.services.sync.merge import POLICIES, Entry, Merger, known_change_ids, rows_in
+from desktop_app.services.sync.records import bundle_row, open_conflict_count, peer_row, wall_ms
+from desktop_app.services.sync.views import ExportResult, ImportResult
+from desktop_app.storage.db import WriteFailedError
+from desktop_app.storage.models import ChangeLog, Setting
+from desktop_app.storage.sync_models import SyncBundle, SyncDevice, SyncQuarantine
+
+__all__ = ["SyncApply", "quarantined_ids"]
+
+
+class SyncApply(SyncExport):
+    """Importing and joining; an office answers a return bundle with an ack (so it exports too)."""
+
+    def import_bundle(
+        self,
+        path: Path,
+        *,
+        ack_path: Path | None = None,
+        make_ack: bool = True,
+        on_stage: StageHook | None = None,
+    ) -> ImportResult:
+        """Verify and merge a bundle in one transaction. At the office, a return bundle is
+        answered with an acknowledgement written to `ack_path` (default: beside the bundle)."""
+        path = Path(path)
+        try:
+            data = path.read_bytes()
+        except OSError as exc:
+            raise BundleRefused(M.BUNDLE_UNREADABLE, name=path.name) from exc
+        opened = self._open(data)
+        m = opened.manifest
+        if m.kind == "checkout":
+            return self.join_opened(opened, path, on_stage=on_stage)
+        if m.kind == "return" and self.role() == ROLE_FIELD:
+            raise BundleRefused(M.RETURN_AT_OFFICE)
+        if m.kind == "ack" and self.role() != ROLE_FIELD:
+            raise BundleRefused(M.ACK_FOR_FIELD)
+        result = self._apply(opened, path, on_stage=on_stage)
+        if m.kind == "return" and make_ack:
+            # Also for a bundle imported before: the laptop may have lost the first ack.
+            target = ack_path or path.with_name(
+                f"berdaya-ack-{m.from_name}-{self.ctx.clock.now():%Y%m%d-%H%M%S}-"
+                f"{m.bundle_id[-6:]}{BUNDLE_SUFFIX}"
+            )
+            ack = self._export(target, m.from_device, "ack")
+            result = _with_ack(result, ack)
+        return result
+
+    def join(self, path: Path, *, on_stage: StageHook | None = None) -> ImportResult:
+        """Open a checkout bundle: a fresh database becomes the office's field database for that
+        round (or an already joined one adds the round)."""
+        path = Path(path)
+        try:
+            data = path.read_bytes()
+        except OSError as exc:
+            raise BundleRefused(M.BUNDLE_UNREADABLE, name=path.name) from exc
+        opened = self._open(data)
+        if opened.manifest.kind != "checkout":
+            raise BundleRefused(M.NOT_A_CHECKOUT)
+        return self.join_opened(opened, path, on_stage=on_stage)
+
+    def join_opened(
+        self, opened: OpenedBundle, path: Path, *, on_stage: StageHook | None = None
+    ) -> ImportResult:
+        m = opened.manifest
+        office = m.extra.get("office") or {}
+        if self.role() != ROLE_FIELD:
+            with self.ctx.db.session() as s:
+                used = s.execute(
+                    select(func.count())
+                    .select_from(ChangeLog)
+                    .where(col(ChangeLog.entity).in_(list(POLICIES)))
+                ).scalar_one()
+            if used:
+                raise BundleRefused(M.JOIN_DATABASE_IN_USE)
+        return self._apply(opened, path, on_stage=on_stage, office=office)
+
+    def _open(self, data: bytes) -> OpenedBundle:
+        try:
+            return open_bundle(
+                data,
+                self.ctx.device.id,
+                self.devices.signing_key(),
+                lambda h, m: self._sender_key(h, m),
+            )
+        except (BundleError, ServiceError) as exc:
+            # The same refusal (and code), as the one type callers expect from an import.
+            raise BundleRefused(exc.msg, **exc.params) from exc
+
+    def _sender_key(self, header: dict[str, Any], m: Manifest) -> VerifyKey:
+        if m.kind == "checkout" and self.role() != ROLE_FIELD:
+            office = m.extra.get("office") or {}
+            if (
+                office.get("device_id") != header["from"]
+                or office.get("verify_key") != m.sender_key
+            ):
+                raise BundleError(M.CHECKOUT_OFFICE_MISMATCH)
+            # First contact: trust the office key the bundle declares (shown as a fingerprint
+            # for the officer to compare); from now on only that key is accepted.
+            return VerifyKey(unb64(m.sender_key))
+        if self.role() == ROLE_FIELD and header["from"] != self._office_id():
+            raise BundleError(M.FOREIGN_OFFICE)
+        key = self.devices.trusted_key(header["from"])
+        if b64(bytes(key)) != m.sender_key:
+            raise BundleError(M.SENDER_KEY_MISMATCH)
+        return key
+
+    def _apply(
+        self,
+        opened: OpenedBundle,
+        path: Path,
+        *,
+        on_stage: StageHook | None = None,
+        office: dict[str, Any] | None = None,
+    ) -> ImportResult:
+        try:
+            return self._apply_tx(opened, path, on_stage=on_stage, office=office)
+        except WriteFailedError as exc:
+            if "FOREIGN KEY" not in exc.detail.upper():
+                raise
+            raise BundleRefused(M.BUNDLE_INCOMPLETE) from exc
+
+    def _apply_tx(
+        self,
+        opened: OpenedBundle,
+        path: Path,
+        *,
+        on_stage: StageHook | None = None,
+        office: dict[str, Any] | None = None,
+    ) -> ImportResult:
+        m = opened.manifest
+        with self.ctx.db.session() as s:
+            if s.get(SyncBundle, m.bundle_id) is not None:
+                return ImportResult(
+                    bundle_id=m.bundle_id,
+                    kind=m.kind,
+                    from_device=m.from_device,
+                    from_name=m.from_name,
+                    already_imported=True,
+                    entries=m.entries,
+                    counts=m.counts,
+                    open_conflicts=open_conflict_count(s),
+                )
+        try:
+            incoming = [Entry.from_wire(e) for e in opened.payload.get("entries", [])]
+        except BundleError as exc:
+            raise BundleRefused(exc.msg, **exc.params) from exc
+        except (ValueError, TypeError, KeyError) as exc:
+            raise BundleRefused(M.BUNDLE_ENTRIES_DAMAGED) from exc
+        with self.ctx.unit_of_work(source=f"sync:{m.bundle_id}") as w:
+            s = w.session
+            # The driver opens the transaction lazily at the first write; the pragma only holds
+            # inside a transaction, so start it with a write that changes nothing. Parents and
+            # children may then arrive in any order within the bundle.
+            s.execute(text("UPDATE sync_peer SET device_id = device_id WHERE 0"))
+            s.execute(text("PRAGMA defer_foreign_keys = ON"))
+            adopted = self._become_field(w, m, office) if office else None
+            unique: dict[str, Entry] = {}
+            for e in incoming:
+                unique.setdefault(e.id, e)
+            ids = list(unique)
+            known = known_change_ids(s, ids)
+            if s.execute(text("SELECT 1 FROM sync_quarantine LIMIT 1")).first() is not None:
+                known |= quarantined_ids(s, ids)
+            fresh = [e for e in unique.values() if e.id not in known]
+            limit = max(self.ctx.hlc.physical_ms(), _ms(self.ctx.clock.now())) + FUTURE_LIMIT_MS
+            held = [e for e in fresh if wall_ms(e.hlc) > limit]
+            ok = [e for e in fresh if wall_ms(e.hlc) <= limit]
+            for e in held:
+                s.add(
+                    SyncQuarantine(
+                        change_id=e.id,
+                        bundle_id=m.bundle_id,
+                        device_id=e.device_id,
+                        hlc=e.hlc,
+                        entry=json.dumps(e.to_wire(), ensure_ascii=False),
+                        reason="Waktu perubahan lebih dari 1 hari di depan jam komputer ini.",
+                        received_at=w.now(),
+                    )
+                )
+            claim_rosters = claim_candidates(s, ok)
+            claims_before = open_claims(s, list(claim_rosters))
+            merger = Merger(s, w.now())
+            merged = merger.apply(ok)
+            if on_stage:
+                on_stage("applied")
+            merger.store(ok)
+            if on_stage:
+                on_stage("stored")
+            double_claims = len(open_claims(s, list(claim_rosters)) - claims_before)
+            self._update_marks(s, m)
+            if ok:
+                newest = max(Timestamp.decode(e.hlc) for e in ok)
+                w.last_stamp = self.ctx.hlc.observe(newest)
+            s.add(
+                bundle_row(
+                    m,
+                    "in",
+                    path,
+                    opened.size_bytes,
+                    w.now(),
+                    applied=len(ok),
+                    conflicts=merged.new_conflicts,
+                    quarantined=len(held),
+                    double_claims=double_claims,
+                )
+            )
+            if on_stage:
+                on_stage("marked")
+            open_conflicts = open_conflict_count(s)
+        if adopted is not None:
+            self.ctx.device, self.ctx.office = adopted
+        return ImportResult(
+            bundle_id=m.bundle_id,
+            kind=m.kind,
+            from_device=m.from_device,
+            from_name=m.from_name,
+            already_imported=False,
+            entries=m.entries,
+            applied=len(ok),
+            inserted=merged.inserted,
+            updated=merged.updated,
+            pending=merged.pending,
+            new_conflicts=merged.new_conflicts,
+            open_conflicts=open_conflicts,
+            quarantined=len(held),
+            double_claims=double_claims,
+            counts=m.counts,
+        )
+
+    def _become_field(
+        self, w: UnitOfWork, m: Manifest, office: dict[str, Any]
+    ) -> tuple[Device, OfficeProfile]:
+        """Record the office, the role, the assigned name and the office profile; the caller
+        adopts the returned device and profile once the transaction has committed."""
+        s = w.session
+        settings = s.get(Setting, SYNC_ROLE_SETTING)
+        current = json.loads(settings.value) if settings else {}
+        if current.get("role") == ROLE_FIELD and current.get("office_id") != office["device_id"]:
+            raise BundleRefused(M.JOINED_OTHER_OFFICE)
+        if s.get(SyncDevice, office["device_id"]) is None:
+            s.add(
+                SyncDevice(
+                    id=office["device_id"],
+                    name=str(office.get("name") or DEFAULT_DEVICE_NAME),
+                    role=ROLE_OFFICE,
+                    verify_key=office["verify_key"],
+                    registered_at=w.now(),
+                    registered_by=self.ctx.actor,
+                )
+            )
+        rounds = list(current.get("rounds", []))
+        if m.extra.get("round_id") and m.extra["round_id"] not in rounds:
+            rounds.append(m.extra["round_id"])
+        value = json.dumps({"role": ROLE_FIELD, "office_id": office["device_id"], "rounds": rounds})
+        if settings is None:
+            s.add(Setting(key=SYNC_ROLE_SETTING, value=value))
+        else:
+            settings.value = value
+            s.add(settings)
+        name = str(m.extra.get("device_name") or self.ctx.device.name)
+        profile = OfficeProfile.from_dict(dict(m.extra.get("office_profile") or {}))
+        profile.device_name = name
+        row = s.get(Setting, OFFICE_KEY) or Setting(key=OFFICE_KEY, value="{}")
+        row.value = json.dumps(profile.to_dict(), ensure_ascii=False)
+        s.add(row)
+        device_row = s.get(Setting, "device")
+        device_data = json.loads(device_row.value) if device_row else {"id": self.ctx.device.id}
+        device_data["name"] = name
+        device_row = device_row or Setting(key="device", value="{}")
+        device_row.value = json.dumps(device_data)
+        s.add(device_row)
+        receipt_key = m.extra.get("receipt_key")
+        if receipt_key and s.get(Setting, RECEIPT_KEY) is None:
+            s.add(Setting(key=RECEIPT_KEY, value=json.dumps(receipt_key)))
+        w.log("setting", SYNC_ROLE_SETTING, "join", {"office_id": [None, office["device_id"]]})
+        floor = m.extra.get("clock_floor")
+        if floor:
+            w.last_stamp = self.ctx.hlc.observe(Timestamp.decode(floor))
+        return Device(self.ctx.device.id, name), profile
+
+    def _update_marks(self, s: Session, m: Manifest) -> None:
+        peer = peer_row(s, m.from_device)
+        if m.seq_from <= peer.received_upto + 1:
+            peer.received_upto = max(peer.received_upto, m.seq_to)
+        if m.created_hlc > peer.last_ack_hlc:
+            # The newest word of the peer counts, even if lower: a peer restored from a backup
+            # asks again for what it lost.
+            peer.delivered_upto = m.received_upto
+            peer.last_ack_hlc = m.created_hlc
+        s.add(peer)
+
+
+def quarantined_ids(s: Session, ids: Sequence[str]) -> set[str]:
+    """Which of these changes are already held in (or decided from) the quarantine."""
+    sql = "SELECT change_id FROM sync_quarantine WHERE change_id IN ({ids})"
+    return {r[0] for r in rows_in(s, sql, ids)}
+
+
+def _with_ack(result: ImportResult, ack: ExportResult) -> ImportResult:
+    data = dict(result.__dict__)
+    data["ack"] = ack
+    return ImportResult(**data)
+
+
+def _ms(value: datetime) -> int:
+    return int(value.timestamp() * 1000)

@@ -1,0 +1,191 @@
+"""Bundles out: the office's checkout for a laptop, a laptop's return bundle, the office's
+acknowledgement/update for a laptop. Each is signed by this device and encrypted to the one
+recipient; entries are cumulative since the peer last confirmed, so a lost stick costs only a
+re-export."""
+
+from __future__ import annotations
+
+import os
+from collections import Counter
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import func, select
+from sqlmodel import col
+
+from desktop_app import __version__
+from desktop_app.domain.ids import new_id
+from desktop_app.services.context import ServiceError
+from desktop_app.services.distribution import DistributionService
+from desktop_app.services.sync import messages as M
+from desktop_app.services.sync.base import SyncBase
+from desktop_app.services.sync.bundle import seal
+from desktop_app.services.sync.devices import ROLE_FIELD
+from desktop_app.services.sync.double_claims import round_slice
+from desktop_app.services.sync.records import bundle_row, peer_row
+from desktop_app.services.sync.slices import entries_for_device, own_entries, registry_closure
+from desktop_app.services.sync.views import ExportResult
+from desktop_app.storage import migrations
+from desktop_app.storage.models import ChangeLog, Household
+from desktop_app.storage.sync_models import SyncDevice
+
+__all__ = ["SyncExport", "write_atomic"]
+
+
+class SyncExport(SyncBase):
+    """Building bundles; `SyncService` is the public face."""
+
+    def export(
+        self, path: Path, to_device: str | None = None, kind: str | None = None
+    ) -> ExportResult:
+        """A return bundle (laptop -> office) or an update/acknowledgement (office -> laptop)."""
+        if self.role() == ROLE_FIELD:
+            target = self._office_id()
+            if to_device not in (None, target):
+                raise ServiceError(M.FIELD_SENDS_TO_OFFICE)
+            return self._export(Path(path), target, kind or "return")
+        if to_device is None:
+            raise ServiceError(M.CHOOSE_TARGET_DEVICE)
+        return self._export(Path(path), self.devices.get(to_device).id, kind or "ack")
+
+    def checkout(
+        self,
+        device_id: str,
+        path: Path,
+        *,
+        household_ids: Sequence[str] = (),
+        round_id: str | None = None,
+        point_ids: Sequence[str] = (),
+    ) -> ExportResult:
+        """Hand a laptop the registry slice it needs (and, with distribution, a round's roster)."""
+        if self.role() == ROLE_FIELD:
+            raise ServiceError(M.CHECKOUT_AT_OFFICE)
+        device = self.devices.get(device_id)
+        if device.revoked:
+            raise ServiceError(M.CHECKOUT_DEVICE_REVOKED, name=device.name)
+        if round_id is not None:
+            dist = DistributionService(self.ctx)
+            round_id = dist.get_round(round_id).id
+            point_ids = [dist.get_point(round_id, p).id for p in point_ids]
+        slice_ids = self._slice_for(list(household_ids), round_id, list(point_ids))
+        if not slice_ids:
+            raise ServiceError(M.CHECKOUT_EMPTY)
+        extra = {
+            "office": {
+                "device_id": self.ctx.device.id,
+                "name": self.ctx.device.name,
+                "verify_key": self.devices.identity().verify_key,
+            },
+            "device_name": device.name,
+            "office_profile": self.ctx.office.to_dict(),
+            "clock_floor": self.ctx.hlc.now().encode(),
+            "round_id": round_id,
+            "point_ids": list(point_ids),
+            # The office's secret for receipt verification codes, so a receipt printed in the
+            # field verifies at the office. The bundle is encrypted to the laptop.
+            "receipt_key": self._receipt_key() if round_id else None,
+        }
+        return self._export(Path(path), device.id, "checkout", new_slice=slice_ids, extra=extra)
+
+    def _receipt_key(self) -> str:
+        return DistributionService(self.ctx).receipt_code_key().hex()
+
+    def households_in(self, kelurahan_codes: Sequence[str]) -> list[str]:
+        """Households of some kelurahan: a registry-only checkout (e.g. a home-visit round)."""
+        with self.ctx.db.session() as s:
+            stmt = select(col(Household.id)).where(
+                col(Household.kelurahan_code).in_(list(kelurahan_codes)),
+                col(Household.deleted) == False,  # noqa: E712
+            )
+            return [row[0] for row in s.execute(stmt)]
+
+    def _slice_for(
+        self, household_ids: list[str], round_id: str | None, point_ids: list[str]
+    ) -> dict[str, str]:
+        """entity_id -> entity of everything a field device needs for a checkout."""
+        with self.ctx.db.session() as s:
+            out: dict[str, str] = {}
+            if round_id is not None:
+                out.update(round_slice(s, round_id, point_ids))
+            households = household_ids + [i for i, e in out.items() if e == "household"]
+            persons = [i for i, e in out.items() if e == "person"]
+            out.update(registry_closure(s, households, persons))
+            return out
+
+    def _export(
+        self,
+        path: Path,
+        to_device: str,
+        kind: str,
+        *,
+        new_slice: dict[str, str] | None = None,
+        extra: dict[str, Any] | None = None,
+    ) -> ExportResult:
+        with self.ctx.unit_of_work(source="sync-export") as w:
+            s = w.session
+            peer = peer_row(s, to_device)
+            seq_to = int(
+                s.execute(select(func.coalesce(func.max(col(ChangeLog.seq)), 0))).scalar_one()
+            )
+            if self.role() == ROLE_FIELD:
+                entries = own_entries(s, self.ctx.device.id, peer.delivered_upto)
+            else:
+                entries = entries_for_device(s, to_device, peer.delivered_upto, new_slice)
+            counts = dict(Counter(e.entity for e in entries))
+            recipient = self.devices.trusted_key(to_device)
+            device_row = s.get(SyncDevice, to_device)
+            to_name = device_row.name if device_row is not None else to_device
+            manifest_fields = {
+                "bundle_id": new_id(),
+                "kind": kind,
+                "from_device": self.ctx.device.id,
+                "from_name": self.ctx.device.name,
+                "sender_key": self.devices.identity().verify_key,
+                "to_device": to_device,
+                "created_at": w.now().isoformat(),
+                "created_hlc": w.stamp(),
+                "seq_from": peer.delivered_upto + 1,
+                "seq_to": seq_to,
+                "received_upto": peer.received_upto,
+                "entries": len(entries),
+                "counts": counts,
+                "app_version": __version__,
+                "schema_version": migrations.CURRENT_VERSION,
+                "extra": extra or {},
+            }
+            payload = {"entries": [e.to_wire() for e in entries]}
+            manifest, data = seal(manifest_fields, payload, self.devices.signing_key(), recipient)
+            write_atomic(path, data)
+            peer.last_export_seq = max(peer.last_export_seq, seq_to)
+            s.add(peer)
+            s.add(bundle_row(manifest, "out", path, len(data), w.now()))
+        return ExportResult(
+            path=path,
+            bundle_id=manifest.bundle_id,
+            kind=kind,
+            to_device=to_device,
+            to_name=to_name,
+            entries=len(entries),
+            counts=counts,
+            size_bytes=len(data),
+            seq_from=manifest.seq_from,
+            seq_to=seq_to,
+        )
+
+
+def write_atomic(path: Path, data: bytes) -> None:
+    """Write the bundle whole or not at all: a pulled stick must not leave half a bundle."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_name(path.name + ".partial")
+    try:
+        with open(tmp, "wb") as fh:
+            fh.write(data)
+            fh.flush()
+            os.fsync(fh.fileno())
+        os.replace(tmp, path)
+    except OSError as exc:
+        tmp.unlink(missing_ok=True)
+        raise ServiceError(
+            M.BUNDLE_WRITE_FAILED, path=str(path), reason=exc.strerror or str(exc)
+        ) from exc

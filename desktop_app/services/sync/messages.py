@@ -1,0 +1,328 @@
+"""Every refusal of field sync, once: bundle format, devices, import/export, review queues.
+
+Codes are stable (tests, the GUI and the CLI branch on them); the Indonesian templates are the
+wording clerks already know.
+"""
+
+from __future__ import annotations
+
+from desktop_app.domain.errors import Msg
+
+# -- the bundle file -------------------------------------------------------------------------------
+BUNDLE_TOO_LARGE = Msg(
+    "sync.bundle_too_large", "Isi bundel terlalu besar.", "The bundle is too large."
+)
+BUNDLE_PAYLOAD_DAMAGED = Msg(
+    "sync.bundle_payload_damaged", "Isi bundel rusak.", "The bundle's contents are damaged."
+)
+BUNDLE_PAYLOAD_MISMATCH = Msg(
+    "sync.bundle_payload_mismatch",
+    "Isi bundel tidak cocok dengan manifes.",
+    "The bundle's contents do not match its manifest.",
+)
+BUNDLE_NOT_A_BUNDLE = Msg(
+    "sync.bundle_not_a_bundle",
+    "Berkas ini bukan bundel sinkronisasi Berdaya.",
+    "This file is not a Berdaya sync bundle.",
+)
+BUNDLE_HEADER_INCOMPLETE = Msg(
+    "sync.bundle_header_incomplete",
+    "Bundel rusak: kepala berkas tidak lengkap.",
+    "The bundle is damaged: its file header is incomplete.",
+)
+BUNDLE_HEADER_DAMAGED = Msg(
+    "sync.bundle_header_damaged",
+    "Bundel rusak atau telah diubah (kepala berkas).",
+    "The bundle is damaged or was altered (file header).",
+)
+BUNDLE_NEWER_FORMAT = Msg(
+    "sync.bundle_newer_format",
+    "Bundel ini dibuat oleh versi Berdaya yang lebih baru (format {format}; versi ini mengenal "
+    "sampai format {known}). Perbarui aplikasi Berdaya di komputer ini, lalu impor lagi. Tidak "
+    "ada data yang diubah.",
+    "This bundle was made by a newer version of Berdaya (format {format}; this version knows up "
+    "to format {known}). Update Berdaya on this computer, then import again. Nothing was changed.",
+)
+BUNDLE_NEWER_MANIFEST = Msg(
+    "sync.bundle_newer_manifest",
+    "Bundel ini dibuat oleh versi Berdaya yang lebih baru (format {format}). Perbarui aplikasi "
+    "Berdaya di komputer ini.",
+    "This bundle was made by a newer version of Berdaya (format {format}). Update Berdaya on "
+    "this computer.",
+)
+BUNDLE_WRONG_RECIPIENT = Msg(
+    "sync.bundle_wrong_recipient",
+    "Bundel ini ditujukan untuk perangkat lain, bukan perangkat ini. Periksa berkas yang dipilih.",
+    "This bundle is meant for another device, not this one. Check the file you chose.",
+)
+BUNDLE_TAMPERED = Msg(
+    "sync.bundle_tampered",
+    "Bundel rusak atau telah diubah (gagal membuka enkripsi). Minta bundel baru.",
+    "The bundle is damaged or was altered (it could not be decrypted). Ask for a new bundle.",
+)
+BUNDLE_MANIFEST_UNREADABLE = Msg(
+    "sync.bundle_manifest_unreadable",
+    "Bundel rusak: manifes tidak dapat dibaca.",
+    "The bundle is damaged: its manifest cannot be read.",
+)
+BUNDLE_BAD_SIGNATURE = Msg(
+    "sync.bundle_bad_signature",
+    "Tanda tangan bundel tidak sah: bundel telah diubah atau bukan dari perangkat pengirimnya. "
+    "Bundel ditolak.",
+    "The bundle's signature is invalid: it was altered or does not come from its sending "
+    "device. The bundle was refused.",
+)
+BUNDLE_HEADER_MISMATCH = Msg(
+    "sync.bundle_header_mismatch",
+    "Bundel telah diubah: kepala berkas tidak cocok dengan manifes.",
+    "The bundle was altered: its file header does not match the manifest.",
+)
+BUNDLE_HASH_MISMATCH = Msg(
+    "sync.bundle_hash_mismatch",
+    "Isi bundel tidak cocok dengan sidik (hash) di manifes. Bundel ditolak.",
+    "The bundle's contents do not match the hash in its manifest. The bundle was refused.",
+)
+
+# -- device identities -----------------------------------------------------------------------------
+IDENTITY_UNREADABLE = Msg(
+    "sync.identity_unreadable",
+    "Berkas identitas {name} tidak dapat dibaca atau rusak.",
+    "The identity file {name} cannot be read or is damaged.",
+)
+IDENTITY_NOT_IDENTITY = Msg(
+    "sync.identity_not_identity",
+    "Berkas {name} bukan berkas identitas perangkat Berdaya.",
+    "The file {name} is not a Berdaya device identity file.",
+)
+IDENTITY_NEWER = Msg(
+    "sync.identity_newer_format",
+    "Berkas identitas dibuat oleh versi Berdaya yang lebih baru. Perbarui aplikasi Berdaya di "
+    "komputer ini.",
+    "The identity file was made by a newer version of Berdaya. Update Berdaya on this computer.",
+)
+IDENTITY_TAMPERED = Msg(
+    "sync.identity_tampered",
+    "Berkas identitas {name} rusak atau telah diubah; minta berkas baru dari perangkat tersebut.",
+    "The identity file {name} is damaged or was altered; ask that device for a new file.",
+)
+DEVICE_NAME_INVALID = Msg(
+    "sync.device_name_invalid",
+    "Nama perangkat harus 2-8 huruf besar atau angka tanpa spasi (contoh: LAP02); sekarang "
+    "'{name}'.",
+    "A device name must be 2-8 capital letters or digits without spaces (e.g. LAP02); it is "
+    "'{name}'.",
+)
+DEVICE_IS_SELF = Msg(
+    "sync.device_is_self",
+    "Ini identitas perangkat ini sendiri; tidak perlu didaftarkan.",
+    "This is this device's own identity; it need not be registered.",
+)
+DEVICE_NAME_TAKEN = Msg(
+    "sync.device_name_taken",
+    "Nama {name} sudah dipakai perangkat lain; pilih nama lain (nomor kuitansi memakai nama ini).",
+    "The name {name} is already used by another device; choose another (receipt numbers carry "
+    "the name).",
+)
+DEVICE_KEY_MISMATCH = Msg(
+    "sync.device_key_mismatch",
+    "Perangkat ini sudah terdaftar dengan kunci lain. Identitas ini salinan atau palsu; daftar "
+    "ditolak.",
+    "This device is already registered with another key. This identity is a copy or a forgery; "
+    "registration refused.",
+)
+DEVICE_REVOKED_NO_REREGISTER = Msg(
+    "sync.device_revoked_no_reregister",
+    "Perangkat {name} telah dicabut dan tidak dapat didaftarkan lagi. Buat basis data baru di "
+    "laptop itu.",
+    "Device {name} was revoked and cannot be registered again. Make a new database on that laptop.",
+)
+REVOKE_REASON_REQUIRED = Msg(
+    "sync.revoke_reason_required",
+    "Alasan pencabutan wajib diisi (mis. laptop hilang).",
+    "A reason for the revocation is required (e.g. laptop lost).",
+)
+DEVICE_ALREADY_REVOKED = Msg(
+    "sync.device_already_revoked",
+    "Perangkat {name} sudah dicabut.",
+    "Device {name} is already revoked.",
+)
+DEVICE_UNKNOWN = Msg(
+    "sync.device_unknown",
+    "Bundel dari perangkat yang tidak dikenal. Daftarkan perangkat itu dulu (Perangkat > "
+    "Daftarkan) dengan berkas identitasnya.",
+    "The bundle comes from an unknown device. Register that device first (Devices > Register) "
+    "with its identity file.",
+)
+DEVICE_REVOKED = Msg(
+    "sync.device_revoked",
+    "Bundel dari perangkat {name} ditolak: perangkat ini telah dicabut ({reason}).",
+    "The bundle from device {name} was refused: the device has been revoked ({reason}).",
+)
+DEVICE_NOT_REGISTERED = Msg(
+    "sync.device_not_registered",
+    "Perangkat {device} tidak terdaftar.",
+    "Device {device} is not registered.",
+)
+
+# -- export and checkout ---------------------------------------------------------------------------
+NOT_JOINED = Msg(
+    "sync.not_joined",
+    "Perangkat ini belum bergabung dengan kantor. Buka bundel checkout dari kantor dulu "
+    "(Sinkronisasi > Gabung).",
+    "This device has not joined an office yet. Open a checkout bundle from the office first "
+    "(Sync > Join).",
+)
+FIELD_SENDS_TO_OFFICE = Msg(
+    "sync.field_sends_to_office_only",
+    "Laptop lapangan hanya mengirim bundel ke kantor.",
+    "A field laptop sends bundles to the office only.",
+)
+CHOOSE_TARGET_DEVICE = Msg(
+    "sync.choose_target_device",
+    "Pilih perangkat tujuan (laptop) untuk bundel dari kantor.",
+    "Choose the target device (laptop) for a bundle from the office.",
+)
+CHECKOUT_AT_OFFICE = Msg(
+    "sync.checkout_at_office_only",
+    "Checkout dibuat di kantor, bukan di laptop lapangan.",
+    "Checkouts are made at the office, not on a field laptop.",
+)
+CHECKOUT_DEVICE_REVOKED = Msg(
+    "sync.checkout_device_revoked",
+    "Perangkat {name} telah dicabut.",
+    "Device {name} has been revoked.",
+)
+CHECKOUT_EMPTY = Msg(
+    "sync.checkout_empty",
+    "Tidak ada data untuk checkout: pilih putaran atau KPM.",
+    "Nothing to check out: choose a round or households.",
+)
+BUNDLE_WRITE_FAILED = Msg(
+    "sync.bundle_write_failed",
+    "Bundel tidak dapat ditulis ke {path}: {reason}",
+    "The bundle cannot be written to {path}: {reason}",
+)
+
+# -- import and join -------------------------------------------------------------------------------
+BUNDLE_UNREADABLE = Msg(
+    "sync.bundle_unreadable",
+    "Berkas {name} tidak dapat dibaca.",
+    "The file {name} cannot be read.",
+)
+RETURN_AT_OFFICE = Msg(
+    "sync.return_at_office_only",
+    "Bundel kembali dari laptop hanya dapat diimpor di kantor.",
+    "A return bundle from a laptop can only be imported at the office.",
+)
+ACK_FOR_FIELD = Msg(
+    "sync.ack_for_field_only",
+    "Bundel ini untuk laptop lapangan, bukan untuk kantor.",
+    "This bundle is for a field laptop, not for the office.",
+)
+NOT_A_CHECKOUT = Msg(
+    "sync.not_a_checkout",
+    "Berkas ini bukan bundel checkout dari kantor.",
+    "This file is not a checkout bundle from the office.",
+)
+JOIN_DATABASE_IN_USE = Msg(
+    "sync.join_database_in_use",
+    "Basis data ini sudah berisi data registri, jadi tidak dapat bergabung sebagai laptop "
+    "lapangan. Gunakan basis data baru di laptop.",
+    "This database already holds registry data, so it cannot join as a field laptop. Use a new "
+    "database on the laptop.",
+)
+CHECKOUT_OFFICE_MISMATCH = Msg(
+    "sync.checkout_office_mismatch",
+    "Bundel checkout rusak: identitas kantor tidak cocok.",
+    "The checkout bundle is damaged: the office identity does not match.",
+)
+FOREIGN_OFFICE = Msg(
+    "sync.foreign_office",
+    "Laptop ini hanya menerima bundel dari kantornya sendiri.",
+    "This laptop only accepts bundles from its own office.",
+)
+SENDER_KEY_MISMATCH = Msg(
+    "sync.sender_key_mismatch",
+    "Kunci pengirim tidak cocok dengan perangkat yang terdaftar.",
+    "The sender's key does not match the registered device.",
+)
+BUNDLE_INCOMPLETE = Msg(
+    "sync.bundle_incomplete",
+    "Bundel tidak lengkap: ada data yang merujuk ke data lain yang belum ada di sini (mis. bundel "
+    "lama dari perangkat yang dipulihkan dari cadangan). Tidak ada yang diubah; minta bundel baru "
+    "dari pengirim.",
+    "The bundle is incomplete: some data refers to data this database does not have (e.g. an "
+    "old bundle from a device restored from a backup). Nothing was changed; ask the sender for a "
+    "new bundle.",
+)
+BUNDLE_ENTRIES_DAMAGED = Msg(
+    "sync.bundle_entries_damaged",
+    "Isi bundel rusak: entri perubahan tidak lengkap.",
+    "The bundle's contents are damaged: a change entry is incomplete.",
+)
+JOINED_OTHER_OFFICE = Msg(
+    "sync.joined_other_office",
+    "Laptop ini sudah bergabung dengan kantor lain.",
+    "This laptop has already joined another office.",
+)
+
+# -- review queues ---------------------------------------------------------------------------------
+CONFLICT_NOT_FOUND = Msg(
+    "sync.conflict_not_found", "Konflik tidak ditemukan.", "Conflict not found."
+)
+CONFLICT_DECIDED = Msg(
+    "sync.conflict_already_decided",
+    "Konflik ini sudah diputuskan.",
+    "This conflict has already been decided.",
+)
+CONFLICT_NO_SUCH_CHOICE = Msg(
+    "sync.conflict_no_such_choice", "Pilihan nilai tidak ada.", "There is no such value to choose."
+)
+QUARANTINE_NOT_FOUND = Msg(
+    "sync.quarantine_not_found",
+    "Perubahan karantina tidak ditemukan atau sudah diputuskan.",
+    "The quarantined change was not found or has already been decided.",
+)
+
+# -- double claims and the round slice -------------------------------------------------------------
+ROUND_NOT_FOUND = Msg(
+    "sync.round_not_found",
+    "Putaran penyaluran tidak ditemukan.",
+    "Distribution round not found.",
+)
+ROUND_NOT_OPEN = Msg(
+    "sync.round_not_open",
+    "Putaran {name} belum dibuka (atau sudah ditutup); hanya putaran yang dibuka dapat dibawa ke "
+    "lapangan.",
+    "Round {name} is not open (or already closed); only an open round can be taken into the field.",
+)
+CLAIM_NOTE_REQUIRED = Msg(
+    "sync.claim_note_required",
+    "Catatan keputusan wajib diisi (mis. hasil pengecekan).",
+    "A note on the decision is required (e.g. what the check found).",
+)
+CLAIM_ACTION_INVALID = Msg(
+    "sync.claim_action_invalid",
+    "Keputusan harus 'void' (batalkan satu) atau 'confirm'.",
+    "The decision must be 'void' (cancel one) or 'confirm'.",
+)
+CLAIM_NOT_OPEN = Msg(
+    "sync.claim_not_open",
+    "Tidak ada klaim ganda terbuka untuk penerima ini.",
+    "There is no open double claim for this recipient.",
+)
+CLAIM_CHOOSE_RECEIPT = Msg(
+    "sync.claim_choose_receipt",
+    "Pilih tanda terima yang dibatalkan.",
+    "Choose the receipt to cancel.",
+)
+CLAIM_RECEIPT_NOT_IN_CLAIM = Msg(
+    "sync.claim_receipt_not_in_claim",
+    "Tanda terima itu tidak termasuk klaim ganda ini.",
+    "That receipt is not part of this double claim.",
+)
+CLAIM_ALREADY_CONFIRMED = Msg(
+    "sync.claim_already_confirmed",
+    "Klaim ganda ini sudah dikonfirmasi.",
+    "This double claim has already been confirmed.",
+)

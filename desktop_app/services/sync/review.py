@@ -1,0 +1,243 @@
+"""The review queues of sync: conflicting values for a supervisor to decide, and changes held in
+quarantine because their sender's clock was implausibly far ahead. Both decisions are logged
+changes that travel to every device."""
+
+from __future__ import annotations
+
+import json
+from collections import defaultdict
+from collections.abc import Sequence
+from datetime import UTC, datetime
+from typing import Any
+
+from sqlalchemy import select, text
+from sqlmodel import Session, col
+
+from desktop_app.services.context import ServiceError
+from desktop_app.services.sync import messages as M
+from desktop_app.services.sync.base import SyncBase
+from desktop_app.services.sync.merge import POLICIES, RESOLVE_OP, Entry, Merger, chunks
+from desktop_app.services.sync.records import open_conflict_count, wall_ms
+from desktop_app.services.sync.status import device_names
+from desktop_app.services.sync.views import (
+    ENTITY_LABELS,
+    FIELD_LABELS,
+    CandidateView,
+    ConflictView,
+    QuarantineView,
+    value_text,
+)
+from desktop_app.storage.models import Enrolment, Household, Person
+from desktop_app.storage.sync_models import SyncConflict, SyncQuarantine
+
+__all__ = ["SyncReview"]
+
+
+class SyncReview(SyncBase):
+    """Conflicts and quarantine; `SyncService` is the public face."""
+
+    # -- conflicts -----------------------------------------------------------------------------
+    def conflicts(self, *, open_only: bool = True) -> list[ConflictView]:
+        with self.ctx.db.session() as s:
+            stmt = select(SyncConflict)
+            if open_only:
+                stmt = stmt.where(col(SyncConflict.open) == True)  # noqa: E712
+            rows = [
+                r[0]
+                for r in s.execute(
+                    stmt.order_by(col(SyncConflict.kind), col(SyncConflict.detected_at))
+                )
+            ]
+            names = device_names(s)
+            subjects = _subjects(s, [(r.entity, r.entity_id) for r in rows])
+            views = []
+            for r in rows:
+                current = self._current_value(s, r.entity, r.entity_id, r.field.split(","))
+                views.append(
+                    ConflictView(
+                        id=r.id,
+                        entity=r.entity,
+                        entity_id=r.entity_id,
+                        subject=subjects.get(r.entity_id, r.entity_id[:8]),
+                        field=r.field,
+                        field_label=FIELD_LABELS.get(r.field, r.field),
+                        kind=r.kind,
+                        base_text=value_text(json.loads(r.base)),
+                        current_text=value_text(current),
+                        candidates=[
+                            CandidateView(
+                                value=c["value"],
+                                text=value_text(c["value"]),
+                                device_id=c["device_id"],
+                                device_name=names.get(c["device_id"], c["device_id"][:8]),
+                                actor=c["actor"],
+                                at=c["at"][:19].replace("T", " "),
+                                applied=c["applied"],
+                            )
+                            for c in json.loads(r.candidates)
+                        ],
+                        open=r.open,
+                        detected_at=r.detected_at,
+                    )
+                )
+            return views
+
+    def _current_value(self, s: Session, entity: str, entity_id: str, unit: list[str]) -> Any:
+        if entity not in POLICIES:
+            return None
+        table = POLICIES[entity].table
+        row = s.execute(select(table).where(table.c.id == entity_id)).first()
+        if row is None:
+            return None
+        values = [_jsonable(row._mapping[f]) for f in unit]
+        return values[0] if len(unit) == 1 else dict(zip(unit, values, strict=True))
+
+    def resolve_conflict(self, conflict_id: str, choice: int, note: str | None = None) -> None:
+        """A supervisor's decision: the chosen candidate's value, written as a logged `resolve`
+        change that every device will receive and that closes the conflict everywhere."""
+        with self.ctx.unit_of_work(source=note or "keputusan supervisor") as w:
+            s = w.session
+            row = s.get(SyncConflict, conflict_id)
+            if row is None:
+                raise ServiceError(M.CONFLICT_NOT_FOUND)
+            if not row.open:
+                raise ServiceError(M.CONFLICT_DECIDED)
+            candidates = json.loads(row.candidates)
+            if not 0 <= choice < len(candidates):
+                raise ServiceError(M.CONFLICT_NO_SUCH_CHOICE)
+            unit = row.field.split(",")
+            chosen = candidates[choice]["value"]
+            chosen_values = chosen if len(unit) > 1 else {unit[0]: chosen}
+            current = self._current_value(s, row.entity, row.entity_id, unit)
+            current_values = current if len(unit) > 1 else {unit[0]: current}
+            w.log(
+                row.entity,
+                row.entity_id,
+                RESOLVE_OP,
+                {f: [current_values.get(f), chosen_values.get(f)] for f in unit},
+            )
+            s.flush()
+            Merger(s, w.now()).refold(row.entity, [row.entity_id])
+
+    def rebuild_conflicts(self) -> int:
+        """Re-derive every entity's row and conflicts from the log (after an upgrade, or to
+        compare databases); returns the number of open conflicts."""
+        with self.ctx.unit_of_work() as w:
+            s = w.session
+            rows = s.execute(
+                text(
+                    "SELECT entity, entity_id FROM change_log GROUP BY entity, entity_id "
+                    "HAVING count(*) > 1"
+                )
+            ).all()
+            by_entity: dict[str, list[str]] = defaultdict(list)
+            for entity, entity_id in rows:
+                if entity in POLICIES:
+                    by_entity[entity].append(entity_id)
+            merger = Merger(s, w.now())
+            for entity, ids in by_entity.items():
+                merger.refold(entity, ids)
+            return open_conflict_count(s)
+
+    # -- quarantine ----------------------------------------------------------------------------
+    def quarantine(self) -> list[QuarantineView]:
+        with self.ctx.db.session() as s:
+            names = device_names(s)
+            rows = [
+                r[0] for r in s.execute(select(SyncQuarantine).order_by(col(SyncQuarantine.hlc)))
+            ]
+            entries = [Entry.from_wire(json.loads(r.entry)) for r in rows]
+            subjects = _subjects(s, [(e.entity, e.entity_id) for e in entries])
+            out = []
+            for r, e in zip(rows, entries, strict=True):
+                summary = "; ".join(
+                    f"{FIELD_LABELS.get(k, k)}: {value_text(v[1])}"
+                    for k, v in e.fields.items()
+                    if k != "id"
+                )
+                out.append(
+                    QuarantineView(
+                        change_id=r.change_id,
+                        device_name=names.get(r.device_id, r.device_id[:8]),
+                        entity=e.entity,
+                        entity_label=ENTITY_LABELS.get(e.entity, e.entity),
+                        entity_id=e.entity_id,
+                        subject=subjects.get(e.entity_id, e.entity_id[:8]),
+                        summary=summary,
+                        stamped_at=datetime.fromtimestamp(wall_ms(r.hlc) / 1000, UTC),
+                        reason=r.reason,
+                        status=r.status,
+                    )
+                )
+            return out
+
+    def decide_quarantine(self, change_id: str, release: bool) -> None:
+        """Release (re-record the change now, with this device's clock) or discard it."""
+        with self.ctx.unit_of_work(source="karantina") as w:
+            s = w.session
+            row = s.get(SyncQuarantine, change_id)
+            if row is None or row.status != "held":
+                raise ServiceError(M.QUARANTINE_NOT_FOUND)
+            row.status = "released" if release else "discarded"
+            row.decided_at = w.now()
+            row.decided_by = self.ctx.actor
+            s.add(row)
+            e = Entry.from_wire(json.loads(row.entry))
+            if release and e.entity in POLICIES:
+                current = self._current_value(s, e.entity, e.entity_id, list(e.fields))
+                values = current if isinstance(current, dict) else {}
+                if len(e.fields) == 1 and not isinstance(current, dict):
+                    values = {next(iter(e.fields)): current}
+                changes = {
+                    f: [None if e.is_create else values.get(f), v[1]] for f, v in e.fields.items()
+                }
+                entry = w.log(e.entity, e.entity_id, e.op, changes)
+                s.flush()
+                Merger(s, w.now()).refold(e.entity, [e.entity_id])
+                del entry
+            w.log(
+                "sync_quarantine",
+                change_id,
+                "release" if release else "discard",
+                {"status": ["held", row.status]},
+            )
+
+
+def _jsonable(value: Any) -> Any:
+    if isinstance(value, datetime):
+        return value.isoformat()
+    if hasattr(value, "isoformat"):
+        return value.isoformat()
+    return value
+
+
+def _subjects(s: Session, keys: Sequence[tuple[str, str]]) -> dict[str, str]:
+    """A human label for each entity in the conflict list."""
+    out: dict[str, str] = {}
+    persons = [i for e, i in keys if e == "person"]
+    households = [i for e, i in keys if e == "household"]
+    enrolments = [i for e, i in keys if e == "enrolment"]
+    for part in chunks(persons):
+        for pid, name, nik in s.execute(
+            select(col(Person.id), col(Person.name), col(Person.nik)).where(
+                col(Person.id).in_(part)
+            )
+        ):
+            out[pid] = f"{name} ({nik or 'tanpa NIK'})"
+    for part in chunks(households):
+        stmt = (
+            select(col(Household.id), col(Household.kk_number), col(Person.name))
+            .join(Person, col(Person.id) == col(Household.head_person_id), isouter=True)
+            .where(col(Household.id).in_(part))
+        )
+        for hid, kk, head in s.execute(stmt):
+            out[hid] = f"KK {kk}" + (f" ({head})" if head else "")
+    for part in chunks(enrolments):
+        enrolled = (
+            select(col(Enrolment.id), col(Enrolment.program_code), col(Person.name))
+            .join(Person, col(Person.id) == col(Enrolment.person_id), isouter=True)
+            .where(col(Enrolment.id).in_(part))
+        )
+        for eid, program, name in s.execute(enrolled):
+            out[eid] = f"{program}" + (f" — {name}" if name else "")
+    return out

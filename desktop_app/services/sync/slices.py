@@ -1,0 +1,242 @@
+"""Which entities a field device holds (its *slice*) and which change-log entries it is sent.
+
+A checkout hands a laptop a round's roster or some households with everything that belongs to
+them (`registry_closure`). Afterwards the office's stream for that laptop carries what is new
+about the entities it holds, and grows the slice with children of the entities it serves (a
+receipt another laptop made for one of its recipients, a new household member) together with
+whatever they refer to.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Sequence
+from typing import Any
+
+from sqlalchemy import Table, bindparam, select
+from sqlmodel import Session, col
+
+from desktop_app.services.sync.merge import ENTRY_KEYS, POLICIES, Entry, chunks, rows_in
+from desktop_app.storage.models import (
+    ChangeLog,
+    Enrolment,
+    Household,
+    KkHistory,
+    Person,
+    StatusHistory,
+)
+from desktop_app.storage.sync_models import SyncSlice
+
+# SQLModel declares no type for `__table__`; the Core table keeps these statements as they were.
+_SLICE: Table = SyncSlice.__table__  # type: ignore[attr-defined]
+
+__all__ = [
+    "REF_ONLY",
+    "created_by",
+    "entries_for_device",
+    "entry_select",
+    "missing_parents",
+    "own_entries",
+    "registry_closure",
+    "scope_values",
+]
+
+REF_ONLY = ":ref"  # a slice row the device holds without serving it (another point)
+
+
+def registry_closure(
+    s: Session, household_ids: Sequence[str], person_ids: Sequence[str]
+) -> dict[str, str]:
+    """Households and persons with everything that belongs to them: members, KK history,
+    status history, enrolments; a person brings their household."""
+    out: dict[str, str] = {}
+    households = set(household_ids)
+    for part in chunks(sorted(set(person_ids))):
+        stmt = select(col(Person.id), col(Person.household_id)).where(col(Person.id).in_(part))
+        for pid, hid in s.execute(stmt):
+            out[pid] = "person"
+            if hid:
+                households.add(hid)
+    for part in chunks(sorted(households)):
+        for (hid,) in s.execute(select(col(Household.id)).where(col(Household.id).in_(part))):
+            out[hid] = "household"
+        members = select(col(Person.id)).where(col(Person.household_id).in_(part))
+        for (pid,) in s.execute(members):
+            out[pid] = "person"
+        kk = select(col(KkHistory.id)).where(col(KkHistory.household_id).in_(part))
+        for (kid,) in s.execute(kk):
+            out[kid] = "kk_history"
+    people = [i for i, e in out.items() if e == "person"]
+    holders = [i for i, e in out.items() if e in ("person", "household")]
+    for part in chunks(people):
+        statuses = select(col(StatusHistory.id)).where(col(StatusHistory.person_id).in_(part))
+        for (sid,) in s.execute(statuses):
+            out[sid] = "status_history"
+    for part in chunks(holders):
+        enrolled = select(col(Enrolment.id)).where(
+            col(Enrolment.person_id).in_(part) | col(Enrolment.household_id).in_(part)
+        )
+        for (eid,) in s.execute(enrolled):
+            out[eid] = "enrolment"
+    return out
+
+
+def missing_parents(s: Session, entities: dict[str, str], held: set[str]) -> dict[str, str]:
+    """Rows these entities point to by foreign key that the device does not hold yet."""
+    by_table = {p.table.name: name for name, p in POLICIES.items()}
+    missing: dict[str, str] = {}
+    grouped: dict[str, list[str]] = defaultdict(list)
+    for entity_id, entity in entities.items():
+        if entity in POLICIES:
+            grouped[entity].append(entity_id)
+    for entity, ids in grouped.items():
+        table = POLICIES[entity].table
+        links = [
+            (fk.parent.name, by_table[fk.column.table.name])
+            for fk in table.foreign_keys
+            if fk.column.table.name in by_table
+        ]
+        if not links:
+            continue
+        stmt = select(*[table.c[c] for c, _ in links]).where(
+            table.c.id.in_(bindparam("ids", expanding=True))
+        )
+        for part in chunks(ids):
+            for row in s.execute(stmt, {"ids": list(part)}):
+                for (_, parent), value in zip(links, row, strict=True):
+                    if value and value not in held:
+                        missing[value] = parent
+    return missing
+
+
+def entry_select() -> Any:
+    """A select of the change-log columns an `Entry` is built from."""
+    return select(*[getattr(ChangeLog, k) for k in ENTRY_KEYS])
+
+
+def scope_values(s: Session, entries: Sequence[Entry]) -> dict[str, tuple[str, ...]]:
+    """Parent ids (household, person, round) of the entities these entries are about."""
+    by_entity: dict[str, set[str]] = defaultdict(set)
+    for e in entries:
+        if e.entity in POLICIES and POLICIES[e.entity].scope:
+            by_entity[e.entity].add(e.entity_id)
+    out: dict[str, tuple[str, ...]] = {}
+    for entity, ids in by_entity.items():
+        policy = POLICIES[entity]
+        table = policy.table
+        cols = [table.c.id, *[table.c[c] for c in policy.scope]]
+        stmt = select(*cols).where(table.c.id.in_(bindparam("ids", expanding=True)))
+        for part in chunks(sorted(ids)):
+            for row in s.execute(stmt, {"ids": list(part)}):
+                out[row[0]] = tuple(v for v in row[1:] if v)
+    return out
+
+
+def created_by(s: Session, device_id: str, ids: Sequence[str]) -> set[str]:
+    """Which of these entities the device itself recorded changes for."""
+    sql = "SELECT DISTINCT entity_id FROM change_log WHERE device_id = ? AND entity_id IN ({ids})"
+    return {r[0] for r in rows_in(s, sql, ids, (device_id,))}
+
+
+def own_entries(s: Session, device_id: str, after_seq: int) -> list[Entry]:
+    """A laptop's stream: only its own entries; what it received from the office stays."""
+    stmt = (
+        entry_select()
+        .where(
+            col(ChangeLog.seq) > after_seq,
+            ChangeLog.device_id == device_id,
+            col(ChangeLog.entity).in_(list(POLICIES)),
+        )
+        .order_by(col(ChangeLog.seq))
+    )
+    # Local bookkeeping (settings, device registrations) stays on the device.
+    return [Entry.from_row(r) for r in s.execute(stmt)]
+
+
+def entries_for_device(
+    s: Session,
+    device_id: str,
+    after_seq: int,
+    new_slice: dict[str, str] | None,
+) -> list[Entry]:
+    """The office's stream for one field device: what it does not have yet, limited to the
+    entities it holds. Children of the entities it serves (a receipt another laptop made for
+    one of its recipients, a new member of one of its households) join its slice, together
+    with whatever they refer to, so the device can always store what it is sent."""
+    slice_rows = {
+        row[0]: row[1]
+        for row in s.execute(
+            select(col(SyncSlice.entity_id), col(SyncSlice.entity)).where(
+                col(SyncSlice.device_id) == device_id
+            )
+        )
+    }
+    held = set(slice_rows)
+    roots = {i for i, e in slice_rows.items() if not e.endswith(REF_ONLY)}
+    added: dict[str, str] = {i: e for i, e in (new_slice or {}).items() if i not in held}
+    for i, kind in (new_slice or {}).items():
+        if i in held and slice_rows[i].endswith(REF_ONLY) and not kind.endswith(REF_ONLY):
+            # A point held for its name becomes one the device serves.
+            s.execute(
+                _SLICE.update()
+                .where(_SLICE.c.device_id == device_id, _SLICE.c.entity_id == i)
+                .values(entity=kind)
+            )
+            roots.add(i)
+    held.update(added)
+    roots.update(i for i, e in added.items() if not e.endswith(REF_ONLY))
+    stmt = (
+        entry_select()
+        .where(col(ChangeLog.seq) > after_seq, col(ChangeLog.device_id) != device_id)
+        .order_by(col(ChangeLog.seq))
+    )
+    candidates = [Entry.from_row(r) for r in s.execute(stmt)]
+    # What the device created itself it holds too (not recorded at import: that would cost
+    # a slice row per receipt on the office's hot path).
+    unknown = {e.entity_id for e in candidates if e.entity_id not in held}
+    scope_rows = scope_values(s, [e for e in candidates if e.entity_id in unknown])
+    parents = {p for values in scope_rows.values() for p in values if p not in held}
+    own = created_by(s, device_id, sorted(unknown | parents))
+    held.update(own)
+    roots.update(own)
+    grown: dict[str, str] = {}
+    chosen: dict[str, Entry] = {}
+    for e in candidates:
+        if e.entity not in POLICIES:
+            continue
+        if e.entity_id not in held:
+            if not any(p in roots for p in scope_rows.get(e.entity_id, ())):
+                continue
+            held.add(e.entity_id)
+            roots.add(e.entity_id)
+            grown[e.entity_id] = e.entity
+        chosen[e.id] = e
+    # Whatever the new entities refer to (a household, a person) must travel with them.
+    missing = missing_parents(s, grown, held)
+    while missing:
+        closure = registry_closure(
+            s,
+            [i for i, e in missing.items() if e == "household"],
+            [i for i, e in missing.items() if e == "person"],
+        )
+        closure.update({i: e for i, e in missing.items() if e not in ("household", "person")})
+        new = {i: e for i, e in closure.items() if i not in held}
+        held.update(new)
+        roots.update(new)
+        grown.update(new)
+        missing = missing_parents(s, new, held)
+    added.update(grown)
+    # Everything ever recorded about entities new to the device, whatever their seq.
+    for part in chunks(sorted(added)):
+        stmt = entry_select().where(
+            col(ChangeLog.entity_id).in_(part),
+            col(ChangeLog.device_id) != device_id,
+        )
+        for row in s.execute(stmt):
+            chosen.setdefault(row.id, Entry.from_row(row))
+    if added:
+        s.execute(
+            _SLICE.insert(),
+            [{"device_id": device_id, "entity_id": i, "entity": e} for i, e in added.items()],
+        )
+    return sorted(chosen.values(), key=lambda e: (e.hlc, e.id))
