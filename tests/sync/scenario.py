@@ -9,10 +9,10 @@ from datetime import date
 from pathlib import Path
 
 from desktop_app.domain.clock import FixedClock
-from desktop_app.services.distribution import DistributionService, PointInput, Proxy
+from desktop_app.services.distribution import DistributionService, Proxy
 from tests.conftest import FIXED_NOW
-from tests.services.distribution_fixtures import KEL_A, KEL_B, World, build_world
-from tests.sync.helpers import Site, open_site, register
+from tests.services.distribution_fixtures import World
+from tests.sync.helpers import Site, open_site, open_two_point_round, register
 
 
 @dataclass
@@ -33,21 +33,7 @@ class Scenario:
 def build(tmp: Path, *, quarantine: bool = True) -> Scenario:
     clock = FixedClock(FIXED_NOW)
     office = open_site(tmp, "office", clock, durable=False)
-    world = build_world(office.ctx, rapelan=False)
-    dist = DistributionService(office.ctx)
-    rid = dist.create_round(
-        program_code="RASTRADA",
-        name="Rastrada Tahap IV 2026",
-        item="Beras",
-        quantity=30,
-        unit="kg",
-        code="RST4",
-        points=[
-            PointInput("Kantor Kelurahan Kepanjenkidul", kelurahan_codes=(KEL_A,)),
-            PointInput("Kantor Kelurahan Pakunden", kelurahan_codes=(KEL_B,)),
-        ],
-    )
-    dist.open_round(rid)
+    world, rid = open_two_point_round(office)
     laps = []
     for n, skew in ((1, -60_000), (2, 120_000)):
         lap = open_site(tmp, f"lap{n}", clock, skew_ms=skew, durable=False)

@@ -12,11 +12,11 @@ import pytest
 from desktop_app.domain.clock import FixedClock
 from desktop_app.domain.receipts import verify_code
 from desktop_app.services.context import ServiceError
-from desktop_app.services.distribution import DistributionService, PointInput, Proxy
+from desktop_app.services.distribution import DistributionService, Proxy
 from desktop_app.services.sync.double_claims import DoubleClaimService
 from tests.conftest import FIXED_NOW
-from tests.services.distribution_fixtures import KEL_A, KEL_B, World, build_world
-from tests.sync.helpers import Site, open_site, register
+from tests.services.distribution_fixtures import World
+from tests.sync.helpers import Site, open_site, open_two_point_round, register
 
 
 @dataclass
@@ -46,21 +46,8 @@ class Round:
 def rnd(tmp_path: Path) -> Iterator[Round]:
     clock = FixedClock(FIXED_NOW)
     office = open_site(tmp_path, "office", clock)
-    world = build_world(office.ctx, rapelan=False)
+    world, rid = open_two_point_round(office)
     dist = DistributionService(office.ctx)
-    rid = dist.create_round(
-        program_code="RASTRADA",
-        name="Rastrada Tahap IV 2026",
-        item="Beras",
-        quantity=30,
-        unit="kg",
-        code="RST4",
-        points=[
-            PointInput("Kantor Kelurahan Kepanjenkidul", kelurahan_codes=(KEL_A,)),
-            PointInput("Kantor Kelurahan Pakunden", kelurahan_codes=(KEL_B,)),
-        ],
-    )
-    dist.open_round(rid)
     points = {p.name.split()[-1]: p.id for p in dist.points(rid)}
     laps = []
     for n, skew in ((1, -60_000), (2, 120_000)):

@@ -31,13 +31,12 @@ from hypothesis.stateful import (
 
 from desktop_app.domain.clock import FixedClock
 from desktop_app.services.context import ServiceError
-from desktop_app.services.distribution import DistributionService, PointInput
+from desktop_app.services.distribution import DistributionService
 from desktop_app.services.registry import PersonInput
 from desktop_app.services.sync import BundleRefused
 from desktop_app.services.sync.double_claims import DoubleClaimService
 from tests.conftest import FIXED_NOW
-from tests.services.distribution_fixtures import KEL_A, KEL_B, build_world
-from tests.sync.helpers import Site, open_site, register
+from tests.sync.helpers import Site, open_site, open_two_point_round, register
 
 SKEWS = {"office": 0, "lap1": -5 * 60_000, "lap2": 7 * 60_000}
 SYNCED_TABLES = (
@@ -68,21 +67,7 @@ def _template() -> dict[str, object]:
     root = Path(tempfile.mkdtemp(prefix="berdaya-sync-sm-"))
     clock = FixedClock(FIXED_NOW)
     office = open_site(root, "office", clock)
-    world = build_world(office.ctx, rapelan=False)
-    dist = DistributionService(office.ctx)
-    rid = dist.create_round(
-        program_code="RASTRADA",
-        name="Rastrada Tahap IV 2026",
-        item="Beras",
-        quantity=30,
-        unit="kg",
-        code="RST4",
-        points=[
-            PointInput("Kantor Kelurahan Kepanjenkidul", kelurahan_codes=(KEL_A,)),
-            PointInput("Kantor Kelurahan Pakunden", kelurahan_codes=(KEL_B,)),
-        ],
-    )
-    dist.open_round(rid)
+    world, rid = open_two_point_round(office)
     for n in (1, 2):
         lap = open_site(root, f"lap{n}", clock, skew_ms=SKEWS[f"lap{n}"])
         register(office, lap, f"LAP0{n}")
