@@ -24,9 +24,11 @@ from typing import Any
 import xlsxwriter
 
 from desktop_app.domain.ids import new_id
+from desktop_app.domain.people import program_names
 from desktop_app.domain.status import RELATION_LABELS, Relation
+from desktop_app.domain.values import as_date
 from desktop_app.services.context import AppContext, ServiceError
-from desktop_app.services.registry import PersonFilter, RegistryService, _program_names
+from desktop_app.services.registry import PersonFilter, RegistryService
 from desktop_app.storage import search
 
 __all__ = [
@@ -319,12 +321,6 @@ def _relation_label(code: str | None) -> str | None:
         return code
 
 
-def _as_date(value: Any) -> date | None:
-    if value is None or isinstance(value, date):
-        return value
-    return date.fromisoformat(str(value)[:10])
-
-
 class ExportService:
     def __init__(self, ctx: AppContext) -> None:
         self.ctx = ctx
@@ -353,7 +349,7 @@ class ExportService:
                 m[3],
                 m[4],
                 m[5],
-                _as_date(m[6]),
+                as_date(m[6]),
                 m[7],
                 m[8],
                 m[9],
@@ -362,7 +358,7 @@ class ExportService:
                 _relation_label(m[12]),
                 m[13],
                 m[14],
-                _program_names(m[15]),
+                program_names(m[15]),
             )
 
         return self._rows_in_order(rowids, sql, row)
@@ -417,7 +413,7 @@ class ExportService:
                 " WHERE household.rowid IN (" + ",".join(str(int(r)) for r in chunk) + ")"
             )
 
-        rows = self._rows_in_order(rowids, sql, lambda m: (*m[1:10], _program_names(m[10])))
+        rows = self._rows_in_order(rowids, sql, lambda m: (*m[1:10], program_names(m[10])))
 
         return Table(
             "KPM", columns, rows, len(rowids), {"what": "households", "filter": _filter_dict(flt)}
