@@ -80,6 +80,7 @@ def file_heads(relations: Sequence[str | None]) -> list[int]:
     return [i for i, relation in enumerate(relations) if relation == Relation.KEPALA.value]
 
 
-def assumed_head(member_count: int, relation_given: bool) -> bool:
-    """A household's only member in a list, with no relation given, is taken to be its head."""
-    return member_count == 1 and not relation_given
+def assumed_head(relations_given: Sequence[bool]) -> bool:
+    """A household's only member in a list (`relations_given` has one flag per member), with no
+    relation given, is taken to be its head."""
+    return len(relations_given) == 1 and not relations_given[0]

@@ -18,7 +18,7 @@ import importlib
 import json
 import random
 import time
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from pathlib import Path
@@ -26,6 +26,7 @@ from typing import Any
 
 from sqlalchemy import text
 
+from desktop_app.domain.errors import Msg
 from desktop_app.domain.ids import new_id
 from desktop_app.domain.nik import make_kk, make_nik
 from desktop_app.domain.programs import DISABILITY_RAGAM, age_on
@@ -56,8 +57,25 @@ DEMO_SOURCE = "demo"
 _CHUNK = 5000
 
 
+SCALE_UNKNOWN = Msg(
+    "demo.scale_unknown",
+    "Skala demo '{scale}' tidak dikenal; pilih salah satu: {scales}.",
+    "The demo scale '{scale}' is not known; choose one of: {scales}.",
+)
+NOT_EMPTY = Msg(
+    "demo.not_empty",
+    "Basis data ini sudah berisi data. Data demo hanya dibuat di basis data baru atau "
+    "kosong, supaya tidak tercampur dengan data asli. Pilih berkas lain.",
+    "This database already holds data. Demo data is only made in a new or empty database, so "
+    "that it never mixes with real data. Choose another file.",
+)
+
+
 class DemoRefused(ServiceError):
     """The target database already holds data; demo rows must never mix with real ones."""
+
+    def __init__(self, msg: Msg = NOT_EMPTY, /, **params: Any) -> None:
+        super().__init__(msg, **params)
 
 
 @dataclass(frozen=True)
@@ -300,10 +318,10 @@ class _Generator:
         self.fake = Faker("id_ID")
         self.fake.seed_instance(options.seed)
         person = self.fake.provider("faker.providers.person")
-        self.male_first = sorted(set(person.first_names_male))  # type: ignore[attr-defined]
-        self.female_first = sorted(set(person.first_names_female))  # type: ignore[attr-defined]
-        self.male_last = sorted(set(person.last_names_male))  # type: ignore[attr-defined]
-        self.female_last = sorted(set(person.last_names_female))  # type: ignore[attr-defined]
+        self.male_first = sorted(set(person.first_names_male))
+        self.female_first = sorted(set(person.first_names_female))
+        self.male_last = sorted(set(person.last_names_male))
+        self.female_last = sorted(set(person.last_names_female))
         kelurahan = [r for r in ctx.regions.kelurahan() if r.code in KELURAHAN_WEIGHT]
         self.kelurahan = sorted(kelurahan, key=lambda r: r.code)
         self.streets = {r.code: self._street_pool() for r in self.kelurahan}
@@ -812,7 +830,7 @@ def _add_years(day: date, years: int) -> date:
         return day.replace(year=day.year + years, day=28)
 
 
-def _apportion(weights: dict[str, float], total: int) -> dict[str, int]:
+def _apportion(weights: Mapping[str, float], total: int) -> dict[str, int]:
     """Split `total` in proportion to `weights` (largest remainder), keeping the sum exact."""
     whole = sum(weights.values())
     exact = {k: total * w / whole for k, w in weights.items()}
@@ -844,14 +862,9 @@ def _insert(ctx: AppContext, phase: str, tables: Iterable[tuple[str, list[dict]]
 def populate_demo(ctx: AppContext, options: DemoOptions) -> dict[str, int]:
     """Fill an open, empty database; returns counts per kind of data."""
     if options.scale not in SCALES:
-        raise ServiceError(
-            f"Skala demo '{options.scale}' tidak dikenal; pilih salah satu: {', '.join(SCALES)}."
-        )
+        raise ServiceError(SCALE_UNKNOWN, scale=options.scale, scales=", ".join(SCALES))
     if not _is_empty(ctx):
-        raise DemoRefused(
-            "Basis data ini sudah berisi data. Data demo hanya dibuat di basis data baru atau "
-            "kosong, supaya tidak tercampur dengan data asli. Pilih berkas lain."
-        )
+        raise DemoRefused()
     started = time.perf_counter()
     say = options.progress or (lambda _message: None)
     gen = _Generator(ctx, options, SCALES[options.scale])

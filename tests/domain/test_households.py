@@ -34,9 +34,10 @@ def test_one_head_who_is_a_member_and_stays() -> None:
 
 def test_heads_in_a_list() -> None:
     assert file_heads(["kepala", "istri", None, "kepala"]) == [0, 3]
-    assert assumed_head(1, relation_given=False)
-    assert not assumed_head(1, relation_given=True)
-    assert not assumed_head(2, relation_given=False)
+    assert assumed_head([False])
+    assert not assumed_head([True])
+    assert not assumed_head([False, False])
+    assert not assumed_head([])
 
 
 def test_relation_codes() -> None:
