@@ -29,6 +29,7 @@ def register(sub: argparse._SubParsersAction) -> None:
 
 
 def cmd_demo(args: argparse.Namespace) -> int:
+    from desktop_app.i18n import tr_refusal
     from desktop_app.services.context import ServiceError
     from desktop_app.services.demo import DemoOptions, generate_demo
 
@@ -38,7 +39,7 @@ def cmd_demo(args: argparse.Namespace) -> int:
         print(exc.user_message, file=sys.stderr)
         return 2
     except ServiceError as exc:  # e.g. the database already holds data
-        print(exc.message, file=sys.stderr)
+        print(tr_refusal(exc), file=sys.stderr)
         return 2
     for key, value in summary.items():
         print(f"{key}: {value}")

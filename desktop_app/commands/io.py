@@ -14,8 +14,19 @@ from pathlib import Path
 from typing import Any
 
 from desktop_app.cli import default_db_path, print_json
+from desktop_app.domain.errors import Msg
 
 _SHOW = 50  # rows listed per section in the text report
+
+REGION_UNKNOWN = Msg(
+    "export.region_unknown", "{level} '{name}' tidak dikenal.", "{level} '{name}' is not known."
+)
+EXPORT_NOT_AVAILABLE = Msg(
+    "export.not_available",
+    "Ekspor ini belum tersedia di versi ini.",
+    "This export is not available in this version yet.",
+)
+EXPORT_NEEDS_ID = Msg("export.needs_id", "Sebutkan {option} ID.", "Give the {option} ID.")
 
 
 def register(sub: argparse._SubParsersAction) -> None:
@@ -78,15 +89,16 @@ def _open(db: Path | None) -> Any:
 
 
 def cmd_import(args: argparse.Namespace) -> int:
+    from desktop_app.i18n import tr_refusal
     from desktop_app.services.context import ServiceError
-    from desktop_app.services.importer import (
+    from desktop_app.services.importing import (
         ImportKind,
         ImportOptions,
         ImportService,
         RejectedRows,
         RowStatus,
     )
-    from desktop_app.services.spreadsheet import SpreadsheetError
+    from desktop_app.services.importing.messages import PROGRAM_UNKNOWN
     from desktop_app.storage.db import StorageError
 
     try:
@@ -108,11 +120,7 @@ def cmd_import(args: argparse.Namespace) -> int:
             from desktop_app.domain.programs import PROGRAMS
 
             if options.program_code not in PROGRAMS:
-                print(
-                    f"Program {args.program} tidak dikenal. Kode yang ada: {', '.join(PROGRAMS)}.",
-                    file=sys.stderr,
-                )
-                return 2
+                raise ServiceError(PROGRAM_UNKNOWN, program=args.program, codes=", ".join(PROGRAMS))
         service = ImportService(ctx)
         prepared = service.prepare(args.file, options)
         if args.mapping:
@@ -129,11 +137,8 @@ def cmd_import(args: argparse.Namespace) -> int:
             service.remember_mapping(prepared)
         if args.rejected and report.rejected:
             service.save_rejected_report(prepared, report, args.rejected)
-    except SpreadsheetError as exc:
-        _fail(args, exc.message, exc.code)
-        return 2
-    except ServiceError as exc:
-        _fail(args, exc.message, "refused")
+    except ServiceError as exc:  # SpreadsheetError included: the file cannot be used
+        _fail(args, tr_refusal(exc), exc.code)
         return 2
     except StorageError as exc:
         _fail(args, exc.user_message, "storage")
@@ -156,14 +161,12 @@ def cmd_import(args: argparse.Namespace) -> int:
 
 
 def _mapping_file(path: Path) -> dict[str, Any]:
-    from desktop_app.services.spreadsheet import SpreadsheetError
+    from desktop_app.services.importing.messages import MAPPING_FILE_UNREADABLE, SpreadsheetError
 
     try:
         data = json.loads(path.read_text(encoding="utf-8-sig"))
     except (OSError, ValueError) as exc:
-        raise SpreadsheetError(
-            "mapping", f"Berkas pemetaan {path.name} tidak dapat dibaca: {exc}"
-        ) from exc
+        raise SpreadsheetError(MAPPING_FILE_UNREADABLE, file=path.name, error=str(exc)) from exc
     return data if isinstance(data, dict) else {}
 
 
@@ -174,8 +177,7 @@ def _fail(args: argparse.Namespace, message: str, code: str) -> None:
 
 
 def _print_report(report: Any, prepared: Any, *, dry_run: bool, accept_valid: bool) -> None:
-    from desktop_app.services.importer import STATUS_LABELS, RowStatus
-    from desktop_app.services.spreadsheet import FIELD_BY_KEY
+    from desktop_app.services.importing import FIELD_BY_KEY, STATUS_LABELS, RowStatus
 
     print(f"Berkas   : {report.file_name} (lembar '{report.sheet}', judul di baris "
           f"{prepared.layout.row + 1})")  # fmt: skip
@@ -232,11 +234,12 @@ def _region_code(ctx: Any, text: str | None, level: str) -> str | None:
     if region is None:
         from desktop_app.services.context import ServiceError
 
-        raise ServiceError(f"{level.capitalize()} '{text}' tidak dikenal.")
+        raise ServiceError(REGION_UNKNOWN, level=level.capitalize(), name=text)
     return region.code
 
 
 def cmd_export(args: argparse.Namespace) -> int:
+    from desktop_app.i18n import tr_refusal
     from desktop_app.services.context import ServiceError
     from desktop_app.services.exporter import ExportService
     from desktop_app.services.registry import PersonFilter
@@ -266,7 +269,7 @@ def cmd_export(args: argparse.Namespace) -> int:
             table = _other_table(service, args)
         result = service.export(table, args.output)
     except ServiceError as exc:
-        print(exc.message, file=sys.stderr)
+        print(tr_refusal(exc), file=sys.stderr)
         return 2
     except StorageError as exc:
         print(exc.user_message, file=sys.stderr)
@@ -286,7 +289,7 @@ def _other_table(service: Any, args: argparse.Namespace) -> Any:
     adapter = getattr(service, f"{args.what}_table", None)
     ident = args.round if args.what == "round" else args.training
     if adapter is None:
-        raise ServiceError("Ekspor ini belum tersedia di versi ini.")
+        raise ServiceError(EXPORT_NOT_AVAILABLE)
     if not ident:
-        raise ServiceError(f"Sebutkan --{args.what} ID.")
+        raise ServiceError(EXPORT_NEEDS_ID, option=f"--{args.what}")
     return adapter(ident)

@@ -12,7 +12,7 @@ import json
 from collections.abc import Iterable, Mapping, Sequence
 from datetime import date, datetime
 from operator import itemgetter
-from typing import Any
+from typing import Any, cast
 
 from sqlalchemy import Column, Table, insert
 from sqlalchemy.engine import Connection
@@ -136,15 +136,14 @@ def _insert_many(
         columns = [table.columns[n] for n in present] + missing
         get = itemgetter(*present) if len(present) > 1 else lambda r: (r[present[0]],)
         try:
-            converted = [[*get(row), *defaults] for row in rows]  # type: ignore[arg-type]
+            converted = [[*get(row), *defaults] for row in rows]
         except KeyError:  # rows with different keys: the slow, general way
             converted = [
-                [row.get(n) for n in present] + defaults  # type: ignore[union-attr]
-                for row in rows
+                [cast(Mapping[str, Any], row).get(n) for n in present] + defaults for row in rows
             ]
     else:
         columns = [table.columns[n] for n in names]
-        converted = [list(row) for row in rows]  # type: ignore[arg-type]
+        converted = [list(row) for row in rows]
     # dialect_impl: the SQLite type's own processor (a TypeDecorator alone would hand sqlite3 a
     # datetime, which its default adapter writes in another text format).
     processors = [c.type.dialect_impl(dialect).bind_processor(dialect) for c in columns]
@@ -175,7 +174,7 @@ _NONE = object()
 def _scalar_default(column: Column) -> Any:
     default = column.default
     if default is not None and getattr(default, "is_scalar", False):
-        return default.arg
+        return getattr(default, "arg", _NONE)
     return _NONE
 
 

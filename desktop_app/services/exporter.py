@@ -23,10 +23,13 @@ from typing import Any
 
 import xlsxwriter
 
+from desktop_app.domain.errors import Msg
 from desktop_app.domain.ids import new_id
+from desktop_app.domain.people import program_names
 from desktop_app.domain.status import RELATION_LABELS, Relation
+from desktop_app.domain.values import as_date
 from desktop_app.services.context import AppContext, ServiceError
-from desktop_app.services.registry import PersonFilter, RegistryService, _program_names
+from desktop_app.services.registry import PersonFilter, RegistryService
 from desktop_app.storage import search
 
 __all__ = [
@@ -48,9 +51,31 @@ _FETCH = 2000  # rows fetched per query while streaming a view
 _WIDTH_SAMPLE = 200  # rows looked at to size the columns
 
 
+CANCELLED = Msg(
+    "export.cancelled",
+    "Ekspor dibatalkan; berkas tidak dibuat.",
+    "The export was cancelled; no file was written.",
+)
+FORMAT_UNSUPPORTED = Msg(
+    "export.format_unsupported",
+    "Format {suffix} tidak didukung; pilih .xlsx atau .csv.",
+    "The format {suffix} is not supported; choose .xlsx or .csv.",
+)
+TRAINING_NOT_FOUND = Msg(
+    "export.training_not_found",
+    "Pelatihan '{ref}' tidak ditemukan.",
+    "The training '{ref}' was not found.",
+)
+TRAINING_AMBIGUOUS = Msg(
+    "export.training_ambiguous",
+    "Awalan '{ref}' cocok dengan {count} pelatihan; tulis lebih panjang.",
+    "The prefix '{ref}' matches {count} trainings; type more of it.",
+)
+
+
 class ExportCancelled(ServiceError):
-    def __init__(self) -> None:
-        super().__init__("Ekspor dibatalkan; berkas tidak dibuat.")
+    def __init__(self, msg: Msg = CANCELLED, /, **params: Any) -> None:
+        super().__init__(msg, **params)
 
 
 @dataclass(frozen=True)
@@ -237,7 +262,7 @@ def export_table(
     if suffix == ".xlsx":
         return write_xlsx(table, path, progress, cancelled)
     shown = suffix or "(tanpa akhiran)"
-    raise ServiceError(f"Format {shown} tidak didukung; pilih .xlsx atau .csv.")
+    raise ServiceError(FORMAT_UNSUPPORTED, suffix=shown)
 
 
 def write_rejected_rows(
@@ -319,12 +344,6 @@ def _relation_label(code: str | None) -> str | None:
         return code
 
 
-def _as_date(value: Any) -> date | None:
-    if value is None or isinstance(value, date):
-        return value
-    return date.fromisoformat(str(value)[:10])
-
-
 class ExportService:
     def __init__(self, ctx: AppContext) -> None:
         self.ctx = ctx
@@ -353,7 +372,7 @@ class ExportService:
                 m[3],
                 m[4],
                 m[5],
-                _as_date(m[6]),
+                as_date(m[6]),
                 m[7],
                 m[8],
                 m[9],
@@ -362,7 +381,7 @@ class ExportService:
                 _relation_label(m[12]),
                 m[13],
                 m[14],
-                _program_names(m[15]),
+                program_names(m[15]),
             )
 
         return self._rows_in_order(rowids, sql, row)
@@ -417,7 +436,7 @@ class ExportService:
                 " WHERE household.rowid IN (" + ",".join(str(int(r)) for r in chunk) + ")"
             )
 
-        rows = self._rows_in_order(rowids, sql, lambda m: (*m[1:10], _program_names(m[10])))
+        rows = self._rows_in_order(rowids, sql, lambda m: (*m[1:10], program_names(m[10])))
 
         return Table(
             "KPM", columns, rows, len(rowids), {"what": "households", "filter": _filter_dict(flt)}
@@ -469,10 +488,9 @@ class ExportService:
         ref = training_ref.strip()
         matches = [t.id for t in service.list_trainings() if t.id == ref or t.id.startswith(ref)]
         if len(matches) != 1 and ref not in matches:
-            raise ServiceError(
-                f"Pelatihan '{ref}' tidak ditemukan." if not matches
-                else f"Awalan '{ref}' cocok dengan {len(matches)} pelatihan; tulis lebih panjang."
-            )  # fmt: skip
+            if not matches:
+                raise ServiceError(TRAINING_NOT_FOUND, ref=ref)
+            raise ServiceError(TRAINING_AMBIGUOUS, ref=ref, count=len(matches))
         grid = service.attendance_grid(ref if ref in matches else matches[0])
         columns = [
             Column("NO", "int", 6),

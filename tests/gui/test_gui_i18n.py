@@ -12,7 +12,7 @@ from tests.i18n_scan import EN_JSON, PACKAGE, template_arguments
 BUILDERS = {"Issue": 2}
 FILES = {
     **{path: {"_issue": 1, **BUILDERS} for path in (PACKAGE / "gui").rglob("*.py")},
-    PACKAGE / "services" / "registry.py": {"_issue": 2, **BUILDERS},
+    **{p: {"issue": 2, **BUILDERS} for p in (PACKAGE / "services" / "registry").glob("*.py")},
 }
 
 

@@ -10,7 +10,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from desktop_app.domain.office import INDONESIAN_MONTHS
-from desktop_app.services.cleaning import (
+from desktop_app.services.importing.cleaning import (
     EXCEL_EPOCH,
     clean_id_cell,
     clean_name,

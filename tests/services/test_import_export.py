@@ -13,7 +13,7 @@ from sqlmodel import select
 from desktop_app.services.context import AppContext, ServiceError
 from desktop_app.services.distribution import DistributionService
 from desktop_app.services.exporter import Column, ExportService, Table, export_table
-from desktop_app.services.importer import ImportKind, ImportOptions, ImportService
+from desktop_app.services.importing import ImportKind, ImportOptions, ImportService
 from desktop_app.services.registry import PersonFilter
 from desktop_app.services.training import TrainingService
 from desktop_app.storage.models import ChangeLog

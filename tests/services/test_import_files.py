@@ -11,14 +11,10 @@ import pytest
 import xlsxwriter
 
 from desktop_app.services.context import AppContext
-from desktop_app.services.importer import ImportKind, ImportOptions, ImportService
-from desktop_app.services.spreadsheet import (
-    SpreadsheetError,
-    detect_header,
-    header_layout,
-    open_workbook,
-    suggest_mapping,
-)
+from desktop_app.services.importing import ImportKind, ImportOptions, ImportService
+from desktop_app.services.importing.headers import detect_header, header_layout, suggest_mapping
+from desktop_app.services.importing.messages import SpreadsheetError
+from desktop_app.services.importing.spreadsheet import open_workbook
 from tests.services.import_files import HEADER, csv_file, ods, person_row, xlsx
 
 BORN = date(1960, 1, 12)
@@ -132,14 +128,14 @@ BAD_FILES = {
     "blank_csv": (lambda p: _write(p / "kosong.csv", b"\r\n ; ;\r\n")),
 }
 EXPECTED_CODE = {
-    "png": "not_spreadsheet",
-    "pdf": "not_spreadsheet",
-    "html": "not_spreadsheet",
-    "docx": "not_spreadsheet",
-    "password": "password",
-    "truncated": "corrupt",
-    "empty": "empty",
-    "blank_csv": "empty",
+    "png": "spreadsheet.not_spreadsheet",
+    "pdf": "spreadsheet.not_spreadsheet",
+    "html": "spreadsheet.not_spreadsheet",
+    "docx": "spreadsheet.not_spreadsheet",
+    "password": "spreadsheet.password",
+    "truncated": "spreadsheet.corrupt",
+    "empty": "spreadsheet.empty_file",
+    "blank_csv": "spreadsheet.no_data",
 }
 
 
@@ -166,14 +162,14 @@ def test_password_message_says_what_to_do(svc: ImportService, tmp_path: Path) ->
 def test_missing_file(svc: ImportService, tmp_path: Path) -> None:
     with pytest.raises(SpreadsheetError) as caught:
         svc.prepare(tmp_path / "tidak-ada.xlsx")
-    assert caught.value.code == "not_found"
+    assert caught.value.code == "spreadsheet.not_found"
 
 
 def test_wrong_sheet_lists_the_sheets(svc: ImportService, tmp_path: Path) -> None:
     path = xlsx(tmp_path / "a.xlsx", rows(1), sheet="DATA")
     with pytest.raises(SpreadsheetError) as caught:
         svc.prepare(path, ImportOptions(sheet="Sheet2"))
-    assert caught.value.code == "no_sheet"
+    assert caught.value.code == "spreadsheet.no_sheet"
     assert "DATA" in caught.value.message
 
 
@@ -181,7 +177,7 @@ def test_no_recognisable_header(svc: ImportService, tmp_path: Path) -> None:
     path = xlsx(tmp_path / "a.xlsx", [["Laporan keuangan"], ["Jumlah", 1200], ["Saldo", 300]])
     with pytest.raises(SpreadsheetError) as caught:
         svc.prepare(path)
-    assert caught.value.code == "no_header"
+    assert caught.value.code == "spreadsheet.no_header"
     assert "NIK" in caught.value.message
 
 
@@ -191,14 +187,14 @@ def test_a_header_without_nik_cannot_be_imported(svc: ImportService, tmp_path: P
     with pytest.raises(SpreadsheetError) as caught:
         svc.dry_run(prepared)
     prepared.close()
-    assert caught.value.code == "mapping" and "NIK" in caught.value.message
+    assert caught.value.code == "import.columns_missing" and "NIK" in caught.value.message
 
 
 def test_empty_sheet(svc: ImportService, tmp_path: Path) -> None:
     path = xlsx(tmp_path / "a.xlsx", [], sheet="DATA")
     with pytest.raises(SpreadsheetError) as caught:
         svc.prepare(path)
-    assert caught.value.code == "empty"
+    assert caught.value.code == "spreadsheet.no_data"
 
 
 # -- headers and mappings ----------------------------------------------------------------------
@@ -280,7 +276,7 @@ def test_two_row_header_with_merged_groups(svc: ImportService, tmp_path: Path) -
     ],
 )
 def test_common_indonesian_headers_are_suggested(label: str, field: str) -> None:
-    from desktop_app.services.importer import KIND_FIELDS
+    from desktop_app.services.importing import KIND_FIELDS
 
     mapping = suggest_mapping(["NO", label], KIND_FIELDS[ImportKind.ENROLMENTS])
     assert mapping == {field: 1}

@@ -12,10 +12,9 @@ import pytest
 from sqlalchemy import func
 from sqlmodel import select
 
-from desktop_app.services import importer as importer_module
 from desktop_app.services.context import AppContext
 from desktop_app.services.exporter import ExportService
-from desktop_app.services.importer import (
+from desktop_app.services.importing import (
     ImportCancelled,
     ImportKind,
     ImportOptions,
@@ -25,6 +24,7 @@ from desktop_app.services.importer import (
     RejectedRows,
     RowStatus,
 )
+from desktop_app.services.importing import apply as apply_module
 from desktop_app.services.registry import PersonFilter, PersonInput, RegistryService
 from desktop_app.storage.models import ChangeLog, Enrolment, Household, Person
 from tests.helpers import make_kk, make_nik
@@ -381,7 +381,7 @@ def test_program_and_ragam_columns(ctx: AppContext, svc: ImportService, tmp_path
 def test_large_import_keeps_search_working(
     ctx: AppContext, svc: ImportService, reg: RegistryService, tmp_path: Path, monkeypatch
 ) -> None:
-    monkeypatch.setattr(importer_module, "_WRITE_BATCH", 7)  # several batches
+    monkeypatch.setattr(apply_module, "_WRITE_BATCH", 7)  # several batches
     data = [HEADER] + [
         person_row(i, BORN, serial=i, name=f"WARGA NOMOR {i:03d}") for i in range(1, 31)
     ]

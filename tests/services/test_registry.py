@@ -139,8 +139,41 @@ def test_household_members_head_and_kk_history(ctx: AppContext, reg: RegistrySer
     assert detail.kk_history[0][2] is not None  # the old KK was closed
     # The new KK is searchable at once (the search index follows the household).
     assert reg.person_ids(PersonFilter(query=make_kk(2)[-8:]))
-    with pytest.raises(ServiceError):
+    with pytest.raises(ServiceError) as info:
         reg.remove_member(wife)  # the head cannot simply leave
+    assert info.value.code == "registry.head_cannot_leave" and info.value.message
+
+
+def test_membership_refusals_are_coded(reg: RegistryService) -> None:
+    head = reg.create_person(person(name="Budi Santoso", sex="L", birth=date(1970, 2, 1)))
+    other = reg.create_person(person(name="Sri Wahyuni", sex="P", birth=date(1972, 6, 9), serial=2))
+    hid = reg.create_household(HouseholdInput(make_kk(1), kelurahan_code=KEL), head_person_id=head)
+    hid2 = reg.create_household(HouseholdInput(make_kk(2), kelurahan_code=KEL))
+    with pytest.raises(ServiceError) as info:
+        reg.add_member(hid, other, "kepala")
+    assert info.value.code == "registry.head_taken"
+    with pytest.raises(ServiceError) as info:
+        reg.set_head(hid2, head)
+    assert info.value.code == "registry.head_not_member"
+    with pytest.raises(ServiceError) as info:
+        reg.add_member(hid2, head, "anak")
+    assert info.value.code == "registry.other_household"
+    assert "Budi Santoso" in info.value.message and "Budi Santoso" in info.value.render("en")
+
+
+def test_unknown_kelurahan_code_is_an_error_not_a_crash(reg: RegistryService) -> None:
+    # _issue(..., code=...) used to collide with its own first parameter (TypeError).
+    bad = person()
+    bad.kelurahan_code = "35.72.09.9999"
+    issues = [i for i in reg.check_person(bad) if i.code == "person.kelurahan"]
+    assert len(issues) == 1 and "35.72.09.9999" in issues[0].message
+    with pytest.raises(ValidationFailed) as info:
+        reg.create_person(bad)
+    assert info.value.code == "registry.invalid" and "35.72.09.9999" in info.value.message
+    household = HouseholdInput(make_kk(1), kelurahan_code="35.72.09.9999")
+    assert [i.code for i in reg.check_household(household) if i.is_error] == [
+        "household.kelurahan"
+    ]
 
 
 def test_household_program_enrols_the_kpm(reg: RegistryService) -> None:
@@ -149,8 +182,9 @@ def test_household_program_enrols_the_kpm(reg: RegistryService) -> None:
     reg.enrol("RASTRADA", person_id=head)
     rows = reg.household_rows(reg.household_ids(PersonFilter(program_code="RASTRADA")))
     assert [r.id for r in rows] == [hid]
-    with pytest.raises(ServiceError):
+    with pytest.raises(ServiceError) as info:
         reg.enrol("RASTRADA", household_id=hid)  # already active
+    assert info.value.code == "registry.already_enrolled" and info.value.message
 
 
 def test_search_and_filters(reg: RegistryService) -> None:

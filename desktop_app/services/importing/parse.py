@@ -1,0 +1,464 @@
+"""Reading one row: the mapped cells of a spreadsheet row become cleaned person, household and
+enrolment values with the issues found in them. Also the file-level duplicate rule."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date
+from typing import Any
+
+from desktop_app.domain.nik import PROVINCES as PROVINCES_BY_CODE
+from desktop_app.domain.nik import Issue, validate_kk, validate_nik
+from desktop_app.domain.programs import DETAIL_ABH_ROLE, DETAIL_DISABILITY_RAGAM, PROGRAMS
+from desktop_app.domain.status import Relation, parse_relation
+from desktop_app.domain.status import parse_sex as _parse_sex
+from desktop_app.services.context import AppContext
+from desktop_app.services.importing.cleaning import (
+    clean_id_cell,
+    clean_name,
+    clean_phone,
+    clean_rt,
+    clean_text,
+    number_cell_warning,
+    parse_date_cell,
+    split_birth_place_date,
+    split_rt_rw,
+    text_of,
+)
+from desktop_app.services.importing.fields import ImportKind
+from desktop_app.services.importing.headers import header_key
+from desktop_app.services.importing.messages import error_issue as _error
+from desktop_app.services.importing.messages import warning_issue as _warning
+
+__all__ = ["Candidate", "RowParser", "flag_duplicates", "program_code"]
+
+
+
+@dataclass(slots=True)
+class Candidate:
+    row: int
+    values: dict[str, Any]  # person fields (model column names) with non-empty values
+    errors: list[Issue]
+    warnings: list[Issue]
+    kk_number: str | None = None
+    relation: str | None = None
+    relation_given: bool = False
+    program: str | None = None
+    start_date: date | None = None
+    details: dict[str, Any] = field(default_factory=dict)
+    has_id: bool = False  # any text in the NIK or KK cell (for the footer rule)
+    shown_nik: str | None = None  # an unusable NIK cell as written, for reports
+
+
+_RAGAM_WORDS: dict[str, str] = {
+    "fisik": "fisik",
+    "daksa": "fisik",
+    "tunadaksa": "fisik",
+    "intelektual": "intelektual",
+    "grahita": "intelektual",
+    "tunagrahita": "intelektual",
+    "mental": "mental",
+    "psikososial": "mental",
+    "tunalaras": "mental",
+    "netra": "sensorik_netra",
+    "tunanetra": "sensorik_netra",
+    "sensoriknetra": "sensorik_netra",
+    "rungu": "sensorik_rungu",
+    "tunarungu": "sensorik_rungu",
+    "sensorikrungu": "sensorik_rungu",
+    "wicara": "sensorik_wicara",
+    "tunawicara": "sensorik_wicara",
+    "sensorikwicara": "sensorik_wicara",
+}
+
+
+def _ragam(value: Any) -> tuple[list[str], list[str]]:
+    known: list[str] = []
+    unknown: list[str] = []
+    text = (clean_text(value) or "").lower()
+    for part in text.replace(";", ",").replace("/", ",").replace(" dan ", ",").split(","):
+        key = "".join(ch for ch in part if ch.isalnum())
+        if not key:
+            continue
+        if key.startswith("disabilitas"):
+            key = key[len("disabilitas") :]
+        mapped = _RAGAM_WORDS.get(key)
+        if mapped is None:
+            unknown.append(part.strip())
+        elif mapped not in known:
+            known.append(mapped)
+    return known, unknown
+
+
+class RowParser:
+    """Turns the mapped cells of one row into cleaned person/household values and issues.
+
+    This runs once per row of files with 160,000 rows, so the common case (text that is already
+    clean, a well-formed NIK that agrees with the row) takes short cuts that give exactly what
+    the general cleaners and validators would.
+    """
+
+    def __init__(self, ctx: AppContext, mapping: dict[str, int], kind: ImportKind) -> None:
+        self.ctx = ctx
+        self.kind = kind
+        self.today = ctx.clock.today()
+        self.office_province = ctx.office.province_code
+        province = (ctx.office.province_code or "").strip().split(".")[0]
+        # Short cuts below compare against the office's province; without a valid one, none.
+        self.province = province if province in PROVINCES_BY_CODE else ""
+        self.cols = sorted(mapping.items(), key=lambda item: item[1])
+        self.mapping = mapping
+        self.has_kk = "kk_number" in mapping
+        self._regions: dict[tuple[str, str], tuple[str | None, Issue | None]] = {}
+        self._sexes: dict[str, str | None] = {}
+        self._relations: dict[str, Relation | None] = {}
+
+    def cells(self, row: list[Any]) -> dict[str, Any]:
+        """The mapped, non-empty cells of a row by field."""
+        out: dict[str, Any] = {}
+        width = len(row)
+        for key, col in self.cols:
+            if col < width:
+                value = row[col]
+                if value is None or value == "":
+                    continue
+                if type(value) is str and value.isspace():
+                    continue
+                out[key] = value
+        return out
+
+    def parse(self, number: int, row: list[Any]) -> Candidate:
+        cells = self.cells(row)
+        errors: list[Issue] = []
+        warnings: list[Issue] = []
+        values: dict[str, Any] = {}
+        cand = Candidate(number, values, errors, warnings)
+        get = cells.get
+
+        raw_nik = get("nik")
+        raw_kk = get("kk_number")
+        cand.has_id = raw_nik is not None or raw_kk is not None
+
+        raw_name = get("name")
+        if raw_name is not None:
+            name = clean_name(raw_name)
+            if name:
+                values["name"] = name
+        self._sex(cells, values, errors)
+        self._birth(cells, values, errors)
+        self._address(cells, values, errors)
+        if "phone" in cells:
+            phone = clean_phone(cells["phone"])
+            if phone:
+                values["phone"] = phone
+        if "notes" in cells:
+            notes = clean_text(cells["notes"])
+            if notes:
+                values["notes"] = notes
+
+        nik, problem = clean_id_cell(raw_nik, "NIK")
+        if problem:
+            errors.append(problem)
+            cand.shown_nik = text_of(raw_nik)  # what the sender sees in the cell
+        elif nik is None:
+            errors.append(_error("import.nik_missing", "NIK kosong: baris tanpa NIK tidak dapat "
+                                 "dicocokkan dengan registri."))  # fmt: skip
+        else:
+            values["nik"] = nik
+            if isinstance(raw_nik, int | float):
+                warnings.append(number_cell_warning("NIK"))
+            if not self._nik_agrees(nik, values.get("birth_date"), values.get("sex")):
+                for issue in validate_nik(
+                    nik,
+                    birth_date=values.get("birth_date"),
+                    sex=values.get("sex"),
+                    office_province=self.office_province,
+                    today=self.today,
+                ):
+                    (errors if issue.is_error else warnings).append(issue)
+
+        if self.has_kk:
+            kk, problem = clean_id_cell(raw_kk, "No. KK")
+            if problem:
+                errors.append(problem)
+            elif kk is not None:
+                cand.kk_number = kk
+                if isinstance(raw_kk, int | float):
+                    warnings.append(number_cell_warning("No. KK"))
+                if not self._kk_is_clean(kk):
+                    for issue in validate_kk(kk, office_province=None, today=self.today):
+                        (errors if issue.is_error else warnings).append(issue)
+            elif self.kind == ImportKind.HOUSEHOLDS:
+                errors.append(_error("import.kk_missing", "No. KK kosong."))
+
+        raw_relation = get("relation")
+        if raw_relation is not None:
+            key = text_of(raw_relation)
+            if key not in self._relations:
+                self._relations[key] = parse_relation(key)
+            relation = self._relations[key]
+            if relation is None:
+                warnings.append(
+                    _warning(
+                        "import.relation_unknown",
+                        "Hubungan keluarga '{value}' tidak dikenal; dikosongkan.",
+                        value=key,
+                    )
+                )
+            else:
+                cand.relation = relation.value
+                cand.relation_given = True
+
+        if self.kind == ImportKind.ENROLMENTS:
+            self._enrolment(cells, cand)
+        return cand
+
+    def _nik_agrees(self, nik: str, born: date | None, sex: str | None) -> bool:
+        """True when validate_nik would find nothing to say: a well-formed NIK of the office's
+        province whose birth date and sex digits agree with the row. Anything else goes
+        through validate_nik for its messages."""
+        if born is None or sex is None or len(nik) != 16 or not (nik.isascii() and nik.isdigit()):
+            return False
+        if nik[:2] != self.province or nik[2:4] == "00" or nik[4:6] == "00":
+            return False
+        if nik[12:] == "0000" or born > self.today:
+            return False
+        dd = int(nik[6:8])
+        nik_sex, day = ("P", dd - 40) if dd > 40 else ("L", dd)
+        return (
+            sex == nik_sex
+            and day == born.day
+            and int(nik[8:10]) == born.month
+            and int(nik[10:12]) == born.year % 100
+        )
+
+    def _kk_is_clean(self, kk: str) -> bool:
+        """True when validate_kk (without the province check) would find nothing to say."""
+        if len(kk) != 16 or not (kk.isascii() and kk.isdigit()):
+            return False
+        if kk[:2] != self.province or kk[2:4] == "00":
+            return False
+        try:
+            issued = date(2000 + int(kk[10:12]), int(kk[8:10]), int(kk[6:8]))
+        except ValueError:
+            return False
+        return issued <= self.today
+
+    def _sex(self, cells: dict[str, Any], values: dict[str, Any], errors: list[Issue]) -> None:
+        raw = cells.get("sex")
+        if raw is not None:
+            key = raw if type(raw) is str else text_of(raw)
+            sex = self._sexes.get(key, "?")
+            if sex == "?":
+                sex = self._sexes[key] = _parse_sex(key)
+            if sex is None:
+                errors.append(
+                    _error(
+                        "import.sex",
+                        "Jenis kelamin '{value}' tidak dikenal (isi L atau P).",
+                        value=key,
+                    )
+                )
+            else:
+                values["sex"] = sex
+            return
+        male = "sex_male_mark" in cells
+        female = "sex_female_mark" in cells
+        if male and female:
+            errors.append(_error("import.sex", "Kolom L dan P sama-sama diisi."))
+        elif male or female:
+            values["sex"] = "L" if male else "P"
+
+    def _birth(self, cells: dict[str, Any], values: dict[str, Any], errors: list[Issue]) -> None:
+        place = clean_text(cells.get("birth_place"))
+        raw_date = cells.get("birth_date")
+        born: date | None
+        problem: Issue | None
+        if type(raw_date) is date:
+            born, problem = raw_date, None
+        else:
+            born, problem = parse_date_cell(raw_date, self.today)
+        combined = cells.get("birth_place_date")
+        if combined is not None and (place is None or born is None):
+            c_place, c_born, c_problem = split_birth_place_date(combined, self.today)
+            place = place or c_place
+            if born is None and problem is None:
+                born, problem = c_born, c_problem
+        if place:
+            values["birth_place"] = place
+        if problem:
+            errors.append(problem)
+        elif born is not None:
+            if born > self.today:
+                errors.append(
+                    _error(
+                        "import.birth_future",
+                        "Tanggal lahir {value} ada di masa depan.",
+                        value=born.strftime("%d-%m-%Y"),
+                    )
+                )
+            elif born.year < 1900:
+                errors.append(
+                    _error(
+                        "import.birth_old",
+                        "Tanggal lahir {value} tidak masuk akal.",
+                        value=born.strftime("%d-%m-%Y"),
+                    )
+                )
+            else:
+                values["birth_date"] = born
+
+    def _address(self, cells: dict[str, Any], values: dict[str, Any], errors: list[Issue]) -> None:
+        street = clean_text(cells.get("street"))
+        if street:
+            values["street"] = street
+        rt, rw = clean_rt(cells.get("rt")), clean_rt(cells.get("rw"))
+        combined = cells.get("rt_rw")
+        if combined is not None and (rt is None or rw is None):
+            c_rt, c_rw = split_rt_rw(combined)
+            if c_rt is None:
+                errors.append(
+                    _error(
+                        "import.rt_rw",
+                        "RT/RW '{value}' tidak dapat dibaca (tulis seperti 003/002).",
+                        value=text_of(combined),
+                    )
+                )
+            rt, rw = rt or c_rt, rw or c_rw
+        if rt:
+            values["rt"] = rt
+        if rw:
+            values["rw"] = rw
+        raw_kel = cells.get("kelurahan")
+        if raw_kel is not None:
+            raw_kec = cells.get("kecamatan")
+            key = (
+                raw_kel if type(raw_kel) is str else text_of(raw_kel),
+                "" if raw_kec is None else raw_kec if type(raw_kec) is str else text_of(raw_kec),
+            )
+            found = self._regions.get(key)
+            if found is None:
+                kel = clean_text(raw_kel) or ""
+                kec = clean_text(raw_kec) or ""
+                found = self._regions[key] = self._region(kel, kec) if kel else (None, None)
+            code, problem = found
+            if problem:
+                errors.append(problem)
+            elif code:
+                values["kelurahan_code"] = code
+
+    def _region(self, kel: str, kec: str) -> tuple[str | None, Issue | None]:
+        regions = self.ctx.regions
+        parent = regions.match_name(kec, "kecamatan") if kec else None
+        found = regions.match_name(kel, "kelurahan", parent.code if parent else None)
+        result: tuple[str | None, Issue | None]
+        if found is None and parent is not None:
+            # The kecamatan column may be the one that is wrong.
+            found = regions.match_name(kel, "kelurahan")
+        if found is not None:
+            result = (found.code, None)
+        else:
+            close = regions.suggest(kel, "kelurahan", parent.code if parent else None)
+            hint = f" Mungkin maksudnya: {', '.join(r.name for r in close)}." if close else ""
+            ambiguous = not close and any(
+                r.name.casefold() == kel.casefold() for r in regions.kelurahan()
+            )
+            if ambiguous:
+                hint = " Nama ini ada di lebih dari satu kecamatan; isi kolom KECAMATAN."
+            result = (
+                None,
+                _error(
+                    "import.kelurahan",
+                    "Kelurahan '{value}' tidak dikenal.{hint}",
+                    value=kel,
+                    hint=hint,
+                ),
+            )
+        return result
+
+    def _enrolment(self, cells: dict[str, Any], cand: Candidate) -> None:
+        raw_program = cells.get("program")
+        if raw_program is not None:
+            text = text_of(raw_program).strip()
+            code = program_code(text)
+            if code is None:
+                cand.errors.append(
+                    _error(
+                        "import.program",
+                        "Program '{value}' tidak dikenal. Kode yang ada: {codes}.",
+                        value=text,
+                        codes=", ".join(PROGRAMS),
+                    )
+                )
+            else:
+                cand.program = code
+        start, problem = parse_date_cell(cells.get("start_date"), self.today)
+        if problem:
+            cand.errors.append(problem)
+        cand.start_date = start
+        raw_ragam = cells.get("ragam")
+        if raw_ragam is not None:
+            known, unknown = _ragam(raw_ragam)
+            if unknown:
+                cand.errors.append(
+                    _error(
+                        "import.ragam",
+                        "Ragam disabilitas tidak dikenal: {value}.",
+                        value=", ".join(unknown),
+                    )
+                )
+            cand.details[DETAIL_DISABILITY_RAGAM] = known
+        raw_role = cells.get("abh_role")
+        if raw_role is not None:
+            role = (clean_text(raw_role) or "").lower()
+            for word in ("pelaku", "korban", "saksi"):
+                if word in role:
+                    role = word
+            cand.details[DETAIL_ABH_ROLE] = role
+
+
+def program_code(text: str) -> str | None:
+    key = header_key(text)
+    for program in PROGRAMS.values():
+        if key in (header_key(program.code), header_key(program.short), header_key(program.name)):
+            return program.code
+    return None
+
+
+
+def flag_duplicates(candidates: list[Candidate]) -> None:
+    """Rows that repeat a NIK: identical repeats are rejected as duplicates of the first; rows
+    that give one NIK different contents are all rejected."""
+    seen: dict[str, list[Candidate]] = {}
+    for cand in candidates:
+        nik = cand.values.get("nik")
+        if nik is not None and not cand.errors:
+            seen.setdefault(nik, []).append(cand)
+    for rows in seen.values():
+        if len(rows) < 2:
+            continue
+        first = rows[0]
+
+        def signature(c: Candidate) -> tuple:
+            return (sorted(c.values.items()), c.kk_number, c.relation, c.program)
+
+        if all(signature(c) == signature(first) for c in rows[1:]):
+            for cand in rows[1:]:
+                cand.errors.append(
+                    _error(
+                        "import.duplicate",
+                        "Duplikat: isinya sama dengan baris {row}.",
+                        row=first.row,
+                    )
+                )
+            continue
+        numbers = ", ".join(str(c.row) for c in rows)
+        for cand in rows:
+            cand.errors.append(
+                _error(
+                    "import.conflict",
+                    "NIK yang sama muncul di baris {rows} dengan isi berbeda; tentukan mana "
+                    "yang benar di berkas.",
+                    rows=numbers,
+                )
+            )
