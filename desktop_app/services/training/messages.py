@@ -239,18 +239,18 @@ PARTICIPANT_ELSEWHERE = Msg(
 WITHDRAWN_MARKS_FROZEN = Msg(
     "training.withdrawn_marks_frozen",
     "Peserta ini sudah mundur; kehadirannya tidak dapat diubah.",
-    "This participant has withdrawn; their attendance can no longer change.",
+    "This participant has withdrawn; their attendance cannot be changed.",
 )
 FINISHED_MARKS_LOCKED = Msg(
     "training.finished_marks_locked",
     "Pelatihan sudah selesai; kehadiran tidak dapat diubah lagi.",
-    "The training has finished; attendance can no longer change.",
+    "The training is finished; attendance can no longer be changed.",
 )
 SESSION_IN_FUTURE = Msg(
     "training.session_in_future",
     "Sesi tanggal {date} belum berlangsung; kehadiran untuk tanggal yang akan datang tidak "
     "dapat dicatat.",
-    "The session of {date} has not taken place yet; attendance for a coming date cannot be "
+    "The session on {date} has not taken place yet; attendance for a future date cannot be "
     "recorded.",
 )
 
