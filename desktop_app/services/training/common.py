@@ -4,7 +4,7 @@ lookup with a coded refusal, the few queries several parts run, and the service'
 from __future__ import annotations
 
 from datetime import time
-from typing import Any, TypeVar
+from typing import TypeVar
 
 from sqlalchemy import func
 from sqlmodel import Session, SQLModel, select
@@ -78,7 +78,7 @@ def time_text(value: time | str | None) -> str | None:
     return parsed.strftime("%H:%M")
 
 
-def session_rows(db: Session | UnitOfWork | Any, training_id: str) -> list[TrainingSession]:
+def session_rows(db: Session | UnitOfWork, training_id: str) -> list[TrainingSession]:
     """The training's live sessions in date and time order."""
     session = db.session if isinstance(db, UnitOfWork) else db
     return list(
