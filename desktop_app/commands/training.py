@@ -19,10 +19,50 @@ from typing import TYPE_CHECKING
 
 from desktop_app.cli import default_db_path, print_json
 from desktop_app.commands.printing import get_print_subparsers
+from desktop_app.domain.errors import Msg, Refusal
+from desktop_app.i18n import tr_refusal
 
 if TYPE_CHECKING:
     from desktop_app.services.context import AppContext
     from desktop_app.services.training import TrainingService
+
+
+DB_MISSING = Msg(
+    "training.cli_db_missing", "Basis data {path} tidak ditemukan.", "Database {path} not found."
+)
+UNKNOWN_TRAINING = Msg(
+    "training.cli_unknown_training",
+    "Pelatihan '{ref}' tidak ditemukan. Lihat: berdaya training list",
+    "Training '{ref}' not found. See: berdaya training list",
+)
+AMBIGUOUS_PREFIX = Msg(
+    "training.cli_ambiguous_prefix",
+    "Awalan '{ref}' cocok dengan {count} pelatihan; tulis lebih panjang.",
+    "Prefix '{ref}' matches {count} trainings; write more of it.",
+)
+NO_FOLDER = Msg(
+    "training.cli_no_folder", "Folder {path} tidak ada.", "Folder {path} does not exist."
+)
+NOT_PDF = Msg(
+    "training.cli_not_pdf",
+    "Nama berkas keluaran harus berakhiran .pdf",
+    "The output file name must end in .pdf",
+)
+NO_ACTIVE_PARTICIPANTS = Msg(
+    "training.cli_no_active_participants",
+    "Pelatihan ini belum memiliki peserta aktif.",
+    "This training has no active participants yet.",
+)
+NO_PARTICIPANTS = Msg(
+    "training.cli_no_participants",
+    "Pelatihan ini belum memiliki peserta.",
+    "This training has no participants yet.",
+)
+NO_CERTIFICATES = Msg(
+    "training.cli_no_certificates",
+    "Belum ada peserta yang memenuhi syarat kehadiran; tidak ada sertifikat.",
+    "No participant meets the attendance rule yet; there are no certificates.",
+)
 
 
 def register(sub: argparse._SubParsersAction) -> None:
@@ -62,24 +102,23 @@ def _open(args: argparse.Namespace, read_only: bool = False) -> AppContext:
 
     path = args.db or default_db_path()
     if not Path(path).exists():
-        raise _Usage(f"Basis data {path} tidak ditemukan.")
+        raise _Usage(DB_MISSING, path=path)
     return open_app(path, read_only=read_only)
 
 
-class _Usage(Exception):
-    pass
+class _Usage(Refusal):
+    """Input the command cannot use (exit code 2), as opposed to a refusal (exit code 1)."""
 
 
 def _run(
     args: argparse.Namespace, action: Callable[[AppContext], int], read_only: bool = False
 ) -> int:
-    from desktop_app.services.context import ServiceError
     from desktop_app.storage.db import StorageError
 
     try:
         ctx = _open(args, read_only=read_only)
     except _Usage as exc:
-        print(str(exc), file=sys.stderr)
+        print(tr_refusal(exc), file=sys.stderr)
         return 2
     except StorageError as exc:
         print(exc.user_message, file=sys.stderr)
@@ -87,10 +126,10 @@ def _run(
     try:
         return int(action(ctx))
     except _Usage as exc:
-        print(str(exc), file=sys.stderr)
+        print(tr_refusal(exc), file=sys.stderr)
         return 2
-    except ServiceError as exc:
-        print(exc.message, file=sys.stderr)
+    except Refusal as exc:  # the service's refusals (ServiceError) and the commands' own
+        print(tr_refusal(exc), file=sys.stderr)
         return 1
     except StorageError as exc:
         print(exc.user_message, file=sys.stderr)
@@ -107,15 +146,15 @@ def _resolve_training(service: TrainingService, ref: str) -> str:
     if len(matches) == 1:
         return matches[0]
     if not matches:
-        raise _Usage(f"Pelatihan '{ref}' tidak ditemukan. Lihat: berdaya training list")
-    raise _Usage(f"Awalan '{ref}' cocok dengan {len(matches)} pelatihan; tulis lebih panjang.")
+        raise _Usage(UNKNOWN_TRAINING, ref=ref)
+    raise _Usage(AMBIGUOUS_PREFIX, ref=ref, count=len(matches))
 
 
 def _check_output(path: Path) -> None:
     if not path.parent.exists():
-        raise _Usage(f"Folder {path.parent} tidak ada.")
+        raise _Usage(NO_FOLDER, path=path.parent)
     if path.suffix.lower() != ".pdf":
-        raise _Usage("Nama berkas keluaran harus berakhiran .pdf")
+        raise _Usage(NOT_PDF)
 
 
 def cmd_list(args: argparse.Namespace) -> int:
@@ -183,8 +222,7 @@ def cmd_print_sheet(args: argparse.Namespace) -> int:
     def body(ctx: AppContext, service: TrainingService, training_id: str) -> int:
         data = service.attendance_sheet_data(training_id, args.session)
         if not data.participants:
-            print("Pelatihan ini belum memiliki peserta aktif.", file=sys.stderr)
-            return 1
+            raise Refusal(NO_ACTIVE_PARTICIPANTS)
         pages = attendance_sheet_pdf(args.output, ctx.office, data)
         print(
             f"Daftar hadir {len(data.sessions)} sesi, {len(data.participants)} peserta, "
@@ -201,8 +239,7 @@ def cmd_print_recap(args: argparse.Namespace) -> int:
     def body(ctx: AppContext, service: TrainingService, training_id: str) -> int:
         data = service.recap_data(training_id)
         if not data.rows:
-            print("Pelatihan ini belum memiliki peserta.", file=sys.stderr)
-            return 1
+            raise Refusal(NO_PARTICIPANTS)
         pages = attendance_recap_pdf(args.output, ctx.office, data)
         print(f"Rekap kehadiran {len(data.rows)} peserta, {pages} halaman: {args.output}")
         return 0
@@ -217,11 +254,7 @@ def cmd_print_certificates(args: argparse.Namespace) -> int:
         issued = service.issue_certificates(training_id)
         data = service.certificate_data(training_id)
         if not data:
-            print(
-                "Belum ada peserta yang memenuhi syarat kehadiran; tidak ada sertifikat.",
-                file=sys.stderr,
-            )
-            return 1
+            raise Refusal(NO_CERTIFICATES)
         certificates_pdf(args.output, ctx.office, data)
         print(f"{len(data)} sertifikat ({len(issued)} nomor baru diterbitkan): {args.output}")
         return 0

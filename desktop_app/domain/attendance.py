@@ -10,6 +10,7 @@ __all__ = [
     "ATTENDANCE_LABELS",
     "AttendanceCode",
     "attendance_pct",
+    "floor_pct",
     "is_complete",
     "parse_attendance",
 ]
@@ -54,6 +55,11 @@ def attendance_pct(codes: Iterable[AttendanceCode | str | None], total_sessions:
         return 0.0
     present = sum(1 for code in codes if code == AttendanceCode.HADIR)
     return 100.0 * min(present, total_sessions) / total_sessions
+
+
+def floor_pct(present: int, total: int) -> int:
+    """The whole-number share shown beside the rule, floored so 79.5% never shows as 80%."""
+    return 0 if total <= 0 else present * 100 // total
 
 
 def is_complete(

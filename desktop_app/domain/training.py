@@ -6,27 +6,33 @@ Attendance codes and the completion rule itself live in `attendance.py`.
 from __future__ import annotations
 
 import re
-from collections.abc import Collection, Iterator
+from collections.abc import Collection, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import date, time, timedelta
 from enum import StrEnum
 
+from desktop_app.domain.devices import DEVICE_NAME_PATTERN, is_device_name
 from desktop_app.domain.office import INDONESIAN_MONTHS, format_date_id
 
 __all__ = [
     "DEFAULT_SKILL_CATEGORIES",
+    "MAX_SESSION_RANGE_DAYS",
     "TRAINING_STATUS_LABELS",
     "CertificateNumber",
     "TrainingStatus",
     "can_move",
     "can_still_complete",
+    "certificate_issue_date",
     "daily_dates",
     "format_certificate_number",
     "format_date_range_id",
+    "numbered_topics",
     "parse_certificate_number",
     "parse_time",
     "roman_month",
     "sessions_needed",
+    "split_trainers",
+    "widened_dates",
 ]
 
 # The first office's skill categories; an office edits the list in its training settings.
@@ -90,6 +96,38 @@ def daily_dates(
         day += timedelta(days=1)
 
 
+# A longer range is almost always a typo in the year.
+MAX_SESSION_RANGE_DAYS = 366
+
+
+def numbered_topics(
+    dates: Sequence[date], topics: Sequence[str], already: int = 0
+) -> list[tuple[date, str]]:
+    """Pair each date with the next topic; dates beyond the topics get "Sesi N", counting on
+    from the `already` sessions the training has."""
+    return [
+        (d, topics[i] if i < len(topics) else f"Sesi {already + i + 1}")
+        for i, d in enumerate(dates)
+    ]
+
+
+def widened_dates(start: date, end: date, dates: Iterable[date]) -> tuple[date, date]:
+    """A training's dates stretched to cover every session date (sessions outside the planned
+    dates move the training's dates with them)."""
+    days = list(dates)
+    return min([start, *days]), max([end, *days])
+
+
+def split_trainers(trainers: Sequence[str] | str) -> list[str]:
+    """Trainer names from a list or from text with one name per line or `;` between names,
+    spaces squashed and empty entries dropped."""
+    items = trainers.splitlines() if isinstance(trainers, str) else list(trainers)
+    parts: list[str] = []
+    for item in items:
+        parts.extend(p for p in (" ".join(x.split()) for x in str(item).split(";")) if p)
+    return parts
+
+
 _TIME = re.compile(r"^\s*(\d{1,2})[.:](\d{2})\s*$")
 
 
@@ -123,8 +161,7 @@ def roman_month(month: int) -> str:
     return _ROMAN[month - 1]
 
 
-_DEVICE = re.compile(r"^[A-Z0-9]{2,8}$")
-_CERT = re.compile(r"^(\d{4,})/SERT-PLT/([A-Z0-9]{2,8})/([IVX]{1,4})/(\d{4})$")
+_CERT = re.compile(rf"^(\d{{4,}})/SERT-PLT/({DEVICE_NAME_PATTERN})/([IVX]{{1,4}})/(\d{{4}})$")
 
 
 @dataclass(frozen=True)
@@ -143,9 +180,15 @@ def format_certificate_number(sequence: int, device: str, issued: date) -> str:
     minting the same number offline; the rest follows the office's letter-number style."""
     if sequence < 1:
         raise ValueError(f"sequence must be positive, got {sequence}")
-    if not _DEVICE.match(device):
+    if not is_device_name(device):
         raise ValueError(f"device name must be 2-8 capital letters/digits, got {device!r}")
     return f"{sequence:04d}/SERT-PLT/{device}/{roman_month(issued.month)}/{issued.year}"
+
+
+def certificate_issue_date(training_end: date, today: date) -> date:
+    """Certificates carry the closing day of the training, as offices date them, unless they
+    are issued before it (then the day they are issued)."""
+    return min(training_end, today)
 
 
 def parse_certificate_number(text: str) -> CertificateNumber | None:

@@ -103,3 +103,18 @@ def test_refusals_and_bad_input(
     assert main([*sheet, "-o", str(out)]) == 1
     assert main([*sheet, "-o", str(tmp_path / "x.txt")]) == 2
     assert not out.exists()
+
+
+def test_refusals_speak_the_chosen_language(
+    finished: tuple[Path, str, list[str]], tmp_path: Path, capsys: pytest.CaptureFixture
+) -> None:
+    from desktop_app.i18n import set_language
+
+    db, _tid, _ = finished
+    out = tmp_path / "x.pdf"
+    try:
+        args = ["--lang", "en", "print", "certificates", "--db", str(db), "-o", str(out)]
+        assert main([*args, "--training", "zzz"]) == 2
+        assert "Training 'zzz' not found" in capsys.readouterr().err
+    finally:
+        set_language("id")

@@ -4,6 +4,7 @@ from desktop_app.domain.attendance import (
     ATTENDANCE_LABELS,
     AttendanceCode,
     attendance_pct,
+    floor_pct,
     is_complete,
     parse_attendance,
 )
@@ -60,3 +61,9 @@ def test_attendance_pct_counts_only_present():
 )
 def test_is_complete(codes, sessions, threshold, passed):
     assert is_complete(codes, sessions, threshold) is passed
+
+
+def test_share_is_floored() -> None:
+    assert floor_pct(2, 3) == 66
+    assert floor_pct(4, 5) == 80
+    assert floor_pct(1, 0) == 0

@@ -10,12 +10,16 @@ from desktop_app.domain.training import (
     TrainingStatus,
     can_move,
     can_still_complete,
+    certificate_issue_date,
     daily_dates,
     format_certificate_number,
     format_date_range_id,
+    numbered_topics,
     parse_certificate_number,
     parse_time,
     sessions_needed,
+    split_trainers,
+    widened_dates,
 )
 
 
@@ -107,3 +111,32 @@ def test_can_still_complete() -> None:
     assert can_still_complete(2, 2, 5, 80) is True
     assert can_still_complete(4, 0, 5, 80) is True
     assert can_still_complete(0, 0, 0, 0) is False
+
+
+def test_topics_are_used_in_order_then_numbered_on() -> None:
+    days = [date(2026, 12, d) for d in (1, 2, 3)]
+    assert numbered_topics(days, ["Pembukaan"], already=2) == [
+        (date(2026, 12, 1), "Pembukaan"),
+        (date(2026, 12, 2), "Sesi 4"),
+        (date(2026, 12, 3), "Sesi 5"),
+    ]
+
+
+def test_session_dates_widen_the_training() -> None:
+    start, end = date(2026, 12, 2), date(2026, 12, 4)
+    assert widened_dates(start, end, [date(2026, 12, 3)]) == (start, end)
+    assert widened_dates(start, end, [date(2026, 12, 1), date(2026, 12, 8)]) == (
+        date(2026, 12, 1),
+        date(2026, 12, 8),
+    )
+
+
+def test_trainers_from_lines_or_semicolons() -> None:
+    assert split_trainers("Sri  Wahyuni; Budi\n\n Rina ") == ["Sri Wahyuni", "Budi", "Rina"]
+    assert split_trainers(["A; B", " ", "C"]) == ["A", "B", "C"]
+
+
+def test_certificates_are_dated_on_the_closing_day_unless_earlier() -> None:
+    end = date(2026, 11, 20)
+    assert certificate_issue_date(end, date(2026, 12, 1)) == end
+    assert certificate_issue_date(end, date(2026, 11, 18)) == date(2026, 11, 18)

@@ -12,6 +12,7 @@ from PySide6.QtWidgets import QDialogButtonBox
 
 from desktop_app.gui.main_window import MainWindow
 from desktop_app.gui.training import printing
+from desktop_app.gui.training.certificates_dialog import CertificatesDialog
 from desktop_app.gui.training.dialogs import (
     DailySessionsDialog,
     NewParticipantDialog,
@@ -27,7 +28,7 @@ from desktop_app.gui.training.models import (
     SessionTableModel,
     TrainingListModel,
 )
-from desktop_app.gui.training.tab import CertificatesDialog, TrainingTab
+from desktop_app.gui.training.tab import TrainingTab
 from desktop_app.services.context import AppContext
 from desktop_app.services.training import TrainingService, TrainingSettings
 from tests.helpers import make_nik
@@ -127,7 +128,7 @@ def test_typing_codes_marks_and_moves_down(
 ) -> None:  # noqa: ANN001
     tid, sessions, _parts = running
     tab = open_tab(qtbot, ctx, tid)
-    grid, model = tab.grid, tab.grid_model
+    grid, model = tab.attendance.grid, tab.attendance.grid_model
     col = model.column_of(sessions[0])
     grid.setFocus()
     grid.setCurrentIndex(model.index(0, col))
@@ -154,12 +155,12 @@ def test_a_future_session_refuses_marks(
 ) -> None:  # noqa: ANN001
     tid, sessions, _parts = running
     tab = open_tab(qtbot, ctx, tid)
-    col = tab.grid_model.column_of(sessions[3])  # 21 November, tomorrow
-    tab.grid.setCurrentIndex(tab.grid_model.index(0, col))
-    qtbot.keyClick(tab.grid, Qt.Key.Key_H)
+    col = tab.attendance.grid_model.column_of(sessions[3])  # 21 November, tomorrow
+    tab.attendance.grid.setCurrentIndex(tab.attendance.grid_model.index(0, col))
+    qtbot.keyClick(tab.attendance.grid, Qt.Key.Key_H)
     assert grid_codes(svc, tid, sessions[3]) == [None] * 4
-    assert "belum berlangsung" in tab.grid_message.text()
-    assert tab.grid.currentIndex().row() == 0  # the cursor stays on the refused cell
+    assert "belum berlangsung" in tab.attendance.grid_message.text()
+    assert tab.attendance.grid.currentIndex().row() == 0  # the cursor stays on the refused cell
 
 
 def test_all_present_keeps_excused_marks(
@@ -168,10 +169,11 @@ def test_all_present_keeps_excused_marks(
     tid, sessions, parts = running
     svc.set_attendance(sessions[2], parts[1], "S")
     tab = open_tab(qtbot, ctx, tid)
-    tab.grid.setCurrentIndex(tab.grid_model.index(0, tab.grid_model.column_of(sessions[2])))
-    qtbot.mouseClick(tab.all_present_button, Qt.MouseButton.LeftButton)
+    panel = tab.attendance
+    panel.grid.setCurrentIndex(panel.grid_model.index(0, panel.grid_model.column_of(sessions[2])))
+    qtbot.mouseClick(panel.all_present_button, Qt.MouseButton.LeftButton)
     assert codes_by_id(svc, tid, sessions[2]) == dict(zip(parts, "HSHH", strict=True))
-    assert "3 peserta ditandai hadir" in tab.grid_message.text()
+    assert "3 peserta ditandai hadir" in tab.attendance.grid_message.text()
 
 
 def test_who_cannot_meet_the_rule_is_listed(
@@ -183,11 +185,12 @@ def test_who_cannot_meet_the_rule_is_listed(
     svc.set_attendance(sessions[1], parts[0], "S")
     svc.set_attendance(sessions[0], parts[1], "A")
     tab = open_tab(qtbot, ctx, tid)
-    name = next(p.name for p in tab.grid_model.participants if p.id == parts[0])
-    assert "1 peserta di bawah syarat 80%" in tab.below_label.text()
-    assert name in tab.below_label.text()
-    row = next(i for i, p in enumerate(tab.grid_model.participants) if p.id == parts[1])
-    note = tab.grid_model.data(tab.grid_model.index(row, tab.grid_model.col_note()))
+    name = next(p.name for p in tab.attendance.grid_model.participants if p.id == parts[0])
+    assert "1 peserta di bawah syarat 80%" in tab.attendance.below_label.text()
+    assert name in tab.attendance.below_label.text()
+    model = tab.attendance.grid_model
+    row = next(i for i, p in enumerate(model.participants) if p.id == parts[1])
+    note = model.data(model.index(row, model.col_note()))
     assert note == "Perlu 4 sesi lagi"
 
 
@@ -312,9 +315,9 @@ def test_session_buttons_without_a_chosen_session_say_so(
 ) -> None:  # noqa: ANN001
     tid, sessions, _parts = running
     tab = open_tab(qtbot, ctx, tid)
-    tab.session_view.setCurrentIndex(tab.session_model.index(-1, -1))
-    tab.edit_session_button.click()
-    tab.remove_session_button.click()
+    tab.sessions.session_view.setCurrentIndex(tab.sessions.session_model.index(-1, -1))
+    tab.sessions.edit_session_button.click()
+    tab.sessions.remove_session_button.click()
     assert message_boxes.texts() == ["Pilih sesi pada daftar terlebih dahulu."] * 2
     assert len(svc.attendance_grid(tid).sessions) == len(sessions)
 
@@ -325,7 +328,8 @@ def test_print_attendance_sheet_in_a_worker(
 ) -> None:  # noqa: ANN001
     tid, sessions, _parts = running
     tab = open_tab(qtbot, ctx, tid)
-    tab.grid.setCurrentIndex(tab.grid_model.index(0, tab.grid_model.column_of(sessions[4])))
+    panel = tab.attendance
+    panel.grid.setCurrentIndex(panel.grid_model.index(0, panel.grid_model.column_of(sessions[4])))
     job = printing.print_attendance_sheets(tab, ctx, tab.current, sessions[4], 5)
     assert job is not None
     with qtbot.waitSignal(job.finished, timeout=20000):
@@ -374,18 +378,18 @@ def test_main_window_shows_the_training_tab(qtbot, ctx: AppContext) -> None:  # 
     qtbot.addWidget(window)
     tab = window.tab("Pelatihan")
     assert isinstance(tab, TrainingTab)
-    assert tab.current is not None and tab.grid_model.rowCount() == 2
+    assert tab.current is not None and tab.attendance.grid_model.rowCount() == 2
 
 
 def test_typing_in_the_name_column_finds_a_person(qtbot, ctx: AppContext, running) -> None:  # noqa: ANN001
     tid, _sessions, _parts = running
     tab = open_tab(qtbot, ctx, tid)
-    model = tab.grid_model
+    model = tab.attendance.grid_model
     target = model.participants[-1]
-    tab.grid.setFocus()
-    tab.grid.setCurrentIndex(model.index(0, model.COL_NAME))
-    qtbot.keyClicks(tab.grid, target.name[:4])
-    found = model.participants[tab.grid.currentIndex().row()]
+    tab.attendance.grid.setFocus()
+    tab.attendance.grid.setCurrentIndex(model.index(0, model.COL_NAME))
+    qtbot.keyClicks(tab.attendance.grid, target.name[:4])
+    found = model.participants[tab.attendance.grid.currentIndex().row()]
     assert found.name[:4] == target.name[:4]
     assert grid_codes(tab.service, tid, _sessions[0]) == [None] * 4  # no mark was typed
 
@@ -400,10 +404,13 @@ def test_read_only_database_refuses_marks_politely(
     read_only = open_app(db_path, read_only=True, clock=clock)
     try:
         tab = open_tab(qtbot, read_only, tid)
-        assert not tab.new_button.isEnabled() and not tab.all_present_button.isEnabled()
-        tab.grid.setCurrentIndex(tab.grid_model.index(0, tab.grid_model.column_of(sessions[0])))
-        qtbot.keyClick(tab.grid, Qt.Key.Key_H)
-        assert "hanya-baca" in tab.grid_message.text()
+        panel = tab.attendance
+        assert not tab.trainings.new_button.isEnabled()
+        assert not panel.all_present_button.isEnabled()
+        column = panel.grid_model.column_of(sessions[0])
+        panel.grid.setCurrentIndex(panel.grid_model.index(0, column))
+        qtbot.keyClick(panel.grid, Qt.Key.Key_H)
+        assert "hanya-baca" in panel.grid_message.text()
         assert grid_codes(TrainingService(read_only), tid, sessions[0]) == [None, None]
     finally:
         read_only.close()

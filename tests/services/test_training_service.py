@@ -1,6 +1,8 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import date
 
 import pytest
@@ -9,7 +11,11 @@ from sqlmodel import select
 from desktop_app.domain.training import parse_certificate_number
 from desktop_app.services.context import AppContext, ServiceError
 from desktop_app.services.registry import PersonFilter, PersonInput, RegistryService
-from desktop_app.services.training import TrainingService, TrainingSettings
+from desktop_app.services.training import (
+    TrainingInputRefused,
+    TrainingService,
+    TrainingSettings,
+)
 from desktop_app.storage.models import ChangeLog
 from desktop_app.storage.training_models import Attendance, TrainingParticipant
 from tests.helpers import make_nik
@@ -19,6 +25,15 @@ from tests.training_helpers import KEL, make_training, new_person, training_inpu
 @pytest.fixture
 def svc(ctx: AppContext) -> TrainingService:
     return TrainingService(ctx)
+
+
+@contextmanager
+def refused(code: str) -> Iterator[None]:
+    """The block is refused with `code` and a readable message."""
+    with pytest.raises(ServiceError) as exc:
+        yield
+    assert exc.value.code == code
+    assert exc.value.message and exc.value.render("en")
 
 
 def mark(svc: TrainingService, sessions: list[str], participant: str, codes: str) -> None:
@@ -48,9 +63,17 @@ def test_bad_training_input_lists_every_problem(svc: TrainingService) -> None:
                 title=" ", trainers=[], start_date=date(2026, 12, 5), end_date=date(2026, 12, 1)
             )
         )
+    assert exc.value.code == "training.invalid_input"
+    assert isinstance(exc.value, TrainingInputRefused)
+    assert {
+        "training.title_required",
+        "training.trainer_required",
+        "training.end_before_start",
+    } <= set(exc.value.problem_codes)
     assert "Nama pelatihan wajib diisi." in exc.value.message
     assert "pelatih" in exc.value.message
     assert "Tanggal selesai tidak boleh sebelum tanggal mulai." in exc.value.message
+    assert "The end date cannot be before the start date." in exc.value.render("en")
     assert svc.list_trainings() == []
 
 
@@ -71,7 +94,7 @@ def test_daily_sessions_one_to_five_december(svc: TrainingService) -> None:
     assert [s.session_date.day for s in sessions] == [1, 2, 3, 4, 5]
     assert [s.topic for s in sessions] == ["Pembukaan", "Adonan", "Sesi 3", "Sesi 4", "Sesi 5"]
     assert sessions[0].time_range == "08:00 - 12:00"
-    with pytest.raises(ServiceError, match="Sudah ada sesi"):
+    with refused("training.session_exists_at"):
         svc.add_session(tid, date(2026, 12, 3), "Ulang", "08.00")
 
 
@@ -88,13 +111,13 @@ def test_status_flow_is_forward_only(ctx: AppContext, svc: TrainingService) -> N
     tid, _sessions, _ = make_training(ctx, participants=0)
     svc.set_status(tid, "berjalan")
     svc.set_status(tid, "selesai")
-    with pytest.raises(ServiceError, match="tidak dapat diubah"):
+    with refused("training.status_cannot_move"):
         svc.set_status(tid, "berjalan")
 
 
 def test_training_with_future_sessions_cannot_finish(ctx: AppContext, svc: TrainingService) -> None:
     tid, _s, _p = make_training(ctx, participants=0, first_day=date(2026, 11, 19))  # 19..23 Nov
-    with pytest.raises(ServiceError, match="belum dapat"):
+    with refused("training.sessions_ahead"):
         svc.set_status(tid, "selesai")
     assert svc.get_training(tid).status == "direncanakan"
 
@@ -105,6 +128,7 @@ def test_quota_is_enforced_with_a_clear_message(ctx: AppContext, svc: TrainingSe
     extra = new_person(ctx, 50)
     with pytest.raises(ServiceError) as exc:
         svc.add_participant(tid, extra)
+    assert exc.value.code == "training.quota_full"
     assert "Kuota pelatihan sudah penuh: 2 dari 2 peserta" in exc.value.message
     assert svc.get_training(tid).participants == 2
     svc.withdraw(parts[0], "Pindah kerja ke luar kota")
@@ -114,14 +138,14 @@ def test_quota_is_enforced_with_a_clear_message(ctx: AppContext, svc: TrainingSe
 
 def test_quota_cannot_drop_below_active_participants(ctx: AppContext, svc: TrainingService) -> None:
     tid, _s, _p = make_training(ctx, participants=3)
-    with pytest.raises(ServiceError, match="lebih kecil"):
+    with refused("training.quota_below_active"):
         svc.update_training(tid, training_input(quota=2))
 
 
 def test_same_person_is_never_a_participant_twice(ctx: AppContext, svc: TrainingService) -> None:
     tid, _s, parts = make_training(ctx, participants=1)
     person_id = svc.participants(tid)[0].person_id
-    with pytest.raises(ServiceError, match="sudah terdaftar sebagai peserta"):
+    with refused("training.already_participant"):
         svc.add_participant(tid, person_id)
     # A withdrawn participant who comes back gets the same row again, not a second one.
     svc.withdraw(parts[0], "Sakit")
@@ -139,7 +163,7 @@ def test_registering_on_the_spot_refuses_a_known_nik(ctx: AppContext, svc: Train
     RegistryService(ctx).create_person(
         PersonInput(name="Sulastri", sex="P", nik=nik, birth_date=birth, kelurahan_code=KEL)
     )
-    with pytest.raises(ServiceError, match="sudah terdaftar atas nama Sulastri"):
+    with refused("training.nik_taken"):
         svc.register_participant(
             tid, PersonInput(name="Sulastri W", sex="P", nik=nik, birth_date=birth)
         )
@@ -184,7 +208,7 @@ def test_participant_without_nik_only_when_office_allows(
 ) -> None:
     tid, _s, _p = make_training(ctx, participants=0)
     child = PersonInput(name="Anak Tanpa KTP", sex="L", birth_date=date(2012, 6, 1))
-    with pytest.raises(ServiceError, match="Pengaturan pelatihan"):
+    with refused("training.nik_required"):
         svc.register_participant(tid, child)
     assert any(i.code == "training.no_nik" and i.is_error for i in svc.check_new_participant(child))
     svc.save_settings(TrainingSettings(allow_without_nik=True))
@@ -196,7 +220,7 @@ def test_participant_without_nik_only_when_office_allows(
 
 def test_withdraw_needs_a_reason_and_is_logged(ctx: AppContext, svc: TrainingService) -> None:
     tid, _s, parts = make_training(ctx, participants=2)
-    with pytest.raises(ServiceError, match="Alasan mundur wajib diisi"):
+    with refused("training.withdraw_reason_required"):
         svc.withdraw(parts[0], "  ")
     svc.withdraw(parts[0], "Bekerja di pabrik")
     p = next(p for p in svc.participants(tid) if p.id == parts[0])
@@ -214,7 +238,7 @@ def test_withdraw_needs_a_reason_and_is_logged(ctx: AppContext, svc: TrainingSer
 def test_attendance_for_a_future_session_is_refused(ctx: AppContext, svc: TrainingService) -> None:
     tid, sessions, parts = make_training(ctx, participants=1, first_day=date(2026, 11, 19))
     svc.set_attendance(sessions[1], parts[0], "H")  # 20 Nov: today
-    with pytest.raises(ServiceError, match="belum berlangsung"):
+    with refused("training.session_in_future"):
         svc.set_attendance(sessions[2], parts[0], "H")  # 21 Nov
     with ctx.db.session() as s:
         assert len(s.exec(select(Attendance)).all()) == 1
@@ -235,7 +259,7 @@ def test_first_mark_starts_the_training_and_logs(ctx: AppContext, svc: TrainingS
 
 def test_unknown_code_is_refused(ctx: AppContext, svc: TrainingService) -> None:
     _tid, sessions, parts = make_training(ctx, participants=1)
-    with pytest.raises(ServiceError, match="tidak dikenal"):
+    with refused("training.unknown_attendance_code"):
         svc.set_attendance(sessions[0], parts[0], "X")
 
 
@@ -253,7 +277,7 @@ def test_all_present_keeps_excused_marks(ctx: AppContext, svc: TrainingService) 
 def test_withdrawn_participants_marks_are_frozen(ctx: AppContext, svc: TrainingService) -> None:
     _tid, sessions, parts = make_training(ctx, participants=2)
     svc.withdraw(parts[0], "Pindah domisili")
-    with pytest.raises(ServiceError, match="sudah mundur"):
+    with refused("training.withdrawn_marks_frozen"):
         svc.set_attendance(sessions[0], parts[0], "H")
     assert svc.mark_all_present(sessions[0]) == 1
 
@@ -310,7 +334,7 @@ def test_certificates_only_for_those_meeting_the_rule(
     tid, sessions, parts = make_training(ctx, participants=3)
     for p, c in zip(parts, ["HHHHH", "HHHHA", "HHAAA"], strict=True):
         mark(svc, sessions, p, c)
-    with pytest.raises(ServiceError, match="setelah pelatihan dinyatakan selesai"):
+    with refused("training.not_finished"):
         svc.issue_certificates(tid)
     svc.set_status(tid, "selesai")
     numbers = svc.issue_certificates(tid)
@@ -318,7 +342,7 @@ def test_certificates_only_for_those_meeting_the_rule(
     assert svc.issue_certificates(tid) == []  # idempotent
     issued = {c.participant_id for c in svc.certificates(tid)}
     assert issued == {parts[0], parts[1]}
-    with pytest.raises(ServiceError, match="selesai"):
+    with refused("training.finished_marks_locked"):
         svc.set_attendance(sessions[0], parts[2], "H")
 
 
@@ -338,12 +362,12 @@ def test_override_below_the_rule_needs_a_reason_and_is_logged(
     ctx: AppContext, svc: TrainingService
 ) -> None:
     tid, _s, parts = finished_training(ctx, svc, ["HHHHH", "HHAAA"])
-    with pytest.raises(ServiceError, match="alasan"):
+    with refused("training.override_reason_short"):
         svc.issue_certificate_override(parts[1], "sakit")
-    with pytest.raises(ServiceError, match="memenuhi syarat"):
+    with refused("training.override_not_needed"):
         svc.issue_certificate_override(parts[0], "Alasan yang cukup panjang")
     svc.issue_certificates(tid)
-    with pytest.raises(ServiceError, match="sudah memiliki sertifikat"):
+    with refused("training.already_certified"):
         svc.issue_certificate_override(parts[0], "Alasan yang cukup panjang")
     number = svc.issue_certificate_override(parts[1], "Dirawat di RSUD, surat dokter terlampir")
     r = result_of(svc, tid, parts[1])
@@ -365,5 +389,18 @@ def test_document_data_masks_nik_and_skips_withdrawn(ctx: AppContext, svc: Train
     assert all("••••••••" in p.nik_masked for p in sheet.participants)
     recap = svc.recap_data(tid)
     assert len(recap.rows) == 3 and recap.rows[-1].note.startswith("Mundur")
-    with pytest.raises(ServiceError, match="bukan bagian"):
+    with refused("training.session_elsewhere"):
         svc.attendance_sheet_data(tid, "tidak-ada")
+
+
+def test_form_refusal_survives_pickling_and_speaks_english(svc: TrainingService) -> None:
+    import pickle
+
+    with pytest.raises(TrainingInputRefused) as exc:
+        svc.create_training(training_input(title="", venue=""))
+    again = pickle.loads(pickle.dumps(exc.value))
+    assert again.problem_codes == exc.value.problem_codes == [
+        "training.title_required",
+        "training.venue_required",
+    ]
+    assert again.render("en") == "The training's name is required.\nThe venue is required."

@@ -1,0 +1,74 @@
+"""An administrator's certificate below the completion rule, with its recorded reason."""
+
+from __future__ import annotations
+
+from PySide6.QtWidgets import (
+    QDialog,
+    QLabel,
+    QPlainTextEdit,
+    QVBoxLayout,
+    QWidget,
+)
+
+from desktop_app.gui.training.widgets import dialog_buttons, try_action
+from desktop_app.i18n import tr
+from desktop_app.services.training import (
+    ParticipantView,
+    TrainingService,
+)
+
+__all__ = [
+    "OverrideDialog",
+]
+
+
+class OverrideDialog(QDialog):
+    """An administrator issues a certificate below the completion rule, with a reason."""
+
+    def __init__(
+        self,
+        service: TrainingService,
+        participant: ParticipantView,
+        pct: int,
+        threshold: int,
+        parent: QWidget | None = None,
+    ) -> None:
+        super().__init__(parent)
+        self.service = service
+        self.participant = participant
+        self.number: str | None = None
+        self.setWindowTitle(tr("Sertifikat dengan pengecualian"))
+        self.setMinimumWidth(520)
+        note = QLabel(
+            tr(
+                "<b>{name}</b> hadir {pct}%, di bawah syarat {threshold}%. Hanya administrator "
+                "yang boleh menerbitkan sertifikat dengan pengecualian. Alasan dan nama pengguna "
+                "({actor}) tercatat di riwayat perubahan.",
+                name=participant.name,
+                pct=pct,
+                threshold=threshold,
+                actor=service.ctx.actor,
+            )
+        )
+        note.setWordWrap(True)
+        self.reason = QPlainTextEdit()
+        self.reason.setPlaceholderText(
+            tr("mis. dirawat di rumah sakit dua hari, surat dokter terlampir")
+        )
+        self.reason.setFixedHeight(80)
+        self.buttons = dialog_buttons(self, tr("Terbitkan"))
+        self.buttons.accepted.connect(self.save)
+        layout = QVBoxLayout(self)
+        layout.addWidget(note)
+        layout.addWidget(QLabel(tr("Alasan pengecualian")))
+        layout.addWidget(self.reason)
+        layout.addWidget(self.buttons)
+
+    def save(self) -> None:
+        reason = self.reason.toPlainText()
+
+        def write() -> None:
+            self.number = self.service.issue_certificate_override(self.participant.id, reason)
+
+        if try_action(self, write, self.windowTitle()):
+            self.accept()
