@@ -7,6 +7,7 @@ from pathlib import Path
 import pytest
 from sqlmodel import select
 
+from desktop_app.domain.cards import CardCode, parse_card_code
 from desktop_app.domain.clock import FixedClock
 from desktop_app.domain.receipts import parse_receipt_number, verify_code
 from desktop_app.services.context import AppContext, ServiceError, open_app
@@ -144,10 +145,48 @@ def test_scan_by_card_nik_kk_member_nik_and_name(ctx, world: World, svc: Distrib
     assert svc.scan(rid, " " + fam.kk[:4] + "." + fam.kk[4:] + " ").id == entry.id
     assert [r.id for r in svc.find(rid, "sutris")] == [entry.id]
     assert [r.id for r in svc.find(rid, "SUTRISNO")] == [entry.id]
-    cards = svc.card_docs(rid)  # assigns card codes to the households
+    assert svc.mint_cards(rid) == len(world.families)  # the write that gives households codes
+    cards = svc.card_docs(rid)
     card = next(c for c in cards if c.nik == fam.head_nik)
-    assert card.card_code.startswith("K")
+    assert parse_card_code(card.card_code) == CardCode("KANTOR", card_sequence(card.card_code))
     assert svc.scan(rid, card.card_code.lower()).id == entry.id
+
+
+def card_sequence(code: str) -> int:
+    return int(code.rsplit("K", 1)[1])
+
+
+def test_card_docs_only_read_and_mint_is_a_logged_write(ctx, world: World, svc):
+    rid = rastrada_round(svc)
+    before = [c.card_code for c in svc.card_docs(rid)]
+    assert before == [c.card_code for c in svc.card_docs(rid)]  # nothing minted by reading
+    assert svc.mint_cards(rid) == len(world.families)
+    assert svc.mint_cards(rid) == 0  # every household has its code now
+    codes = [c.card_code for c in svc.card_docs(rid)]
+    assert sorted(codes) == [f"KANTOR-K{n:06d}" for n in range(1, len(codes) + 1)]
+    with ctx.db.session() as s:
+        logged = s.exec(select(ChangeLog).where(ChangeLog.op == "card")).all()
+    assert {e.entity for e in logged} == {"household", "distribution_roster"}
+    assert len(logged) == 2 * len(world.families)
+
+
+def test_card_codes_carry_the_device_and_keep_existing_codes(ctx, world: World, svc):
+    fam = world.families[1]
+    with ctx.db.engine.begin() as conn:  # a card minted in the old format stays valid
+        conn.exec_driver_sql(
+            "UPDATE household SET card_code = 'K357201100100007' WHERE id = ?",
+            (fam.household_id,),
+        )
+    profile = ctx.office
+    profile.device_name = "LAP02"
+    ctx.save_office_profile(profile)
+    rid = rastrada_round(svc)
+    svc.mint_cards(rid)
+    codes = {c.nik: c.card_code for c in svc.card_docs(rid)}
+    assert codes[fam.head_nik] == "K357201100100007"
+    assert svc.scan(rid, "K357201100100007").name == fam.head_name
+    minted = [c for n, c in codes.items() if n != fam.head_nik]
+    assert all(c.startswith("LAP02-K") for c in minted) and len(set(minted)) == len(minted)
 
 
 def test_unknown_code_is_a_clear_not_found(world: World, svc: DistributionService):
@@ -491,6 +530,7 @@ def test_document_builders_follow_the_contract(ctx, world: World, svc: Distribut
     assert sum(row.totals.received for row in recap.rows) == 2
     assert {row.kelurahan for row in recap.rows} == {"Kepanjenkidul", "Pakunden"}
 
+    svc.mint_cards(rid, point_id=point_a)
     cards = svc.card_docs(rid, point_id=point_a)
     assert len(cards) == 3 and all(c.card_code for c in cards)
     assert cards[0].program_name.startswith("Beras") and cards[0].kecamatan
