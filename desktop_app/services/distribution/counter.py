@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 from sqlalchemy import text
@@ -135,7 +135,7 @@ class Counter(Lookup):
         self._check_collector(conn, entry, proxy)
         number = format_receipt_number(entry["round_code"], device, seq)
         now = w.now()
-        row = {
+        row: dict[str, Any] = {
             "id": new_id(),
             "number": number,
             "round_id": round_id,
@@ -207,7 +207,7 @@ class Counter(Lookup):
     def _check_collector(self, conn: Connection, entry: Any, proxy: Proxy | None) -> None:
         """Gather what DESIGN.md's proxy rules need from the live registry, then apply them
         (desktop_app.domain.collectors)."""
-        recipient = None
+        recipient: Mapping[Any, Any] | None = None
         if entry["person_id"] and "person_status" in entry:
             recipient = {
                 "status": entry["person_status"],
