@@ -181,6 +181,11 @@ POINT_NOT_FOUND = Msg(
     "Titik salur '{ref}' tidak ditemukan di putaran ini. Titik: {points}",
     "Distribution point '{ref}' is not in this round. Points: {points}",
 )
+POINTS_FILE_NOT_CHOSEN = Msg(
+    "distribution.points_file_not_chosen",
+    "Pilih berkas CSV titik salur dulu.",
+    "Choose the CSV file of distribution points first.",
+)
 POINTS_FILE_UNREADABLE = Msg(
     "distribution.points_file_unreadable",
     "Berkas titik salur {path} tidak dapat dibaca.",
