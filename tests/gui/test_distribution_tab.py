@@ -7,8 +7,8 @@ from pathlib import Path
 import pytest
 from PySide6.QtCore import Qt
 
-from desktop_app.gui.distribution import printing
 from desktop_app.gui.distribution import counter_panel as tab_module
+from desktop_app.gui.distribution import printing
 from desktop_app.gui.distribution.dialogs import NewRoundDialog, ProxyDialog
 from desktop_app.gui.distribution.tab import DistributionTab
 from desktop_app.gui.workers import active_jobs
@@ -59,11 +59,14 @@ def test_scan_records_and_progress_moves(qtbot, tab: DistributionTab, world: Wor
     with qtbot.waitSignal(tab.receipt_recorded, timeout=5000) as signal:
         scan(qtbot, tab, world.families[0].kk)
     assert signal.args == ["RST4-KANTOR-000001"]
+    counter = tab.counter
     qtbot.waitUntil(
-        lambda: tab.counter.progress_label.text() == f"1 / {len(world.families)} diterima", timeout=5000
+        lambda: counter.progress_label.text() == f"1 / {len(world.families)} diterima",
+        timeout=5000,
     )
-    assert tab.counter.panel_title.text().startswith("DITERIMA")
-    assert "RST4-KANTOR-000001" in tab.counter.panel_body.text() and "Beras 30 kg" in tab.counter.panel_body.text()
+    assert counter.panel_title.text().startswith("DITERIMA")
+    assert "RST4-KANTOR-000001" in counter.panel_body.text()
+    assert "Beras 30 kg" in counter.panel_body.text()
     assert tab.counter.scan.text() == "" and tab.counter.scan.hasFocus()
     # The "not yet" list no longer shows the recipient.
     qtbot.waitUntil(lambda: tab.roster.model.rowCount() == len(world.families) - 1, timeout=5000)
