@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import json
+import pickle
 from datetime import date
 from pathlib import Path
 
@@ -629,3 +630,45 @@ def test_totals_agree_with_each_entrys_status(world: World, svc: DistributionSer
     recap = svc.recap(rid)
     assert sum(r.totals.received for r in recap.rows) == t.received
     assert sum(r.totals.refused for r in recap.rows) == t.refused
+
+
+# -- coded refusals ---------------------------------------------------------------------------
+
+
+def test_refusals_carry_codes_and_english(world: World, svc: DistributionService):
+    rid = rastrada_round(svc)
+    with pytest.raises(ServiceError) as info:
+        svc.scan(rid, "3572019999990001")
+    assert info.value.code == "distribution.scan_not_found" and info.value.message
+    assert info.value.render("en").startswith("'3572019999990001' is not on the roster")
+    with pytest.raises(ServiceError) as info:
+        svc.scan(rid, "35720112")
+    assert info.value.code == "distribution.scan_wrong_length"
+    svc.receive_code(rid, world.families[0].kk)
+    with pytest.raises(ServiceError) as info:
+        svc.receive_code(rid, world.families[0].kk)
+    assert info.value.code == "distribution.already_received"
+    assert "HAS ALREADY RECEIVED" in info.value.render("en")
+    _, outsider_nik, outsider = world.families[2].members[0]
+    with pytest.raises(ServiceError) as info:
+        svc.receive_code(rid, world.families[1].kk, proxy=Proxy(outsider, outsider_nik, "same_kk"))
+    assert info.value.code == "distribution.collector_not_same_kk"
+
+
+def test_a_list_of_problems_is_one_refusal_in_either_language(world: World, svc):
+    points = [PointInput(""), PointInput("A", kind="pasar")]
+    with pytest.raises(DistributionInputError) as info:
+        rastrada_round(svc, open_it=False, points=points)
+    exc = info.value
+    assert exc.code == "distribution.input_problems"
+    assert [p.code for p in exc.problems] == [
+        "distribution.point_name_required",
+        "distribution.point_kind_unknown",
+    ]
+    assert exc.message.splitlines()[0] == "Nama titik salur wajib diisi."
+    assert exc.render("en").splitlines() == [
+        "A distribution point needs a name.",
+        "Point kind 'pasar' is not known (kelurahan, toko or lainnya).",
+    ]
+    again = pickle.loads(pickle.dumps(exc))
+    assert again.render("en") == exc.render("en")
