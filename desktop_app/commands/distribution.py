@@ -18,14 +18,62 @@ from typing import Any
 
 from desktop_app.cli import default_db_path, print_json
 from desktop_app.commands.printing import get_print_subparsers
+from desktop_app.domain.errors import Msg, Refusal
+from desktop_app.i18n import tr_refusal
 from desktop_app.services.context import AppContext, ServiceError
 from desktop_app.storage.db import StorageError
 
 EXIT_OK, EXIT_REFUSED, EXIT_INPUT = 0, 1, 2
 
 
-class _InputProblem(Exception):
+class _InputProblem(Refusal):
     """Unusable command-line input: exit code 2."""
+
+
+POINTS_FILE_MISSING = Msg(
+    "distribution.cli_points_file_missing",
+    "Berkas titik salur {path} tidak ditemukan (atau pakai --points kelurahan).",
+    "Points file {path} was not found (or use --points kelurahan).",
+)
+NOT_SIXTEEN_DIGITS = Msg(
+    "distribution.cli_not_sixteen_digits",
+    "{label} harus 16 digit angka; '{raw}' tidak dapat dipakai.",
+    "{label} must be 16 digits; '{raw}' cannot be used.",
+)
+CARD_CODE_EMPTY = Msg(
+    "distribution.cli_card_code_empty", "Kode kartu kosong.", "The card code is empty."
+)
+FILE_NOT_FOUND = Msg(
+    "distribution.cli_file_not_found",
+    "Berkas {path} tidak ditemukan.",
+    "File {path} was not found.",
+)
+FILE_UNREADABLE = Msg(
+    "distribution.cli_file_unreadable",
+    "Berkas {path} tidak dapat dibaca ({error}).",
+    "File {path} cannot be read ({error}).",
+)
+FILE_EMPTY = Msg("distribution.cli_file_empty", "Berkas {name} kosong.", "File {name} is empty.")
+SCAN_LOG_NO_CODE_COLUMN = Msg(
+    "distribution.cli_scan_log_no_code_column",
+    "Berkas {name} tidak punya kolom kode penerima (kode, nik, kk, atau kartu). Baris pertama "
+    "harus judul kolom.",
+    "File {name} has no recipient code column (kode, nik, kk or kartu). The first line must be "
+    "the column headers.",
+)
+SCAN_LOG_NO_ROWS = Msg(
+    "distribution.cli_scan_log_no_rows",
+    "Berkas {name} tidak memuat baris data.",
+    "File {name} holds no data rows.",
+)
+FOLDER_MISSING = Msg(
+    "distribution.cli_folder_missing", "Folder {path} tidak ada.", "Folder {path} does not exist."
+)
+KELURAHAN_UNKNOWN = Msg(
+    "distribution.cli_kelurahan_unknown",
+    "Kelurahan '{name}' tidak dikenal.",
+    "Kelurahan '{name}' is not known.",
+)
 
 
 def _date(value: str) -> date:
@@ -147,10 +195,10 @@ def _run(args: argparse.Namespace, body: Callable[[AppContext], int]) -> int:
     try:
         return body(ctx)
     except (DistributionInputError, _InputProblem) as exc:
-        print(getattr(exc, "message", str(exc)), file=sys.stderr)
+        print(tr_refusal(exc), file=sys.stderr)
         return EXIT_INPUT
     except ServiceError as exc:
-        print(exc.message, file=sys.stderr)
+        print(tr_refusal(exc), file=sys.stderr)
         return EXIT_REFUSED
     except StorageError as exc:
         print(exc.user_message, file=sys.stderr)
@@ -256,9 +304,7 @@ def cmd_round_create(args: argparse.Namespace) -> int:
         if args.points and args.points.strip().lower() not in ("kelurahan", "default"):
             path = Path(args.points)
             if not path.exists():
-                raise _InputProblem(
-                    f"Berkas titik salur {path} tidak ditemukan (atau pakai --points kelurahan)."
-                )
+                raise _InputProblem(POINTS_FILE_MISSING, path=str(path))
             points = svc.points_from_file(path)
         rid = svc.create_round(
             program_code=args.program,
@@ -315,7 +361,7 @@ def _sixteen_digits(label: str, raw: str) -> str:
 
     value = clean_number(raw or "")
     if not (value.isdigit() and len(value) == 16):
-        raise _InputProblem(f"{label} harus 16 digit angka; '{raw}' tidak dapat dipakai.")
+        raise _InputProblem(NOT_SIXTEEN_DIGITS, label=label, raw=raw)
     return value
 
 
@@ -334,7 +380,7 @@ def cmd_receive(args: argparse.Namespace) -> int:
         else:
             code = (args.card or "").strip()
             if not code:
-                raise _InputProblem("Kode kartu kosong.")
+                raise _InputProblem(CARD_CODE_EMPTY)
         proxy = None
         if args.proxy_name or args.proxy_nik or args.proxy_relation:
             proxy = Proxy(args.proxy_name or "", args.proxy_nik or "", args.proxy_relation or "")
@@ -375,12 +421,12 @@ def _read_scan_log(path: Path) -> list[dict[str, str]]:
     try:
         raw = path.read_text(encoding="utf-8-sig")
     except FileNotFoundError:
-        raise _InputProblem(f"Berkas {path} tidak ditemukan.") from None
+        raise _InputProblem(FILE_NOT_FOUND, path=str(path)) from None
     except (OSError, UnicodeDecodeError) as exc:
-        raise _InputProblem(f"Berkas {path} tidak dapat dibaca ({exc}).") from None
+        raise _InputProblem(FILE_UNREADABLE, path=str(path), error=str(exc)) from None
     lines = raw.splitlines()
     if not lines:
-        raise _InputProblem(f"Berkas {path.name} kosong.")
+        raise _InputProblem(FILE_EMPTY, name=path.name)
     header = lines[0]
     delimiter = ";" if header.count(";") > header.count(",") else ","
     reader = csv.DictReader(lines, delimiter=delimiter)
@@ -392,15 +438,12 @@ def _read_scan_log(path: Path) -> list[dict[str, str]]:
                 mapping[key] = names[spelling]
                 break
     if "code" not in mapping:
-        raise _InputProblem(
-            f"Berkas {path.name} tidak punya kolom kode penerima (kode, nik, kk, atau kartu). "
-            "Baris pertama harus judul kolom."
-        )
+        raise _InputProblem(SCAN_LOG_NO_CODE_COLUMN, name=path.name)
     rows = []
     for row in reader:
         rows.append({key: str(row.get(col) or "").strip() for key, col in mapping.items()})
     if not rows:
-        raise _InputProblem(f"Berkas {path.name} tidak memuat baris data.")
+        raise _InputProblem(SCAN_LOG_NO_ROWS, name=path.name)
     return rows
 
 
@@ -420,7 +463,8 @@ def _receive_csv(svc: Any, round_id: str, args: argparse.Namespace) -> int:
     else:
         for r in report.rows:
             state = "OK" if r.ok else "DITOLAK"
-            print(f"baris {r.line}: {state}: {r.code}: {r.message}")
+            message = tr_refusal(r.refusal) if r.refusal is not None else r.message
+            print(f"baris {r.line}: {state}: {r.code}: {message}")
     if not report.ok:
         bad = sum(1 for r in report.rows if not r.ok)
         print(
@@ -445,19 +489,23 @@ def _print_command(document: str) -> Callable[[argparse.Namespace], int]:
 
 def _print(ctx: AppContext, document: str, args: argparse.Namespace) -> int:
     from desktop_app.documents import distribution as docs
+    from desktop_app.services.distribution.messages import (
+        NOTHING_TO_PRINT_CARDS,
+        NOTHING_TO_PRINT_RECEIPTS,
+    )
 
     svc = _service(ctx)
     rnd = svc.get_round(args.round)
     point_id = svc.get_point(rnd.id, args.point).id if args.point else None
     out: Path = args.output
     if out.parent and not out.parent.exists():
-        raise _InputProblem(f"Folder {out.parent} tidak ada.")
+        raise _InputProblem(FOLDER_MISSING, path=str(out.parent))
     if document == "list":
         kel = None
         if args.kelurahan:
             region = ctx.regions.match_name(args.kelurahan, "kelurahan")
             if region is None:
-                raise _InputProblem(f"Kelurahan '{args.kelurahan}' tidak dikenal.")
+                raise _InputProblem(KELURAHAN_UNKNOWN, name=args.kelurahan)
             kel = region.code
         pages = docs.reception_list_pdf(
             out, ctx.office, svc.reception_list(rnd.id, point_id=point_id, kelurahan_code=kel)
@@ -465,14 +513,15 @@ def _print(ctx: AppContext, document: str, args: argparse.Namespace) -> int:
     elif document == "receipts":
         receipts = svc.receipt_docs(rnd.id, point_id=point_id, numbers=args.number)
         if not receipts:
-            raise ServiceError("Belum ada tanda terima untuk dicetak.")
+            raise ServiceError(NOTHING_TO_PRINT_RECEIPTS)
         pages = docs.receipts_pdf(out, ctx.office, receipts, layout=args.layout)
     elif document == "bast":
         pages = docs.bast_pdf(out, ctx.office, svc.bast(rnd.id, point_id=point_id))
     elif document == "cards":
+        svc.mint_cards(rnd.id, point_id=point_id)  # the write: missing card codes first
         cards = svc.card_docs(rnd.id, point_id=point_id)
         if not cards:
-            raise ServiceError("Tidak ada penerima untuk dibuatkan kartu.")
+            raise ServiceError(NOTHING_TO_PRINT_CARDS)
         pages = docs.cards_pdf(out, ctx.office, cards)
     else:
         pages = docs.recap_pdf(out, ctx.office, svc.recap(rnd.id))

@@ -7,8 +7,8 @@ from pathlib import Path
 import pytest
 from PySide6.QtCore import Qt
 
+from desktop_app.gui.distribution import counter_panel as tab_module
 from desktop_app.gui.distribution import printing
-from desktop_app.gui.distribution import tab as tab_module
 from desktop_app.gui.distribution.dialogs import NewRoundDialog, ProxyDialog
 from desktop_app.gui.distribution.tab import DistributionTab
 from desktop_app.gui.workers import active_jobs
@@ -47,64 +47,67 @@ def settle(qtbot, widget: DistributionTab) -> None:
 
 
 def scan(qtbot, widget: DistributionTab, text: str) -> None:
-    widget.scan.setFocus()
-    qtbot.keyClicks(widget.scan, text)
-    qtbot.keyClick(widget.scan, Qt.Key.Key_Return)
+    widget.counter.scan.setFocus()
+    qtbot.keyClicks(widget.counter.scan, text)
+    qtbot.keyClick(widget.counter.scan, Qt.Key.Key_Return)
     settle(qtbot, widget)
 
 
 def test_scan_records_and_progress_moves(qtbot, tab: DistributionTab, world: World):
     assert tab.current_round().code == "RST4"
-    assert tab.progress_label.text() == f"0 / {len(world.families)} diterima"
+    assert tab.counter.progress_label.text() == f"0 / {len(world.families)} diterima"
     with qtbot.waitSignal(tab.receipt_recorded, timeout=5000) as signal:
         scan(qtbot, tab, world.families[0].kk)
     assert signal.args == ["RST4-KANTOR-000001"]
+    counter = tab.counter
     qtbot.waitUntil(
-        lambda: tab.progress_label.text() == f"1 / {len(world.families)} diterima", timeout=5000
+        lambda: counter.progress_label.text() == f"1 / {len(world.families)} diterima",
+        timeout=5000,
     )
-    assert tab.panel_title.text().startswith("DITERIMA")
-    assert "RST4-KANTOR-000001" in tab.panel_body.text() and "Beras 30 kg" in tab.panel_body.text()
-    assert tab.scan.text() == "" and tab.scan.hasFocus()
+    assert counter.panel_title.text().startswith("DITERIMA")
+    assert "RST4-KANTOR-000001" in counter.panel_body.text()
+    assert "Beras 30 kg" in counter.panel_body.text()
+    assert tab.counter.scan.text() == "" and tab.counter.scan.hasFocus()
     # The "not yet" list no longer shows the recipient.
-    qtbot.waitUntil(lambda: tab.model.rowCount() == len(world.families) - 1, timeout=5000)
+    qtbot.waitUntil(lambda: tab.roster.model.rowCount() == len(world.families) - 1, timeout=5000)
 
 
 def test_second_scan_is_refused_with_when_and_where(qtbot, tab: DistributionTab, world: World):
     scan(qtbot, tab, world.families[0].kk)
     scan(qtbot, tab, world.families[0].head_nik)
-    assert "SUDAH MENERIMA" in tab.panel_body.text()
-    assert "Kantor Kelurahan" in tab.panel_body.text()
+    assert "SUDAH MENERIMA" in tab.counter.panel_body.text()
+    assert "Kantor Kelurahan" in tab.counter.panel_body.text()
     assert len(tab.svc.receipts(tab.round_id())) == 1
 
 
 def test_unknown_code_says_not_found(qtbot, tab: DistributionTab):
     scan(qtbot, tab, "3572019999990001")
-    assert tab.panel_title.text() == "Tidak ditemukan"
-    assert "tidak ditemukan" in tab.panel_body.text()
+    assert tab.counter.panel_title.text() == "Tidak ditemukan"
+    assert "tidak ditemukan" in tab.counter.panel_body.text()
     assert not tab.svc.receipts(tab.round_id())
 
 
 def test_name_search_lists_matches_then_enter_records(qtbot, tab: DistributionTab, world):
     scan(qtbot, tab, "Slamet")  # one match: recorded at once
-    assert tab.panel_title.text() == "DITERIMA — Slamet Riyadi"
+    assert tab.counter.panel_title.text() == "DITERIMA — Slamet Riyadi"
     scan(qtbot, tab, "no")  # Sutrisno, Bambang Hartono, Hadi Purnomo
-    assert tab.matches.isVisible() and tab.matches.count() == 3
+    assert tab.counter.matches.isVisible() and tab.counter.matches.count() == 3
     assert len(tab.svc.receipts(tab.round_id())) == 1  # nothing recorded while choosing
-    tab.matches.setCurrentRow(1)
-    qtbot.keyClick(tab.matches, Qt.Key.Key_Return)
-    assert not tab.matches.isVisible() and tab.current is not None
-    chosen = tab.current.name
-    assert tab.scan.hasFocus()
-    qtbot.keyClick(tab.scan, Qt.Key.Key_Return)  # Enter on the empty field records
+    tab.counter.matches.setCurrentRow(1)
+    qtbot.keyClick(tab.counter.matches, Qt.Key.Key_Return)
+    assert not tab.counter.matches.isVisible() and tab.counter.current is not None
+    chosen = tab.counter.current.name
+    assert tab.counter.scan.hasFocus()
+    qtbot.keyClick(tab.counter.scan, Qt.Key.Key_Return)  # Enter on the empty field records
     settle(qtbot, tab)
-    assert tab.panel_title.text() == f"DITERIMA — {chosen}"
+    assert tab.counter.panel_title.text() == f"DITERIMA — {chosen}"
     assert len(tab.svc.receipts(tab.round_id())) == 2
 
 
 def test_proxy_absent_refused_and_void(qtbot, tab: DistributionTab, world, monkeypatch):
     fam = world.families[2]
     _, wife_nik, wife = fam.members[0]
-    tab._set_current(tab.svc.scan(tab.round_id(), fam.kk))  # as if picked from the list
+    tab.counter.set_current(tab.svc.scan(tab.round_id(), fam.kk))  # as if picked from the list
     monkeypatch.setattr(
         tab_module,
         "ask_proxy",
@@ -114,28 +117,28 @@ def test_proxy_absent_refused_and_void(qtbot, tab: DistributionTab, world, monke
     )
     qtbot.keyClick(tab, Qt.Key.Key_F2)
     settle(qtbot, tab)
-    assert tab.panel_title.text() == f"DITERIMA — {fam.head_name}"
-    assert wife in tab.panel_body.text()
+    assert tab.counter.panel_title.text() == f"DITERIMA — {fam.head_name}"
+    assert wife in tab.counter.panel_body.text()
     assert tab.svc.receipts(tab.round_id())[0].collector_nik == wife_nik
 
     monkeypatch.setattr(tab_module, "ask_reason", lambda *a, **k: "Salah orang")
     qtbot.keyClick(tab, Qt.Key.Key_F8)
     settle(qtbot, tab)
     assert tab.svc.receipts(tab.round_id())[0].voided
-    assert tab.current is not None and tab.current.status == ""
+    assert tab.counter.current is not None and tab.counter.current.status == ""
 
     other = tab.svc.scan(tab.round_id(), world.families[4].kk)
-    tab._set_current(other)
+    tab.counter.set_current(other)
     monkeypatch.setattr(tab_module, "ask_reason", lambda *a, **k: "")
     qtbot.keyClick(tab, Qt.Key.Key_F3)
     settle(qtbot, tab)
-    assert tab.current.status == "tidak_hadir"
-    tab._set_current(tab.svc.scan(tab.round_id(), world.families[5].kk))
+    assert tab.counter.current.status == "tidak_hadir"
+    tab.counter.set_current(tab.svc.scan(tab.round_id(), world.families[5].kk))
     monkeypatch.setattr(tab_module, "ask_reason", lambda *a, **k: "Tanpa KTP")
     qtbot.keyClick(tab, Qt.Key.Key_F4)
     settle(qtbot, tab)
-    assert tab.current.status == "ditolak"
-    qtbot.waitUntil(lambda: "tidak hadir 1 · ditolak 1" in tab.progress_detail.text())
+    assert tab.counter.current.status == "ditolak"
+    qtbot.waitUntil(lambda: "tidak hadir 1 · ditolak 1" in tab.counter.progress_detail.text())
 
 
 def test_proxy_dialog_keeps_a_refusal_inside(qtbot, ctx, tab: DistributionTab, world):
@@ -167,14 +170,14 @@ def test_new_round_and_open_from_the_tab(qtbot, ctx, tab: DistributionTab, world
     assert dialog.result() == dialog.DialogCode.Accepted and dialog.round_id
     tab.reload_rounds(select=dialog.round_id)
     settle(qtbot, tab)
-    assert tab.current_round().status == "draft" and tab.open_button.isEnabled()
-    assert not tab.scan.isEnabled()
+    assert tab.current_round().status == "draft" and tab.round_bar.open_button.isEnabled()
+    assert not tab.counter.scan.isEnabled()
     tab.open_round()  # the confirmation is answered Yes by the test fixture
     qtbot.waitUntil(lambda: tab.current_round().status == "open", timeout=10000)
     settle(qtbot, tab)
-    assert tab.progress_label.text() == "0 / 2 diterima"
+    assert tab.counter.progress_label.text() == "0 / 2 diterima"
     scan(qtbot, tab, world.elderly[0][1])
-    assert tab.panel_title.text() == f"DITERIMA — {world.elderly[0][2]}"
+    assert tab.counter.panel_title.text() == f"DITERIMA — {world.elderly[0][2]}"
 
 
 def test_new_round_dialog_shows_problems(qtbot, tab: DistributionTab):
@@ -189,9 +192,9 @@ def test_close_round_makes_the_counter_read_only(qtbot, tab: DistributionTab, wo
     scan(qtbot, tab, world.families[0].kk)
     tab.close_round()
     settle(qtbot, tab)
-    assert tab.current_round().status == "closed" and not tab.close_button.isEnabled()
+    assert tab.current_round().status == "closed" and not tab.round_bar.close_button.isEnabled()
     scan(qtbot, tab, world.families[1].kk)  # lookups still work, recording does not
-    assert not tab.receive_button.isEnabled()
+    assert not tab.counter.receive_button.isEnabled()
     assert len(tab.svc.receipts(tab.round_id())) == 1
 
 
@@ -231,10 +234,10 @@ def test_counter_in_english(qtbot, ctx, round_id: str, world: World):
     widget = DistributionTab(ctx)
     qtbot.addWidget(widget)
     settle(qtbot, widget)
-    assert widget.progress_label.text() == f"0 / {len(world.families)} received"
-    assert widget.scan.placeholderText().startswith("Scan a card")
+    assert widget.counter.progress_label.text() == f"0 / {len(world.families)} received"
+    assert widget.counter.scan.placeholderText().startswith("Scan a card")
     scan(qtbot, widget, world.families[0].kk)
-    assert widget.panel_title.text().startswith("RECEIVED — ")
+    assert widget.counter.panel_title.text().startswith("RECEIVED — ")
 
 
 def test_counter_reopens_on_the_last_round_and_point(qtbot, ctx: AppContext, tab, round_id):

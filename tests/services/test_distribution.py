@@ -1,12 +1,14 @@
 from __future__ import annotations
 
 import json
+import pickle
 from datetime import date
 from pathlib import Path
 
 import pytest
 from sqlmodel import select
 
+from desktop_app.domain.cards import CardCode, parse_card_code
 from desktop_app.domain.clock import FixedClock
 from desktop_app.domain.receipts import parse_receipt_number, verify_code
 from desktop_app.services.context import AppContext, ServiceError, open_app
@@ -144,10 +146,48 @@ def test_scan_by_card_nik_kk_member_nik_and_name(ctx, world: World, svc: Distrib
     assert svc.scan(rid, " " + fam.kk[:4] + "." + fam.kk[4:] + " ").id == entry.id
     assert [r.id for r in svc.find(rid, "sutris")] == [entry.id]
     assert [r.id for r in svc.find(rid, "SUTRISNO")] == [entry.id]
-    cards = svc.card_docs(rid)  # assigns card codes to the households
+    assert svc.mint_cards(rid) == len(world.families)  # the write that gives households codes
+    cards = svc.card_docs(rid)
     card = next(c for c in cards if c.nik == fam.head_nik)
-    assert card.card_code.startswith("K")
+    assert parse_card_code(card.card_code) == CardCode("KANTOR", card_sequence(card.card_code))
     assert svc.scan(rid, card.card_code.lower()).id == entry.id
+
+
+def card_sequence(code: str) -> int:
+    return int(code.rsplit("K", 1)[1])
+
+
+def test_card_docs_only_read_and_mint_is_a_logged_write(ctx, world: World, svc):
+    rid = rastrada_round(svc)
+    before = [c.card_code for c in svc.card_docs(rid)]
+    assert before == [c.card_code for c in svc.card_docs(rid)]  # nothing minted by reading
+    assert svc.mint_cards(rid) == len(world.families)
+    assert svc.mint_cards(rid) == 0  # every household has its code now
+    codes = [c.card_code for c in svc.card_docs(rid)]
+    assert sorted(codes) == [f"KANTOR-K{n:06d}" for n in range(1, len(codes) + 1)]
+    with ctx.db.session() as s:
+        logged = s.exec(select(ChangeLog).where(ChangeLog.op == "card")).all()
+    assert {e.entity for e in logged} == {"household", "distribution_roster"}
+    assert len(logged) == 2 * len(world.families)
+
+
+def test_card_codes_carry_the_device_and_keep_existing_codes(ctx, world: World, svc):
+    fam = world.families[1]
+    with ctx.db.engine.begin() as conn:  # a card minted in the old format stays valid
+        conn.exec_driver_sql(
+            "UPDATE household SET card_code = 'K357201100100007' WHERE id = ?",
+            (fam.household_id,),
+        )
+    profile = ctx.office
+    profile.device_name = "LAP02"
+    ctx.save_office_profile(profile)
+    rid = rastrada_round(svc)
+    svc.mint_cards(rid)
+    codes = {c.nik: c.card_code for c in svc.card_docs(rid)}
+    assert codes[fam.head_nik] == "K357201100100007"
+    assert svc.scan(rid, "K357201100100007").name == fam.head_name
+    minted = [c for n, c in codes.items() if n != fam.head_nik]
+    assert all(c.startswith("LAP02-K") for c in minted) and len(set(minted)) == len(minted)
 
 
 def test_unknown_code_is_a_clear_not_found(world: World, svc: DistributionService):
@@ -491,6 +531,7 @@ def test_document_builders_follow_the_contract(ctx, world: World, svc: Distribut
     assert sum(row.totals.received for row in recap.rows) == 2
     assert {row.kelurahan for row in recap.rows} == {"Kepanjenkidul", "Pakunden"}
 
+    svc.mint_cards(rid, point_id=point_a)
     cards = svc.card_docs(rid, point_id=point_a)
     assert len(cards) == 3 and all(c.card_code for c in cards)
     assert cards[0].program_name.startswith("Beras") and cards[0].kecamatan
@@ -589,3 +630,45 @@ def test_totals_agree_with_each_entrys_status(world: World, svc: DistributionSer
     recap = svc.recap(rid)
     assert sum(r.totals.received for r in recap.rows) == t.received
     assert sum(r.totals.refused for r in recap.rows) == t.refused
+
+
+# -- coded refusals ---------------------------------------------------------------------------
+
+
+def test_refusals_carry_codes_and_english(world: World, svc: DistributionService):
+    rid = rastrada_round(svc)
+    with pytest.raises(ServiceError) as info:
+        svc.scan(rid, "3572019999990001")
+    assert info.value.code == "distribution.scan_not_found" and info.value.message
+    assert info.value.render("en").startswith("'3572019999990001' is not on the roster")
+    with pytest.raises(ServiceError) as info:
+        svc.scan(rid, "35720112")
+    assert info.value.code == "distribution.scan_wrong_length"
+    svc.receive_code(rid, world.families[0].kk)
+    with pytest.raises(ServiceError) as info:
+        svc.receive_code(rid, world.families[0].kk)
+    assert info.value.code == "distribution.already_received"
+    assert "HAS ALREADY RECEIVED" in info.value.render("en")
+    _, outsider_nik, outsider = world.families[2].members[0]
+    with pytest.raises(ServiceError) as info:
+        svc.receive_code(rid, world.families[1].kk, proxy=Proxy(outsider, outsider_nik, "same_kk"))
+    assert info.value.code == "distribution.collector_not_same_kk"
+
+
+def test_a_list_of_problems_is_one_refusal_in_either_language(world: World, svc):
+    points = [PointInput(""), PointInput("A", kind="pasar")]
+    with pytest.raises(DistributionInputError) as info:
+        rastrada_round(svc, open_it=False, points=points)
+    exc = info.value
+    assert exc.code == "distribution.input_problems"
+    assert [p.code for p in exc.problems] == [
+        "distribution.point_name_required",
+        "distribution.point_kind_unknown",
+    ]
+    assert exc.message.splitlines()[0] == "Nama titik salur wajib diisi."
+    assert exc.render("en").splitlines() == [
+        "A distribution point needs a name.",
+        "Point kind 'pasar' is not known (kelurahan, toko or lainnya).",
+    ]
+    again = pickle.loads(pickle.dumps(exc))
+    assert again.render("en") == exc.render("en")

@@ -30,6 +30,7 @@ from desktop_app.gui.widgets import ERROR_BACKGROUND, ERROR_COLOUR, OptionalDate
 from desktop_app.i18n import tr
 from desktop_app.services.context import ServiceError
 from desktop_app.services.distribution import DistributionService, PointInput, Proxy
+from desktop_app.services.distribution.messages import POINTS_FILE_NOT_CHOSEN
 
 __all__ = ["NewRoundDialog", "ProxyDialog", "ReasonDialog", "relation_label"]
 
@@ -141,7 +142,7 @@ class NewRoundDialog(QDialog):
             points: list[PointInput] | None = None
             if self.by_file.isChecked():
                 if self.points_file is None:
-                    raise ServiceError(tr("Pilih berkas CSV titik salur dulu."))
+                    raise ServiceError(POINTS_FILE_NOT_CHOSEN)
                 points = self.service.points_from_file(self.points_file)
             self.round_id = self.service.create_round(
                 program_code=str(self.program.currentData()),

@@ -17,6 +17,10 @@ from desktop_app.gui.workers import Job, JobControl, run_job
 from desktop_app.i18n import tr
 from desktop_app.services.context import AppContext, ServiceError
 from desktop_app.services.distribution import DistributionService
+from desktop_app.services.distribution.messages import (
+    NOTHING_TO_PRINT_CARDS,
+    NOTHING_TO_PRINT_RECEIPTS,
+)
 
 __all__ = ["DOCUMENTS", "PrintOptions", "print_document", "print_receipt"]
 
@@ -127,14 +131,17 @@ def print_document(
         elif document == "receipts":
             receipts = svc.receipt_docs(round_id, point_id=point_id, progress=report)
             if not receipts:
-                raise ServiceError("Belum ada tanda terima untuk dicetak.")
+                raise ServiceError(NOTHING_TO_PRINT_RECEIPTS)
             docs.receipts_pdf(path, ctx.office, receipts, layout=layout, progress=report)
         elif document == "bast":
             docs.bast_pdf(path, ctx.office, svc.bast(round_id, point_id=point_id))
         elif document == "cards":
+            # The write first: households without a card code get one, so the printed barcode
+            # is what the counter will scan. Reading the cards mints nothing.
+            svc.mint_cards(round_id, point_id=point_id)
             cards = svc.card_docs(round_id, point_id=point_id, progress=report)
             if not cards:
-                raise ServiceError("Tidak ada penerima untuk dibuatkan kartu.")
+                raise ServiceError(NOTHING_TO_PRINT_CARDS)
             docs.cards_pdf(path, ctx.office, cards, progress=report)
         else:
             docs.recap_pdf(path, ctx.office, svc.recap(round_id))
@@ -146,7 +153,7 @@ def print_document(
         title=title,
         label=tr("Menyusun {document}…", document=title.lower()),
         on_success=_then_open(parent, on_done),
-        # Cards give recipients without a card code one first: that is a write.
+        # Cards mint the missing card codes first (`mint_cards`): that is a write.
         write=document == "cards",
     )
 

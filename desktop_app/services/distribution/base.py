@@ -1,0 +1,110 @@
+"""The state and small helpers every part of the distribution service shares."""
+
+from __future__ import annotations
+
+from datetime import datetime, tzinfo
+from typing import Any
+
+from sqlalchemy import text
+from sqlalchemy.engine import Connection
+
+from desktop_app.domain.clock import WIB
+from desktop_app.domain.office import format_date_id
+from desktop_app.domain.values import as_utc
+from desktop_app.services.context import AppContext, ServiceError, UnitOfWork
+from desktop_app.services.distribution.messages import (
+    ROUND_CLOSED_NO_WRITE,
+    ROUND_CLOSED_READ_ONLY,
+    ROUND_GONE,
+    ROUND_NOT_OPEN,
+)
+from desktop_app.services.distribution.types import (
+    RoundStatus,
+    RoundView,
+)
+
+
+class ServiceBase:
+    """The context, the office's time zone and the round checks every write repeats."""
+
+    def __init__(self, ctx: AppContext) -> None:
+        self.ctx = ctx
+        self._receipt_key: bytes | None = None
+
+    # -- helpers ---------------------------------------------------------------------------
+    @property
+    def _tz(self) -> tzinfo:
+        return getattr(self.ctx.clock, "tz", WIB)
+
+    def _local(self, value: Any) -> datetime | None:
+        utc = as_utc(value)
+        return utc.astimezone(self._tz) if utc else None
+
+    def _when(self, value: Any) -> str:
+        local = self._local(value)
+        if local is None:
+            return "-"
+        return f"{format_date_id(local.date())} pukul {local:%H.%M}"
+
+    def _kelurahan_name(self, code: str | None) -> str:
+        if not code:
+            return ""
+        region = self.ctx.regions.get(code)
+        return region.name if region else code
+
+    def _conn(self) -> Connection:
+        return self.ctx.db.engine.connect()
+
+    @staticmethod
+    def _require_writable(rnd: RoundView) -> None:
+        if rnd.status == RoundStatus.CLOSED.value:
+            raise ServiceError(ROUND_CLOSED_READ_ONLY, name=rnd.name)
+
+    def _lock_round(
+        self, w: UnitOfWork, round_id: str, *, require_open: bool = True
+    ) -> dict[str, Any]:
+        """Re-read the round inside the write transaction: another program may have closed it."""
+        m = (
+            w.session.execute(
+                text(
+                    "SELECT id, code, name, program_code, status FROM distribution_round "
+                    "WHERE id = :r AND deleted = 0"
+                ),
+                {"r": round_id},
+            )
+            .mappings()
+            .first()
+        )
+        if m is None:
+            raise ServiceError(ROUND_GONE)
+        if m["status"] == RoundStatus.CLOSED.value:
+            raise ServiceError(ROUND_CLOSED_NO_WRITE, name=m["name"])
+        if require_open and m["status"] != RoundStatus.OPEN.value:
+            raise ServiceError(ROUND_NOT_OPEN, name=m["name"])
+        return dict(m)
+
+    @staticmethod
+    def _active_receipt(conn: Connection, roster_id: str) -> dict[str, Any] | None:
+        m = (
+            conn.execute(
+                text(
+                    "SELECT r.number, r.received_at, r.officer, r.device_name, r.collector_name, "
+                    "p.name AS point_name FROM distribution_receipt r "
+                    "LEFT JOIN distribution_point p ON p.id = r.point_id "
+                    "WHERE r.roster_id = :id AND NOT EXISTS (SELECT 1 FROM "
+                    "distribution_receipt_void v WHERE v.receipt_id = r.id) LIMIT 1"
+                ),
+                {"id": roster_id},
+            )
+            .mappings()
+            .first()
+        )
+        return dict(m) if m else None
+
+    @staticmethod
+    def _point_name(conn: Connection, point_id: str) -> str:
+        row = conn.execute(
+            text("SELECT name FROM distribution_point WHERE id = :id"), {"id": point_id}
+        ).first()
+        return row[0] if row else ""
+

@@ -1,0 +1,501 @@
+"""Recording at the counter: receipts, voids, non-collection marks and scan logs."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from typing import Any
+
+from sqlalchemy import text
+from sqlalchemy.engine import Connection
+
+from desktop_app.domain.collectors import CollectorFacts, collector_refusal
+from desktop_app.domain.ids import new_id
+from desktop_app.domain.nik import Severity, clean_number, validate_nik
+from desktop_app.domain.receipts import (
+    format_receipt_number,
+    verification_code,
+)
+from desktop_app.domain.status import PersonStatus
+from desktop_app.domain.values import as_date
+from desktop_app.services.bulk import bulk_insert
+from desktop_app.services.context import ServiceError, UnitOfWork
+from desktop_app.services.distribution.lookup import Lookup
+from desktop_app.services.distribution.messages import (
+    ALREADY_RECEIVED,
+    ALREADY_RECEIVED_BY_PROXY,
+    ALREADY_VOIDED,
+    BATCH_ALREADY_RECEIVED,
+    BATCH_TWICE,
+    COLLECTOR_NAME_REQUIRED,
+    COLLECTOR_NIK_INVALID,
+    COLLECTOR_NIK_REQUIRED,
+    MARK_AFTER_RECEIPT,
+    MARK_UNKNOWN,
+    NOT_ON_ROSTER,
+    RECEIPT_NOT_FOUND,
+    RECIPIENT_REMOVED,
+    REFUSAL_REASON_REQUIRED,
+    RELATION_UNKNOWN,
+    ROUND_CLOSED_NO_WRITE,
+    ROUND_NOT_OPEN,
+    ROUND_NOT_OPEN_NOTHING_RECORDED,
+    SERVED_ELSEWHERE,
+    VOID_REASON_REQUIRED,
+    DistributionInputError,
+)
+from desktop_app.services.distribution.queries import (
+    NEXT_SEQ,
+    RECEIPT_SELECT,
+    RECORD_STATE,
+)
+from desktop_app.services.distribution.types import (
+    MARK_KINDS,
+    BatchReport,
+    Proxy,
+    ReceiptView,
+    RoundStatus,
+    RowReport,
+    parse_collector_relation,
+)
+from desktop_app.storage.distribution_models import (
+    CollectionMark,
+    ReceiptVoid,
+    RosterEntry,
+)
+
+
+class Counter(Lookup):
+    """Facts appended at the counter: a receipt exactly once, its void, a non-collection mark."""
+
+    def receive(
+        self,
+        round_id: str,
+        roster_id: str,
+        *,
+        point_id: str | None = None,
+        proxy: Proxy | None = None,
+    ) -> ReceiptView:
+        """Record that the recipient received the round's item, exactly once.
+
+        Returns after the commit (synchronous=FULL): the number it carries is on disk.
+        """
+        proxy = self._clean_proxy(proxy)
+        key, device = self.receipt_code_key(), self._device_prefix()
+        with self.ctx.unit_of_work(source="counter") as w:
+            receipt = self._record(w, round_id, roster_id, proxy, point_id, key, device)
+        return receipt
+
+    def _record(
+        self,
+        w: UnitOfWork,
+        round_id: str,
+        roster_id: str,
+        proxy: Proxy | None,
+        point_id: str | None,
+        key: bytes,
+        device: str,
+    ) -> ReceiptView:
+        """Check and append one receipt inside the caller's unit of work.
+
+        This is the counter's hot path, so it uses plain statements instead of ORM objects.
+        """
+        conn = w.session.connection()
+        # Taking the counter first starts the write transaction, so the checks below and the
+        # insert are serialised against any other program writing to this file.
+        seq = conn.execute(NEXT_SEQ, {"r": round_id, "d": device}).scalar_one()
+        # Everything the checks need in one indexed read: the entry, its round, its point,
+        # whether it already has a valid receipt, and the recipient's live status.
+        entry = conn.execute(RECORD_STATE, {"id": roster_id}).mappings().first()
+        if entry is None or entry["round_id"] != round_id:
+            self._lock_round(w, round_id)  # a closed or unknown round says so first
+            raise ServiceError(NOT_ON_ROSTER)
+        if entry["round_status"] == RoundStatus.CLOSED.value:
+            raise ServiceError(ROUND_CLOSED_NO_WRITE, name=entry["round_name"])
+        if entry["round_status"] != RoundStatus.OPEN.value:
+            raise ServiceError(ROUND_NOT_OPEN, name=entry["round_name"])
+        if not entry["active"]:
+            raise ServiceError(RECIPIENT_REMOVED, name=entry["name"])
+        if point_id and entry["point_id"] and entry["point_id"] != point_id:
+            raise ServiceError(SERVED_ELSEWHERE, name=entry["name"], point=entry["point_name"])
+        first = self._active_receipt(conn, roster_id) if entry["received"] else None
+        if first is not None:
+            params = {
+                "name": entry["name"],
+                "when": self._when(first["received_at"]),
+                "point": first["point_name"] or "titik salur",
+                "officer": first["officer"],
+                "device": first["device_name"],
+                "number": first["number"],
+            }
+            if first["collector_name"]:
+                raise ServiceError(
+                    ALREADY_RECEIVED_BY_PROXY, **params, collector=first["collector_name"]
+                )
+            raise ServiceError(ALREADY_RECEIVED, **params)
+        self._check_collector(conn, entry, proxy)
+        number = format_receipt_number(entry["round_code"], device, seq)
+        now = w.now()
+        row: dict[str, Any] = {
+            "id": new_id(),
+            "number": number,
+            "round_id": round_id,
+            "roster_id": roster_id,
+            "point_id": point_id or entry["point_id"],
+            "collector_name": proxy.name if proxy else None,
+            "collector_nik": proxy.nik if proxy else None,
+            "collector_relation": proxy.relation if proxy else None,
+            "officer": self.ctx.actor,
+            "received_at": now,
+            "device_id": self.ctx.device.id,
+            "device_name": device,
+            "verification_code": verification_code(number, key),
+        }
+        bulk_insert(w, "distribution_receipt", [row], op="receive")
+        point_name = entry["point_name"] or ""
+        if row["point_id"] and row["point_id"] != entry["point_id"]:
+            point_name = self._point_name(conn, row["point_id"])
+        return ReceiptView(
+            id=row["id"],
+            number=number,
+            verification_code=row["verification_code"],
+            round_id=round_id,
+            roster_id=roster_id,
+            point_id=row["point_id"],
+            point_name=point_name,
+            recipient_name=entry["name"],
+            collector_name=row["collector_name"],
+            collector_nik=row["collector_nik"],
+            collector_relation=row["collector_relation"],
+            officer=self.ctx.actor,
+            received_at=now.astimezone(self._tz),
+            device_name=device,
+        )
+
+    def receive_code(
+        self,
+        round_id: str,
+        code: str,
+        *,
+        point_id: str | None = None,
+        proxy: Proxy | None = None,
+    ) -> ReceiptView:
+        """Scan and record in one step: what a barcode scan + Enter does at the counter."""
+        entry = self.scan(round_id, code, point_id)
+        return self.receive(round_id, entry.id, point_id=point_id, proxy=proxy)
+
+    def _clean_proxy(self, proxy: Proxy | None) -> Proxy | None:
+        if proxy is None:
+            return None
+        name = " ".join((proxy.name or "").split())
+        nik = clean_number(proxy.nik or "")
+        relation = parse_collector_relation(proxy.relation)
+        if not name and not nik and not proxy.relation:
+            return None
+        if relation is None:
+            raise DistributionInputError(RELATION_UNKNOWN, relation=proxy.relation)
+        if not name:
+            raise DistributionInputError(COLLECTOR_NAME_REQUIRED)
+        if not nik:
+            raise DistributionInputError(COLLECTOR_NIK_REQUIRED)
+        errors = [i for i in validate_nik(nik) if i.severity == Severity.ERROR]
+        if errors:
+            raise DistributionInputError(
+                COLLECTOR_NIK_INVALID, problems=" ".join(i.message for i in errors)
+            )
+        return Proxy(name=name, nik=nik, relation=relation)
+
+    def _check_collector(self, conn: Connection, entry: Any, proxy: Proxy | None) -> None:
+        """Gather what DESIGN.md's proxy rules need from the live registry, then apply them
+        (desktop_app.domain.collectors)."""
+        recipient: Mapping[Any, Any] | None = None
+        if entry["person_id"] and "person_status" in entry:
+            recipient = {
+                "status": entry["person_status"],
+                "status_date": entry["person_status_date"],
+                "household_id": entry["live_household_id"],
+            }
+        elif entry["person_id"]:
+            recipient = (
+                conn.execute(
+                    text("SELECT id, status, status_date, household_id FROM person WHERE id = :id"),
+                    {"id": entry["person_id"]},
+                )
+                .mappings()
+                .first()
+            )
+        deceased = recipient is not None and recipient["status"] == PersonStatus.MENINGGAL.value
+        if proxy is None and not deceased:
+            return
+        household_id = entry["household_id"] or (recipient["household_id"] if recipient else None)
+        living: frozenset[str] = frozenset()
+        if household_id:
+            living = frozenset(
+                r[0]
+                for r in conn.execute(
+                    text(
+                        "SELECT nik FROM person WHERE household_id = :h AND deleted = 0 "
+                        "AND status != 'meninggal' AND id != :me"
+                    ),
+                    {"h": household_id, "me": entry["person_id"] or ""},
+                )
+                if r[0]
+            )
+        collector_deceased = False
+        if proxy is not None and not deceased:
+            status = conn.execute(
+                text("SELECT status FROM person WHERE nik = :n AND deleted = 0 LIMIT 1"),
+                {"n": proxy.nik},
+            ).scalar()
+            collector_deceased = status == PersonStatus.MENINGGAL.value
+        facts = CollectorFacts(
+            name=entry["name"],
+            nik=entry["nik"],
+            kk_number=entry["kk_number"],
+            deceased=deceased,
+            died_on=as_date(recipient["status_date"]) if deceased and recipient else None,
+            living_member_niks=living,
+        )
+        refusal = collector_refusal(
+            facts,
+            proxy.nik if proxy else None,
+            proxy.relation if proxy else None,
+            collector_deceased=collector_deceased,
+        )
+        if refusal is not None:
+            error = DistributionInputError if refusal.bad_input else ServiceError
+            raise error(refusal.msg, **refusal.params)
+
+    def void(self, receipt_ref: str, reason: str) -> ReceiptView:
+        """Cancel a receipt with a reason (another fact; the receipt itself stays)."""
+        reason = " ".join((reason or "").split())
+        if not reason:
+            raise ServiceError(VOID_REASON_REQUIRED)
+        receipt = self.get_receipt(receipt_ref)
+        with self.ctx.unit_of_work(source="counter") as w:
+            self._lock_round(w, receipt.round_id, require_open=False)
+            already = w.session.execute(
+                text("SELECT 1 FROM distribution_receipt_void WHERE receipt_id = :id"),
+                {"id": receipt.id},
+            ).first()
+            if already:
+                raise ServiceError(ALREADY_VOIDED, number=receipt.number)
+            w.add(
+                ReceiptVoid(
+                    id=new_id(),
+                    receipt_id=receipt.id,
+                    round_id=receipt.round_id,
+                    reason=reason,
+                    at=w.now(),
+                    actor=self.ctx.actor,
+                    device_id=self.ctx.device.id,
+                    hlc="",
+                ),
+                "distribution_receipt_void",
+                op="void",
+            )
+        return self.get_receipt(receipt.id)
+
+    def get_receipt(self, ref: str) -> ReceiptView:
+        """A receipt by id, number or QR payload."""
+        ref = (ref or "").strip()
+        number = self._receipt_number_in(ref)
+        with self._conn() as conn:
+            m = (
+                conn.execute(
+                    text(RECEIPT_SELECT + " WHERE r.id = :ref OR r.number = :num"),
+                    {"ref": ref, "num": number or ref},
+                )
+                .mappings()
+                .first()
+            )
+        if m is None:
+            raise ServiceError(RECEIPT_NOT_FOUND, ref=ref)
+        return self._receipt_view(m)
+
+    def _receipt_view(self, m: Any) -> ReceiptView:
+        return ReceiptView(
+            id=m["id"],
+            number=m["number"],
+            verification_code=m["verification_code"],
+            round_id=m["round_id"],
+            roster_id=m["roster_id"],
+            point_id=m["point_id"],
+            point_name=m["point_name"] or "",
+            recipient_name=m["recipient_name"],
+            collector_name=m["collector_name"],
+            collector_nik=m["collector_nik"],
+            collector_relation=m["collector_relation"],
+            officer=m["officer"],
+            received_at=self._local(m["received_at"]),  # type: ignore[arg-type]
+            device_name=m["device_name"],
+            voided=bool(m["voided"]),
+            void_reason=m["void_reason"],
+        )
+
+    def receipts(self, round_id: str, roster_id: str | None = None) -> list[ReceiptView]:
+        sql = RECEIPT_SELECT + " WHERE r.round_id = :r"
+        params: dict[str, Any] = {"r": round_id}
+        if roster_id:
+            sql += " AND r.roster_id = :e"
+            params["e"] = roster_id
+        with self._conn() as conn:
+            return [
+                self._receipt_view(m)
+                for m in conn.execute(text(sql + " ORDER BY r.hlc"), params).mappings()
+            ]
+
+    def mark(
+        self,
+        round_id: str,
+        roster_id: str,
+        kind: str,
+        reason: str = "",
+        *,
+        point_id: str | None = None,
+    ) -> None:
+        """Record that a recipient did not collect: 'tidak_hadir' or 'ditolak' (reason needed)."""
+        if kind not in MARK_KINDS:
+            raise DistributionInputError(MARK_UNKNOWN, kind=kind)
+        reason = " ".join((reason or "").split())
+        if kind == "ditolak" and not reason:
+            raise ServiceError(REFUSAL_REASON_REQUIRED)
+        reason = reason or "Tidak hadir saat penyaluran"
+        with self.ctx.unit_of_work(source="counter") as w:
+            self._lock_round(w, round_id)
+            entry = w.session.get(RosterEntry, roster_id)
+            if entry is None or entry.round_id != round_id:
+                raise ServiceError(NOT_ON_ROSTER)
+            if not entry.active:
+                raise ServiceError(RECIPIENT_REMOVED, name=entry.name)
+            first = self._active_receipt(w.session.connection(), roster_id)
+            if first is not None:
+                raise ServiceError(MARK_AFTER_RECEIPT, name=entry.name, number=first["number"])
+            w.add(
+                CollectionMark(
+                    id=new_id(),
+                    round_id=round_id,
+                    roster_id=roster_id,
+                    point_id=point_id or entry.point_id,
+                    kind=kind,
+                    reason=reason,
+                    at=w.now(),
+                    actor=self.ctx.actor,
+                    device_id=self.ctx.device.id,
+                    hlc="",
+                ),
+                "distribution_mark",
+                op=kind,
+            )
+
+    def collector_candidates(self, roster_id: str) -> list[tuple[str, str, str]]:
+        """(name, NIK, SHDK relation) of the living members of the recipient's KK, for the
+        proxy dialog."""
+        with self._conn() as conn:
+            entry = (
+                conn.execute(
+                    text(
+                        "SELECT e.household_id, e.person_id, p.household_id AS live_household "
+                        "FROM distribution_roster e LEFT JOIN person p ON p.id = e.person_id "
+                        "WHERE e.id = :id"
+                    ),
+                    {"id": roster_id},
+                )
+                .mappings()
+                .first()
+            )
+            if entry is None:
+                return []
+            household = entry["household_id"] or entry["live_household"]
+            if not household:
+                return []
+            rows = conn.execute(
+                text(
+                    "SELECT name, nik, coalesce(relation, '') FROM person WHERE household_id = :h "
+                    "AND deleted = 0 AND status != 'meninggal' AND id != :me AND nik IS NOT NULL "
+                    "ORDER BY relation = 'kepala' DESC, birth_date"
+                ),
+                {"h": household, "me": entry["person_id"] or ""},
+            ).all()
+        return [(r[0], r[1], r[2]) for r in rows]
+
+    def recipient_deceased(self, roster_id: str) -> bool:
+        with self._conn() as conn:
+            row = conn.execute(
+                text(
+                    "SELECT p.status FROM distribution_roster e JOIN person p "
+                    "ON p.id = e.person_id WHERE e.id = :id"
+                ),
+                {"id": roster_id},
+            ).first()
+        return bool(row and row[0] == PersonStatus.MENINGGAL.value)
+
+    # -- scan logs -----------------------------------------------------------------------------
+    def receive_batch(
+        self, round_ref: str, rows: Sequence[dict[str, str]], point_ref: str | None = None
+    ) -> BatchReport:
+        """Record a scan log all-or-nothing: every row is checked, and only when all are fine
+        are they recorded, in one transaction."""
+        rnd = self.get_round(round_ref)
+        self._require_writable(rnd)
+        if rnd.status != RoundStatus.OPEN.value:
+            raise ServiceError(ROUND_NOT_OPEN_NOTHING_RECORDED, name=rnd.name)
+        point_id = self.get_point(rnd.id, point_ref).id if point_ref else None
+        report = BatchReport()
+        plans: list[tuple[str, Proxy | None, str | None]] = []
+        seen: dict[str, int] = {}
+        for i, row in enumerate(rows, start=2):
+            code = (row.get("code") or "").strip()
+            try:
+                row_point = point_id
+                if row.get("point"):
+                    row_point = self.get_point(rnd.id, row["point"]).id
+                entry = self.scan(rnd.id, code, row_point)
+                proxy = self._clean_proxy(
+                    Proxy(
+                        row.get("proxy_name", ""),
+                        row.get("proxy_nik", ""),
+                        row.get("proxy_relation", ""),
+                    )
+                )
+                if entry.id in seen:
+                    raise ServiceError(BATCH_TWICE, name=entry.name, first=seen[entry.id], second=i)
+                if entry.received:
+                    raise ServiceError(
+                        BATCH_ALREADY_RECEIVED, name=entry.name, number=entry.receipt_number
+                    )
+                with self._conn() as conn:
+                    entry_map = (
+                        conn.execute(
+                            text(
+                                "SELECT id, name, nik, kk_number, household_id, person_id "
+                                "FROM distribution_roster WHERE id = :id"
+                            ),
+                            {"id": entry.id},
+                        )
+                        .mappings()
+                        .first()
+                    )
+                    self._check_collector(conn, entry_map, proxy)
+                seen[entry.id] = i
+                plans.append((entry.id, proxy, row_point))
+                report.rows.append(RowReport(i, code, f"OK: {entry.name}", True))
+            except ServiceError as exc:
+                report.rows.append(RowReport(i, code, exc.message, False, exc))
+        if not report.ok:
+            return report
+        report.recorded = self._record_many(rnd.id, plans)
+        for row_report, receipt in zip(report.rows, report.recorded, strict=True):
+            row_report.message = f"{receipt.number}: {receipt.recipient_name}"
+        return report
+
+    def _record_many(
+        self, round_id: str, plans: Sequence[tuple[str, Proxy | None, str | None]]
+    ) -> list[ReceiptView]:
+        """All receipts of a scan log in one transaction, each checked again under the lock."""
+        key, device = self.receipt_code_key(), self._device_prefix()
+        with self.ctx.unit_of_work(source="scan_log") as w:
+            return [
+                self._record(w, round_id, roster_id, proxy, point_id, key, device)
+                for roster_id, proxy, point_id in plans
+            ]
+

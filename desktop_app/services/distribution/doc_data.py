@@ -1,0 +1,248 @@
+"""Plain data for the round's documents (receipts, lists, BAST, cards, recap)."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from datetime import date
+from typing import Any
+
+from sqlalchemy import text
+
+from desktop_app.documents.distribution import (
+    BastDoc,
+    CardDoc,
+    ListRow,
+    PointInfo,
+    RecapDoc,
+    RecapRow,
+    ReceiptDoc,
+    ReceptionList,
+    RoundInfo,
+)
+from desktop_app.services.context import ServiceError
+from desktop_app.services.distribution.cards import Cards
+from desktop_app.services.distribution.messages import (
+    RECEIPTS_MISSING,
+)
+from desktop_app.services.distribution.types import (
+    QR_PREFIX,
+    PointView,
+    RosterFilter,
+    format_address,
+)
+
+
+class DocData(Cards):
+    """What each document needs, as the plain dataclasses of documents.distribution."""
+
+    # -- documents' data -----------------------------------------------------------------------
+    def round_info(self, round_id: str) -> RoundInfo:
+        r = self.get_round(round_id)
+        return RoundInfo(
+            id=r.id,
+            code=r.code,
+            name=r.name,
+            program_name=r.program_name,
+            item=r.item,
+            quantity=r.quantity,
+            unit=r.unit,
+            start_date=r.start_date,
+            end_date=r.end_date,
+        )
+
+    @staticmethod
+    def point_info(point: PointView | None) -> PointInfo | None:
+        if point is None:
+            return None
+        return PointInfo(id=point.id, name=point.name, kind=point.kind, address=point.address)
+
+    def receipt_docs(
+        self,
+        round_id: str,
+        *,
+        point_id: str | None = None,
+        numbers: Iterable[str] | None = None,
+        progress: Callable[[int, int], None] | None = None,
+    ) -> list[ReceiptDoc]:
+        """Tanda terima for the round's valid receipts (or the given numbers), list order."""
+        info = self.round_info(round_id)
+        points = {p.id: p for p in self.points(round_id)}
+        sql = """
+            SELECT r.number, r.verification_code, r.point_id, r.collector_name, r.collector_nik,
+                   r.collector_relation, r.officer, r.received_at, r.device_name,
+                   e.name, e.nik, e.kk_number, e.street, e.rt, e.rw, e.kelurahan_code
+            FROM distribution_receipt r JOIN distribution_roster e ON e.id = r.roster_id
+            WHERE r.round_id = :r
+              AND NOT EXISTS (SELECT 1 FROM distribution_receipt_void v WHERE v.receipt_id = r.id)
+        """
+        params: dict[str, Any] = {"r": round_id}
+        wanted: set[str] | None = None
+        if numbers is not None:
+            wanted = {str(n).strip().upper() for n in numbers}
+        if point_id:
+            sql += " AND r.point_id = :pt"
+            params["pt"] = point_id
+        sql += " ORDER BY e.no"
+        docs: list[ReceiptDoc] = []
+        with self._conn() as conn:
+            rows = [m for m in conn.execute(text(sql), params).mappings()]
+        if wanted is not None:
+            rows = [m for m in rows if m["number"] in wanted]
+            missing = wanted - {m["number"] for m in rows}
+            if missing:
+                raise ServiceError(RECEIPTS_MISSING, numbers=", ".join(sorted(missing)))
+        for i, m in enumerate(rows, 1):
+            docs.append(
+                ReceiptDoc(
+                    receipt_number=m["number"],
+                    verification_code=m["verification_code"],
+                    round=info,
+                    point=self.point_info(points.get(m["point_id"])),
+                    recipient_name=m["name"],
+                    recipient_nik=m["nik"] or "",
+                    kk_number=m["kk_number"],
+                    address=format_address(m["street"], m["rt"], m["rw"]),
+                    kelurahan=self._kelurahan_name(m["kelurahan_code"]),
+                    collector_name=m["collector_name"],
+                    collector_nik=m["collector_nik"],
+                    collector_relation=m["collector_relation"],
+                    officer=m["officer"],
+                    received_at=self._local(m["received_at"]),  # type: ignore[arg-type]
+                    device_name=m["device_name"],
+                    qr_payload=f"{QR_PREFIX}|{m['number']}|{m['verification_code']}",
+                )
+            )
+            if progress and (i % 500 == 0 or i == len(rows)):
+                progress(i, len(rows))
+        return docs
+
+    def reception_list(
+        self,
+        round_id: str,
+        *,
+        point_id: str | None = None,
+        kelurahan_code: str | None = None,
+    ) -> ReceptionList:
+        """Daftar penerimaan for a point or a kelurahan (or the whole round)."""
+        info = self.round_info(round_id)
+        point = self._point_or_none(round_id, point_id)
+        ids = self.roster_ids(
+            round_id, RosterFilter(point_id=point_id, kelurahan_code=kelurahan_code)
+        )
+        rows = [
+            ListRow(
+                no=i,
+                name=r.name,
+                nik=r.nik or "",
+                kk_number=r.kk_number,
+                address=r.address,
+                rt=r.rt,
+                rw=r.rw,
+                kelurahan=r.kelurahan,
+                status=r.status,
+                receipt_number=r.receipt_number,
+                collector_name=r.collector_name,
+            )
+            for i, r in enumerate(self.roster_rows(ids), 1)
+        ]
+        return ReceptionList(
+            round=info,
+            point=self.point_info(point),
+            kelurahan=self._kelurahan_name(kelurahan_code) if kelurahan_code else None,
+            rows=rows,
+            totals=self.totals(round_id, point_id, kelurahan_code),
+            printed_on=self.ctx.clock.today(),
+            officer=self.ctx.actor,
+        )
+
+    def _point_or_none(self, round_id: str, point_id: str | None) -> PointView | None:
+        return self.get_point(round_id, point_id) if point_id else None
+
+    def bast(
+        self, round_id: str, *, point_id: str | None = None, on: date | None = None
+    ) -> BastDoc:
+        """Berita acara serah terima for a point (or the whole round) with its totals."""
+        info = self.round_info(round_id)
+        point = self._point_or_none(round_id, point_id)
+        totals = self.totals(round_id, point_id)
+        office = self.ctx.office
+        if point is not None:
+            second_name = point.contact_name or "...................................."
+            second_title = point.contact_title or (
+                "Lurah " + point.kelurahan_names[0]
+                if point.kind == "kelurahan" and point.kelurahan_names
+                else "Penanggung jawab " + point.name
+            )
+            suffix = f"{point.no:03d}"
+        else:
+            second_name = "...................................."
+            second_title = "Koordinator penyaluran"
+            suffix = "000"
+        return BastDoc(
+            number=f"BAST/{info.code}/{self._device_prefix()}/{suffix}",
+            round=info,
+            point=self.point_info(point),
+            on=on or self.ctx.clock.today(),
+            first_party_name=office.head_name or "....................................",
+            first_party_title=office.head_title,
+            second_party_name=second_name,
+            second_party_title=second_title,
+            totals=totals,
+            total_quantity=totals.received * info.quantity,
+        )
+
+    def card_docs(
+        self,
+        round_id: str,
+        *,
+        point_id: str | None = None,
+        progress: Callable[[int, int], None] | None = None,
+    ) -> list[CardDoc]:
+        """Kartu KPM for the round's recipients. Read-only: call `mint_cards` first (a write)
+        so every household has a card code; one without a code shows its NIK instead."""
+        rnd = self.get_round(round_id)
+        people = self._card_people(rnd, point_id)
+        cards = []
+        for i, p in enumerate(people, 1):
+            kel = p["kelurahan_code"] or ""
+            kec = self.ctx.regions.kecamatan_of(kel) if kel else None
+            code = p["card_code"] or (p["nik"] or "")
+            cards.append(
+                CardDoc(
+                    card_code=code,
+                    name=p["name"] or "",
+                    nik=p["nik"] or "",
+                    kk_number=p["kk_number"],
+                    address=p.get("address")
+                    or format_address(p["street"], p["rt"], p["rw"]),
+                    kelurahan=self._kelurahan_name(kel),
+                    kecamatan=kec.name if kec else "",
+                    program_name=rnd.program_name,
+                )
+            )
+            if progress and (i % 500 == 0 or i == len(people)):
+                progress(i, len(people))
+        return cards
+
+    def recap(self, round_id: str) -> RecapDoc:
+        """Entitled / received / by proxy / absent / refused per kelurahan and point."""
+        info = self.round_info(round_id)
+        points = {p.id: p.name for p in self.points(round_id)}
+        grouped = self._grouped_totals(round_id, group_by="both")
+        rows = []
+        for key in sorted(grouped, key=lambda k: (self._kelurahan_name(k.split("|")[0]), k)):
+            kel, _, point_id = key.partition("|")
+            rows.append(
+                RecapRow(
+                    kelurahan=self._kelurahan_name(kel) or "-",
+                    point=points.get(point_id, "(semua titik)"),
+                    totals=grouped[key],
+                )
+            )
+        return RecapDoc(
+            round=info,
+            rows=rows,
+            grand_total=self.totals(round_id),
+            printed_on=self.ctx.clock.today(),
+        )
+
