@@ -8,6 +8,7 @@ from pathlib import Path
 
 from desktop_app.storage import migrations
 from desktop_app.storage.db import StorageError, backup_database, open_database
+from desktop_app.storage.messages import NOT_FOUND
 
 COUNTED_TABLES = ("person", "household", "enrolment", "change_log")
 
@@ -69,6 +70,6 @@ def check_database(path: Path) -> HealthReport:
 def backup(path: Path, target: Path) -> Path:
     """A consistent copy, safe while the app is writing to the same file."""
     if not path.exists():
-        raise StorageError(f"Basis data {path} tidak ditemukan.")
+        raise StorageError(NOT_FOUND, path=str(path))
     open_database(path, create=False, read_only=True).dispose()  # refuses foreign/corrupt files
     return backup_database(path, target)
