@@ -58,3 +58,40 @@ def test_refusal_renders_in_both_languages_and_survives_pickling():
 def test_a_broken_translation_falls_back_to_indonesian():
     msg = Msg("test.broken_en", "Ada {n} baris.", "There are {count} rows.")
     assert Refusal(msg, n=3).render("en") == "Ada 3 baris."
+
+
+def _refusal_class_names() -> set[str]:
+    """Names of every Refusal subclass in the app (services, storage, commands, gui)."""
+    _import_everything()
+    names = {"Refusal"}
+    pending = [Refusal]
+    while pending:
+        cls = pending.pop()
+        for sub in cls.__subclasses__():
+            names.add(sub.__name__)
+            pending.append(sub)
+    return names
+
+
+def test_no_refusal_is_raised_as_plain_text():
+    # A plain-text refusal has no code (the GUI cannot branch on it) and no English template.
+    import ast
+    from pathlib import Path
+
+    root = Path(desktop_app.__file__).resolve().parent
+    refusals = _refusal_class_names() | {"ServiceError"}
+    offenders = []
+    for path in sorted(root.rglob("*.py")):
+        tree = ast.parse(path.read_text(encoding="utf-8"))
+        for node in ast.walk(tree):
+            if not isinstance(node, ast.Call) or not node.args:
+                continue
+            func = node.func
+            name = func.id if isinstance(func, ast.Name) else getattr(func, "attr", "")
+            first = node.args[0]
+            textual = isinstance(first, ast.JoinedStr) or (
+                isinstance(first, ast.Constant) and isinstance(first.value, str)
+            )
+            if (name in refusals and textual) or (name == "uncoded" and path.name != "errors.py"):
+                offenders.append(f"{path.relative_to(root.parent)}:{node.lineno}: {name}(...)")
+    assert not offenders, "\n".join(offenders)

@@ -22,7 +22,7 @@ from desktop_app.documents.training import (
 from desktop_app.gui.workers import Job, JobControl, run_job
 from desktop_app.i18n import tr
 from desktop_app.services.context import AppContext, ServiceError
-from desktop_app.services.training import TrainingRow, TrainingService
+from desktop_app.services.training import TrainingRow, TrainingService, messages
 
 __all__ = [
     "PrintOptions",
@@ -114,7 +114,7 @@ def print_attendance_sheets(
     def build(job: JobControl, path: Path) -> None:
         data = TrainingService(ctx).attendance_sheet_data(training.id, session_id)
         if not data.participants:
-            raise ServiceError("Pelatihan ini belum memiliki peserta aktif.")
+            raise ServiceError(messages.NO_ACTIVE_PARTICIPANTS_TO_PRINT)
         attendance_sheet_pdf(path, ctx.office, data, progress=job.reporter(label))
 
     return _print_job(
@@ -136,7 +136,7 @@ def print_attendance_recap(
     def build(job: JobControl, path: Path) -> None:
         data = TrainingService(ctx).recap_data(training.id)
         if not data.rows:
-            raise ServiceError("Pelatihan ini belum memiliki peserta.")
+            raise ServiceError(messages.NO_PARTICIPANTS_TO_PRINT)
         job.progress(0, 1, tr("Menyusun rekap kehadiran…"))
         attendance_recap_pdf(path, ctx.office, data)
 
@@ -163,9 +163,7 @@ def print_certificates(
         service.issue_certificates(training.id)
         data = service.certificate_data(training.id)
         if not data:
-            raise ServiceError(
-                "Belum ada peserta yang memenuhi syarat kehadiran; tidak ada sertifikat."
-            )
+            raise ServiceError(messages.NO_CERTIFICATES_TO_PRINT)
         certificates_pdf(path, ctx.office, data, progress=job.reporter(label))
 
     return _print_job(

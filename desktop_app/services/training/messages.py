@@ -308,3 +308,20 @@ class TrainingInputRefused(ServiceError):
 
     def render(self, lang: str = "id") -> str:
         return "\n".join(m.text(lang) for m in self.params["problems"])
+
+# -- printing ----------------------------------------------------------------------------------
+NO_ACTIVE_PARTICIPANTS_TO_PRINT = Msg(
+    "training.print_no_active_participants",
+    "Pelatihan ini belum memiliki peserta aktif.",
+    "This training has no active participants yet.",
+)
+NO_PARTICIPANTS_TO_PRINT = Msg(
+    "training.print_no_participants",
+    "Pelatihan ini belum memiliki peserta.",
+    "This training has no participants yet.",
+)
+NO_CERTIFICATES_TO_PRINT = Msg(
+    "training.print_no_certificates",
+    "Belum ada peserta yang memenuhi syarat kehadiran; tidak ada sertifikat.",
+    "No participant meets the attendance rule yet; there are no certificates.",
+)
