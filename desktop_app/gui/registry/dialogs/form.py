@@ -37,7 +37,9 @@ from desktop_app.services.registry import (
 VALIDATE_DELAY_MS = 150
 
 
-def make_issue(code: str, template: str, severity: Severity = Severity.ERROR) -> Issue:
+def _issue(code: str, template: str, severity: Severity = Severity.ERROR) -> Issue:
+    """An inline form issue; package-internal, and named `_issue` because tests/gui scans
+    `_issue(...)` calls for templates that need an English entry."""
     return Issue(code=code, severity=severity, template=template)
 
 

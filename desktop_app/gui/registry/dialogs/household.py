@@ -22,8 +22,8 @@ from desktop_app.gui.registry.dialogs.form import (
     AddressFields,
     FormDialog,
     RegionChooser,
+    _issue,
     line_edit,
-    make_issue,
 )
 from desktop_app.gui.registry.dialogs.person import PersonDialog, PersonPicker, person_line
 from desktop_app.gui.widgets import (
@@ -128,7 +128,7 @@ class HouseholdDialog(FormDialog):
         if self.household_id is None:
             head = self.chosen_head()
             if head is None:
-                issues.append(make_issue("household.head", "Pilih kepala keluarga."))
+                issues.append(_issue("household.head", "Pilih kepala keluarga."))
             elif head.kk_number:
                 issues.append(
                     Issue(
@@ -193,7 +193,7 @@ class AddMemberDialog(FormDialog):
     def check(self) -> list[Issue]:
         row = self.picker.selected()
         if row is None:
-            return [make_issue("member.person", "Pilih orang yang akan ditambahkan.")]
+            return [_issue("member.person", "Pilih orang yang akan ditambahkan.")]
         if row.kk_number:
             return [
                 Issue(
@@ -246,9 +246,9 @@ class ChangeKkDialog(FormDialog):
                 if i.code == "dup.kk"
             ]
         if self.kk.text().strip() and "".join(self.kk.text().split()) == self.old:
-            issues.append(make_issue("kk.same", "No. KK baru sama dengan yang lama."))
+            issues.append(_issue("kk.same", "No. KK baru sama dengan yang lama."))
         if not self.reason.text().strip():
-            issues.append(make_issue("kk.reason", "Alasan penggantian No. KK wajib diisi."))
+            issues.append(_issue("kk.reason", "Alasan penggantian No. KK wajib diisi."))
         return issues
 
     def mark_fields(self, issues: Sequence[Issue]) -> None:

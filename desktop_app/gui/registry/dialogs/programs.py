@@ -31,7 +31,7 @@ from desktop_app.domain.programs import (
 )
 from desktop_app.gui.registry.dialogs.form import (
     FormDialog,
-    make_issue,
+    _issue,
 )
 from desktop_app.gui.registry.models import format_date, restricted_badge, restricted_tooltip
 from desktop_app.gui.widgets import (
@@ -174,14 +174,14 @@ class EnrolDialog(FormDialog):
     def check(self) -> list[Issue]:
         code = combo_data(self.program)
         if not code:
-            return [make_issue("enrol.program", "Pilih program.")]
+            return [_issue("enrol.program", "Pilih program.")]
         program = PROGRAMS[code]
         start = self.start.value() or self.ctx.clock.today()
         birth = None if program.unit == Unit.HOUSEHOLD else self.birth_date
         issues = validate_enrolment(program, birth_date=birth, on=start, details=self.details())
         if program.unit == Unit.HOUSEHOLD and not self.household_id:
             issues.append(
-                make_issue(
+                _issue(
                     "enrol.household",
                     "Program ini untuk KPM: orang ini belum terdaftar dalam KPM. "
                     "Buat KPM atau tambahkan ke KPM dulu.",
@@ -189,7 +189,7 @@ class EnrolDialog(FormDialog):
             )
         for enrolment in self._active_enrolments():
             if enrolment.program_code == code:
-                issues.append(make_issue("enrol.active", "Sudah terdaftar aktif di program ini."))
+                issues.append(_issue("enrol.active", "Sudah terdaftar aktif di program ini."))
         return issues
 
     def _active_enrolments(self) -> list[EnrolmentView]:
@@ -258,11 +258,9 @@ class LeaveProgramDialog(FormDialog):
         issues = []
         end = self.end.value()
         if end is not None and end < self.enrolment.start_date:
-            issues.append(
-                make_issue("leave.date", "Tanggal keluar tidak boleh sebelum tanggal mulai.")
-            )
+            issues.append(_issue("leave.date", "Tanggal keluar tidak boleh sebelum tanggal mulai."))
         if not self.reason.currentText().strip():
-            issues.append(make_issue("leave.reason", "Alasan keluar program wajib diisi."))
+            issues.append(_issue("leave.reason", "Alasan keluar program wajib diisi."))
         return issues
 
     def commit(self) -> str | None:

@@ -17,7 +17,7 @@ from desktop_app.domain.nik import Issue
 from desktop_app.domain.status import STATUS_LABELS, PersonStatus
 from desktop_app.gui.registry.dialogs.form import (
     FormDialog,
-    make_issue,
+    _issue,
 )
 from desktop_app.gui.widgets import (
     OptionalDateEdit,
@@ -84,9 +84,9 @@ class StatusDialog(FormDialog):
         )
         self.consequence.setVisible(bool(self.consequence.text()))
         if not status:
-            return [make_issue("status.choose", "Pilih status baru.")]
+            return [_issue("status.choose", "Pilih status baru.")]
         if status == PersonStatus.MENINGGAL.value and self.effective.value() is None:
-            return [make_issue("status.date", "Tanggal meninggal wajib diisi.")]
+            return [_issue("status.date", "Tanggal meninggal wajib diisi.")]
         return []
 
     def commit(self) -> str | None:
