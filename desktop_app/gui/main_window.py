@@ -21,13 +21,17 @@ from PySide6.QtWidgets import (
 )
 
 from desktop_app import __version__
+from desktop_app.gui.changes import ChangeBus
 from desktop_app.gui.qt_texts import install_qt_texts
 from desktop_app.i18n import LANGUAGES, get_language, set_language, tr
-from desktop_app.services.context import AppContext
+from desktop_app.services.context import AppContext, ChangeSet
 
 __all__ = ["MainWindow", "PlaceholderTab", "TabSpec", "tab_specs"]
 
 log = logging.getLogger(__name__)
+
+# The entities the status-bar counts are made of.
+COUNTED = ("person", "household")
 
 
 @dataclass(frozen=True)
@@ -98,6 +102,9 @@ class MainWindow(QMainWindow):
             + (tr(" (hanya-baca)") if ctx.db.read_only else "")
         )
         self.setMinimumSize(1000, 640)
+        # Before the tabs: they find the same bus with ChangeBus.of(ctx).
+        self.changes = ChangeBus.of(ctx)
+        self.changes.changed.connect(self._on_changes)
         self.tabs = QTabWidget()
         self.tabs.setDocumentMode(True)
         self.setCentralWidget(self.tabs)
@@ -126,12 +133,7 @@ class MainWindow(QMainWindow):
         return None
 
     def _build(self, spec: TabSpec) -> QWidget:
-        widget = build_tab(spec, self.ctx, self.tabs)
-        # A tab that adds people or households tells the status bar to recount.
-        counts_changed = getattr(widget, "counts_changed", None)
-        if counts_changed is not None:
-            counts_changed.connect(self.refresh_counts)
-        return widget
+        return build_tab(spec, self.ctx, self.tabs)
 
     def _ensure_built(self, index: int) -> None:
         pending = self._pending.pop(index, None)
@@ -279,6 +281,10 @@ class MainWindow(QMainWindow):
                 households=f"{households:,}".replace(",", "."),
             )
         )
+
+    def _on_changes(self, changes: ChangeSet) -> None:
+        if changes.touches(*COUNTED):
+            self.refresh_counts()
 
     def refresh_counts(self) -> None:
         from desktop_app.gui.workers import run_job

@@ -3,13 +3,19 @@
 A write opens a `UnitOfWork`: one database transaction in which every changed entity appends a
 change-log row (who, which device, when by wall clock and by hybrid logical clock, which entity,
 fields before/after). The change log is both the audit trail and what field sync exports.
+
+The unit of work also collects which entities it changed; after a successful commit the context
+hands that `ChangeSet` to its subscribers (`AppContext.subscribe`), so a screen refreshes what a
+write touched without being told by whoever made the write.
 """
 
 from __future__ import annotations
 
 import getpass
 import json
-from collections.abc import Iterator, Mapping
+import logging
+import threading
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from contextlib import AbstractContextManager, contextmanager, nullcontext
 from dataclasses import dataclass, field
 from datetime import date, datetime
@@ -30,6 +36,8 @@ from desktop_app.storage.db import Database, integrity_problem, open_database
 from desktop_app.storage.models import ChangeLog, Region, Setting
 
 M = TypeVar("M", bound=SQLModel)
+
+log = logging.getLogger(__name__)
 
 DEVICE_KEY = "device"
 OFFICE_KEY = "office_profile"
@@ -74,6 +82,43 @@ def diff(before: Mapping[str, Any], after: Mapping[str, Any]) -> dict[str, list[
 
 
 @dataclass(frozen=True)
+class ChangeSet:
+    """What one committed unit of work changed.
+
+    `entities` maps an entity kind, as the change log names it ("person", "household",
+    "enrolment", "distribution_receipt", …), to the ids of the rows changed; `created` holds the
+    subset that was created (op "create"). `source` and `batch_id` are the unit of work's.
+    """
+
+    entities: Mapping[str, frozenset[str]]
+    created: Mapping[str, frozenset[str]] = field(default_factory=dict)
+    source: str | None = None
+    batch_id: str = ""
+
+    @property
+    def kinds(self) -> frozenset[str]:
+        return frozenset(self.entities)
+
+    def ids(self, kind: str) -> frozenset[str]:
+        return self.entities.get(kind, frozenset())
+
+    def created_ids(self, kind: str) -> frozenset[str]:
+        return self.created.get(kind, frozenset())
+
+    def touches(self, *kinds: str) -> bool:
+        """True when any of these entity kinds changed."""
+        return any(kind in self.entities for kind in kinds)
+
+    def __bool__(self) -> bool:
+        return bool(self.entities)
+
+
+ChangeSubscriber = Callable[[ChangeSet], None]
+
+_BATCH_ENTRIES = text("SELECT entity, entity_id, op FROM change_log WHERE batch_id = :b")
+
+
+@dataclass(frozen=True)
 class Device:
     id: str
     name: str
@@ -93,9 +138,16 @@ class UnitOfWork:
     source: str | None = None
     batch_id: str = field(default_factory=new_id)
     last_stamp: Timestamp | None = None
+    _changed: dict[str, set[str]] = field(default_factory=dict, repr=False)
+    _created: dict[str, set[str]] = field(default_factory=dict, repr=False)
+    # Stamps issued vs. rows logged through `log`: more stamps than rows means a bulk writer
+    # (services.bulk) appended change-log rows itself, so `change_set` reads them back.
+    _stamped: int = field(default=0, repr=False)
+    _logged: int = field(default=0, repr=False)
 
     def stamp(self) -> str:
         self.last_stamp = self.ctx.hlc.now()
+        self._stamped += 1
         return self.last_stamp.encode()
 
     def stamps(self, n: int) -> list[str]:
@@ -103,7 +155,35 @@ class UnitOfWork:
         out = self.ctx.hlc.now_many(n)
         if out:
             self.last_stamp = Timestamp.decode(out[-1])
+        self._stamped += len(out)
         return out
+
+    def record(self, entity: str, ids: Iterable[str], *, created: bool = False) -> None:
+        """Count rows as changed by this unit of work without logging them here: for writers
+        that append change-log rows under another batch (e.g. entries merged from a sync
+        bundle keep their own batch ids)."""
+        ids = list(ids)
+        if not ids:
+            return
+        self._changed.setdefault(entity, set()).update(ids)
+        if created:
+            self._created.setdefault(entity, set()).update(ids)
+
+    def change_set(self) -> ChangeSet:
+        """The entities this unit of work changed so far (read inside its transaction)."""
+        changed = {k: set(v) for k, v in self._changed.items()}
+        created = {k: set(v) for k, v in self._created.items()}
+        if self._stamped > self._logged:
+            for entity, entity_id, op in self.session.execute(_BATCH_ENTRIES, {"b": self.batch_id}):
+                changed.setdefault(entity, set()).add(entity_id)
+                if op == "create":
+                    created.setdefault(entity, set()).add(entity_id)
+        return ChangeSet(
+            entities={k: frozenset(v) for k, v in changed.items()},
+            created={k: frozenset(v) for k, v in created.items()},
+            source=self.source,
+            batch_id=self.batch_id,
+        )
 
     def now(self) -> datetime:
         return self.ctx.clock.now()
@@ -134,6 +214,8 @@ class UnitOfWork:
             batch_id=self.batch_id,
         )
         self.session.add(entry)
+        self._logged += 1
+        self.record(entity, [entity_id], created=op == "create")
         return entry
 
     def add(self, obj: SQLModel, entity: str, op: str = "create") -> None:
@@ -191,6 +273,8 @@ class AppContext:
         self.device, self.office, last = self._load_identity()
         self.hlc = HybridClock(self.device.id, last=last)
         self._regions: RegionCatalog | None = None
+        self._subscribers: list[ChangeSubscriber] = []
+        self._subscribers_lock = threading.Lock()
 
     # -- identity and settings -------------------------------------------------------------
     def _load_identity(self) -> tuple[Device, OfficeProfile, Timestamp | None]:
@@ -222,6 +306,7 @@ class AppContext:
 
     @contextmanager
     def unit_of_work(self, source: str | None = None) -> Iterator[UnitOfWork]:
+        """One transaction with its change log; subscribers hear of it once it is committed."""
         with self.db.transaction() as session:
             uow = UnitOfWork(session, self, source=source)
             yield uow
@@ -229,6 +314,34 @@ class AppContext:
                 # Persist the clock so a restart never issues a smaller timestamp. One upsert
                 # statement: this runs on every write, including each receipt at the counter.
                 session.execute(_SAVE_HLC, {"k": HLC_KEY, "v": json.dumps(uow.last_stamp.encode())})
+            changes = uow.change_set()
+        if changes:
+            self.notify(changes)
+
+    # -- change notifications --------------------------------------------------------------
+    def subscribe(self, callback: ChangeSubscriber) -> Callable[[], None]:
+        """Call `callback(change_set)` after every committed unit of work that changed
+        something; returns a function that unsubscribes. Callbacks run on the thread that made
+        the write (often a worker), after the commit: they must be quick and must not write."""
+        with self._subscribers_lock:
+            self._subscribers.append(callback)
+        return lambda: self.unsubscribe(callback)
+
+    def unsubscribe(self, callback: ChangeSubscriber) -> None:
+        with self._subscribers_lock:
+            if callback in self._subscribers:
+                self._subscribers.remove(callback)
+
+    def notify(self, changes: ChangeSet) -> None:
+        """Tell every subscriber; one failing subscriber neither stops the others nor the
+        write, which is already committed."""
+        with self._subscribers_lock:
+            subscribers = list(self._subscribers)
+        for callback in subscribers:
+            try:
+                callback(changes)
+            except Exception:  # noqa: BLE001 - the data is saved; a screen may just be stale
+                log.exception("change subscriber %r failed", callback)
 
     def join_or_open(self, uow: UnitOfWork | None) -> AbstractContextManager[UnitOfWork]:
         """Join the caller's unit of work (e.g. an import batch) or open a new one."""

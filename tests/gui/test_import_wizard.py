@@ -46,7 +46,7 @@ def sample_file(tmp_path: Path, broken: bool = True) -> Path:
 def open_wizard(qtbot, ctx: AppContext, path: Path) -> ImportWizard:
     wizard = ImportWizard(ctx)
     qtbot.addWidget(wizard)
-    wizard.path_edit.setText(str(path))
+    wizard.file_page.path_edit.setText(str(path))
     with qtbot.waitSignal(wizard.prepared_changed, timeout=10000):
         wizard.open_file()
     return wizard
@@ -63,21 +63,21 @@ def run_dry(qtbot, wizard: ImportWizard) -> None:
 def test_wizard_walks_from_file_to_import(qtbot, ctx: AppContext, tmp_path: Path) -> None:
     wizard = open_wizard(qtbot, ctx, sample_file(tmp_path))
     assert wizard.prepared is not None
-    assert wizard.header_spin.value() == 2  # under the merged title row
+    assert wizard.file_page.header_spin.value() == 2  # under the merged title row
     assert wizard.prepared.mapping["nik"] == 1
     run_dry(qtbot, wizard)
     assert wizard.report is not None
     assert wizard.report.counts["new"] == 4 and wizard.report.counts["rejected"] == 1
     # Rejected rows block the import until the clerk accepts importing the valid ones.
     assert not wizard.import_button.isEnabled()
-    wizard.accept_valid.setChecked(True)
+    wizard.preview_page.accept_valid.setChecked(True)
     assert wizard.import_button.isEnabled()
     with qtbot.waitSignal(wizard.imported, timeout=10000) as signal:
         wizard.import_button.click()
     assert signal.args[0].committed
     assert wizard.page == PAGE_DONE
     assert persons(ctx) == 4
-    assert "4 orang baru" in wizard.done_label.text()
+    assert "4 orang baru" in wizard.done_page.done_label.text()
     # The mapping is remembered for the next file with the same header.
     again = ImportService(ctx).prepare(sample_file(tmp_path, broken=False))
     assert again.mapping_origin == "remembered"
@@ -93,18 +93,18 @@ def test_dry_run_table_filters_and_shows_diffs(qtbot, ctx: AppContext, tmp_path:
     changed[2][7] = "JL. KENANGA 9"
     wizard = open_wizard(qtbot, ctx, xlsx(tmp_path / "perubahan.xlsx", changed))
     run_dry(qtbot, wizard)
-    wizard.count_labels[RowStatus.UPDATE.value].click()
-    assert wizard.results.rowCount() == 1
-    wizard.results_view.selectRow(0)
-    html = wizard.row_detail.toHtml()
+    wizard.preview_page.count_labels[RowStatus.UPDATE.value].click()
+    assert wizard.preview_page.results.rowCount() == 1
+    wizard.preview_page.results_view.selectRow(0)
+    html = wizard.preview_page.row_detail.toHtml()
     assert "JL. MAWAR 3" in html and "JL. KENANGA 9" in html
-    assert "Diperbarui  1" in wizard.count_labels[RowStatus.UPDATE.value].text()
+    assert "Diperbarui  1" in wizard.preview_page.count_labels[RowStatus.UPDATE.value].text()
 
 
 def test_changing_the_mapping_reruns_on_the_new_columns(qtbot, ctx, tmp_path: Path) -> None:
     wizard = open_wizard(qtbot, ctx, sample_file(tmp_path, broken=False))
     wizard.next()
-    wizard.mapping_combos["name"].setCurrentIndex(0)  # "not imported"
+    wizard.columns_page.mapping_combos["name"].setCurrentIndex(0)  # "not imported"
     assert "name" not in wizard.prepared.mapping  # type: ignore[union-attr]
     with qtbot.waitSignal(wizard.dry_run_finished, timeout=10000):
         wizard.next()
@@ -117,7 +117,7 @@ def test_bad_file_shows_the_reason_and_blocks_next(qtbot, ctx, tmp_path: Path) -
     path.write_bytes(b"PK\x03\x04 potongan")
     wizard = open_wizard(qtbot, ctx, path)
     assert wizard.prepared is None
-    assert "rusak atau terpotong" in wizard.file_info.text()
+    assert "rusak atau terpotong" in wizard.file_page.file_info.text()
     assert not wizard.next_button.isEnabled()
 
 
@@ -150,7 +150,7 @@ def test_saving_the_rejected_rows(qtbot, ctx, tmp_path: Path, monkeypatch, messa
     monkeypatch.setattr(
         QFileDialog, "getSaveFileName", staticmethod(lambda *a, **k: (str(target), ""))
     )
-    wizard.save_rejected_button.click()
+    wizard.preview_page.save_rejected_button.click()
     qtbot.waitUntil(lambda: bool(message_boxes.texts()), timeout=10000)
     ws = openpyxl.load_workbook(target).active
     assert ws is not None and ws.max_row == 2
@@ -203,7 +203,10 @@ def test_dropping_a_spreadsheet_on_the_registry_tab_opens_the_wizard(
     assert isinstance(wizard, ImportWizard)
     qtbot.waitUntil(lambda: wizard.prepared is not None, timeout=10000)
     run_dry(qtbot, wizard)
-    with qtbot.waitSignal(tab.counts_changed, timeout=10000):
+    from desktop_app.gui.changes import ChangeBus
+
+    # The bus tells the tab (and the status bar) to refresh; the wizard then shows its last page.
+    with qtbot.waitSignals([ChangeBus.of(ctx).changed, wizard.imported], timeout=10000):
         wizard.import_button.click()
     assert persons(ctx) == 5
     wizard.close()
@@ -247,7 +250,7 @@ def test_registry_tab_has_import_and_export_buttons(
 def test_row_detail_names_the_kelurahan(qtbot, ctx: AppContext, tmp_path: Path) -> None:
     wizard = open_wizard(qtbot, ctx, sample_file(tmp_path, broken=False))
     run_dry(qtbot, wizard)
-    wizard.count_labels[RowStatus.NEW.value].click()
-    wizard.results_view.selectRow(0)
+    wizard.preview_page.count_labels[RowStatus.NEW.value].click()
+    wizard.preview_page.results_view.selectRow(0)
     # The clerk reads "Sentul", the name in their file, not only the Kemendagri code.
-    assert "Sentul (35.72.01." in wizard.row_detail.toPlainText()
+    assert "Sentul (35.72.01." in wizard.preview_page.row_detail.toPlainText()

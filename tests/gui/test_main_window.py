@@ -52,3 +52,56 @@ def test_broken_tab_becomes_a_placeholder(qtbot, ctx, caplog):
     qtbot.addWidget(tab)
     assert isinstance(tab, PlaceholderTab)
     assert "gagal dimuat" in tab.findChild(type(tab.children()[1])).text()
+
+
+def test_a_service_write_updates_the_counts_through_the_change_bus(qtbot, ctx):
+    from datetime import date
+
+    from desktop_app.gui.changes import ChangeBus
+    from desktop_app.services.registry import PersonInput, RegistryService
+    from tests.helpers import make_nik
+
+    window = MainWindow(ctx)
+    qtbot.addWidget(window)
+    qtbot.waitUntil(lambda: window.counts_label.text() == "0 orang · 0 KPM", timeout=5000)
+    assert window.changes is ChangeBus.of(ctx)  # one bus per context, shared with the tabs
+    birth = date(1960, 1, 2)
+    with qtbot.waitSignal(window.changes.changed, timeout=5000) as heard:
+        RegistryService(ctx).create_person(
+            PersonInput(name="Budi Santoso", sex="L", nik=make_nik(birth), birth_date=birth)
+        )
+    assert heard.args[0].touches("person")
+    qtbot.waitUntil(lambda: window.counts_label.text() == "1 orang · 0 KPM", timeout=5000)
+
+
+def test_the_registry_tab_refreshes_itself_after_a_write_elsewhere(qtbot, ctx):
+    from datetime import date
+
+    from desktop_app.gui.registry.tab import RegistryTab
+    from desktop_app.services.registry import PersonInput, RegistryService
+    from tests.helpers import make_nik
+
+    window = MainWindow(ctx)
+    qtbot.addWidget(window)
+    window.show()
+    tab = window.tabs.widget(0)
+    assert isinstance(tab, RegistryTab)
+    qtbot.waitUntil(lambda: tab.person_model.rowCount() == 0 and "orang" in tab.result_label.text())
+    birth = date(1960, 1, 2)
+    with qtbot.waitSignal(tab.search_finished, timeout=5000):
+        RegistryService(ctx).create_person(
+            PersonInput(name="Budi Santoso", sex="L", nik=make_nik(birth), birth_date=birth)
+        )
+    assert tab.person_model.rowCount() == 1
+
+
+def test_a_closed_bus_hears_nothing(qtbot, ctx):
+    from desktop_app.gui.changes import ChangeBus
+
+    bus = ChangeBus(ctx)
+    heard: list[object] = []
+    bus.changed.connect(heard.append)
+    bus.close()
+    ctx.save_office_profile(ctx.office)
+    qtbot.wait(50)  # the queued delivery would have arrived by now
+    assert heard == []

@@ -152,21 +152,17 @@ def _layout_holding(layout: QLayout | None, widget: QWidget) -> QBoxLayout | Non
 def install_import_export(tab: Any) -> DropHandler:
     """Give the Registri tab drag-and-drop import and the "Impor…"/"Ekspor…" buttons.
 
-    Uses only the tab's public face: ctx, current_filter(), current_view, reload(),
-    counts_changed and add_household_button (the buttons go right after it).
+    Uses only the tab's public face: ctx, current_filter(), current_view and
+    add_household_button (the buttons go right after it). After an import the tab and the
+    status bar refresh themselves from the change bus (gui/changes.py).
     """
-
-    def imported(_report: Any) -> None:
-        tab.reload()
-        tab.counts_changed.emit()
-
-    handler = install_drop_handler(tab, tab.ctx, imported)
+    handler = install_drop_handler(tab, tab.ctx)
     tab.import_button = QPushButton(tr("Impor…"))
     tab.import_button.setToolTip(
         tr("Impor daftar dari Excel, ODS atau CSV (atau seret berkasnya ke tab ini)")
     )
     tab.import_button.setEnabled(not tab.ctx.db.read_only)
-    tab.import_button.clicked.connect(lambda: open_import_wizard(tab.ctx, tab, None, imported))
+    tab.import_button.clicked.connect(lambda: open_import_wizard(tab.ctx, tab, None))
     tab.export_button = QPushButton(tr("Ekspor…"))
     tab.export_button.setToolTip(tr("Simpan daftar yang tampil (dengan filternya) ke .xlsx/.csv"))
     tab.export_button.clicked.connect(lambda: export_view(tab))

@@ -12,6 +12,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 from PySide6.QtCore import QItemSelectionModel, QModelIndex, Qt, QTimer, Signal
+from PySide6.QtGui import QShowEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
@@ -31,6 +32,7 @@ from PySide6.QtWidgets import (
 
 from desktop_app.domain.programs import PROGRAMS
 from desktop_app.domain.status import STATUS_LABELS
+from desktop_app.gui.changes import ChangeBus
 from desktop_app.gui.importer import install_import_export
 from desktop_app.gui.registry import dialogs
 from desktop_app.gui.registry.detail import Change, DetailPanel
@@ -43,7 +45,7 @@ from desktop_app.gui.registry.models import (
 from desktop_app.gui.widgets import combo_data, fill_combo
 from desktop_app.gui.workers import run_job
 from desktop_app.i18n import tr
-from desktop_app.services.context import AppContext
+from desktop_app.services.context import AppContext, ChangeSet
 from desktop_app.services.registry import PersonFilter, RegistryService
 
 __all__ = ["RegistryTab"]
@@ -52,6 +54,8 @@ log = logging.getLogger(__name__)
 
 SEARCH_DELAY_MS = 150
 PERSONS, HOUSEHOLDS = 0, 1
+# Entities whose changes can alter what the lists show (rows, programs, status, KK).
+REGISTRY_KINDS = ("person", "household", "enrolment", "kk_history", "status_history")
 
 
 def _thousands(n: int) -> str:
@@ -68,7 +72,6 @@ class _View:
 
 
 class RegistryTab(QWidget):
-    counts_changed = Signal()  # something was added: the window's status bar recounts
     search_finished = Signal(int)  # number of rows shown (tests and the status label)
 
     def __init__(self, ctx: AppContext, parent: QWidget | None = None) -> None:
@@ -77,7 +80,10 @@ class RegistryTab(QWidget):
         self.service = RegistryService(ctx)
         self._generation = 0
         self._pending_select: tuple[int, str] | None = None  # (view, id) to select after reload
+        self._reload_on_show = False
         self._build()
+        # Writes from anywhere (this tab, an import, a sync bundle) refresh the lists.
+        ChangeBus.of(ctx).changed.connect(self._on_changes)
         self.reload()
 
     # -- layout -------------------------------------------------------------------------------
@@ -290,6 +296,22 @@ class RegistryTab(QWidget):
             v.stale = True
         self._load(self.current_view)
 
+    def _on_changes(self, changes: ChangeSet) -> None:
+        if not changes.touches(*REGISTRY_KINDS):
+            return
+        if not self.isVisible():
+            for v in self.views:
+                v.stale = True
+            self._reload_on_show = True
+            return
+        self._timer.start()  # a burst of writes (or a write and our own refresh) -> one search
+
+    def showEvent(self, event: QShowEvent) -> None:  # noqa: N802 - Qt API
+        super().showEvent(event)
+        if self._reload_on_show:
+            self._reload_on_show = False
+            self.reload()
+
     def _load(self, which: int) -> None:
         view = self.views[which]
         flt = self.current_filter()
@@ -446,14 +468,12 @@ class RegistryTab(QWidget):
                 v.stale = True
             self.view_bar.setCurrentIndex(which)
         else:
-            self.reload()
-        self.counts_changed.emit()
+            self._timer.start()  # the change bus asks too; both land in one search
 
     def _changed(self, change: Change) -> None:
         if change.created:
             self._pending_select = (self.current_view, self._selected_id(self.current_view) or "")
-            self.reload()
-            self.counts_changed.emit()
+            self._timer.start()  # the change bus asks too; both land in one search
             return
         # Narrow refresh: only the rows the write touched are re-read and repainted.
         if change.person_ids:
