@@ -192,7 +192,7 @@ def step_schema(path: Path, db: Path, with_log: bool = False) -> dict:
 
 def step_import(path: Path, db: Path, dry_run: bool = False) -> dict:
     from desktop_app.services.context import open_app
-    from desktop_app.services.importer import ImportOptions, ImportService
+    from desktop_app.services.importing import ImportOptions, ImportService
 
     ctx = open_app(db)
     service = ImportService(ctx)

@@ -335,7 +335,7 @@ def check_certificate(st: SelfTest) -> str:
 def check_spreadsheet_roundtrip(st: SelfTest) -> str:
     """Export the registry to .xlsx and read it back as an import would (nothing is written)."""
     from desktop_app.services.exporter import ExportService, export_table
-    from desktop_app.services.importer import ImportService
+    from desktop_app.services.importing import ImportService
 
     ctx = st.state["ctx"]
     path = st.workdir / "orang.xlsx"

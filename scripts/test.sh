@@ -6,4 +6,5 @@ export QT_QPA_PLATFORM=${QT_QPA_PLATFORM:-offscreen}
 bash scripts/system-deps.sh test
 bash scripts/venv.sh test
 .venv/bin/ruff check desktop_app tests bench
+.venv/bin/mypy  # domain, storage, services, documents (pyproject.toml [tool.mypy])
 .venv/bin/python -m pytest -q "$@"

@@ -43,7 +43,6 @@ DEVICE_KEY = "device"
 OFFICE_KEY = "office_profile"
 HLC_KEY = "hlc_last"
 
-_Row = TypeVar("_Row", bound=SQLModel)
 
 _SAVE_HLC = text(
     'INSERT INTO setting ("key", value) VALUES (:k, :v) '
@@ -54,14 +53,6 @@ _SAVE_HLC = text(
 class ServiceError(Refusal):
     """A refusal from a use case, e.g. a rule that forbids the write: raise it with a `Msg`
     (code + Indonesian and English templates) and its parameters."""
-
-
-def require_live(session: Session, model: type[_Row], row_id: str, message: str) -> _Row:
-    """The row `row_id` of `model`; refused with `message` when it is missing or tombstoned."""
-    row = session.get(model, row_id)
-    if row is None or row.deleted:  # type: ignore[attr-defined]
-        raise ServiceError(message)
-    return row
 
 
 def _jsonable(value: Any) -> Any:
@@ -188,10 +179,6 @@ class UnitOfWork:
     def now(self) -> datetime:
         return self.ctx.clock.now()
 
-    def require(self, model: type[_Row], row_id: str, message: str) -> _Row:
-        """The live row `row_id` of `model` in this transaction, or a refusal with `message`."""
-        return require_live(self.session, model, row_id, message)
-
     def log(
         self,
         entity: str,
@@ -222,7 +209,7 @@ class UnitOfWork:
         """Insert a new synced row and log all its fields."""
         stamp = self.stamp()
         if hasattr(obj, "hlc"):
-            obj.hlc = stamp  # type: ignore[attr-defined]
+            obj.hlc = stamp
         self.session.add(obj)
         self.log(entity, obj.id, op, diff({}, snapshot(obj)), hlc=stamp)  # type: ignore[attr-defined]
 
@@ -253,9 +240,9 @@ class UnitOfWork:
         if delta:
             stamp = self.stamp()
             if hasattr(obj, "hlc"):
-                obj.hlc = stamp  # type: ignore[attr-defined]
+                obj.hlc = stamp
             if hasattr(obj, "updated_at"):
-                obj.updated_at = self.now()  # type: ignore[attr-defined]
+                obj.updated_at = self.now()
             self.session.add(obj)
             self.log(entity, obj.id, op, delta, hlc=stamp)  # type: ignore[attr-defined]
         return delta

@@ -17,9 +17,9 @@ from desktop_app.gui import workers
 from desktop_app.gui.importer import drop as drop_module
 from desktop_app.gui.importer.results import ResultsModel
 from desktop_app.gui.importer.wizard import PAGE_COLUMNS, PAGE_DONE, PAGE_PREVIEW, ImportWizard
-from desktop_app.services import importer as importer_module
+from desktop_app.services import importing as importer_module
 from desktop_app.services.context import AppContext
-from desktop_app.services.importer import ImportService, RowStatus
+from desktop_app.services.importing import ImportService, RowStatus
 from desktop_app.storage.models import ChangeLog, Person
 from tests.services.import_files import HEADER, person_row, xlsx
 

@@ -11,6 +11,7 @@ from __future__ import annotations
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import QDialog, QMessageBox, QSplitter, QVBoxLayout, QWidget
 
+from desktop_app.gui.changes import ChangeBus
 from desktop_app.gui.distribution import printing
 from desktop_app.gui.distribution.counter_panel import CounterPanel, ask_proxy, ask_reason
 from desktop_app.gui.distribution.dialogs import NewRoundDialog
@@ -19,7 +20,7 @@ from desktop_app.gui.distribution.round_bar import RoundBar
 from desktop_app.gui.errors import show_error
 from desktop_app.gui.workers import run_job
 from desktop_app.i18n import tr
-from desktop_app.services.context import AppContext, ServiceError
+from desktop_app.services.context import AppContext, ChangeSet, ServiceError
 from desktop_app.services.distribution import (
     DistributionService,
     RosterRow,
@@ -28,6 +29,14 @@ from desktop_app.services.distribution import (
 )
 
 __all__ = ["DistributionTab", "ask_proxy", "ask_reason"]
+
+_DISTRIBUTION_KINDS = (
+    "distribution_round",
+    "distribution_point",
+    "distribution_roster",
+    "distribution_receipt",
+    "distribution_assignment",
+)
 
 
 class DistributionTab(QWidget):
@@ -51,9 +60,11 @@ class DistributionTab(QWidget):
         # Kept on the tab for the window and the tests that choose a round by its combo box.
         self.round_combo = self.round_bar.round_combo
         self.point_combo = self.round_bar.point_combo
+        self._stale = False
         self._build()
         self._connect()
         self.reload_rounds()
+        ChangeBus.of(ctx).changed.connect(self._on_changes)
 
     def _build(self) -> None:
         splitter = QSplitter(Qt.Orientation.Horizontal)
@@ -82,7 +93,19 @@ class DistributionTab(QWidget):
 
     def showEvent(self, event: object) -> None:  # noqa: N802 - Qt API
         super().showEvent(event)  # type: ignore[arg-type]
+        if self._stale:
+            self._stale = False
+            self.reload_rounds(self.round_id())
+            self._point_changed()
         self.counter.scan.setFocus()
+
+    def _on_changes(self, changes: ChangeSet) -> None:
+        # While the counter is on screen it is the writer and refreshes what it changed itself
+        # (a full roster reload per scan would slow the queue); changes made elsewhere (a
+        # bundle imported in Sinkronisasi, a round prepared in another window) are picked up
+        # when the tab is shown again.
+        if not self.isVisible() and changes.touches(*_DISTRIBUTION_KINDS):
+            self._stale = True
 
     # -- the round and point chosen ------------------------------------------------------------
     def reload_rounds(self, select: str | None = None) -> None:

@@ -27,7 +27,7 @@ from PySide6.QtWidgets import (
 from desktop_app.gui.workers import JobControl, run_job
 from desktop_app.i18n import tr
 from desktop_app.services.context import AppContext
-from desktop_app.services.spreadsheet import SPREADSHEET_SUFFIXES
+from desktop_app.services.importing import SPREADSHEET_SUFFIXES
 
 __all__ = [
     "DropHandler",

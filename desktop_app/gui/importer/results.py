@@ -8,8 +8,8 @@ from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelInd
 from PySide6.QtGui import QBrush, QColor
 
 from desktop_app.i18n import tr, tr_issue
-from desktop_app.services.cleaning import text_of
-from desktop_app.services.importer import STATUS_LABELS, FieldChange, RowResult, RowStatus
+from desktop_app.services.importing import STATUS_LABELS, FieldChange, RowResult, RowStatus
+from desktop_app.services.importing.cleaning import text_of
 
 __all__ = ["RESULT_ROLE", "STATUS_COLOURS", "ResultsModel", "describe", "messages"]
 

@@ -48,7 +48,6 @@ __all__ = ["CheckoutDialog", "SideBySide", "SyncTab"]
 
 
 class SyncTab(QWidget):
-    counts_changed = Signal()  # an import added or changed registry rows
     refreshed = Signal()
 
     def __init__(self, ctx: AppContext, parent: QWidget | None = None) -> None:
@@ -168,7 +167,6 @@ class SyncTab(QWidget):
 
     def _conflict_decided(self) -> None:
         self.refresh()
-        self.counts_changed.emit()
 
     def show_history_of(self, device_id: str | None) -> None:
         """The bundles exchanged with one device (None: all)."""
@@ -211,7 +209,6 @@ class SyncTab(QWidget):
     def _imported(self, result: ImportResult) -> None:
         self.last_result = result
         self.refresh()
-        self.counts_changed.emit()
         if result.already_imported:
             text = tr(
                 "Bundel dari {device} ini sudah pernah diimpor; tidak ada yang berubah.",

@@ -208,6 +208,10 @@ class SyncApply(SyncExport):
             claims_before = open_claims(s, list(claim_rosters))
             merger = Merger(s, w.now())
             merged = merger.apply(ok)
+            for entity, touched in merged.touched.items():
+                # Merged entries keep their own batch ids; count them in this import's change
+                # set so the open tabs refresh.
+                w.record(entity, touched)
             if on_stage:
                 on_stage("applied")
             merger.store(ok)

@@ -19,9 +19,15 @@ from PySide6.QtWidgets import (
 from desktop_app.gui.importer.wizard.common import hint
 from desktop_app.gui.widgets import combo_data, fill_combo
 from desktop_app.i18n import tr
-from desktop_app.services.cleaning import text_of
-from desktop_app.services.importer import KIND_FIELDS, REQUIRED_FIELDS, ImportKind, PreparedImport
-from desktop_app.services.spreadsheet import FIELD_BY_KEY, column_letter
+from desktop_app.services.importing import (
+    FIELD_BY_KEY,
+    KIND_FIELDS,
+    REQUIRED_FIELDS,
+    ImportKind,
+    PreparedImport,
+    column_letter,
+)
+from desktop_app.services.importing.cleaning import text_of
 
 __all__ = ["ColumnsPage"]
 

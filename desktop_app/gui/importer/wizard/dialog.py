@@ -34,7 +34,7 @@ from desktop_app.gui.importer.wizard.preview_page import PreviewPage
 from desktop_app.gui.workers import JobControl, run_job
 from desktop_app.i18n import tr
 from desktop_app.services.context import AppContext
-from desktop_app.services.importer import (
+from desktop_app.services.importing import (
     ImportKind,
     ImportOptions,
     ImportReport,

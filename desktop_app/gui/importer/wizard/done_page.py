@@ -6,7 +6,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QLabel, QVBoxLayout, QWidget
 
 from desktop_app.i18n import tr
-from desktop_app.services.importer import ImportReport
+from desktop_app.services.importing import ImportReport
 
 __all__ = ["DonePage"]
 

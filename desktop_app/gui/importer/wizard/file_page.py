@@ -25,9 +25,14 @@ from desktop_app.domain.programs import PROGRAMS
 from desktop_app.gui.importer.wizard.common import FILE_FILTER, hint
 from desktop_app.gui.widgets import combo_data, fill_combo
 from desktop_app.i18n import tr
-from desktop_app.services.cleaning import text_of
-from desktop_app.services.importer import KIND_LABELS, ImportKind, ImportOptions, PreparedImport
-from desktop_app.services.spreadsheet import column_letter
+from desktop_app.services.importing import (
+    KIND_LABELS,
+    ImportKind,
+    ImportOptions,
+    PreparedImport,
+    column_letter,
+)
+from desktop_app.services.importing.cleaning import text_of
 
 __all__ = ["FilePage"]
 

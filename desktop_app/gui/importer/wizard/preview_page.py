@@ -21,9 +21,9 @@ from PySide6.QtWidgets import (
 
 from desktop_app.gui.importer.results import RESULT_ROLE, STATUS_COLOURS, WARNINGS, ResultsModel
 from desktop_app.i18n import tr, tr_issue
-from desktop_app.services.cleaning import text_of
 from desktop_app.services.context import AppContext
-from desktop_app.services.importer import STATUS_LABELS, ImportReport, RowResult, RowStatus
+from desktop_app.services.importing import STATUS_LABELS, ImportReport, RowResult, RowStatus
+from desktop_app.services.importing.cleaning import text_of
 
 __all__ = ["PreviewPage"]
 
