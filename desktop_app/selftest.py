@@ -272,6 +272,7 @@ def check_cards(st: SelfTest) -> str:
     from desktop_app.documents.distribution import cards_pdf
 
     svc, rid, pid = st.state["distribution"], st.state["round_id"], st.state["point_id"]
+    svc.mint_cards(rid, point_id=pid)  # a card prints its code, not the NIK
     cards = svc.card_docs(rid, point_id=pid)
     return _pdf(st, "kartu_kpm", lambda p: cards_pdf(p, svc.ctx.office, cards))
 
