@@ -24,23 +24,14 @@ from desktop_app.services.registry import (
     PersonInput,
     RegistryService,
 )
-from tests.helpers import make_kk, make_nik
+from tests.helpers import make_kk, make_nik, person_input
 
 KEPANJENKIDUL = "35.72.01.1001"
 SANANWETAN_KEL = "35.72.03.1001"
 
 
 def person(name: str, sex: str, birth: date, serial: int, kel: str = KEPANJENKIDUL) -> PersonInput:
-    return PersonInput(
-        name=name,
-        sex=sex,
-        nik=make_nik(birth, sex, serial),
-        birth_date=birth,
-        street="Jl. Kenanga 5",
-        rt="2",
-        rw="4",
-        kelurahan_code=kel,
-    )
+    return person_input(name, sex, birth, serial, kel)
 
 
 @pytest.fixture

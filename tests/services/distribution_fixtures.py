@@ -8,7 +8,7 @@ from datetime import date
 
 from desktop_app.services.context import AppContext
 from desktop_app.services.registry import HouseholdInput, PersonInput, RegistryService
-from tests.helpers import make_kk, make_nik
+from tests.helpers import make_kk, make_nik, person_input
 
 KEL_A = "35.72.01.1001"  # Kepanjenkidul
 KEL_B = "35.72.02.1001"  # Pakunden
@@ -31,16 +31,7 @@ class World:
 
 
 def _person(name: str, sex: str, birth: date, serial: int, kel: str) -> PersonInput:
-    return PersonInput(
-        name=name,
-        sex=sex,
-        nik=make_nik(birth, sex, serial),
-        birth_date=birth,
-        street="Jl. Melati 3",
-        rt="1",
-        rw="2",
-        kelurahan_code=kel,
-    )
+    return person_input(name, sex, birth, serial, kel, street="Jl. Melati 3", rt="1", rw="2")
 
 
 FAMILY_NAMES = [

@@ -15,7 +15,7 @@ from desktop_app.services.registry import (
     ValidationFailed,
 )
 from desktop_app.storage.models import ChangeLog, Person
-from tests.helpers import make_kk, make_nik
+from tests.helpers import make_kk, make_nik, person_input
 
 KEL = "35.72.01.1001"  # Kepanjenkidul
 
@@ -27,17 +27,7 @@ def person(
     serial: int = 1,
     **kw: object,
 ) -> PersonInput:
-    return PersonInput(
-        name=name,
-        sex=sex,
-        nik=make_nik(birth, sex, serial),
-        birth_date=birth,
-        street="Jl. Kenanga 5",
-        rt="2",
-        rw="4",
-        kelurahan_code=KEL,
-        **kw,  # type: ignore[arg-type]
-    )
+    return person_input(name, sex, birth, serial, KEL, **kw)
 
 
 @pytest.fixture
