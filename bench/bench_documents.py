@@ -163,7 +163,7 @@ def plain_list(path: Path, rows: list[dd.ListRow], per_page: int) -> None:
         story.append(
             Table(
                 data,
-                colWidths=dd._LIST_COLS,
+                colWidths=dd.LIST_COLUMN_WIDTHS,
                 rowHeights=[dd.LIST_HEADER_HEIGHT] + [dd.LIST_ROW_HEIGHT] * len(chunk),
                 style=style,
             )
@@ -184,7 +184,7 @@ def plain_receipts(path: Path, docs: list[dd.ReceiptDoc]) -> None:
         canvas.setFont("Helvetica", 8)
         canvas.drawCentredString(width / 2, rule - 27, f"Nomor: {r.receipt_number}")
         y = rule - 42
-        for label, value in dd._receipt_fields(r):
+        for label, value in dd.receipt_fields(r):
             canvas.setFont("Helvetica", 7.6)
             canvas.drawString(6 * mm, y, label)
             canvas.drawString(24 * mm, y, ":")

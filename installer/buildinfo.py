@@ -53,7 +53,18 @@ QT_EXCLUDES = [
     "PySide6.QtOpenGL",
     "PySide6.QtOpenGLWidgets",
 ]
-PY_EXCLUDES = ["tkinter", "_tkinter", "pytest", "hypothesis", "pytestqt", "IPython", "pip"]
+# mypy: SQLAlchemy's optional mypy plugin would pull it (and its compiled parser) into the bundle
+# wherever the build venv also has the test tools, as the Windows workflow's does.
+PY_EXCLUDES = [
+    "tkinter",
+    "_tkinter",
+    "pytest",
+    "hypothesis",
+    "pytestqt",
+    "IPython",
+    "pip",
+    "mypy",
+]
 
 # Qt plugin folders a widgets app uses; every other folder under plugins/ is dropped.
 # None keeps the whole folder. platforms: offscreen is what --self-test and CI use, windows and
@@ -70,10 +81,39 @@ KEEP_PLUGINS: dict[str, set[str] | None] = {
 DROP_FILES = {"opengl32sw.dll"}
 
 
+# Faker ships ~80 locales, each provider's as its own package that Faker lists from the bundle's
+# files at start-up. The demo data (and so the frozen --self-test) only asks for id_ID; the other
+# names are the fallbacks Faker picks for a provider without id_ID (its DEFAULT_LOCALE en_US and
+# the providers' own default_locale values en_GB and la).
+FAKER_LOCALES = {"id_ID", "en_US", "en_GB", "la", "en"}
+_LOCALE_NAME = re.compile(r"^[a-z]{2,3}(_[A-Z]{2})?$")  # de, en_US, fil_PH
+
+
+def _unused_faker_locale(parts: list[str], is_package: bool) -> bool:
+    """faker/providers/<provider>/<locale>/ for a locale the app never asks for (packages only:
+    providers/isbn/sbn.py is a module whose name merely looks like a language code)."""
+    return (
+        is_package
+        and len(parts) >= 4
+        and parts[:2] == ["faker", "providers"]
+        and _LOCALE_NAME.match(parts[3]) is not None
+        and parts[3] not in FAKER_LOCALES
+    )
+
+
+def keep_module(name: str, path: str | None = "") -> bool:
+    """Whether a Python module PyInstaller found (dotted name, source path) goes into the
+    archive."""
+    is_package = (path or "").replace("\\", "/").endswith("/__init__.py")
+    return not _unused_faker_locale(name.split("."), is_package)
+
+
 def keep_in_bundle(dest: str) -> bool:
     """Whether a file PyInstaller collected (its path inside the bundle) stays in the build."""
     parts = dest.replace("\\", "/").split("/")
     if parts[-1].lower() in DROP_FILES:
+        return False
+    if _unused_faker_locale(parts, is_package=len(parts) > 4):
         return False
     if "PySide6" not in parts:
         return True

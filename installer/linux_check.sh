@@ -10,7 +10,8 @@
 # Windows app starts; .github/workflows/windows.yml does that on a Windows runner.
 #
 # Usage:  PYTHON=/path/to/venv/bin/python installer/linux_check.sh
-# Env:    PYTHON                   interpreter with the project and .[build] installed (default python3)
+# Env:    PYTHON                   a Python 3.11 to make the build venv with (default python3); the
+#                                  venv gets requirements/linux-py311.txt, nothing goes into PYTHON
 #         BERDAYA_CHECK_WINE=0     skip the Wine install/uninstall (saves ~1 min; default 1)
 #         BERDAYA_CHECK_COMPRESS=1 build the installer with release LZMA compression (+~2 min)
 #         BERDAYA_CHECK_DIR        work folder (default build/packaging-check)
@@ -181,23 +182,47 @@ command -v makensis >/dev/null || apt_install nsis
 if [ "$CHECK_WINE" = "1" ] && { [ ! -x "$WINE" ] || ! command -v xvfb-run >/dev/null; }; then
     apt_install wine64 xvfb xauth
 fi
-"$PYTHON" -c "import PyInstaller" 2>/dev/null || "$PYTHON" -m pip install -q -e ".[build]"
+
+# The app is frozen in a venv of its own installed from the hash-pinned lock, as the Windows
+# workflow does with its lock: the bundle holds exactly the locked releases, whatever $PYTHON's
+# environment has, and nothing is installed into that environment. Kept while the lock stays.
+LOCK=requirements/linux-py311.txt
+BUILD_VENV="$WORK/venv"
+BUILD_PY="$BUILD_VENV/bin/python"
+"$PYTHON" -c 'import sys; sys.exit(sys.version_info[:2] != (3, 11))' ||
+    fail "$LOCK is for Python 3.11; PYTHON=$PYTHON is $("$PYTHON" -V 2>&1)"
+stamp="$(cat "$LOCK" pyproject.toml | sha256sum | cut -c1-16)"
+if [ "$(cat "$BUILD_VENV/.lock-stamp" 2>/dev/null)" != "$stamp" ]; then
+    t=$(now)
+    rm -rf "$BUILD_VENV"
+    "$PYTHON" -m venv "$BUILD_VENV"
+    pip_quiet=(-q --disable-pip-version-check)
+    "$BUILD_PY" -m pip install "${pip_quiet[@]}" --require-hashes --no-deps -r "$LOCK"
+    "$BUILD_PY" -m pip install "${pip_quiet[@]}" --no-deps --no-build-isolation -e .
+    "$BUILD_PY" -m pip check >/dev/null || fail "$LOCK is incomplete: $("$BUILD_PY" -m pip check)"
+    echo "$stamp" >"$BUILD_VENV/.lock-stamp"
+    log "build venv installed from $LOCK in $(since "$t") s"
+fi
 
 # 0. the Windows workflow must at least be a valid GitHub Actions workflow (schema check; the
-# workflow itself can only run on GitHub).
-"$PYTHON" -c "import check_jsonschema" 2>/dev/null || "$PYTHON" -m pip install -q check-jsonschema
-"$PYTHON" -m check_jsonschema --builtin-schema vendor.github-workflows \
+# workflow itself can only run on GitHub; scripts/lint-workflows.sh lints it further).
+TOOLS_PY="$WORK/tools-venv/bin/python"
+if ! "$TOOLS_PY" -c "import check_jsonschema" 2>/dev/null; then
+    "$PYTHON" -m venv "$WORK/tools-venv"
+    "$TOOLS_PY" -m pip install -q --disable-pip-version-check check-jsonschema
+fi
+"$TOOLS_PY" -m check_jsonschema --builtin-schema vendor.github-workflows \
     .github/workflows/windows.yml >/dev/null || fail ".github/workflows/windows.yml is not valid"
 log "windows.yml is a valid workflow"
 
-VERSION="$("$PYTHON" installer/build.py version)"
-VERSION_WIN="$("$PYTHON" -c "import sys; sys.path.insert(0, 'installer'); import buildinfo; print(buildinfo.windows_version_string('$VERSION'))")"
+VERSION="$("$BUILD_PY" installer/build.py version)"
+VERSION_WIN="$("$BUILD_PY" -c "import sys; sys.path.insert(0, 'installer'); import buildinfo; print(buildinfo.windows_version_string('$VERSION'))")"
 DIST="$WORK/dist"
 FROZEN="$DIST/Berdaya"
 
 # 1. freeze
 t=$(now)
-"$PYTHON" installer/build.py freeze --dist "$DIST" >"$WORK/freeze.log" 2>&1 ||
+"$BUILD_PY" installer/build.py freeze --dist "$DIST" >"$WORK/freeze.log" 2>&1 ||
     { tail -40 "$WORK/freeze.log"; fail "PyInstaller failed (log: $WORK/freeze.log)"; }
 FREEZE_S=$(since "$t")
 FROZEN_MB=$(du -sm "$FROZEN" | cut -f1)
@@ -246,14 +271,14 @@ compress_flag="--no-compress"
 # Debian's wine64 cannot run 32-bit programs.
 t=$(now)
 # shellcheck disable=SC2086 # $compress_flag is empty or one flag
-"$PYTHON" installer/build.py installer --dist "$DIST" --frozen "$STAGE" $compress_flag
+"$BUILD_PY" installer/build.py installer --dist "$DIST" --frozen "$STAGE" $compress_flag
 MAKENSIS_S=$(since "$t")
 SETUP="$DIST/Berdaya-$VERSION-setup.exe"
 SETUP_MB=$(du -m "$SETUP" | cut -f1)
 log "makensis built $SETUP in $MAKENSIS_S s, $SETUP_MB MB (compressed: $COMPRESS)"
 SETUP64="$DIST/Berdaya-$VERSION-setup-amd64.exe"
 if [ "$CHECK_WINE" = "1" ]; then
-    "$PYTHON" installer/build.py installer --dist "$DIST" --frozen "$STAGE" --no-compress \
+    "$BUILD_PY" installer/build.py installer --dist "$DIST" --frozen "$STAGE" --no-compress \
         --nsis-target amd64-unicode --out "$SETUP64"
 fi
 {

@@ -1,5 +1,6 @@
 """Pieces every printed document shares: the letterhead (kop surat), page numbers
-"Halaman X dari Y", paragraph styles, and the signature block.
+"Halaman X dari Y", paragraph styles, the signature block, and the QR and Code128 codes a
+scanner reads back (receipts, cards, certificates).
 
 Documents take plain data (the office profile, dataclasses from services), never sessions.
 """
@@ -15,6 +16,8 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
+from reportlab.graphics.barcode import qrencoder
+from reportlab.graphics.barcode.code128 import Code128
 from reportlab.lib import colors
 from reportlab.lib.enums import TA_CENTER
 from reportlab.lib.pagesizes import A4
@@ -80,6 +83,68 @@ def draw_emblem_placeholder(canvas: Canvas, x: float, y: float, size: float) -> 
     canvas.setFillColor(colors.HexColor("#f2c200"))
     canvas.circle(x + size / 2, y + size * 0.58, size * 0.18, stroke=0, fill=1)
     canvas.restoreState()
+
+
+def qr_matrix(payload: str) -> list[list[bool]]:
+    """The QR modules for `payload` (error correction M: survives a crease or a smudge)."""
+    code = qrencoder.QRCode(None, qrencoder.QRErrorCorrectLevel.M)
+    # Always byte mode: the payload is read back exactly as given, whatever its characters.
+    code.addData(qrencoder.QR8bitByte(payload))
+    code.make()
+    return [[bool(m) for m in row] for row in code.modules]
+
+
+def draw_qr(
+    canvas: Canvas, payload: str, x: float, y: float, size: float, *, border: int = 2
+) -> None:
+    """Draw a QR code of `payload` on white in the square (x, y, size), with a quiet zone of
+    `border` modules.
+
+    Runs of dark modules become one rectangle each in a single path: a fraction of the
+    operators of drawing every module, which matters over thousands of receipts.
+    """
+    modules = qr_matrix(payload)
+    count = len(modules)
+    box = size / (count + 2 * border)
+    path = canvas.beginPath()
+    for r, row in enumerate(modules):
+        top = y + size - (r + border + 1) * box
+        c = 0
+        while c < count:
+            if row[c]:
+                start = c
+                while c < count and row[c]:
+                    c += 1
+                path.rect(x + (start + border) * box, top, (c - start) * box, box)
+            else:
+                c += 1
+    canvas.saveState()
+    canvas.setFillColor(colors.white)
+    canvas.rect(x, y, size, size, stroke=0, fill=1)
+    canvas.setFillColor(colors.black)
+    canvas.drawPath(path, stroke=0, fill=1)
+    canvas.restoreState()
+
+
+def draw_code128(
+    canvas: Canvas,
+    value: str,
+    centre_x: float,
+    y: float,
+    *,
+    height: float,
+    bar_width: float,
+    max_width: float,
+) -> float:
+    """Draw `value` as a Code128 barcode centred on `centre_x` with its foot at `y`; bars are
+    narrowed when the code would be wider than `max_width`. Returns the drawn width."""
+    barcode = Code128(value, barHeight=height, barWidth=bar_width, quiet=False)
+    if barcode.width > max_width:
+        barcode = Code128(
+            value, barHeight=height, barWidth=bar_width * max_width / barcode.width, quiet=False
+        )
+    barcode.drawOn(canvas, centre_x - barcode.width / 2, y)
+    return float(barcode.width)
 
 
 def draw_letterhead(

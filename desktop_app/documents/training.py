@@ -13,9 +13,6 @@ from datetime import date
 from pathlib import Path
 from xml.sax.saxutils import escape
 
-from reportlab.graphics import renderPDF
-from reportlab.graphics.barcode.qr import QrCodeWidget
-from reportlab.graphics.shapes import Drawing
 from reportlab.lib import colors
 from reportlab.lib.enums import TA_CENTER, TA_JUSTIFY
 from reportlab.lib.pagesizes import A4, landscape
@@ -38,6 +35,7 @@ from desktop_app.documents.common import (
     Progress,
     atomic_output,
     draw_emblem_placeholder,
+    draw_qr,
     grid_table_style,
     letterhead_doc,
     numbered_canvas,
@@ -495,14 +493,9 @@ def _draw_certificate(
     sig.drawOn(c, width - 25 * mm - sig_width, sig_top - sh)
 
     qr_size = 32 * mm
-    qr = QrCodeWidget(cert.number, barLevel="M")
-    x0, y0, x1, y1 = qr.getBounds()
-    scale = [qr_size / (x1 - x0), 0, 0, qr_size / (y1 - y0), 0, 0]
-    drawing = Drawing(qr_size, qr_size, transform=scale)
-    drawing.add(qr)
     qx = 30 * mm
     qy = sig_top - qr_size - 4 * mm
-    renderPDF.draw(drawing, c, qx, qy)
+    draw_qr(c, cert.number, qx, qy, qr_size, border=4)
     c.setFont("Helvetica", 7)
     c.setFillColor(colors.HexColor("#444444"))
     c.drawCentredString(qx + qr_size / 2, qy - 2 * mm, cert.number)

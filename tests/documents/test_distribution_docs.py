@@ -33,6 +33,7 @@ from desktop_app.documents.distribution import (
     receipts_pdf,
     reception_list_pdf,
 )
+from desktop_app.documents.distribution import receipt as receipt_module
 from desktop_app.domain.nik import make_kk, make_nik, mask_nik
 from desktop_app.domain.office import OfficeProfile
 
@@ -229,7 +230,7 @@ def test_a_failed_run_leaves_the_previous_pdf_and_no_temp_file(
     def broken(*args: object, **kwargs: object) -> None:
         raise RuntimeError("printer driver exploded")
 
-    monkeypatch.setattr(dd, "draw_qr", broken)
+    monkeypatch.setattr(receipt_module, "draw_qr", broken)
     with pytest.raises(RuntimeError):
         receipts_pdf(path, OFFICE, [receipt(2)])
     assert path.read_bytes() == before
@@ -280,7 +281,7 @@ def test_reception_list_rows_are_all_there_in_order(tmp_path: Path) -> None:
 
 
 def test_signature_numbers_alternate_left_and_right() -> None:
-    odd, even = (dd._list_cells(r, with_kelurahan=False) for r in list_rows(2))
+    odd, even = (dd.list_cells(r, with_kelurahan=False) for r in list_rows(2))
     assert odd[5:7] == ["1.", ""] and even[5:7] == ["", "2."]
     # RT/RW has its own column, so it is not repeated in the address.
     assert "RT" not in odd[3] and odd[4].endswith("/004")
@@ -289,7 +290,7 @@ def test_signature_numbers_alternate_left_and_right() -> None:
 def test_long_names_wrap_instead_of_overflowing() -> None:
     row = list_rows(1)[0]
     long = ListRow(**{**row.__dict__, "name": "Raden Mas Bagus Sulistyo Hadiningrat " * 3})
-    name_cell = dd._list_cells(long, with_kelurahan=False)[1]
+    name_cell = dd.list_cells(long, with_kelurahan=False)[1]
     assert name_cell.count("\n") == 1 and name_cell.endswith("…")
 
 

@@ -116,7 +116,36 @@ def test_nsis_script_uses_every_define_the_build_passes(buildinfo, tmp_path):
         ("PySide6/translations/qtbase_de.qm", False),
         ("PySide6/Qt/translations/qtbase_en.qm", False),
         ("PySide6/opengl32sw.dll", False),
+        # Faker: the Indonesian demo data and the locales Faker falls back to stay.
+        ("faker/providers/address/id_ID/__init__.py", True),
+        ("faker/providers/person/en_US/__init__.py", True),
+        ("faker/providers/lorem/la/__init__.py", True),
+        ("faker/providers/address/__init__.py", True),
+        ("faker/providers/isbn/sbn.py", True),
+        ("faker/providers/address/fr_FR/__init__.py", False),
+        ("faker\\providers\\person\\fil_PH\\__init__.py", False),
+        ("faker/providers/lorem/de/__init__.py", False),
     ],
 )
 def test_bundle_keeps_what_the_app_uses(buildinfo, dest, kept):
     assert buildinfo.keep_in_bundle(dest) is kept
+
+
+@pytest.mark.parametrize(
+    ("name", "path", "kept"),
+    [
+        ("faker.providers.address.id_ID", "/x/faker/providers/address/id_ID/__init__.py", True),
+        ("faker.providers.bank.en_GB", "/x/faker/providers/bank/en_GB/__init__.py", True),
+        ("faker.providers.isbn.sbn", "/x/faker/providers/isbn/sbn.py", True),
+        ("faker.providers.address", "/x/faker/providers/address/__init__.py", True),
+        ("desktop_app.services.demo", "/x/desktop_app/services/demo.py", True),
+        ("faker.providers.address.fr_FR", "/x/faker/providers/address/fr_FR/__init__.py", False),
+        (
+            "faker.providers.person.zh_TW",
+            "C:\\x\\faker\\providers\\person\\zh_TW\\__init__.py",
+            False,
+        ),
+    ],
+)
+def test_archive_keeps_the_faker_locales_the_demo_uses(buildinfo, name, path, kept):
+    assert buildinfo.keep_module(name, path) is kept

@@ -1,0 +1,252 @@
+"""BAST: the berita acara serah terima of a round at a point, signed by both parties."""
+
+from __future__ import annotations
+
+from datetime import date
+from pathlib import Path
+from xml.sax.saxutils import escape
+
+from reportlab.lib.enums import TA_JUSTIFY
+from reportlab.lib.styles import ParagraphStyle
+from reportlab.lib.units import mm
+from reportlab.platypus import KeepTogether, Paragraph, Spacer, Table, TableStyle
+
+from desktop_app.documents.common import (
+    Letterhead,
+    atomic_output,
+    format_number_id,
+    grid_table_style,
+    letterhead_doc,
+    numbered_canvas,
+    signature_block,
+    styles,
+    terbilang,
+)
+from desktop_app.documents.distribution.data import BastDoc
+from desktop_app.documents.distribution.shared import quantity_text
+from desktop_app.domain.office import INDONESIAN_DAYS, INDONESIAN_MONTHS, OfficeProfile
+
+
+def date_in_words(d: date) -> str:
+    """ "hari Jumat tanggal dua puluh bulan November tahun dua ribu dua puluh enam", as the
+    opening of an Indonesian berita acara spells the date out."""
+    return (
+        f"hari {INDONESIAN_DAYS[d.weekday()]} tanggal {terbilang(d.day)} bulan "
+        f"{INDONESIAN_MONTHS[d.month - 1]} tahun {terbilang(d.year)}"
+    )
+
+
+def bast_pdf(path: Path, office: OfficeProfile, doc: BastDoc) -> int:
+    """Berita acara serah terima for a round and point, signed by both parties."""
+    st = styles()
+    body = ParagraphStyle(
+        "BBody", parent=st["normal"], fontSize=10.5, leading=14, alignment=TA_JUSTIFY
+    )
+    cell = ParagraphStyle("BBastCell", parent=st["normal"], fontSize=9.5, leading=11.5)
+    round_ = doc.round
+    t = doc.totals
+    where = f", bertempat di {escape(doc.point.name)}" if doc.point else ""
+    place = doc.point.name if doc.point else "seluruh titik salur"
+
+    def party(no: str, name: str, title: str, label: str) -> Table:
+        data = [
+            [no, "Nama", ":", Paragraph(f"<b>{escape(name)}</b>", body)],
+            ["", "Jabatan", ":", Paragraph(escape(title), body)],
+            ["", Paragraph(f"Selanjutnya disebut <b>{label}</b>.", body), "", ""],
+        ]
+        table = Table(data, colWidths=[8 * mm, 25 * mm, 4 * mm, 133 * mm], hAlign="LEFT")
+        table.setStyle(
+            TableStyle(
+                [
+                    ("FONT", (0, 0), (-1, -1), "Helvetica", 10.5, 15),
+                    ("SPAN", (1, 2), (3, 2)),
+                    ("VALIGN", (0, 0), (-1, -1), "TOP"),
+                    ("LEFTPADDING", (0, 0), (-1, -1), 0),
+                    ("TOPPADDING", (0, 0), (-1, -1), 0),
+                    ("BOTTOMPADDING", (0, 0), (-1, -1), 1),
+                ]
+            )
+        )
+        return table
+
+    def num(value: float) -> str:
+        return format_number_id(value)
+
+    items = Table(
+        [
+            ["No", "Jenis Bantuan", "Per KPM", "Jumlah KPM\nMenerima", "Jumlah", "Keterangan"],
+            [
+                "1",
+                Paragraph(escape(round_.item), cell),
+                quantity_text(round_),
+                f"{num(t.received)} KPM",
+                f"{num(doc.total_quantity)} {round_.unit}",
+                Paragraph(
+                    escape(
+                        f"{num(t.received - t.by_proxy)} langsung, {num(t.by_proxy)} diwakilkan"
+                    ),
+                    cell,
+                ),
+            ],
+            [
+                "JUMLAH",
+                "",
+                "",
+                f"{num(t.received)} KPM",
+                f"{num(doc.total_quantity)} {round_.unit}",
+                "",
+            ],
+        ],
+        colWidths=[10 * mm, 58 * mm, 20 * mm, 25 * mm, 25 * mm, 32 * mm],
+        hAlign="CENTER",
+    )
+    items_style = grid_table_style()
+    items_style.add("FONTSIZE", (0, 0), (-1, -1), 9.5)
+    items_style.add("LEADING", (0, 0), (-1, -1), 11.5)
+    items_style.add("ALIGN", (0, 1), (0, -1), "CENTER")
+    items_style.add("ALIGN", (2, 1), (4, -1), "RIGHT")
+    items_style.add("FONTNAME", (0, -1), (-1, -1), "Helvetica-Bold")
+    items_style.add("SPAN", (0, -1), (2, -1))
+    items_style.add("ALIGN", (0, -1), (0, -1), "CENTER")
+    items.setStyle(items_style)
+
+    realisation = Table(
+        [
+            [
+                "Jumlah KPM terdaftar",
+                ":",
+                f"{num(t.entitled)} KPM",
+                "Tidak hadir",
+                ":",
+                f"{num(t.absent)} KPM",
+            ],
+            [
+                "Menerima (termasuk diwakilkan)",
+                ":",
+                f"{num(t.received)} KPM",
+                "Ditolak",
+                ":",
+                f"{num(t.refused)} KPM",
+            ],
+            [
+                "Diwakilkan",
+                ":",
+                f"{num(t.by_proxy)} KPM",
+                "Belum menerima",
+                ":",
+                f"{num(t.pending)} KPM",
+            ],
+        ],
+        colWidths=[56 * mm, 4 * mm, 20 * mm, 38 * mm, 4 * mm, 20 * mm],
+        hAlign="LEFT",
+        style=TableStyle(
+            [
+                ("FONT", (0, 0), (-1, -1), "Helvetica", 10, 12.5),
+                ("ALIGN", (2, 0), (2, -1), "RIGHT"),
+                ("ALIGN", (5, 0), (5, -1), "RIGHT"),
+                ("LEFTPADDING", (0, 0), (0, -1), 8 * mm),
+                ("LEFTPADDING", (3, 0), (3, -1), 10 * mm),
+                ("TOPPADDING", (0, 0), (-1, -1), 0),
+                ("BOTTOMPADDING", (0, 0), (-1, -1), 1),
+            ]
+        ),
+    )
+    # The head of the office handing over in person needs no "Mengetahui" under the parties.
+    first_is_head = (bool(office.head_name) and doc.first_party_name == office.head_name) or (
+        doc.first_party_title.strip().lower() == office.head_title.strip().lower()
+    )
+    story: list = [
+        Paragraph("<u>BERITA ACARA SERAH TERIMA</u>", st["title"]),
+        Paragraph(f"Nomor: {escape(doc.number)}", st["subtitle"]),
+        Spacer(1, 2 * mm),
+        Paragraph(
+            f"Pada {date_in_words(doc.on)} ({doc.on:%d-%m-%Y}){where}, kami yang bertanda "
+            "tangan di bawah ini:",
+            body,
+        ),
+        Spacer(1, 2 * mm),
+        party("1.", doc.first_party_name, doc.first_party_title, "PIHAK PERTAMA"),
+        Spacer(1, 1.5 * mm),
+        party("2.", doc.second_party_name, doc.second_party_title, "PIHAK KEDUA"),
+        Spacer(1, 2 * mm),
+        Paragraph(
+            "PIHAK PERTAMA menyerahkan kepada PIHAK KEDUA, dan PIHAK KEDUA menerima dari PIHAK "
+            f"PERTAMA, bantuan sosial <b>{escape(round_.program_name)}</b> "
+            f"{escape(round_.name)} untuk Keluarga Penerima Manfaat (KPM) di "
+            f"{escape(place)}, dengan rincian sebagai berikut:",
+            body,
+        ),
+        Spacer(1, 3 * mm),
+        items,
+        Spacer(1, 3 * mm),
+        Paragraph("Dengan realisasi penyaluran kepada KPM:", body),
+        Spacer(1, 1 * mm),
+        realisation,
+    ]
+    if doc.notes.strip():
+        story += [
+            Spacer(1, 2 * mm),
+            Paragraph(f"Catatan: {escape(doc.notes)}", body),
+        ]
+    story += [
+        Spacer(1, 3 * mm),
+        Paragraph(
+            "Daftar penerimaan yang ditandatangani KPM merupakan lampiran yang tidak terpisahkan "
+            "dari berita acara ini. Demikian berita acara serah terima ini dibuat dengan "
+            "sebenarnya dalam rangkap 2 (dua) untuk dipergunakan sebagaimana mestinya.",
+            body,
+        ),
+        Spacer(1, 4 * mm),
+        KeepTogether(
+            [
+                signature_block(
+                    office,
+                    doc.on,
+                    left=[
+                        f"PIHAK KEDUA,<br/>{escape(doc.second_party_title)}",
+                        escape(doc.second_party_name),
+                        "",
+                    ],
+                    right_title=f"PIHAK PERTAMA,<br/>{escape(doc.first_party_title)}",
+                    right_name=escape(doc.first_party_name),
+                    right_nip=office.head_nip if first_is_head else "",
+                    width=175 * mm,
+                ),
+            ]
+        ),
+    ]
+    if not first_is_head:
+        story.append(KeepTogether([Spacer(1, 3 * mm), _acknowledged_by(office)]))
+    with atomic_output(path) as tmp:
+        pdf = letterhead_doc(
+            tmp,
+            Letterhead.from_office(office),
+            title=f"BAST {doc.number}",
+            margins=(15 * mm, 15 * mm, 12 * mm, 13 * mm),
+        )
+        pdf.build(story, canvasmaker=numbered_canvas())
+        pages = pdf.page
+    return pages
+
+
+def _acknowledged_by(office: OfficeProfile) -> Table:
+    """ "Mengetahui," and the head of the office, centred under the two parties."""
+    st = styles()
+    name = escape(office.head_name) if office.head_name else "(.................................)"
+    lines = [
+        Paragraph("Mengetahui,", st["center"]),
+        Paragraph(escape(office.head_title), st["center"]),
+        Paragraph("<br/><br/><br/>", st["center"]),
+        Paragraph(f"<u><b>{name}</b></u>", st["center"]),
+        Paragraph(f"NIP. {escape(office.head_nip)}" if office.head_nip else "", st["center"]),
+    ]
+    table = Table([[line] for line in lines], colWidths=[90 * mm])
+    table.setStyle(
+        TableStyle(
+            [
+                ("TOPPADDING", (0, 0), (-1, -1), 0),
+                ("BOTTOMPADDING", (0, 0), (-1, -1), 1),
+            ]
+        )
+    )
+    return table
