@@ -36,13 +36,11 @@ from desktop_app.services.registry.records import (
 from desktop_app.storage import search
 from desktop_app.storage.models import Enrolment, Household, KkHistory, Person, StatusHistory
 
-__all__ = ["HOUSEHOLD_SELECT", "PERSON_SELECT", "RegistryReads"]
+__all__ = ["HOUSEHOLD_SELECT", "PERSON_PROGRAMS_FROM", "PERSON_SELECT", "RegistryReads"]
 
-PERSON_SELECT = """
-SELECT person.rowid AS rowid, person.id, person.nik, person.name, person.sex, person.birth_date,
-       person.street, person.rt, person.rw, kel.name AS kelurahan, kec.name AS kecamatan,
-       household.kk_number, person.status,
-       (SELECT group_concat(e.program_code, ',') FROM enrolment e
+# A person's current programmes (own or through the household) and the joins for its address
+# and KK: the tail of every person list, here and in the exporter.
+PERSON_PROGRAMS_FROM = """(SELECT group_concat(e.program_code, ',') FROM enrolment e
          WHERE e.deleted = 0 AND e.end_date IS NULL
            AND (e.person_id = person.id OR e.household_id = person.household_id)) AS programs
 FROM person
@@ -50,6 +48,15 @@ LEFT JOIN region kel ON kel.code = person.kelurahan_code
 LEFT JOIN region kec ON kec.code = kel.parent_code
 LEFT JOIN household ON household.id = person.household_id
 """
+
+PERSON_SELECT = (
+    """
+SELECT person.rowid AS rowid, person.id, person.nik, person.name, person.sex, person.birth_date,
+       person.street, person.rt, person.rw, kel.name AS kelurahan, kec.name AS kecamatan,
+       household.kk_number, person.status,
+       """
+    + PERSON_PROGRAMS_FROM
+)
 
 HOUSEHOLD_SELECT = """
 SELECT household.rowid AS rowid, household.id, household.kk_number, head.name AS head_name,
