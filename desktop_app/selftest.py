@@ -240,50 +240,34 @@ def check_distribution_round(st: SelfTest) -> str:
     return f"{opened.entitled} entitled, receipt {receipt.number}"
 
 
-@check("document.daftar_penerimaan", requires=("distribution.round",))
-def check_reception_list(st: SelfTest) -> str:
-    from desktop_app.documents.distribution import reception_list_pdf
+def _round_document(name: str, builder: str, data: Callable[[Any, str, str], object]) -> None:
+    """Register the check that prints one document of the demo round: `data(service, round id,
+    point id)` gives its content, `builder` names its writer in documents.distribution."""
 
-    svc, rid, pid = st.state["distribution"], st.state["round_id"], st.state["point_id"]
-    data = svc.reception_list(rid, point_id=pid)
-    return _pdf(st, "daftar_penerimaan", lambda p: reception_list_pdf(p, svc.ctx.office, data))
+    @check(f"document.{name}", requires=("distribution.round",))
+    def check_document(st: SelfTest) -> str:
+        # Imported when the check runs, like the other document checks, not when it registers.
+        from desktop_app.documents import distribution as documents
 
-
-@check("document.tanda_terima", requires=("distribution.round",))
-def check_receipts(st: SelfTest) -> str:
-    from desktop_app.documents.distribution import receipts_pdf
-
-    svc, rid = st.state["distribution"], st.state["round_id"]
-    receipts = svc.receipt_docs(rid)
-    return _pdf(st, "tanda_terima", lambda p: receipts_pdf(p, svc.ctx.office, receipts))
+        svc, rid, pid = st.state["distribution"], st.state["round_id"], st.state["point_id"]
+        content = data(svc, rid, pid)
+        render = getattr(documents, builder)
+        return _pdf(st, name, lambda p: render(p, svc.ctx.office, content))
 
 
-@check("document.bast", requires=("distribution.round",))
-def check_bast(st: SelfTest) -> str:
-    from desktop_app.documents.distribution import bast_pdf
-
-    svc, rid, pid = st.state["distribution"], st.state["round_id"], st.state["point_id"]
-    data = svc.bast(rid, point_id=pid)
-    return _pdf(st, "bast", lambda p: bast_pdf(p, svc.ctx.office, data))
-
-
-@check("document.kartu_kpm", requires=("distribution.round",))
-def check_cards(st: SelfTest) -> str:
-    from desktop_app.documents.distribution import cards_pdf
-
-    svc, rid, pid = st.state["distribution"], st.state["round_id"], st.state["point_id"]
+def _minted_cards(svc: Any, rid: str, pid: str) -> object:
     svc.mint_cards(rid, point_id=pid)  # a card prints its code, not the NIK
-    cards = svc.card_docs(rid, point_id=pid)
-    return _pdf(st, "kartu_kpm", lambda p: cards_pdf(p, svc.ctx.office, cards))
+    return svc.card_docs(rid, point_id=pid)
 
 
-@check("document.rekap_penyaluran", requires=("distribution.round",))
-def check_distribution_recap(st: SelfTest) -> str:
-    from desktop_app.documents.distribution import recap_pdf
-
-    svc, rid = st.state["distribution"], st.state["round_id"]
-    data = svc.recap(rid)
-    return _pdf(st, "rekap_penyaluran", lambda p: recap_pdf(p, svc.ctx.office, data))
+for _name, _builder, _data in (
+    ("daftar_penerimaan", "reception_list_pdf", lambda s, r, p: s.reception_list(r, point_id=p)),
+    ("tanda_terima", "receipts_pdf", lambda s, r, _p: s.receipt_docs(r)),
+    ("bast", "bast_pdf", lambda s, r, p: s.bast(r, point_id=p)),
+    ("kartu_kpm", "cards_pdf", _minted_cards),
+    ("rekap_penyaluran", "recap_pdf", lambda s, r, _p: s.recap(r)),
+):
+    _round_document(_name, _builder, _data)
 
 
 @check("training.demo", requires=("demo_data",))

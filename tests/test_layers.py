@@ -49,6 +49,21 @@ def where(path: Path, line: int, name: str) -> str:
     return f"{path.relative_to(PACKAGE.parent)}:{line}: {name}"
 
 
+def within(name: str, packages: tuple[str, ...]) -> bool:
+    """Whether the imported module is one of `packages` or below one of them."""
+    return any(name == p or name.startswith(p + ".") for p in packages)
+
+
+def imports_of(sub: str, forbidden: tuple[str, ...]) -> list[str]:
+    """Where the modules under `sub` import any of `forbidden`."""
+    return [
+        where(path, line, name)
+        for path in modules(sub)
+        for line, name in imports(path)
+        if within(name, forbidden)
+    ]
+
+
 def test_only_gui_imports_qt():
     gui = PACKAGE / "gui"
     offenders = [
@@ -75,12 +90,7 @@ def test_domain_imports_only_stdlib_and_itself():
 
 def test_gui_never_touches_storage_or_sql():
     forbidden = ("desktop_app.storage", "sqlmodel", "sqlalchemy", "sqlite3")
-    offenders = [
-        where(path, line, name)
-        for path in modules("gui")
-        for line, name in imports(path)
-        if any(name == f or name.startswith(f + ".") for f in forbidden)
-    ]
+    offenders = imports_of("gui", forbidden)
     assert not offenders, offenders
 
 
@@ -118,7 +128,7 @@ def test_storage_imports_nothing_above_it():
     offenders = [
         where(path, line, name)
         for path, line, name in _app_imports("storage")
-        if not any(name == a or name.startswith(a + ".") for a in allowed)
+        if not within(name, allowed)
     ]
     assert not offenders, offenders
 
@@ -127,12 +137,7 @@ def test_documents_take_plain_data_not_storage():
     # Documents are built from plain data the services hand over: no sessions, no SQL.
     forbidden = ("desktop_app.storage", "desktop_app.services", "desktop_app.gui")
     forbidden += ("sqlmodel", "sqlalchemy", "sqlite3", "PySide6")
-    offenders = [
-        where(path, line, name)
-        for path in modules("documents")
-        for line, name in imports(path)
-        if any(name == f or name.startswith(f + ".") for f in forbidden)
-    ]
+    offenders = imports_of("documents", forbidden)
     assert not offenders, offenders
 
 

@@ -23,12 +23,10 @@ class AttendanceCode(StrEnum):
     ALPA = "A"
 
 
-ATTENDANCE_LABELS: dict[AttendanceCode, str] = {
-    AttendanceCode.HADIR: "Hadir",
-    AttendanceCode.IZIN: "Izin",
-    AttendanceCode.SAKIT: "Sakit",
-    AttendanceCode.ALPA: "Alpa",
-}
+# Labels in member order; the strict zip fails on import if one is missing.
+ATTENDANCE_LABELS: dict[AttendanceCode, str] = dict(
+    zip(AttendanceCode, ("Hadir", "Izin", "Sakit", "Alpa"), strict=True)
+)
 
 _SPELLINGS: dict[str, AttendanceCode] = {
     **dict.fromkeys(["h", "hadir", "v", "\u2713", "\u2714", "ok", "ya"], AttendanceCode.HADIR),

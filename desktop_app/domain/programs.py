@@ -52,77 +52,88 @@ class Program:
     min_age: int | None = None  # advisory: a younger participant gives a warning, not an error
 
 
-PROGRAMS: dict[str, Program] = {
-    p.code: p
-    for p in (
-        Program(
-            code="RASTRADA",
-            name="Beras Kesejahteraan Daerah (Rastrada)",
-            short="Rastrada",
-            unit=Unit.HOUSEHOLD,
-            sensitive=False,
-            description="Beras 10 kg per KPM per bulan, disalurkan per tahap (triwulan) melalui "
-            "kelurahan atau toko mitra.",
-        ),
-        Program(
-            code="RAPELAN",
-            name="Ransum Peduli Lansia (Rapelan)",
-            short="Rapelan",
-            unit=Unit.PERSON,
-            sensitive=False,
-            description="Ransum makanan untuk lanjut usia setiap hari Jumat.",
-            min_age=ELDERLY_AGE,
-        ),
-        Program(
-            code="SIHORE",
-            name="Social Home Care (Si Hore)",
-            short="Si Hore",
-            unit=Unit.PERSON,
-            # Home care records carry health conditions: specific personal data.
-            sensitive=True,
-            description="Perawatan di rumah bagi lansia dengan kebutuhan tinggi: kunjungan "
-            "relawan dan tenaga kesehatan, paket kebersihan.",
-            min_age=ELDERLY_AGE,
-        ),
-        Program(
-            code="DISABILITAS",
-            name="Penyandang Disabilitas",
-            short="Disabilitas",
-            unit=Unit.PERSON,
-            sensitive=True,
-            description="Layanan dan bantuan bagi penyandang disabilitas (ragam menurut UU "
-            "8/2016).",
-        ),
-        Program(
-            code="ANAK_TERLANTAR",
-            name="Anak Terlantar",
-            short="Anak Terlantar",
-            unit=Unit.PERSON,
-            sensitive=True,
-            description="Pendampingan dan perlindungan bagi anak terlantar (di bawah 18 tahun).",
-            max_age=ADULT_AGE,
-        ),
-        Program(
-            code="ABH",
-            name="Anak Berhadapan dengan Hukum (ABH)",
-            short="ABH",
-            unit=Unit.PERSON,
-            sensitive=True,
-            description="Pendampingan anak yang berkonflik dengan hukum, anak korban, dan anak "
-            "saksi (di bawah 18 tahun).",
-            max_age=ADULT_AGE,
-        ),
-        Program(
-            code="PELATIHAN",
-            name="Pelatihan Keterampilan",
-            short="Pelatihan",
-            unit=Unit.PERSON,
-            sensitive=False,
-            description="Pelatihan keterampilan (membuat jajanan, menjahit, produk rumah tangga) "
-            "dengan daftar hadir per sesi.",
-        ),
-    )
-}
+# The first office's programmes, one row each:
+# (code, name, short, unit, sensitive, description, max_age, min_age).
+# Home care records carry health conditions, so SIHORE is sensitive like the children's and
+# disability programmes.
+_CATALOGUE: tuple[tuple[str, str, str, Unit, bool, str, int | None, int | None], ...] = (
+    (
+        "RASTRADA",
+        "Beras Kesejahteraan Daerah (Rastrada)",
+        "Rastrada",
+        Unit.HOUSEHOLD,
+        False,
+        "Beras 10 kg per KPM per bulan, disalurkan per tahap (triwulan) melalui "
+        "kelurahan atau toko mitra.",
+        None,
+        None,
+    ),
+    (
+        "RAPELAN",
+        "Ransum Peduli Lansia (Rapelan)",
+        "Rapelan",
+        Unit.PERSON,
+        False,
+        "Ransum makanan untuk lanjut usia setiap hari Jumat.",
+        None,
+        ELDERLY_AGE,
+    ),
+    (
+        "SIHORE",
+        "Social Home Care (Si Hore)",
+        "Si Hore",
+        Unit.PERSON,
+        True,
+        "Perawatan di rumah bagi lansia dengan kebutuhan tinggi: kunjungan "
+        "relawan dan tenaga kesehatan, paket kebersihan.",
+        None,
+        ELDERLY_AGE,
+    ),
+    (
+        "DISABILITAS",
+        "Penyandang Disabilitas",
+        "Disabilitas",
+        Unit.PERSON,
+        True,
+        "Layanan dan bantuan bagi penyandang disabilitas (ragam menurut UU 8/2016).",
+        None,
+        None,
+    ),
+    (
+        "ANAK_TERLANTAR",
+        "Anak Terlantar",
+        "Anak Terlantar",
+        Unit.PERSON,
+        True,
+        "Pendampingan dan perlindungan bagi anak terlantar (di bawah 18 tahun).",
+        ADULT_AGE,
+        None,
+    ),
+    (
+        "ABH",
+        "Anak Berhadapan dengan Hukum (ABH)",
+        "ABH",
+        Unit.PERSON,
+        True,
+        "Pendampingan anak yang berkonflik dengan hukum, anak korban, dan anak "
+        "saksi (di bawah 18 tahun).",
+        ADULT_AGE,
+        None,
+    ),
+    (
+        "PELATIHAN",
+        "Pelatihan Keterampilan",
+        "Pelatihan",
+        Unit.PERSON,
+        False,
+        "Pelatihan keterampilan (membuat jajanan, menjahit, produk rumah tangga) "
+        "dengan daftar hadir per sesi.",
+        None,
+        None,
+    ),
+)
+
+PROGRAMS: dict[str, Program] = {row[0]: Program(*row) for row in _CATALOGUE}
 
 
 def get_program(code: str) -> Program:

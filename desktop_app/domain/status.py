@@ -24,12 +24,14 @@ class PersonStatus(StrEnum):
     KELUAR = "keluar"
 
 
-STATUS_LABELS: dict[PersonStatus, str] = {
-    PersonStatus.AKTIF: "Aktif",
-    PersonStatus.MENINGGAL: "Meninggal dunia",
-    PersonStatus.PINDAH: "Pindah domisili",
-    PersonStatus.KELUAR: "Keluar dari program",
-}
+# Labels in member order; the strict zip fails on import if one is missing.
+STATUS_LABELS: dict[PersonStatus, str] = dict(
+    zip(
+        PersonStatus,
+        ("Aktif", "Meninggal dunia", "Pindah domisili", "Keluar dari program"),
+        strict=True,
+    )
+)
 
 
 class Relation(StrEnum):
@@ -47,18 +49,25 @@ class Relation(StrEnum):
     LAINNYA = "lainnya"
 
 
-RELATION_LABELS: dict[Relation, str] = {
-    Relation.KEPALA: "Kepala Keluarga",
-    Relation.SUAMI: "Suami",
-    Relation.ISTRI: "Istri",
-    Relation.ANAK: "Anak",
-    Relation.MENANTU: "Menantu",
-    Relation.CUCU: "Cucu",
-    Relation.ORANG_TUA: "Orang Tua",
-    Relation.MERTUA: "Mertua",
-    Relation.FAMILI_LAIN: "Famili Lain",
-    Relation.LAINNYA: "Lainnya",
-}
+# Labels in member order; the strict zip fails on import if one is missing.
+RELATION_LABELS: dict[Relation, str] = dict(
+    zip(
+        Relation,
+        (
+            "Kepala Keluarga",
+            "Suami",
+            "Istri",
+            "Anak",
+            "Menantu",
+            "Cucu",
+            "Orang Tua",
+            "Mertua",
+            "Famili Lain",
+            "Lainnya",
+        ),
+        strict=True,
+    )
+)
 
 SEX_LABELS: dict[str, str] = {"L": "Laki-laki", "P": "Perempuan"}
 

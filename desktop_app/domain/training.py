@@ -49,11 +49,10 @@ class TrainingStatus(StrEnum):
     FINISHED = "selesai"
 
 
-TRAINING_STATUS_LABELS: dict[TrainingStatus, str] = {
-    TrainingStatus.PLANNED: "Direncanakan",
-    TrainingStatus.RUNNING: "Berjalan",
-    TrainingStatus.FINISHED: "Selesai",
-}
+# Labels in member order; the strict zip fails on import if one is missing.
+TRAINING_STATUS_LABELS: dict[TrainingStatus, str] = dict(
+    zip(TrainingStatus, ("Direncanakan", "Berjalan", "Selesai"), strict=True)
+)
 
 # Forward only: a finished training has issued certificates, so reopening it would let
 # attendance change under a printed certificate.

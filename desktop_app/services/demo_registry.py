@@ -6,7 +6,7 @@ from __future__ import annotations
 import json
 import random
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date, timedelta
 from typing import Any
 
@@ -48,6 +48,22 @@ class Scale:
     kk_changes: int  # households whose KK number changed once (kept as KK history)
 
 
+# The office registry as it is: 7,716 KPM (Rastrada stage 3 of 2025) plus the persons of the
+# person-level programs, some of whom live outside a KPM.
+_OFFICE = Scale(
+    kpm=7716,
+    other_households=600,
+    target_persons=None,
+    rapelan=110,
+    sihore=21,
+    disabilitas=320,
+    anak_terlantar=45,
+    abh=24,
+    meninggal=25,
+    pindah=15,
+    kk_changes=80,
+)
+
 SCALES: dict[str, Scale] = {
     # A few hundred persons: tests and the installer's self-test.
     "tiny": Scale(
@@ -63,35 +79,10 @@ SCALES: dict[str, Scale] = {
         pindah=3,
         kk_changes=3,
     ),
-    # The office registry as it is: 7,716 KPM (Rastrada stage 3 of 2025) plus the persons of the
-    # person-level programs, some of whom live outside a KPM.
-    "office": Scale(
-        kpm=7716,
-        other_households=600,
-        target_persons=None,
-        rapelan=110,
-        sihore=21,
-        disabilitas=320,
-        anak_terlantar=45,
-        abh=24,
-        meninggal=25,
-        pindah=15,
-        kk_changes=80,
-    ),
-    # A whole city (~160,000 persons) for benchmarks; the same programs.
-    "city": Scale(
-        kpm=7716,
-        other_households=0,
-        target_persons=160_000,
-        rapelan=110,
-        sihore=21,
-        disabilitas=320,
-        anak_terlantar=45,
-        abh=24,
-        meninggal=25,
-        pindah=15,
-        kk_changes=400,
-    ),
+    "office": _OFFICE,
+    # A whole city (~160,000 persons) for benchmarks; the office's programs, so only the
+    # households outside them and the KK changes differ.
+    "city": replace(_OFFICE, other_households=0, target_persons=160_000, kk_changes=400),
 }
 
 

@@ -30,6 +30,7 @@ from desktop_app.domain.status import RELATION_LABELS, Relation
 from desktop_app.domain.values import as_date
 from desktop_app.services.context import AppContext, ServiceError
 from desktop_app.services.registry import PersonFilter, RegistryService
+from desktop_app.services.registry.reads import PERSON_PROGRAMS_FROM
 from desktop_app.storage import search
 
 __all__ = [
@@ -302,19 +303,24 @@ def _report_value(value: Any) -> Any:
 
 # -- adapters over the registry ----------------------------------------------------------------
 
-_PERSON_EXPORT_SELECT = """
+_PERSON_EXPORT_SELECT = (
+    """
 SELECT person.rowid AS rowid, person.nik, household.kk_number, person.name, person.sex,
        person.birth_place, person.birth_date, person.street, person.rt, person.rw,
        kel.name AS kelurahan, kec.name AS kecamatan, person.relation, person.phone,
        person.status,
-       (SELECT group_concat(e.program_code, ',') FROM enrolment e
-         WHERE e.deleted = 0 AND e.end_date IS NULL
-           AND (e.person_id = person.id OR e.household_id = person.household_id)) AS programs
-FROM person
-LEFT JOIN region kel ON kel.code = person.kelurahan_code
-LEFT JOIN region kec ON kec.code = kel.parent_code
-LEFT JOIN household ON household.id = person.household_id
-"""
+       """
+    + PERSON_PROGRAMS_FROM
+)
+
+# Both exports carry the address the same way, so a re-import reads them alike.
+_ADDRESS_COLUMNS = [
+    Column("ALAMAT", "text", 32),
+    Column("RT", "text", 6),
+    Column("RW", "text", 6),
+    Column("KELURAHAN", "text", 16),
+    Column("KECAMATAN", "text", 16),
+]
 
 PERSON_COLUMNS = [
     Column("NIK", "id"),
@@ -323,11 +329,7 @@ PERSON_COLUMNS = [
     Column("JENIS KELAMIN", "text", 9),
     Column("TEMPAT LAHIR", "text", 16),
     Column("TANGGAL LAHIR", "date"),
-    Column("ALAMAT", "text", 32),
-    Column("RT", "text", 6),
-    Column("RW", "text", 6),
-    Column("KELURAHAN", "text", 16),
-    Column("KECAMATAN", "text", 16),
+    *_ADDRESS_COLUMNS,
     Column("HUBUNGAN KELUARGA", "text", 18),
     Column("TELEPON", "text", 15),
     Column("STATUS", "text", 11),
@@ -411,11 +413,7 @@ class ExportService:
             Column("NO KK", "id"),
             Column("NIK", "id"),
             Column("NAMA KEPALA KELUARGA", "text", 32),
-            Column("ALAMAT", "text", 32),
-            Column("RT", "text", 6),
-            Column("RW", "text", 6),
-            Column("KELURAHAN", "text", 16),
-            Column("KECAMATAN", "text", 16),
+            *_ADDRESS_COLUMNS,
             Column("JUMLAH ANGGOTA", "int", 10),
             Column("PROGRAM", "text", 22),
         ]

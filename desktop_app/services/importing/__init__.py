@@ -29,22 +29,10 @@ registry), apply (the writes), service (`ImportService`), messages (coded refusa
 
 from __future__ import annotations
 
+# fields lists the kinds, options, results and labels once, in its __all__; re-exported here.
+from desktop_app.services.importing import fields
 from desktop_app.services.importing.apply import Cancelled, Progress, apply_ops
-from desktop_app.services.importing.fields import (
-    HOUSEHOLD_LABELS,
-    KIND_FIELDS,
-    KIND_LABELS,
-    PERSON_LABELS,
-    REQUIRED_FIELDS,
-    STATUS_LABELS,
-    FieldChange,
-    ImportKind,
-    ImportOptions,
-    ImportReport,
-    PreparedImport,
-    RowResult,
-    RowStatus,
-)
+from desktop_app.services.importing.fields import *  # noqa: F403
 from desktop_app.services.importing.headers import FIELD_BY_KEY, FIELDS, FieldSpec, column_letter
 from desktop_app.services.importing.messages import (
     ImportCancelled,
@@ -56,30 +44,18 @@ from desktop_app.services.importing.service import MAPPING_KEY_PREFIX, ImportSer
 from desktop_app.services.importing.spreadsheet import SPREADSHEET_SUFFIXES, open_workbook
 
 __all__ = [
+    *fields.__all__,
     "FIELDS",
     "FIELD_BY_KEY",
-    "HOUSEHOLD_LABELS",
-    "KIND_FIELDS",
-    "KIND_LABELS",
     "MAPPING_KEY_PREFIX",
-    "PERSON_LABELS",
-    "REQUIRED_FIELDS",
     "SPREADSHEET_SUFFIXES",
-    "STATUS_LABELS",
     "Cancelled",
-    "FieldChange",
     "FieldSpec",
     "ImportCancelled",
-    "ImportKind",
-    "ImportOptions",
-    "ImportReport",
     "ImportService",
     "PlanChanged",
-    "PreparedImport",
     "Progress",
     "RejectedRows",
-    "RowResult",
-    "RowStatus",
     "SpreadsheetError",
     "apply_ops",
     "column_letter",

@@ -40,11 +40,14 @@ class ImportKind(StrEnum):
     ENROLMENTS = "enrolments"
 
 
-KIND_LABELS: dict[ImportKind, str] = {
-    ImportKind.PERSONS: "Orang (perorangan)",
-    ImportKind.HOUSEHOLDS: "KPM dengan anggota keluarga",
-    ImportKind.ENROLMENTS: "Peserta program",
-}
+# Labels in member order; the strict zip fails on import if one is missing.
+KIND_LABELS: dict[ImportKind, str] = dict(
+    zip(
+        ImportKind,
+        ("Orang (perorangan)", "KPM dengan anggota keluarga", "Peserta program"),
+        strict=True,
+    )
+)
 
 _PERSON_FIELDS = [
     "nik",
@@ -114,12 +117,10 @@ class RowStatus(StrEnum):
     REJECTED = "rejected"
 
 
-STATUS_LABELS: dict[RowStatus, str] = {
-    RowStatus.NEW: "Baru",
-    RowStatus.UPDATE: "Diperbarui",
-    RowStatus.UNCHANGED: "Tidak berubah",
-    RowStatus.REJECTED: "Ditolak",
-}
+# Labels in member order; the strict zip fails on import if one is missing.
+STATUS_LABELS: dict[RowStatus, str] = dict(
+    zip(RowStatus, ("Baru", "Diperbarui", "Tidak berubah", "Ditolak"), strict=True)
+)
 
 
 

@@ -113,27 +113,25 @@ def load_existing(conn: Connection, niks: list[str], kks: list[str]) -> Existing
     for rows in households.values():
         for h in rows:
             household_kk[h["id"]] = h["kk_number"]
-    person_enrolled: set[tuple[str, str]] = set()
-    household_enrolled: set[tuple[str, str]] = set()
     person_ids = [p["id"] for rows in persons.values() for p in rows]
-    for chunk in _chunks(person_ids):
-        marks = ",".join("?" * len(chunk))
-        for code, pid in conn.exec_driver_sql(
-            "SELECT program_code, person_id FROM enrolment WHERE deleted = 0 AND end_date IS"
-            f" NULL AND person_id IN ({marks})",
-            tuple(chunk),
-        ):
-            person_enrolled.add((code, pid))
-    for chunk in _chunks(sorted(household_kk)):
-        marks = ",".join("?" * len(chunk))
-        for code, hid in conn.exec_driver_sql(
-            "SELECT program_code, household_id FROM enrolment WHERE deleted = 0 AND end_date"
-            f" IS NULL AND household_id IN ({marks})",
-            tuple(chunk),
-        ):
-            household_enrolled.add((code, hid))
+    person_enrolled = _open_enrolments(conn, "person_id", person_ids)
+    household_enrolled = _open_enrolments(conn, "household_id", sorted(household_kk))
     return Existing(persons, households, household_kk, person_enrolled, household_enrolled)
 
+
+def _open_enrolments(conn: Connection, column: str, ids: list[str]) -> set[tuple[str, str]]:
+    """(program code, id) of the open enrolments whose `column` (person_id or household_id)
+    is one of `ids`."""
+    enrolled: set[tuple[str, str]] = set()
+    for chunk in _chunks(ids):
+        marks = ",".join("?" * len(chunk))
+        for code, key in conn.exec_driver_sql(
+            f"SELECT program_code, {column} FROM enrolment WHERE deleted = 0 AND end_date IS"
+            f" NULL AND {column} IN ({marks})",
+            tuple(chunk),
+        ):
+            enrolled.add((code, key))
+    return enrolled
 
 def _differs(field_name: str, old: Any, new: Any) -> bool:
     if field_name in TEXT_FIELDS:

@@ -283,14 +283,7 @@ class ImportService:
             with self.ctx.db.engine.connect() as conn:
                 planner = self._planner(conn, prepared, candidates)
             results = planner.plan(candidates)
-        return ImportReport(
-            prepared.file_name,
-            prepared.sheet,
-            ImportKind(prepared.options.kind),
-            results,
-            ignored_rows=ignored,
-            fingerprint=fingerprint(results),
-        )
+        return _report(prepared, results, ignored)
 
     def commit(
         self,
@@ -326,14 +319,7 @@ class ImportService:
             planner = self._planner(uow.session.connection(), prepared, candidates)
             results = planner.plan(candidates)
             candidates.clear()  # the plan holds what the writes need
-            report = ImportReport(
-                prepared.file_name,
-                prepared.sheet,
-                ImportKind(prepared.options.kind),
-                results,
-                ignored_rows=ignored,
-                fingerprint=fingerprint(results),
-            )
+            report = _report(prepared, results, ignored)
             if expected is not None and expected != report.fingerprint:
                 raise PlanChanged()
             rejected = report.count(RowStatus.REJECTED)
@@ -421,3 +407,15 @@ def _take(rows: Iterable[list[Any]], n: int) -> list[list[Any]]:
         if len(out) >= n:
             break
     return out
+
+
+def _report(prepared: PreparedImport, results: list[RowResult], ignored: int) -> ImportReport:
+    """The report of one plan: the dry run shows it, the commit compares its fingerprint."""
+    return ImportReport(
+        prepared.file_name,
+        prepared.sheet,
+        ImportKind(prepared.options.kind),
+        results,
+        ignored_rows=ignored,
+        fingerprint=fingerprint(results),
+    )

@@ -7,9 +7,9 @@ from __future__ import annotations
 
 import difflib
 import json
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from datetime import date
-from typing import Any
+from typing import Any, TypeVar
 
 from sqlalchemy import bindparam, or_, text
 from sqlalchemy.sql.elements import ColumnElement
@@ -36,13 +36,13 @@ from desktop_app.services.registry.records import (
 from desktop_app.storage import search
 from desktop_app.storage.models import Enrolment, Household, KkHistory, Person, StatusHistory
 
-__all__ = ["HOUSEHOLD_SELECT", "PERSON_SELECT", "RegistryReads"]
+__all__ = ["HOUSEHOLD_SELECT", "PERSON_PROGRAMS_FROM", "PERSON_SELECT", "RegistryReads"]
 
-PERSON_SELECT = """
-SELECT person.rowid AS rowid, person.id, person.nik, person.name, person.sex, person.birth_date,
-       person.street, person.rt, person.rw, kel.name AS kelurahan, kec.name AS kecamatan,
-       household.kk_number, person.status,
-       (SELECT group_concat(e.program_code, ',') FROM enrolment e
+_Row = TypeVar("_Row")
+
+# A person's current programmes (own or through the household) and the joins for its address
+# and KK: the tail of every person list, here and in the exporter.
+PERSON_PROGRAMS_FROM = """(SELECT group_concat(e.program_code, ',') FROM enrolment e
          WHERE e.deleted = 0 AND e.end_date IS NULL
            AND (e.person_id = person.id OR e.household_id = person.household_id)) AS programs
 FROM person
@@ -50,6 +50,15 @@ LEFT JOIN region kel ON kel.code = person.kelurahan_code
 LEFT JOIN region kec ON kec.code = kel.parent_code
 LEFT JOIN household ON household.id = person.household_id
 """
+
+PERSON_SELECT = (
+    """
+SELECT person.rowid AS rowid, person.id, person.nik, person.name, person.sex, person.birth_date,
+       person.street, person.rt, person.rw, kel.name AS kelurahan, kec.name AS kecamatan,
+       household.kk_number, person.status,
+       """
+    + PERSON_PROGRAMS_FROM
+)
 
 HOUSEHOLD_SELECT = """
 SELECT household.rowid AS rowid, household.id, household.kk_number, head.name AS head_name,
@@ -320,23 +329,46 @@ class RegistryReads:
 
     def person_rows(self, rowids: Sequence[int]) -> list[PersonRow]:
         """Rows for the given keys, in the given order (missing keys are skipped)."""
-        if not rowids:
-            return []
-        sql = PERSON_SELECT + " WHERE " + search.rows_by_rowid_clause(rowids)
-        with self.ctx.db.engine.connect() as conn:
-            search.prepare_connection(conn)
-            by_key = {m.rowid: _person_row(m) for m in conn.exec_driver_sql(sql)}
-        return [by_key[r] for r in rowids if r in by_key]
+        return self._rows_by_rowid(PERSON_SELECT, "person", rowids, _person_row, search_cache=True)
 
     def person_rows_by_id(self, ids: Sequence[str]) -> list[PersonRow]:
+        return self._rows_by_id(PERSON_SELECT, "person", ids, _person_row)
+
+    def _rows_by_rowid(
+        self,
+        select_sql: str,
+        table: str,
+        rowids: Sequence[int],
+        make: Callable[[Any], _Row],
+        *,
+        search_cache: bool = False,
+    ) -> list[_Row]:
+        """`make(m)` for each row of `select_sql` whose `table.rowid` is in `rowids`, in the
+        order of `rowids` (missing keys are skipped). The person lists follow a search, so
+        their connection gets the search page cache."""
+        if not rowids:
+            return []
+        # Integers only, so inlining them is safe and avoids SQLite's bound-parameter limit.
+        keys = ",".join(str(int(r)) for r in rowids)
+        sql = f"{select_sql} WHERE {table}.rowid IN ({keys})"
+        with self.ctx.db.engine.connect() as conn:
+            if search_cache:
+                search.prepare_connection(conn)
+            by_key = {m.rowid: make(m) for m in conn.exec_driver_sql(sql)}
+        return [by_key[r] for r in rowids if r in by_key]
+
+    def _rows_by_id(
+        self, select_sql: str, table: str, ids: Sequence[str], make: Callable[[Any], _Row]
+    ) -> list[_Row]:
+        """`make(m)` for each row of `select_sql` whose `table.id` is in `ids`."""
         if not ids:
             return []
         with self.ctx.db.engine.connect() as conn:
             result = conn.execute(
-                text(PERSON_SELECT + " WHERE person.id IN :ids").bindparams(_expanding("ids")),
+                text(f"{select_sql} WHERE {table}.id IN :ids").bindparams(_expanding("ids")),
                 {"ids": list(ids)},
             )
-            return [_person_row(m) for m in result]
+            return [make(m) for m in result]
 
     def household_ids(self, flt: PersonFilter) -> list[int]:
         conds = ["household.deleted = 0"]
@@ -362,29 +394,10 @@ class RegistryReads:
             return [r[0] for r in conn.exec_driver_sql(sql, params)]
 
     def household_rows(self, rowids: Sequence[int]) -> list[HouseholdRow]:
-        if not rowids:
-            return []
-        sql = (
-            HOUSEHOLD_SELECT
-            + " WHERE household.rowid IN ("
-            + ",".join(str(int(r)) for r in rowids)
-            + ")"
-        )
-        with self.ctx.db.engine.connect() as conn:
-            by_key = {m.rowid: _household_row(m) for m in conn.exec_driver_sql(sql)}
-        return [by_key[r] for r in rowids if r in by_key]
+        return self._rows_by_rowid(HOUSEHOLD_SELECT, "household", rowids, _household_row)
 
     def household_rows_by_id(self, ids: Sequence[str]) -> list[HouseholdRow]:
-        if not ids:
-            return []
-        with self.ctx.db.engine.connect() as conn:
-            result = conn.execute(
-                text(HOUSEHOLD_SELECT + " WHERE household.id IN :ids").bindparams(
-                    _expanding("ids")
-                ),
-                {"ids": list(ids)},
-            )
-            return [_household_row(m) for m in result]
+        return self._rows_by_id(HOUSEHOLD_SELECT, "household", ids, _household_row)
 
     def find_household_by_kk(self, kk_number: str) -> HouseholdRow | None:
         kk = clean_number(kk_number)

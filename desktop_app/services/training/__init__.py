@@ -9,41 +9,18 @@ The package's modules, one responsibility each: `views` (inputs and read views),
 from __future__ import annotations
 
 from desktop_app.domain.attendance import floor_pct
-from desktop_app.services.training.common import (
-    ACTIVE,
-    MIN_OVERRIDE_REASON,
-    PROGRAM_CODE,
-    SETTINGS_KEY,
-    WITHDRAWN,
-)
+
+# common and views list their public names once, in their __all__; the facade re-exports them.
+from desktop_app.services.training import common, views
+from desktop_app.services.training.common import *  # noqa: F403
 from desktop_app.services.training.messages import TrainingInputRefused
 from desktop_app.services.training.service import TrainingService
-from desktop_app.services.training.views import (
-    AttendanceGrid,
-    CertificateView,
-    ParticipantResult,
-    ParticipantView,
-    SessionView,
-    TrainingInput,
-    TrainingRow,
-    TrainingSettings,
-)
+from desktop_app.services.training.views import *  # noqa: F403
 
 __all__ = [
-    "ACTIVE",
-    "MIN_OVERRIDE_REASON",
-    "PROGRAM_CODE",
-    "SETTINGS_KEY",
-    "WITHDRAWN",
-    "AttendanceGrid",
-    "CertificateView",
-    "ParticipantResult",
-    "ParticipantView",
-    "SessionView",
-    "TrainingInput",
+    *common.__all__,
+    *views.__all__,
     "TrainingInputRefused",
-    "TrainingRow",
     "TrainingService",
-    "TrainingSettings",
     "floor_pct",
 ]
