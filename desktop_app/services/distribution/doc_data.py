@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable
+from dataclasses import fields
 from datetime import date
 from typing import Any
 
@@ -37,18 +38,9 @@ class DocData(Cards):
 
     # -- documents' data -----------------------------------------------------------------------
     def round_info(self, round_id: str) -> RoundInfo:
+        # A RoundView extends RoundInfo; the documents get exactly the RoundInfo part.
         r = self.get_round(round_id)
-        return RoundInfo(
-            id=r.id,
-            code=r.code,
-            name=r.name,
-            program_name=r.program_name,
-            item=r.item,
-            quantity=r.quantity,
-            unit=r.unit,
-            start_date=r.start_date,
-            end_date=r.end_date,
-        )
+        return RoundInfo(**{f.name: getattr(r, f.name) for f in fields(RoundInfo)})
 
     @staticmethod
     def point_info(point: PointView | None) -> PointInfo | None:
