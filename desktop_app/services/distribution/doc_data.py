@@ -21,6 +21,7 @@ from desktop_app.documents.distribution import (
     RoundInfo,
 )
 from desktop_app.services.context import ServiceError
+from desktop_app.services.distribution.base import from_row
 from desktop_app.services.distribution.cards import Cards
 from desktop_app.services.distribution.messages import (
     RECEIPTS_MISSING,
@@ -85,22 +86,17 @@ class DocData(Cards):
                 raise ServiceError(RECEIPTS_MISSING, numbers=", ".join(sorted(missing)))
         for i, m in enumerate(rows, 1):
             docs.append(
-                ReceiptDoc(
+                from_row(
+                    ReceiptDoc,
+                    m,
                     receipt_number=m["number"],
-                    verification_code=m["verification_code"],
                     round=info,
                     point=self.point_info(points.get(m["point_id"])),
                     recipient_name=m["name"],
                     recipient_nik=m["nik"] or "",
-                    kk_number=m["kk_number"],
                     address=format_address(m["street"], m["rt"], m["rw"]),
                     kelurahan=self._kelurahan_name(m["kelurahan_code"]),
-                    collector_name=m["collector_name"],
-                    collector_nik=m["collector_nik"],
-                    collector_relation=m["collector_relation"],
-                    officer=m["officer"],
-                    received_at=self._local(m["received_at"]),  # type: ignore[arg-type]
-                    device_name=m["device_name"],
+                    received_at=self._local(m["received_at"]),
                     qr_payload=f"{QR_PREFIX}|{m['number']}|{m['verification_code']}",
                 )
             )
@@ -205,8 +201,7 @@ class DocData(Cards):
                     name=p["name"] or "",
                     nik=p["nik"] or "",
                     kk_number=p["kk_number"],
-                    address=p.get("address")
-                    or format_address(p["street"], p["rt"], p["rw"]),
+                    address=p.get("address") or format_address(p["street"], p["rt"], p["rw"]),
                     kelurahan=self._kelurahan_name(kel),
                     kecamatan=kec.name if kec else "",
                     program_name=rnd.program_name,
@@ -237,4 +232,3 @@ class DocData(Cards):
             grand_total=self.totals(round_id),
             printed_on=self.ctx.clock.today(),
         )
-
