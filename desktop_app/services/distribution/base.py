@@ -64,8 +64,19 @@ class ServiceBase:
         region = self.ctx.regions.get(code)
         return region.name if region else code
 
+    def _fact_stamp(self, w: UnitOfWork) -> dict[str, Any]:
+        """Who appended a fact (receipt void, mark, roster change), from which device and when;
+        `w.add` overwrites the empty hlc with the change's stamp."""
+        return {"at": w.now(), "actor": self.ctx.actor, "device_id": self.ctx.device.id, "hlc": ""}
+
     def _conn(self) -> Connection:
         return self.ctx.db.engine.connect()
+
+    def _first_value(self, sql: str, params: dict[str, Any]) -> Any:
+        """The first column of the query's first row, or None when it finds no row."""
+        with self._conn() as conn:
+            row = conn.execute(text(sql), params).first()
+        return row[0] if row else None
 
     @staticmethod
     def _require_writable(rnd: RoundView) -> None:

@@ -286,10 +286,7 @@ class Counter(Lookup):
                     receipt_id=receipt.id,
                     round_id=receipt.round_id,
                     reason=reason,
-                    at=w.now(),
-                    actor=self.ctx.actor,
-                    device_id=self.ctx.device.id,
-                    hlc="",
+                    **self._fact_stamp(w),
                 ),
                 "distribution_receipt_void",
                 op="void",
@@ -368,10 +365,7 @@ class Counter(Lookup):
                     point_id=point_id or entry.point_id,
                     kind=kind,
                     reason=reason,
-                    at=w.now(),
-                    actor=self.ctx.actor,
-                    device_id=self.ctx.device.id,
-                    hlc="",
+                    **self._fact_stamp(w),
                 ),
                 "distribution_mark",
                 op=kind,
@@ -409,15 +403,12 @@ class Counter(Lookup):
         return [(r[0], r[1], r[2]) for r in rows]
 
     def recipient_deceased(self, roster_id: str) -> bool:
-        with self._conn() as conn:
-            row = conn.execute(
-                text(
-                    "SELECT p.status FROM distribution_roster e JOIN person p "
-                    "ON p.id = e.person_id WHERE e.id = :id"
-                ),
-                {"id": roster_id},
-            ).first()
-        return bool(row and row[0] == PersonStatus.MENINGGAL.value)
+        status = self._first_value(
+            "SELECT p.status FROM distribution_roster e JOIN person p "
+            "ON p.id = e.person_id WHERE e.id = :id",
+            {"id": roster_id},
+        )
+        return bool(status == PersonStatus.MENINGGAL.value)
 
     # -- scan logs -----------------------------------------------------------------------------
     def receive_batch(

@@ -169,10 +169,7 @@ class Roster(Rounds):
                 roster_id=roster_id,
                 op=op,
                 reason=reason,
-                at=w.now(),
-                actor=self.ctx.actor,
-                device_id=self.ctx.device.id,
-                hlc="",
+                **self._fact_stamp(w),
             ),
             "distribution_roster_change",
         )
