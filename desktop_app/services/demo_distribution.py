@@ -57,6 +57,22 @@ def _friday_on_or_before(day: date) -> date:
     return day - timedelta(days=(day.weekday() - 4) % 7)
 
 
+def _rastrada_round(
+    svc: DistributionService, stage: str, start: date, *, days: int, **extra: Any
+) -> str:
+    """A Rastrada stage: 30 kg of rice each, over `days` days from `start`."""
+    return svc.create_round(
+        program_code="RASTRADA",
+        name=f"Rastrada Tahap {stage} {start.year}",
+        item="Beras",
+        quantity=30,
+        unit="kg",
+        start_date=start,
+        end_date=start + timedelta(days=days - 1),
+        **extra,
+    )
+
+
 def add_distribution_demo(ctx: AppContext, rng: random.Random, options: Any) -> dict[str, int]:
     """Three rounds: a closed Tahap III, an open Tahap IV, a weekly Rapelan ration."""
     svc = DistributionService(ctx)
@@ -66,14 +82,11 @@ def add_distribution_demo(ctx: AppContext, rng: random.Random, options: Any) -> 
     # -- Tahap III, closed, at partner shops -----------------------------------------------
     start3 = today - timedelta(days=75)
     shops = _shops(ctx, rng)
-    rid3 = svc.create_round(
-        program_code="RASTRADA",
-        name=f"Rastrada Tahap III {start3.year}",
-        item="Beras",
-        quantity=30,
-        unit="kg",
-        start_date=start3,
-        end_date=start3 + timedelta(days=13),
+    rid3 = _rastrada_round(
+        svc,
+        "III",
+        start3,
+        days=14,
         points=[point for point, _ in shops],
         notes="Penyaluran melalui toko mitra dengan kartu KPM.",
     )
@@ -84,15 +97,7 @@ def add_distribution_demo(ctx: AppContext, rng: random.Random, options: Any) -> 
 
     # -- Tahap IV, open, one point per kelurahan office ------------------------------------
     start4 = today - timedelta(days=2)
-    rid4 = svc.create_round(
-        program_code="RASTRADA",
-        name=f"Rastrada Tahap IV {start4.year}",
-        item="Beras",
-        quantity=30,
-        unit="kg",
-        start_date=start4,
-        end_date=start4 + timedelta(days=20),
-    )
+    rid4 = _rastrada_round(svc, "IV", start4, days=21)
     svc.open_round(rid4)
     counts["tahap4_served"] = _serve_at_counter(svc, rid4, rng, 60)
 

@@ -26,6 +26,8 @@ from desktop_app.documents.distribution.data import BastDoc
 from desktop_app.documents.distribution.shared import quantity_text
 from desktop_app.domain.office import INDONESIAN_DAYS, INDONESIAN_MONTHS, OfficeProfile
 
+__all__ = ["bast_pdf", "date_in_words"]
+
 
 def date_in_words(d: date) -> str:
     """ "hari Jumat tanggal dua puluh bulan November tahun dua ribu dua puluh enam", as the

@@ -27,6 +27,8 @@ from desktop_app.documents.distribution.shared import BLUE, GREY, INK, masked_kk
 from desktop_app.domain.nik import mask_nik
 from desktop_app.domain.office import OfficeProfile
 
+__all__ = ["CARD_HEIGHT", "CARD_WIDTH", "CARDS_ACROSS", "CARDS_DOWN", "CARDS_PER_PAGE", "cards_pdf"]
+
 CARD_WIDTH = 85.6 * mm  # ID-1, the size of a KTP
 CARD_HEIGHT = 53.98 * mm
 CARDS_ACROSS = 2

@@ -7,6 +7,19 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 
+__all__ = [
+    "BastDoc",
+    "CardDoc",
+    "ListRow",
+    "PointInfo",
+    "RecapDoc",
+    "RecapRow",
+    "ReceiptDoc",
+    "ReceptionList",
+    "RoundInfo",
+    "Totals",
+]
+
 
 @dataclass(frozen=True)
 class RoundInfo:

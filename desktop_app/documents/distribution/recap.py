@@ -23,6 +23,8 @@ from desktop_app.documents.distribution.data import RecapDoc, Totals
 from desktop_app.documents.distribution.shared import LIGHT, period_text, quantity_text
 from desktop_app.domain.office import OfficeProfile
 
+__all__ = ["recap_pdf"]
+
 
 def _pct(t: Totals) -> str:
     if not t.entitled:

@@ -33,6 +33,8 @@ from desktop_app.documents.distribution.shared import (
 from desktop_app.domain.nik import mask_nik
 from desktop_app.domain.office import OfficeProfile
 
+__all__ = ["RECEIPT_LAYOUTS", "RECEIPT_TITLE", "THERMAL_LAYOUTS", "receipt_fields", "receipts_pdf"]
+
 RECEIPT_LAYOUTS = ("a6", "half_a4", "thermal58", "thermal80")
 
 

@@ -44,6 +44,16 @@ from desktop_app.documents.distribution.shared import INK, LIGHT, period_text, q
 from desktop_app.domain.nik import mask_nik
 from desktop_app.domain.office import OfficeProfile
 
+__all__ = [
+    "LIST_COLUMN_WIDTHS",
+    "LIST_HEADER_HEIGHT",
+    "LIST_ROW_HEIGHT",
+    "STATUS_LABELS",
+    "list_cells",
+    "reception_list_layout",
+    "reception_list_pdf",
+]
+
 STATUS_LABELS: dict[str, str] = {
     "": "",
     "diterima": "Diterima",

@@ -12,6 +12,8 @@ from desktop_app.domain.clock import WIB
 from desktop_app.domain.nik import mask_nik
 from desktop_app.domain.office import format_date_id, format_date_long_id
 
+__all__ = ["RELATION_LABELS", "format_time_id", "relation_label"]
+
 RELATION_LABELS: dict[str, str] = {
     "same_kk": "anggota KK yang sama",
     "surat_kuasa": "surat kuasa",

@@ -43,6 +43,18 @@ def relation_label(relation: str | None) -> str:
     }.get(relation or "", relation or "")
 
 
+def _ok_cancel(dialog: QDialog, ok_text: str | None = None) -> QDialogButtonBox:
+    """OK/Cancel wired to the dialog's accept (which validates) and reject."""
+    buttons = QDialogButtonBox(
+        QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
+    )
+    if ok_text:
+        buttons.button(QDialogButtonBox.StandardButton.Ok).setText(ok_text)
+    buttons.accepted.connect(dialog.accept)
+    buttons.rejected.connect(dialog.reject)
+    return buttons
+
+
 class _ErrorLabel(QLabel):
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -113,12 +125,7 @@ class NewRoundDialog(QDialog):
         form.addRow(tr("Kode (nomor tanda terima)"), self.code)
         form.addRow(tr("Titik salur"), points)
         self.error = _ErrorLabel()
-        buttons = QDialogButtonBox(
-            QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
-        )
-        buttons.button(QDialogButtonBox.StandardButton.Ok).setText(tr("Buat putaran"))
-        buttons.accepted.connect(self.accept)
-        buttons.rejected.connect(self.reject)
+        buttons = _ok_cancel(self, tr("Buat putaran"))
         layout = QVBoxLayout(self)
         layout.addLayout(form)
         layout.addWidget(self.error)
@@ -216,12 +223,7 @@ class ProxyDialog(QDialog):
         form.addRow(tr("NIK pengambil"), self.nik)
         form.addRow(tr("Hubungan"), self.relation)
         self.error = _ErrorLabel()
-        buttons = QDialogButtonBox(
-            QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
-        )
-        buttons.button(QDialogButtonBox.StandardButton.Ok).setText(tr("Catat diterima"))
-        buttons.accepted.connect(self.accept)
-        buttons.rejected.connect(self.reject)
+        buttons = _ok_cancel(self, tr("Catat diterima"))
         layout = QVBoxLayout(self)
         layout.addWidget(intro)
         if candidates:
@@ -276,11 +278,7 @@ class ReasonDialog(QDialog):
         label.setWordWrap(True)
         self.reason = QLineEdit(default)
         self.error = _ErrorLabel()
-        buttons = QDialogButtonBox(
-            QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
-        )
-        buttons.accepted.connect(self.accept)
-        buttons.rejected.connect(self.reject)
+        buttons = _ok_cancel(self)
         layout = QVBoxLayout(self)
         layout.addWidget(label)
         layout.addWidget(self.reason)

@@ -19,53 +19,10 @@ whom is a pure rule in desktop_app.domain.collectors.
 
 from __future__ import annotations
 
-from desktop_app.services.distribution.messages import NOT_FOUND_CODES, DistributionInputError
-from desktop_app.services.distribution.service import DistributionService
-from desktop_app.services.distribution.types import (
-    COLLECTOR_RELATIONS,
-    MARK_KINDS,
-    POINT_KINDS,
-    QR_PREFIX,
-    RECEIPT_KEY,
-    ROUND_STATUS_LABELS,
-    STATUS_LABELS,
-    BatchReport,
-    OpenSummary,
-    PointInput,
-    PointView,
-    Proxy,
-    ReceiptView,
-    RosterFilter,
-    RosterRow,
-    RoundStatus,
-    RoundView,
-    RowReport,
-    format_count,
-    parse_collector_relation,
-)
+from desktop_app.services.distribution import messages, service, types
+from desktop_app.services.distribution.messages import *  # noqa: F403
+from desktop_app.services.distribution.service import *  # noqa: F403
+from desktop_app.services.distribution.types import *  # noqa: F403
 
-__all__ = [
-    "COLLECTOR_RELATIONS",
-    "MARK_KINDS",
-    "NOT_FOUND_CODES",
-    "POINT_KINDS",
-    "QR_PREFIX",
-    "RECEIPT_KEY",
-    "ROUND_STATUS_LABELS",
-    "STATUS_LABELS",
-    "BatchReport",
-    "DistributionInputError",
-    "DistributionService",
-    "OpenSummary",
-    "PointInput",
-    "PointView",
-    "Proxy",
-    "ReceiptView",
-    "RosterFilter",
-    "RosterRow",
-    "RoundStatus",
-    "RoundView",
-    "RowReport",
-    "format_count",
-    "parse_collector_relation",
-]
+# The facade re-exports each module's own __all__ rather than naming the values twice.
+__all__ = [*messages.__all__, *service.__all__, *types.__all__]

@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+from dataclasses import fields
 from datetime import datetime, tzinfo
-from typing import Any
+from typing import Any, TypeVar
 
 from sqlalchemy import text
 from sqlalchemy.engine import Connection
@@ -22,6 +23,17 @@ from desktop_app.services.distribution.types import (
     RoundStatus,
     RoundView,
 )
+
+_T = TypeVar("_T")
+
+
+def from_row(cls: type[_T], m: Any, **computed: Any) -> _T:
+    """Dataclass `cls` from a result row whose columns are named after its fields.
+
+    `computed` gives the fields that are not a plain column (formatted, converted to the
+    office's time zone, renamed), so each builder lists only what it does differently."""
+    names = (f.name for f in fields(cls))  # type: ignore[arg-type]
+    return cls(**{n: m[n] for n in names if n not in computed}, **computed)
 
 
 class ServiceBase:
@@ -52,8 +64,19 @@ class ServiceBase:
         region = self.ctx.regions.get(code)
         return region.name if region else code
 
+    def _fact_stamp(self, w: UnitOfWork) -> dict[str, Any]:
+        """Who appended a fact (receipt void, mark, roster change), from which device and when;
+        `w.add` overwrites the empty hlc with the change's stamp."""
+        return {"at": w.now(), "actor": self.ctx.actor, "device_id": self.ctx.device.id, "hlc": ""}
+
     def _conn(self) -> Connection:
         return self.ctx.db.engine.connect()
+
+    def _first_value(self, sql: str, params: dict[str, Any]) -> Any:
+        """The first column of the query's first row, or None when it finds no row."""
+        with self._conn() as conn:
+            row = conn.execute(text(sql), params).first()
+        return row[0] if row else None
 
     @staticmethod
     def _require_writable(rnd: RoundView) -> None:
@@ -107,4 +130,3 @@ class ServiceBase:
             text("SELECT name FROM distribution_point WHERE id = :id"), {"id": point_id}
         ).first()
         return row[0] if row else ""
-

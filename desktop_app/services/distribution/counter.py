@@ -19,6 +19,7 @@ from desktop_app.domain.status import PersonStatus
 from desktop_app.domain.values import as_date
 from desktop_app.services.bulk import bulk_insert
 from desktop_app.services.context import ServiceError, UnitOfWork
+from desktop_app.services.distribution.base import from_row
 from desktop_app.services.distribution.lookup import Lookup
 from desktop_app.services.distribution.messages import (
     ALREADY_RECEIVED,
@@ -285,10 +286,7 @@ class Counter(Lookup):
                     receipt_id=receipt.id,
                     round_id=receipt.round_id,
                     reason=reason,
-                    at=w.now(),
-                    actor=self.ctx.actor,
-                    device_id=self.ctx.device.id,
-                    hlc="",
+                    **self._fact_stamp(w),
                 ),
                 "distribution_receipt_void",
                 op="void",
@@ -313,23 +311,12 @@ class Counter(Lookup):
         return self._receipt_view(m)
 
     def _receipt_view(self, m: Any) -> ReceiptView:
-        return ReceiptView(
-            id=m["id"],
-            number=m["number"],
-            verification_code=m["verification_code"],
-            round_id=m["round_id"],
-            roster_id=m["roster_id"],
-            point_id=m["point_id"],
+        return from_row(
+            ReceiptView,
+            m,
             point_name=m["point_name"] or "",
-            recipient_name=m["recipient_name"],
-            collector_name=m["collector_name"],
-            collector_nik=m["collector_nik"],
-            collector_relation=m["collector_relation"],
-            officer=m["officer"],
-            received_at=self._local(m["received_at"]),  # type: ignore[arg-type]
-            device_name=m["device_name"],
+            received_at=self._local(m["received_at"]),
             voided=bool(m["voided"]),
-            void_reason=m["void_reason"],
         )
 
     def receipts(self, round_id: str, roster_id: str | None = None) -> list[ReceiptView]:
@@ -378,10 +365,7 @@ class Counter(Lookup):
                     point_id=point_id or entry.point_id,
                     kind=kind,
                     reason=reason,
-                    at=w.now(),
-                    actor=self.ctx.actor,
-                    device_id=self.ctx.device.id,
-                    hlc="",
+                    **self._fact_stamp(w),
                 ),
                 "distribution_mark",
                 op=kind,
@@ -419,15 +403,12 @@ class Counter(Lookup):
         return [(r[0], r[1], r[2]) for r in rows]
 
     def recipient_deceased(self, roster_id: str) -> bool:
-        with self._conn() as conn:
-            row = conn.execute(
-                text(
-                    "SELECT p.status FROM distribution_roster e JOIN person p "
-                    "ON p.id = e.person_id WHERE e.id = :id"
-                ),
-                {"id": roster_id},
-            ).first()
-        return bool(row and row[0] == PersonStatus.MENINGGAL.value)
+        status = self._first_value(
+            "SELECT p.status FROM distribution_roster e JOIN person p "
+            "ON p.id = e.person_id WHERE e.id = :id",
+            {"id": roster_id},
+        )
+        return bool(status == PersonStatus.MENINGGAL.value)
 
     # -- scan logs -----------------------------------------------------------------------------
     def receive_batch(
@@ -498,4 +479,3 @@ class Counter(Lookup):
                 self._record(w, round_id, roster_id, proxy, point_id, key, device)
                 for roster_id, proxy, point_id in plans
             ]
-

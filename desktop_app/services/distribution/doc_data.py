@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable
+from dataclasses import fields
 from datetime import date
 from typing import Any
 
@@ -20,6 +21,7 @@ from desktop_app.documents.distribution import (
     RoundInfo,
 )
 from desktop_app.services.context import ServiceError
+from desktop_app.services.distribution.base import from_row
 from desktop_app.services.distribution.cards import Cards
 from desktop_app.services.distribution.messages import (
     RECEIPTS_MISSING,
@@ -37,18 +39,9 @@ class DocData(Cards):
 
     # -- documents' data -----------------------------------------------------------------------
     def round_info(self, round_id: str) -> RoundInfo:
+        # A RoundView extends RoundInfo; the documents get exactly the RoundInfo part.
         r = self.get_round(round_id)
-        return RoundInfo(
-            id=r.id,
-            code=r.code,
-            name=r.name,
-            program_name=r.program_name,
-            item=r.item,
-            quantity=r.quantity,
-            unit=r.unit,
-            start_date=r.start_date,
-            end_date=r.end_date,
-        )
+        return RoundInfo(**{f.name: getattr(r, f.name) for f in fields(RoundInfo)})
 
     @staticmethod
     def point_info(point: PointView | None) -> PointInfo | None:
@@ -93,22 +86,17 @@ class DocData(Cards):
                 raise ServiceError(RECEIPTS_MISSING, numbers=", ".join(sorted(missing)))
         for i, m in enumerate(rows, 1):
             docs.append(
-                ReceiptDoc(
+                from_row(
+                    ReceiptDoc,
+                    m,
                     receipt_number=m["number"],
-                    verification_code=m["verification_code"],
                     round=info,
                     point=self.point_info(points.get(m["point_id"])),
                     recipient_name=m["name"],
                     recipient_nik=m["nik"] or "",
-                    kk_number=m["kk_number"],
                     address=format_address(m["street"], m["rt"], m["rw"]),
                     kelurahan=self._kelurahan_name(m["kelurahan_code"]),
-                    collector_name=m["collector_name"],
-                    collector_nik=m["collector_nik"],
-                    collector_relation=m["collector_relation"],
-                    officer=m["officer"],
-                    received_at=self._local(m["received_at"]),  # type: ignore[arg-type]
-                    device_name=m["device_name"],
+                    received_at=self._local(m["received_at"]),
                     qr_payload=f"{QR_PREFIX}|{m['number']}|{m['verification_code']}",
                 )
             )
@@ -213,8 +201,7 @@ class DocData(Cards):
                     name=p["name"] or "",
                     nik=p["nik"] or "",
                     kk_number=p["kk_number"],
-                    address=p.get("address")
-                    or format_address(p["street"], p["rt"], p["rw"]),
+                    address=p.get("address") or format_address(p["street"], p["rt"], p["rw"]),
                     kelurahan=self._kelurahan_name(kel),
                     kecamatan=kec.name if kec else "",
                     program_name=rnd.program_name,
@@ -245,4 +232,3 @@ class DocData(Cards):
             grand_total=self.totals(round_id),
             printed_on=self.ctx.clock.today(),
         )
-

@@ -154,15 +154,12 @@ class Lookup(Roster):
         return row
 
     def _removal_reason(self, roster_id: str) -> str | None:
-        with self._conn() as conn:
-            row = conn.execute(
-                text(
-                    "SELECT reason FROM distribution_roster_change WHERE roster_id = :id "
-                    "AND op = 'remove' ORDER BY hlc DESC LIMIT 1"
-                ),
-                {"id": roster_id},
-            ).first()
-        return row[0] if row else None
+        reason: str | None = self._first_value(
+            "SELECT reason FROM distribution_roster_change WHERE roster_id = :id "
+            "AND op = 'remove' ORDER BY hlc DESC LIMIT 1",
+            {"id": roster_id},
+        )
+        return reason
 
     def _not_found(self, round_id: str, code: str) -> ServiceError:
         """Why nothing matched: on the registry but not the roster, a short number, or unknown."""

@@ -14,6 +14,7 @@ from desktop_app.domain.nik import clean_number
 from desktop_app.domain.programs import Unit, get_program
 from desktop_app.services.bulk import chunked
 from desktop_app.services.context import ServiceError, UnitOfWork
+from desktop_app.services.distribution.base import from_row
 from desktop_app.services.distribution.messages import (
     ADD_REASON_REQUIRED,
     ALREADY_ON_ROSTER,
@@ -168,10 +169,7 @@ class Roster(Rounds):
                 roster_id=roster_id,
                 op=op,
                 reason=reason,
-                at=w.now(),
-                actor=self.ctx.actor,
-                device_id=self.ctx.device.id,
-                hlc="",
+                **self._fact_stamp(w),
             ),
             "distribution_roster_change",
         )
@@ -257,33 +255,18 @@ class Roster(Rounds):
         return [by_id[i] for i in ids if i in by_id]
 
     def _roster_row_view(self, m: Any) -> RosterRow:
-        return RosterRow(
-            rowid=m["rowid"],
-            id=m["id"],
-            no=m["no"],
-            round_id=m["round_id"],
-            point_id=m["point_id"],
+        return from_row(
+            RosterRow,
+            m,
             point_name=m["point_name"] or "",
-            name=m["name"],
-            nik=m["nik"],
-            kk_number=m["kk_number"],
-            card_code=m["card_code"],
             address=format_address(m["street"], m["rt"], m["rw"]),
-            rt=m["rt"],
-            rw=m["rw"],
-            kelurahan_code=m["kelurahan_code"],
             kelurahan=self._kelurahan_name(m["kelurahan_code"]),
             active=bool(m["active"]),
             status=m["status"] or "",
-            receipt_number=m["receipt_number"],
             received_at=self._local(m["received_at"]),
-            collector_name=m["collector_name"],
             mark_reason=m["mark_reason"] if m["status"] in MARK_KINDS else None,
-            household_id=m["household_id"],
-            person_id=m["person_id"],
         )
 
     def pending(self, round_id: str, point_id: str | None = None) -> list[RosterRow]:
         """Who has not collected yet (and was not marked absent or refused)."""
         return self.roster_rows(self.roster_ids(round_id, RosterFilter(point_id, status="belum")))
-

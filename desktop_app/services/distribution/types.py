@@ -7,9 +7,10 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-from datetime import date, datetime
+from datetime import datetime
 from enum import StrEnum
 
+from desktop_app.documents.distribution.data import RoundInfo
 from desktop_app.domain.collectors import COLLECTOR_RELATIONS, parse_collector_relation
 from desktop_app.domain.errors import Refusal
 
@@ -141,17 +142,11 @@ class PointView:
 
 
 @dataclass(frozen=True)
-class RoundView:
-    id: str
-    code: str
-    name: str
+class RoundView(RoundInfo):
+    """A round as the screens show it: what its documents print (RoundInfo) plus its program
+    code, lifecycle and counts."""
+
     program_code: str
-    program_name: str
-    item: str
-    quantity: float
-    unit: str
-    start_date: date | None
-    end_date: date | None
     status: str
     opened_at: datetime | None
     closed_at: datetime | None
