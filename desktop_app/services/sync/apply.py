@@ -4,11 +4,12 @@ far in the future are held in quarantine instead of being applied."""
 
 from __future__ import annotations
 
+import functools
 import json
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from datetime import datetime
 from pathlib import Path
-from typing import Any
+from typing import Any, ParamSpec, TypeVar
 
 from nacl.signing import VerifyKey
 from sqlalchemy import func, select, text
@@ -33,6 +34,25 @@ from desktop_app.storage.models import ChangeLog, Setting
 from desktop_app.storage.sync_models import SyncBundle, SyncDevice, SyncQuarantine
 
 __all__ = ["SyncApply", "quarantined_ids"]
+
+_P = ParamSpec("_P")
+_R = TypeVar("_R")
+
+
+def _refusing_incomplete(apply: Callable[_P, _R]) -> Callable[_P, _R]:
+    """A bundle whose rows point at parents it does not carry fails on the deferred foreign
+    keys at commit: refuse it as incomplete instead of surfacing a write failure."""
+
+    @functools.wraps(apply)
+    def wrapper(*args: _P.args, **kwargs: _P.kwargs) -> _R:
+        try:
+            return apply(*args, **kwargs)
+        except WriteFailedError as exc:
+            if "FOREIGN KEY" not in exc.detail.upper():
+                raise
+            raise BundleRefused(M.BUNDLE_INCOMPLETE) from exc
+
+    return wrapper
 
 
 class SyncApply(SyncExport):
@@ -131,22 +151,8 @@ class SyncApply(SyncExport):
             raise BundleError(M.SENDER_KEY_MISMATCH)
         return key
 
+    @_refusing_incomplete
     def _apply(
-        self,
-        opened: OpenedBundle,
-        path: Path,
-        *,
-        on_stage: StageHook | None = None,
-        office: dict[str, Any] | None = None,
-    ) -> ImportResult:
-        try:
-            return self._apply_tx(opened, path, on_stage=on_stage, office=office)
-        except WriteFailedError as exc:
-            if "FOREIGN KEY" not in exc.detail.upper():
-                raise
-            raise BundleRefused(M.BUNDLE_INCOMPLETE) from exc
-
-    def _apply_tx(
         self,
         opened: OpenedBundle,
         path: Path,
