@@ -118,24 +118,22 @@ def _run(
     try:
         ctx = _open(args, read_only=read_only)
     except _Usage as exc:
-        print(tr_refusal(exc), file=sys.stderr)
-        return 2
+        return _refused(exc)
     except StorageError as exc:
         print(exc.user_message, file=sys.stderr)
         return exc.exit_code
     try:
         return int(action(ctx))
-    except _Usage as exc:
-        print(tr_refusal(exc), file=sys.stderr)
-        return 2
-    except Refusal as exc:  # the service's refusals (ServiceError) and the commands' own
-        print(tr_refusal(exc), file=sys.stderr)
-        return 1
-    except StorageError as exc:
-        print(exc.user_message, file=sys.stderr)
-        return exc.exit_code
+    except Refusal as exc:  # the service's (ServiceError, StorageError) and the commands' own
+        return _refused(exc)
     finally:
         ctx.close()
+
+
+def _refused(exc: Refusal) -> int:
+    """Says why the command stopped; returns its exit code (2 for unusable input)."""
+    print(tr_refusal(exc), file=sys.stderr)
+    return 2 if isinstance(exc, _Usage) else 1
 
 
 def _resolve_training(service: TrainingService, ref: str) -> str:
