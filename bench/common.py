@@ -3,6 +3,7 @@ child-process steps of the import and export benchmarks."""
 
 from __future__ import annotations
 
+import argparse
 import json
 import os
 import resource
@@ -106,3 +107,37 @@ def best_run(runs: list[dict]) -> dict:
 def remove_sqlite(db: Path) -> None:
     for suffix in ("", "-wal", "-shm"):
         Path(str(db) + suffix).unlink(missing_ok=True)
+
+
+class Stopwatch:
+    """Wall-clock and CPU time since it was made: what every measured step reports."""
+
+    def __init__(self) -> None:
+        self.start, self.cpu = time.perf_counter(), time.process_time()
+
+    def result(self, **extra: object) -> dict:
+        return {
+            "seconds": time.perf_counter() - self.start,
+            "cpu": time.process_time() - self.cpu,
+            **extra,
+        }
+
+
+def file_bench_args(results_name: str, *child_paths: str) -> argparse.Namespace:
+    """The options of the file benchmarks (import, export): size, repeats, results file, and the
+    `--child STEP` a measured step runs as, with the paths it is given (`child_paths`)."""
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--rows", type=int, default=160_000)
+    parser.add_argument("--repeat", type=int, default=2)
+    results = CACHE_DIR / "results" / f"{results_name}.json"
+    parser.add_argument("--json", type=Path, default=results, help="results file")
+    parser.add_argument("--child")
+    for name in child_paths:
+        parser.add_argument(f"--{name}")
+    return parser.parse_args()
+
+
+def report_child(result: dict) -> None:
+    """A child step's answer to `run_child`: its result and its own peak RSS, as the last line."""
+    result["peak_rss_mb"] = peak_rss_mb()
+    print(json.dumps(result))
