@@ -74,27 +74,32 @@ def register(sub: argparse._SubParsersAction) -> None:
     listing.set_defaults(func=cmd_list)
 
     prints = get_print_subparsers(sub)
-    sheet = prints.add_parser("attendance-sheet", help="daftar hadir pelatihan per sesi")
-    _common_print_args(sheet)
-    sheet.add_argument("--session", help="id sesi (bawaan: semua sesi)")
-    sheet.set_defaults(func=cmd_print_sheet)
-
-    recap = prints.add_parser("attendance-recap", help="rekap kehadiran seluruh pelatihan")
-    _common_print_args(recap)
-    recap.set_defaults(func=cmd_print_recap)
-
-    certs = prints.add_parser(
-        "certificates",
-        help="sertifikat pelatihan (menerbitkan nomor bagi peserta yang memenuhi syarat)",
+    sheet = _print_parser(
+        prints, "attendance-sheet", "daftar hadir pelatihan per sesi", cmd_print_sheet
     )
-    _common_print_args(certs)
-    certs.set_defaults(func=cmd_print_certificates)
+    sheet.add_argument("--session", help="id sesi (bawaan: semua sesi)")
+    _print_parser(prints, "attendance-recap", "rekap kehadiran seluruh pelatihan", cmd_print_recap)
+    _print_parser(
+        prints,
+        "certificates",
+        "sertifikat pelatihan (menerbitkan nomor bagi peserta yang memenuhi syarat)",
+        cmd_print_certificates,
+    )
 
 
-def _common_print_args(parser: argparse.ArgumentParser) -> None:
+def _print_parser(
+    prints: argparse._SubParsersAction,
+    name: str,
+    help_text: str,
+    func: Callable[[argparse.Namespace], int],
+) -> argparse.ArgumentParser:
+    """A `print` subcommand for one training's PDF; the caller adds any further options."""
+    parser: argparse.ArgumentParser = prints.add_parser(name, help=help_text)
     parser.add_argument("--db", type=Path)
     parser.add_argument("--training", required=True, help="id pelatihan (atau awalannya)")
     parser.add_argument("-o", "--output", type=Path, required=True, help="berkas PDF tujuan")
+    parser.set_defaults(func=func)
+    return parser
 
 
 def _open(args: argparse.Namespace, read_only: bool = False) -> AppContext:

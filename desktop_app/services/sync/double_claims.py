@@ -26,6 +26,7 @@ from desktop_app.domain.values import as_utc
 from desktop_app.services.context import AppContext, ServiceError
 from desktop_app.services.sync import messages as M
 from desktop_app.services.sync.merge import Entry, chunks, rows_in
+from desktop_app.services.sync.views import nested_dict
 from desktop_app.storage.distribution_models import ReceiptVoid
 from desktop_app.storage.sync_models import DoubleClaimDecision
 
@@ -58,9 +59,7 @@ class DoubleClaim:
     note: str | None = None
 
     def as_dict(self) -> dict[str, Any]:
-        data = dict(self.__dict__)
-        data["receipts"] = [r.__dict__ for r in self.receipts]
-        return data
+        return nested_dict(self, "receipts")
 
 
 @dataclass(frozen=True)
