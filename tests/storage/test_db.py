@@ -76,14 +76,7 @@ def test_garbage_file_is_refused_as_corrupt(tmp_path: Path) -> None:
 
 
 def test_truncated_database_is_refused(db_path: Path, tmp_path: Path) -> None:
-    db = open_database(db_path)
-    with db.engine.begin() as conn:
-        conn.exec_driver_sql("CREATE TABLE filler (x)")
-        conn.exec_driver_sql(
-            "INSERT INTO filler WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i+1 FROM n "
-            "WHERE i < 5000) SELECT randomblob(200) FROM n"
-        )
-    db.dispose()
+    _filled_database(db_path)
     cut = tmp_path / "cut.sqlite"
     cut.write_bytes(db_path.read_bytes()[: db_path.stat().st_size // 2])
     with pytest.raises(CorruptDatabaseError):

@@ -4,6 +4,7 @@ far in the future are held in quarantine instead of being applied."""
 
 from __future__ import annotations
 
+import dataclasses
 import functools
 import json
 from collections.abc import Callable, Sequence
@@ -53,6 +54,20 @@ def _refusing_incomplete(apply: Callable[_P, _R]) -> Callable[_P, _R]:
             raise BundleRefused(M.BUNDLE_INCOMPLETE) from exc
 
     return wrapper
+
+
+def _import_result(m: Manifest, *, already_imported: bool, open_conflicts: int) -> ImportResult:
+    """The result of importing the bundle `m` describes, before the import's own counts."""
+    return ImportResult(
+        bundle_id=m.bundle_id,
+        kind=m.kind,
+        from_device=m.from_device,
+        from_name=m.from_name,
+        already_imported=already_imported,
+        entries=m.entries,
+        open_conflicts=open_conflicts,
+        counts=m.counts,
+    )
 
 
 class SyncApply(SyncExport):
@@ -163,15 +178,8 @@ class SyncApply(SyncExport):
         m = opened.manifest
         with self.ctx.db.session() as s:
             if s.get(SyncBundle, m.bundle_id) is not None:
-                return ImportResult(
-                    bundle_id=m.bundle_id,
-                    kind=m.kind,
-                    from_device=m.from_device,
-                    from_name=m.from_name,
-                    already_imported=True,
-                    entries=m.entries,
-                    counts=m.counts,
-                    open_conflicts=open_conflict_count(s),
+                return _import_result(
+                    m, already_imported=True, open_conflicts=open_conflict_count(s)
                 )
         try:
             incoming = [Entry.from_wire(e) for e in opened.payload.get("entries", [])]
@@ -246,22 +254,15 @@ class SyncApply(SyncExport):
             open_conflicts = open_conflict_count(s)
         if adopted is not None:
             self.ctx.device, self.ctx.office = adopted
-        return ImportResult(
-            bundle_id=m.bundle_id,
-            kind=m.kind,
-            from_device=m.from_device,
-            from_name=m.from_name,
-            already_imported=False,
-            entries=m.entries,
+        return dataclasses.replace(
+            _import_result(m, already_imported=False, open_conflicts=open_conflicts),
             applied=len(ok),
             inserted=merged.inserted,
             updated=merged.updated,
             pending=merged.pending,
             new_conflicts=merged.new_conflicts,
-            open_conflicts=open_conflicts,
             quarantined=len(held),
             double_claims=double_claims,
-            counts=m.counts,
         )
 
     def _become_field(
