@@ -24,16 +24,12 @@ import json
 import os
 import random
 import sqlite3
-import sys
 import tempfile
 import time
 from datetime import date, datetime, timedelta
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
-
-from bench.common import (  # noqa: E402
+from bench.common import (
     FIRST,
     LAST,
     Stopwatch,

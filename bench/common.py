@@ -84,9 +84,11 @@ def peak_rss_mb() -> float:
 
 
 def run_child(script: str, step: str, *args: str) -> dict:
-    """Run `script --child step *args` in a fresh process; its last stdout line is the result."""
+    """Run the benchmark `script` (a bench/ file) as `-m bench.NAME --child step *args` in a fresh
+    process from the repository root, so it imports the app and bench.common as the parent does;
+    its last stdout line is the result."""
     proc = subprocess.run(
-        [sys.executable, script, "--child", step, *args],
+        [sys.executable, "-m", f"bench.{Path(script).stem}", "--child", step, *args],
         capture_output=True,
         text=True,
         cwd=ROOT,
