@@ -74,32 +74,24 @@ def register(sub: argparse._SubParsersAction) -> None:
     listing.set_defaults(func=cmd_list)
 
     prints = get_print_subparsers(sub)
-    sheet = _print_parser(
-        prints, "attendance-sheet", "daftar hadir pelatihan per sesi", cmd_print_sheet
+    # The documents of one training share their options; the sheet may also name one session.
+    documents = (
+        ("attendance-sheet", "daftar hadir pelatihan per sesi", cmd_print_sheet),
+        ("attendance-recap", "rekap kehadiran seluruh pelatihan", cmd_print_recap),
+        (
+            "certificates",
+            "sertifikat pelatihan (menerbitkan nomor bagi peserta yang memenuhi syarat)",
+            cmd_print_certificates,
+        ),
     )
-    sheet.add_argument("--session", help="id sesi (bawaan: semua sesi)")
-    _print_parser(prints, "attendance-recap", "rekap kehadiran seluruh pelatihan", cmd_print_recap)
-    _print_parser(
-        prints,
-        "certificates",
-        "sertifikat pelatihan (menerbitkan nomor bagi peserta yang memenuhi syarat)",
-        cmd_print_certificates,
-    )
-
-
-def _print_parser(
-    prints: argparse._SubParsersAction,
-    name: str,
-    help_text: str,
-    func: Callable[[argparse.Namespace], int],
-) -> argparse.ArgumentParser:
-    """A `print` subcommand for one training's PDF; the caller adds any further options."""
-    parser: argparse.ArgumentParser = prints.add_parser(name, help=help_text)
-    parser.add_argument("--db", type=Path)
-    parser.add_argument("--training", required=True, help="id pelatihan (atau awalannya)")
-    parser.add_argument("-o", "--output", type=Path, required=True, help="berkas PDF tujuan")
-    parser.set_defaults(func=func)
-    return parser
+    for name, help_text, func in documents:
+        document = prints.add_parser(name, help=help_text)
+        document.add_argument("--db", type=Path)
+        document.add_argument("--training", required=True, help="id pelatihan (atau awalannya)")
+        document.add_argument("-o", "--output", type=Path, required=True, help="berkas PDF tujuan")
+        if name == "attendance-sheet":
+            document.add_argument("--session", help="id sesi (bawaan: semua sesi)")
+        document.set_defaults(func=func)
 
 
 def _open(args: argparse.Namespace, read_only: bool = False) -> AppContext:

@@ -84,11 +84,7 @@ class SyncApply(SyncExport):
         """Verify and merge a bundle in one transaction. At the office, a return bundle is
         answered with an acknowledgement written to `ack_path` (default: beside the bundle)."""
         path = Path(path)
-        try:
-            data = path.read_bytes()
-        except OSError as exc:
-            raise BundleRefused(M.BUNDLE_UNREADABLE, name=path.name) from exc
-        opened = self._open(data)
+        opened = self._open_file(path)
         m = opened.manifest
         if m.kind == "checkout":
             return self.join_opened(opened, path, on_stage=on_stage)
@@ -111,11 +107,7 @@ class SyncApply(SyncExport):
         """Open a checkout bundle: a fresh database becomes the office's field database for that
         round (or an already joined one adds the round)."""
         path = Path(path)
-        try:
-            data = path.read_bytes()
-        except OSError as exc:
-            raise BundleRefused(M.BUNDLE_UNREADABLE, name=path.name) from exc
-        opened = self._open(data)
+        opened = self._open_file(path)
         if opened.manifest.kind != "checkout":
             raise BundleRefused(M.NOT_A_CHECKOUT)
         return self.join_opened(opened, path, on_stage=on_stage)
@@ -135,6 +127,13 @@ class SyncApply(SyncExport):
             if used:
                 raise BundleRefused(M.JOIN_DATABASE_IN_USE)
         return self._apply(opened, path, on_stage=on_stage, office=office)
+
+    def _open_file(self, path: Path) -> OpenedBundle:
+        try:
+            data = path.read_bytes()
+        except OSError as exc:
+            raise BundleRefused(M.BUNDLE_UNREADABLE, name=path.name) from exc
+        return self._open(data)
 
     def _open(self, data: bytes) -> OpenedBundle:
         try:
