@@ -13,27 +13,23 @@ Synthetic data only (made-up names and NIKs).
 
 from __future__ import annotations
 
-import argparse
 import json
 import os
 import random
 import sqlite3
-import sys
 import tempfile
 import time
 from datetime import date, datetime, timedelta
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
-
-from bench.common import (  # noqa: E402
-    CACHE_DIR,
+from bench.common import (
     FIRST,
     LAST,
+    Stopwatch,
     best_run,
-    peak_rss_mb,
+    file_bench_args,
     remove_sqlite,
+    report_child,
     run_child,
 )
 
@@ -93,7 +89,7 @@ def step_raw(db: Path, out: Path) -> dict:
     ctx = open_app(db)
     rows = list(ExportService(ctx).persons_table(PersonFilter()).rows)
     ctx.close()
-    start, cpu = time.perf_counter(), time.process_time()
+    clock = Stopwatch()
     wb = xlsxwriter.Workbook(str(out), {"constant_memory": True})
     ws = wb.add_worksheet("Orang")
     date_fmt = wb.add_format({"num_format": "dd-mm-yyyy"})
@@ -107,11 +103,7 @@ def step_raw(db: Path, out: Path) -> dict:
             else:
                 ws.write_string(r, c, value)
     wb.close()
-    return {
-        "seconds": time.perf_counter() - start,
-        "cpu": time.process_time() - cpu,
-        "rows": len(rows),
-    }
+    return clock.result(rows=len(rows))
 
 
 def step_export(db: Path, out: Path) -> dict:
@@ -120,12 +112,12 @@ def step_export(db: Path, out: Path) -> dict:
     from desktop_app.services.registry import PersonFilter
 
     ctx = open_app(db)
-    start, cpu = time.perf_counter(), time.process_time()
+    clock = Stopwatch()
     service = ExportService(ctx)
     result = service.export(service.persons_table(PersonFilter()), out)
-    seconds, cpu = time.perf_counter() - start, time.process_time() - cpu
+    measured = clock.result()
     ctx.close()
-    return {"seconds": seconds, "cpu": cpu, "rows": result.rows}
+    return {**measured, "rows": result.rows}
 
 
 def run_step(step: str, db: Path, workdir: Path) -> dict:
@@ -137,21 +129,10 @@ def run_step(step: str, db: Path, workdir: Path) -> dict:
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser()
-    parser.add_argument("--rows", type=int, default=160_000)
-    parser.add_argument("--repeat", type=int, default=2)
-    parser.add_argument(
-        "--json", type=Path, default=CACHE_DIR / "results" / "export.json", help="results file"
-    )
-    parser.add_argument("--child")
-    parser.add_argument("--db")
-    parser.add_argument("--out")
-    args = parser.parse_args()
+    args = file_bench_args("export", "db", "out")
     if args.child:
         step = step_raw if args.child == "raw" else step_export
-        result = step(Path(args.db), Path(args.out))
-        result["peak_rss_mb"] = peak_rss_mb()
-        print(json.dumps(result))
+        report_child(step(Path(args.db), Path(args.out)))
         return
     workdir = Path(tempfile.mkdtemp(prefix="berdaya-bench-export-"))
     db = workdir / "registry.sqlite"

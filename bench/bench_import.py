@@ -24,22 +24,19 @@ import json
 import os
 import random
 import sqlite3
-import sys
 import tempfile
 import time
 from datetime import date, datetime, timedelta
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
-
-from bench.common import (  # noqa: E402
-    CACHE_DIR,
+from bench.common import (
     FIRST,
     LAST,
+    Stopwatch,
     best_run,
-    peak_rss_mb,
+    file_bench_args,
     remove_sqlite,
+    report_child,
     run_child,
 )
 
@@ -99,14 +96,10 @@ def make_file(path: Path, rows: int) -> None:
 def step_read(path: Path) -> dict:
     import python_calamine
 
-    start, cpu = time.perf_counter(), time.process_time()
+    clock = Stopwatch()
     book = python_calamine.CalamineWorkbook.from_path(str(path))
     rows = list(book.get_sheet_by_index(0).iter_rows())
-    return {
-        "seconds": time.perf_counter() - start,
-        "cpu": time.process_time() - cpu,
-        "rows": len(rows) - 1,
-    }
+    return clock.result(rows=len(rows) - 1)
 
 
 def step_plain(path: Path, db: Path) -> dict:
@@ -121,15 +114,11 @@ def step_plain(path: Path, db: Path) -> dict:
     conn.execute("PRAGMA journal_mode = WAL")
     conn.execute("PRAGMA synchronous = FULL")
     conn.execute(f"CREATE TABLE p ({', '.join(f'c{i}' for i in range(13))})")
-    start, cpu = time.perf_counter(), time.process_time()
+    clock = Stopwatch()
     conn.execute("BEGIN")
     conn.executemany(f"INSERT INTO p VALUES ({', '.join('?' * 13)})", rows)
     conn.execute("COMMIT")
-    return {
-        "seconds": time.perf_counter() - start,
-        "cpu": time.process_time() - cpu,
-        "rows": len(rows),
-    }
+    return clock.result(rows=len(rows))
 
 
 def step_schema(path: Path, db: Path, with_log: bool = False) -> dict:
@@ -158,7 +147,7 @@ def step_schema(path: Path, db: Path, with_log: bool = False) -> dict:
                          changes, "daftar.xlsx", "batch"))  # fmt: skip
     conn = sqlite3.connect(db, isolation_level=None)
     conn.execute("PRAGMA synchronous = FULL")
-    start, cpu = time.perf_counter(), time.process_time()
+    clock = Stopwatch()
     conn.execute("BEGIN")
     trigger = conn.execute(
         "SELECT sql FROM sqlite_master WHERE type='trigger' AND name='person_fts_ai'"
@@ -183,11 +172,7 @@ def step_schema(path: Path, db: Path, with_log: bool = False) -> dict:
             logs,
         )
     conn.execute("COMMIT")
-    return {
-        "seconds": time.perf_counter() - start,
-        "cpu": time.process_time() - cpu,
-        "rows": len(rows),
-    }
+    return clock.result(rows=len(rows))
 
 
 def step_import(path: Path, db: Path, dry_run: bool = False) -> dict:
@@ -196,13 +181,13 @@ def step_import(path: Path, db: Path, dry_run: bool = False) -> dict:
 
     ctx = open_app(db)
     service = ImportService(ctx)
-    start, cpu = time.perf_counter(), time.process_time()
+    clock = Stopwatch()
     prepared = service.prepare(path, ImportOptions())
     report = service.dry_run(prepared) if dry_run else service.commit(prepared)
-    seconds, cpu = time.perf_counter() - start, time.process_time() - cpu
+    measured = clock.result()
     prepared.close()
     ctx.close()
-    return {"seconds": seconds, "cpu": cpu, "rows": len(report.rows), "counts": report.counts}
+    return {**measured, "rows": len(report.rows), "counts": report.counts}
 
 
 def child(args: argparse.Namespace) -> None:
@@ -215,8 +200,7 @@ def child(args: argparse.Namespace) -> None:
         result = step_schema(path, db, with_log=args.step == "floor")
     else:
         result = step_import(path, db, dry_run=args.step == "dry-run")
-    result["peak_rss_mb"] = peak_rss_mb()
-    print(json.dumps(result))
+    report_child(result)
 
 
 def run_step(step: str, path: Path, workdir: Path) -> dict:
@@ -227,16 +211,7 @@ def run_step(step: str, path: Path, workdir: Path) -> dict:
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser()
-    parser.add_argument("--rows", type=int, default=160_000)
-    parser.add_argument("--repeat", type=int, default=2)
-    parser.add_argument(
-        "--json", type=Path, default=CACHE_DIR / "results" / "import.json", help="results file"
-    )
-    parser.add_argument("--child")
-    parser.add_argument("--file")
-    parser.add_argument("--db")
-    args = parser.parse_args()
+    args = file_bench_args("import", "file", "db")
     if args.child:
         args.step = args.child
         child(args)

@@ -3,6 +3,7 @@ child-process steps of the import and export benchmarks."""
 
 from __future__ import annotations
 
+import argparse
 import json
 import os
 import resource
@@ -83,9 +84,11 @@ def peak_rss_mb() -> float:
 
 
 def run_child(script: str, step: str, *args: str) -> dict:
-    """Run `script --child step *args` in a fresh process; its last stdout line is the result."""
+    """Run the benchmark `script` (a bench/ file) as `-m bench.NAME --child step *args` in a fresh
+    process from the repository root, so it imports the app and bench.common as the parent does;
+    its last stdout line is the result."""
     proc = subprocess.run(
-        [sys.executable, script, "--child", step, *args],
+        [sys.executable, "-m", f"bench.{Path(script).stem}", "--child", step, *args],
         capture_output=True,
         text=True,
         cwd=ROOT,
@@ -106,3 +109,37 @@ def best_run(runs: list[dict]) -> dict:
 def remove_sqlite(db: Path) -> None:
     for suffix in ("", "-wal", "-shm"):
         Path(str(db) + suffix).unlink(missing_ok=True)
+
+
+class Stopwatch:
+    """Wall-clock and CPU time since it was made: what every measured step reports."""
+
+    def __init__(self) -> None:
+        self.start, self.cpu = time.perf_counter(), time.process_time()
+
+    def result(self, **extra: object) -> dict:
+        return {
+            "seconds": time.perf_counter() - self.start,
+            "cpu": time.process_time() - self.cpu,
+            **extra,
+        }
+
+
+def file_bench_args(results_name: str, *child_paths: str) -> argparse.Namespace:
+    """The options of the file benchmarks (import, export): size, repeats, results file, and the
+    `--child STEP` a measured step runs as, with the paths it is given (`child_paths`)."""
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--rows", type=int, default=160_000)
+    parser.add_argument("--repeat", type=int, default=2)
+    results = CACHE_DIR / "results" / f"{results_name}.json"
+    parser.add_argument("--json", type=Path, default=results, help="results file")
+    parser.add_argument("--child")
+    for name in child_paths:
+        parser.add_argument(f"--{name}")
+    return parser.parse_args()
+
+
+def report_child(result: dict) -> None:
+    """A child step's answer to `run_child`: its result and its own peak RSS, as the last line."""
+    result["peak_rss_mb"] = peak_rss_mb()
+    print(json.dumps(result))

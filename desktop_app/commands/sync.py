@@ -9,6 +9,7 @@ conflicts, double claims or quarantined changes.
 from __future__ import annotations
 
 import argparse
+import functools
 import sys
 from collections.abc import Callable
 from pathlib import Path
@@ -24,38 +25,31 @@ def register(sub: argparse._SubParsersAction) -> None:
     device = sub.add_parser("device", help="identitas perangkat untuk sinkronisasi")
     dsub = device.add_subparsers(dest="device_command", metavar="AKSI", required=True)
 
-    show = dsub.add_parser("show", help="tampilkan identitas perangkat ini")
-    _db(show)
+    show = _sub(dsub, "show", "tampilkan identitas perangkat ini", cmd_device_show)
     show.add_argument("--json", action="store_true")
-    show.set_defaults(func=cmd_device_show)
 
-    export = dsub.add_parser("export-identity", help="tulis berkas identitas publik perangkat")
-    _db(export)
+    export = _sub(
+        dsub, "export-identity", "tulis berkas identitas publik perangkat", cmd_device_export
+    )
     export.add_argument("-o", "--output", type=Path, required=True)
-    export.set_defaults(func=cmd_device_export)
 
-    reg = dsub.add_parser("register", help="daftarkan laptop dari berkas identitasnya (kantor)")
+    reg = _sub(
+        dsub, "register", "daftarkan laptop dari berkas identitasnya (kantor)", cmd_device_register
+    )
     reg.add_argument("file", type=Path)
-    _db(reg)
     reg.add_argument("--name", help="nama perangkat untuk nomor kuitansi, mis. LAP02")
-    reg.set_defaults(func=cmd_device_register)
 
-    revoke = dsub.add_parser("revoke", help="cabut perangkat (mis. laptop hilang)")
+    revoke = _sub(dsub, "revoke", "cabut perangkat (mis. laptop hilang)", cmd_device_revoke)
     revoke.add_argument("device", help="id atau nama perangkat")
-    _db(revoke)
     revoke.add_argument("--reason", required=True)
-    revoke.set_defaults(func=cmd_device_revoke)
 
-    listing = dsub.add_parser("list", help="perangkat yang terdaftar")
-    _db(listing)
+    listing = _sub(dsub, "list", "perangkat yang terdaftar", cmd_device_list)
     listing.add_argument("--json", action="store_true")
-    listing.set_defaults(func=cmd_device_list)
 
     sync = sub.add_parser("sync", help="bundel sinkronisasi kantor <-> laptop lapangan")
     ssub = sync.add_subparsers(dest="sync_command", metavar="AKSI", required=True)
 
-    checkout = ssub.add_parser("checkout", help="buat bundel checkout untuk laptop (kantor)")
-    _db(checkout)
+    checkout = _sub(ssub, "checkout", "buat bundel checkout untuk laptop (kantor)", cmd_checkout)
     checkout.add_argument("--round", help="id putaran penyaluran")
     checkout.add_argument("--point", action="append", default=[], help="id titik salur")
     checkout.add_argument(
@@ -63,55 +57,51 @@ def register(sub: argparse._SubParsersAction) -> None:
     )
     checkout.add_argument("--device", required=True, help="id atau nama laptop tujuan")
     checkout.add_argument("-o", "--output", type=Path, required=True)
-    checkout.set_defaults(func=cmd_checkout)
 
-    join = ssub.add_parser("join", help="buka bundel checkout: jadikan laptop lapangan")
+    join = _sub(ssub, "join", "buka bundel checkout: jadikan laptop lapangan", cmd_join)
     join.add_argument("file", type=Path)
-    _db(join)
     join.add_argument("--json", action="store_true")
-    join.set_defaults(func=cmd_join)
 
-    exp = ssub.add_parser("export", help="tulis bundel (laptop: ke kantor; kantor: --device)")
-    _db(exp)
+    exp = _sub(ssub, "export", "tulis bundel (laptop: ke kantor; kantor: --device)", cmd_export)
     exp.add_argument("-o", "--output", type=Path, required=True)
     exp.add_argument("--device", help="laptop tujuan (hanya di kantor)")
-    exp.set_defaults(func=cmd_export)
 
-    imp = ssub.add_parser("import", help="impor bundel")
+    imp = _sub(ssub, "import", "impor bundel", cmd_import)
     imp.add_argument("file", type=Path)
-    _db(imp)
     imp.add_argument("--ack", type=Path, help="berkas tanda terima (kantor; bawaan: di samping)")
     imp.add_argument("--json", action="store_true")
-    imp.set_defaults(func=cmd_import)
 
-    conflicts = ssub.add_parser("conflicts", help="konflik yang perlu ditinjau")
-    _db(conflicts)
+    conflicts = _sub(ssub, "conflicts", "konflik yang perlu ditinjau", cmd_conflicts)
     conflicts.add_argument("--all", action="store_true", help="termasuk yang sudah diputuskan")
     conflicts.add_argument("--json", action="store_true")
-    conflicts.set_defaults(func=cmd_conflicts)
 
-    claim = ssub.add_parser("claim", help="putuskan klaim ganda: batalkan satu atau konfirmasi")
+    claim = _sub(ssub, "claim", "putuskan klaim ganda: batalkan satu atau konfirmasi", cmd_claim)
     claim.add_argument("claim", help="NIK penerima, nomor salah satu tanda terimanya, atau id")
-    _db(claim)
     claim.add_argument("--void", metavar="NOMOR", help="nomor tanda terima yang dibatalkan")
     claim.add_argument("--confirm", action="store_true", help="benar diambil dua kali")
     claim.add_argument("--note", required=True)
-    claim.set_defaults(func=cmd_claim)
 
-    resolve = ssub.add_parser("resolve", help="putuskan konflik: pilih salah satu nilai")
+    resolve = _sub(ssub, "resolve", "putuskan konflik: pilih salah satu nilai", cmd_resolve)
     resolve.add_argument("conflict")
-    _db(resolve)
     resolve.add_argument("--choice", type=int, required=True, help="nomor nilai (mulai 1)")
     resolve.add_argument("--note")
-    resolve.set_defaults(func=cmd_resolve)
 
 
 def _count(n: int) -> str:
     return f"{n:,}".replace(",", ".")
 
 
-def _db(parser: argparse.ArgumentParser) -> None:
+def _sub(
+    parent: argparse._SubParsersAction,
+    name: str,
+    help_text: str,
+    func: Callable[[argparse.Namespace], int],
+) -> argparse.ArgumentParser:
+    """A subcommand on the database (`--db`) that runs `func`; the caller adds its own options."""
+    parser: argparse.ArgumentParser = parent.add_parser(name, help=help_text)
     parser.add_argument("--db", type=Path, help="berkas basis data")
+    parser.set_defaults(func=func)
+    return parser
 
 
 def _run(args: argparse.Namespace, body: Callable[[AppContext], int]) -> int:
@@ -134,267 +124,255 @@ def _run(args: argparse.Namespace, body: Callable[[AppContext], int]) -> int:
         ctx.close()
 
 
-def cmd_device_show(args: argparse.Namespace) -> int:
+def _command(
+    body: Callable[[AppContext, argparse.Namespace], int],
+) -> Callable[[argparse.Namespace], int]:
+    """A command's body run on the opened database, with the shared refusal handling of `_run`."""
+
+    @functools.wraps(body)
+    def command(args: argparse.Namespace) -> int:
+        return _run(args, lambda ctx: body(ctx, args))
+
+    return command
+
+
+@_command
+def cmd_device_show(ctx: AppContext, args: argparse.Namespace) -> int:
     from desktop_app.services.sync.devices import DeviceService
 
-    def body(ctx: AppContext) -> int:
-        svc = DeviceService(ctx)
-        ident = svc.identity()
-        data = {
-            "device_id": ident.device_id,
-            "name": ident.name,
-            "role": svc.role(),
-            "fingerprint": ident.fingerprint,
-            "office_id": svc.office_device_id(),
-        }
-        office = svc.office()
+    svc = DeviceService(ctx)
+    ident = svc.identity()
+    data = {
+        "device_id": ident.device_id,
+        "name": ident.name,
+        "role": svc.role(),
+        "fingerprint": ident.fingerprint,
+        "office_id": svc.office_device_id(),
+    }
+    office = svc.office()
+    if office is not None:
+        data["office_name"] = office.name
+        data["office_fingerprint"] = office.fingerprint
+    if args.json:
+        print_json(data)
+    else:
+        print(f"Perangkat : {data['name']} ({data['device_id']})")
+        print(f"Peran     : {'laptop lapangan' if data['role'] == 'field' else 'kantor'}")
+        print(f"Sidik kunci: {data['fingerprint']}")
         if office is not None:
-            data["office_name"] = office.name
-            data["office_fingerprint"] = office.fingerprint
-        if args.json:
-            print_json(data)
-        else:
-            print(f"Perangkat : {data['name']} ({data['device_id']})")
-            print(f"Peran     : {'laptop lapangan' if data['role'] == 'field' else 'kantor'}")
-            print(f"Sidik kunci: {data['fingerprint']}")
-            if office is not None:
-                print(f"Kantor    : {office.name}, sidik kunci {office.fingerprint}")
-        return 0
-
-    return _run(args, body)
+            print(f"Kantor    : {office.name}, sidik kunci {office.fingerprint}")
+    return 0
 
 
-def cmd_device_export(args: argparse.Namespace) -> int:
+@_command
+def cmd_device_export(ctx: AppContext, args: argparse.Namespace) -> int:
     from desktop_app.services.sync.devices import DeviceService
 
-    def body(ctx: AppContext) -> int:
-        ident = DeviceService(ctx).export_identity(args.output)
-        print(f"Identitas {ident.name} ditulis ke {args.output} (sidik {ident.fingerprint}).")
-        return 0
-
-    return _run(args, body)
+    ident = DeviceService(ctx).export_identity(args.output)
+    print(f"Identitas {ident.name} ditulis ke {args.output} (sidik {ident.fingerprint}).")
+    return 0
 
 
-def cmd_device_register(args: argparse.Namespace) -> int:
+@_command
+def cmd_device_register(ctx: AppContext, args: argparse.Namespace) -> int:
     from desktop_app.services.sync.devices import DeviceService
 
-    def body(ctx: AppContext) -> int:
-        svc = DeviceService(ctx)
-        try:
-            ident = svc.read_identity_file(args.file)
-        except ServiceError as exc:
-            print(tr_refusal(exc), file=sys.stderr)
-            return 2
-        rec = svc.register(ident, name=args.name)
-        print(f"Perangkat {rec.name} terdaftar ({rec.id}, sidik {rec.fingerprint}).")
-        return 0
-
-    return _run(args, body)
+    svc = DeviceService(ctx)
+    try:
+        ident = svc.read_identity_file(args.file)
+    except ServiceError as exc:
+        print(tr_refusal(exc), file=sys.stderr)
+        return 2
+    rec = svc.register(ident, name=args.name)
+    print(f"Perangkat {rec.name} terdaftar ({rec.id}, sidik {rec.fingerprint}).")
+    return 0
 
 
-def cmd_device_revoke(args: argparse.Namespace) -> int:
+@_command
+def cmd_device_revoke(ctx: AppContext, args: argparse.Namespace) -> int:
     from desktop_app.services.sync.devices import DeviceService
 
-    def body(ctx: AppContext) -> int:
-        rec = DeviceService(ctx).revoke(args.device, args.reason)
-        print(f"Perangkat {rec.name} dicabut; bundelnya akan ditolak.")
-        return 0
-
-    return _run(args, body)
+    rec = DeviceService(ctx).revoke(args.device, args.reason)
+    print(f"Perangkat {rec.name} dicabut; bundelnya akan ditolak.")
+    return 0
 
 
-def cmd_device_list(args: argparse.Namespace) -> int:
+@_command
+def cmd_device_list(ctx: AppContext, args: argparse.Namespace) -> int:
     from desktop_app.services.sync.devices import DeviceService
 
-    def body(ctx: AppContext) -> int:
-        records = DeviceService(ctx).devices()
-        if args.json:
-            print_json([r.__dict__ for r in records])
-        else:
-            for r in records:
-                state = "DICABUT" if r.revoked else "aktif"
-                print(f"{r.name:<8} {r.role:<7} {state:<8} {r.fingerprint}  {r.id}")
-        return 0
-
-    return _run(args, body)
+    records = DeviceService(ctx).devices()
+    if args.json:
+        print_json([r.__dict__ for r in records])
+    else:
+        for r in records:
+            state = "DICABUT" if r.revoked else "aktif"
+            print(f"{r.name:<8} {r.role:<7} {state:<8} {r.fingerprint}  {r.id}")
+    return 0
 
 
-def cmd_checkout(args: argparse.Namespace) -> int:
+@_command
+def cmd_checkout(ctx: AppContext, args: argparse.Namespace) -> int:
     from desktop_app.services.sync import SyncService
 
-    def body(ctx: AppContext) -> int:
-        svc = SyncService(ctx)
-        households = svc.households_in(args.kelurahan) if args.kelurahan else []
-        if not args.round and not households:
-            print("Pilih --round (atau --kelurahan untuk irisan registri).", file=sys.stderr)
-            return 2
-        result = svc.checkout(
-            args.device,
-            args.output,
-            household_ids=households,
-            round_id=args.round,
-            point_ids=args.point,
-        )
+    svc = SyncService(ctx)
+    households = svc.households_in(args.kelurahan) if args.kelurahan else []
+    if not args.round and not households:
+        print("Pilih --round (atau --kelurahan untuk irisan registri).", file=sys.stderr)
+        return 2
+    result = svc.checkout(
+        args.device,
+        args.output,
+        household_ids=households,
+        round_id=args.round,
+        point_ids=args.point,
+    )
+    print(
+        f"Bundel checkout untuk {result.to_name}: {result.entries} perubahan, "
+        f"{_count(result.size_bytes)} bita -> {result.path}"
+    )
+    return 0
+
+
+@_command
+def cmd_join(ctx: AppContext, args: argparse.Namespace) -> int:
+    from desktop_app.services.sync import SyncService
+
+    result = SyncService(ctx).join(args.file)
+    if args.json:
+        print_json(result.as_dict())
+    else:
         print(
-            f"Bundel checkout untuk {result.to_name}: {result.entries} perubahan, "
-            f"{_count(result.size_bytes)} bita -> {result.path}"
+            f"Bergabung dengan kantor {result.from_name}: {result.applied} perubahan, "
+            f"perangkat ini bernama {ctx.device.name}."
         )
-        return 0
-
-    return _run(args, body)
+    return 0
 
 
-def cmd_join(args: argparse.Namespace) -> int:
+@_command
+def cmd_export(ctx: AppContext, args: argparse.Namespace) -> int:
     from desktop_app.services.sync import SyncService
 
-    def body(ctx: AppContext) -> int:
-        result = SyncService(ctx).join(args.file)
-        if args.json:
-            print_json(result.as_dict())
-        else:
-            print(
-                f"Bergabung dengan kantor {result.from_name}: {result.applied} perubahan, "
-                f"perangkat ini bernama {ctx.device.name}."
-            )
-        return 0
-
-    return _run(args, body)
+    result = SyncService(ctx).export(args.output, args.device)
+    print(
+        f"Bundel {result.kind} untuk {result.to_name}: {result.entries} perubahan, "
+        f"{_count(result.size_bytes)} bita -> {result.path}"
+    )
+    return 0
 
 
-def cmd_export(args: argparse.Namespace) -> int:
+@_command
+def cmd_import(ctx: AppContext, args: argparse.Namespace) -> int:
     from desktop_app.services.sync import SyncService
 
-    def body(ctx: AppContext) -> int:
-        result = SyncService(ctx).export(args.output, args.device)
+    result = SyncService(ctx).import_bundle(args.file, ack_path=args.ack)
+    if args.json:
+        print_json(result.as_dict())
+    elif result.already_imported:
+        print(f"Bundel dari {result.from_name} sudah pernah diimpor; tidak ada yang berubah.")
+    else:
         print(
-            f"Bundel {result.kind} untuk {result.to_name}: {result.entries} perubahan, "
-            f"{_count(result.size_bytes)} bita -> {result.path}"
+            f"Bundel dari {result.from_name}: {result.applied} perubahan baru, "
+            f"{result.new_conflicts} konflik baru, {result.double_claims} klaim ganda, "
+            f"{result.quarantined} dikarantina."
         )
-        return 0
-
-    return _run(args, body)
-
-
-def cmd_import(args: argparse.Namespace) -> int:
-    from desktop_app.services.sync import SyncService
-
-    def body(ctx: AppContext) -> int:
-        result = SyncService(ctx).import_bundle(args.file, ack_path=args.ack)
-        if args.json:
-            print_json(result.as_dict())
-        elif result.already_imported:
-            print(f"Bundel dari {result.from_name} sudah pernah diimpor; tidak ada yang berubah.")
-        else:
-            print(
-                f"Bundel dari {result.from_name}: {result.applied} perubahan baru, "
-                f"{result.new_conflicts} konflik baru, {result.double_claims} klaim ganda, "
-                f"{result.quarantined} dikarantina."
-            )
-        if result.ack is not None and not args.json:
-            print(f"Tanda terima untuk {result.ack.to_name}: {result.ack.path}")
-        return result.exit_code
-
-    return _run(args, body)
+    if result.ack is not None and not args.json:
+        print(f"Tanda terima untuk {result.ack.to_name}: {result.ack.path}")
+    return result.exit_code
 
 
-def cmd_conflicts(args: argparse.Namespace) -> int:
+@_command
+def cmd_conflicts(ctx: AppContext, args: argparse.Namespace) -> int:
     from desktop_app.services.sync import SyncService
     from desktop_app.services.sync.double_claims import DoubleClaimService
 
-    def body(ctx: AppContext) -> int:
-        svc = SyncService(ctx)
-        items = svc.conflicts(open_only=not args.all)
-        claims = DoubleClaimService(ctx).claims(include_confirmed=args.all)
-        held = [q for q in svc.quarantine() if args.all or q.status == "held"]
-        if args.json:
-            print_json(
-                {
-                    "conflicts": [c.as_dict() for c in items],
-                    "double_claims": [c.as_dict() for c in claims],
-                    "quarantine": [q.as_dict() for q in held],
-                }
-            )
-        else:
-            if not items and not claims and not held:
-                print("Tidak ada konflik, klaim ganda, atau perubahan karantina yang terbuka.")
-            for c in items:
-                kind = "PERLU KEPUTUSAN" if c.kind == "critical" else "tinjau"
-                state = "" if c.open else " (sudah diputuskan)"
-                print(f"[{c.id[:8]}] {kind}: {c.subject} — {c.field_label}{state}")
-                for i, cand in enumerate(c.candidates, 1):
-                    mark = "*" if cand.text == c.current_text else " "
-                    who = f"{cand.device_name}, {cand.actor}, {cand.at}"
-                    print(f"   {mark}{i}. {cand.text}  ({who})")
-            for claim in claims:
-                state = "KLAIM GANDA" if claim.status == "open" else "klaim ganda dikonfirmasi"
-                print(
-                    f"[{claim.nik or claim.roster_id}] {state}: {claim.recipient_name} — "
-                    f"{claim.round_name}"
-                )
-                for r in claim.receipts:
-                    void = " (batal)" if r.voided else ""
-                    print(
-                        f"    {r.number}{void}: {r.device_name}, {r.officer}, "
-                        f"{r.received_at.astimezone(WIB):%d-%m-%Y %H:%M}, {r.collector}"
-                    )
-            for q in held:
-                print(
-                    f"[{q.change_id[:8]}] karantina: {q.entity_label} {q.subject} dari "
-                    f"{q.device_name} ({q.summary}), waktu {q.stamped_at:%Y-%m-%d %H:%M} UTC"
-                )
-        pending = (
-            any(c.open for c in items)
-            or any(c.status == "open" for c in claims)
-            or any(q.status == "held" for q in held)
+    svc = SyncService(ctx)
+    items = svc.conflicts(open_only=not args.all)
+    claims = DoubleClaimService(ctx).claims(include_confirmed=args.all)
+    held = [q for q in svc.quarantine() if args.all or q.status == "held"]
+    if args.json:
+        print_json(
+            {
+                "conflicts": [c.as_dict() for c in items],
+                "double_claims": [c.as_dict() for c in claims],
+                "quarantine": [q.as_dict() for q in held],
+            }
         )
-        return 1 if pending else 0
+    else:
+        if not items and not claims and not held:
+            print("Tidak ada konflik, klaim ganda, atau perubahan karantina yang terbuka.")
+        for c in items:
+            kind = "PERLU KEPUTUSAN" if c.kind == "critical" else "tinjau"
+            state = "" if c.open else " (sudah diputuskan)"
+            print(f"[{c.id[:8]}] {kind}: {c.subject} — {c.field_label}{state}")
+            for i, cand in enumerate(c.candidates, 1):
+                mark = "*" if cand.text == c.current_text else " "
+                who = f"{cand.device_name}, {cand.actor}, {cand.at}"
+                print(f"   {mark}{i}. {cand.text}  ({who})")
+        for claim in claims:
+            state = "KLAIM GANDA" if claim.status == "open" else "klaim ganda dikonfirmasi"
+            print(
+                f"[{claim.nik or claim.roster_id}] {state}: {claim.recipient_name} — "
+                f"{claim.round_name}"
+            )
+            for r in claim.receipts:
+                void = " (batal)" if r.voided else ""
+                print(
+                    f"    {r.number}{void}: {r.device_name}, {r.officer}, "
+                    f"{r.received_at.astimezone(WIB):%d-%m-%Y %H:%M}, {r.collector}"
+                )
+        for q in held:
+            print(
+                f"[{q.change_id[:8]}] karantina: {q.entity_label} {q.subject} dari "
+                f"{q.device_name} ({q.summary}), waktu {q.stamped_at:%Y-%m-%d %H:%M} UTC"
+            )
+    pending = (
+        any(c.open for c in items)
+        or any(c.status == "open" for c in claims)
+        or any(q.status == "held" for q in held)
+    )
+    return 1 if pending else 0
 
-    return _run(args, body)
 
-
-def cmd_claim(args: argparse.Namespace) -> int:
+@_command
+def cmd_claim(ctx: AppContext, args: argparse.Namespace) -> int:
     from desktop_app.services.sync.double_claims import DoubleClaimService
 
-    def body(ctx: AppContext) -> int:
-        svc = DoubleClaimService(ctx)
-        ref = args.claim.strip()
-        matches = [
-            c
-            for c in svc.claims()
-            if c.roster_id == ref
-            or (len(ref) >= 8 and c.roster_id.startswith(ref))
-            or ref == c.nik
-            or ref.upper() in {r.number for r in c.receipts}
-        ]
-        if len(matches) != 1:
-            print(
-                "Klaim ganda tidak ditemukan atau tidak tunggal: sebut NIK penerima atau nomor "
-                "salah satu tanda terimanya.",
-                file=sys.stderr,
-            )
-            return 2
-        if bool(args.void) == bool(args.confirm):
-            print("Pilih salah satu: --void NOMOR_TANDA_TERIMA atau --confirm.", file=sys.stderr)
-            return 2
-        action = "void" if args.void else "confirm"
-        svc.resolve(matches[0].roster_id, action, args.note, void_receipt=args.void)
-        print("Keputusan klaim ganda dicatat; akan ikut terkirim ke semua perangkat.")
-        return 0
-
-    return _run(args, body)
+    svc = DoubleClaimService(ctx)
+    ref = args.claim.strip()
+    matches = [
+        c
+        for c in svc.claims()
+        if c.roster_id == ref
+        or (len(ref) >= 8 and c.roster_id.startswith(ref))
+        or ref == c.nik
+        or ref.upper() in {r.number for r in c.receipts}
+    ]
+    if len(matches) != 1:
+        print(
+            "Klaim ganda tidak ditemukan atau tidak tunggal: sebut NIK penerima atau nomor "
+            "salah satu tanda terimanya.",
+            file=sys.stderr,
+        )
+        return 2
+    if bool(args.void) == bool(args.confirm):
+        print("Pilih salah satu: --void NOMOR_TANDA_TERIMA atau --confirm.", file=sys.stderr)
+        return 2
+    action = "void" if args.void else "confirm"
+    svc.resolve(matches[0].roster_id, action, args.note, void_receipt=args.void)
+    print("Keputusan klaim ganda dicatat; akan ikut terkirim ke semua perangkat.")
+    return 0
 
 
-def cmd_resolve(args: argparse.Namespace) -> int:
+@_command
+def cmd_resolve(ctx: AppContext, args: argparse.Namespace) -> int:
     from desktop_app.services.sync import SyncService
 
-    def body(ctx: AppContext) -> int:
-        svc = SyncService(ctx)
-        matches = [c for c in svc.conflicts() if c.id.startswith(args.conflict)]
-        if len(matches) != 1:
-            print("Konflik tidak ditemukan (atau id terlalu pendek).", file=sys.stderr)
-            return 2
-        svc.resolve_conflict(matches[0].id, args.choice - 1, note=args.note)
-        print("Konflik diputuskan; keputusan akan ikut terkirim ke semua perangkat.")
-        return 0
-
-    return _run(args, body)
+    svc = SyncService(ctx)
+    matches = [c for c in svc.conflicts() if c.id.startswith(args.conflict)]
+    if len(matches) != 1:
+        print("Konflik tidak ditemukan (atau id terlalu pendek).", file=sys.stderr)
+        return 2
+    svc.resolve_conflict(matches[0].id, args.choice - 1, note=args.note)
+    print("Konflik diputuskan; keputusan akan ikut terkirim ke semua perangkat.")
+    return 0

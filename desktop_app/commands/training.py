@@ -74,27 +74,24 @@ def register(sub: argparse._SubParsersAction) -> None:
     listing.set_defaults(func=cmd_list)
 
     prints = get_print_subparsers(sub)
-    sheet = prints.add_parser("attendance-sheet", help="daftar hadir pelatihan per sesi")
-    _common_print_args(sheet)
-    sheet.add_argument("--session", help="id sesi (bawaan: semua sesi)")
-    sheet.set_defaults(func=cmd_print_sheet)
-
-    recap = prints.add_parser("attendance-recap", help="rekap kehadiran seluruh pelatihan")
-    _common_print_args(recap)
-    recap.set_defaults(func=cmd_print_recap)
-
-    certs = prints.add_parser(
-        "certificates",
-        help="sertifikat pelatihan (menerbitkan nomor bagi peserta yang memenuhi syarat)",
+    # The documents of one training share their options; the sheet may also name one session.
+    documents = (
+        ("attendance-sheet", "daftar hadir pelatihan per sesi", cmd_print_sheet),
+        ("attendance-recap", "rekap kehadiran seluruh pelatihan", cmd_print_recap),
+        (
+            "certificates",
+            "sertifikat pelatihan (menerbitkan nomor bagi peserta yang memenuhi syarat)",
+            cmd_print_certificates,
+        ),
     )
-    _common_print_args(certs)
-    certs.set_defaults(func=cmd_print_certificates)
-
-
-def _common_print_args(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("--db", type=Path)
-    parser.add_argument("--training", required=True, help="id pelatihan (atau awalannya)")
-    parser.add_argument("-o", "--output", type=Path, required=True, help="berkas PDF tujuan")
+    for name, help_text, func in documents:
+        document = prints.add_parser(name, help=help_text)
+        document.add_argument("--db", type=Path)
+        document.add_argument("--training", required=True, help="id pelatihan (atau awalannya)")
+        document.add_argument("-o", "--output", type=Path, required=True, help="berkas PDF tujuan")
+        if name == "attendance-sheet":
+            document.add_argument("--session", help="id sesi (bawaan: semua sesi)")
+        document.set_defaults(func=func)
 
 
 def _open(args: argparse.Namespace, read_only: bool = False) -> AppContext:
@@ -118,24 +115,22 @@ def _run(
     try:
         ctx = _open(args, read_only=read_only)
     except _Usage as exc:
-        print(tr_refusal(exc), file=sys.stderr)
-        return 2
+        return _refused(exc)
     except StorageError as exc:
         print(exc.user_message, file=sys.stderr)
         return exc.exit_code
     try:
         return int(action(ctx))
-    except _Usage as exc:
-        print(tr_refusal(exc), file=sys.stderr)
-        return 2
-    except Refusal as exc:  # the service's refusals (ServiceError) and the commands' own
-        print(tr_refusal(exc), file=sys.stderr)
-        return 1
-    except StorageError as exc:
-        print(exc.user_message, file=sys.stderr)
-        return exc.exit_code
+    except Refusal as exc:  # the service's (ServiceError, StorageError) and the commands' own
+        return _refused(exc)
     finally:
         ctx.close()
+
+
+def _refused(exc: Refusal) -> int:
+    """Says why the command stopped; returns its exit code (2 for unusable input)."""
+    print(tr_refusal(exc), file=sys.stderr)
+    return 2 if isinstance(exc, _Usage) else 1
 
 
 def _resolve_training(service: TrainingService, ref: str) -> str:

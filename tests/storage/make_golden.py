@@ -11,9 +11,9 @@ from pathlib import Path
 
 from desktop_app.domain.clock import FixedClock
 from desktop_app.services.context import open_app
-from desktop_app.services.registry import HouseholdInput, PersonInput, RegistryService
+from desktop_app.services.registry import HouseholdInput, RegistryService
 from desktop_app.storage.migrations import CURRENT_VERSION
-from tests.helpers import make_kk, make_nik
+from tests.helpers import make_kk, person_input
 
 DATA = Path(__file__).resolve().parent.parent / "data"
 
@@ -28,31 +28,13 @@ def main() -> None:
     ctx = open_app(path, actor="golden", clock=FixedClock(datetime(2026, 1, 5, 2, 0, tzinfo=UTC)))
     reg = RegistryService(ctx)
     kel = "35.72.02.1001"
+    # The head of household and his wife, both born in Blitar and living at the household's address.
+    address = {"birth_place": "Blitar", "street": "Jl. Contoh 1", "rt": "1", "rw": "2"}
     head = reg.create_person(
-        PersonInput(
-            "Contoh Kepala",
-            "L",
-            make_nik(date(1961, 5, 17), "L", 11),
-            "Blitar",
-            date(1961, 5, 17),
-            "Jl. Contoh 1",
-            "1",
-            "2",
-            kel,
-        )
+        person_input("Contoh Kepala", "L", date(1961, 5, 17), 11, kel, **address)
     )
     wife = reg.create_person(
-        PersonInput(
-            "Contoh Istri",
-            "P",
-            make_nik(date(1964, 8, 2), "P", 12),
-            "Blitar",
-            date(1964, 8, 2),
-            "Jl. Contoh 1",
-            "1",
-            "2",
-            kel,
-        )
+        person_input("Contoh Istri", "P", date(1964, 8, 2), 12, kel, **address)
     )
     hid = reg.create_household(
         HouseholdInput(make_kk(21), "Jl. Contoh 1", "1", "2", kel), head_person_id=head

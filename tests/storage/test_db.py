@@ -12,6 +12,7 @@ from desktop_app.storage.db import (
     NewerDatabaseError,
     NotBerdayaDatabase,
     ReadOnlyDatabaseError,
+    StorageError,
     WriteFailedError,
     integrity_problem,
     open_database,
@@ -42,16 +43,21 @@ def test_reopen_does_not_migrate_or_back_up(db_path: Path) -> None:
     db.dispose()
 
 
+def assert_refused_untouched(path: Path, error: type[StorageError], says: str = "") -> None:
+    """Opening `path` fails with `error` (whose message says `says`); the file stays as it was."""
+    before = path.read_bytes()
+    with pytest.raises(error) as info:
+        open_database(path)
+    assert says in info.value.user_message
+    assert path.read_bytes() == before
+
+
 def test_newer_database_is_refused_and_untouched(db_path: Path) -> None:
     open_database(db_path).dispose()
     conn = sqlite3.connect(db_path)
     conn.execute(f"PRAGMA user_version = {migrations.CURRENT_VERSION + 1}")
     conn.close()
-    before = db_path.read_bytes()
-    with pytest.raises(NewerDatabaseError) as info:
-        open_database(db_path)
-    assert "lebih baru" in info.value.user_message
-    assert db_path.read_bytes() == before
+    assert_refused_untouched(db_path, NewerDatabaseError, "lebih baru")
 
 
 def test_foreign_sqlite_file_is_refused(tmp_path: Path) -> None:
@@ -60,31 +66,17 @@ def test_foreign_sqlite_file_is_refused(tmp_path: Path) -> None:
     conn.execute("CREATE TABLE t (x)")
     conn.commit()
     conn.close()
-    before = path.read_bytes()
-    with pytest.raises(NotBerdayaDatabase) as info:
-        open_database(path)
-    assert "bukan basis data Berdaya" in info.value.user_message
-    assert path.read_bytes() == before
+    assert_refused_untouched(path, NotBerdayaDatabase, "bukan basis data Berdaya")
 
 
 def test_garbage_file_is_refused_as_corrupt(tmp_path: Path) -> None:
     path = tmp_path / "garbage.sqlite"
     path.write_bytes(b"this is a spreadsheet, not a database" * 100)
-    before = path.read_bytes()
-    with pytest.raises(CorruptDatabaseError):
-        open_database(path)
-    assert path.read_bytes() == before
+    assert_refused_untouched(path, CorruptDatabaseError)
 
 
 def test_truncated_database_is_refused(db_path: Path, tmp_path: Path) -> None:
-    db = open_database(db_path)
-    with db.engine.begin() as conn:
-        conn.exec_driver_sql("CREATE TABLE filler (x)")
-        conn.exec_driver_sql(
-            "INSERT INTO filler WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i+1 FROM n "
-            "WHERE i < 5000) SELECT randomblob(200) FROM n"
-        )
-    db.dispose()
+    _filled_database(db_path)
     cut = tmp_path / "cut.sqlite"
     cut.write_bytes(db_path.read_bytes()[: db_path.stat().st_size // 2])
     with pytest.raises(CorruptDatabaseError):

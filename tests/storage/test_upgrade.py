@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import shutil
 import sqlite3
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -47,13 +48,23 @@ def test_golden_database_opens_and_upgrades(golden: Path, tmp_path: Path) -> Non
         ctx.close()
 
 
-def test_upgrade_step_backs_up_first_and_runs_in_one_transaction(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
+def with_next_step(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, step: Callable[[sqlite3.Connection], None]
+) -> tuple[Path, int]:
+    """A copy of the v1 golden database brought to the current version, and `step` installed as
+    the upgrade to a version after it. Returns the copy and the (still) current version."""
     path = tmp_path / "office.sqlite"
     shutil.copy(DATA / "berdaya-schema-v1.sqlite", path)
     open_database(path).dispose()  # bring it to the current version first
     current = migrations.CURRENT_VERSION
+    monkeypatch.setitem(migrations.STEPS, current + 1, step)
+    monkeypatch.setattr(migrations, "CURRENT_VERSION", current + 1)
+    return path, current
+
+
+def test_upgrade_step_backs_up_first_and_runs_in_one_transaction(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     calls: list[int] = []
 
     def next_step(conn: sqlite3.Connection) -> None:
@@ -61,8 +72,7 @@ def test_upgrade_step_backs_up_first_and_runs_in_one_transaction(
         calls.append(1)
         conn.execute("ALTER TABLE person ADD COLUMN future_field VARCHAR")
 
-    monkeypatch.setitem(migrations.STEPS, current + 1, next_step)
-    monkeypatch.setattr(migrations, "CURRENT_VERSION", current + 1)
+    path, current = with_next_step(tmp_path, monkeypatch, next_step)
     db = open_database(path)
     assert calls == [1] and db.opened.upgraded_from == current
     assert db.schema_version() == current + 1
@@ -73,17 +83,11 @@ def test_upgrade_step_backs_up_first_and_runs_in_one_transaction(
 def test_failed_upgrade_leaves_the_old_database_intact(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    path = tmp_path / "office.sqlite"
-    shutil.copy(DATA / "berdaya-schema-v1.sqlite", path)
-    open_database(path).dispose()
-    current = migrations.CURRENT_VERSION
-
     def broken_step(conn: sqlite3.Connection) -> None:
         conn.execute("ALTER TABLE person ADD COLUMN half_done VARCHAR")
         raise sqlite3.OperationalError("database or disk is full")
 
-    monkeypatch.setitem(migrations.STEPS, current + 1, broken_step)
-    monkeypatch.setattr(migrations, "CURRENT_VERSION", current + 1)
+    path, current = with_next_step(tmp_path, monkeypatch, broken_step)
     with pytest.raises(Exception) as info:
         open_database(path)
     assert "disk penuh" in getattr(info.value, "user_message", "")

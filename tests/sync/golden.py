@@ -80,22 +80,20 @@ def main() -> None:
             )
         reg = RegistryService(lap)
         kel = "35.72.02.1001"
-        head = reg.create_person(
-            PersonInput(
-                name="Contoh Kepala",
-                sex="L",
-                nik=make_nik(date(1970, 5, 17), "L", 1),
-                birth_date=date(1970, 5, 17),
-                kelurahan_code=kel,
+        # The household head and his wife, with just the fields the golden bundle was made from.
+        head, wife = (
+            reg.create_person(
+                PersonInput(
+                    name=name,
+                    sex=sex,
+                    nik=make_nik(born, sex, serial),
+                    birth_date=born,
+                    kelurahan_code=kel,
+                )
             )
-        )
-        wife = reg.create_person(
-            PersonInput(
-                name="Contoh Istri",
-                sex="P",
-                nik=make_nik(date(1974, 8, 2), "P", 2),
-                birth_date=date(1974, 8, 2),
-                kelurahan_code=kel,
+            for name, sex, born, serial in (
+                ("Contoh Kepala", "L", date(1970, 5, 17), 1),
+                ("Contoh Istri", "P", date(1974, 8, 2), 2),
             )
         )
         hid = reg.create_household(

@@ -35,8 +35,7 @@ def test_full_round_trip_through_the_command_line(tmp_path: Path, capsys) -> Non
         capsys, "device", "register", tmp_path / "lap.json", "--db", office_db, "--name", "LAP02"
     )
     assert code == 0 and "LAP02" in out
-    code, _, err = run(
-        capsys,
+    checkout = (
         "sync",
         "checkout",
         "--db",
@@ -46,20 +45,9 @@ def test_full_round_trip_through_the_command_line(tmp_path: Path, capsys) -> Non
         "-o",
         tmp_path / "co.bdl",
     )
+    code, _, err = run(capsys, *checkout)
     assert code == 2 and "--round" in err
-    code, out, _ = run(
-        capsys,
-        "sync",
-        "checkout",
-        "--db",
-        office_db,
-        "--device",
-        "LAP02",
-        "--kelurahan",
-        "35.72.02.1001",
-        "-o",
-        tmp_path / "co.bdl",
-    )
+    code, out, _ = run(capsys, *checkout, "--kelurahan", "35.72.02.1001")
     assert code == 0 and "LAP02" in out
     code, out, _ = run(capsys, "sync", "join", tmp_path / "co.bdl", "--db", lap_db)
     assert code == 0 and "LAP02" in out

@@ -49,8 +49,7 @@ class DoubleClaimPanel(QWidget):
         return sum(1 for c in claims if c.status == "open")
 
     def selected(self) -> DoubleClaim | None:
-        index = self.view.currentIndex()
-        return self.model.row_at(index.row()) if index.isValid() else None
+        return widgets.current_row(self.view, self.model)
 
     def show_selected(self) -> None:
         claim = self.selected()
@@ -120,11 +119,9 @@ class DoubleClaimPanel(QWidget):
             self._decide(claim, "confirm", note, None)
 
     def _decide(self, claim: DoubleClaim, action: str, note: str, receipt: str | None) -> None:
-        from desktop_app.gui.errors import show_error
-
-        try:
-            self.claims.resolve(claim.roster_id, action, note, void_receipt=receipt)
-        except Exception as exc:  # noqa: BLE001
-            show_error(self, exc, title=tr("Klaim ganda"))
-            return
-        self.decided.emit()
+        widgets.attempt(
+            self,
+            tr("Klaim ganda"),
+            lambda: self.claims.resolve(claim.roster_id, action, note, void_receipt=receipt),
+            self.decided.emit,
+        )

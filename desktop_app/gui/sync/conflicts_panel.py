@@ -45,8 +45,7 @@ class ConflictPanel(QWidget):
         return sum(1 for c in conflicts if c.open)
 
     def selected(self) -> ConflictView | None:
-        index = self.view.currentIndex()
-        return self.model.row_at(index.row()) if index.isValid() else None
+        return widgets.current_row(self.view, self.model)
 
     def show_selected(self) -> None:
         conflict = self.selected()
@@ -86,14 +85,12 @@ class ConflictPanel(QWidget):
         self.hint.setText(hint)
 
     def choose_value(self, column: int) -> None:
-        from desktop_app.gui.errors import show_error
-
         conflict = self.selected()
         if conflict is None:
             return
-        try:
-            self.sync.resolve_conflict(conflict.id, column)
-        except Exception as exc:  # noqa: BLE001
-            show_error(self, exc, title=tr("Konflik"))
-            return
-        self.decided.emit()
+        widgets.attempt(
+            self,
+            tr("Konflik"),
+            lambda: self.sync.resolve_conflict(conflict.id, column),
+            self.decided.emit,
+        )

@@ -76,10 +76,7 @@ class DevicesPanel(QWidget):
         self.changed.emit()
 
     def revoke_clicked(self) -> None:
-        from desktop_app.gui.errors import show_error
-
-        index = self.device_view.currentIndex()
-        peer = self.device_model.row_at(index.row()) if index.isValid() else None
+        peer = widgets.current_row(self.device_view, self.device_model)
         if peer is None or peer.role != "field":
             QMessageBox.information(self, tr("Cabut perangkat"), tr("Pilih laptop yang dicabut."))
             return
@@ -93,9 +90,9 @@ class DevicesPanel(QWidget):
         )
         if not reason:
             return
-        try:
-            self.devices.revoke(peer.device_id, reason)
-        except Exception as exc:  # noqa: BLE001
-            show_error(self, exc, title=tr("Cabut perangkat"))
-            return
-        self.changed.emit()
+        widgets.attempt(
+            self,
+            tr("Cabut perangkat"),
+            lambda: self.devices.revoke(peer.device_id, reason),
+            self.changed.emit,
+        )

@@ -46,16 +46,13 @@ class QuarantinePanel(QWidget):
         return sum(1 for q in held if q.status == "held")
 
     def decide(self, release: bool) -> None:
-        from desktop_app.gui.errors import show_error
-
-        index = self.view.currentIndex()
-        item = self.model.row_at(index.row()) if index.isValid() else None
+        item = widgets.current_row(self.view, self.model)
         if item is None or item.status != "held":
             QMessageBox.information(self, tr("Karantina"), tr("Pilih perubahan yang ditahan."))
             return
-        try:
-            self.sync.decide_quarantine(item.change_id, release)
-        except Exception as exc:  # noqa: BLE001
-            show_error(self, exc, title=tr("Karantina"))
-            return
-        self.decided.emit()
+        widgets.attempt(
+            self,
+            tr("Karantina"),
+            lambda: self.sync.decide_quarantine(item.change_id, release),
+            self.decided.emit,
+        )

@@ -7,7 +7,7 @@ composes them, moves bundles, and refreshes everything after any decision."""
 from __future__ import annotations
 
 import html
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from datetime import date
 from pathlib import Path
 from typing import Any
@@ -33,7 +33,7 @@ from desktop_app.gui.sync.history_panel import BundleHistoryPanel
 from desktop_app.gui.sync.models import format_count
 from desktop_app.gui.sync.quarantine_panel import QuarantinePanel
 from desktop_app.gui.sync.widgets import SideBySide
-from desktop_app.gui.workers import run_job
+from desktop_app.gui.workers import JobControl, run_job
 from desktop_app.i18n import tr
 from desktop_app.services.context import AppContext
 from desktop_app.services.sync import (
@@ -196,19 +196,34 @@ class SyncTab(QWidget):
 
             return self.sync.import_bundle(path, on_stage=stage)
 
+        self._bundle_job(
+            work, tr("Impor bundel"), tr("Mengimpor {name}…", name=path.name), self._imported
+        )
+
+    def _bundle_job(
+        self,
+        work: Callable[[JobControl], Any],
+        title: str,
+        label: str,
+        on_success: Callable[[Any], None],
+    ) -> None:
+        """Bundles are written in one transaction: a write job that cannot stop half-way."""
         run_job(
             work,
             parent=self,
-            title=tr("Impor bundel"),
-            label=tr("Mengimpor {name}…", name=path.name),
+            title=title,
+            label=label,
             cancellable=False,
             write=True,
-            on_success=self._imported,
+            on_success=on_success,
         )
 
-    def _imported(self, result: ImportResult) -> None:
+    def _bundle_done(self, result: ImportResult | ExportResult, title: str, text: str) -> None:
         self.last_result = result
         self.refresh()
+        QMessageBox.information(self, title, text)
+
+    def _imported(self, result: ImportResult) -> None:
         if result.already_imported:
             text = tr(
                 "Bundel dari {device} ini sudah pernah diimpor; tidak ada yang berubah.",
@@ -233,7 +248,7 @@ class SyncTab(QWidget):
             )
         if result.needs_review:
             text += "\n\n" + tr("Periksa antrean tinjauan di sebelah kanan.")
-        QMessageBox.information(self, tr("Impor bundel"), text)
+        self._bundle_done(result, tr("Impor bundel"), text)
 
     def export_clicked(self) -> None:
         target: str | None = None
@@ -259,21 +274,16 @@ class SyncTab(QWidget):
             self.export_to(path, target)
 
     def export_to(self, path: Path, to_device: str | None = None) -> None:
-        run_job(
+        self._bundle_job(
             lambda _job: self.sync.export(path, to_device),
-            parent=self,
-            title=tr("Ekspor bundel"),
-            label=tr("Menyiapkan bundel terenkripsi…"),
-            cancellable=False,
-            write=True,
-            on_success=self._exported,
+            tr("Ekspor bundel"),
+            tr("Menyiapkan bundel terenkripsi…"),
+            self._exported,
         )
 
     def _exported(self, result: ExportResult) -> None:
-        self.last_result = result
-        self.refresh()
-        QMessageBox.information(
-            self,
+        self._bundle_done(
+            result,
             tr("Ekspor bundel"),
             tr(
                 "Bundel untuk {device}: {n} perubahan, {size} KiB, terenkripsi untuk perangkat "
@@ -299,14 +309,11 @@ class SyncTab(QWidget):
             self.checkout_to(path, device, round_id, points)
 
     def checkout_to(self, path: Path, device: str, round_id: str, points: Sequence[str]) -> None:
-        run_job(
+        self._bundle_job(
             lambda _job: self.sync.checkout(device, path, round_id=round_id, point_ids=points),
-            parent=self,
-            title=tr("Checkout untuk laptop"),
-            label=tr("Menyiapkan daftar penerima dan data registri…"),
-            cancellable=False,
-            write=True,
-            on_success=self._exported,
+            tr("Checkout untuk laptop"),
+            tr("Menyiapkan daftar penerima dan data registri…"),
+            self._exported,
         )
 
     # -- devices -------------------------------------------------------------------------------

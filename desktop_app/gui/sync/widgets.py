@@ -6,7 +6,7 @@ from __future__ import annotations
 import html
 from collections.abc import Callable, Sequence
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
@@ -32,10 +32,14 @@ __all__ = [
     "ask_open_path",
     "ask_save_path",
     "ask_text",
+    "attempt",
     "button",
+    "current_row",
     "heading",
     "table",
 ]
+
+T = TypeVar("T")
 
 BUNDLE_FILTER = "Bundel Berdaya (*.bdl)"
 IDENTITY_FILTER = "Identitas perangkat (*.json)"
@@ -70,6 +74,27 @@ def table(model: ListModel[Any]) -> QTableView:
     view.setAlternatingRowColors(True)
     view.setWordWrap(False)
     return view
+
+
+def current_row(view: QTableView, model: ListModel[T]) -> T | None:
+    """The row selected in `view` (which shows `model`), or None."""
+    index = view.currentIndex()
+    return model.row_at(index.row()) if index.isValid() else None
+
+
+def attempt(
+    parent: QWidget, title: str, action: Callable[[], object], then: Callable[[], None]
+) -> None:
+    """Run an officer's decision; a refusal or failure is shown under `title` and `then` (the
+    panel's changed signal) only follows a decision that was recorded."""
+    from desktop_app.gui.errors import show_error
+
+    try:
+        action()
+    except Exception as exc:  # noqa: BLE001 - shown to the user
+        show_error(parent, exc, title=title)
+        return
+    then()
 
 
 def button(text: str, slot: Callable[[], None], tooltip: str = "") -> QPushButton:

@@ -4,11 +4,13 @@ far in the future are held in quarantine instead of being applied."""
 
 from __future__ import annotations
 
+import dataclasses
+import functools
 import json
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from datetime import datetime
 from pathlib import Path
-from typing import Any
+from typing import Any, ParamSpec, TypeVar
 
 from nacl.signing import VerifyKey
 from sqlalchemy import func, select, text
@@ -34,6 +36,39 @@ from desktop_app.storage.sync_models import SyncBundle, SyncDevice, SyncQuaranti
 
 __all__ = ["SyncApply", "quarantined_ids"]
 
+_P = ParamSpec("_P")
+_R = TypeVar("_R")
+
+
+def _refusing_incomplete(apply: Callable[_P, _R]) -> Callable[_P, _R]:
+    """A bundle whose rows point at parents it does not carry fails on the deferred foreign
+    keys at commit: refuse it as incomplete instead of surfacing a write failure."""
+
+    @functools.wraps(apply)
+    def wrapper(*args: _P.args, **kwargs: _P.kwargs) -> _R:
+        try:
+            return apply(*args, **kwargs)
+        except WriteFailedError as exc:
+            if "FOREIGN KEY" not in exc.detail.upper():
+                raise
+            raise BundleRefused(M.BUNDLE_INCOMPLETE) from exc
+
+    return wrapper
+
+
+def _import_result(m: Manifest, *, already_imported: bool, open_conflicts: int) -> ImportResult:
+    """The result of importing the bundle `m` describes, before the import's own counts."""
+    return ImportResult(
+        bundle_id=m.bundle_id,
+        kind=m.kind,
+        from_device=m.from_device,
+        from_name=m.from_name,
+        already_imported=already_imported,
+        entries=m.entries,
+        open_conflicts=open_conflicts,
+        counts=m.counts,
+    )
+
 
 class SyncApply(SyncExport):
     """Importing and joining; an office answers a return bundle with an ack (so it exports too)."""
@@ -49,11 +84,7 @@ class SyncApply(SyncExport):
         """Verify and merge a bundle in one transaction. At the office, a return bundle is
         answered with an acknowledgement written to `ack_path` (default: beside the bundle)."""
         path = Path(path)
-        try:
-            data = path.read_bytes()
-        except OSError as exc:
-            raise BundleRefused(M.BUNDLE_UNREADABLE, name=path.name) from exc
-        opened = self._open(data)
+        opened = self._open_file(path)
         m = opened.manifest
         if m.kind == "checkout":
             return self.join_opened(opened, path, on_stage=on_stage)
@@ -76,11 +107,7 @@ class SyncApply(SyncExport):
         """Open a checkout bundle: a fresh database becomes the office's field database for that
         round (or an already joined one adds the round)."""
         path = Path(path)
-        try:
-            data = path.read_bytes()
-        except OSError as exc:
-            raise BundleRefused(M.BUNDLE_UNREADABLE, name=path.name) from exc
-        opened = self._open(data)
+        opened = self._open_file(path)
         if opened.manifest.kind != "checkout":
             raise BundleRefused(M.NOT_A_CHECKOUT)
         return self.join_opened(opened, path, on_stage=on_stage)
@@ -100,6 +127,13 @@ class SyncApply(SyncExport):
             if used:
                 raise BundleRefused(M.JOIN_DATABASE_IN_USE)
         return self._apply(opened, path, on_stage=on_stage, office=office)
+
+    def _open_file(self, path: Path) -> OpenedBundle:
+        try:
+            data = path.read_bytes()
+        except OSError as exc:
+            raise BundleRefused(M.BUNDLE_UNREADABLE, name=path.name) from exc
+        return self._open(data)
 
     def _open(self, data: bytes) -> OpenedBundle:
         try:
@@ -131,22 +165,8 @@ class SyncApply(SyncExport):
             raise BundleError(M.SENDER_KEY_MISMATCH)
         return key
 
+    @_refusing_incomplete
     def _apply(
-        self,
-        opened: OpenedBundle,
-        path: Path,
-        *,
-        on_stage: StageHook | None = None,
-        office: dict[str, Any] | None = None,
-    ) -> ImportResult:
-        try:
-            return self._apply_tx(opened, path, on_stage=on_stage, office=office)
-        except WriteFailedError as exc:
-            if "FOREIGN KEY" not in exc.detail.upper():
-                raise
-            raise BundleRefused(M.BUNDLE_INCOMPLETE) from exc
-
-    def _apply_tx(
         self,
         opened: OpenedBundle,
         path: Path,
@@ -157,15 +177,8 @@ class SyncApply(SyncExport):
         m = opened.manifest
         with self.ctx.db.session() as s:
             if s.get(SyncBundle, m.bundle_id) is not None:
-                return ImportResult(
-                    bundle_id=m.bundle_id,
-                    kind=m.kind,
-                    from_device=m.from_device,
-                    from_name=m.from_name,
-                    already_imported=True,
-                    entries=m.entries,
-                    counts=m.counts,
-                    open_conflicts=open_conflict_count(s),
+                return _import_result(
+                    m, already_imported=True, open_conflicts=open_conflict_count(s)
                 )
         try:
             incoming = [Entry.from_wire(e) for e in opened.payload.get("entries", [])]
@@ -240,22 +253,15 @@ class SyncApply(SyncExport):
             open_conflicts = open_conflict_count(s)
         if adopted is not None:
             self.ctx.device, self.ctx.office = adopted
-        return ImportResult(
-            bundle_id=m.bundle_id,
-            kind=m.kind,
-            from_device=m.from_device,
-            from_name=m.from_name,
-            already_imported=False,
-            entries=m.entries,
+        return dataclasses.replace(
+            _import_result(m, already_imported=False, open_conflicts=open_conflicts),
             applied=len(ok),
             inserted=merged.inserted,
             updated=merged.updated,
             pending=merged.pending,
             new_conflicts=merged.new_conflicts,
-            open_conflicts=open_conflicts,
             quarantined=len(held),
             double_claims=double_claims,
-            counts=m.counts,
         )
 
     def _become_field(

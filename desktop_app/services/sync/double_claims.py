@@ -26,6 +26,7 @@ from desktop_app.domain.values import as_utc
 from desktop_app.services.context import AppContext, ServiceError
 from desktop_app.services.sync import messages as M
 from desktop_app.services.sync.merge import Entry, chunks, rows_in
+from desktop_app.services.sync.views import nested_dict
 from desktop_app.storage.distribution_models import ReceiptVoid
 from desktop_app.storage.sync_models import DoubleClaimDecision
 
@@ -58,9 +59,7 @@ class DoubleClaim:
     note: str | None = None
 
     def as_dict(self) -> dict[str, Any]:
-        data = dict(self.__dict__)
-        data["receipts"] = [r.__dict__ for r in self.receipts]
-        return data
+        return nested_dict(self, "receipts")
 
 
 @dataclass(frozen=True)
@@ -159,28 +158,31 @@ def claim_candidates(s: Session, entries: Sequence[Entry]) -> set[str]:
     return rosters
 
 
-def _live_receipts(s: Session, roster_ids: Sequence[str]) -> dict[str, list[str]]:
-    out: dict[str, list[str]] = defaultdict(list)
-    for part in chunks(list(roster_ids)):
-        stmt = text(
-            "SELECT r.roster_id, r.id FROM distribution_receipt r WHERE r.roster_id IN :ids "
-            "AND NOT EXISTS (SELECT 1 FROM distribution_receipt_void v WHERE v.receipt_id = r.id)"
-        ).bindparams(bindparam("ids", expanding=True))
-        for roster_id, receipt_id in s.execute(stmt, {"ids": list(part)}):
-            out[roster_id].append(receipt_id)
-    return out
-
-
-def _confirmations(s: Session, roster_ids: Sequence[str]) -> dict[str, list[Any]]:
+def _by_roster(s: Session, sql: str, roster_ids: Sequence[str]) -> dict[str, list[Any]]:
+    """The rows of `sql` (roster id first, `:ids` the roster ids) grouped by roster entry,
+    queried in chunks so that any number of ids fits SQLite's parameter limit."""
     out: dict[str, list[Any]] = defaultdict(list)
+    stmt = text(sql).bindparams(bindparam("ids", expanding=True))
     for part in chunks(list(roster_ids)):
-        stmt = text(
-            "SELECT roster_id, receipt_ids, decided_by, note, hlc FROM double_claim_decision "
-            "WHERE decision = 'confirm' AND roster_id IN :ids ORDER BY hlc"
-        ).bindparams(bindparam("ids", expanding=True))
         for row in s.execute(stmt, {"ids": list(part)}):
             out[row[0]].append(row)
     return out
+
+
+def _live_receipts(s: Session, roster_ids: Sequence[str]) -> dict[str, list[str]]:
+    sql = (
+        "SELECT r.roster_id, r.id FROM distribution_receipt r WHERE r.roster_id IN :ids "
+        "AND NOT EXISTS (SELECT 1 FROM distribution_receipt_void v WHERE v.receipt_id = r.id)"
+    )
+    return {r: [row[1] for row in rows] for r, rows in _by_roster(s, sql, roster_ids).items()}
+
+
+def _confirmations(s: Session, roster_ids: Sequence[str]) -> dict[str, list[Any]]:
+    sql = (
+        "SELECT roster_id, receipt_ids, decided_by, note, hlc FROM double_claim_decision "
+        "WHERE decision = 'confirm' AND roster_id IN :ids ORDER BY hlc"
+    )
+    return _by_roster(s, sql, roster_ids)
 
 
 _LIVE = "NOT EXISTS (SELECT 1 FROM distribution_receipt_void v WHERE v.receipt_id = {r}.id)"

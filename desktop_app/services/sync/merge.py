@@ -34,6 +34,8 @@ from sqlalchemy import Boolean, Date, DateTime, Table, bindparam, delete, insert
 from sqlmodel import Session
 
 from desktop_app.domain.values import as_date, as_utc
+from desktop_app.services.sync import policies
+from desktop_app.services.sync.policies import *  # noqa: F403  (re-exported, see __all__)
 from desktop_app.services.sync.policies import (
     CHUNK,
     DEATH,
@@ -42,8 +44,6 @@ from desktop_app.services.sync.policies import (
     RESOLVE_OP,
     EntityPolicy,
     Entry,
-    canonical_json,
-    register_policy,
     table_order,
 )
 from desktop_app.storage.models import ChangeLog
@@ -51,28 +51,19 @@ from desktop_app.storage.sync_models import SyncConflict
 
 # The policy and entry names stay importable from here (tests and older callers use them).
 __all__ = [
-    "CHUNK",
-    "DEATH",
-    "ENTRY_KEYS",
-    "POLICIES",
-    "RESOLVE_OP",
+    *policies.__all__,
     "Candidate",
     "ConflictItem",
-    "EntityPolicy",
-    "Entry",
     "Folded",
     "MergeResult",
     "Merger",
-    "canonical_json",
     "chunks",
     "converters",
     "entries_for",
     "fold",
     "insert_rows",
     "known_change_ids",
-    "register_policy",
     "rows_in",
-    "table_order",
 ]
 
 
@@ -403,22 +394,25 @@ class Merger:
                     existing[found.id] = found
         defaults = _defaults(policy)
         inserts: list[dict[str, Any]] = []
+
+        def new_row(
+            row_id: str, values: dict[str, Any], hlc: str, created: str | None, updated: str | None
+        ) -> None:
+            # A row inserted from scratch: column defaults, then its values and its stamps.
+            full = {**defaults, **values, "hlc": hlc}
+            for stamp, at in (("created_at", created), ("updated_at", updated)):
+                if stamp in columns:
+                    full[stamp] = conv[stamp](at)
+            inserts.append(full)
+            result.touched[entity].add(row_id)
+
         for key in keys:
             entries = by_entity[key]
             if len(entries) == 1 and key[1] not in existing and entries[0].is_create:
                 # Fast path of a bulk import (receipts): a new row from its one creation.
                 e = entries[0]
-                full = dict(defaults)
-                for k, v in e.fields.items():
-                    if k in columns:
-                        full[k] = conv[k](v[1])
-                full["hlc"] = e.hlc
-                if "created_at" in columns:
-                    full["created_at"] = conv["created_at"](e.at)
-                if "updated_at" in columns:
-                    full["updated_at"] = conv["updated_at"](e.at)
-                inserts.append(full)
-                result.touched[entity].add(key[1])
+                fields = {k: conv[k](v[1]) for k, v in e.fields.items() if k in columns}
+                new_row(key[1], fields, e.hlc, e.at, e.at)
                 continue
             folded = fold(entity, key[1], entries)
             self._folded[key] = folded
@@ -428,16 +422,8 @@ class Merger:
                 if not folded.exists:
                     result.pending += 1
                     continue
-                full = dict(defaults)
-                full.update(values)
-                full["id"] = key[1]
-                full["hlc"] = folded.hlc
-                if "created_at" in columns:
-                    full["created_at"] = conv["created_at"](folded.created_at)
-                if "updated_at" in columns:
-                    full["updated_at"] = conv["updated_at"](folded.updated_at)
-                inserts.append(full)
-                result.touched[entity].add(key[1])
+                stamps = (folded.hlc, folded.created_at, folded.updated_at)
+                new_row(key[1], {**values, "id": key[1]}, *stamps)
                 continue
             current = row._mapping
             delta = {k: v for k, v in values.items() if k != "id" and current[k] != v}

@@ -224,20 +224,18 @@ def _subjects(s: Session, keys: Sequence[tuple[str, str]]) -> dict[str, str]:
             )
         ):
             out[pid] = f"{name} ({nik or 'tanpa NIK'})"
-    for part in chunks(households):
-        stmt = (
-            select(col(Household.id), col(Household.kk_number), col(Person.name))
-            .join(Person, col(Person.id) == col(Household.head_person_id), isouter=True)
-            .where(col(Household.id).in_(part))
-        )
-        for hid, kk, head in s.execute(stmt):
-            out[hid] = f"KK {kk}" + (f" ({head})" if head else "")
-    for part in chunks(enrolments):
-        enrolled = (
-            select(col(Enrolment.id), col(Enrolment.program_code), col(Person.name))
-            .join(Person, col(Person.id) == col(Enrolment.person_id), isouter=True)
-            .where(col(Enrolment.id).in_(part))
-        )
-        for eid, program, name in s.execute(enrolled):
-            out[eid] = f"{program}" + (f" — {name}" if name else "")
+    # Households and enrolments: their own code, then the linked person's name when there is one.
+    linked = (
+        (households, Household.id, Household.kk_number, Household.head_person_id, "KK {}", " ({})"),
+        (enrolments, Enrolment.id, Enrolment.program_code, Enrolment.person_id, "{}", " — {}"),
+    )
+    for ids, id_col, code_col, person_col, label, with_name in linked:
+        for part in chunks(ids):
+            stmt = (
+                select(col(id_col), col(code_col), col(Person.name))
+                .join(Person, col(Person.id) == col(person_col), isouter=True)
+                .where(col(id_col).in_(part))
+            )
+            for rid, code, name in s.execute(stmt):
+                out[rid] = label.format(code) + (with_name.format(name) if name else "")
     return out

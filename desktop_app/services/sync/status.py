@@ -55,19 +55,7 @@ class SyncStatus(SyncBase):
             out = []
             for d in devices:
                 peer = s.get(SyncPeer, d.id) or SyncPeer(device_id=d.id)
-                if self.role() == ROLE_FIELD:
-                    pending_stmt = (
-                        select(func.count())
-                        .select_from(ChangeLog)
-                        .where(
-                            col(ChangeLog.seq) > peer.delivered_upto,
-                            col(ChangeLog.device_id) == self.ctx.device.id,
-                            col(ChangeLog.entity).in_(list(POLICIES)),
-                        )
-                    )
-                    pending = int(s.execute(pending_stmt).scalar_one())
-                else:
-                    pending = 0
+                pending = self._undelivered(s, peer) if self.role() == ROLE_FIELD else 0
                 last = s.execute(
                     select(func.max(col(SyncBundle.processed_at))).where(
                         (SyncBundle.from_device == d.id) | (SyncBundle.to_device == d.id)
@@ -93,17 +81,20 @@ class SyncStatus(SyncBase):
             return 0
         with self.ctx.db.session() as s:
             peer = s.get(SyncPeer, self._office_id()) or SyncPeer(device_id="")
-            return int(
-                s.execute(
-                    select(func.count())
-                    .select_from(ChangeLog)
-                    .where(
-                        col(ChangeLog.seq) > peer.delivered_upto,
-                        col(ChangeLog.device_id) == self.ctx.device.id,
-                        col(ChangeLog.entity).in_(list(POLICIES)),
-                    )
-                ).scalar_one()
+            return self._undelivered(s, peer)
+
+    def _undelivered(self, s: Session, peer: SyncPeer) -> int:
+        """This device's synced changes the peer has not confirmed receiving yet."""
+        stmt = (
+            select(func.count())
+            .select_from(ChangeLog)
+            .where(
+                col(ChangeLog.seq) > peer.delivered_upto,
+                col(ChangeLog.device_id) == self.ctx.device.id,
+                col(ChangeLog.entity).in_(list(POLICIES)),
             )
+        )
+        return int(s.execute(stmt).scalar_one())
 
 
 def device_names(s: Session) -> dict[str, str]:

@@ -18,8 +18,16 @@ __all__ = [
     "ImportResult",
     "PeerView",
     "QuarantineView",
+    "nested_dict",
     "value_text",
 ]
+
+
+def nested_dict(view: Any, items: str) -> dict[str, Any]:
+    """A view's fields for JSON output, its list of item views (field `items`) as dicts too."""
+    data = dict(view.__dict__)
+    data[items] = [item.__dict__ for item in data[items]]
+    return data
 
 
 @dataclass(frozen=True)
@@ -97,9 +105,7 @@ class ConflictView:
     detected_at: datetime
 
     def as_dict(self) -> dict[str, Any]:
-        data = dict(self.__dict__)
-        data["candidates"] = [c.__dict__ for c in self.candidates]
-        return data
+        return nested_dict(self, "candidates")
 
 
 @dataclass(frozen=True)
