@@ -6,11 +6,10 @@ from PySide6.QtWidgets import (
     QDialog,
     QLabel,
     QPlainTextEdit,
-    QVBoxLayout,
     QWidget,
 )
 
-from desktop_app.gui.training.widgets import dialog_buttons, try_action
+from desktop_app.gui.training.widgets import accept_after, finish_dialog
 from desktop_app.i18n import tr
 from desktop_app.services.training import (
     ParticipantView,
@@ -56,13 +55,14 @@ class OverrideDialog(QDialog):
             tr("mis. dirawat di rumah sakit dua hari, surat dokter terlampir")
         )
         self.reason.setFixedHeight(80)
-        self.buttons = dialog_buttons(self, tr("Terbitkan"))
-        self.buttons.accepted.connect(self.save)
-        layout = QVBoxLayout(self)
-        layout.addWidget(note)
-        layout.addWidget(QLabel(tr("Alasan pengecualian")))
-        layout.addWidget(self.reason)
-        layout.addWidget(self.buttons)
+        self.buttons = finish_dialog(
+            self,
+            tr("Terbitkan"),
+            self.save,
+            note,
+            QLabel(tr("Alasan pengecualian")),
+            self.reason,
+        )
 
     def save(self) -> None:
         reason = self.reason.toPlainText()
@@ -70,5 +70,4 @@ class OverrideDialog(QDialog):
         def write() -> None:
             self.number = self.service.issue_certificate_override(self.participant.id, reason)
 
-        if try_action(self, write, self.windowTitle()):
-            self.accept()
+        accept_after(self, write)

@@ -9,17 +9,21 @@ from PySide6.QtWidgets import (
     QDialog,
     QDialogButtonBox,
     QFormLayout,
-    QHBoxLayout,
     QLabel,
     QLineEdit,
     QPlainTextEdit,
-    QVBoxLayout,
     QWidget,
 )
 
 from desktop_app.domain.office import INDONESIAN_DAYS
 from desktop_app.domain.training import daily_dates
-from desktop_app.gui.training.widgets import date_edit, dialog_buttons, time_edit, try_action
+from desktop_app.gui.training.widgets import (
+    accept_after,
+    date_edit,
+    finish_dialog,
+    span_row,
+    time_edit,
+)
 from desktop_app.gui.widgets import date_from_qdate
 from desktop_app.i18n import tr
 from desktop_app.services.training import (
@@ -57,18 +61,9 @@ class SessionDialog(QDialog):
         self.topic.setPlaceholderText(tr("mis. Membuat adonan kue basah"))
         form = QFormLayout()
         form.addRow(tr("Tanggal"), self.day)
-        times = QHBoxLayout()
-        times.addWidget(self.start)
-        times.addWidget(QLabel(tr("s.d.")))
-        times.addWidget(self.end)
-        times.addStretch(1)
-        form.addRow(tr("Jam"), times)
+        form.addRow(tr("Jam"), span_row(self.start, self.end))
         form.addRow(tr("Topik"), self.topic)
-        self.buttons = dialog_buttons(self, tr("Simpan"))
-        self.buttons.accepted.connect(self.save)
-        layout = QVBoxLayout(self)
-        layout.addLayout(form)
-        layout.addWidget(self.buttons)
+        self.buttons = finish_dialog(self, tr("Simpan"), self.save, form)
 
     def save(self) -> None:
         day = date_from_qdate(self.day.date())
@@ -81,8 +76,7 @@ class SessionDialog(QDialog):
             else:
                 self.service.update_session(self.session.id, day, topic, start, end)
 
-        if try_action(self, write, self.windowTitle()):
-            self.accept()
+        accept_after(self, write)
 
 
 class DailySessionsDialog(QDialog):
@@ -115,27 +109,13 @@ class DailySessionsDialog(QDialog):
         self.topics.textChanged.connect(self._update_preview)
 
         form = QFormLayout()
-        days = QHBoxLayout()
-        days.addWidget(QLabel(tr("Setiap hari dari")))
-        days.addWidget(self.first)
-        days.addWidget(QLabel(tr("sampai")))
-        days.addWidget(self.last)
-        days.addStretch(1)
-        form.addRow(days)
+        form.addRow(
+            span_row(self.first, self.last, between=tr("sampai"), before=tr("Setiap hari dari"))
+        )
         form.addRow("", self.skip_weekends)
-        times = QHBoxLayout()
-        times.addWidget(self.start)
-        times.addWidget(QLabel(tr("s.d.")))
-        times.addWidget(self.end)
-        times.addStretch(1)
-        form.addRow(tr("Jam"), times)
+        form.addRow(tr("Jam"), span_row(self.start, self.end))
         form.addRow(tr("Topik"), self.topics)
-        self.buttons = dialog_buttons(self, tr("Tambahkan"))
-        self.buttons.accepted.connect(self.save)
-        layout = QVBoxLayout(self)
-        layout.addLayout(form)
-        layout.addWidget(self.preview)
-        layout.addWidget(self.buttons)
+        self.buttons = finish_dialog(self, tr("Tambahkan"), self.save, form, self.preview)
         self._update_preview()
 
     def dates(self) -> list[date]:
@@ -172,5 +152,5 @@ class DailySessionsDialog(QDialog):
                 skip_weekends=self.skip_weekends.isChecked(),
             )
 
-        if dates and try_action(self, write, self.windowTitle()):
-            self.accept()
+        if dates:
+            accept_after(self, write)

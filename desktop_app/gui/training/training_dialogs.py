@@ -11,16 +11,13 @@ from PySide6.QtWidgets import (
     QComboBox,
     QDialog,
     QFormLayout,
-    QHBoxLayout,
-    QLabel,
     QLineEdit,
     QPlainTextEdit,
     QSpinBox,
-    QVBoxLayout,
     QWidget,
 )
 
-from desktop_app.gui.training.widgets import date_edit, dialog_buttons, try_action
+from desktop_app.gui.training.widgets import accept_after, date_edit, finish_dialog, span_row
 from desktop_app.gui.widgets import date_from_qdate
 from desktop_app.i18n import tr
 from desktop_app.services.training import (
@@ -89,20 +86,11 @@ class TrainingDialog(QDialog):
         form.addRow(tr("Penyelenggara"), self.organiser)
         form.addRow(tr("Pelatih"), self.trainers)
         form.addRow(tr("Tempat"), self.venue)
-        dates = QHBoxLayout()
-        dates.addWidget(self.start)
-        dates.addWidget(QLabel(tr("s.d.")))
-        dates.addWidget(self.end)
-        dates.addStretch(1)
-        form.addRow(tr("Tanggal"), dates)
+        form.addRow(tr("Tanggal"), span_row(self.start, self.end))
         form.addRow(tr("Kuota peserta"), self.quota)
         form.addRow(tr("Syarat kelulusan (hadir minimal)"), self.threshold)
         form.addRow(tr("Catatan"), self.notes)
-        self.buttons = dialog_buttons(self, tr("Simpan"))
-        self.buttons.accepted.connect(self.save)
-        layout = QVBoxLayout(self)
-        layout.addLayout(form)
-        layout.addWidget(self.buttons)
+        self.buttons = finish_dialog(self, tr("Simpan"), self.save, form)
 
     def _start_changed(self, value: QDate) -> None:
         if self.end.date() < value:
@@ -131,8 +119,7 @@ class TrainingDialog(QDialog):
             else:
                 self.service.update_training(self.training_id, inp)
 
-        if try_action(self, write, self.windowTitle()):
-            self.accept()
+        accept_after(self, write)
 
 
 class TrainingSettingsDialog(QDialog):
@@ -150,16 +137,11 @@ class TrainingSettingsDialog(QDialog):
         form = QFormLayout()
         form.addRow(tr("Kategori keterampilan\n(satu per baris)"), self.categories)
         form.addRow("", self.allow)
-        self.buttons = dialog_buttons(self, tr("Simpan"))
-        self.buttons.accepted.connect(self.save)
-        layout = QVBoxLayout(self)
-        layout.addLayout(form)
-        layout.addWidget(self.buttons)
+        self.buttons = finish_dialog(self, tr("Simpan"), self.save, form)
 
     def save(self) -> None:
         settings = TrainingSettings(
             categories=tuple(self.categories.toPlainText().splitlines()),
             allow_without_nik=self.allow.isChecked(),
         )
-        if try_action(self, lambda: self.service.save_settings(settings), self.windowTitle()):
-            self.accept()
+        accept_after(self, lambda: self.service.save_settings(settings))

@@ -12,9 +12,13 @@ from PySide6.QtWidgets import (
     QDateEdit,
     QDialog,
     QDialogButtonBox,
+    QHBoxLayout,
+    QLabel,
+    QLayout,
     QPushButton,
     QTableView,
     QTimeEdit,
+    QVBoxLayout,
     QWidget,
 )
 
@@ -26,8 +30,11 @@ from desktop_app.i18n import tr
 __all__ = [
     "button",
     "date_edit",
+    "accept_after",
     "dialog_buttons",
+    "finish_dialog",
     "selected_row",
+    "span_row",
     "table_view",
     "time_edit",
     "try_action",
@@ -71,6 +78,42 @@ def dialog_buttons(dialog: QDialog, ok_text: str) -> QDialogButtonBox:
     buttons.button(QDialogButtonBox.StandardButton.Cancel).setText(tr("Batal"))
     buttons.rejected.connect(dialog.reject)
     return buttons
+
+
+def finish_dialog(
+    dialog: QDialog, ok_text: str, save: Callable[[], None], *parts: QLayout | QWidget
+) -> QDialogButtonBox:
+    """Stack the parts top to bottom with OK (wired to save) / Cancel under them; every
+    training dialog is laid out this way."""
+    buttons = dialog_buttons(dialog, ok_text)
+    buttons.accepted.connect(save)
+    layout = QVBoxLayout(dialog)
+    for part in parts:
+        if isinstance(part, QLayout):
+            layout.addLayout(part)
+        else:
+            layout.addWidget(part)
+    layout.addWidget(buttons)
+    return buttons
+
+
+def accept_after(dialog: QDialog, action: Callable[[], Any]) -> None:
+    """Run the dialog's write and close it; on a refusal the dialog stays open with the error,
+    so nothing typed is lost."""
+    if try_action(dialog, action, dialog.windowTitle()):
+        dialog.accept()
+
+
+def span_row(first: QWidget, last: QWidget, between: str = "", before: str = "") -> QHBoxLayout:
+    """`[before] first s.d. last` on one line, pushed left: the dialogs' date and time ranges."""
+    row = QHBoxLayout()
+    if before:
+        row.addWidget(QLabel(before))
+    row.addWidget(first)
+    row.addWidget(QLabel(between or tr("s.d.")))
+    row.addWidget(last)
+    row.addStretch(1)
+    return row
 
 
 def date_edit(value: date) -> QDateEdit:
