@@ -3,13 +3,12 @@
 from __future__ import annotations
 
 from PySide6.QtWidgets import (
-    QDialog,
     QLabel,
     QPlainTextEdit,
     QWidget,
 )
 
-from desktop_app.gui.training.widgets import accept_after, finish_dialog
+from desktop_app.gui.training.widgets import TrainingFormDialog, accept_after, finish_dialog
 from desktop_app.i18n import tr
 from desktop_app.services.training import (
     ParticipantView,
@@ -21,7 +20,7 @@ __all__ = [
 ]
 
 
-class OverrideDialog(QDialog):
+class OverrideDialog(TrainingFormDialog):
     """An administrator issues a certificate below the completion rule, with a reason."""
 
     def __init__(
@@ -32,12 +31,9 @@ class OverrideDialog(QDialog):
         threshold: int,
         parent: QWidget | None = None,
     ) -> None:
-        super().__init__(parent)
-        self.service = service
+        super().__init__(service, tr("Sertifikat dengan pengecualian"), 520, parent)
         self.participant = participant
         self.number: str | None = None
-        self.setWindowTitle(tr("Sertifikat dengan pengecualian"))
-        self.setMinimumWidth(520)
         note = QLabel(
             tr(
                 "<b>{name}</b> hadir {pct}%, di bawah syarat {threshold}%. Hanya administrator "

@@ -24,7 +24,12 @@ from PySide6.QtWidgets import (
 
 from desktop_app.gui.errors import show_error
 from desktop_app.gui.training.models import _RowsModel, format_date
-from desktop_app.gui.training.widgets import accept_after, date_edit, finish_dialog
+from desktop_app.gui.training.widgets import (
+    TrainingFormDialog,
+    accept_after,
+    date_edit,
+    finish_dialog,
+)
 from desktop_app.gui.widgets import IssueLabel, OptionalDateEdit, date_from_qdate, qdate
 from desktop_app.i18n import tr
 from desktop_app.services.registry import PersonFilter, PersonInput, PersonRow, RegistryService
@@ -171,18 +176,15 @@ class ParticipantPickerDialog(QDialog):
         )
 
 
-class NewParticipantDialog(QDialog):
+class NewParticipantDialog(TrainingFormDialog):
     """Register a new person on the spot and add them, with the registry's NIK checks."""
 
     def __init__(
         self, service: TrainingService, training: TrainingRow, parent: QWidget | None = None
     ) -> None:
-        super().__init__(parent)
-        self.service = service
+        super().__init__(service, tr("Daftarkan peserta baru"), 560, parent)
         self.training = training
         self.participant_id: str | None = None
-        self.setWindowTitle(tr("Daftarkan peserta baru"))
-        self.setMinimumWidth(560)
         self.name = QLineEdit()
         self.sex = QComboBox()
         self.sex.addItem(tr("— pilih —"), "")
@@ -248,15 +250,12 @@ class NewParticipantDialog(QDialog):
         accept_after(self, write)
 
 
-class WithdrawDialog(QDialog):
+class WithdrawDialog(TrainingFormDialog):
     def __init__(
         self, service: TrainingService, participant: ParticipantView, parent: QWidget | None = None
     ) -> None:
-        super().__init__(parent)
-        self.service = service
+        super().__init__(service, tr("Peserta mundur"), 460, parent)
         self.participant = participant
-        self.setWindowTitle(tr("Peserta mundur"))
-        self.setMinimumWidth(460)
         today = service.ctx.clock.today()
         self.on = date_edit(today)
         self.on.setMaximumDate(qdate(today))

@@ -6,7 +6,6 @@ from datetime import date
 
 from PySide6.QtWidgets import (
     QCheckBox,
-    QDialog,
     QDialogButtonBox,
     QFormLayout,
     QLabel,
@@ -18,6 +17,7 @@ from PySide6.QtWidgets import (
 from desktop_app.domain.office import INDONESIAN_DAYS
 from desktop_app.domain.training import daily_dates
 from desktop_app.gui.training.widgets import (
+    TrainingFormDialog,
     accept_after,
     date_edit,
     finish_dialog,
@@ -38,7 +38,7 @@ __all__ = [
 ]
 
 
-class SessionDialog(QDialog):
+class SessionDialog(TrainingFormDialog):
     """Add or edit one session."""
 
     def __init__(
@@ -48,12 +48,9 @@ class SessionDialog(QDialog):
         session: SessionView | None = None,
         parent: QWidget | None = None,
     ) -> None:
-        super().__init__(parent)
-        self.service = service
+        super().__init__(service, tr("Ubah sesi") if session else tr("Tambah sesi"), 460, parent)
         self.training = training
         self.session = session
-        self.setWindowTitle(tr("Ubah sesi") if session else tr("Tambah sesi"))
-        self.setMinimumWidth(460)
         self.day = date_edit(session.session_date if session else training.start_date)
         self.start = time_edit(session.start_time if session and session.start_time else "08:00")
         self.end = time_edit(session.end_time if session and session.end_time else "12:00")
@@ -79,18 +76,15 @@ class SessionDialog(QDialog):
         accept_after(self, write)
 
 
-class DailySessionsDialog(QDialog):
+class DailySessionsDialog(TrainingFormDialog):
     """Several sessions at once: one per day over a date range ("setiap hari 1-5 Desember")."""
 
     def __init__(
         self, service: TrainingService, training: TrainingRow, parent: QWidget | None = None
     ) -> None:
-        super().__init__(parent)
-        self.service = service
+        super().__init__(service, tr("Tambah beberapa sesi"), 520, parent)
         self.training = training
         self.created: list[str] = []
-        self.setWindowTitle(tr("Tambah beberapa sesi"))
-        self.setMinimumWidth(520)
         self.first = date_edit(training.start_date)
         self.last = date_edit(training.end_date)
         self.skip_weekends = QCheckBox(tr("Lewati Sabtu dan Minggu"))

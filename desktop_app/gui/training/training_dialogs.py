@@ -9,7 +9,6 @@ from PySide6.QtCore import QDate
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
-    QDialog,
     QFormLayout,
     QLineEdit,
     QPlainTextEdit,
@@ -17,7 +16,13 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from desktop_app.gui.training.widgets import accept_after, date_edit, finish_dialog, span_row
+from desktop_app.gui.training.widgets import (
+    TrainingFormDialog,
+    accept_after,
+    date_edit,
+    finish_dialog,
+    span_row,
+)
 from desktop_app.gui.widgets import date_from_qdate
 from desktop_app.i18n import tr
 from desktop_app.services.training import (
@@ -33,7 +38,7 @@ __all__ = [
 ]
 
 
-class TrainingDialog(QDialog):
+class TrainingDialog(TrainingFormDialog):
     """Create or edit a training."""
 
     def __init__(
@@ -42,12 +47,11 @@ class TrainingDialog(QDialog):
         training: TrainingRow | None = None,
         parent: QWidget | None = None,
     ) -> None:
-        super().__init__(parent)
-        self.service = service
+        super().__init__(
+            service, tr("Ubah pelatihan") if training else tr("Pelatihan baru"), 560, parent
+        )
         self.training = training
         self.training_id: str | None = training.id if training else None
-        self.setWindowTitle(tr("Ubah pelatihan") if training else tr("Pelatihan baru"))
-        self.setMinimumWidth(560)
         today = service.ctx.clock.today()
         inp = training.to_input() if training else None
         self.title_edit = QLineEdit(inp.title if inp else "")
@@ -122,13 +126,10 @@ class TrainingDialog(QDialog):
         accept_after(self, write)
 
 
-class TrainingSettingsDialog(QDialog):
+class TrainingSettingsDialog(TrainingFormDialog):
     def __init__(self, service: TrainingService, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        self.service = service
+        super().__init__(service, tr("Pengaturan pelatihan"), 480, parent)
         settings = service.settings()
-        self.setWindowTitle(tr("Pengaturan pelatihan"))
-        self.setMinimumWidth(480)
         self.categories = QPlainTextEdit("\n".join(settings.categories))
         self.categories.setFixedHeight(110)
         self.allow = QCheckBox(tr("Izinkan peserta tanpa NIK (dicatat sebagai kasus peringatan)"))

@@ -26,11 +26,13 @@ from desktop_app.gui.errors import show_error
 from desktop_app.gui.training.models import ROW_ROLE
 from desktop_app.gui.widgets import qdate
 from desktop_app.i18n import tr
+from desktop_app.services.training import TrainingService
 
 __all__ = [
     "button",
     "date_edit",
     "accept_after",
+    "TrainingFormDialog",
     "dialog_buttons",
     "finish_dialog",
     "selected_row",
@@ -78,6 +80,18 @@ def dialog_buttons(dialog: QDialog, ok_text: str) -> QDialogButtonBox:
     buttons.button(QDialogButtonBox.StandardButton.Cancel).setText(tr("Batal"))
     buttons.rejected.connect(dialog.reject)
     return buttons
+
+
+class TrainingFormDialog(QDialog):
+    """A training form: the service it writes through, its title and its minimum width."""
+
+    def __init__(
+        self, service: TrainingService, title: str, min_width: int, parent: QWidget | None = None
+    ) -> None:
+        super().__init__(parent)
+        self.service = service
+        self.setWindowTitle(title)
+        self.setMinimumWidth(min_width)
 
 
 def finish_dialog(
