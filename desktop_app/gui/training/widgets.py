@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from datetime import date
 from typing import Any
 
@@ -29,6 +29,7 @@ from desktop_app.i18n import tr
 from desktop_app.services.training import TrainingService
 
 __all__ = [
+    "bar",
     "button",
     "date_edit",
     "accept_after",
@@ -64,6 +65,17 @@ def button(text: str, slot: object, tooltip: str = "") -> QPushButton:
     if tooltip:
         widget.setToolTip(tooltip)
     return widget
+
+
+def bar(left: Sequence[QWidget], right: Sequence[QWidget] = ()) -> QHBoxLayout:
+    """A row of controls: `left` packed at the start, `right` pushed to the end."""
+    row = QHBoxLayout()
+    for widget in left:
+        row.addWidget(widget)
+    row.addStretch(1)
+    for widget in right:
+        row.addWidget(widget)
+    return row
 
 
 def selected_row(view: QTableView) -> Any:
