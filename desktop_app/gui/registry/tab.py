@@ -225,32 +225,32 @@ class RegistryTab(QWidget):
 
     def _size_columns(self) -> None:
         # Fixed widths: sizing to contents would read every row of a lazy model.
-        p = PersonTableModel
+        p, h = PersonTableModel, HouseholdTableModel
         widths = {
-            p.COL_NIK: 132,
-            p.COL_NAME: 170,
-            p.COL_SEX: 34,
-            p.COL_BIRTH: 82,
-            p.COL_KELURAHAN: 105,
-            p.COL_ADDRESS: 160,
-            p.COL_STATUS: 78,
-            p.COL_PROGRAMS: 130,
-            p.COL_KK: 132,
+            PERSONS: {
+                p.COL_NIK: 132,
+                p.COL_NAME: 170,
+                p.COL_SEX: 34,
+                p.COL_BIRTH: 82,
+                p.COL_KELURAHAN: 105,
+                p.COL_ADDRESS: 160,
+                p.COL_STATUS: 78,
+                p.COL_PROGRAMS: 130,
+                p.COL_KK: 132,
+            },
+            HOUSEHOLDS: {
+                h.COL_KK: 132,
+                h.COL_HEAD: 170,
+                h.COL_HEAD_NIK: 132,
+                h.COL_KELURAHAN: 105,
+                h.COL_ADDRESS: 160,
+                h.COL_MEMBERS: 64,
+                h.COL_PROGRAMS: 130,
+            },
         }
-        for col, width in widths.items():
-            self.views[PERSONS].table.setColumnWidth(col, width)
-        h = HouseholdTableModel
-        widths = {
-            h.COL_KK: 132,
-            h.COL_HEAD: 170,
-            h.COL_HEAD_NIK: 132,
-            h.COL_KELURAHAN: 105,
-            h.COL_ADDRESS: 160,
-            h.COL_MEMBERS: 64,
-            h.COL_PROGRAMS: 130,
-        }
-        for col, width in widths.items():
-            self.views[HOUSEHOLDS].table.setColumnWidth(col, width)
+        for kind, columns in widths.items():
+            for col, width in columns.items():
+                self.views[kind].table.setColumnWidth(col, width)
 
     # -- filters ------------------------------------------------------------------------------
     def _fill_kelurahan(self) -> None:

@@ -6,13 +6,13 @@ from __future__ import annotations
 import html
 
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QDialog, QHBoxLayout, QLabel, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QDialog, QLabel, QVBoxLayout, QWidget
 
 from desktop_app.domain.training import TrainingStatus
 from desktop_app.gui.training import printing
 from desktop_app.gui.training.models import ResultTableModel
 from desktop_app.gui.training.override_dialog import OverrideDialog
-from desktop_app.gui.training.widgets import button, table_view
+from desktop_app.gui.training.widgets import bar, button, table_view
 from desktop_app.i18n import tr
 from desktop_app.services.context import AppContext
 from desktop_app.services.training import ParticipantResult, TrainingRow, TrainingService
@@ -50,15 +50,10 @@ class CertificatesDialog(QDialog):
             tr("Terbitkan sertifikat bagi peserta di bawah syarat, dengan alasan tercatat."),
         )
         close = button(tr("Tutup"), self.accept)
-        bar = QHBoxLayout()
-        bar.addWidget(self.override_button)
-        bar.addStretch(1)
-        bar.addWidget(self.print_button)
-        bar.addWidget(close)
         layout = QVBoxLayout(self)
         layout.addWidget(self.summary)
         layout.addWidget(self.view, 1)
-        layout.addLayout(bar)
+        layout.addLayout(bar((self.override_button,), (self.print_button, close)))
         self.reload()
 
     def reload(self) -> None:

@@ -17,7 +17,7 @@ from PySide6.QtWidgets import (
 from desktop_app.domain.training import TRAINING_STATUS_LABELS
 from desktop_app.gui.training.models import TrainingListModel
 from desktop_app.gui.training.training_dialogs import TrainingDialog, TrainingSettingsDialog
-from desktop_app.gui.training.widgets import button, table_view
+from desktop_app.gui.training.widgets import bar, button, table_view
 from desktop_app.i18n import tr
 from desktop_app.services.training import TrainingService
 
@@ -62,11 +62,7 @@ class TrainingListPanel(QWidget):
 
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
-        top = QHBoxLayout()
-        top.addWidget(self.new_button)
-        top.addStretch(1)
-        top.addWidget(self.settings_button)
-        layout.addLayout(top)
+        layout.addLayout(bar((self.new_button,), (self.settings_button,)))
         filters = QHBoxLayout()
         filters.addWidget(self.search, 1)
         filters.addWidget(self.status_filter)

@@ -3,14 +3,12 @@
 from __future__ import annotations
 
 from PySide6.QtWidgets import (
-    QDialog,
     QLabel,
     QPlainTextEdit,
-    QVBoxLayout,
     QWidget,
 )
 
-from desktop_app.gui.training.widgets import dialog_buttons, try_action
+from desktop_app.gui.training.widgets import TrainingFormDialog, accept_after, finish_dialog
 from desktop_app.i18n import tr
 from desktop_app.services.training import (
     ParticipantView,
@@ -22,7 +20,7 @@ __all__ = [
 ]
 
 
-class OverrideDialog(QDialog):
+class OverrideDialog(TrainingFormDialog):
     """An administrator issues a certificate below the completion rule, with a reason."""
 
     def __init__(
@@ -33,12 +31,9 @@ class OverrideDialog(QDialog):
         threshold: int,
         parent: QWidget | None = None,
     ) -> None:
-        super().__init__(parent)
-        self.service = service
+        super().__init__(service, tr("Sertifikat dengan pengecualian"), 520, parent)
         self.participant = participant
         self.number: str | None = None
-        self.setWindowTitle(tr("Sertifikat dengan pengecualian"))
-        self.setMinimumWidth(520)
         note = QLabel(
             tr(
                 "<b>{name}</b> hadir {pct}%, di bawah syarat {threshold}%. Hanya administrator "
@@ -56,13 +51,14 @@ class OverrideDialog(QDialog):
             tr("mis. dirawat di rumah sakit dua hari, surat dokter terlampir")
         )
         self.reason.setFixedHeight(80)
-        self.buttons = dialog_buttons(self, tr("Terbitkan"))
-        self.buttons.accepted.connect(self.save)
-        layout = QVBoxLayout(self)
-        layout.addWidget(note)
-        layout.addWidget(QLabel(tr("Alasan pengecualian")))
-        layout.addWidget(self.reason)
-        layout.addWidget(self.buttons)
+        self.buttons = finish_dialog(
+            self,
+            tr("Terbitkan"),
+            self.save,
+            note,
+            QLabel(tr("Alasan pengecualian")),
+            self.reason,
+        )
 
     def save(self) -> None:
         reason = self.reason.toPlainText()
@@ -70,5 +66,4 @@ class OverrideDialog(QDialog):
         def write() -> None:
             self.number = self.service.issue_certificate_override(self.participant.id, reason)
 
-        if try_action(self, write, self.windowTitle()):
-            self.accept()
+        accept_after(self, write)

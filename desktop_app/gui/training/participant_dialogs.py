@@ -24,7 +24,12 @@ from PySide6.QtWidgets import (
 
 from desktop_app.gui.errors import show_error
 from desktop_app.gui.training.models import _RowsModel, format_date
-from desktop_app.gui.training.widgets import date_edit, dialog_buttons, try_action
+from desktop_app.gui.training.widgets import (
+    TrainingFormDialog,
+    accept_after,
+    date_edit,
+    finish_dialog,
+)
 from desktop_app.gui.widgets import IssueLabel, OptionalDateEdit, date_from_qdate, qdate
 from desktop_app.i18n import tr
 from desktop_app.services.registry import PersonFilter, PersonInput, PersonRow, RegistryService
@@ -171,18 +176,15 @@ class ParticipantPickerDialog(QDialog):
         )
 
 
-class NewParticipantDialog(QDialog):
+class NewParticipantDialog(TrainingFormDialog):
     """Register a new person on the spot and add them, with the registry's NIK checks."""
 
     def __init__(
         self, service: TrainingService, training: TrainingRow, parent: QWidget | None = None
     ) -> None:
-        super().__init__(parent)
-        self.service = service
+        super().__init__(service, tr("Daftarkan peserta baru"), 560, parent)
         self.training = training
         self.participant_id: str | None = None
-        self.setWindowTitle(tr("Daftarkan peserta baru"))
-        self.setMinimumWidth(560)
         self.name = QLineEdit()
         self.sex = QComboBox()
         self.sex.addItem(tr("— pilih —"), "")
@@ -211,12 +213,7 @@ class NewParticipantDialog(QDialog):
         form.addRow(tr("Kelurahan"), self.kelurahan)
         form.addRow(tr("Telepon"), self.phone)
         self.issues = IssueLabel()
-        self.buttons = dialog_buttons(self, tr("Daftarkan"))
-        self.buttons.accepted.connect(self.save)
-        layout = QVBoxLayout(self)
-        layout.addLayout(form)
-        layout.addWidget(self.issues)
-        layout.addWidget(self.buttons)
+        self.buttons = finish_dialog(self, tr("Daftarkan"), self.save, form, self.issues)
         for edit in (self.name, self.nik, self.birth_place):
             edit.textChanged.connect(self._validate)
         self.sex.currentIndexChanged.connect(self._validate)
@@ -250,19 +247,15 @@ class NewParticipantDialog(QDialog):
         def write() -> None:
             self.participant_id = self.service.register_participant(self.training.id, inp)
 
-        if try_action(self, write, self.windowTitle()):
-            self.accept()
+        accept_after(self, write)
 
 
-class WithdrawDialog(QDialog):
+class WithdrawDialog(TrainingFormDialog):
     def __init__(
         self, service: TrainingService, participant: ParticipantView, parent: QWidget | None = None
     ) -> None:
-        super().__init__(parent)
-        self.service = service
+        super().__init__(service, tr("Peserta mundur"), 460, parent)
         self.participant = participant
-        self.setWindowTitle(tr("Peserta mundur"))
-        self.setMinimumWidth(460)
         today = service.ctx.clock.today()
         self.on = date_edit(today)
         self.on.setMaximumDate(qdate(today))
@@ -272,17 +265,8 @@ class WithdrawDialog(QDialog):
         form.addRow(tr("Peserta"), QLabel(f"<b>{participant.name}</b>"))
         form.addRow(tr("Tanggal mundur"), self.on)
         form.addRow(tr("Alasan"), self.reason)
-        self.buttons = dialog_buttons(self, tr("Simpan"))
-        self.buttons.accepted.connect(self.save)
-        layout = QVBoxLayout(self)
-        layout.addLayout(form)
-        layout.addWidget(self.buttons)
+        self.buttons = finish_dialog(self, tr("Simpan"), self.save, form)
 
     def save(self) -> None:
         reason, on = self.reason.text(), date_from_qdate(self.on.date())
-        if try_action(
-            self,
-            lambda: self.service.withdraw(self.participant.id, reason, on),
-            self.windowTitle(),
-        ):
-            self.accept()
+        accept_after(self, lambda: self.service.withdraw(self.participant.id, reason, on))

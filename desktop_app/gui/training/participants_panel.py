@@ -6,7 +6,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from PySide6.QtCore import Signal
-from PySide6.QtWidgets import QDialog, QHBoxLayout, QLabel, QMessageBox, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QDialog, QLabel, QMessageBox, QVBoxLayout, QWidget
 
 from desktop_app.gui.training.models import ParticipantTableModel
 from desktop_app.gui.training.participant_dialogs import (
@@ -14,7 +14,7 @@ from desktop_app.gui.training.participant_dialogs import (
     ParticipantPickerDialog,
     WithdrawDialog,
 )
-from desktop_app.gui.training.widgets import button, selected_row, table_view
+from desktop_app.gui.training.widgets import bar, button, selected_row, table_view
 from desktop_app.i18n import tr
 from desktop_app.services.training import ParticipantView, TrainingRow, TrainingService
 
@@ -34,13 +34,13 @@ class ParticipantsPanel(QWidget):
         self.register_button = button(tr("Daftarkan peserta baru…"), self.register_participant)
         self.withdraw_button = button(tr("Mundur…"), self.withdraw_participant)
         self.quota_label = QLabel()
-        bar = QHBoxLayout()
-        for widget in (self.pick_button, self.register_button, self.withdraw_button):
-            bar.addWidget(widget)
-        bar.addStretch(1)
-        bar.addWidget(self.quota_label)
         layout = QVBoxLayout(self)
-        layout.addLayout(bar)
+        layout.addLayout(
+            bar(
+                (self.pick_button, self.register_button, self.withdraw_button),
+                (self.quota_label,),
+            )
+        )
         layout.addWidget(self.participant_view, 1)
 
     def show_participants(

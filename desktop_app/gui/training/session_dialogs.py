@@ -6,20 +6,24 @@ from datetime import date
 
 from PySide6.QtWidgets import (
     QCheckBox,
-    QDialog,
     QDialogButtonBox,
     QFormLayout,
-    QHBoxLayout,
     QLabel,
     QLineEdit,
     QPlainTextEdit,
-    QVBoxLayout,
     QWidget,
 )
 
 from desktop_app.domain.office import INDONESIAN_DAYS
 from desktop_app.domain.training import daily_dates
-from desktop_app.gui.training.widgets import date_edit, dialog_buttons, time_edit, try_action
+from desktop_app.gui.training.widgets import (
+    TrainingFormDialog,
+    accept_after,
+    date_edit,
+    finish_dialog,
+    span_row,
+    time_edit,
+)
 from desktop_app.gui.widgets import date_from_qdate
 from desktop_app.i18n import tr
 from desktop_app.services.training import (
@@ -34,7 +38,7 @@ __all__ = [
 ]
 
 
-class SessionDialog(QDialog):
+class SessionDialog(TrainingFormDialog):
     """Add or edit one session."""
 
     def __init__(
@@ -44,12 +48,9 @@ class SessionDialog(QDialog):
         session: SessionView | None = None,
         parent: QWidget | None = None,
     ) -> None:
-        super().__init__(parent)
-        self.service = service
+        super().__init__(service, tr("Ubah sesi") if session else tr("Tambah sesi"), 460, parent)
         self.training = training
         self.session = session
-        self.setWindowTitle(tr("Ubah sesi") if session else tr("Tambah sesi"))
-        self.setMinimumWidth(460)
         self.day = date_edit(session.session_date if session else training.start_date)
         self.start = time_edit(session.start_time if session and session.start_time else "08:00")
         self.end = time_edit(session.end_time if session and session.end_time else "12:00")
@@ -57,18 +58,9 @@ class SessionDialog(QDialog):
         self.topic.setPlaceholderText(tr("mis. Membuat adonan kue basah"))
         form = QFormLayout()
         form.addRow(tr("Tanggal"), self.day)
-        times = QHBoxLayout()
-        times.addWidget(self.start)
-        times.addWidget(QLabel(tr("s.d.")))
-        times.addWidget(self.end)
-        times.addStretch(1)
-        form.addRow(tr("Jam"), times)
+        form.addRow(tr("Jam"), span_row(self.start, self.end))
         form.addRow(tr("Topik"), self.topic)
-        self.buttons = dialog_buttons(self, tr("Simpan"))
-        self.buttons.accepted.connect(self.save)
-        layout = QVBoxLayout(self)
-        layout.addLayout(form)
-        layout.addWidget(self.buttons)
+        self.buttons = finish_dialog(self, tr("Simpan"), self.save, form)
 
     def save(self) -> None:
         day = date_from_qdate(self.day.date())
@@ -81,22 +73,18 @@ class SessionDialog(QDialog):
             else:
                 self.service.update_session(self.session.id, day, topic, start, end)
 
-        if try_action(self, write, self.windowTitle()):
-            self.accept()
+        accept_after(self, write)
 
 
-class DailySessionsDialog(QDialog):
+class DailySessionsDialog(TrainingFormDialog):
     """Several sessions at once: one per day over a date range ("setiap hari 1-5 Desember")."""
 
     def __init__(
         self, service: TrainingService, training: TrainingRow, parent: QWidget | None = None
     ) -> None:
-        super().__init__(parent)
-        self.service = service
+        super().__init__(service, tr("Tambah beberapa sesi"), 520, parent)
         self.training = training
         self.created: list[str] = []
-        self.setWindowTitle(tr("Tambah beberapa sesi"))
-        self.setMinimumWidth(520)
         self.first = date_edit(training.start_date)
         self.last = date_edit(training.end_date)
         self.skip_weekends = QCheckBox(tr("Lewati Sabtu dan Minggu"))
@@ -115,27 +103,13 @@ class DailySessionsDialog(QDialog):
         self.topics.textChanged.connect(self._update_preview)
 
         form = QFormLayout()
-        days = QHBoxLayout()
-        days.addWidget(QLabel(tr("Setiap hari dari")))
-        days.addWidget(self.first)
-        days.addWidget(QLabel(tr("sampai")))
-        days.addWidget(self.last)
-        days.addStretch(1)
-        form.addRow(days)
+        form.addRow(
+            span_row(self.first, self.last, between=tr("sampai"), before=tr("Setiap hari dari"))
+        )
         form.addRow("", self.skip_weekends)
-        times = QHBoxLayout()
-        times.addWidget(self.start)
-        times.addWidget(QLabel(tr("s.d.")))
-        times.addWidget(self.end)
-        times.addStretch(1)
-        form.addRow(tr("Jam"), times)
+        form.addRow(tr("Jam"), span_row(self.start, self.end))
         form.addRow(tr("Topik"), self.topics)
-        self.buttons = dialog_buttons(self, tr("Tambahkan"))
-        self.buttons.accepted.connect(self.save)
-        layout = QVBoxLayout(self)
-        layout.addLayout(form)
-        layout.addWidget(self.preview)
-        layout.addWidget(self.buttons)
+        self.buttons = finish_dialog(self, tr("Tambahkan"), self.save, form, self.preview)
         self._update_preview()
 
     def dates(self) -> list[date]:
@@ -172,5 +146,5 @@ class DailySessionsDialog(QDialog):
                 skip_weekends=self.skip_weekends.isChecked(),
             )
 
-        if dates and try_action(self, write, self.windowTitle()):
-            self.accept()
+        if dates:
+            accept_after(self, write)

@@ -4,12 +4,12 @@ them, and printing one session's daftar hadir."""
 from __future__ import annotations
 
 from PySide6.QtCore import Signal
-from PySide6.QtWidgets import QHBoxLayout, QHeaderView, QMessageBox, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QHeaderView, QMessageBox, QVBoxLayout, QWidget
 
 from desktop_app.gui.errors import show_error
 from desktop_app.gui.training.models import SessionTableModel
 from desktop_app.gui.training.session_dialogs import DailySessionsDialog, SessionDialog
-from desktop_app.gui.training.widgets import button, selected_row, table_view
+from desktop_app.gui.training.widgets import bar, button, selected_row, table_view
 from desktop_app.i18n import tr
 from desktop_app.services.training import AttendanceGrid, TrainingRow, TrainingService
 
@@ -38,18 +38,18 @@ class SessionsPanel(QWidget):
         session_header = self.session_view.horizontalHeader()
         session_header.setStretchLastSection(False)
         session_header.setSectionResizeMode(3, QHeaderView.ResizeMode.Stretch)
-        bar = QHBoxLayout()
-        for widget in (
-            self.add_session_button,
-            self.add_daily_button,
-            self.edit_session_button,
-            self.remove_session_button,
-        ):
-            bar.addWidget(widget)
-        bar.addStretch(1)
-        bar.addWidget(self.print_one_button)
         layout = QVBoxLayout(self)
-        layout.addLayout(bar)
+        layout.addLayout(
+            bar(
+                (
+                    self.add_session_button,
+                    self.add_daily_button,
+                    self.edit_session_button,
+                    self.remove_session_button,
+                ),
+                (self.print_one_button,),
+            )
+        )
         layout.addWidget(self.session_view, 1)
 
     def show_sessions(self, training: TrainingRow, grid: AttendanceGrid) -> None:

@@ -9,18 +9,20 @@ from PySide6.QtCore import QDate
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
-    QDialog,
     QFormLayout,
-    QHBoxLayout,
-    QLabel,
     QLineEdit,
     QPlainTextEdit,
     QSpinBox,
-    QVBoxLayout,
     QWidget,
 )
 
-from desktop_app.gui.training.widgets import date_edit, dialog_buttons, try_action
+from desktop_app.gui.training.widgets import (
+    TrainingFormDialog,
+    accept_after,
+    date_edit,
+    finish_dialog,
+    span_row,
+)
 from desktop_app.gui.widgets import date_from_qdate
 from desktop_app.i18n import tr
 from desktop_app.services.training import (
@@ -36,7 +38,7 @@ __all__ = [
 ]
 
 
-class TrainingDialog(QDialog):
+class TrainingDialog(TrainingFormDialog):
     """Create or edit a training."""
 
     def __init__(
@@ -45,12 +47,11 @@ class TrainingDialog(QDialog):
         training: TrainingRow | None = None,
         parent: QWidget | None = None,
     ) -> None:
-        super().__init__(parent)
-        self.service = service
+        super().__init__(
+            service, tr("Ubah pelatihan") if training else tr("Pelatihan baru"), 560, parent
+        )
         self.training = training
         self.training_id: str | None = training.id if training else None
-        self.setWindowTitle(tr("Ubah pelatihan") if training else tr("Pelatihan baru"))
-        self.setMinimumWidth(560)
         today = service.ctx.clock.today()
         inp = training.to_input() if training else None
         self.title_edit = QLineEdit(inp.title if inp else "")
@@ -89,20 +90,11 @@ class TrainingDialog(QDialog):
         form.addRow(tr("Penyelenggara"), self.organiser)
         form.addRow(tr("Pelatih"), self.trainers)
         form.addRow(tr("Tempat"), self.venue)
-        dates = QHBoxLayout()
-        dates.addWidget(self.start)
-        dates.addWidget(QLabel(tr("s.d.")))
-        dates.addWidget(self.end)
-        dates.addStretch(1)
-        form.addRow(tr("Tanggal"), dates)
+        form.addRow(tr("Tanggal"), span_row(self.start, self.end))
         form.addRow(tr("Kuota peserta"), self.quota)
         form.addRow(tr("Syarat kelulusan (hadir minimal)"), self.threshold)
         form.addRow(tr("Catatan"), self.notes)
-        self.buttons = dialog_buttons(self, tr("Simpan"))
-        self.buttons.accepted.connect(self.save)
-        layout = QVBoxLayout(self)
-        layout.addLayout(form)
-        layout.addWidget(self.buttons)
+        self.buttons = finish_dialog(self, tr("Simpan"), self.save, form)
 
     def _start_changed(self, value: QDate) -> None:
         if self.end.date() < value:
@@ -131,17 +123,13 @@ class TrainingDialog(QDialog):
             else:
                 self.service.update_training(self.training_id, inp)
 
-        if try_action(self, write, self.windowTitle()):
-            self.accept()
+        accept_after(self, write)
 
 
-class TrainingSettingsDialog(QDialog):
+class TrainingSettingsDialog(TrainingFormDialog):
     def __init__(self, service: TrainingService, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        self.service = service
+        super().__init__(service, tr("Pengaturan pelatihan"), 480, parent)
         settings = service.settings()
-        self.setWindowTitle(tr("Pengaturan pelatihan"))
-        self.setMinimumWidth(480)
         self.categories = QPlainTextEdit("\n".join(settings.categories))
         self.categories.setFixedHeight(110)
         self.allow = QCheckBox(tr("Izinkan peserta tanpa NIK (dicatat sebagai kasus peringatan)"))
@@ -150,16 +138,11 @@ class TrainingSettingsDialog(QDialog):
         form = QFormLayout()
         form.addRow(tr("Kategori keterampilan\n(satu per baris)"), self.categories)
         form.addRow("", self.allow)
-        self.buttons = dialog_buttons(self, tr("Simpan"))
-        self.buttons.accepted.connect(self.save)
-        layout = QVBoxLayout(self)
-        layout.addLayout(form)
-        layout.addWidget(self.buttons)
+        self.buttons = finish_dialog(self, tr("Simpan"), self.save, form)
 
     def save(self) -> None:
         settings = TrainingSettings(
             categories=tuple(self.categories.toPlainText().splitlines()),
             allow_without_nik=self.allow.isChecked(),
         )
-        if try_action(self, lambda: self.service.save_settings(settings), self.windowTitle()):
-            self.accept()
+        accept_after(self, lambda: self.service.save_settings(settings))

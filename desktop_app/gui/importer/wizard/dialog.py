@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
 from pathlib import Path
 
 from PySide6.QtCore import Qt, Signal
@@ -245,11 +246,28 @@ class ImportWizard(QDialog):
         if prepared is None:
             return
         prepared.options.program_code = self.file_page.program_code()
+        self._run_stages(
+            tr("Memeriksa berkas"),
+            lambda **staged: self.service.dry_run(prepared, **staged),
+            on_success=self._dry_run_done,
+            on_cancel=lambda: self._set_busy(False),
+        )
+
+    def _run_stages(
+        self,
+        title: str,
+        step: Callable[..., ImportReport],
+        *,
+        on_success: Callable[[ImportReport], None],
+        on_cancel: Callable[[], None],
+        write: bool = False,
+    ) -> None:
+        """Run a dry run or a commit in a worker, its stages named in the progress dialog;
+        `step` gets the `progress` and `cancelled` callbacks both service calls take."""
         self._set_busy(True)
 
         def work(job: JobControl) -> ImportReport:
-            return self.service.dry_run(
-                prepared,
+            return step(
                 progress=lambda done, total, stage: job.progress(done, total, tr(STAGES[stage])),
                 cancelled=job.is_cancelled,
             )
@@ -257,11 +275,12 @@ class ImportWizard(QDialog):
         run_job(
             work,
             parent=self,
-            title=tr("Memeriksa berkas"),
+            title=title,
             label=tr(STAGES["read"]),
-            on_success=self._dry_run_done,
+            write=write,
+            on_success=on_success,
             on_error=self._job_failed,
-            on_cancel=lambda: self._set_busy(False),
+            on_cancel=on_cancel,
         )
 
     def _dry_run_done(self, report: ImportReport) -> None:
@@ -300,26 +319,14 @@ class ImportWizard(QDialog):
         if prepared is None or report is None:
             return
         accept_valid = self.preview_page.accept_valid.isChecked()
-        self._set_busy(True)
-
-        def work(job: JobControl) -> ImportReport:
-            return self.service.commit(
-                prepared,
-                expected=report.fingerprint,
-                accept_valid=accept_valid,
-                progress=lambda done, total, stage: job.progress(done, total, tr(STAGES[stage])),
-                cancelled=job.is_cancelled,
-            )
-
-        run_job(
-            work,
-            parent=self,
-            title=tr("Mengimpor"),
-            label=tr(STAGES["read"]),
-            write=True,
+        self._run_stages(
+            tr("Mengimpor"),
+            lambda **staged: self.service.commit(
+                prepared, expected=report.fingerprint, accept_valid=accept_valid, **staged
+            ),
             on_success=self._committed,
-            on_error=self._job_failed,
             on_cancel=self._commit_cancelled,
+            write=True,
         )
 
     def _committed(self, report: ImportReport) -> None:

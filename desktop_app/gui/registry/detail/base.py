@@ -14,9 +14,13 @@ from PySide6.QtWidgets import (
     QAbstractItemView,
     QHBoxLayout,
     QHeaderView,
+    QLabel,
+    QLayout,
     QPushButton,
     QTableWidget,
     QTableWidgetItem,
+    QTabWidget,
+    QVBoxLayout,
     QWidget,
 )
 
@@ -115,6 +119,22 @@ def button_row(*buttons: QPushButton) -> QHBoxLayout:
     return row
 
 
+def header_label() -> QLabel:
+    """A panel's rich-text title block; selectable so a clerk can copy a NIK or KK number."""
+    header = QLabel()
+    header.setTextFormat(Qt.TextFormat.RichText)
+    header.setWordWrap(True)
+    header.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+    return header
+
+
+def tab_widget(*tabs: tuple[QWidget, str]) -> QTabWidget:
+    widget = QTabWidget()
+    for page, title in tabs:
+        widget.addTab(page, title)
+    return widget
+
+
 def status_badge(status: str) -> str:
     colour = STATUS_COLOURS.get(status, "#424242")
     return (
@@ -141,6 +161,18 @@ class PanelBase(QWidget):
         self.ctx = ctx
         self.service = RegistryService(ctx)
         self.can_write = not ctx.db.read_only
+
+    def lay_out(self, *parts: QWidget | QLayout) -> None:
+        """Stack the parts top to bottom; the last one (the tabs) takes the spare height."""
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(8, 0, 0, 0)
+        *top, last = parts
+        for part in top:
+            if isinstance(part, QLayout):
+                layout.addLayout(part)
+            else:
+                layout.addWidget(part)
+        layout.addWidget(last, 1)
 
     def emit_change(self, change: Change) -> None:
         self.reload()

@@ -4,12 +4,8 @@ from __future__ import annotations
 
 import html
 
-from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
     QDialog,
-    QLabel,
-    QTabWidget,
-    QVBoxLayout,
     QWidget,
 )
 
@@ -19,8 +15,10 @@ from desktop_app.gui.registry.detail.base import (
     PanelBase,
     button_row,
     fill_table,
+    header_label,
     make_button,
     make_table,
+    tab_widget,
 )
 from desktop_app.gui.registry.detail.enrolments import EnrolmentsWidget
 from desktop_app.gui.registry.detail.history import HistoryWidget
@@ -41,10 +39,7 @@ class HouseholdDetailPanel(PanelBase):
         super().__init__(ctx, parent)
         self.household_id: str | None = None
         self.detail: HouseholdDetail | None = None
-        self.header = QLabel()
-        self.header.setTextFormat(Qt.TextFormat.RichText)
-        self.header.setWordWrap(True)
-        self.header.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.header = header_label()
         self.edit_button = make_button(tr("Ubah alamat KPM…"), self.edit)
         self.enrol_button = make_button(tr("Daftarkan ke program…"), self.enrol)
         self.members = MembersWidget(self)
@@ -53,16 +48,13 @@ class HouseholdDetailPanel(PanelBase):
             [tr("No. KK"), tr("Berlaku sejak"), tr("Sampai"), tr("Alasan")], stretch=3
         )
         self.history = HistoryWidget()
-        self.tabs = QTabWidget()
-        self.tabs.addTab(self.members, tr("Anggota"))
-        self.tabs.addTab(self.enrolments, tr("Program"))
-        self.tabs.addTab(self.kk_history, tr("Riwayat No. KK"))
-        self.tabs.addTab(self.history, tr("Riwayat perubahan"))
-        layout = QVBoxLayout(self)
-        layout.setContentsMargins(8, 0, 0, 0)
-        layout.addWidget(self.header)
-        layout.addLayout(button_row(self.edit_button, self.enrol_button))
-        layout.addWidget(self.tabs, 1)
+        self.tabs = tab_widget(
+            (self.members, tr("Anggota")),
+            (self.enrolments, tr("Program")),
+            (self.kk_history, tr("Riwayat No. KK")),
+            (self.history, tr("Riwayat perubahan")),
+        )
+        self.lay_out(self.header, button_row(self.edit_button, self.enrol_button), self.tabs)
 
     def show_household(self, household_id: str | None) -> None:
         self.household_id = household_id

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QBrush, QFont
@@ -141,8 +141,8 @@ class MembersWidget(QWidget):
         row = self.selected()
         if row is None or self.household_id is None:
             return
-        answer = QMessageBox.question(
-            self,
+        old_head = self.head_id
+        self._confirm_write(
             tr("Jadikan kepala"),
             tr(
                 "Jadikan {name} kepala keluarga KPM ini? Kepala lama menjadi 'Famili Lain'; "
@@ -150,32 +150,28 @@ class MembersWidget(QWidget):
                 "(gunakan 'Ganti No. KK').",
                 name=row.name,
             ),
-        )
-        if answer != QMessageBox.StandardButton.Yes:
-            return
-        old_head = self.head_id
-        self.panel.run_write(
             lambda: self.panel.service.set_head(self.household_id, row.id),
             Change([row.id] + ([old_head] if old_head else []), [self.household_id]),
-            tr("Jadikan kepala"),
         )
 
     def _remove(self) -> None:
         row = self.selected()
         if row is None or self.household_id is None:
             return
-        answer = QMessageBox.question(
-            self,
+        self._confirm_write(
             tr("Keluarkan dari KPM"),
             tr("Keluarkan {name} dari KPM ini? Datanya tetap ada di registri.", name=row.name),
-        )
-        if answer != QMessageBox.StandardButton.Yes:
-            return
-        self.panel.run_write(
             lambda: self.panel.service.remove_member(row.id),
             Change([row.id], [self.household_id]),
-            tr("Keluarkan dari KPM"),
         )
+
+    def _confirm_write(
+        self, title: str, question: str, write: Callable[[], object], change: Change
+    ) -> None:
+        """Ask first (these change who belongs to the KPM), then write under the same title."""
+        answer = QMessageBox.question(self, title, question)
+        if answer == QMessageBox.StandardButton.Yes:
+            self.panel.run_write(write, change, title)
 
     def _change_kk(self) -> None:
         if self.household_id is None:

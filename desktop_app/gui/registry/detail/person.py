@@ -4,12 +4,8 @@ from __future__ import annotations
 
 import html
 
-from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
     QDialog,
-    QLabel,
-    QTabWidget,
-    QVBoxLayout,
     QWidget,
 )
 
@@ -22,10 +18,12 @@ from desktop_app.gui.registry.detail.base import (
     address_text,
     button_row,
     fill_table,
+    header_label,
     make_button,
     make_table,
     sex_label,
     status_badge,
+    tab_widget,
 )
 from desktop_app.gui.registry.detail.enrolments import EnrolmentsWidget
 from desktop_app.gui.registry.detail.history import HistoryWidget
@@ -48,10 +46,7 @@ class PersonDetailPanel(PanelBase):
         super().__init__(ctx, parent)
         self.person_id: str | None = None
         self.detail: PersonDetail | None = None
-        self.header = QLabel()
-        self.header.setTextFormat(Qt.TextFormat.RichText)
-        self.header.setWordWrap(True)
-        self.header.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.header = header_label()
         self.nik_issues = IssueLabel()
         self.edit_button = make_button(tr("Ubah data…"), self.edit)
         self.status_button = make_button(tr("Ubah status…"), self.change_status)
@@ -60,17 +55,18 @@ class PersonDetailPanel(PanelBase):
         self.enrolments = EnrolmentsWidget(self)
         self.status_history = make_table([tr("Status"), tr("Berlaku sejak"), tr("Keterangan")], 2)
         self.history = HistoryWidget()
-        self.tabs = QTabWidget()
-        self.tabs.addTab(self.members, tr("Keluarga (KPM)"))
-        self.tabs.addTab(self.enrolments, tr("Program"))
-        self.tabs.addTab(self.status_history, tr("Riwayat status"))
-        self.tabs.addTab(self.history, tr("Riwayat perubahan"))
-        layout = QVBoxLayout(self)
-        layout.setContentsMargins(8, 0, 0, 0)
-        layout.addWidget(self.header)
-        layout.addWidget(self.nik_issues)
-        layout.addLayout(button_row(self.edit_button, self.status_button, self.enrol_button))
-        layout.addWidget(self.tabs, 1)
+        self.tabs = tab_widget(
+            (self.members, tr("Keluarga (KPM)")),
+            (self.enrolments, tr("Program")),
+            (self.status_history, tr("Riwayat status")),
+            (self.history, tr("Riwayat perubahan")),
+        )
+        self.lay_out(
+            self.header,
+            self.nik_issues,
+            button_row(self.edit_button, self.status_button, self.enrol_button),
+            self.tabs,
+        )
 
     def show_person(self, person_id: str | None) -> None:
         self.person_id = person_id
@@ -159,16 +155,16 @@ class PersonDetailPanel(PanelBase):
     def edit(self) -> None:
         if self.person_id is None:
             return
-        dialog = dialogs.PersonDialog(self.ctx, self.person_id, parent=self)
-        if dialog.exec() == QDialog.DialogCode.Accepted:
-            household = self.detail.record.household_id if self.detail else None
-            self.emit_change(Change([self.person_id], [household] if household else []))
+        self._change_with(dialogs.PersonDialog(self.ctx, self.person_id, parent=self))
 
     def change_status(self) -> None:
         if self.person_id is None:
             return
-        dialog = dialogs.StatusDialog(self.ctx, self.person_id, self)
-        if dialog.exec() == QDialog.DialogCode.Accepted:
+        self._change_with(dialogs.StatusDialog(self.ctx, self.person_id, self))
+
+    def _change_with(self, dialog: QDialog) -> None:
+        """Run a dialog that writes this person; on OK, repaint them and their household."""
+        if self.person_id is not None and dialog.exec() == QDialog.DialogCode.Accepted:
             household = self.detail.record.household_id if self.detail else None
             self.emit_change(Change([self.person_id], [household] if household else []))
 
