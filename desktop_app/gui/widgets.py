@@ -3,16 +3,20 @@
 from __future__ import annotations
 
 import html
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from datetime import date
 
-from PySide6.QtCore import QDate, Qt, Signal
+from PySide6.QtCore import QAbstractItemModel, QDate, Qt, Signal
 from PySide6.QtWidgets import (
+    QAbstractItemView,
     QCheckBox,
     QComboBox,
     QDateEdit,
     QHBoxLayout,
+    QHeaderView,
     QLabel,
+    QPushButton,
+    QTableView,
     QWidget,
 )
 
@@ -26,7 +30,9 @@ __all__ = [
     "combo_data",
     "date_from_qdate",
     "fill_combo",
+    "push_button",
     "qdate",
+    "read_only_table",
     "select_combo_data",
 ]
 
@@ -156,3 +162,33 @@ def combo_data(combo: QComboBox) -> str | None:
 def select_combo_data(combo: QComboBox, data: str | None) -> None:
     index = combo.findData(data) if data else -1
     combo.setCurrentIndex(max(index, 0))
+
+
+def read_only_table(model: QAbstractItemModel, *, fit_columns: bool = False) -> QTableView:
+    """A read-only table with single-row selection, in the style every tab uses.
+
+    `fit_columns` sizes each column to its contents (short review queues); long lists keep
+    the fixed widths their tab sets, since measuring every row would be slow.
+    """
+    view = QTableView()
+    view.setModel(model)
+    view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+    view.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+    view.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+    view.verticalHeader().setVisible(False)
+    view.verticalHeader().setDefaultSectionSize(24)
+    view.horizontalHeader().setStretchLastSection(True)
+    if fit_columns:
+        view.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+    view.setAlternatingRowColors(True)
+    view.setWordWrap(False)
+    return view
+
+
+def push_button(text: str, slot: Callable[[], object], tip: str = "") -> QPushButton:
+    """A push button that calls `slot` with no arguments (Qt passes `checked`)."""
+    button = QPushButton(text)
+    button.clicked.connect(lambda _checked=False: slot())
+    if tip:
+        button.setToolTip(tip)
+    return button

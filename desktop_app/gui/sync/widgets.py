@@ -10,11 +10,9 @@ from typing import Any, TypeVar
 
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
-    QAbstractItemView,
     QFileDialog,
     QFrame,
     QGridLayout,
-    QHeaderView,
     QInputDialog,
     QLabel,
     QPushButton,
@@ -23,6 +21,7 @@ from PySide6.QtWidgets import (
 )
 
 from desktop_app.gui.sync.models import ListModel
+from desktop_app.gui.widgets import push_button, read_only_table
 from desktop_app.i18n import tr
 
 __all__ = [
@@ -62,18 +61,7 @@ def ask_text(parent: QWidget, title: str, label: str, default: str = "") -> str 
 
 
 def table(model: ListModel[Any]) -> QTableView:
-    view = QTableView()
-    view.setModel(model)
-    view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-    view.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
-    view.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-    view.verticalHeader().setVisible(False)
-    view.verticalHeader().setDefaultSectionSize(24)
-    view.horizontalHeader().setStretchLastSection(True)
-    view.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
-    view.setAlternatingRowColors(True)
-    view.setWordWrap(False)
-    return view
+    return read_only_table(model, fit_columns=True)
 
 
 def current_row(view: QTableView, model: ListModel[T]) -> T | None:
@@ -98,11 +86,7 @@ def attempt(
 
 
 def button(text: str, slot: Callable[[], None], tooltip: str = "") -> QPushButton:
-    push = QPushButton(text)
-    push.clicked.connect(lambda _checked=False: slot())
-    if tooltip:
-        push.setToolTip(tooltip)
-    return push
+    return push_button(text, slot, tooltip)
 
 
 def heading(text: str) -> QLabel:

@@ -6,9 +6,8 @@ from collections.abc import Callable, Sequence
 from datetime import date
 from typing import Any
 
-from PySide6.QtCore import QTime
+from PySide6.QtCore import QAbstractItemModel, QTime
 from PySide6.QtWidgets import (
-    QAbstractItemView,
     QDateEdit,
     QDialog,
     QDialogButtonBox,
@@ -24,7 +23,7 @@ from PySide6.QtWidgets import (
 
 from desktop_app.gui.errors import show_error
 from desktop_app.gui.training.models import ROW_ROLE
-from desktop_app.gui.widgets import qdate
+from desktop_app.gui.widgets import qdate, read_only_table
 from desktop_app.i18n import tr
 from desktop_app.services.training import TrainingService
 
@@ -44,19 +43,9 @@ __all__ = [
 ]
 
 
-def table_view(model: object) -> QTableView:
+def table_view(model: QAbstractItemModel) -> QTableView:
     """A read-only, single-row-selection table in the tab's style."""
-    view = QTableView()
-    view.setModel(model)  # type: ignore[arg-type]
-    view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-    view.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
-    view.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-    view.verticalHeader().setVisible(False)
-    view.verticalHeader().setDefaultSectionSize(24)
-    view.horizontalHeader().setStretchLastSection(True)
-    view.setAlternatingRowColors(True)
-    view.setWordWrap(False)
-    return view
+    return read_only_table(model)
 
 
 def button(text: str, slot: object, tooltip: str = "") -> QPushButton:

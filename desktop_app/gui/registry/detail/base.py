@@ -29,6 +29,7 @@ from desktop_app.gui.errors import show_error
 from desktop_app.gui.registry.models import (
     status_label,
 )
+from desktop_app.gui.widgets import push_button
 from desktop_app.i18n import tr
 from desktop_app.services.context import AppContext
 from desktop_app.services.registry import (
@@ -104,11 +105,7 @@ def shade_row(table: QTableWidget, row: int, background: object = None, tooltip:
 
 
 def make_button(text: str, slot: Callable[[], None], tip: str = "") -> QPushButton:
-    button = QPushButton(text)
-    button.clicked.connect(lambda _checked=False: slot())
-    if tip:
-        button.setToolTip(tip)
-    return button
+    return push_button(text, slot, tip)
 
 
 def button_row(*buttons: QPushButton) -> QHBoxLayout:
