@@ -233,13 +233,10 @@ class PersonTableModel(LazyTableModel[PersonRow]):
     def style_data(self, row: PersonRow, column: int, role: int) -> Any:
         if role == Qt.ItemDataRole.ForegroundRole and row.status != PersonStatus.AKTIF.value:
             return QBrush(INACTIVE_FOREGROUND)
-        if column == self.COL_PROGRAMS and has_sensitive_program(row.programs):
-            if role == Qt.ItemDataRole.BackgroundRole:
-                return QBrush(RESTRICTED_BACKGROUND)
-            if role == Qt.ItemDataRole.DecorationRole:
-                return lock_icon()
-            if role == Qt.ItemDataRole.ToolTipRole:
-                return restricted_tooltip()
+        if column == self.COL_PROGRAMS:
+            marked = restricted_programs_style(row.programs, role)
+            if marked is not None:
+                return marked
         if role == Qt.ItemDataRole.ToolTipRole and column == self.COL_ADDRESS:
             return row.address
         return None
@@ -268,14 +265,23 @@ class HouseholdTableModel(LazyTableModel[HouseholdRow]):
         ]
 
     def style_data(self, row: HouseholdRow, column: int, role: int) -> Any:
-        if column == self.COL_PROGRAMS and has_sensitive_program(row.programs):
-            if role == Qt.ItemDataRole.BackgroundRole:
-                return QBrush(RESTRICTED_BACKGROUND)
-            if role == Qt.ItemDataRole.DecorationRole:
-                return lock_icon()
-            if role == Qt.ItemDataRole.ToolTipRole:
-                return restricted_tooltip()
+        if column == self.COL_PROGRAMS:
+            return restricted_programs_style(row.programs, role)
         return None
+
+
+def restricted_programs_style(programs: str, role: int) -> Any:
+    """How a program cell that lists a restricted (UU PDP) program is marked: shaded, with a
+    lock and a tooltip; None for other roles or unrestricted programs."""
+    if not has_sensitive_program(programs):
+        return None
+    if role == Qt.ItemDataRole.BackgroundRole:
+        return QBrush(RESTRICTED_BACKGROUND)
+    if role == Qt.ItemDataRole.DecorationRole:
+        return lock_icon()
+    if role == Qt.ItemDataRole.ToolTipRole:
+        return restricted_tooltip()
+    return None
 
 
 def status_label(status: str) -> str:
