@@ -54,15 +54,31 @@ class Markup(str):
 
 
 # C0 control characters other than tab, newline and carriage return (which a Paragraph reads as
-# spaces) and DEL: they print as boxes or nothing, and have no place in a document.
-_UNPRINTABLE = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+# spaces) and DEL print as boxes or nothing; a lone surrogate (an undecodable byte of a
+# command-line argument) cannot be written into the PDF at all.
+_UNPRINTABLE = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ud800-\udfff]")
 
 
-def escape_text(value: object) -> str:
-    """`value` as Paragraph text that prints literally: & < > escaped, control characters
-    replaced by spaces. None is ""."""
+def plain_text(value: object) -> str:
+    """`value` as text any part of a PDF can carry (canvas strings, the title in the file's
+    properties): unprintable characters replaced by spaces. None is ""."""
     text = "" if value is None else str(value)
-    return _xml_escape(_UNPRINTABLE.sub(" ", text))
+    return _UNPRINTABLE.sub(" ", text)
+
+
+# The most characters of one value a Paragraph prints. Names, places and titles are far
+# shorter; a longer value (a whole spreadsheet cell pasted into a name) would make its table row
+# taller than a page, which ReportLab cannot lay out at all. It is cut with an ellipsis instead.
+MAX_VALUE_CHARS = 500
+
+
+def escape_text(value: object, limit: int | None = MAX_VALUE_CHARS) -> str:
+    """`value` as Paragraph text that prints literally: & < > escaped, control characters
+    replaced by spaces, cut to `limit` characters with an ellipsis. None is ""."""
+    text = plain_text(value)
+    if limit is not None and len(text) > limit:
+        text = text[: limit - 1].rstrip() + "…"
+    return _xml_escape(text)
 
 
 def markup(template: str, /, **values: object) -> Markup:
@@ -72,9 +88,10 @@ def markup(template: str, /, **values: object) -> Markup:
     return Markup(template.format(**safe))
 
 
-def para(text: object, style: ParagraphStyle) -> Paragraph:
-    """The only way documents make a Paragraph: `text` prints literally unless it is Markup."""
-    return Paragraph(text if isinstance(text, Markup) else escape_text(text), style)
+def para(text: object, style: ParagraphStyle, *, limit: int | None = MAX_VALUE_CHARS) -> Paragraph:
+    """The only way documents make a Paragraph: `text` prints literally unless it is Markup.
+    `limit=None` only for a paragraph that stands alone in the story (it may run over pages)."""
+    return Paragraph(text if isinstance(text, Markup) else escape_text(text, limit), style)
 
 
 LINE_BREAKS = Markup("<br/><br/><br/>")  # the room for a signature
@@ -288,6 +305,9 @@ def fit_text(text: str, font: str, size: float, width: float) -> str:
     """Cut `text` with an ellipsis so it fits in `width`; for cells that must stay one line."""
     if stringWidth(text, font, size) <= width:
         return text
+    # No glyph is narrower than a tenth of the size: more characters than this cannot fit, and
+    # cutting first keeps the loop below short for a value of thousands of characters.
+    text = text[: int(width / (size * 0.1)) + 1]
     while text and stringWidth(text + "…", font, size) > width:
         text = text[:-1]
     return text.rstrip() + "…"
@@ -443,8 +463,8 @@ def letterhead_doc(
         rightMargin=right,
         topMargin=top,
         bottomMargin=bottom,
-        title=title,
-        author=letterhead.department_line,
+        title=plain_text(title),
+        author=plain_text(letterhead.department_line),
         creator="Berdaya",
     )
     body_height = height - top - bottom

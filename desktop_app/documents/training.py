@@ -39,6 +39,7 @@ from desktop_app.documents.common import (
     markup,
     numbered_canvas,
     para,
+    plain_text,
     report_progress,
     signature_block,
     styles,
@@ -136,7 +137,8 @@ class CertificateData:
 def _info_table(rows: Sequence[tuple[str, str]], width: float) -> Table:
     st = styles()
     table = Table(
-        [[para(k, st["normal"]), ":", para(v, st["normal"])] for k, v in rows],
+        # The values column is wide and "Sesi" lists every session: room for a long line.
+        [[para(k, st["normal"]), ":", para(v, st["normal"], limit=2000)] for k, v in rows],
         colWidths=[32 * mm, 4 * mm, width - 36 * mm],
         hAlign="LEFT",
     )
@@ -371,8 +373,8 @@ def certificates_pdf(
     with atomic_output(path) as tmp:
         canvas = Canvas(str(tmp), pagesize=A4)
         first = certificates[0].training
-        canvas.setTitle(f"Sertifikat — {first.title}")
-        canvas.setAuthor(office.department_line)
+        canvas.setTitle(plain_text(f"Sertifikat — {first.title}"))
+        canvas.setAuthor(plain_text(office.department_line))
         canvas.setCreator("Berdaya")
         for index, cert in enumerate(certificates):
             _draw_certificate(canvas, office, cert, emblem)

@@ -193,7 +193,7 @@ def bast_pdf(path: Path, office: OfficeProfile, doc: BastDoc) -> int:
     if doc.notes.strip():
         story += [
             Spacer(1, 2 * mm),
-            para(f"Catatan: {doc.notes}", body),
+            para(f"Catatan: {doc.notes}", body, limit=None),  # may run over to the next page
         ]
     story += [
         Spacer(1, 3 * mm),
