@@ -3,11 +3,21 @@
 scanner reads back (receipts, cards, certificates).
 
 Documents take plain data (the office profile, dataclasses from services), never sessions.
+
+Text and markup. A ReportLab Paragraph reads its text as markup: `<b>` in a name would turn the
+rest bold or break the document, `<img src=...>` would make ReportLab read a local file, `<font
+face=...>` load a font. So every Paragraph in documents/ is made by `para`, which escapes plain
+text; the few headings that are bold or broken on purpose are `Markup`, built by `markup()` from a
+template written in the code with every value escaped. tests/documents/test_escaping.py checks
+that no other module calls Paragraph. Images come only from `checked_image`: a regular, small PNG
+or JPEG file, never from markup.
 """
 
 from __future__ import annotations
 
+import logging
 import os
+import re
 import tempfile
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
@@ -15,6 +25,7 @@ from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 from typing import Any
+from xml.sax.saxutils import escape as _xml_escape
 
 from reportlab.graphics.barcode import qrencoder
 from reportlab.graphics.barcode.code128 import Code128
@@ -30,6 +41,101 @@ from reportlab.platypus import BaseDocTemplate, Frame, PageTemplate, Paragraph, 
 from desktop_app.domain.office import OfficeProfile, format_date_id
 
 LETTERHEAD_HEIGHT = 32 * mm
+
+log = logging.getLogger(__name__)
+
+
+# -- the one path from text to a Paragraph ---------------------------------------------------
+class Markup(str):
+    """Paragraph markup written on purpose in this package (a bold heading, a line break).
+    Make it with `markup()` so every value inside it is escaped; a plain str is always text."""
+
+    __slots__ = ()
+
+
+# C0 control characters other than tab, newline and carriage return (which a Paragraph reads as
+# spaces) and DEL print as boxes or nothing; a lone surrogate (an undecodable byte of a
+# command-line argument) cannot be written into the PDF at all.
+_UNPRINTABLE = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ud800-\udfff]")
+
+
+def plain_text(value: object) -> str:
+    """`value` as text any part of a PDF can carry (canvas strings, the title in the file's
+    properties): unprintable characters replaced by spaces. None is ""."""
+    text = "" if value is None else str(value)
+    return _UNPRINTABLE.sub(" ", text)
+
+
+# The most characters of one value a Paragraph prints. Names, places and titles are far
+# shorter; a longer value (a whole spreadsheet cell pasted into a name) would make its table row
+# taller than a page, which ReportLab cannot lay out at all. It is cut with an ellipsis instead.
+MAX_VALUE_CHARS = 500
+
+
+def escape_text(value: object, limit: int | None = MAX_VALUE_CHARS) -> str:
+    """`value` as Paragraph text that prints literally: & < > escaped, control characters
+    replaced by spaces, cut to `limit` characters with an ellipsis. None is ""."""
+    text = plain_text(value)
+    if limit is not None and len(text) > limit:
+        text = text[: limit - 1].rstrip() + "…"
+    return _xml_escape(text)
+
+
+def markup(template: str, /, **values: object) -> Markup:
+    """Markup from a template written in the code: `markup("<b>{name}</b>", name=head_name)`.
+    Every value is escaped (a value that is already Markup is inserted as it is)."""
+    safe = {k: v if isinstance(v, Markup) else escape_text(v) for k, v in values.items()}
+    return Markup(template.format(**safe))
+
+
+def para(text: object, style: ParagraphStyle, *, limit: int | None = MAX_VALUE_CHARS) -> Paragraph:
+    """The only way documents make a Paragraph: `text` prints literally unless it is Markup.
+    `limit=None` only for a paragraph that stands alone in the story (it may run over pages)."""
+    return Paragraph(text if isinstance(text, Markup) else escape_text(text, limit), style)
+
+
+LINE_BREAKS = Markup("<br/><br/><br/>")  # the room for a signature
+BLANK_NAME = "(.................................)"  # a name to be written in by hand
+
+
+# -- images --------------------------------------------------------------------------------
+# An emblem is a few hundred KB at most; a bigger "image" is a mistake or an attack.
+MAX_IMAGE_BYTES = 5 * 1024 * 1024
+_IMAGE_MAGIC = (b"\x89PNG\r\n\x1a\n", b"\xff\xd8\xff")
+
+
+def checked_image(path: Path | str | None) -> Path | None:
+    """`path` if it is a regular PNG or JPEG file of at most MAX_IMAGE_BYTES, else None (the
+    documents then draw the neutral placeholder emblem). Only a file the administrator picked
+    or one of the app's resources is ever passed here; this check keeps a wrong pick (a
+    directory, a device, a huge or non-image file) from reaching ReportLab."""
+    if path is None or str(path) == "":
+        return None
+    try:
+        p = Path(path)
+        if not p.is_file() or p.stat().st_size > MAX_IMAGE_BYTES:
+            return None
+        with p.open("rb") as handle:
+            head = handle.read(8)
+    except (OSError, ValueError):
+        return None
+    return p if head.startswith(_IMAGE_MAGIC) else None
+
+
+def draw_image_or_placeholder(
+    canvas: Canvas, image: Path | None, x: float, y: float, size: float, inset: float = 0.0
+) -> None:
+    """The emblem image in the square (x, y, size), or the placeholder shield when there is
+    none or it cannot be read (a damaged file must not stop a print job)."""
+    checked = checked_image(image)
+    if checked is not None:
+        try:
+            canvas.drawImage(str(checked), x, y, size, size, preserveAspectRatio=True, mask="auto")
+            return
+        except Exception as exc:  # noqa: BLE001 - any decoder error: print the placeholder
+            log.warning("emblem %s not drawn: %s", checked, exc)
+    draw_emblem_placeholder(canvas, x + inset, y, size - 2 * inset)
+
 
 # A long print job reports (done, total) to a progress dialog after each page or document.
 Progress = Callable[[int, int], None]
@@ -63,7 +169,7 @@ class Letterhead:
             department_line=office.department_line.upper(),
             address=office.address,
             contact=contact,
-            emblem=emblem if emblem and emblem.exists() else None,
+            emblem=checked_image(emblem),
         )
 
 
@@ -163,18 +269,7 @@ def draw_letterhead(
     """
     emblem_size = 22 * mm * scale
     ey = top - emblem_size
-    if lh.emblem is not None:
-        canvas.drawImage(
-            str(lh.emblem),
-            left,
-            ey,
-            emblem_size,
-            emblem_size,
-            preserveAspectRatio=True,
-            mask="auto",
-        )
-    else:
-        draw_emblem_placeholder(canvas, left + 1 * mm * scale, ey, emblem_size - 2 * mm * scale)
+    draw_image_or_placeholder(canvas, lh.emblem, left, ey, emblem_size, inset=1 * mm * scale)
     text_left = left + emblem_size + 2 * mm * scale
     cx = (text_left + right) / 2
     room = right - text_left
@@ -210,6 +305,9 @@ def fit_text(text: str, font: str, size: float, width: float) -> str:
     """Cut `text` with an ellipsis so it fits in `width`; for cells that must stay one line."""
     if stringWidth(text, font, size) <= width:
         return text
+    # No glyph is narrower than a tenth of the size: more characters than this cannot fit, and
+    # cutting first keeps the loop below short for a value of thousands of characters.
+    text = text[: int(width / (size * 0.1)) + 1]
     while text and stringWidth(text + "…", font, size) > width:
         text = text[:-1]
     return text.rstrip() + "…"
@@ -365,8 +463,8 @@ def letterhead_doc(
         rightMargin=right,
         topMargin=top,
         bottomMargin=bottom,
-        title=title,
-        author=letterhead.department_line,
+        title=plain_text(title),
+        author=plain_text(letterhead.department_line),
         creator="Berdaya",
     )
     body_height = height - top - bottom
@@ -409,32 +507,30 @@ def signature_block(
     """Two-column signature block: an optional left party and the office's signer on the right.
 
     `left` is [title, name, id-line]; the right column carries "Blitar, 28 November 2026".
+    Every value is plain text and prints literally; a title may be `Markup` (a line break).
     """
     st = styles()
+    center = st["center"]
     right_name = right_name if right_name is not None else (office.head_name or "")
     right_nip = right_nip if right_nip is not None else office.head_nip
     right_lines = [
-        Paragraph(f"{office.city}, {format_date_id(on)}", st["center"]),
-        Paragraph(right_title or office.head_title, st["center"]),
-        Paragraph("<br/><br/><br/>", st["center"]),
-        Paragraph(
-            f"<u><b>{right_name or '(.................................)'}</b></u>", st["center"]
-        ),
-        Paragraph(f"NIP. {right_nip}" if right_nip else "", st["center"]),
+        para(f"{office.city}, {format_date_id(on)}", center),
+        para(right_title or office.head_title, center),
+        para(LINE_BREAKS, center),
+        para(markup("<u><b>{name}</b></u>", name=right_name or BLANK_NAME), center),
+        para(f"NIP. {right_nip}" if right_nip else "", center),
     ]
     if left:
         title, name, id_line = (list(left) + ["", "", ""])[:3]
         left_lines = [
-            Paragraph("&nbsp;", st["center"]),
-            Paragraph(title, st["center"]),
-            Paragraph("<br/><br/><br/>", st["center"]),
-            Paragraph(
-                f"<u><b>{name or '(.................................)'}</b></u>", st["center"]
-            ),
-            Paragraph(id_line, st["center"]),
+            para(Markup("&nbsp;"), center),
+            para(title, center),
+            para(LINE_BREAKS, center),
+            para(markup("<u><b>{name}</b></u>", name=name or BLANK_NAME), center),
+            para(id_line, center),
         ]
     else:
-        left_lines = [Paragraph("", st["center"]) for _ in right_lines]
+        left_lines = [para("", center) for _ in right_lines]
     table = Table(list(zip(left_lines, right_lines, strict=True)), colWidths=[width / 2, width / 2])
     table.setStyle(
         TableStyle(

@@ -11,7 +11,6 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
-from xml.sax.saxutils import escape
 
 from reportlab.lib import colors
 from reportlab.lib.enums import TA_CENTER, TA_JUSTIFY
@@ -24,7 +23,6 @@ from reportlab.platypus import (
     KeepTogether,
     NextPageTemplate,
     PageBreak,
-    Paragraph,
     Spacer,
     Table,
     TableStyle,
@@ -34,11 +32,14 @@ from desktop_app.documents.common import (
     Letterhead,
     Progress,
     atomic_output,
-    draw_emblem_placeholder,
+    draw_image_or_placeholder,
     draw_qr,
     grid_table_style,
     letterhead_doc,
+    markup,
     numbered_canvas,
+    para,
+    plain_text,
     report_progress,
     signature_block,
     styles,
@@ -133,14 +134,11 @@ class CertificateData:
     passed: bool = True  # False: issued by an administrator's override below the rule
 
 
-def _p(text: str, style: ParagraphStyle) -> Paragraph:
-    return Paragraph(escape(text), style)
-
-
 def _info_table(rows: Sequence[tuple[str, str]], width: float) -> Table:
     st = styles()
     table = Table(
-        [[_p(k, st["normal"]), ":", Paragraph(v, st["normal"])] for k, v in rows],
+        # The values column is wide and "Sesi" lists every session: room for a long line.
+        [[para(k, st["normal"]), ":", para(v, st["normal"], limit=2000)] for k, v in rows],
         colWidths=[32 * mm, 4 * mm, width - 36 * mm],
         hAlign="LEFT",
     )
@@ -182,15 +180,15 @@ def attendance_sheet_pdf(
     for index, session in enumerate(data.sessions):
         if index:
             story += [NextPageTemplate("First"), PageBreak()]
-        story.append(_p("DAFTAR HADIR PESERTA PELATIHAN", st["title"]))
-        story.append(_p(data.training.title.upper(), st["subtitle"]))
+        story.append(para("DAFTAR HADIR PESERTA PELATIHAN", st["title"]))
+        story.append(para(data.training.title.upper(), st["subtitle"]))
         when = format_date_long_id(session.session_date)
         info = [
-            ("Sesi", f"{session.number} — {escape(session.topic)}"),
+            ("Sesi", f"{session.number} — {session.topic}"),
             ("Hari, tanggal", when),
             ("Waktu", f"{session.time_range} WIB" if session.time_range else "-"),
-            ("Tempat", escape(data.training.venue)),
-            ("Pelatih", escape(", ".join(data.training.trainers))),
+            ("Tempat", data.training.venue),
+            ("Pelatih", ", ".join(data.training.trainers)),
         ]
         story += [_info_table(info, width), Spacer(1, 3 * mm)]
         header = ["No", "Nama", "NIK", "Kelurahan", "Tanda Tangan", ""]
@@ -202,9 +200,9 @@ def attendance_sheet_pdf(
             rows.append(
                 [
                     str(p.number),
-                    _p(p.name, name_style),
+                    para(p.name, name_style),
                     nik,
-                    _p(p.kelurahan, small),
+                    para(p.kelurahan, small),
                     sign_left,
                     sign_right,
                 ]
@@ -273,7 +271,7 @@ def attendance_recap_pdf(path: Path, office: OfficeProfile, data: AttendanceReca
     note_width = width - sum(fixed) - sum(tail) - session_width * n
     header = ["No", "Nama", "NIK"]
     header += [
-        Paragraph(f"<b>{s.number}</b><br/>{s.session_date:%d/%m}", st["center"])
+        para(markup("<b>{n}</b><br/>{d}", n=s.number, d=f"{s.session_date:%d/%m}"), st["center"])
         for s in data.sessions
     ]
     header += ["Hadir", "%", "Hasil", "Keterangan"]
@@ -282,13 +280,13 @@ def attendance_recap_pdf(path: Path, office: OfficeProfile, data: AttendanceReca
         rows.append(
             [
                 str(r.number),
-                _p(r.name, cell),
+                para(r.name, cell),
                 r.nik_masked or "-",
                 *r.codes,
                 str(r.present),
                 f"{r.pct}%",
                 "Memenuhi" if r.complete else ("-" if r.note.startswith("Mundur") else "Belum"),
-                _p(r.note, cell),
+                para(r.note, cell),
             ]
         )
     table = Table(
@@ -309,34 +307,37 @@ def attendance_recap_pdf(path: Path, office: OfficeProfile, data: AttendanceReca
     active = [r for r in data.rows if not r.note.startswith("Mundur")]
     passed = sum(1 for r in active if r.complete)
     sessions_text = "; ".join(
-        f"{s.number}: {format_date_id(s.session_date)} ({escape(s.topic)})" for s in data.sessions
+        f"{s.number}: {format_date_id(s.session_date)} ({s.topic})" for s in data.sessions
     )
     info = [
-        ("Pelatihan", escape(data.training.title)),
+        ("Pelatihan", data.training.title),
         ("Tanggal", data.training.dates),
-        ("Tempat", escape(data.training.venue)),
-        ("Penyelenggara", escape(data.training.organiser)),
-        ("Pelatih", escape(", ".join(data.training.trainers))),
+        ("Tempat", data.training.venue),
+        ("Penyelenggara", data.training.organiser),
+        ("Pelatih", ", ".join(data.training.trainers)),
         ("Sesi", sessions_text or "-"),
         (
             "Syarat kelulusan",
             f"hadir (H) minimal {data.training.threshold_pct}% dari {n} sesi",
         ),
     ]
-    summary = (
-        f"Peserta aktif: <b>{len(active)}</b> · memenuhi syarat: <b>{passed}</b> · "
-        f"belum memenuhi: <b>{len(active) - passed}</b> · mundur: "
-        f"<b>{len(data.rows) - len(active)}</b>. "
-        "Kode: H = hadir, I = izin, S = sakit, A = alpa (tanpa keterangan)."
+    summary = markup(
+        "Peserta aktif: <b>{active}</b> · memenuhi syarat: <b>{passed}</b> · "
+        "belum memenuhi: <b>{failed}</b> · mundur: <b>{withdrawn}</b>. "
+        "Kode: H = hadir, I = izin, S = sakit, A = alpa (tanpa keterangan).",
+        active=len(active),
+        passed=passed,
+        failed=len(active) - passed,
+        withdrawn=len(data.rows) - len(active),
     )
     story = [
-        _p("REKAPITULASI KEHADIRAN PESERTA PELATIHAN", st["title"]),
-        _p(data.training.title.upper(), st["subtitle"]),
+        para("REKAPITULASI KEHADIRAN PESERTA PELATIHAN", st["title"]),
+        para(data.training.title.upper(), st["subtitle"]),
         _info_table(info, width),
         Spacer(1, 3 * mm),
         table,
         Spacer(1, 3 * mm),
-        Paragraph(summary, st["normal"]),
+        para(summary, st["normal"]),
         Spacer(1, 5 * mm),
         CondPageBreak(45 * mm),
         signature_block(office, data.printed_on, width=width),
@@ -372,8 +373,8 @@ def certificates_pdf(
     with atomic_output(path) as tmp:
         canvas = Canvas(str(tmp), pagesize=A4)
         first = certificates[0].training
-        canvas.setTitle(f"Sertifikat — {first.title}")
-        canvas.setAuthor(office.department_line)
+        canvas.setTitle(plain_text(f"Sertifikat — {first.title}"))
+        canvas.setAuthor(plain_text(office.department_line))
         canvas.setCreator("Berdaya")
         for index, cert in enumerate(certificates):
             _draw_certificate(canvas, office, cert, emblem)
@@ -401,18 +402,7 @@ def _draw_certificate(
     cx = width / 2
     top = height - 26 * mm
     size = 24 * mm
-    if emblem is not None and Path(emblem).exists():
-        c.drawImage(
-            str(emblem),
-            cx - size / 2,
-            top - size,
-            size,
-            size,
-            preserveAspectRatio=True,
-            mask="auto",
-        )
-    else:
-        draw_emblem_placeholder(c, cx - size / 2, top - size, size)
+    draw_image_or_placeholder(c, emblem, cx - size / 2, top - size, size)
     y = top - size - 8 * mm
     c.setFillColor(colors.black)
     c.setFont("Helvetica-Bold", 13)
@@ -463,27 +453,25 @@ def _draw_certificate(
         alignment=TA_CENTER if len(cert.training.title) < 60 else TA_JUSTIFY,
     )
     result = (
-        f" dengan kehadiran {cert.attendance_pct}% dan dinyatakan <b>LULUS</b>"
+        markup(" dengan kehadiran {pct}% dan dinyatakan <b>LULUS</b>", pct=cert.attendance_pct)
         if cert.passed
-        else f" dengan kehadiran {cert.attendance_pct}%"
+        else markup(" dengan kehadiran {pct}%", pct=cert.attendance_pct)
     )
-    text = (
-        "telah mengikuti <b>"
-        + escape(cert.training.title)
-        + "</b> (bidang keterampilan "
-        + escape(cert.training.category.lower())
-        + ") yang diselenggarakan oleh "
-        + escape(cert.training.organiser)
-        + f" pada tanggal {cert.training.dates} bertempat di "
-        + escape(cert.training.venue)
-        + result
-        + "."
+    text = markup(
+        "telah mengikuti <b>{title}</b> (bidang keterampilan {category}) yang diselenggarakan "
+        "oleh {organiser} pada tanggal {dates} bertempat di {venue}{result}.",
+        title=cert.training.title,
+        category=cert.training.category.lower(),
+        organiser=cert.training.organiser,
+        dates=cert.training.dates,
+        venue=cert.training.venue,
+        result=result,
     )
-    para = Paragraph(text, body)
+    paragraph = para(text, body)
     box_width = width - 60 * mm
-    _w, h = para.wrap(box_width, 80 * mm)
+    _w, h = paragraph.wrap(box_width, 80 * mm)
     y -= 12 * mm
-    para.drawOn(c, (width - box_width) / 2, y - h)
+    paragraph.drawOn(c, (width - box_width) / 2, y - h)
 
     # Signature block on the right, QR code for verification on the left.
     sig_top = 80 * mm

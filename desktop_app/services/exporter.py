@@ -16,7 +16,7 @@ import csv
 import itertools
 import json
 from collections.abc import Callable, Iterable, Iterator, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date, datetime
 from pathlib import Path
 from typing import Any
@@ -26,6 +26,7 @@ import xlsxwriter
 from desktop_app.domain.errors import Msg
 from desktop_app.domain.ids import new_id
 from desktop_app.domain.people import program_names
+from desktop_app.domain.search_text import normalise_search
 from desktop_app.domain.status import RELATION_LABELS, Relation
 from desktop_app.domain.values import as_date
 from desktop_app.services.context import AppContext, ServiceError
@@ -353,7 +354,7 @@ class ExportService:
 
     def persons_table(self, flt: PersonFilter | None = None) -> Table:
         """The registry's person view with its current filter, in the view's order."""
-        flt = flt or PersonFilter()
+        flt = _searched(flt)
         rowids = self.registry.person_ids(flt)
         return Table(
             "Orang",
@@ -407,7 +408,7 @@ class ExportService:
 
     def households_table(self, flt: PersonFilter | None = None) -> Table:
         """One row per KPM: its KK, head, address and members; importable as households."""
-        flt = flt or PersonFilter()
+        flt = _searched(flt)
         rowids = self.registry.household_ids(flt)
         columns = [
             Column("NO KK", "id"),
@@ -548,6 +549,13 @@ class ExportService:
                     },
                 )
         return ExportResult(path, count)
+
+
+def _searched(flt: PersonFilter | None) -> PersonFilter:
+    """The filter with its search text as the registry reads it (`export --query` may carry a
+    NUL, a paste or hundreds of words): the file's metadata then records what was searched."""
+    flt = flt or PersonFilter()
+    return replace(flt, query=normalise_search(flt.query))
 
 
 def _filter_dict(flt: PersonFilter) -> dict[str, Any]:

@@ -8,13 +8,14 @@ service has to remember to re-index.
 
 from __future__ import annotations
 
-import re
 import sqlite3
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 
 from sqlalchemy import text
 from sqlalchemy.engine import Connection
+
+from desktop_app.domain.search_text import LIKE_ESCAPE, like_escape, search_terms
 
 # The body is built in SQL so that the triggers and the rebuild share one definition.
 _BODY = """
@@ -111,9 +112,10 @@ def person_index_deferred(conn: Connection) -> Iterator[None]:
 
 
 def _terms(query: str) -> list[str]:
-    # Dots and dashes inside numbers ("3572.01") are noise a clerk types from paper.
-    cleaned = re.sub(r"[\"'.\-]", " ", query)
-    return [t for t in cleaned.split() if t]
+    # One definition of what a search term is (domain.search_text): control characters gone,
+    # length and number of terms capped, quotes and separators split off. Normalising twice is
+    # harmless, so a caller that forgot still cannot send SQLite a NUL or a thousand terms.
+    return search_terms(query)
 
 
 def usable(query: str) -> bool:
@@ -139,12 +141,14 @@ def _conditions(terms: Sequence[str], fts: str) -> tuple[list[str], dict[str, st
     params: dict[str, str] = {}
     conditions = []
     if long_terms:
+        # Each term as an FTS5 string: NEAR, AND, *, ^, parentheses and column filters inside
+        # it are plain text to match, never query syntax.
         params["fts_match"] = " ".join('"' + t.replace('"', "") + '"' for t in long_terms)
         conditions.append(f"{fts} MATCH :fts_match")
     for i, term in enumerate(short_terms):
         key = f"fts_like{i}"
-        params[key] = f"%{term}%"
-        conditions.append(f"{fts}.body LIKE :{key}")
+        params[key] = f"%{like_escape(term)}%"
+        conditions.append(f"{fts}.body LIKE :{key} ESCAPE '{LIKE_ESCAPE}'")
     return conditions, params
 
 

@@ -4,20 +4,24 @@ from __future__ import annotations
 
 from datetime import date
 from pathlib import Path
-from xml.sax.saxutils import escape
 
 from reportlab.lib.enums import TA_JUSTIFY
 from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
-from reportlab.platypus import KeepTogether, Paragraph, Spacer, Table, TableStyle
+from reportlab.platypus import KeepTogether, Spacer, Table, TableStyle
 
 from desktop_app.documents.common import (
+    BLANK_NAME,
+    LINE_BREAKS,
     Letterhead,
+    Markup,
     atomic_output,
     format_number_id,
     grid_table_style,
     letterhead_doc,
+    markup,
     numbered_canvas,
+    para,
     signature_block,
     styles,
     terbilang,
@@ -47,14 +51,14 @@ def bast_pdf(path: Path, office: OfficeProfile, doc: BastDoc) -> int:
     cell = ParagraphStyle("BBastCell", parent=st["normal"], fontSize=9.5, leading=11.5)
     round_ = doc.round
     t = doc.totals
-    where = f", bertempat di {escape(doc.point.name)}" if doc.point else ""
+    where = f", bertempat di {doc.point.name}" if doc.point else ""
     place = doc.point.name if doc.point else "seluruh titik salur"
 
     def party(no: str, name: str, title: str, label: str) -> Table:
         data = [
-            [no, "Nama", ":", Paragraph(f"<b>{escape(name)}</b>", body)],
-            ["", "Jabatan", ":", Paragraph(escape(title), body)],
-            ["", Paragraph(f"Selanjutnya disebut <b>{label}</b>.", body), "", ""],
+            [no, "Nama", ":", para(markup("<b>{name}</b>", name=name), body)],
+            ["", "Jabatan", ":", para(title, body)],
+            ["", para(markup("Selanjutnya disebut <b>{label}</b>.", label=label), body), "", ""],
         ]
         table = Table(data, colWidths=[8 * mm, 25 * mm, 4 * mm, 133 * mm], hAlign="LEFT")
         table.setStyle(
@@ -79,15 +83,12 @@ def bast_pdf(path: Path, office: OfficeProfile, doc: BastDoc) -> int:
             ["No", "Jenis Bantuan", "Per KPM", "Jumlah KPM\nMenerima", "Jumlah", "Keterangan"],
             [
                 "1",
-                Paragraph(escape(round_.item), cell),
+                para(round_.item, cell),
                 quantity_text(round_),
                 f"{num(t.received)} KPM",
                 f"{num(doc.total_quantity)} {round_.unit}",
-                Paragraph(
-                    escape(
-                        f"{num(t.received - t.by_proxy)} langsung, {num(t.by_proxy)} diwakilkan"
-                    ),
-                    cell,
+                para(
+                    f"{num(t.received - t.by_proxy)} langsung, {num(t.by_proxy)} diwakilkan", cell
                 ),
             ],
             [
@@ -158,10 +159,10 @@ def bast_pdf(path: Path, office: OfficeProfile, doc: BastDoc) -> int:
         doc.first_party_title.strip().lower() == office.head_title.strip().lower()
     )
     story: list = [
-        Paragraph("<u>BERITA ACARA SERAH TERIMA</u>", st["title"]),
-        Paragraph(f"Nomor: {escape(doc.number)}", st["subtitle"]),
+        para(Markup("<u>BERITA ACARA SERAH TERIMA</u>"), st["title"]),
+        para(f"Nomor: {doc.number}", st["subtitle"]),
         Spacer(1, 2 * mm),
-        Paragraph(
+        para(
             f"Pada {date_in_words(doc.on)} ({doc.on:%d-%m-%Y}){where}, kami yang bertanda "
             "tangan di bawah ini:",
             body,
@@ -171,28 +172,32 @@ def bast_pdf(path: Path, office: OfficeProfile, doc: BastDoc) -> int:
         Spacer(1, 1.5 * mm),
         party("2.", doc.second_party_name, doc.second_party_title, "PIHAK KEDUA"),
         Spacer(1, 2 * mm),
-        Paragraph(
-            "PIHAK PERTAMA menyerahkan kepada PIHAK KEDUA, dan PIHAK KEDUA menerima dari PIHAK "
-            f"PERTAMA, bantuan sosial <b>{escape(round_.program_name)}</b> "
-            f"{escape(round_.name)} untuk Keluarga Penerima Manfaat (KPM) di "
-            f"{escape(place)}, dengan rincian sebagai berikut:",
+        para(
+            markup(
+                "PIHAK PERTAMA menyerahkan kepada PIHAK KEDUA, dan PIHAK KEDUA menerima dari "
+                "PIHAK PERTAMA, bantuan sosial <b>{program}</b> {round} untuk Keluarga Penerima "
+                "Manfaat (KPM) di {place}, dengan rincian sebagai berikut:",
+                program=round_.program_name,
+                round=round_.name,
+                place=place,
+            ),
             body,
         ),
         Spacer(1, 3 * mm),
         items,
         Spacer(1, 3 * mm),
-        Paragraph("Dengan realisasi penyaluran kepada KPM:", body),
+        para("Dengan realisasi penyaluran kepada KPM:", body),
         Spacer(1, 1 * mm),
         realisation,
     ]
     if doc.notes.strip():
         story += [
             Spacer(1, 2 * mm),
-            Paragraph(f"Catatan: {escape(doc.notes)}", body),
+            para(f"Catatan: {doc.notes}", body, limit=None),  # may run over to the next page
         ]
     story += [
         Spacer(1, 3 * mm),
-        Paragraph(
+        para(
             "Daftar penerimaan yang ditandatangani KPM merupakan lampiran yang tidak terpisahkan "
             "dari berita acara ini. Demikian berita acara serah terima ini dibuat dengan "
             "sebenarnya dalam rangkap 2 (dua) untuk dipergunakan sebagaimana mestinya.",
@@ -205,12 +210,12 @@ def bast_pdf(path: Path, office: OfficeProfile, doc: BastDoc) -> int:
                     office,
                     doc.on,
                     left=[
-                        f"PIHAK KEDUA,<br/>{escape(doc.second_party_title)}",
-                        escape(doc.second_party_name),
+                        markup("PIHAK KEDUA,<br/>{title}", title=doc.second_party_title),
+                        doc.second_party_name,
                         "",
                     ],
-                    right_title=f"PIHAK PERTAMA,<br/>{escape(doc.first_party_title)}",
-                    right_name=escape(doc.first_party_name),
+                    right_title=markup("PIHAK PERTAMA,<br/>{title}", title=doc.first_party_title),
+                    right_name=doc.first_party_name,
                     right_nip=office.head_nip if first_is_head else "",
                     width=175 * mm,
                 ),
@@ -234,13 +239,13 @@ def bast_pdf(path: Path, office: OfficeProfile, doc: BastDoc) -> int:
 def _acknowledged_by(office: OfficeProfile) -> Table:
     """ "Mengetahui," and the head of the office, centred under the two parties."""
     st = styles()
-    name = escape(office.head_name) if office.head_name else "(.................................)"
+    center = st["center"]
     lines = [
-        Paragraph("Mengetahui,", st["center"]),
-        Paragraph(escape(office.head_title), st["center"]),
-        Paragraph("<br/><br/><br/>", st["center"]),
-        Paragraph(f"<u><b>{name}</b></u>", st["center"]),
-        Paragraph(f"NIP. {escape(office.head_nip)}" if office.head_nip else "", st["center"]),
+        para("Mengetahui,", center),
+        para(office.head_title, center),
+        para(LINE_BREAKS, center),
+        para(markup("<u><b>{name}</b></u>", name=office.head_name or BLANK_NAME), center),
+        para(f"NIP. {office.head_nip}" if office.head_nip else "", center),
     ]
     table = Table([[line] for line in lines], colWidths=[90 * mm])
     table.setStyle(

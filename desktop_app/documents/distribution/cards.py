@@ -20,6 +20,7 @@ from desktop_app.documents.common import (
     draw_emblem_placeholder,
     fit_font_size,
     fit_text,
+    plain_text,
     report_progress,
 )
 from desktop_app.documents.distribution.data import CardDoc
@@ -162,8 +163,8 @@ def cards_pdf(
     pages = math.ceil(total / CARDS_PER_PAGE)
     with atomic_output(path) as tmp:
         canvas = Canvas(str(tmp), pagesize=A4)
-        canvas.setTitle(f"Kartu KPM {cards[0].program_name}")
-        canvas.setAuthor(office.office_name)
+        canvas.setTitle(plain_text(f"Kartu KPM {cards[0].program_name}"))
+        canvas.setAuthor(plain_text(office.office_name))
         canvas.setCreator("Berdaya")
         canvas.beginForm("card", 0, 0, CARD_WIDTH, CARD_HEIGHT)
         _draw_card_face(canvas, lh)

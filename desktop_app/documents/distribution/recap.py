@@ -3,11 +3,10 @@
 from __future__ import annotations
 
 from pathlib import Path
-from xml.sax.saxutils import escape
 
 from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
-from reportlab.platypus import KeepTogether, Paragraph, Spacer, Table
+from reportlab.platypus import KeepTogether, Spacer, Table
 
 from desktop_app.documents.common import (
     Letterhead,
@@ -15,7 +14,9 @@ from desktop_app.documents.common import (
     format_number_id,
     grid_table_style,
     letterhead_doc,
+    markup,
     numbered_canvas,
+    para,
     signature_block,
     styles,
 )
@@ -65,8 +66,8 @@ def recap_pdf(path: Path, office: OfficeProfile, doc: RecapDoc) -> int:
         data.append(
             [
                 "" if same else str(n),
-                "" if same else Paragraph(escape(row.kelurahan), cell),
-                Paragraph(escape(row.point), cell),
+                "" if same else para(row.kelurahan, cell),
+                para(row.point, cell),
                 *(
                     format_number_id(v)
                     for v in (t.entitled, t.received, t.by_proxy, t.absent, t.refused, t.pending)
@@ -107,18 +108,29 @@ def recap_pdf(path: Path, office: OfficeProfile, doc: RecapDoc) -> int:
             style.add("SPAN", (1, first), (1, last))
     table.setStyle(style)
     story: list = [
-        Paragraph("REKAPITULASI PENYALURAN BANTUAN SOSIAL", st["title"]),
-        Paragraph(
-            f"{escape(round_.program_name)}<br/>{escape(round_.name)} · {escape(round_.item)} "
-            f"{escape(quantity_text(round_))} per KPM · Periode {escape(period_text(round_))}",
+        para("REKAPITULASI PENYALURAN BANTUAN SOSIAL", st["title"]),
+        para(
+            markup(
+                "{program}<br/>{round} · {item} {quantity} per KPM · Periode {period}",
+                program=round_.program_name,
+                round=round_.name,
+                item=round_.item,
+                quantity=quantity_text(round_),
+                period=period_text(round_),
+            ),
             st["subtitle"],
         ),
         table,
         Spacer(1, 1.5 * mm),
-        Paragraph(
-            "* Termasuk yang diwakilkan. Jumlah bantuan tersalur: "
-            f"<b>{format_number_id(g.received * round_.quantity)} {escape(round_.unit)}</b> "
-            f"{escape(round_.item.lower())} kepada {format_number_id(g.received)} KPM.",
+        para(
+            markup(
+                "* Termasuk yang diwakilkan. Jumlah bantuan tersalur: <b>{total} {unit}</b> "
+                "{item} kepada {kpm} KPM.",
+                total=format_number_id(g.received * round_.quantity),
+                unit=round_.unit,
+                item=round_.item.lower(),
+                kpm=format_number_id(g.received),
+            ),
             st["small"],
         ),
         Spacer(1, 8 * mm),

@@ -19,6 +19,7 @@ from desktop_app.documents.common import (
     atomic_output,
     draw_letterhead,
     draw_qr,
+    plain_text,
     report_progress,
 )
 from desktop_app.documents.distribution.data import ReceiptDoc
@@ -427,8 +428,8 @@ def receipts_pdf(
         raise ValueError("no receipts to print")
     with atomic_output(path) as tmp:
         canvas = Canvas(str(tmp), pagesize=A4, pageCompression=1)
-        canvas.setTitle(f"Tanda terima {receipts[0].round.name}")
-        canvas.setAuthor(office.office_name)
+        canvas.setTitle(plain_text(f"Tanda terima {receipts[0].round.name}"))
+        canvas.setAuthor(plain_text(office.office_name))
         canvas.setCreator("Berdaya")
         if layout in THERMAL_LAYOUTS:
             spec = THERMAL_LAYOUTS[layout]

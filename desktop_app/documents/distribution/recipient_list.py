@@ -5,7 +5,6 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 from pathlib import Path
-from xml.sax.saxutils import escape
 
 from reportlab.lib.units import mm
 from reportlab.pdfbase.pdfmetrics import stringWidth
@@ -14,7 +13,6 @@ from reportlab.platypus import (
     BaseDocTemplate,
     KeepTogether,
     PageBreak,
-    Paragraph,
     Spacer,
     Table,
     TableStyle,
@@ -28,7 +26,9 @@ from desktop_app.documents.common import (
     fit_text,
     format_number_id,
     letterhead_doc,
+    markup,
     numbered_canvas,
+    para,
     report_progress,
     signature_block,
     styles,
@@ -181,9 +181,7 @@ def _totals_table(t: Totals, round_: RoundInfo, width: float) -> Table:
             f"{format_number_id(t.received * round_.quantity)} {round_.unit} {round_.item.lower()}",
         ],
     ]
-    data = [
-        [Paragraph(escape(a), st["normal"]), Paragraph(escape(b), st["normal"])] for a, b in rows
-    ]
+    data = [[para(a, st["normal"]), para(b, st["normal"])] for a, b in rows]
     table = Table(data, colWidths=[45 * mm, width - 45 * mm], hAlign="LEFT")
     table.setStyle(
         TableStyle(
@@ -238,8 +236,11 @@ def reception_list_pdf(
     kelurahans = {r.kelurahan for r in doc.rows}
     with_kelurahan = doc.kelurahan is None and len(kelurahans) > 1
     heading = [
-        Paragraph("DAFTAR PENERIMAAN BANTUAN SOSIAL", st["title"]),
-        Paragraph(f"{escape(round_.program_name)}<br/>{escape(round_.name)}", st["subtitle"]),
+        para("DAFTAR PENERIMAAN BANTUAN SOSIAL", st["title"]),
+        para(
+            markup("{program}<br/>{round}", program=round_.program_name, round=round_.name),
+            st["subtitle"],
+        ),
         Table(
             [
                 ["Titik salur / wilayah", ":", place],
@@ -306,7 +307,7 @@ def reception_list_pdf(
                     signature_block(
                         office,
                         doc.printed_on,
-                        left=["Petugas Penyalur,", escape(doc.officer), ""],
+                        left=["Petugas Penyalur,", doc.officer, ""],
                         width=175 * mm,
                     ),
                 ]

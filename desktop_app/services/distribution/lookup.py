@@ -12,6 +12,7 @@ from desktop_app.domain.nik import clean_number
 from desktop_app.domain.receipts import (
     parse_receipt_number,
 )
+from desktop_app.domain.search_text import MAX_SEARCH_TERMS, normalise_search
 from desktop_app.services.context import ServiceError
 from desktop_app.services.distribution.messages import (
     ROUND_GONE,
@@ -44,7 +45,8 @@ class Lookup(Roster):
     ) -> list[RosterRow]:
         """Roster entries for what was scanned or typed: a receipt (QR or number), a card code,
         a NIK or KK (16 digits; a household member's NIK finds the KPM), or a name."""
-        query = (query or "").strip()
+        # What a scanner or a clerk sent, made safe once (control characters, length, terms).
+        query = normalise_search(query)
         if not query:
             return []
         with self._conn() as conn:
@@ -106,7 +108,9 @@ class Lookup(Roster):
         )
         if found:
             return found
-        like = "%" + "%".join(key.split()) + "%"
+        # name_key keeps only A-Z, 0-9 and spaces, so the words carry no LIKE wildcard; their
+        # number is capped like any search's ("A.B.C...." is one term but many words).
+        like = "%" + "%".join(key.split()[:MAX_SEARCH_TERMS]) + "%"
         return ids(
             "SELECT id FROM distribution_roster WHERE round_id = :r AND name_key LIKE :k "
             "ORDER BY name_key, no LIMIT :lim",
@@ -124,7 +128,7 @@ class Lookup(Roster):
 
     def scan(self, round_id: str, code: str, point_id: str | None = None) -> RosterRow:
         """Exactly one roster entry for a scanned/typed code, or a ServiceError that says why."""
-        code = (code or "").strip()
+        code = normalise_search(code)
         if not code:
             raise DistributionInputError(SCAN_EMPTY)
         with self._conn() as conn:
@@ -190,4 +194,3 @@ class Lookup(Roster):
         if digits.isdigit() and len(digits) != 16:
             return ServiceError(SCAN_WRONG_LENGTH, code=code, digits=len(digits))
         return ServiceError(SCAN_NOT_FOUND, code=code, round=rnd.name)
-

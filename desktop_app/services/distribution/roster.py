@@ -12,6 +12,7 @@ from sqlalchemy.engine import Connection
 from desktop_app.domain.ids import new_id
 from desktop_app.domain.nik import clean_number
 from desktop_app.domain.programs import Unit, get_program
+from desktop_app.domain.search_text import MAX_SEARCH_TERMS, normalise_search
 from desktop_app.services.bulk import chunked
 from desktop_app.services.context import ServiceError, UnitOfWork
 from desktop_app.services.distribution.base import from_row
@@ -203,15 +204,17 @@ class Roster(Rounds):
         if flt.status is not None:
             conds.append(f"({STATUS_SQL}) = :st")
             params["st"] = "" if flt.status == "belum" else flt.status
-        if flt.query.strip():
-            key = name_key(flt.query)
-            digits = clean_number(flt.query)
+        query = normalise_search(flt.query)
+        if query:
+            key = name_key(query)
+            digits = clean_number(query)
             conds.append(
                 "(e.name_key LIKE :q OR e.nik LIKE :d OR e.kk_number LIKE :d OR e.card_code = :c)"
             )
-            params["q"] = "%" + "%".join(key.split()) + "%"
+            # name_key leaves no LIKE wildcard; the words are capped like any search's.
+            params["q"] = "%" + "%".join(key.split()[:MAX_SEARCH_TERMS]) + "%"
             params["d"] = (digits + "%") if digits.isdigit() else "-"
-            params["c"] = flt.query.strip().upper()
+            params["c"] = query.upper()
         return " AND ".join(conds), params
 
     def roster_ids(self, round_id: str, flt: RosterFilter = RosterFilter()) -> list[int]:

@@ -18,6 +18,7 @@ from sqlmodel import col, select
 from desktop_app.domain.nik import clean_number, validate_nik
 from desktop_app.domain.people import format_address, normalise_name, program_names
 from desktop_app.domain.programs import PROGRAMS
+from desktop_app.domain.search_text import normalise_search
 from desktop_app.domain.values import as_date
 from desktop_app.services.context import AppContext, ServiceError
 from desktop_app.services.registry.messages import HOUSEHOLD_NOT_FOUND, PERSON_NOT_FOUND
@@ -277,9 +278,10 @@ class RegistryReads:
         of thousands of matches on every keystroke would cost more than the whole search budget.
         """
         where, params = self._person_where(flt, with_text=False)
+        query = normalise_search(flt.query)
         with self.ctx.db.engine.connect() as conn:
-            if flt.query.strip():
-                source, text_where, text_params = search.person_source(conn, flt.query)
+            if query:
+                source, text_where, text_params = search.person_source(conn, query)
                 params.update(text_params)
                 sql = f"SELECT {search.rowid_column()} FROM {source} WHERE {text_where} AND {where}"
                 if flt.max_matches is not None:
@@ -304,8 +306,9 @@ class RegistryReads:
     ) -> tuple[str, dict[str, Any]]:
         conds = ["person.deleted = 0"]
         params: dict[str, Any] = {}
-        if with_text and flt.query.strip():
-            clause, p = search.match_clause(flt.query)
+        query = normalise_search(flt.query) if with_text else ""
+        if query:
+            clause, p = search.match_clause(query)
             conds.append(clause)
             params.update(p)
         if flt.status:
@@ -373,8 +376,9 @@ class RegistryReads:
     def household_ids(self, flt: PersonFilter) -> list[int]:
         conds = ["household.deleted = 0"]
         params: dict[str, Any] = {}
-        if flt.query.strip():
-            clause, p = search.match_clause(flt.query)
+        query = normalise_search(flt.query)
+        if query:
+            clause, p = search.match_clause(query)
             conds.append(
                 "household.id IN (SELECT person.household_id FROM person WHERE " + clause + ")"
             )
@@ -388,7 +392,7 @@ class RegistryReads:
             )
             params["prog"] = flt.program_code
         sql = "SELECT household.rowid FROM household WHERE " + " AND ".join(conds)
-        if not flt.query.strip():
+        if not query:
             sql += " ORDER BY household.kk_number"
         with self.ctx.db.engine.connect() as conn:
             return [r[0] for r in conn.exec_driver_sql(sql, params)]
