@@ -254,3 +254,19 @@ def test_row_detail_names_the_kelurahan(qtbot, ctx: AppContext, tmp_path: Path) 
     wizard.preview_page.results_view.selectRow(0)
     # The clerk reads "Sentul", the name in their file, not only the Kemendagri code.
     assert "Sentul (35.72.01." in wizard.preview_page.row_detail.toPlainText()
+
+
+def test_row_detail_shows_markup_from_the_file_as_text(qtbot, ctx: AppContext, tmp_path) -> None:
+    # A cell is whatever the sender typed: rich text in it must be shown, never interpreted
+    # (Qt would load a local image for <img src=...>).
+    from desktop_app.domain.nik import Issue, Severity
+    from desktop_app.services.importing import RowResult
+
+    wizard = open_wizard(qtbot, ctx, sample_file(tmp_path, broken=False))
+    hostile = '<img src="/etc/passwd"><b>Budi</b>'
+    problem = Issue("nik.length", Severity.ERROR, "NIK {value} salah.", {"value": hostile})
+    row = RowResult(7, RowStatus.REJECTED, "<i>3572</i>", hostile, errors=[problem])
+    wizard.preview_page.show_row(row)
+    shown = wizard.preview_page.row_detail.toPlainText()
+    assert hostile in shown
+    assert "<i>3572</i>" in shown

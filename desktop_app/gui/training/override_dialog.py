@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import html
+
 from PySide6.QtWidgets import (
     QLabel,
     QPlainTextEdit,
@@ -39,10 +41,10 @@ class OverrideDialog(TrainingFormDialog):
                 "<b>{name}</b> hadir {pct}%, di bawah syarat {threshold}%. Hanya administrator "
                 "yang boleh menerbitkan sertifikat dengan pengecualian. Alasan dan nama pengguna "
                 "({actor}) tercatat di riwayat perubahan.",
-                name=participant.name,
+                name=html.escape(participant.name),
                 pct=pct,
                 threshold=threshold,
-                actor=service.ctx.actor,
+                actor=html.escape(service.ctx.actor),
             )
         )
         note.setWordWrap(True)

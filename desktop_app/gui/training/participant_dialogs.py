@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import html
 from datetime import date
 from typing import Any
 
@@ -262,7 +263,7 @@ class WithdrawDialog(TrainingFormDialog):
         self.reason = QLineEdit()
         self.reason.setPlaceholderText(tr("mis. bekerja, pindah domisili, sakit berkepanjangan"))
         form = QFormLayout()
-        form.addRow(tr("Peserta"), QLabel(f"<b>{participant.name}</b>"))
+        form.addRow(tr("Peserta"), QLabel(f"<b>{html.escape(participant.name)}</b>"))
         form.addRow(tr("Tanggal mundur"), self.on)
         form.addRow(tr("Alasan"), self.reason)
         self.buttons = finish_dialog(self, tr("Simpan"), self.save, form)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import html
+
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QLabel, QVBoxLayout, QWidget
 
@@ -33,7 +35,7 @@ class DonePage(QWidget):
                 "{same} baris tidak berubah{rejected}.",
                 new=counts["new"],
                 update=counts["update"],
-                file=report.file_name,
+                file=html.escape(report.file_name),
                 same=counts["unchanged"],
                 rejected=tr(", {n} baris ditolak tidak diimpor", n=counts["rejected"])
                 if counts["rejected"]

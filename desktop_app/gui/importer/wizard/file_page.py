@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import html
 from pathlib import Path
 
 from PySide6.QtCore import Qt, Signal
@@ -159,10 +160,10 @@ class FilePage(QWidget):
             tr(
                 "<b>{name}</b> — {kind}, {sheets} lembar. Lembar <b>{sheet}</b>: judul kolom di "
                 "baris {row}, data mulai baris {start}, ±{rows} baris.",
-                name=prepared.file_name,
+                name=html.escape(prepared.file_name),
                 kind=kinds.get(wb.kind, wb.kind),
                 sheets=len(wb.sheet_names),
-                sheet=prepared.sheet,
+                sheet=html.escape(prepared.sheet),
                 row=prepared.layout.row + 1,
                 start=prepared.layout.data_start + 1,
                 rows=f"{total:,}".replace(",", "."),

@@ -132,7 +132,7 @@ class PreviewPage(QWidget):
                 new=counts["new"],
                 update=counts["update"],
                 same=counts["unchanged"],
-                file=report.file_name,
+                file=html.escape(report.file_name),
             )
         if report.ignored_rows:
             text += " " + tr(
@@ -149,11 +149,11 @@ class PreviewPage(QWidget):
             return
         parts = [
             f"<h3>{tr('Baris')} {result.row}: {tr(STATUS_LABELS[result.status])}</h3>",
-            f"<p>{result.nik or ''}<br><b>{result.name or ''}</b></p>",
+            f"<p>{html.escape(result.nik or '')}<br><b>{html.escape(result.name or '')}</b></p>",
         ]
         if result.errors:
             parts.append("<p style='color:#b00020'><b>" + tr("Ditolak karena:") + "</b></p><ul>")
-            parts += [f"<li>{tr_issue(i)}</li>" for i in result.errors]
+            parts += [f"<li>{html.escape(tr_issue(i))}</li>" for i in result.errors]
             parts.append("</ul>")
         changes = result.changes
         if changes:
@@ -169,7 +169,7 @@ class PreviewPage(QWidget):
             parts.append("</table>")
         if result.warnings:
             parts.append("<p style='color:#8a5a00'><b>" + tr("Peringatan:") + "</b></p><ul>")
-            parts += [f"<li>{tr_issue(i)}</li>" for i in result.warnings]
+            parts += [f"<li>{html.escape(tr_issue(i))}</li>" for i in result.warnings]
             parts.append("</ul>")
         if result.status == RowStatus.UNCHANGED and not result.warnings:
             parts.append(f"<p>{tr('Sama dengan data di registri.')}</p>")
