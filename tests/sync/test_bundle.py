@@ -363,8 +363,9 @@ def test_a_payload_of_the_wrong_shape_is_refused() -> None:
         b'{"format":' + b"9" * 5000 + b"}",
         b"[" * 100_000,
         b'{"format":1,"bundle_id":"' + b"b" * 5000 + b'","from":"a","to":"o","kind":"ack"}',
+        b'{"format":1,"bundle_id":"x/../../y","from":"a","to":"office","kind":"return"}',
     ],
-    ids=["bool-format", "huge-format", "deep", "header-too-long"],
+    ids=["bool-format", "huge-format", "deep", "header-too-long", "path-in-id"],
 )
 def test_a_hostile_clear_header_is_refused(header: bytes) -> None:
     with pytest.raises(BundleError) as refused:

@@ -26,6 +26,7 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+import re
 import zlib
 from collections.abc import Callable
 from dataclasses import asdict, dataclass, field, fields
@@ -52,6 +53,7 @@ _HEADER_MAX = 4096  # the clear header line
 _MANIFEST_MAX = 1024 * 1024  # the signed manifest line (it carries the office profile)
 _INFLATE_CHUNK = 1024 * 1024
 _MAX_INT = 2**53  # manifest numbers: sequence numbers and counts, never beyond this
+_ID = re.compile(r"[A-Za-z0-9_-]{1,100}\Z")
 _MAX_DEPTH = 8  # nesting of the manifest's `extra` (the office profile is two levels deep)
 
 
@@ -188,7 +190,8 @@ def peek_header(data: bytes) -> dict[str, Any]:
     if header["format"] < 1 or header.get("kind") not in KINDS:
         raise BundleError(M.BUNDLE_HEADER_DAMAGED)
     for key in ("bundle_id", "from", "to"):
-        if not isinstance(header.get(key), str) or not header[key] or len(header[key]) > 100:
+        # Ids are ours (UUIDs): anything else is damage, and never reaches a file name.
+        if not isinstance(header.get(key), str) or not _ID.match(header[key]):
             raise BundleError(M.BUNDLE_HEADER_DAMAGED)
     return header
 
