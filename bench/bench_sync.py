@@ -46,7 +46,8 @@ def build(workdir: Path, n: int) -> dict:
     checkout = SyncService(office).checkout("LAP01", workdir / "checkout.bdl", round_id=rid)
     t_checkout = time.perf_counter() - t0
     t0 = time.perf_counter()
-    SyncService(laptop).join(workdir / "checkout.bdl")
+    # The person at the laptop types the one-time code the office showed.
+    SyncService(laptop).join(workdir / "checkout.bdl", code=checkout.checkout.join_code)
     t_join = time.perf_counter() - t0
     field = DistributionService(laptop)
     t0 = time.perf_counter()

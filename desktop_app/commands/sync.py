@@ -60,6 +60,15 @@ def register(sub: argparse._SubParsersAction) -> None:
 
     join = _sub(ssub, "join", "buka bundel checkout: jadikan laptop lapangan", cmd_join)
     join.add_argument("file", type=Path)
+    confirm = join.add_mutually_exclusive_group()
+    confirm.add_argument(
+        "--confirm-fingerprint",
+        metavar="SIDIK",
+        help="sidik kunci kantor seperti tampil di layar/ringkasan checkout kantor",
+    )
+    confirm.add_argument(
+        "--code", metavar="KODE", help="kode sekali pakai yang tampil di kantor saat checkout"
+    )
     join.add_argument("--json", action="store_true")
 
     exp = _sub(ssub, "export", "tulis bundel (laptop: ke kantor; kantor: --device)", cmd_export)
@@ -231,14 +240,42 @@ def cmd_checkout(ctx: AppContext, args: argparse.Namespace) -> int:
         f"Bundel checkout untuk {result.to_name}: {result.entries} perubahan, "
         f"{_count(result.size_bytes)} bita -> {result.path}"
     )
+    summary = result.checkout
+    if summary is not None:
+        from desktop_app.services.sync import ENTITY_LABELS
+
+        carries = ", ".join(
+            f"{ENTITY_LABELS.get(kind, kind)}: {_count(n)}" for kind, n in summary.carries.items()
+        )
+        print(f"Isi: {carries}.")
+        if summary.withheld:
+            print(
+                f"Tidak dibawa: {_count(summary.withheld)} kepesertaan program khusus "
+                "(data pribadi spesifik)."
+            )
+        # Shown here, never written beside the bundle: it must reach the laptop another way.
+        print(f"Sidik kunci kantor {summary.office_name}: {summary.office_fingerprint}")
+        print(f"Kode sekali pakai untuk bergabung: {summary.join_code}")
     return 0
 
 
 @_command
 def cmd_join(ctx: AppContext, args: argparse.Namespace) -> int:
     from desktop_app.services.sync import SyncService
+    from desktop_app.services.sync.apply import JoinNeedsConfirmation
 
-    result = SyncService(ctx).join(args.file)
+    try:
+        result = SyncService(ctx).join(
+            args.file, confirm_fingerprint=args.confirm_fingerprint, code=args.code
+        )
+    except JoinNeedsConfirmation as exc:
+        print(tr_refusal(exc), file=sys.stderr)
+        print(
+            f"Ulangi dengan --confirm-fingerprint {exc.params['fingerprint']} bila sidik itu sama "
+            "dengan yang tampil di kantor, atau dengan --code KODE dari kantor.",
+            file=sys.stderr,
+        )
+        return 2
     if args.json:
         print_json(result.as_dict())
     else:

@@ -10,7 +10,7 @@ import pytest
 
 from desktop_app.domain.clock import FixedClock
 from tests.conftest import FIXED_NOW
-from tests.sync.helpers import Site, add_household, open_site, register
+from tests.sync.helpers import Site, add_household, join, open_site, register
 
 
 @dataclass
@@ -35,7 +35,7 @@ def field(tmp_path: Path, sync_clock: FixedClock) -> Iterator[Field]:
     h1, p1 = add_household(office, 1)
     h2, p2 = add_household(office, 2)
     office.sync.checkout(lap.ctx.device.id, tmp_path / "checkout.bdl", household_ids=[h1, h2])
-    lap.sync.join(tmp_path / "checkout.bdl")
+    join(lap, tmp_path / "checkout.bdl", office)
     yield Field(office, lap, [h1, h2], [p1, p2], tmp_path)
     office.ctx.close()
     lap.ctx.close()

@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
+from typing import Any
 
 from sqlalchemy import event
 
@@ -12,7 +13,7 @@ from desktop_app.domain.clock import FixedClock, HybridClock
 from desktop_app.services.context import AppContext, open_app
 from desktop_app.services.distribution import DistributionService, PointInput
 from desktop_app.services.registry import HouseholdInput, PersonInput, RegistryService
-from desktop_app.services.sync import SyncService
+from desktop_app.services.sync import ImportResult, SyncService
 from desktop_app.services.sync.devices import DeviceService
 from tests.helpers import make_kk, make_nik
 from tests.services.distribution_fixtures import KEL_A, KEL_B, World, build_world
@@ -53,6 +54,16 @@ def register(office: Site, laptop: Site, name: str) -> None:
     ident = tmp_identity(laptop)
     svc = DeviceService(office.ctx)
     svc.register(svc.read_identity_file(ident), name=name)
+
+
+def office_fingerprint(office: Site) -> str:
+    """What the person at the laptop reads off the office's screen before a first join."""
+    return DeviceService(office.ctx).identity().fingerprint
+
+
+def join(lap: Site, path: Path, office: Site, **kwargs: Any) -> ImportResult:
+    """Join a checkout the way a person does: confirming the office's fingerprint."""
+    return lap.sync.join(path, confirm_fingerprint=office_fingerprint(office), **kwargs)
 
 
 def tmp_identity(site: Site) -> Path:

@@ -12,7 +12,7 @@ from desktop_app.domain.clock import FixedClock
 from desktop_app.services.distribution import DistributionService, Proxy
 from tests.conftest import FIXED_NOW
 from tests.services.distribution_fixtures import World
-from tests.sync.helpers import Site, open_site, open_two_point_round, register
+from tests.sync.helpers import Site, join, open_site, open_two_point_round, register
 
 
 @dataclass
@@ -39,7 +39,7 @@ def build(tmp: Path, *, quarantine: bool = True) -> Scenario:
         lap = open_site(tmp, f"lap{n}", clock, skew_ms=skew, durable=False)
         register(office, lap, f"LAP0{n}")
         office.sync.checkout(f"LAP0{n}", tmp / f"co{n}.bdl", round_id="RST4")
-        lap.sync.join(tmp / f"co{n}.bdl")
+        join(lap, tmp / f"co{n}.bdl", office)
         laps.append(lap)
     lap1, lap2 = laps
     clock.advance(hours=2)
@@ -73,7 +73,7 @@ def build(tmp: Path, *, quarantine: bool = True) -> Scenario:
         wild = open_site(tmp, "wild", clock, skew_ms=3 * 24 * 3600 * 1000, durable=False)
         register(office, wild, "LAP03")
         office.sync.checkout("LAP03", tmp / "co3.bdl", round_id="RST4", point_ids=["2"])
-        wild.sync.join(tmp / "co3.bdl")
+        join(wild, tmp / "co3.bdl", office)
         inp = wild.registry.get_person(fams[5].head_id).input
         inp.phone = "0899-0000"
         wild.registry.update_person(fams[5].head_id, inp)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import pytest
@@ -153,3 +154,220 @@ def test_unreadable_file_is_refused(field) -> None:
     with pytest.raises(BundleRefused) as refused:
         field.office.sync.import_bundle(Path(field.tmp / "missing.bdl"))
     assert refused.value.code == "sync.bundle_unreadable" and refused.value.message
+
+
+# -- parsing before trust is bounded ---------------------------------------------------------------
+class _CountingFile:
+    """A file whose reads are counted, to show how much of it was read."""
+
+    def __init__(self, fh, counter: list[int]) -> None:  # noqa: ANN001
+        self._fh, self._counter = fh, counter
+
+    def read(self, n: int = -1) -> bytes:
+        data = self._fh.read(n)
+        self._counter.append(len(data))
+        return data
+
+    def fileno(self) -> int:
+        return self._fh.fileno()
+
+    def __enter__(self) -> _CountingFile:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self._fh.close()
+
+
+def _counting_open(monkeypatch) -> list[int]:  # noqa: ANN001
+    reads: list[int] = []
+    monkeypatch.setattr(
+        fmt,
+        "open",
+        lambda p, mode="rb": _CountingFile(open(p, mode), reads),  # noqa: SIM115
+        raising=False,
+    )
+    return reads
+
+
+def test_a_large_junk_file_is_refused_after_reading_its_first_bytes(
+    tmp_path: Path, monkeypatch
+) -> None:  # noqa: ANN001
+    junk = tmp_path / "film.bdl"
+    with open(junk, "wb") as fh:
+        fh.write(b"\x00\x00\x00\x18ftypmp42")
+        fh.truncate(50 * 1024 * 1024)
+    reads = _counting_open(monkeypatch)
+    with pytest.raises(BundleError) as refused:
+        fmt.read_bundle_file(junk)
+    assert refused.value.code == "sync.bundle_not_a_bundle"
+    assert sum(reads) <= 8 * 1024
+
+
+def test_a_bundle_file_over_the_size_limit_is_refused_before_it_is_read(
+    tmp_path: Path, monkeypatch
+) -> None:  # noqa: ANN001
+    big = tmp_path / "big.bdl"
+    with open(big, "wb") as fh:
+        fh.write(_sealed())
+        fh.truncate(fmt.MAX_BUNDLE_BYTES + 1)  # sparse: no disk space used
+    reads = _counting_open(monkeypatch)
+    with pytest.raises(BundleError) as refused:
+        fmt.read_bundle_file(big)
+    assert refused.value.code == "sync.bundle_file_too_large" and refused.value.message
+    assert "big.bdl" in refused.value.message
+    assert sum(reads) <= 8 * 1024
+
+
+def test_a_real_bundle_file_is_read_whole(tmp_path: Path) -> None:
+    path = tmp_path / "ok.bdl"
+    path.write_bytes(_sealed())
+    assert _open(fmt.read_bundle_file(path)).payload == PAYLOAD
+
+
+def _seal_raw(manifest: bytes, compressed: bytes) -> bytes:
+    """A bundle signed by SENDER around any manifest line and compressed payload: what a
+    registered but hostile device could send."""
+    from nacl.public import SealedBox
+
+    try:
+        header = json.loads(manifest)
+        header = header if isinstance(header, dict) else {}
+    except (ValueError, RecursionError):
+        header = {}
+    header = {
+        "format": 1,
+        "bundle_id": header.get("bundle_id", "x"),
+        "from": header.get("from_device", "lap"),
+        "to": header.get("to_device", "office"),
+        "kind": header.get("kind", "return"),
+    }
+    signed = SENDER.sign(manifest + b"\n" + compressed)
+    box = SealedBox(RECIPIENT.verify_key.to_curve25519_public_key())
+    head = json.dumps(header, sort_keys=True, separators=(",", ":")).encode() + b"\n"
+    return fmt.MAGIC + head + box.encrypt(bytes(signed))
+
+
+def _manifest_for(compressed: bytes, raw_size: int, **over: object) -> bytes:
+    import hashlib
+
+    fields = dict(
+        _fields(entries=0, counts={}),
+        format=1,
+        payload_sha256=hashlib.sha256(compressed).hexdigest(),
+        payload_bytes=raw_size,
+        extra={},
+    )
+    fields.update(over)
+    return json.dumps(fields, sort_keys=True, separators=(",", ":")).encode()
+
+
+def test_a_signed_bundle_that_inflates_past_the_cap_is_refused(monkeypatch) -> None:  # noqa: ANN001
+    import tracemalloc
+    import zlib
+
+    monkeypatch.setattr(fmt, "MAX_PAYLOAD_BYTES", 4 * 1024 * 1024)
+    bomb = zlib.compress(b'{"entries":[],"pad":"' + b" " * (64 * 1024 * 1024) + b'"}', 9)
+    assert len(bomb) < 100 * 1024
+    # Declared honestly (64 MiB): refused before inflating anything.
+    honest = _seal_raw(_manifest_for(bomb, 64 * 1024 * 1024 + 22), bomb)
+    with pytest.raises(BundleError) as refused:
+        _ = _open(honest).payload
+    assert refused.value.code == "sync.bundle_too_large" and refused.value.message
+    # Declared small (a lie): inflation stops one chunk past the declared size.
+    lying = _seal_raw(_manifest_for(bomb, 1000), bomb)
+    opened = _open(lying)
+    tracemalloc.start()
+    with pytest.raises(BundleError) as refused:
+        _ = opened.payload
+    peak = tracemalloc.get_traced_memory()[1]
+    tracemalloc.stop()
+    assert refused.value.code == "sync.bundle_too_large"
+    assert peak < 8 * 1024 * 1024
+
+
+def test_a_payload_shorter_than_declared_is_refused() -> None:
+    import zlib
+
+    raw = json.dumps(PAYLOAD).encode()
+    packed = zlib.compress(raw)
+    with pytest.raises(BundleError) as refused:
+        _ = _open(_seal_raw(_manifest_for(packed, len(raw) + 5, entries=1), packed)).payload
+    assert refused.value.code == "sync.bundle_payload_damaged"
+    truncated = zlib.compress(raw)[:-6]
+    with pytest.raises(BundleError) as refused:
+        _ = _open(_seal_raw(_manifest_for(truncated, len(raw), entries=1), truncated)).payload
+    assert refused.value.code == "sync.bundle_payload_damaged"
+
+
+@pytest.mark.parametrize(
+    "manifest",
+    [
+        b"[" * 100_000 + b"]" * 100_000,  # nesting deeper than the parser's recursion
+        b"1" * 5000,  # a number too long to convert
+        b'"just a string"',
+        b"\xff\xfe not utf-8",
+    ],
+    ids=["deep", "huge-number", "not-an-object", "not-utf8"],
+)
+def test_an_unparseable_manifest_is_refused_with_the_usual_message(manifest: bytes) -> None:
+    import zlib
+
+    packed = zlib.compress(b'{"entries":[]}')
+    with pytest.raises(BundleError) as refused:
+        _open(_seal_raw(manifest, packed))
+    assert refused.value.code == "sync.bundle_manifest_unreadable" and refused.value.message
+
+
+@pytest.mark.parametrize(
+    "over",
+    [
+        {"seq_to": "3"},
+        {"seq_to": True},
+        {"seq_to": 10**30},
+        {"seq_from": -1},
+        {"entries": 1.5},
+        {"counts": {"person": "many"}},
+        {"counts": ["person"]},
+        {"extra": "office"},
+        {"extra": json.loads('{"a":' * 50 + "1" + "}" * 50)},
+        {"from_name": "X" * 10_000},
+        {"unknown_field": 1},
+    ],
+    ids=lambda o: next(iter(o)) + ("-deep" if "a" in str(o.get("extra", "")) else ""),
+)
+def test_a_manifest_with_wrong_types_is_refused(over: dict) -> None:
+    import zlib
+
+    packed = zlib.compress(b'{"entries":[]}')
+    manifest = _manifest_for(packed, 14, **over)
+    with pytest.raises(BundleError) as refused:
+        _open(_seal_raw(manifest, packed))
+    assert refused.value.code == "sync.bundle_manifest_unreadable" and refused.value.message
+
+
+def test_a_payload_of_the_wrong_shape_is_refused() -> None:
+    import zlib
+
+    for raw in (b'{"entries": 7}', b"[1, 2]", b"[" * 100_000 + b"]" * 100_000):
+        packed = zlib.compress(raw)
+        bundle = _seal_raw(_manifest_for(packed, len(raw)), packed)
+        with pytest.raises(BundleError) as refused:
+            _ = _open(bundle).payload
+        assert refused.value.code == "sync.bundle_payload_damaged" and refused.value.message
+
+
+@pytest.mark.parametrize(
+    "header",
+    [
+        b'{"format":true,"bundle_id":"b","from":"a","to":"office","kind":"return"}',
+        b'{"format":' + b"9" * 5000 + b"}",
+        b"[" * 100_000,
+        b'{"format":1,"bundle_id":"' + b"b" * 5000 + b'","from":"a","to":"o","kind":"ack"}',
+        b'{"format":1,"bundle_id":"x/../../y","from":"a","to":"office","kind":"return"}',
+    ],
+    ids=["bool-format", "huge-format", "deep", "header-too-long", "path-in-id"],
+)
+def test_a_hostile_clear_header_is_refused(header: bytes) -> None:
+    with pytest.raises(BundleError) as refused:
+        _open(fmt.MAGIC + header + b"\n" + b"\0" * 100)
+    assert refused.value.code in ("sync.bundle_header_damaged", "sync.bundle_header_incomplete")

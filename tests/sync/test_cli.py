@@ -49,7 +49,19 @@ def test_full_round_trip_through_the_command_line(tmp_path: Path, capsys) -> Non
     assert code == 2 and "--round" in err
     code, out, _ = run(capsys, *checkout, "--kelurahan", "35.72.02.1001")
     assert code == 0 and "LAP02" in out
-    code, out, _ = run(capsys, "sync", "join", tmp_path / "co.bdl", "--db", lap_db)
+    fingerprint = out.split("Sidik kunci kantor KANTOR: ")[1].split()[0]
+    one_time = out.split("Kode sekali pakai untuk bergabung: ")[1].split()[0]
+    assert "Orang: 4" in out and "KPM: 2" in out
+    # A first join without the office's confirmation writes nothing and says what to compare.
+    code, out, err = run(capsys, "sync", "join", tmp_path / "co.bdl", "--db", lap_db)
+    assert code == 2 and fingerprint in err and "--confirm-fingerprint" in err
+    code, out, _ = run(capsys, "device", "show", "--db", lap_db, "--json")
+    assert json.loads(out)["role"] == "office"
+    code, _, err = run(capsys, "sync", "join", tmp_path / "co.bdl", "--db", lap_db, "--code", "1")
+    assert code == 2 and "Kode sekali pakai tidak cocok" in err
+    code, out, _ = run(
+        capsys, "sync", "join", tmp_path / "co.bdl", "--db", lap_db, "--code", one_time
+    )
     assert code == 0 and "LAP02" in out
 
     lap = open_app(lap_db, clock=FixedClock(FIXED_NOW))

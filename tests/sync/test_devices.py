@@ -102,3 +102,24 @@ def _with_phone(site: Site, person_id: str, phone: str):
 def _count(site: Site) -> int:
     with site.ctx.db.engine.connect() as conn:
         return conn.exec_driver_sql("SELECT count(*) FROM change_log").scalar_one()
+
+
+def test_a_hostile_sender_name_gives_a_safe_ack_path(field) -> None:  # noqa: ANN001
+    from desktop_app.services.context import Device
+    from desktop_app.services.sync.devices import safe_name
+
+    inbox = field.tmp / "inbox"
+    inbox.mkdir()
+    # The laptop's name as the manifest carries it is written by the sender.
+    real = field.lap.ctx.device
+    field.lap.ctx.device = Device(real.id, "../../x")
+    bundle = field.lap.sync.export(inbox / "ret.bdl").path
+    field.lap.ctx.device = real
+    result = field.office.sync.import_bundle(bundle)
+    assert result.ack is not None
+    ack = result.ack.path
+    assert ack.parent == inbox and ack.exists()
+    assert ".." not in ack.name and "/" not in ack.name
+    assert ack.name.startswith("berdaya-ack-PERANGKAT-")
+    assert safe_name("lap02") == "LAP02" and safe_name("a/b") == "PERANGKAT"
+    assert safe_name(None) == "PERANGKAT"  # type: ignore[arg-type]

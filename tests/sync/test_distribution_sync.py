@@ -16,7 +16,7 @@ from desktop_app.services.distribution import DistributionService, Proxy
 from desktop_app.services.sync.double_claims import DoubleClaimService
 from tests.conftest import FIXED_NOW
 from tests.services.distribution_fixtures import World
-from tests.sync.helpers import Site, open_site, open_two_point_round, register
+from tests.sync.helpers import Site, join, open_site, open_two_point_round, register
 
 
 @dataclass
@@ -54,7 +54,7 @@ def rnd(tmp_path: Path) -> Iterator[Round]:
         lap = open_site(tmp_path, f"lap{n}", clock, skew_ms=skew)
         register(office, lap, f"LAP0{n}")
         office.sync.checkout(f"LAP0{n}", tmp_path / f"co{n}.bdl", round_id="RST4")
-        lap.sync.join(tmp_path / f"co{n}.bdl")
+        join(lap, tmp_path / f"co{n}.bdl", office)
         laps.append(lap)
     yield Round(office, laps[0], laps[1], world, rid, points, tmp_path, clock)
     for site in (office, *laps):
@@ -65,7 +65,7 @@ def test_checkout_of_one_point_carries_only_its_recipients(rnd: Round) -> None:
     lap3 = open_site(rnd.tmp, "lap3", rnd.clock)
     register(rnd.office, lap3, "LAP03")
     rnd.office.sync.checkout("LAP03", rnd.tmp / "co3.bdl", round_id="RST4", point_ids=["1"])
-    lap3.sync.join(rnd.tmp / "co3.bdl")
+    join(lap3, rnd.tmp / "co3.bdl", rnd.office)
     dist = rnd.dist(lap3)
     totals = dist.totals(rnd.round_id)
     assert totals.entitled == len([f for i, f in enumerate(rnd.world.families) if i % 2 == 0])
@@ -189,7 +189,7 @@ def test_a_second_checkout_adds_a_point_to_a_joined_laptop(rnd: Round) -> None:
     lap3 = open_site(rnd.tmp, "lap3", rnd.clock)
     register(rnd.office, lap3, "LAP03")
     rnd.office.sync.checkout("LAP03", rnd.tmp / "a.bdl", round_id="RST4", point_ids=["1"])
-    lap3.sync.join(rnd.tmp / "a.bdl")
+    join(lap3, rnd.tmp / "a.bdl", rnd.office)
     kel_b_head = rnd.world.families[1].head_nik
     assert lap3.registry.find_person_by_nik(kel_b_head) is None
     # Meanwhile another laptop serves someone at point 2; the office learns of it.

@@ -10,7 +10,7 @@ import pytest
 from desktop_app.services.registry import PersonInput
 from desktop_app.services.sync import SyncService
 from tests.conftest import FIXED_NOW  # noqa: F401
-from tests.sync.helpers import Site, open_site, register, tmp_identity  # noqa: F401
+from tests.sync.helpers import Site, join, open_site, register, tmp_identity  # noqa: F401
 
 
 def _phone(site: Site, person_id: str, phone: str) -> None:
@@ -59,7 +59,7 @@ def test_join_refuses_a_database_that_already_holds_a_registry(tmp_path, sync_cl
     from desktop_app.services.sync import BundleRefused
 
     with pytest.raises(BundleRefused) as refused:
-        other.sync.join(tmp_path / "c2.bdl")
+        join(other, tmp_path / "c2.bdl", field.office)
     assert refused.value.code == "sync.join_database_in_use" and refused.value.message
 
 
@@ -200,7 +200,7 @@ def test_changes_stamped_far_in_the_future_are_quarantined(field, sync_clock) ->
     field.office.sync.checkout(
         wild.ctx.device.id, field.tmp / "cw.bdl", household_ids=field.households
     )
-    wild.sync.join(field.tmp / "cw.bdl")
+    join(wild, field.tmp / "cw.bdl", field.office)
     _phone(wild, field.people[0][0], "0000-future")
     result = field.office.sync.import_bundle(wild.sync.export(field.tmp / "w.bdl").path)
     assert result.quarantined == 1 and result.exit_code == 1
@@ -223,7 +223,7 @@ def test_two_laptops_in_either_order_give_the_same_office(tmp_path, sync_clock, 
     field.office.sync.checkout(
         lap2.ctx.device.id, tmp_path / "c2.bdl", household_ids=field.households
     )
-    lap2.sync.join(tmp_path / "c2.bdl")
+    join(lap2, tmp_path / "c2.bdl", field.office)
     head, wife = field.people[0]
     _phone(field.lap, head, "0811")
     _phone(lap2, head, "0822")
@@ -259,10 +259,10 @@ def test_a_join_that_fails_half_way_leaves_the_laptop_as_it_was(tmp_path, sync_c
         raise RuntimeError(stage)
 
     with pytest.raises(RuntimeError):
-        lap.sync.join(tmp_path / "c.bdl", on_stage=boom)
+        join(lap, tmp_path / "c.bdl", office, on_stage=boom)
     assert lap.sync.role() == "office" and lap.ctx.device.name == name
     assert lap.ctx.office.device_name == name
-    assert lap.sync.join(tmp_path / "c.bdl").applied > 0
+    assert join(lap, tmp_path / "c.bdl", office).applied > 0
     assert lap.sync.role() == "field" and lap.ctx.device.name == "LAP07"
     office.ctx.close()
     lap.ctx.close()

@@ -36,7 +36,7 @@ from desktop_app.services.registry import PersonInput
 from desktop_app.services.sync import BundleRefused
 from desktop_app.services.sync.double_claims import DoubleClaimService
 from tests.conftest import FIXED_NOW
-from tests.sync.helpers import Site, open_site, open_two_point_round, register
+from tests.sync.helpers import Site, join, open_site, open_two_point_round, register
 
 SKEWS = {"office": 0, "lap1": -5 * 60_000, "lap2": 7 * 60_000}
 SYNCED_TABLES = (
@@ -72,7 +72,7 @@ def _template() -> dict[str, object]:
         lap = open_site(root, f"lap{n}", clock, skew_ms=SKEWS[f"lap{n}"])
         register(office, lap, f"LAP0{n}")
         office.sync.checkout(f"LAP0{n}", root / f"co{n}.bdl", round_id=rid)
-        lap.sync.join(root / f"co{n}.bdl")
+        join(lap, root / f"co{n}.bdl", office)
         lap.ctx.close()
     office.ctx.close()
     heads = [f.head_nik for f in world.families]

@@ -14,12 +14,47 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from desktop_app.gui.sync.models import format_count
 from desktop_app.i18n import tr
 from desktop_app.services.context import AppContext
 from desktop_app.services.distribution import DistributionService
-from desktop_app.services.sync import DeviceService
+from desktop_app.services.sync import ENTITY_LABELS, DeviceService
+from desktop_app.services.sync.views import CheckoutSummary
 
-__all__ = ["CheckoutDialog"]
+__all__ = ["CheckoutDialog", "checkout_summary_text"]
+
+
+_FIRST = ("household", "person", "distribution_roster", "enrolment")
+
+
+def order_kinds(kind: str) -> tuple[int, str]:
+    """KPM, persons, roster and enrolments first: what a clerk checks."""
+    return (_FIRST.index(kind) if kind in _FIRST else len(_FIRST), kind)
+
+
+def checkout_summary_text(summary: CheckoutSummary) -> str:
+    """What the office reads out or writes down for the laptop: what the checkout carries, the
+    office's fingerprint and the one-time code. Shown on screen only, never saved beside the
+    bundle: it must reach the laptop another way than the stick."""
+    carries = ", ".join(
+        f"{tr(ENTITY_LABELS.get(kind, kind))}: {format_count(n)}"
+        for kind, n in sorted(summary.carries.items(), key=lambda kv: order_kinds(kv[0]))
+    )
+    text = tr("Isi checkout: {carries}.", carries=carries)
+    if summary.withheld:
+        text += " " + tr(
+            "Tidak dibawa: {n} kepesertaan program khusus (data pribadi spesifik).",
+            n=format_count(summary.withheld),
+        )
+    text += "\n\n" + tr(
+        "Sidik kunci kantor {office}: {fp}\nKode sekali pakai: {code}\n\nDi laptop, saat "
+        "bergabung: cocokkan sidik itu atau ketik kodenya. Catat atau bacakan; jangan simpan "
+        "di flashdisk bersama bundel.",
+        office=summary.office_name,
+        fp=summary.office_fingerprint,
+        code=summary.join_code,
+    )
+    return text
 
 
 class CheckoutDialog(QDialog):

@@ -24,8 +24,9 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from desktop_app.gui.sync import join as join_dialog
 from desktop_app.gui.sync import widgets
-from desktop_app.gui.sync.checkout import CheckoutDialog
+from desktop_app.gui.sync.checkout import CheckoutDialog, checkout_summary_text
 from desktop_app.gui.sync.claims_panel import DoubleClaimPanel
 from desktop_app.gui.sync.conflicts_panel import ConflictPanel
 from desktop_app.gui.sync.devices_panel import DevicesPanel
@@ -179,6 +180,22 @@ class SyncTab(QWidget):
             self.import_file(path)
 
     def import_file(self, path: Path) -> None:
+        confirm: tuple[str | None, str | None] = (None, None)
+        if self.sync.role() != "field":
+            # A checkout on a laptop that trusts no office yet: the person confirms the office
+            # before anything is written (the service refuses without it).
+            try:
+                offer = self.sync.join_offer(path)
+            except Exception as exc:  # noqa: BLE001 - shown to the user
+                from desktop_app.gui.errors import show_error
+
+                show_error(self, exc, title=tr("Impor bundel"))
+                return
+            if offer is not None:
+                answer = join_dialog.ask_join_confirmation(self, offer)
+                if answer is None:
+                    return
+                confirm = answer
         steps = {
             "applied": (1, tr("Menyimpan perubahan…")),
             "stored": (2, tr("Memeriksa klaim ganda dan konflik…")),
@@ -194,6 +211,11 @@ class SyncTab(QWidget):
                 done, text = steps[name]
                 job.progress(done, 4, text)
 
+            if confirm != (None, None):
+                fingerprint, code = confirm
+                return self.sync.join(
+                    path, on_stage=stage, confirm_fingerprint=fingerprint, code=code
+                )
             return self.sync.import_bundle(path, on_stage=stage)
 
         self._bundle_job(
@@ -282,18 +304,17 @@ class SyncTab(QWidget):
         )
 
     def _exported(self, result: ExportResult) -> None:
-        self._bundle_done(
-            result,
-            tr("Ekspor bundel"),
-            tr(
-                "Bundel untuk {device}: {n} perubahan, {size} KiB, terenkripsi untuk perangkat "
-                "itu saja. Disimpan di {path}.",
-                device=result.to_name,
-                n=format_count(result.entries),
-                size=format_count(max(1, result.size_bytes // 1024)),
-                path=str(result.path),
-            ),
+        text = tr(
+            "Bundel untuk {device}: {n} perubahan, {size} KiB, terenkripsi untuk perangkat "
+            "itu saja. Disimpan di {path}.",
+            device=result.to_name,
+            n=format_count(result.entries),
+            size=format_count(max(1, result.size_bytes // 1024)),
+            path=str(result.path),
         )
+        if result.checkout is not None:
+            text += "\n\n" + checkout_summary_text(result.checkout)
+        self._bundle_done(result, tr("Ekspor bundel"), text)
 
     def checkout_clicked(self) -> None:
         dialog = CheckoutDialog(self.ctx, self)

@@ -17,24 +17,40 @@ from sqlalchemy import func, select, text
 from sqlmodel import Session, col
 
 from desktop_app.domain.clock import Timestamp
-from desktop_app.domain.devices import DEFAULT_DEVICE_NAME
+from desktop_app.domain.devices import DEFAULT_DEVICE_NAME, is_device_name
 from desktop_app.domain.office import OfficeProfile
 from desktop_app.services.context import OFFICE_KEY, Device, ServiceError, UnitOfWork
 from desktop_app.services.distribution import RECEIPT_KEY
 from desktop_app.services.sync import messages as M
 from desktop_app.services.sync.base import BUNDLE_SUFFIX, FUTURE_LIMIT_MS, BundleRefused, StageHook
-from desktop_app.services.sync.bundle import BundleError, Manifest, OpenedBundle, open_bundle
-from desktop_app.services.sync.devices import ROLE_FIELD, ROLE_OFFICE, SYNC_ROLE_SETTING, b64, unb64
+from desktop_app.services.sync.bundle import (
+    BundleError,
+    Manifest,
+    OpenedBundle,
+    open_bundle,
+    read_bundle_file,
+)
+from desktop_app.services.sync.devices import (
+    ROLE_FIELD,
+    ROLE_OFFICE,
+    SYNC_ROLE_SETTING,
+    b64,
+    fingerprint,
+    fingerprint_matches,
+    join_code_matches,
+    safe_name,
+    unb64,
+)
 from desktop_app.services.sync.double_claims import claim_candidates, open_claims
 from desktop_app.services.sync.export import SyncExport
 from desktop_app.services.sync.merge import POLICIES, Entry, Merger, known_change_ids, rows_in
 from desktop_app.services.sync.records import bundle_row, open_conflict_count, peer_row, wall_ms
-from desktop_app.services.sync.views import ExportResult, ImportResult
+from desktop_app.services.sync.views import ExportResult, ImportResult, JoinOffer
 from desktop_app.storage.db import WriteFailedError
 from desktop_app.storage.models import ChangeLog, Setting
 from desktop_app.storage.sync_models import SyncBundle, SyncDevice, SyncQuarantine
 
-__all__ = ["SyncApply", "quarantined_ids"]
+__all__ = ["JoinNeedsConfirmation", "SyncApply", "quarantined_ids"]
 
 _P = ParamSpec("_P")
 _R = TypeVar("_R")
@@ -54,6 +70,11 @@ def _refusing_incomplete(apply: Callable[_P, _R]) -> Callable[_P, _R]:
             raise BundleRefused(M.BUNDLE_INCOMPLETE) from exc
 
     return wrapper
+
+
+class JoinNeedsConfirmation(BundleRefused):
+    """A first join waits for the person at the laptop to confirm the office (exit code 2);
+    `params` carry the office name and the fingerprint to show."""
 
 
 def _import_result(m: Manifest, *, already_imported: bool, open_conflicts: int) -> ImportResult:
@@ -96,27 +117,68 @@ class SyncApply(SyncExport):
         if m.kind == "return" and make_ack:
             # Also for a bundle imported before: the laptop may have lost the first ack.
             target = ack_path or path.with_name(
-                f"berdaya-ack-{m.from_name}-{self.ctx.clock.now():%Y%m%d-%H%M%S}-"
+                f"berdaya-ack-{safe_name(m.from_name)}-{self.ctx.clock.now():%Y%m%d-%H%M%S}-"
                 f"{m.bundle_id[-6:]}{BUNDLE_SUFFIX}"
             )
             ack = self._export(target, m.from_device, "ack")
             result = _with_ack(result, ack)
         return result
 
-    def join(self, path: Path, *, on_stage: StageHook | None = None) -> ImportResult:
+    def join(
+        self,
+        path: Path,
+        *,
+        on_stage: StageHook | None = None,
+        confirm_fingerprint: str | None = None,
+        code: str | None = None,
+    ) -> ImportResult:
         """Open a checkout bundle: a fresh database becomes the office's field database for that
-        round (or an already joined one adds the round)."""
+        round (or an already joined one adds the round). A first join needs the person at the
+        laptop to confirm the office's key fingerprint or type the checkout's one-time code."""
         path = Path(path)
         opened = self._open_file(path)
         if opened.manifest.kind != "checkout":
             raise BundleRefused(M.NOT_A_CHECKOUT)
-        return self.join_opened(opened, path, on_stage=on_stage)
+        return self.join_opened(
+            opened, path, on_stage=on_stage, confirm_fingerprint=confirm_fingerprint, code=code
+        )
+
+    def join_offer(self, path: Path) -> JoinOffer | None:
+        """What a person must confirm before this database joins the checkout at `path`: the
+        office's name and fingerprint. None when no confirmation is needed (not a checkout, or
+        this laptop already trusts its office). Verifies the bundle; writes nothing."""
+        path = Path(path)
+        opened = self._open_file(path)
+        m = opened.manifest
+        if m.kind != "checkout" or self.role() == ROLE_FIELD:
+            return None
+        office = m.extra.get("office")
+        office = office if isinstance(office, dict) else {}
+        carries = m.extra.get("carries")
+        return JoinOffer(
+            bundle_id=m.bundle_id,
+            office_name=safe_name(str(office.get("name") or ""), DEFAULT_DEVICE_NAME),
+            office_fingerprint=fingerprint(unb64(m.sender_key)),
+            device_name=safe_name(str(m.extra.get("device_name") or "")),
+            counts=dict(carries) if isinstance(carries, dict) else dict(m.counts),
+        )
 
     def join_opened(
-        self, opened: OpenedBundle, path: Path, *, on_stage: StageHook | None = None
+        self,
+        opened: OpenedBundle,
+        path: Path,
+        *,
+        on_stage: StageHook | None = None,
+        confirm_fingerprint: str | None = None,
+        code: str | None = None,
     ) -> ImportResult:
         m = opened.manifest
         office = m.extra.get("office") or {}
+        if not isinstance(office, dict) or not is_device_name(
+            str(m.extra.get("device_name") or "")
+        ):
+            # The name becomes this laptop's receipt prefix: only a well-formed one is adopted.
+            raise BundleRefused(M.CHECKOUT_NAME_INVALID)
         if self.role() != ROLE_FIELD:
             with self.ctx.db.session() as s:
                 used = s.execute(
@@ -126,13 +188,47 @@ class SyncApply(SyncExport):
                 ).scalar_one()
             if used:
                 raise BundleRefused(M.JOIN_DATABASE_IN_USE)
+            # First contact: the key in the bundle is trusted only once a person confirmed it
+            # came from their office, by the fingerprint or the checkout's one-time code seen at
+            # the office (never from the stick the bundle came on).
+            self._confirm_office(m, office, confirm_fingerprint, code)
+        # An already joined laptop checked the sender against its office's key in _sender_key.
         return self._apply(opened, path, on_stage=on_stage, office=office)
+
+    def _confirm_office(
+        self,
+        m: Manifest,
+        office: dict[str, Any],
+        confirm_fingerprint: str | None,
+        code: str | None,
+    ) -> None:
+        key = unb64(m.sender_key)
+        shown = fingerprint(key)
+        if code:
+            if not join_code_matches(code, m.bundle_id, m.sender_key):
+                raise BundleRefused(M.JOIN_CODE_MISMATCH)
+            return
+        if confirm_fingerprint:
+            if not fingerprint_matches(confirm_fingerprint, key):
+                raise BundleRefused(
+                    M.JOIN_FINGERPRINT_MISMATCH,
+                    given=confirm_fingerprint.strip()[:40],
+                    fingerprint=shown,
+                )
+            return
+        raise JoinNeedsConfirmation(
+            M.JOIN_CONFIRM_OFFICE,
+            office=safe_name(str(office.get("name") or ""), DEFAULT_DEVICE_NAME),
+            fingerprint=shown,
+        )
 
     def _open_file(self, path: Path) -> OpenedBundle:
         try:
-            data = path.read_bytes()
+            data = read_bundle_file(path)
         except OSError as exc:
             raise BundleRefused(M.BUNDLE_UNREADABLE, name=path.name) from exc
+        except BundleError as exc:
+            raise BundleRefused(exc.msg, **exc.params) from exc
         return self._open(data)
 
     def _open(self, data: bytes) -> OpenedBundle:
@@ -151,7 +247,8 @@ class SyncApply(SyncExport):
         if m.kind == "checkout" and self.role() != ROLE_FIELD:
             office = m.extra.get("office") or {}
             if (
-                office.get("device_id") != header["from"]
+                not isinstance(office, dict)
+                or office.get("device_id") != header["from"]
                 or office.get("verify_key") != m.sender_key
             ):
                 raise BundleError(M.CHECKOUT_OFFICE_MISMATCH)
@@ -278,7 +375,7 @@ class SyncApply(SyncExport):
             s.add(
                 SyncDevice(
                     id=office["device_id"],
-                    name=str(office.get("name") or DEFAULT_DEVICE_NAME),
+                    name=safe_name(str(office.get("name") or ""), DEFAULT_DEVICE_NAME),
                     role=ROLE_OFFICE,
                     verify_key=office["verify_key"],
                     registered_at=w.now(),

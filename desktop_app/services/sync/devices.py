@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import base64
 import hashlib
+import hmac
 import json
 import os
 from dataclasses import dataclass
@@ -38,6 +39,16 @@ IDENTITY_VERSION = 1
 ROLE_OFFICE = "office"
 ROLE_FIELD = "field"
 
+# Roles that may hold restricted-programme data (children's, disability and home-care
+# enrolments: specific personal data under UU PDP). Today a field laptop holds none; a future
+# role (a social worker's case laptop) would be added here with the data-protection rules.
+RESTRICTED_ROLES: frozenset[str] = frozenset({ROLE_OFFICE})
+
+
+def may_hold_restricted(role: str) -> bool:
+    """Whether a device of this role may be sent restricted-programme data."""
+    return role in RESTRICTED_ROLES
+
 
 def b64(data: bytes) -> str:
     return base64.b64encode(data).decode("ascii")
@@ -51,6 +62,42 @@ def fingerprint(verify_key: bytes) -> str:
     """A short, readable digest of a public key to compare over the phone: 'A1B2-C3D4-E5F6-0718'."""
     digest = hashlib.sha256(verify_key).hexdigest()[:16].upper()
     return "-".join(digest[i : i + 4] for i in range(0, 16, 4))
+
+
+def fingerprint_matches(given: str, verify_key: bytes) -> bool:
+    """Whether what a person typed is the whole fingerprint of this key (case, spaces and dashes
+    do not matter; a part of it is not enough)."""
+    typed = "".join(ch for ch in given.upper() if ch.isalnum())
+    return hmac.compare_digest(typed, fingerprint(verify_key).replace("-", ""))
+
+
+JOIN_CODE_DIGITS = 10
+
+
+def join_code(bundle_id: str, verify_key: str) -> str:
+    """The one-time code of a checkout: shown at the office when the checkout is made, typed on
+    the laptop to join. It binds this bundle to the office key it declares, so a checkout from
+    another office (another key) or another checkout does not match. Ten digits: finding a key
+    whose code matches one that was seen takes billions of key pairs."""
+    digest = hashlib.sha256(
+        b"berdaya-join-code\0" + bundle_id.encode() + b"\0" + verify_key.encode()
+    ).digest()
+    number = int.from_bytes(digest[:8], "big") % 10**JOIN_CODE_DIGITS
+    text = f"{number:0{JOIN_CODE_DIGITS}d}"
+    return f"{text[:5]}-{text[5:]}"
+
+
+def join_code_matches(given: str, bundle_id: str, verify_key: str) -> bool:
+    typed = "".join(ch for ch in given if ch.isdigit())
+    return hmac.compare_digest(typed, join_code(bundle_id, verify_key).replace("-", ""))
+
+
+def safe_name(text: str, fallback: str = "PERANGKAT") -> str:
+    """A sender-supplied device name fit for a file name or a label: the device-name rules
+    (2-8 capitals/digits) or `fallback`. Names are checked at registration, but a bundle's
+    manifest is written by the sender, so it is checked again wherever it is used."""
+    name = normalise_device_name(text if isinstance(text, str) else "")
+    return name if is_device_name(name) else fallback
 
 
 @dataclass(frozen=True)

@@ -5,6 +5,7 @@ re-export."""
 
 from __future__ import annotations
 
+import dataclasses
 import os
 from collections import Counter
 from collections.abc import Sequence
@@ -16,16 +17,22 @@ from sqlmodel import col
 
 from desktop_app import __version__
 from desktop_app.domain.ids import new_id
+from desktop_app.domain.programs import PROGRAMS
 from desktop_app.services.context import ServiceError
 from desktop_app.services.distribution import DistributionService
 from desktop_app.services.sync import messages as M
 from desktop_app.services.sync.base import SyncBase
 from desktop_app.services.sync.bundle import seal
-from desktop_app.services.sync.devices import ROLE_FIELD
+from desktop_app.services.sync.devices import ROLE_FIELD, join_code, may_hold_restricted
 from desktop_app.services.sync.double_claims import round_slice
 from desktop_app.services.sync.records import bundle_row, peer_row
-from desktop_app.services.sync.slices import entries_for_device, own_entries, registry_closure
-from desktop_app.services.sync.views import ExportResult
+from desktop_app.services.sync.slices import (
+    REF_ONLY,
+    entries_for_device,
+    own_entries,
+    registry_closure,
+)
+from desktop_app.services.sync.views import CheckoutSummary, ExportResult
 from desktop_app.storage import migrations
 from desktop_app.storage.models import ChangeLog, Household
 from desktop_app.storage.sync_models import SyncDevice
@@ -64,18 +71,35 @@ class SyncExport(SyncBase):
         device = self.devices.get(device_id)
         if device.revoked:
             raise ServiceError(M.CHECKOUT_DEVICE_REVOKED, name=device.name)
+        restricted = may_hold_restricted(device.role)
         if round_id is not None:
             dist = DistributionService(self.ctx)
-            round_id = dist.get_round(round_id).id
+            rnd = dist.get_round(round_id)
+            round_id = rnd.id
+            program = PROGRAMS.get(rnd.program_code)
+            if not restricted and (program is None or program.sensitive):
+                # The roster itself says who is in the programme.
+                raise ServiceError(
+                    M.CHECKOUT_RESTRICTED_ROUND,
+                    name=rnd.name,
+                    program=program.short if program else rnd.program_code,
+                )
             point_ids = [dist.get_point(round_id, p).id for p in point_ids]
-        slice_ids = self._slice_for(list(household_ids), round_id, list(point_ids))
+        withheld: set[str] = set()
+        slice_ids = self._slice_for(
+            list(household_ids), round_id, list(point_ids), restricted=restricted, withheld=withheld
+        )
         if not slice_ids:
             raise ServiceError(M.CHECKOUT_EMPTY)
+        identity = self.devices.identity()
+        carries = dict(
+            sorted(Counter(e for e in slice_ids.values() if not e.endswith(REF_ONLY)).items())
+        )
         extra = {
             "office": {
                 "device_id": self.ctx.device.id,
                 "name": self.ctx.device.name,
-                "verify_key": self.devices.identity().verify_key,
+                "verify_key": identity.verify_key,
             },
             "device_name": device.name,
             "office_profile": self.ctx.office.to_dict(),
@@ -85,8 +109,24 @@ class SyncExport(SyncBase):
             # The office's secret for receipt verification codes, so a receipt printed in the
             # field verifies at the office. The bundle is encrypted to the laptop.
             "receipt_key": self._receipt_key() if round_id else None,
+            "carries": carries,
         }
-        return self._export(Path(path), device.id, "checkout", new_slice=slice_ids, extra=extra)
+        result = self._export(
+            Path(path),
+            device.id,
+            "checkout",
+            new_slice=slice_ids,
+            extra=extra,
+            restricted=restricted,
+        )
+        summary = CheckoutSummary(
+            office_name=self.ctx.device.name,
+            office_fingerprint=identity.fingerprint,
+            join_code=join_code(result.bundle_id, identity.verify_key),
+            carries=carries,
+            withheld=len(withheld),
+        )
+        return dataclasses.replace(result, checkout=summary)
 
     def _receipt_key(self) -> str:
         return DistributionService(self.ctx).receipt_code_key().hex()
@@ -101,16 +141,27 @@ class SyncExport(SyncBase):
             return [row[0] for row in s.execute(stmt)]
 
     def _slice_for(
-        self, household_ids: list[str], round_id: str | None, point_ids: list[str]
+        self,
+        household_ids: list[str],
+        round_id: str | None,
+        point_ids: list[str],
+        *,
+        restricted: bool = True,
+        withheld: set[str] | None = None,
     ) -> dict[str, str]:
-        """entity_id -> entity of everything a field device needs for a checkout."""
+        """entity_id -> entity of everything a field device needs for a checkout: the round's
+        roster with the recipients, their households and members (the counter shows them and
+        the collector rules need them), and no restricted-programme enrolment unless
+        `restricted`."""
         with self.ctx.db.session() as s:
             out: dict[str, str] = {}
             if round_id is not None:
                 out.update(round_slice(s, round_id, point_ids))
             households = household_ids + [i for i, e in out.items() if e == "household"]
             persons = [i for i, e in out.items() if e == "person"]
-            out.update(registry_closure(s, households, persons))
+            out.update(
+                registry_closure(s, households, persons, restricted=restricted, withheld=withheld)
+            )
             return out
 
     def _export(
@@ -121,6 +172,7 @@ class SyncExport(SyncBase):
         *,
         new_slice: dict[str, str] | None = None,
         extra: dict[str, Any] | None = None,
+        restricted: bool | None = None,
     ) -> ExportResult:
         with self.ctx.unit_of_work(source="sync-export") as w:
             s = w.session
@@ -131,7 +183,12 @@ class SyncExport(SyncBase):
             if self.role() == ROLE_FIELD:
                 entries = own_entries(s, self.ctx.device.id, peer.delivered_upto)
             else:
-                entries = entries_for_device(s, to_device, peer.delivered_upto, new_slice)
+                if restricted is None:
+                    role = s.get(SyncDevice, to_device)
+                    restricted = may_hold_restricted(role.role if role else ROLE_FIELD)
+                entries = entries_for_device(
+                    s, to_device, peer.delivered_upto, new_slice, restricted=restricted
+                )
             counts = dict(Counter(e.entity for e in entries))
             recipient = self.devices.trusted_key(to_device)
             device_row = s.get(SyncDevice, to_device)

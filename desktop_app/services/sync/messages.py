@@ -326,3 +326,55 @@ CLAIM_ALREADY_CONFIRMED = Msg(
     "Klaim ganda ini sudah dikonfirmasi.",
     "This double claim has already been confirmed.",
 )
+
+# -- bounded reading, first join, minimal checkouts (issue 11 items 3-5) ---------------------------
+BUNDLE_FILE_TOO_LARGE = Msg(
+    "sync.bundle_file_too_large",
+    "Berkas {name} terlalu besar untuk sebuah bundel ({size} MiB; batasnya {limit} MiB). Periksa "
+    "berkas yang dipilih. Tidak ada data yang diubah.",
+    "The file {name} is too large to be a bundle ({size} MiB; the limit is {limit} MiB). Check "
+    "the file you chose. Nothing was changed.",
+)
+JOIN_CONFIRM_OFFICE = Msg(
+    "sync.join_confirm_office",
+    "Sebelum laptop ini bergabung, pastikan bundel ini benar dari kantor Anda. Sidik kunci kantor "
+    "{office} di bundel ini: {fingerprint}. Cocokkan dengan sidik kunci di layar kantor atau di "
+    "ringkasan checkout, lalu konfirmasi sidik itu atau ketik kode sekali pakai dari kantor. "
+    "Tidak ada data yang diubah.",
+    "Before this laptop joins, make sure this bundle really comes from your office. The key "
+    "fingerprint of office {office} in this bundle: {fingerprint}. Compare it with the "
+    "fingerprint on the office's screen or checkout summary, then confirm it or type the "
+    "one-time code from the office. Nothing was changed.",
+)
+JOIN_FINGERPRINT_MISMATCH = Msg(
+    "sync.join_fingerprint_mismatch",
+    "Sidik kunci yang dimasukkan ({given}) tidak sama dengan sidik kunci kantor di bundel ini "
+    "({fingerprint}). Bundel ini mungkin bukan dari kantor Anda: jangan bergabung, tanyakan ke "
+    "kantor. Tidak ada data yang diubah.",
+    "The fingerprint entered ({given}) differs from the office key fingerprint in this bundle "
+    "({fingerprint}). This bundle may not come from your office: do not join, ask the office. "
+    "Nothing was changed.",
+)
+JOIN_CODE_MISMATCH = Msg(
+    "sync.join_code_mismatch",
+    "Kode sekali pakai tidak cocok dengan bundel checkout ini. Periksa kode yang tampil di kantor "
+    "saat checkout ini dibuat (setiap checkout punya kode sendiri). Bundel ini mungkin bukan dari "
+    "kantor Anda. Tidak ada data yang diubah.",
+    "The one-time code does not match this checkout bundle. Check the code the office showed "
+    "when this checkout was made (every checkout has its own). This bundle may not come from "
+    "your office. Nothing was changed.",
+)
+CHECKOUT_NAME_INVALID = Msg(
+    "sync.checkout_name_invalid",
+    "Bundel checkout rusak: nama perangkat di dalamnya tidak sah. Minta checkout baru dari "
+    "kantor. Tidak ada data yang diubah.",
+    "The checkout bundle is damaged: the device name in it is not valid. Ask the office for a new "
+    "checkout. Nothing was changed.",
+)
+CHECKOUT_RESTRICTED_ROUND = Msg(
+    "sync.checkout_restricted_round",
+    "Putaran {name} adalah program {program}, yang datanya termasuk data pribadi spesifik (UU "
+    "PDP). Daftarnya tidak dapat dibawa ke laptop lapangan; layani dari kantor.",
+    "Round {name} belongs to the programme {program}, whose data is specific personal data (UU "
+    "PDP). Its roster cannot be taken to a field laptop; serve it from the office.",
+)

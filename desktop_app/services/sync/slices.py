@@ -5,6 +5,11 @@ them (`registry_closure`). Afterwards the office's stream for that laptop carrie
 about the entities it holds, and grows the slice with children of the entities it serves (a
 receipt another laptop made for one of its recipients, a new household member) together with
 whatever they refer to.
+
+A device whose role may not hold restricted-programme data (a field laptop: see
+`devices.may_hold_restricted`) is never sent an enrolment in a sensitive programme (children in
+conflict with the law, neglected children, disability, home care), neither in its checkout nor
+later, and nobody joins its slice through one.
 """
 
 from __future__ import annotations
@@ -16,6 +21,7 @@ from typing import Any
 from sqlalchemy import Table, bindparam, select
 from sqlmodel import Session, col
 
+from desktop_app.domain.programs import PROGRAMS
 from desktop_app.services.sync.merge import ENTRY_KEYS, POLICIES, Entry, chunks, rows_in
 from desktop_app.storage.models import (
     ChangeLog,
@@ -38,17 +44,40 @@ __all__ = [
     "missing_parents",
     "own_entries",
     "registry_closure",
+    "restricted_enrolments",
     "scope_values",
 ]
 
 REF_ONLY = ":ref"  # a slice row the device holds without serving it (another point)
 
+# Programmes whose enrolments any device may hold. Everything else, including a code this
+# version does not know, counts as restricted: a new programme is kept off laptops until it is
+# listed here by being in the catalogue as not sensitive.
+OPEN_PROGRAMS: tuple[str, ...] = tuple(sorted(c for c, p in PROGRAMS.items() if not p.sensitive))
+
+
+def restricted_enrolments(s: Session, ids: Sequence[str]) -> set[str]:
+    """Which of these ids are enrolments in a restricted (sensitive or unknown) programme."""
+    out: set[str] = set()
+    for part in chunks(sorted(set(ids))):
+        stmt = select(col(Enrolment.id)).where(
+            col(Enrolment.id).in_(part), col(Enrolment.program_code).not_in(OPEN_PROGRAMS)
+        )
+        out.update(row[0] for row in s.execute(stmt))
+    return out
+
 
 def registry_closure(
-    s: Session, household_ids: Sequence[str], person_ids: Sequence[str]
+    s: Session,
+    household_ids: Sequence[str],
+    person_ids: Sequence[str],
+    *,
+    restricted: bool = True,
+    withheld: set[str] | None = None,
 ) -> dict[str, str]:
     """Households and persons with everything that belongs to them: members, KK history,
-    status history, enrolments; a person brings their household."""
+    status history, enrolments; a person brings their household. With `restricted=False`
+    enrolments in restricted programmes are left out (their ids go to `withheld`)."""
     out: dict[str, str] = {}
     households = set(household_ids)
     for part in chunks(sorted(set(person_ids))):
@@ -73,11 +102,14 @@ def registry_closure(
         for (sid,) in s.execute(statuses):
             out[sid] = "status_history"
     for part in chunks(holders):
-        enrolled = select(col(Enrolment.id)).where(
+        enrolled = select(col(Enrolment.id), col(Enrolment.program_code)).where(
             col(Enrolment.person_id).in_(part) | col(Enrolment.household_id).in_(part)
         )
-        for (eid,) in s.execute(enrolled):
-            out[eid] = "enrolment"
+        for eid, program in s.execute(enrolled):
+            if restricted or program in OPEN_PROGRAMS:
+                out[eid] = "enrolment"
+            elif withheld is not None:
+                withheld.add(eid)
     return out
 
 
@@ -158,11 +190,15 @@ def entries_for_device(
     device_id: str,
     after_seq: int,
     new_slice: dict[str, str] | None,
+    *,
+    restricted: bool = True,
 ) -> list[Entry]:
     """The office's stream for one field device: what it does not have yet, limited to the
     entities it holds. Children of the entities it serves (a receipt another laptop made for
     one of its recipients, a new member of one of its households) join its slice, together
-    with whatever they refer to, so the device can always store what it is sent."""
+    with whatever they refer to, so the device can always store what it is sent. Without
+    `restricted`, enrolments in restricted programmes are never sent (not even ones a slice
+    recorded before this rule)."""
     slice_rows = {
         row[0]: row[1]
         for row in s.execute(
@@ -191,6 +227,11 @@ def entries_for_device(
         .order_by(col(ChangeLog.seq))
     )
     candidates = [Entry.from_row(r) for r in s.execute(stmt)]
+    if not restricted:
+        hidden = restricted_enrolments(
+            s, [e.entity_id for e in candidates if e.entity == "enrolment"]
+        )
+        candidates = [e for e in candidates if e.entity_id not in hidden]
     # What the device created itself it holds too (not recorded at import: that would cost
     # a slice row per receipt on the office's hot path).
     unknown = {e.entity_id for e in candidates if e.entity_id not in held}
@@ -218,6 +259,7 @@ def entries_for_device(
             s,
             [i for i, e in missing.items() if e == "household"],
             [i for i, e in missing.items() if e == "person"],
+            restricted=restricted,
         )
         closure.update({i: e for i, e in missing.items() if e not in ("household", "person")})
         new = {i: e for i, e in closure.items() if i not in held}
@@ -234,6 +276,12 @@ def entries_for_device(
         )
         for row in s.execute(stmt):
             chosen.setdefault(row.id, Entry.from_row(row))
+    if not restricted:
+        hidden = restricted_enrolments(
+            s, [e.entity_id for e in chosen.values() if e.entity == "enrolment"]
+        )
+        chosen = {i: e for i, e in chosen.items() if e.entity_id not in hidden}
+        added = {i: e for i, e in added.items() if i not in hidden}
     if added:
         s.execute(
             _SLICE.insert(),

@@ -13,9 +13,11 @@ __all__ = [
     "FIELD_LABELS",
     "BundleView",
     "CandidateView",
+    "CheckoutSummary",
     "ConflictView",
     "ExportResult",
     "ImportResult",
+    "JoinOffer",
     "PeerView",
     "QuarantineView",
     "nested_dict",
@@ -42,6 +44,7 @@ class ExportResult:
     size_bytes: int
     seq_from: int
     seq_to: int
+    checkout: CheckoutSummary | None = None  # set for a checkout bundle
 
 
 @dataclass(frozen=True)
@@ -196,3 +199,27 @@ def value_text(value: Any) -> str:
     if isinstance(value, bool):
         return "ya" if value else "tidak"
     return str(value)
+
+
+@dataclass(frozen=True)
+class CheckoutSummary:
+    """What the office shows (and prints) when a checkout is made: what the bundle carries, and
+    how the laptop knows it came from this office. The fingerprint and the one-time code must
+    reach the laptop by another way than the bundle's stick: the screen, paper, the phone."""
+
+    office_name: str
+    office_fingerprint: str
+    join_code: str
+    carries: dict[str, int]  # rows per kind: households, persons, roster entries, enrolments...
+    withheld: int  # restricted-programme enrolments the device's role may not hold
+
+
+@dataclass(frozen=True)
+class JoinOffer:
+    """A checkout about to be joined, for the person at the laptop to confirm the office."""
+
+    bundle_id: str
+    office_name: str
+    office_fingerprint: str
+    device_name: str
+    counts: dict[str, int]
