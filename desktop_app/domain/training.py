@@ -13,6 +13,7 @@ from enum import StrEnum
 
 from desktop_app.domain.devices import DEVICE_NAME_PATTERN, is_device_name
 from desktop_app.domain.office import INDONESIAN_MONTHS, format_date_id
+from desktop_app.domain.values import member_labels
 
 __all__ = [
     "DEFAULT_SKILL_CATEGORIES",
@@ -49,9 +50,8 @@ class TrainingStatus(StrEnum):
     FINISHED = "selesai"
 
 
-# Labels in member order; the strict zip fails on import if one is missing.
-TRAINING_STATUS_LABELS: dict[TrainingStatus, str] = dict(
-    zip(TrainingStatus, ("Direncanakan", "Berjalan", "Selesai"), strict=True)
+TRAINING_STATUS_LABELS: dict[TrainingStatus, str] = member_labels(
+    TrainingStatus, ("Direncanakan", "Berjalan", "Selesai")
 )
 
 # Forward only: a finished training has issued certificates, so reopening it would let
