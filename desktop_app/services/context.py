@@ -72,6 +72,18 @@ def diff(before: Mapping[str, Any], after: Mapping[str, Any]) -> dict[str, list[
     return {k: [before.get(k), after.get(k)] for k in sorted(keys) if before.get(k) != after.get(k)}
 
 
+def replace_json_setting(session: Session, key: str, value: Mapping[str, Any]) -> dict[str, Any]:
+    """Store `value` as the JSON setting `key` (creating the row if needed) and return what it
+    replaced ({} when there was none), so the caller can log the difference."""
+    row = session.get(Setting, key)
+    before: dict[str, Any] = json.loads(row.value) if row else {}
+    if row is None:
+        row = Setting(key=key, value="{}")
+    row.value = json.dumps(value, ensure_ascii=False)
+    session.add(row)
+    return before
+
+
 @dataclass(frozen=True)
 class ChangeSet:
     """What one committed unit of work changed.
@@ -336,13 +348,8 @@ class AppContext:
 
     def save_office_profile(self, profile: OfficeProfile) -> None:
         with self.unit_of_work() as uow:
-            row = uow.session.get(Setting, OFFICE_KEY)
-            before = json.loads(row.value) if row else {}
             after = profile.to_dict()
-            if row is None:
-                row = Setting(key=OFFICE_KEY, value="{}")
-            row.value = json.dumps(after, ensure_ascii=False)
-            uow.session.add(row)
+            before = replace_json_setting(uow.session, OFFICE_KEY, after)
             uow.log("setting", OFFICE_KEY, "update", diff(before, after))
         self.office = profile
 
