@@ -29,6 +29,7 @@ from sqlmodel import Session, SQLModel, select
 from desktop_app.domain.clock import Clock, HybridClock, SystemClock, Timestamp
 from desktop_app.domain.errors import Refusal
 from desktop_app.domain.ids import new_id
+from desktop_app.domain.nik import Issue, validate_nik
 from desktop_app.domain.office import OfficeProfile
 from desktop_app.domain.regions import RegionCatalog
 from desktop_app.i18n import resource_path
@@ -345,6 +346,16 @@ class AppContext:
     def join_or_open(self, uow: UnitOfWork | None) -> AbstractContextManager[UnitOfWork]:
         """Join the caller's unit of work (e.g. an import batch) or open a new one."""
         return nullcontext(uow) if uow is not None else self.unit_of_work()
+
+    def check_nik(self, nik: str, *, birth_date: date | None, sex: str | None) -> list[Issue]:
+        """`validate_nik` against this office's province and the clock's today."""
+        return validate_nik(
+            nik,
+            birth_date=birth_date,
+            sex=sex,
+            office_province=self.office.province_code,
+            today=self.clock.today(),
+        )
 
     def save_office_profile(self, profile: OfficeProfile) -> None:
         with self.unit_of_work() as uow:

@@ -8,7 +8,7 @@ from datetime import date
 from sqlmodel import select
 
 from desktop_app.domain.households import check_relation
-from desktop_app.domain.nik import Issue, Severity, has_errors, validate_nik
+from desktop_app.domain.nik import Issue, Severity, has_errors
 from desktop_app.domain.people import blank_to_none
 from desktop_app.domain.status import PersonStatus
 from desktop_app.services.context import ServiceError, UnitOfWork
@@ -60,12 +60,10 @@ class PersonWrites(RegistryReads):
                 )
             )
         if inp.nik:
-            nik_issues = validate_nik(
+            nik_issues = self.ctx.check_nik(
                 inp.nik,
                 birth_date=inp.birth_date,
                 sex=inp.sex if inp.sex in ("L", "P") else None,
-                office_province=self.ctx.office.province_code,
-                today=self.ctx.clock.today(),
             )
             issues.extend(nik_issues)
             # Only the NIK's own errors matter here: a clerk types the NIK first, before the
