@@ -104,8 +104,7 @@ class PersonWrites(RegistryReads):
     ) -> str:
         inp = inp.cleaned()
         issues = self.check_person(inp)
-        if has_errors(issues):
-            raise ValidationFailed(issues)
+        ValidationFailed.raise_if_errors(issues)
         if relation is not None:
             check_relation(relation)
         with self.ctx.join_or_open(uow) as w:
@@ -119,8 +118,7 @@ class PersonWrites(RegistryReads):
     def update_person(self, person_id: str, inp: PersonInput) -> dict:
         inp = inp.cleaned()
         issues = self.check_person(inp, person_id=person_id)
-        if has_errors(issues):
-            raise ValidationFailed(issues)
+        ValidationFailed.raise_if_errors(issues)
         with self.ctx.unit_of_work() as w:
             person = require_row(w.session, Person, person_id, PERSON_NOT_FOUND)
             return w.update(person, "person", asdict(inp))
