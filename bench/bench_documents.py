@@ -125,6 +125,23 @@ def receipts(people: list[tuple[str, str, str, str, str]]) -> list[dd.ReceiptDoc
 # --- baselines: plain ReportLab, no Berdaya code in the drawing path --------------------------
 
 
+# The baselines' reception list: the columns the app's list prints, for the PDF and the xlsx.
+LIST_HEADER = ["No", "Nama", "NIK", "Alamat", "RT/RW", "Tanda Tangan", "", "Ket."]
+
+
+def _list_cells(r: dd.ListRow) -> list[str]:
+    """A list row's cells between the number and the remark; the signature box alternates
+    columns so that neighbours do not sign over each other."""
+    return [
+        r.name,
+        mask_nik(r.nik),
+        r.address,
+        f"{r.rt}/{r.rw}",
+        f"{r.no}." if r.no % 2 else "",
+        "" if r.no % 2 else f"{r.no}.",
+    ]
+
+
 def plain_list(path: Path, rows: list[dd.ListRow], per_page: int) -> None:
     """The same columns, row heights and strings, one Table per page, a plain grid."""
     doc = SimpleDocTemplate(
@@ -143,23 +160,10 @@ def plain_list(path: Path, rows: list[dd.ListRow], per_page: int) -> None:
             ("VALIGN", (0, 0), (-1, -1), "MIDDLE"),
         ]
     )
-    header = ["No", "Nama", "NIK", "Alamat", "RT/RW", "Tanda Tangan", "", "Ket."]
     story: list = []
     for start in range(0, len(rows), per_page):
         chunk = rows[start : start + per_page]
-        data = [header] + [
-            [
-                str(r.no),
-                r.name,
-                mask_nik(r.nik),
-                r.address,
-                f"{r.rt}/{r.rw}",
-                f"{r.no}." if r.no % 2 else "",
-                "" if r.no % 2 else f"{r.no}.",
-                r.status,
-            ]
-            for r in chunk
-        ]
+        data = [LIST_HEADER] + [[str(r.no), *_list_cells(r), r.status] for r in chunk]
         story.append(
             Table(
                 data,
@@ -219,25 +223,11 @@ def write_xlsx(path: Path, rows: list[dd.ListRow]) -> None:
     )
     for col, width in enumerate((4, 22, 16, 22, 7, 11, 11, 10)):
         sheet.set_column(col, col, width)
-    header = ["No", "Nama", "NIK", "Alamat", "RT/RW", "Tanda Tangan", "", "Ket."]
-    sheet.write_row(0, 0, header, head)
+    sheet.write_row(0, 0, LIST_HEADER, head)
     for i, r in enumerate(rows, 1):
         sheet.set_row(i, 25.5)
-        sheet.write_row(
-            i,
-            0,
-            [
-                r.no,
-                r.name,
-                mask_nik(r.nik),
-                r.address,
-                f"{r.rt}/{r.rw}",
-                f"{r.no}." if r.no % 2 else "",
-                "" if r.no % 2 else f"{r.no}.",
-                dd.STATUS_LABELS.get(r.status, r.status),
-            ],
-            cell,
-        )
+        status = dd.STATUS_LABELS.get(r.status, r.status)
+        sheet.write_row(i, 0, [r.no, *_list_cells(r), status], cell)
     sheet.set_paper(9)  # A4
     sheet.repeat_rows(0)
     sheet.fit_to_pages(1, 0)

@@ -28,6 +28,7 @@ from bench.common import (
     Stopwatch,
     best_run,
     file_bench_args,
+    insert_persons,
     remove_sqlite,
     report_child,
     run_child,
@@ -38,7 +39,6 @@ def make_registry(db: Path, rows: int) -> None:
     """A registry of `rows` persons, written straight into the schema (fast set-up only)."""
     from desktop_app.domain.ids import new_id
     from desktop_app.services.context import open_app
-    from desktop_app.storage import search
 
     ctx = open_app(db)
     kelurahan = [r.code for r in ctx.regions.kelurahan()]
@@ -58,22 +58,7 @@ def make_registry(db: Path, rows: int) -> None:
         )  # fmt: skip
     conn = sqlite3.connect(db, isolation_level=None)
     conn.execute("BEGIN")
-    trigger = conn.execute(
-        "SELECT sql FROM sqlite_master WHERE type='trigger' AND name='person_fts_ai'"
-    ).fetchone()[0]
-    conn.execute("DROP TRIGGER person_fts_ai")
-    conn.executemany(
-        "INSERT INTO person (id, nik, name, sex, birth_place, birth_date, street, rt, rw,"
-        " kelurahan_code, created_at, updated_at, deleted, hlc, status)"
-        " VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
-        data,
-    )
-    conn.execute(
-        "INSERT INTO person_fts(rowid, body) SELECT p.rowid, "
-        + search._BODY.format(p="p")
-        + " FROM person p"
-    )
-    conn.execute(trigger)
+    insert_persons(conn, data)
     conn.execute("COMMIT")
     conn.close()
 

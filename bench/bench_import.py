@@ -32,9 +32,11 @@ from pathlib import Path
 from bench.common import (
     FIRST,
     LAST,
+    PERSON_COLUMNS,
     Stopwatch,
     best_run,
     file_bench_args,
+    insert_persons,
     remove_sqlite,
     report_child,
     run_child,
@@ -50,10 +52,6 @@ KELURAHAN = [
     ("Gedog", "Sananwetan", "35.72.03"), ("Tlumpu", "Sukorejo", "35.72.02"),
     ("Pakunden", "Sukorejo", "35.72.02"),
 ]  # fmt: skip
-PERSON_COLUMNS = (
-    "id", "nik", "name", "sex", "birth_place", "birth_date", "street", "rt", "rw",
-    "kelurahan_code", "created_at", "updated_at", "deleted", "hlc", "status",
-)  # fmt: skip
 
 
 def make_file(path: Path, rows: int) -> None:
@@ -126,7 +124,6 @@ def step_schema(path: Path, db: Path, with_log: bool = False) -> dict:
 
     from desktop_app.domain.ids import new_id
     from desktop_app.services.context import open_app
-    from desktop_app.storage import search
 
     open_app(db).close()
     book = python_calamine.CalamineWorkbook.from_path(str(path))
@@ -149,22 +146,7 @@ def step_schema(path: Path, db: Path, with_log: bool = False) -> dict:
     conn.execute("PRAGMA synchronous = FULL")
     clock = Stopwatch()
     conn.execute("BEGIN")
-    trigger = conn.execute(
-        "SELECT sql FROM sqlite_master WHERE type='trigger' AND name='person_fts_ai'"
-    ).fetchone()[0]
-    conn.execute("DROP TRIGGER person_fts_ai")
-    conn.executemany(
-        "INSERT INTO person (id, nik, name, sex, birth_place, birth_date, street, rt, rw,"
-        " kelurahan_code, created_at, updated_at, deleted, hlc, status)"
-        " VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
-        rows,
-    )
-    conn.execute(
-        "INSERT INTO person_fts(rowid, body) SELECT p.rowid, "
-        + search._BODY.format(p="p")
-        + " FROM person p"
-    )
-    conn.execute(trigger)
+    insert_persons(conn, rows)
     if logs:
         conn.executemany(
             "INSERT INTO change_log (id, hlc, device_id, actor, at, entity, entity_id, op,"

@@ -4,10 +4,13 @@ from __future__ import annotations
 
 import json
 import sys
+from pathlib import Path
 
 from bench.common import CACHE_DIR
 
 Row = tuple[str, str, str, str, str, str]
+# The import and export benchmarks report both clocks: results field, label.
+_CLOCKS = (("seconds", "wall"), ("cpu", "CPU"))
 
 
 def _row(
@@ -36,12 +39,16 @@ def _row(
     )
 
 
+def _results(folder: Path, name: str) -> dict | None:
+    """A benchmark's latest results file, None where it has not been run."""
+    path = folder / f"{name}.json"
+    return json.loads(path.read_text()) if path.exists() else None
+
+
 def main() -> int:
     folder = CACHE_DIR / "results"
     rows: list[Row] = []
-    search_file, startup_file = folder / "search.json", folder / "startup.json"
-    if search_file.exists():
-        s = json.loads(search_file.read_text())
+    if s := _results(folder, "search"):
         svc, raw = s["stats_ms"]["service"], s["stats_ms"]["raw_fts"]
         cpu_svc, cpu_raw = s["cpu_stats_ms"]["service"], s["cpu_stats_ms"]["raw_fts"]
         target = f"<= {s['target_p95_ms']:g} ms"
@@ -52,8 +59,7 @@ def main() -> int:
                  ratio=s["cpu_ratio_p95"], target=target, met=s["cpu_met"]),
             _row("search p50 / keystroke (wall)", svc["p50"], raw["p50"], "ms"),
         ]  # fmt: skip
-    if startup_file.exists():
-        t = json.loads(startup_file.read_text())
+    if t := _results(folder, "startup"):
         app, base = t["app"], t["baseline"]
         target = f"<= {t['target_s']:g} s"
         rows += [
@@ -68,9 +74,7 @@ def main() -> int:
             _row("resident memory when usable", app["max_rss_mb"], base["max_rss_mb"], "MB",
                  digits=0, target=f"<= {t['target_rss_mb']:g} MB", met=t["met_rss"]),
         ]  # fmt: skip
-    scan_file = folder / "scan.json"
-    if scan_file.exists():
-        c = json.loads(scan_file.read_text())
+    if c := _results(folder, "scan"):
         svc, raw = c["stats_ms"]["service"], c["stats_ms"]["raw_fresh_file"]
         same = c["stats_ms"]["raw_same_file"]
         rows += [
@@ -81,11 +85,9 @@ def main() -> int:
             ("scan -> receipt CPU per scan", f"{c['service_cpu_ms_per_scan']:.2f} ms",
              "", "", "", ""),
         ]  # fmt: skip
-    import_file = folder / "import.json"
-    if import_file.exists():
-        m = json.loads(import_file.read_text())
+    if m := _results(folder, "import"):
         r = m["results"]
-        for key, label in (("seconds", "wall"), ("cpu", "CPU")):
+        for key, label in _CLOCKS:
             app = r["import"][key]
             plain = r["read"][key] + r["plain"][key]
             floor = r["read"][key] + r["floor"][key]
@@ -95,11 +97,9 @@ def main() -> int:
                      met=app / plain <= m["target"]),
                 _row(f"import vs read+indexed insert+change log ({label})", app, floor, "s"),
             ]  # fmt: skip
-    export_file = folder / "export.json"
-    if export_file.exists():
-        e = json.loads(export_file.read_text())
+    if e := _results(folder, "export"):
         r = e["results"]
-        for key, label in (("seconds", "wall"), ("cpu", "CPU")):
+        for key, label in _CLOCKS:
             ratio = r["export"][key] / r["raw"][key]
             rows.append(
                 _row(f"export {e['rows']:,} persons xlsx vs raw XlsxWriter ({label})",

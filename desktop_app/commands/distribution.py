@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import argparse
 import csv
+import functools
 import sys
 from collections.abc import Callable
 from datetime import date
@@ -216,141 +217,139 @@ def _service(ctx: AppContext) -> Any:
 # -- round ---------------------------------------------------------------------------------
 
 
-def cmd_round_list(args: argparse.Namespace) -> int:
-    def body(ctx: AppContext) -> int:
-        svc = _service(ctx)
-        rounds = svc.list_rounds()
-        if args.json:
-            print_json(
-                [
-                    {
-                        "id": r.id,
-                        "code": r.code,
-                        "name": r.name,
-                        "program": r.program_code,
-                        "item": r.item,
-                        "quantity": r.quantity,
-                        "unit": r.unit,
-                        "status": r.status,
-                        "points": r.points,
-                        "entitled": r.entitled,
-                        "start_date": r.start_date,
-                        "end_date": r.end_date,
-                    }
-                    for r in rounds
-                ]
-            )
-            return EXIT_OK
-        if not rounds:
-            print("Belum ada putaran penyaluran.")
-        for r in rounds:
-            print(
-                f"{r.code:<8} {r.status_label:<9} {r.name} — {r.item} {r.quantity_text}, "
-                f"{r.points} titik, {r.entitled} penerima  [{r.id}]"
-            )
-        return EXIT_OK
+def _command(
+    body: Callable[[argparse.Namespace, Any], int],
+) -> Callable[[argparse.Namespace], int]:
+    """A distribution command: `body(args, svc)` runs with the opened database's distribution
+    service, refusals and bad input mapped to exit codes by `_run`."""
 
-    return _run(args, body)
+    @functools.wraps(body)
+    def command(args: argparse.Namespace) -> int:
+        return _run(args, lambda ctx: body(args, _service(ctx)))
+
+    return command
 
 
-def cmd_round_show(args: argparse.Namespace) -> int:
-    def body(ctx: AppContext) -> int:
-        svc = _service(ctx)
-        r = svc.get_round(args.round)
-        points = svc.points(r.id)
-        by_point = svc._grouped_totals(r.id, group_by="point")
-        total = svc.totals(r.id)
-        if args.json:
-            print_json(
+@_command
+def cmd_round_list(args: argparse.Namespace, svc: Any) -> int:
+    rounds = svc.list_rounds()
+    if args.json:
+        print_json(
+            [
                 {
                     "id": r.id,
                     "code": r.code,
                     "name": r.name,
+                    "program": r.program_code,
+                    "item": r.item,
+                    "quantity": r.quantity,
+                    "unit": r.unit,
                     "status": r.status,
-                    "totals": total.__dict__ | {"pending": total.pending},
-                    "points": [
-                        {
-                            "no": p.no,
-                            "id": p.id,
-                            "name": p.name,
-                            "kind": p.kind,
-                            "kelurahan": list(p.kelurahan_names),
-                            "received": by_point[p.id].received if p.id in by_point else 0,
-                            "entitled": by_point[p.id].entitled if p.id in by_point else 0,
-                        }
-                        for p in points
-                    ],
+                    "points": r.points,
+                    "entitled": r.entitled,
+                    "start_date": r.start_date,
+                    "end_date": r.end_date,
                 }
-            )
-            return EXIT_OK
-        print(f"{r.name} ({r.code}) — {r.status_label}; {r.item} {r.quantity_text} per penerima")
+                for r in rounds
+            ]
+        )
+        return EXIT_OK
+    if not rounds:
+        print("Belum ada putaran penyaluran.")
+    for r in rounds:
         print(
-            f"Kemajuan: {svc.progress_text(r.id)}; diwakilkan {total.by_proxy}, tidak hadir "
-            f"{total.absent}, ditolak {total.refused}, belum {total.pending}"
+            f"{r.code:<8} {r.status_label:<9} {r.name} — {r.item} {r.quantity_text}, "
+            f"{r.points} titik, {r.entitled} penerima  [{r.id}]"
         )
-        for p in points:
-            t = by_point.get(p.id)
-            progress = f"{t.received}/{t.entitled}" if t else "0/0"
-            print(f"{p.no:>3}. {p.name:<40} {progress:>11}  [{p.id}]")
-        return EXIT_OK
-
-    return _run(args, body)
+    return EXIT_OK
 
 
-def cmd_round_create(args: argparse.Namespace) -> int:
-    def body(ctx: AppContext) -> int:
-        svc = _service(ctx)
-        points = None
-        if args.points and args.points.strip().lower() not in ("kelurahan", "default"):
-            path = Path(args.points)
-            if not path.exists():
-                raise _InputProblem(POINTS_FILE_MISSING, path=str(path))
-            points = svc.points_from_file(path)
-        rid = svc.create_round(
-            program_code=args.program,
-            name=args.name,
-            item=args.item,
-            quantity=args.qty,
-            unit=args.unit,
-            start_date=args.start,
-            end_date=args.end,
-            code=args.code,
-            points=points,
+@_command
+def cmd_round_show(args: argparse.Namespace, svc: Any) -> int:
+    r = svc.get_round(args.round)
+    points = svc.points(r.id)
+    by_point = svc._grouped_totals(r.id, group_by="point")
+    total = svc.totals(r.id)
+    if args.json:
+        print_json(
+            {
+                "id": r.id,
+                "code": r.code,
+                "name": r.name,
+                "status": r.status,
+                "totals": total.__dict__ | {"pending": total.pending},
+                "points": [
+                    {
+                        "no": p.no,
+                        "id": p.id,
+                        "name": p.name,
+                        "kind": p.kind,
+                        "kelurahan": list(p.kelurahan_names),
+                        "received": by_point[p.id].received if p.id in by_point else 0,
+                        "entitled": by_point[p.id].entitled if p.id in by_point else 0,
+                    }
+                    for p in points
+                ],
+            }
         )
-        r = svc.get_round(rid)
-        print(f"Putaran dibuat: {r.name} ({r.code}), {r.points} titik salur, status persiapan.")
-        print(rid)
         return EXIT_OK
-
-    return _run(args, body)
-
-
-def cmd_round_open(args: argparse.Namespace) -> int:
-    def body(ctx: AppContext) -> int:
-        svc = _service(ctx)
-        r = svc.get_round(args.round)
-        summary = svc.open_round(r.id)
-        print(f"Putaran {r.name} dibuka: {summary.entitled} penerima dibekukan.")
-        if summary.unassigned:
-            print(
-                f"Perhatian: {summary.unassigned} penerima tidak punya titik salur (kelurahannya "
-                "tidak dilayani titik mana pun); titik mana pun boleh melayani mereka.",
-                file=sys.stderr,
-            )
-        return EXIT_OK
-
-    return _run(args, body)
+    print(f"{r.name} ({r.code}) — {r.status_label}; {r.item} {r.quantity_text} per penerima")
+    print(
+        f"Kemajuan: {svc.progress_text(r.id)}; diwakilkan {total.by_proxy}, tidak hadir "
+        f"{total.absent}, ditolak {total.refused}, belum {total.pending}"
+    )
+    for p in points:
+        t = by_point.get(p.id)
+        progress = f"{t.received}/{t.entitled}" if t else "0/0"
+        print(f"{p.no:>3}. {p.name:<40} {progress:>11}  [{p.id}]")
+    return EXIT_OK
 
 
-def cmd_round_close(args: argparse.Namespace) -> int:
-    def body(ctx: AppContext) -> int:
-        svc = _service(ctx)
-        r = svc.get_round(args.round)
-        svc.close_round(r.id)
-        print(f"Putaran {r.name} ditutup: {svc.progress_text(r.id)}.")
-        return EXIT_OK
+@_command
+def cmd_round_create(args: argparse.Namespace, svc: Any) -> int:
+    points = None
+    if args.points and args.points.strip().lower() not in ("kelurahan", "default"):
+        path = Path(args.points)
+        if not path.exists():
+            raise _InputProblem(POINTS_FILE_MISSING, path=str(path))
+        points = svc.points_from_file(path)
+    rid = svc.create_round(
+        program_code=args.program,
+        name=args.name,
+        item=args.item,
+        quantity=args.qty,
+        unit=args.unit,
+        start_date=args.start,
+        end_date=args.end,
+        code=args.code,
+        points=points,
+    )
+    r = svc.get_round(rid)
+    print(f"Putaran dibuat: {r.name} ({r.code}), {r.points} titik salur, status persiapan.")
+    print(rid)
+    return EXIT_OK
 
-    return _run(args, body)
+
+@_command
+def cmd_round_open(args: argparse.Namespace, svc: Any) -> int:
+    r = svc.get_round(args.round)
+    summary = svc.open_round(r.id)
+    print(f"Putaran {r.name} dibuka: {summary.entitled} penerima dibekukan.")
+    if summary.unassigned:
+        print(
+            f"Perhatian: {summary.unassigned} penerima tidak punya titik salur (kelurahannya "
+            "tidak dilayani titik mana pun); titik mana pun boleh melayani mereka.",
+            file=sys.stderr,
+        )
+    return EXIT_OK
+
+
+@_command
+def cmd_round_close(args: argparse.Namespace, svc: Any) -> int:
+    r = svc.get_round(args.round)
+    svc.close_round(r.id)
+    print(f"Putaran {r.name} ditutup: {svc.progress_text(r.id)}.")
+    return EXIT_OK
 
 
 # -- receive -------------------------------------------------------------------------------
@@ -365,47 +364,44 @@ def _sixteen_digits(label: str, raw: str) -> str:
     return value
 
 
-def cmd_receive(args: argparse.Namespace) -> int:
+@_command
+def cmd_receive(args: argparse.Namespace, svc: Any) -> int:
     from desktop_app.services.distribution import Proxy
 
-    def body(ctx: AppContext) -> int:
-        svc = _service(ctx)
-        rnd = svc.get_round(args.round)
-        if args.from_csv is not None:
-            return _receive_csv(svc, rnd.id, args)
-        if args.nik is not None:
-            code = _sixteen_digits("NIK", args.nik)
-        elif args.kk is not None:
-            code = _sixteen_digits("No. KK", args.kk)
-        else:
-            code = (args.card or "").strip()
-            if not code:
-                raise _InputProblem(CARD_CODE_EMPTY)
-        proxy = None
-        if args.proxy_name or args.proxy_nik or args.proxy_relation:
-            proxy = Proxy(args.proxy_name or "", args.proxy_nik or "", args.proxy_relation or "")
-        point_id = svc.get_point(rnd.id, args.point).id if args.point else None
-        receipt = svc.receive_code(rnd.id, code, point_id=point_id, proxy=proxy)
-        # receive_code returned after the commit: only now is the number shown.
-        if args.json:
-            print_json(
-                {
-                    "number": receipt.number,
-                    "verification_code": receipt.verification_code,
-                    "recipient": receipt.recipient_name,
-                    "collector": receipt.collector_name,
-                    "relation": receipt.collector_relation,
-                    "point": receipt.point_name,
-                    "received_at": receipt.received_at.isoformat(),
-                }
-            )
-        else:
-            print(receipt.number, flush=True)
-            via = f" melalui {receipt.collector_name}" if receipt.collector_name else ""
-            print(f"Diterima: {receipt.recipient_name}{via}.", file=sys.stderr)
-        return EXIT_OK
-
-    return _run(args, body)
+    rnd = svc.get_round(args.round)
+    if args.from_csv is not None:
+        return _receive_csv(svc, rnd.id, args)
+    if args.nik is not None:
+        code = _sixteen_digits("NIK", args.nik)
+    elif args.kk is not None:
+        code = _sixteen_digits("No. KK", args.kk)
+    else:
+        code = (args.card or "").strip()
+        if not code:
+            raise _InputProblem(CARD_CODE_EMPTY)
+    proxy = None
+    if args.proxy_name or args.proxy_nik or args.proxy_relation:
+        proxy = Proxy(args.proxy_name or "", args.proxy_nik or "", args.proxy_relation or "")
+    point_id = svc.get_point(rnd.id, args.point).id if args.point else None
+    receipt = svc.receive_code(rnd.id, code, point_id=point_id, proxy=proxy)
+    # receive_code returned after the commit: only now is the number shown.
+    if args.json:
+        print_json(
+            {
+                "number": receipt.number,
+                "verification_code": receipt.verification_code,
+                "recipient": receipt.recipient_name,
+                "collector": receipt.collector_name,
+                "relation": receipt.collector_relation,
+                "point": receipt.point_name,
+                "received_at": receipt.received_at.isoformat(),
+            }
+        )
+    else:
+        print(receipt.number, flush=True)
+        via = f" melalui {receipt.collector_name}" if receipt.collector_name else ""
+        print(f"Diterima: {receipt.recipient_name}{via}.", file=sys.stderr)
+    return EXIT_OK
 
 
 _CSV_COLUMNS = {

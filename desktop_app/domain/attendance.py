@@ -6,6 +6,8 @@ import re
 from collections.abc import Iterable
 from enum import StrEnum
 
+from desktop_app.domain.values import member_labels
+
 __all__ = [
     "ATTENDANCE_LABELS",
     "AttendanceCode",
@@ -23,9 +25,8 @@ class AttendanceCode(StrEnum):
     ALPA = "A"
 
 
-# Labels in member order; the strict zip fails on import if one is missing.
-ATTENDANCE_LABELS: dict[AttendanceCode, str] = dict(
-    zip(AttendanceCode, ("Hadir", "Izin", "Sakit", "Alpa"), strict=True)
+ATTENDANCE_LABELS: dict[AttendanceCode, str] = member_labels(
+    AttendanceCode, ("Hadir", "Izin", "Sakit", "Alpa")
 )
 
 _SPELLINGS: dict[str, AttendanceCode] = {

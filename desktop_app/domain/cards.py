@@ -12,7 +12,12 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from desktop_app.domain.devices import DEVICE_NAME_PATTERN, is_device_name
+from desktop_app.domain.devices import (
+    DEVICE_NAME_PATTERN,
+    check_numbering,
+    require_device_name,
+    scanned_number,
+)
 
 __all__ = ["CardCode", "card_code_prefix", "format_card_code", "parse_card_code"]
 
@@ -31,20 +36,17 @@ class CardCode:
 
 def card_code_prefix(device: str) -> str:
     """What every code minted by `device` starts with (its sequence follows)."""
-    if not is_device_name(device):
-        raise ValueError(f"device name must be 2-8 capital letters/digits, got {device!r}")
-    return f"{device}-K"
+    return f"{require_device_name(device)}-K"
 
 
 def format_card_code(device: str, sequence: int) -> str:
-    if sequence < 1:
-        raise ValueError(f"sequence must be positive, got {sequence}")
+    check_numbering(device, sequence)
     return f"{card_code_prefix(device)}{sequence:0{_SEQ_WIDTH}d}"
 
 
 def parse_card_code(text: str) -> CardCode | None:
     """The parts of a code in this format as typed or scanned; None for any other shape."""
-    match = _CODE.match(re.sub(r"\s", "", str(text or "")).upper())
+    match = _CODE.match(scanned_number(text))
     if not match:
         return None
     return CardCode(match.group(1), int(match.group(2)))

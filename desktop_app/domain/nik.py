@@ -270,6 +270,19 @@ def _shape_issues(number: str, raw: str, label: str, prefix: str) -> list[Issue]
     return issues
 
 
+def _number_issues(
+    raw: str, label: str, prefix: str, *, check_district: bool
+) -> tuple[str, list[Issue], bool]:
+    """The cleaned number and the checks NIK and KK share: its shape, then (only when the shape
+    is sound) its region digits. The flag tells whether the shape was sound, since only then can
+    the date digits be read."""
+    number = clean_number(raw)
+    issues = _shape_issues(number, str(raw), label, prefix)
+    if issues:
+        return number, issues, False
+    return number, _region_issues(number, label, prefix, check_district=check_district), True
+
+
 def _region_issues(number: str, label: str, prefix: str, *, check_district: bool) -> list[Issue]:
     issues: list[Issue] = []
     province, regency, district = number[0:2], number[2:4], number[4:6]
@@ -335,11 +348,9 @@ def validate_nik(
     unregistered; nothing here can tell.
     """
     label = "NIK"
-    nik = clean_number(raw)
-    issues = _shape_issues(nik, str(raw), label, "nik")
-    if issues:
+    nik, issues, readable = _number_issues(raw, label, "nik", check_district=True)
+    if not readable:
         return issues
-    issues = _region_issues(nik, label, "nik", check_district=True)
 
     today = today or date.today()
     dd, mm, yy = int(nik[6:8]), int(nik[8:10]), int(nik[10:12])
@@ -408,11 +419,9 @@ def validate_kk(
     date there is only a warning.
     """
     label = "No. KK"
-    kk = clean_number(raw)
-    issues = _shape_issues(kk, str(raw), label, "kk")
-    if issues:
+    kk, issues, readable = _number_issues(raw, label, "kk", check_district=False)
+    if not readable:
         return issues
-    issues = _region_issues(kk, label, "kk", check_district=False)
     dd, mm, yy = int(kk[6:8]), int(kk[8:10]), int(kk[10:12])
     if _resolve_century(dd, mm, yy, today or date.today()) is None:
         issues.append(

@@ -13,6 +13,8 @@ import hmac
 import re
 from dataclasses import dataclass
 
+from desktop_app.domain.devices import DEVICE_NAME_PATTERN, check_numbering, scanned_number
+
 __all__ = [
     "ReceiptNumber",
     "format_receipt_number",
@@ -22,8 +24,7 @@ __all__ = [
 ]
 
 _PART = re.compile(r"^[A-Z0-9]{1,8}$")
-_DEVICE = re.compile(r"^[A-Z0-9]{2,8}$")
-_NUMBER = re.compile(r"^([A-Z0-9]{1,8})-([A-Z0-9]{2,8})-(\d{6,})$")
+_NUMBER = re.compile(rf"^([A-Z0-9]{{1,8}})-({DEVICE_NAME_PATTERN})-(\d{{6,}})$")
 _SEQ_WIDTH = 6
 
 
@@ -40,17 +41,14 @@ class ReceiptNumber:
 def format_receipt_number(round_code: str, device: str, sequence: int) -> str:
     if not _PART.match(round_code):
         raise ValueError(f"round code must be 1-8 capital letters/digits, got {round_code!r}")
-    if not _DEVICE.match(device):
-        raise ValueError(f"device name must be 2-8 capital letters/digits, got {device!r}")
-    if sequence < 1:
-        raise ValueError(f"sequence must be positive, got {sequence}")
+    check_numbering(device, sequence)
     # Six digits cover a city's round per device; beyond that the number simply grows.
     return f"{round_code}-{device}-{sequence:0{_SEQ_WIDTH}d}"
 
 
 def parse_receipt_number(text: str) -> ReceiptNumber | None:
     """The parts of a receipt number as typed or scanned (case and spaces forgiven)."""
-    match = _NUMBER.match(re.sub(r"\s", "", str(text or "")).upper())
+    match = _NUMBER.match(scanned_number(text))
     if not match:
         return None
     return ReceiptNumber(match.group(1), match.group(2), int(match.group(3)))

@@ -5,6 +5,8 @@ from __future__ import annotations
 import re
 from enum import StrEnum
 
+from desktop_app.domain.values import member_labels
+
 __all__ = [
     "RELATION_LABELS",
     "SEX_LABELS",
@@ -24,13 +26,8 @@ class PersonStatus(StrEnum):
     KELUAR = "keluar"
 
 
-# Labels in member order; the strict zip fails on import if one is missing.
-STATUS_LABELS: dict[PersonStatus, str] = dict(
-    zip(
-        PersonStatus,
-        ("Aktif", "Meninggal dunia", "Pindah domisili", "Keluar dari program"),
-        strict=True,
-    )
+STATUS_LABELS: dict[PersonStatus, str] = member_labels(
+    PersonStatus, ("Aktif", "Meninggal dunia", "Pindah domisili", "Keluar dari program")
 )
 
 
@@ -49,24 +46,20 @@ class Relation(StrEnum):
     LAINNYA = "lainnya"
 
 
-# Labels in member order; the strict zip fails on import if one is missing.
-RELATION_LABELS: dict[Relation, str] = dict(
-    zip(
-        Relation,
-        (
-            "Kepala Keluarga",
-            "Suami",
-            "Istri",
-            "Anak",
-            "Menantu",
-            "Cucu",
-            "Orang Tua",
-            "Mertua",
-            "Famili Lain",
-            "Lainnya",
-        ),
-        strict=True,
-    )
+RELATION_LABELS: dict[Relation, str] = member_labels(
+    Relation,
+    (
+        "Kepala Keluarga",
+        "Suami",
+        "Istri",
+        "Anak",
+        "Menantu",
+        "Cucu",
+        "Orang Tua",
+        "Mertua",
+        "Famili Lain",
+        "Lainnya",
+    ),
 )
 
 SEX_LABELS: dict[str, str] = {"L": "Laki-laki", "P": "Perempuan"}

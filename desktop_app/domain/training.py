@@ -11,8 +11,13 @@ from dataclasses import dataclass
 from datetime import date, time, timedelta
 from enum import StrEnum
 
-from desktop_app.domain.devices import DEVICE_NAME_PATTERN, is_device_name
+from desktop_app.domain.devices import (
+    DEVICE_NAME_PATTERN,
+    check_numbering,
+    scanned_number,
+)
 from desktop_app.domain.office import INDONESIAN_MONTHS, format_date_id
+from desktop_app.domain.values import member_labels
 
 __all__ = [
     "DEFAULT_SKILL_CATEGORIES",
@@ -49,9 +54,8 @@ class TrainingStatus(StrEnum):
     FINISHED = "selesai"
 
 
-# Labels in member order; the strict zip fails on import if one is missing.
-TRAINING_STATUS_LABELS: dict[TrainingStatus, str] = dict(
-    zip(TrainingStatus, ("Direncanakan", "Berjalan", "Selesai"), strict=True)
+TRAINING_STATUS_LABELS: dict[TrainingStatus, str] = member_labels(
+    TrainingStatus, ("Direncanakan", "Berjalan", "Selesai")
 )
 
 # Forward only: a finished training has issued certificates, so reopening it would let
@@ -177,10 +181,7 @@ class CertificateNumber:
 def format_certificate_number(sequence: int, device: str, issued: date) -> str:
     """ "0007/SERT-PLT/KANTOR/XII/2026": a per-device, per-year counter keeps two laptops from
     minting the same number offline; the rest follows the office's letter-number style."""
-    if sequence < 1:
-        raise ValueError(f"sequence must be positive, got {sequence}")
-    if not is_device_name(device):
-        raise ValueError(f"device name must be 2-8 capital letters/digits, got {device!r}")
+    check_numbering(device, sequence)
     return f"{sequence:04d}/SERT-PLT/{device}/{roman_month(issued.month)}/{issued.year}"
 
 
@@ -192,7 +193,7 @@ def certificate_issue_date(training_end: date, today: date) -> date:
 
 def parse_certificate_number(text: str) -> CertificateNumber | None:
     """The parts of a certificate number as typed or read from its QR code."""
-    match = _CERT.match(re.sub(r"\s", "", str(text or "")).upper())
+    match = _CERT.match(scanned_number(text))
     if not match or match.group(3) not in _ROMAN:
         return None
     return CertificateNumber(

@@ -7,9 +7,18 @@ the ORM; these turn either into one type so no caller has its own variant.
 from __future__ import annotations
 
 from datetime import UTC, date, datetime
-from typing import Any
+from enum import Enum
+from typing import Any, TypeVar
 
-__all__ = ["as_date", "as_utc"]
+__all__ = ["as_date", "as_utc", "member_labels"]
+
+E = TypeVar("E", bound=Enum)
+
+
+def member_labels(members: type[E], labels: tuple[str, ...]) -> dict[E, str]:
+    """Display labels keyed by enum member, given in member order; the strict zip fails on
+    import if one is missing, so a new member cannot go without its label."""
+    return dict(zip(members, labels, strict=True))
 
 
 def as_date(value: Any) -> date | None:

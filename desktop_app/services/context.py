@@ -29,6 +29,7 @@ from sqlmodel import Session, SQLModel, select
 from desktop_app.domain.clock import Clock, HybridClock, SystemClock, Timestamp
 from desktop_app.domain.errors import Refusal
 from desktop_app.domain.ids import new_id
+from desktop_app.domain.nik import Issue, validate_nik
 from desktop_app.domain.office import OfficeProfile
 from desktop_app.domain.regions import RegionCatalog
 from desktop_app.i18n import resource_path
@@ -70,6 +71,18 @@ def snapshot(obj: SQLModel, exclude: tuple[str, ...] = ("hlc", "updated_at", "cr
 def diff(before: Mapping[str, Any], after: Mapping[str, Any]) -> dict[str, list[Any]]:
     keys = set(before) | set(after)
     return {k: [before.get(k), after.get(k)] for k in sorted(keys) if before.get(k) != after.get(k)}
+
+
+def replace_json_setting(session: Session, key: str, value: Mapping[str, Any]) -> dict[str, Any]:
+    """Store `value` as the JSON setting `key` (creating the row if needed) and return what it
+    replaced ({} when there was none), so the caller can log the difference."""
+    row = session.get(Setting, key)
+    before: dict[str, Any] = json.loads(row.value) if row else {}
+    if row is None:
+        row = Setting(key=key, value="{}")
+    row.value = json.dumps(value, ensure_ascii=False)
+    session.add(row)
+    return before
 
 
 @dataclass(frozen=True)
@@ -334,15 +347,20 @@ class AppContext:
         """Join the caller's unit of work (e.g. an import batch) or open a new one."""
         return nullcontext(uow) if uow is not None else self.unit_of_work()
 
+    def check_nik(self, nik: str, *, birth_date: date | None, sex: str | None) -> list[Issue]:
+        """`validate_nik` against this office's province and the clock's today."""
+        return validate_nik(
+            nik,
+            birth_date=birth_date,
+            sex=sex,
+            office_province=self.office.province_code,
+            today=self.clock.today(),
+        )
+
     def save_office_profile(self, profile: OfficeProfile) -> None:
         with self.unit_of_work() as uow:
-            row = uow.session.get(Setting, OFFICE_KEY)
-            before = json.loads(row.value) if row else {}
             after = profile.to_dict()
-            if row is None:
-                row = Setting(key=OFFICE_KEY, value="{}")
-            row.value = json.dumps(after, ensure_ascii=False)
-            uow.session.add(row)
+            before = replace_json_setting(uow.session, OFFICE_KEY, after)
             uow.log("setting", OFFICE_KEY, "update", diff(before, after))
         self.office = profile
 

@@ -14,11 +14,26 @@ from datetime import date, datetime
 from sqlalchemy import Index
 from sqlmodel import Field, SQLModel
 
+from .models import SyncedRecord
 
-class DistributionRound(SQLModel, table=True):
-    __tablename__ = "distribution_round"
+
+class ClerkFact(SQLModel):
+    """The key and the who/when/why columns of an appended fact (a roster change, a void, a mark).
+
+    A plain (non-table) base: each table class gets its own copies of the columns.
+    """
 
     id: str = Field(primary_key=True)
+    reason: str
+    at: datetime
+    actor: str
+    device_id: str
+    hlc: str
+
+
+class DistributionRound(SyncedRecord, table=True):
+    __tablename__ = "distribution_round"
+
     program_code: str = Field(index=True)
     name: str
     code: str = Field(index=True, unique=True)  # short code in receipt numbers: "RST4"
@@ -31,18 +46,13 @@ class DistributionRound(SQLModel, table=True):
     opened_at: datetime | None = None
     closed_at: datetime | None = None
     notes: str | None = None
-    created_at: datetime
-    updated_at: datetime
-    deleted: bool = False
-    hlc: str
 
 
-class DistributionPoint(SQLModel, table=True):
+class DistributionPoint(SyncedRecord, table=True):
     """A kelurahan office, partner shop (toko mitra) or hall where a round is handed out."""
 
     __tablename__ = "distribution_point"
 
-    id: str = Field(primary_key=True)
     round_id: str = Field(foreign_key="distribution_round.id", index=True)
     name: str
     kind: str  # kelurahan / toko / lainnya
@@ -54,10 +64,6 @@ class DistributionPoint(SQLModel, table=True):
     # The second party of the BAST: kelurahan head, shop owner or coordinator.
     contact_name: str = ""
     contact_title: str = ""
-    created_at: datetime
-    updated_at: datetime
-    deleted: bool = False
-    hlc: str
 
 
 class DistributionAssignment(SQLModel, table=True):
@@ -112,20 +118,14 @@ class RosterEntry(SQLModel, table=True):
     hlc: str
 
 
-class RosterChange(SQLModel, table=True):
+class RosterChange(ClerkFact, table=True):
     """A clerk added or removed a recipient after the roster was frozen, with the reason."""
 
     __tablename__ = "distribution_roster_change"
 
-    id: str = Field(primary_key=True)
     round_id: str = Field(foreign_key="distribution_round.id", index=True)
     roster_id: str = Field(foreign_key="distribution_roster.id", index=True)
     op: str  # add / remove
-    reason: str
-    at: datetime
-    actor: str
-    device_id: str
-    hlc: str
 
 
 class Receipt(SQLModel, table=True):
@@ -149,34 +149,22 @@ class Receipt(SQLModel, table=True):
     hlc: str
 
 
-class ReceiptVoid(SQLModel, table=True):
+class ReceiptVoid(ClerkFact, table=True):
     __tablename__ = "distribution_receipt_void"
 
-    id: str = Field(primary_key=True)
     receipt_id: str = Field(foreign_key="distribution_receipt.id", index=True)
     round_id: str = Field(foreign_key="distribution_round.id", index=True)
-    reason: str
-    at: datetime
-    actor: str
-    device_id: str
-    hlc: str
 
 
-class CollectionMark(SQLModel, table=True):
+class CollectionMark(ClerkFact, table=True):
     """A recipient did not collect: "tidak_hadir" (absent) or "ditolak" (refused), with reason."""
 
     __tablename__ = "distribution_mark"
 
-    id: str = Field(primary_key=True)
     round_id: str = Field(foreign_key="distribution_round.id", index=True)
     roster_id: str = Field(foreign_key="distribution_roster.id", index=True)
     point_id: str | None = Field(default=None, foreign_key="distribution_point.id")
     kind: str  # tidak_hadir / ditolak
-    reason: str
-    at: datetime
-    actor: str
-    device_id: str
-    hlc: str
 
 
 class ReceiptCounter(SQLModel, table=True):

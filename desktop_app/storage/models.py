@@ -14,6 +14,20 @@ from sqlalchemy import Index, text
 from sqlmodel import Field, SQLModel
 
 
+class SyncedRecord(SQLModel):
+    """The key and bookkeeping columns every editable, synced table ends with.
+
+    A plain (non-table) base: each table class gets its own copies of the columns. Only the
+    attribute order changes, not the schema, which the frozen migration DDL defines.
+    """
+
+    id: str = Field(primary_key=True)
+    created_at: datetime
+    updated_at: datetime
+    deleted: bool = False  # a tombstone: nothing is hard-deleted
+    hlc: str
+
+
 class Region(SQLModel, table=True):
     __tablename__ = "region"
 
@@ -33,7 +47,7 @@ class Setting(SQLModel, table=True):
     value: str  # JSON
 
 
-class Household(SQLModel, table=True):
+class Household(SyncedRecord, table=True):
     """A KPM: a family identified by its KK number and its head."""
 
     __tablename__ = "household"
@@ -44,7 +58,6 @@ class Household(SQLModel, table=True):
         ),
     )
 
-    id: str = Field(primary_key=True)
     kk_number: str = Field(index=True)
     head_person_id: str | None = Field(default=None, index=True)
     street: str | None = None
@@ -52,20 +65,15 @@ class Household(SQLModel, table=True):
     rw: str | None = None
     kelurahan_code: str | None = Field(default=None, foreign_key="region.code", index=True)
     card_code: str | None = Field(default=None, index=True)
-    created_at: datetime
-    updated_at: datetime
-    deleted: bool = False
-    hlc: str
 
 
-class Person(SQLModel, table=True):
+class Person(SyncedRecord, table=True):
     __tablename__ = "person"
     # The default registry list: live persons by name, keys read from the index alone.
     __table_args__ = (
         Index("ix_person_live_name", "name", "deleted", sqlite_where=text("deleted = 0")),
     )
 
-    id: str = Field(primary_key=True)
     nik: str | None = Field(default=None, index=True)
     name: str = Field(index=True)
     sex: str  # "L" / "P"
@@ -81,10 +89,6 @@ class Person(SQLModel, table=True):
     notes: str | None = None
     status: str = Field(default="aktif", index=True)
     status_date: date | None = None
-    created_at: datetime
-    updated_at: datetime
-    deleted: bool = False
-    hlc: str
 
 
 class KkHistory(SQLModel, table=True):
@@ -117,12 +121,11 @@ class StatusHistory(SQLModel, table=True):
     hlc: str
 
 
-class Enrolment(SQLModel, table=True):
+class Enrolment(SyncedRecord, table=True):
     """Membership of a person (or a KPM, for household programs) in a program."""
 
     __tablename__ = "enrolment"
 
-    id: str = Field(primary_key=True)
     program_code: str = Field(index=True)
     person_id: str | None = Field(default=None, foreign_key="person.id", index=True)
     household_id: str | None = Field(default=None, foreign_key="household.id", index=True)
@@ -130,10 +133,6 @@ class Enrolment(SQLModel, table=True):
     end_date: date | None = None
     end_reason: str | None = None
     details: str = "{}"  # JSON: e.g. disability ragam, ABH role
-    created_at: datetime
-    updated_at: datetime
-    deleted: bool = False
-    hlc: str
 
 
 class ChangeLog(SQLModel, table=True):

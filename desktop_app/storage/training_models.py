@@ -6,15 +6,16 @@ travel in field-sync bundles. The schema is created by migration step 2 (frozen 
 
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import date
 
-from sqlmodel import Field, SQLModel
+from sqlmodel import Field
+
+from .models import SyncedRecord
 
 
-class Training(SQLModel, table=True):
+class Training(SyncedRecord, table=True):
     __tablename__ = "training"
 
-    id: str = Field(primary_key=True)
     title: str
     category: str = Field(index=True)
     organiser: str
@@ -26,33 +27,23 @@ class Training(SQLModel, table=True):
     threshold_pct: int  # attendance needed to pass, copied from the office profile on creation
     status: str = Field(index=True)
     notes: str | None = None
-    created_at: datetime
-    updated_at: datetime
-    deleted: bool = False
-    hlc: str
 
 
-class TrainingSession(SQLModel, table=True):
+class TrainingSession(SyncedRecord, table=True):
     __tablename__ = "training_session"
 
-    id: str = Field(primary_key=True)
     training_id: str = Field(foreign_key="training.id", index=True)
     session_date: date
     start_time: str | None = None  # "08:00"
     end_time: str | None = None
     topic: str
-    created_at: datetime
-    updated_at: datetime
-    deleted: bool = False
-    hlc: str
 
 
-class TrainingParticipant(SQLModel, table=True):
+class TrainingParticipant(SyncedRecord, table=True):
     """A person's place in one training. Withdrawal keeps the row (status `mundur`)."""
 
     __tablename__ = "training_participant"
 
-    id: str = Field(primary_key=True)
     training_id: str = Field(foreign_key="training.id", index=True)
     person_id: str = Field(foreign_key="person.id", index=True)
     status: str  # aktif / mundur
@@ -61,31 +52,21 @@ class TrainingParticipant(SQLModel, table=True):
     withdraw_reason: str | None = None
     # Saved without a valid NIK (e.g. a child without KTP), allowed by the office's settings.
     nik_warning: bool = False
-    created_at: datetime
-    updated_at: datetime
-    deleted: bool = False
-    hlc: str
 
 
-class Attendance(SQLModel, table=True):
+class Attendance(SyncedRecord, table=True):
     """One participant's mark for one session; changing the mark updates the row (and logs)."""
 
     __tablename__ = "attendance"
 
-    id: str = Field(primary_key=True)
     session_id: str = Field(foreign_key="training_session.id", index=True)
     participant_id: str = Field(foreign_key="training_participant.id", index=True)
     code: str | None = None  # H / I / S / A; None: mark removed
-    created_at: datetime
-    updated_at: datetime
-    deleted: bool = False
-    hlc: str
 
 
-class Certificate(SQLModel, table=True):
+class Certificate(SyncedRecord, table=True):
     __tablename__ = "certificate"
 
-    id: str = Field(primary_key=True)
     number: str = Field(unique=True, index=True)
     training_id: str = Field(foreign_key="training.id", index=True)
     participant_id: str = Field(foreign_key="training_participant.id", index=True)
@@ -95,7 +76,3 @@ class Certificate(SQLModel, table=True):
     issued_on: date
     attendance_pct: int
     override_reason: str | None = None  # set when issued below the completion rule
-    created_at: datetime
-    updated_at: datetime
-    deleted: bool = False
-    hlc: str

@@ -10,6 +10,7 @@ from pathlib import Path
 from typing import Any, NamedTuple
 
 from desktop_app.domain.nik import Issue
+from desktop_app.domain.values import member_labels
 from desktop_app.services.importing.cleaning import text_of
 from desktop_app.services.importing.headers import HeaderLayout, column_letter
 from desktop_app.services.importing.spreadsheet import Workbook
@@ -40,13 +41,8 @@ class ImportKind(StrEnum):
     ENROLMENTS = "enrolments"
 
 
-# Labels in member order; the strict zip fails on import if one is missing.
-KIND_LABELS: dict[ImportKind, str] = dict(
-    zip(
-        ImportKind,
-        ("Orang (perorangan)", "KPM dengan anggota keluarga", "Peserta program"),
-        strict=True,
-    )
+KIND_LABELS: dict[ImportKind, str] = member_labels(
+    ImportKind, ("Orang (perorangan)", "KPM dengan anggota keluarga", "Peserta program")
 )
 
 _PERSON_FIELDS = [
@@ -117,11 +113,9 @@ class RowStatus(StrEnum):
     REJECTED = "rejected"
 
 
-# Labels in member order; the strict zip fails on import if one is missing.
-STATUS_LABELS: dict[RowStatus, str] = dict(
-    zip(RowStatus, ("Baru", "Diperbarui", "Tidak berubah", "Ditolak"), strict=True)
+STATUS_LABELS: dict[RowStatus, str] = member_labels(
+    RowStatus, ("Baru", "Diperbarui", "Tidak berubah", "Ditolak")
 )
-
 
 
 class FieldChange(NamedTuple):
@@ -268,4 +262,3 @@ class ImportReport:
             "ignored_rows": self.ignored_rows,
             "rows": [r.to_dict() for r in rows],
         }
-

@@ -7,7 +7,6 @@ from datetime import date
 
 from sqlmodel import select
 
-from desktop_app.domain.nik import has_errors
 from desktop_app.domain.programs import Unit, get_program, validate_enrolment
 from desktop_app.domain.status import PersonStatus
 from desktop_app.services.context import ServiceError, UnitOfWork
@@ -63,8 +62,7 @@ class EnrolmentWrites(RegistryReads):
                 household_id = None
                 birth = person.birth_date
             issues = validate_enrolment(program, birth_date=birth, on=start_date, details=details)
-            if has_errors(issues):
-                raise ValidationFailed(issues)
+            ValidationFailed.raise_if_errors(issues)
             existing = w.session.exec(
                 select(Enrolment).where(
                     Enrolment.program_code == program_code,

@@ -82,8 +82,7 @@ class HouseholdWrites(RegistryReads):
     ) -> str:
         inp = inp.cleaned()
         issues = self.check_household(inp)
-        if has_errors(issues):
-            raise ValidationFailed(issues)
+        ValidationFailed.raise_if_errors(issues)
         with self.ctx.join_or_open(uow) as w:
             household = w.create(Household, "household", **asdict(inp))
             w.create(
@@ -153,8 +152,7 @@ class HouseholdWrites(RegistryReads):
         """A KK number changes (e.g. a new head of family); the old one stays in the history."""
         new_kk = clean_number(new_kk)
         issues = validate_kk(new_kk, office_province=self.ctx.office.province_code)
-        if has_errors(issues):
-            raise ValidationFailed(issues)
+        ValidationFailed.raise_if_errors(issues)
         if not reason.strip():
             raise ServiceError(KK_REASON_MISSING)
         valid_from = valid_from or self.ctx.clock.today()

@@ -8,7 +8,7 @@ from datetime import date
 from sqlmodel import select
 
 from desktop_app.domain.households import check_relation
-from desktop_app.domain.nik import Issue, Severity, has_errors, validate_nik
+from desktop_app.domain.nik import Issue, Severity, has_errors
 from desktop_app.domain.people import blank_to_none
 from desktop_app.domain.status import PersonStatus
 from desktop_app.services.context import ServiceError, UnitOfWork
@@ -60,12 +60,10 @@ class PersonWrites(RegistryReads):
                 )
             )
         if inp.nik:
-            nik_issues = validate_nik(
+            nik_issues = self.ctx.check_nik(
                 inp.nik,
                 birth_date=inp.birth_date,
                 sex=inp.sex if inp.sex in ("L", "P") else None,
-                office_province=self.ctx.office.province_code,
-                today=self.ctx.clock.today(),
             )
             issues.extend(nik_issues)
             # Only the NIK's own errors matter here: a clerk types the NIK first, before the
@@ -106,8 +104,7 @@ class PersonWrites(RegistryReads):
     ) -> str:
         inp = inp.cleaned()
         issues = self.check_person(inp)
-        if has_errors(issues):
-            raise ValidationFailed(issues)
+        ValidationFailed.raise_if_errors(issues)
         if relation is not None:
             check_relation(relation)
         with self.ctx.join_or_open(uow) as w:
@@ -121,8 +118,7 @@ class PersonWrites(RegistryReads):
     def update_person(self, person_id: str, inp: PersonInput) -> dict:
         inp = inp.cleaned()
         issues = self.check_person(inp, person_id=person_id)
-        if has_errors(issues):
-            raise ValidationFailed(issues)
+        ValidationFailed.raise_if_errors(issues)
         with self.ctx.unit_of_work() as w:
             person = require_row(w.session, Person, person_id, PERSON_NOT_FOUND)
             return w.update(person, "person", asdict(inp))

@@ -15,7 +15,7 @@ from sqlalchemy import bindparam, or_, text
 from sqlalchemy.sql.elements import ColumnElement
 from sqlmodel import col, select
 
-from desktop_app.domain.nik import clean_number, validate_nik
+from desktop_app.domain.nik import clean_number
 from desktop_app.domain.people import format_address, normalise_name, program_names
 from desktop_app.domain.programs import PROGRAMS
 from desktop_app.domain.search_text import normalise_search
@@ -162,12 +162,10 @@ class RegistryReads:
             status_history = [(h.status, h.effective_date, h.note) for h in hist]
         nik_issues = []
         if record.input.nik:
-            nik_issues = validate_nik(
+            nik_issues = self.ctx.check_nik(
                 record.input.nik,
                 birth_date=record.input.birth_date,
                 sex=record.input.sex,
-                office_province=self.ctx.office.province_code,
-                today=self.ctx.clock.today(),
             )
         return PersonDetail(
             record=record,

@@ -13,7 +13,7 @@ from typing import Any, TypeVar
 from sqlmodel import Session, SQLModel
 
 from desktop_app.domain.errors import Msg
-from desktop_app.domain.nik import Issue, Severity, clean_number
+from desktop_app.domain.nik import Issue, Severity, clean_number, has_errors
 from desktop_app.domain.people import blank_to_none as _blank_to_none
 from desktop_app.domain.people import pad_rt as _pad
 from desktop_app.services.context import ServiceError
@@ -47,6 +47,12 @@ class ValidationFailed(ServiceError):
 
     def __reduce__(self) -> tuple[Any, ...]:
         return (type(self), (self.issues,))
+
+    @classmethod
+    def raise_if_errors(cls, issues: Sequence[Issue]) -> None:
+        """Refuse the input if any issue is an error; warnings alone let the save go on."""
+        if has_errors(issues):
+            raise cls(issues)
 
 
 def issue(code: str, severity: Severity, template: str, /, **params: Any) -> Issue:

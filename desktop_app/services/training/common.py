@@ -80,28 +80,36 @@ def time_text(value: time | str | None) -> str | None:
 
 def session_rows(db: Session | UnitOfWork, training_id: str) -> list[TrainingSession]:
     """The training's live sessions in date and time order."""
-    session = db.session if isinstance(db, UnitOfWork) else db
     return list(
-        session.exec(
+        _session(db)
+        .exec(
             select(TrainingSession)
             .where(
                 TrainingSession.training_id == training_id,
                 TrainingSession.deleted == False,  # noqa: E712
             )
             .order_by(TrainingSession.session_date, TrainingSession.start_time)  # type: ignore[arg-type]
-        ).all()
+        )
+        .all()
     )
 
 
-def active_count(w: UnitOfWork, training_id: str) -> int:
+def _session(db: Session | UnitOfWork) -> Session:
+    return db.session if isinstance(db, UnitOfWork) else db
+
+
+def active_count(db: Session | UnitOfWork, training_id: str) -> int:
+    """How many participants of the training are active (not withdrawn)."""
     return int(
-        w.session.exec(
+        _session(db)
+        .exec(
             select(func.count()).where(
                 TrainingParticipant.training_id == training_id,
                 TrainingParticipant.status == ACTIVE,
                 TrainingParticipant.deleted == False,  # noqa: E712
             )
-        ).one()
+        )
+        .one()
     )
 
 

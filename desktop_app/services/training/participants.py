@@ -8,7 +8,7 @@ from datetime import date
 
 from sqlmodel import select
 
-from desktop_app.domain.nik import Issue, Severity, clean_number, has_errors, validate_nik
+from desktop_app.domain.nik import Issue, Severity, clean_number, has_errors
 from desktop_app.domain.training import TrainingStatus
 from desktop_app.services.context import ServiceError, UnitOfWork
 from desktop_app.services.registry import PersonInput, ValidationFailed
@@ -200,12 +200,10 @@ class TrainingParticipants(TrainingSessions):
     def _nik_ok(self, person: Person) -> bool:
         if not person.nik:
             return False
-        issues = validate_nik(
+        issues = self.ctx.check_nik(
             person.nik,
             birth_date=person.birth_date,
             sex=person.sex if person.sex in ("L", "P") else None,
-            office_province=self.ctx.office.province_code,
-            today=self.ctx.clock.today(),
         )
         return not has_errors(issues)
 

@@ -17,7 +17,7 @@ from desktop_app.domain.training import (
     can_move,
     split_trainers,
 )
-from desktop_app.services.context import ServiceError, UnitOfWork
+from desktop_app.services.context import ServiceError, UnitOfWork, replace_json_setting
 from desktop_app.services.training import messages as m
 from desktop_app.services.training.common import (
     ACTIVE,
@@ -51,13 +51,8 @@ class TrainingLifecycle(TrainingServiceBase):
     def save_settings(self, settings: TrainingSettings) -> None:
         settings = TrainingSettings.from_dict(settings.to_dict())
         with self.ctx.unit_of_work() as w:
-            row = w.session.get(Setting, SETTINGS_KEY)
-            before = json.loads(row.value) if row else {}
             after = settings.to_dict()
-            if row is None:
-                row = Setting(key=SETTINGS_KEY, value="{}")
-            row.value = json.dumps(after, ensure_ascii=False)
-            w.session.add(row)
+            before = replace_json_setting(w.session, SETTINGS_KEY, after)
             changes = {k: [before.get(k), v] for k, v in after.items() if before.get(k) != v}
             if changes:
                 w.log("setting", SETTINGS_KEY, "update", changes)
@@ -189,17 +184,11 @@ class TrainingLifecycle(TrainingServiceBase):
     def get_training(self, training_id: str) -> TrainingRow:
         with self.ctx.db.session() as s:
             t = live(s, Training, training_id, m.NO_TRAINING)
-            participants = s.exec(
-                select(func.count()).where(
-                    TrainingParticipant.training_id == training_id,
-                    TrainingParticipant.status == ACTIVE,
-                    TrainingParticipant.deleted == False,  # noqa: E712
-                )
-            ).one()
+            participants = active_count(s, training_id)
             sessions = s.exec(
                 select(func.count()).where(
                     TrainingSession.training_id == training_id,
                     TrainingSession.deleted == False,  # noqa: E712
                 )
             ).one()
-        return training_row(t, int(participants), int(sessions))
+        return training_row(t, participants, int(sessions))
