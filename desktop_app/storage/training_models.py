@@ -99,3 +99,7 @@ class Certificate(SQLModel, table=True):
     updated_at: datetime
     deleted: bool = False
     hlc: str
+    # The issuing device's id and its Ed25519 signature over
+    # domain.receipts.certificate_signed_bytes; None on certificates issued before signing.
+    signed_by: str | None = None
+    signature: str | None = None
