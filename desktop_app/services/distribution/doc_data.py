@@ -61,8 +61,8 @@ class DocData(Cards):
         info = self.round_info(round_id)
         points = {p.id: p for p in self.points(round_id)}
         sql = """
-            SELECT r.number, r.verification_code, r.signature, r.point_id, r.collector_name, r.collector_nik,
-                   r.collector_relation, r.officer, r.received_at, r.device_name,
+            SELECT r.number, r.verification_code, r.signature, r.point_id, r.collector_name,
+                   r.collector_nik, r.collector_relation, r.officer, r.received_at, r.device_name,
                    e.name, e.nik, e.kk_number, e.street, e.rt, e.rw, e.kelurahan_code
             FROM distribution_receipt r JOIN distribution_roster e ON e.id = r.roster_id
             WHERE r.round_id = :r

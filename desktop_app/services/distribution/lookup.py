@@ -13,8 +13,6 @@ from desktop_app.domain.receipts import (
     parse_receipt_number,
 )
 from desktop_app.services.context import ServiceError
-from desktop_app.services.signing import INVALID, UNKNOWN, verify_code_text
-from desktop_app.services.signing.messages import NOT_FOUND as RECEIPT_UNKNOWN_HERE
 from desktop_app.services.distribution.messages import (
     ROUND_GONE,
     SCAN_AMBIGUOUS,
@@ -35,6 +33,8 @@ from desktop_app.services.distribution.types import (
     RoundStatus,
     name_key,
 )
+from desktop_app.services.signing import INVALID, UNKNOWN, verify_code_text
+from desktop_app.services.signing.messages import NOT_FOUND as RECEIPT_UNKNOWN_HERE
 
 
 class Lookup(Roster):

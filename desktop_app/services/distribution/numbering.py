@@ -16,7 +16,6 @@ from desktop_app.domain.cards import card_code_prefix
 from desktop_app.domain.devices import is_device_name, normalise_device_name
 from desktop_app.domain.programs import get_program
 from desktop_app.services.context import ServiceError
-from desktop_app.services.signing import device_signing_key
 from desktop_app.services.distribution.base import ServiceBase
 from desktop_app.services.distribution.messages import (
     DEVICE_NAME_INVALID,
@@ -26,6 +25,7 @@ from desktop_app.services.distribution.types import (
     RECEIPT_KEY,
     roman_to_int,
 )
+from desktop_app.services.signing import device_signing_key
 
 
 class Numbering(ServiceBase):

@@ -196,11 +196,12 @@ def verify_code_text(
     checker = checker or SignatureChecker(ctx)
     sql = _RECEIPT_ROW if parsed.kind == "receipt" else _CERTIFICATE_ROW
     with ctx.db.engine.connect() as conn:
-        row = conn.execute(sql, {"n": parsed.number}).mappings().first()
-    if row is None:
+        found = conn.execute(sql, {"n": parsed.number}).mappings().first()
+    if found is None:
         return Verification(
             UNKNOWN, parsed.kind, parsed.number, ServiceError(M.NOT_FOUND, number=parsed.number)
         )
+    row: dict[str, Any] = dict(found)
     tz: tzinfo = getattr(ctx.clock, "tz", WIB)
     if parsed.kind == "receipt":
         details = _receipt_details(row, tz)
