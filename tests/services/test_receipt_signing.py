@@ -257,3 +257,39 @@ def test_receipt_views_carry_the_signature(sites: Sites) -> None:
     [view] = sites.dist(sites.office).receipts(sites.round_id, receipt.roster_id)
     assert view.signature == receipt.signature
     assert dataclasses.replace(view, signature=None).qr_payload.endswith(receipt.verification_code)
+
+
+# -- training certificates -------------------------------------------------------------------
+def test_certificates_are_signed_and_verify(ctx: AppContext) -> None:
+    from desktop_app.services.training import TrainingService
+    from tests.training_helpers import make_training
+
+    svc = TrainingService(ctx)
+    tid, sessions, parts = make_training(ctx, participants=2)
+    for sid in sessions:
+        for pid in parts:
+            svc.set_attendance(sid, pid, "H")
+    svc.set_status(tid, "selesai")
+    first, second = svc.issue_certificates(tid)
+    [doc, _] = svc.certificate_data(tid)
+    assert doc.number == first and doc.qr_payload.startswith(f"BERDAYA|{first}|")
+    v = verify_code_text(ctx, doc.qr_payload)
+    assert (v.status, v.kind) == (VALID, "certificate")
+    assert dict(v.details)["Nomor"] == first
+    # Another certificate's signature, or the bare number, proves nothing.
+    [_, doc2] = svc.certificate_data(tid)
+    swapped = doc2.qr_payload.replace(second, first)
+    assert verify_code_text(ctx, swapped).status == INVALID
+    assert verify_code_text(ctx, first).status == UNKNOWN
+    # An altered record no longer matches its printed signature.
+    tamper(ctx, "UPDATE certificate SET attendance_pct = 10 WHERE number = :n", n=first)
+    assert verify_code_text(ctx, doc.qr_payload).status == INVALID
+    # Certificates issued before signing: the bare number in the QR, verified as unsigned.
+    tamper(
+        ctx,
+        "UPDATE certificate SET signature = NULL, signed_by = NULL WHERE number = :n",
+        n=second,
+    )
+    assert verify_code_text(ctx, second).status == UNSIGNED
+    [_, old] = svc.certificate_data(tid)
+    assert old.qr_payload == second
