@@ -6,9 +6,11 @@ from desktop_app.domain.errors import Msg
 
 __all__ = [
     "CODE_UNREADABLE",
+    "DATABASE_MISSING",
     "FILE_NO_CODE",
     "FILE_UNREADABLE",
     "NOT_FOUND",
+    "QR_READER_MISSING",
     "SHORT_CODE_MISMATCH",
     "SIGNATURE_BAD",
     "SIGNATURE_MALFORMED",
@@ -85,3 +87,15 @@ VERDICT_UNSIGNED = Msg(
 )
 VERDICT_INVALID = Msg("signing.verdict_invalid", "TIDAK SAH", "NOT VALID")
 VERDICT_UNKNOWN = Msg("signing.verdict_unknown", "TIDAK DAPAT DIPASTIKAN", "CANNOT BE CONFIRMED")
+QR_READER_MISSING = Msg(
+    "signing.qr_reader_missing",
+    "Komputer ini tidak dapat membaca kode QR dari gambar atau PDF ({name}). Pindai kode QR-nya "
+    "dengan pemindai dan tempelkan teksnya.",
+    "This computer cannot read QR codes from images or PDFs ({name}). Scan the QR code with a "
+    "scanner and paste its text.",
+)
+DATABASE_MISSING = Msg(
+    "signing.database_missing",
+    "Basis data {path} tidak ada.",
+    "Database {path} does not exist.",
+)
