@@ -92,5 +92,6 @@ def cmd_verify(args: argparse.Namespace) -> int:
         print(reason)
     width = max((len(tr(label)) for label, _ in result.details), default=0)
     for label, value in result.details:
-        print(f"{tr(label):<{width}} : {value}")
+        shown = tr(value) if label == "Jenis" else value  # the kind is a UI word, not data
+        print(f"{tr(label):<{width}} : {shown}")
     return result.exit_code
