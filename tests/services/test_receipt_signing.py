@@ -293,3 +293,33 @@ def test_certificates_are_signed_and_verify(ctx: AppContext) -> None:
     assert verify_code_text(ctx, second).status == UNSIGNED
     [_, old] = svc.certificate_data(tid)
     assert old.qr_payload == second
+
+
+def test_two_programs_making_the_first_key_at_once_get_the_same_key(tmp_path: Path) -> None:
+    import threading
+
+    from desktop_app.services.context import open_app
+    from desktop_app.services.signing import device_signing_key
+
+    path = tmp_path / "baru.sqlite"
+    open_app(path).close()
+    apps = [open_app(path) for _ in range(3)]
+    barrier = threading.Barrier(len(apps))
+    keys: list[bytes] = []
+    errors: list[BaseException] = []
+
+    def make(app: AppContext) -> None:
+        barrier.wait()
+        try:
+            keys.append(bytes(device_signing_key(app)))
+        except BaseException as exc:  # noqa: BLE001 - reported below
+            errors.append(exc)
+
+    threads = [threading.Thread(target=make, args=(app,)) for app in apps]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(30)
+    for app in apps:
+        app.close()
+    assert not errors and len(set(keys)) == 1

@@ -21,6 +21,7 @@ from sqlmodel import Session, select
 
 from desktop_app.domain.values import as_utc
 from desktop_app.services.context import AppContext
+from desktop_app.storage.db import WriteFailedError
 from desktop_app.storage.models import Setting
 from desktop_app.storage.sync_models import SyncDevice
 
@@ -50,7 +51,12 @@ def device_signing_key(ctx: AppContext) -> SigningKey:
     # Imported here: the sync package imports distribution, which signs with this key.
     from desktop_app.services.sync import DeviceService
 
-    return DeviceService(ctx).signing_key()
+    try:
+        return DeviceService(ctx).signing_key()
+    except WriteFailedError:
+        # Two programs on one file made the first key at the same moment and this one lost
+        # the race: the winner's key is there now.
+        return DeviceService(ctx).signing_key()
 
 
 def _key_bytes(text: Any) -> bytes | None:
