@@ -28,6 +28,7 @@ COMMAND_MODULES: list[str] = [
     "desktop_app.commands.distribution",
     "desktop_app.commands.io",
     "desktop_app.commands.sync",
+    "desktop_app.commands.verify",
 ]
 
 APP_NAME = "Berdaya"

@@ -132,6 +132,9 @@ class CertificateData:
     attendance_pct: int
     issued_on: date
     passed: bool = True  # False: issued by an administrator's override below the rule
+    # What the QR code encodes: the number and the issuing device's signature
+    # ("BERDAYA|number|signature"); empty: the bare number (certificates issued before signing).
+    qr_payload: str = ""
 
 
 def _info_table(rows: Sequence[tuple[str, str]], width: float) -> Table:
@@ -483,7 +486,7 @@ def _draw_certificate(
     qr_size = 32 * mm
     qx = 30 * mm
     qy = sig_top - qr_size - 4 * mm
-    draw_qr(c, cert.number, qx, qy, qr_size, border=4)
+    draw_qr(c, cert.qr_payload or cert.number, qx, qy, qr_size, border=4)
     c.setFont("Helvetica", 7)
     c.setFillColor(colors.HexColor("#444444"))
     c.drawCentredString(qx + qr_size / 2, qy - 2 * mm, cert.number)

@@ -185,9 +185,17 @@ class MainWindow(QMainWindow):
             self.language_actions[code] = action
 
         help_menu = bar.addMenu(tr("B&antuan"))
+        self.verify_action = QAction(tr("&Verifikasi tanda terima / sertifikat…"), self)
+        self.verify_action.triggered.connect(self.verify_code)
+        help_menu.addAction(self.verify_action)
         about = QAction(tr("&Tentang Berdaya"), self)
         about.triggered.connect(self.show_about)
         help_menu.addAction(about)
+
+    def verify_code(self) -> None:
+        from desktop_app.gui.verify_dialog import VerifyDialog
+
+        VerifyDialog(self.ctx, self).exec()
 
     def choose_database(self) -> None:
         from desktop_app.gui.app import choose_database

@@ -145,8 +145,11 @@ class Receipt(SQLModel, table=True):
     received_at: datetime
     device_id: str
     device_name: str
-    verification_code: str
+    verification_code: str  # a short code for people to read out; proves nothing
     hlc: str
+    # The device's Ed25519 signature (base64url) over domain.receipts.receipt_signed_bytes;
+    # None on receipts made before receipts were signed.
+    signature: str | None = None
 
 
 class ReceiptVoid(ClerkFact, table=True):

@@ -588,6 +588,20 @@ def _v6_list_indexes(conn: sqlite3.Connection) -> None:
     run_script(conn, _V6_LIST_INDEXES)
 
 
+_V7_RECEIPT_SIGNATURES = """
+ALTER TABLE distribution_receipt ADD COLUMN signature VARCHAR;
+ALTER TABLE certificate ADD COLUMN signed_by VARCHAR;
+ALTER TABLE certificate ADD COLUMN signature VARCHAR;
+"""
+
+
+def _v7_receipt_signatures(conn: sqlite3.Connection) -> None:
+    """Each device signs its receipts and certificates with its own Ed25519 key: the signature
+    (unpadded base64url) beside the row, and which device signed a certificate. Rows made before
+    stay NULL and verify as unsigned ("tanpa tanda tangan")."""
+    run_script(conn, _V7_RECEIPT_SIGNATURES)
+
+
 STEPS: dict[int, Callable[[sqlite3.Connection], None]] = {
     1: _v1_registry,
     2: _v2_training,
@@ -595,6 +609,7 @@ STEPS: dict[int, Callable[[sqlite3.Connection], None]] = {
     4: _v4_sync,
     5: _v5_double_claims,
     6: _v6_list_indexes,
+    7: _v7_receipt_signatures,
 }
 
 CURRENT_VERSION = max(STEPS)

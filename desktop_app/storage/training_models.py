@@ -76,3 +76,7 @@ class Certificate(SyncedRecord, table=True):
     issued_on: date
     attendance_pct: int
     override_reason: str | None = None  # set when issued below the completion rule
+    # The issuing device's id and its Ed25519 signature over
+    # domain.receipts.certificate_signed_bytes; None on certificates issued before signing.
+    signed_by: str | None = None
+    signature: str | None = None

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import math
 from datetime import UTC, date, datetime
 from pathlib import Path
@@ -36,6 +37,7 @@ from desktop_app.documents.distribution import (
 from desktop_app.documents.distribution import receipt as receipt_module
 from desktop_app.domain.nik import make_kk, make_nik, mask_nik
 from desktop_app.domain.office import OfficeProfile
+from desktop_app.domain.receipts import encode_signature, parse_signed_code, signed_qr_payload
 
 OFFICE = OfficeProfile(
     address="Jl. Contoh Raya No. 1, Kota Blitar",
@@ -87,7 +89,10 @@ def receipt(i: int, *, proxy: str | None = None) -> ReceiptDoc:
         officer="Petugas Contoh",
         received_at=RECEIVED_AT,
         device_name="LAP02",
-        qr_payload=f"BERDAYA|{number}|V{i:05d}",
+        # As long as a real one: number and an 86-character Ed25519 signature.
+        qr_payload=signed_qr_payload(
+            number, encode_signature(hashlib.sha512(number.encode()).digest())
+        ),
     )
 
 
@@ -189,12 +194,17 @@ def test_thermal_pages_are_roll_wide_and_as_long_as_the_receipt(
     assert "anggota KK yang sama" in page_text(proxy)
 
 
-@pytest.mark.parametrize("layout", ["a6", "half_a4", "thermal58"])
+@pytest.mark.parametrize("layout", dd.RECEIPT_LAYOUTS)
 def test_receipt_qr_decodes_to_the_exact_payload(tmp_path: Path, layout: str) -> None:
     doc = receipt(42, proxy="surat_kuasa")
     path = tmp_path / "qr.pdf"
     receipts_pdf(path, OFFICE, [doc], layout=layout)
     assert barcodes(path) == [(doc.qr_payload, "QRCode")]
+    # The signed code still reads at a thermal printer's 203 dpi, and parses back whole.
+    assert barcodes(path, dpi=203) == [(doc.qr_payload, "QRCode")]
+    parsed = parse_signed_code(doc.qr_payload)
+    assert parsed is not None and parsed.number == doc.receipt_number
+    assert parsed.signature == hashlib.sha512(doc.receipt_number.encode()).digest()
 
 
 def test_half_a4_puts_two_receipts_on_a_sheet_and_each_qr_is_its_own(tmp_path: Path) -> None:

@@ -162,3 +162,34 @@ def test_failed_build_leaves_no_file(tmp_path: Path) -> None:
     with pytest.raises(ValueError):
         certificates_pdf(path, OFFICE, [])
     assert list(tmp_path.iterdir()) == []
+
+
+def test_certificate_qr_carries_number_and_signature(tmp_path: Path) -> None:
+    import hashlib
+
+    import pypdfium2 as pdfium
+    import zxingcpp
+
+    from desktop_app.domain.receipts import encode_signature, signed_qr_payload
+
+    number = "0001/SERT-PLT/KANTOR/XII/2026"
+    payload = signed_qr_payload(number, encode_signature(hashlib.sha512(b"x").digest()))
+    cert = CertificateData(
+        number=number,
+        name="Peserta Lulus 1",
+        birth_place="Blitar",
+        birth_date=date(1985, 3, 1),
+        training=INFO,
+        attendance_pct=100,
+        issued_on=date(2026, 12, 6),
+        qr_payload=payload,
+    )
+    path = tmp_path / "sertifikat.pdf"
+    certificates_pdf(path, OFFICE, [cert])
+    pdf = pdfium.PdfDocument(str(path))
+    try:
+        image = pdf[0].render(scale=150 / 72).to_pil()
+    finally:
+        pdf.close()
+    assert [b.text for b in zxingcpp.read_barcodes(image)] == [payload]
+    assert number in text_of(path)[0]  # the number stays printed for people

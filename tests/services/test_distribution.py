@@ -207,8 +207,11 @@ def test_receive_once_then_refused_with_when_where_who(ctx, world: World, svc: D
     receipt = svc.receive_code(rid, fam.kk)
     assert receipt.number == "RST4-KANTOR-000001"
     assert verify_code(receipt.number, receipt.verification_code, svc.receipt_code_key())
-    assert receipt.qr_payload == f"BERDAYA|{receipt.number}|{receipt.verification_code}"
+    # The QR carries the number and the device's signature; the short code is only printed.
+    assert receipt.signature and len(receipt.signature) == 86
+    assert receipt.qr_payload == f"BERDAYA|{receipt.number}|{receipt.signature}"
     assert svc.scan(rid, fam.kk).status == "diterima"
+    assert svc.scan(rid, receipt.qr_payload).id == receipt.roster_id
     with pytest.raises(ServiceError) as info:
         svc.receive_code(rid, fam.head_nik)
     msg = info.value.message

@@ -6,6 +6,7 @@ from dataclasses import fields
 from datetime import datetime, tzinfo
 from typing import Any, TypeVar
 
+from nacl.signing import SigningKey
 from sqlalchemy import text
 from sqlalchemy.engine import Connection
 
@@ -42,6 +43,7 @@ class ServiceBase:
     def __init__(self, ctx: AppContext) -> None:
         self.ctx = ctx
         self._receipt_key: bytes | None = None
+        self._signing_key: SigningKey | None = None
 
     # -- helpers ---------------------------------------------------------------------------
     @property

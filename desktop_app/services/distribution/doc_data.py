@@ -20,6 +20,7 @@ from desktop_app.documents.distribution import (
     ReceptionList,
     RoundInfo,
 )
+from desktop_app.domain.receipts import signed_qr_payload
 from desktop_app.services.context import ServiceError
 from desktop_app.services.distribution.base import from_row
 from desktop_app.services.distribution.cards import Cards
@@ -27,7 +28,6 @@ from desktop_app.services.distribution.messages import (
     RECEIPTS_MISSING,
 )
 from desktop_app.services.distribution.types import (
-    QR_PREFIX,
     PointView,
     RosterFilter,
     format_address,
@@ -61,8 +61,8 @@ class DocData(Cards):
         info = self.round_info(round_id)
         points = {p.id: p for p in self.points(round_id)}
         sql = """
-            SELECT r.number, r.verification_code, r.point_id, r.collector_name, r.collector_nik,
-                   r.collector_relation, r.officer, r.received_at, r.device_name,
+            SELECT r.number, r.verification_code, r.signature, r.point_id, r.collector_name,
+                   r.collector_nik, r.collector_relation, r.officer, r.received_at, r.device_name,
                    e.name, e.nik, e.kk_number, e.street, e.rt, e.rw, e.kelurahan_code
             FROM distribution_receipt r JOIN distribution_roster e ON e.id = r.roster_id
             WHERE r.round_id = :r
@@ -97,7 +97,9 @@ class DocData(Cards):
                     address=format_address(m["street"], m["rt"], m["rw"]),
                     kelurahan=self._kelurahan_name(m["kelurahan_code"]),
                     received_at=self._local(m["received_at"]),
-                    qr_payload=f"{QR_PREFIX}|{m['number']}|{m['verification_code']}",
+                    qr_payload=signed_qr_payload(
+                        m["number"], m["signature"], m["verification_code"]
+                    ),
                 )
             )
             if progress and (i % 500 == 0 or i == len(rows)):

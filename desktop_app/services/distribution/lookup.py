@@ -34,6 +34,8 @@ from desktop_app.services.distribution.types import (
     RoundStatus,
     name_key,
 )
+from desktop_app.services.signing import INVALID, UNKNOWN, verify_code_text
+from desktop_app.services.signing.messages import NOT_FOUND as RECEIPT_UNKNOWN_HERE
 
 
 class Lookup(Roster):
@@ -139,6 +141,8 @@ class Lookup(Roster):
             raise ServiceError(ROUND_GONE)
         if state[1] == RoundStatus.DRAFT.value:
             raise ServiceError(SCAN_ROUND_DRAFT, name=state[0])
+        if code.upper().startswith(QR_PREFIX + "|"):
+            self._check_receipt_qr(code)
         matches = self.find(round_id, code, point_id)
         if not matches:
             raise self._not_found(round_id, code)
@@ -156,6 +160,19 @@ class Lookup(Roster):
         if point_id and row.point_id and row.point_id != point_id:
             raise ServiceError(SCAN_OTHER_POINT, name=row.name, point=row.point_name)
         return row
+
+    def _check_receipt_qr(self, code: str) -> None:
+        """A scanned receipt QR whose signature does not verify is refused with the reason
+        (forged, altered, signed by an unknown or revoked device). A typed number still finds
+        its entry: it claims nothing. A receipt not on this device is left to the lookup."""
+        try:
+            verdict = verify_code_text(self.ctx, code)
+        except ServiceError:
+            return  # not a receipt code after all: the lookup says what it is
+        if verdict.reason is None or verdict.reason.code == RECEIPT_UNKNOWN_HERE.code:
+            return
+        if verdict.status in (INVALID, UNKNOWN):
+            raise verdict.reason
 
     def _removal_reason(self, roster_id: str) -> str | None:
         reason: str | None = self._first_value(

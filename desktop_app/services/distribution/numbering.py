@@ -1,4 +1,5 @@
-"""Numbers people read: round codes, receipt numbers and their keyed codes, card codes."""
+"""Numbers people read: round codes, receipt numbers and their short codes, card codes; and
+the device key that signs receipts."""
 
 from __future__ import annotations
 
@@ -7,6 +8,7 @@ import re
 import secrets
 from datetime import date
 
+from nacl.signing import SigningKey
 from sqlalchemy import text
 from sqlalchemy.engine import Connection
 
@@ -23,6 +25,7 @@ from desktop_app.services.distribution.types import (
     RECEIPT_KEY,
     roman_to_int,
 )
+from desktop_app.services.signing import device_signing_key
 
 
 class Numbering(ServiceBase):
@@ -61,7 +64,10 @@ class Numbering(ServiceBase):
         return f"{prefix}{secrets.token_hex(2).upper()}"
 
     def receipt_code_key(self) -> bytes:
-        """The office's secret for receipt verification codes, created on first use."""
+        """The office's secret for the short code printed on receipts, created on first use.
+
+        Every laptop carries it, so the code is only a reading aid, not proof: the device's
+        signature (`receipt_signing_key`) is."""
         if self._receipt_key is None:
             with self._conn() as conn:
                 row = conn.execute(
@@ -86,6 +92,12 @@ class Numbering(ServiceBase):
             assert row is not None
             self._receipt_key = bytes.fromhex(json.loads(row[0]))
         return self._receipt_key
+
+    def receipt_signing_key(self) -> SigningKey:
+        """This device's own Ed25519 key, which signs every receipt it records (read once)."""
+        if self._signing_key is None:
+            self._signing_key = device_signing_key(self.ctx)
+        return self._signing_key
 
     def _device_prefix(self) -> str:
         """This device's name as receipt numbers and card codes carry it."""

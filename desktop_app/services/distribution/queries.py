@@ -52,7 +52,7 @@ LEFT JOIN distribution_point p ON p.id = e.point_id
 """
 
 RECEIPT_SELECT = """
-SELECT r.id, r.number, r.verification_code, r.round_id, r.roster_id, r.point_id,
+SELECT r.id, r.number, r.verification_code, r.signature, r.round_id, r.roster_id, r.point_id,
        p.name AS point_name, e.name AS recipient_name, r.collector_name, r.collector_nik,
        r.collector_relation, r.officer, r.received_at, r.device_name,
        (SELECT v.reason FROM distribution_receipt_void v WHERE v.receipt_id = r.id LIMIT 1)

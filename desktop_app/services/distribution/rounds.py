@@ -207,6 +207,7 @@ class Rounds(Points):
         by_kel = {k: p.id for p in points for k in p.kelurahan_codes}
         point_names = {p.id: p.name for p in points}
         self.receipt_code_key()  # the office's verification key exists before the first receipt
+        self.receipt_signing_key()  # and so does this device's signing key
         with self.ctx.unit_of_work(source="distribution") as w:
             m = self._lock_round(w, rnd.id, require_open=False)
             if m["status"] != RoundStatus.DRAFT.value:

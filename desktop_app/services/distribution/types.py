@@ -13,6 +13,7 @@ from enum import StrEnum
 from desktop_app.documents.distribution.data import RoundInfo
 from desktop_app.domain.collectors import COLLECTOR_RELATIONS, parse_collector_relation
 from desktop_app.domain.errors import Refusal
+from desktop_app.domain.receipts import QR_PREFIX, signed_qr_payload
 
 __all__ = [
     "COLLECTOR_RELATIONS",
@@ -43,7 +44,6 @@ __all__ = [
 ]
 
 RECEIPT_KEY = "receipt_key"
-QR_PREFIX = "BERDAYA"
 
 
 class RoundStatus(StrEnum):
@@ -197,10 +197,12 @@ class ReceiptView:
     device_name: str
     voided: bool = False
     void_reason: str | None = None
+    signature: str | None = None  # the device's signature; None on receipts made before
 
     @property
     def qr_payload(self) -> str:
-        return f"{QR_PREFIX}|{self.number}|{self.verification_code}"
+        """Number and signature (old receipts: number and short code)."""
+        return signed_qr_payload(self.number, self.signature, self.verification_code)
 
     @property
     def by_proxy(self) -> bool:

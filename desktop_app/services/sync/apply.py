@@ -21,6 +21,7 @@ from desktop_app.domain.devices import DEFAULT_DEVICE_NAME, is_device_name
 from desktop_app.domain.office import OfficeProfile
 from desktop_app.services.context import OFFICE_KEY, Device, ServiceError, UnitOfWork
 from desktop_app.services.distribution import RECEIPT_KEY
+from desktop_app.services.signing import remember_signer_keys
 from desktop_app.services.sync import messages as M
 from desktop_app.services.sync.base import BUNDLE_SUFFIX, FUTURE_LIMIT_MS, BundleRefused, StageHook
 from desktop_app.services.sync.bundle import (
@@ -291,6 +292,8 @@ class SyncApply(SyncExport):
             s.execute(text("UPDATE sync_peer SET device_id = device_id WHERE 0"))
             s.execute(text("PRAGMA defer_foreign_keys = ON"))
             adopted = self._become_field(w, m, office) if office else None
+            if office or self.role() == ROLE_FIELD:  # only the office's list (sender checked)
+                remember_signer_keys(s, m.extra.get("signer_keys"))
             unique: dict[str, Entry] = {}
             for e in incoming:
                 unique.setdefault(e.id, e)

@@ -20,6 +20,7 @@ from desktop_app.domain.ids import new_id
 from desktop_app.domain.programs import PROGRAMS
 from desktop_app.services.context import ServiceError
 from desktop_app.services.distribution import DistributionService
+from desktop_app.services.signing import signer_keys_for_bundle
 from desktop_app.services.sync import messages as M
 from desktop_app.services.sync.base import SyncBase
 from desktop_app.services.sync.bundle import seal
@@ -174,6 +175,11 @@ class SyncExport(SyncBase):
         extra: dict[str, Any] | None = None,
         restricted: bool | None = None,
     ) -> ExportResult:
+        if self.role() != ROLE_FIELD:
+            # Every device's public key in every office bundle (checkout, ack, update), so a
+            # laptop verifies receipts of the office and of the other laptops offline, and
+            # learns of laptops registered after its checkout (services/signing).
+            extra = dict(extra or {}, signer_keys=signer_keys_for_bundle(self.ctx))
         with self.ctx.unit_of_work(source="sync-export") as w:
             s = w.session
             peer = peer_row(s, to_device)

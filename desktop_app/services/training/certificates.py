@@ -3,16 +3,19 @@ numbers issued to those who meet it, and an administrator's recorded exception b
 
 from __future__ import annotations
 
+from nacl.signing import SigningKey
 from sqlalchemy import func
 from sqlmodel import col, select
 
 from desktop_app.domain.attendance import AttendanceCode, floor_pct
+from desktop_app.domain.receipts import certificate_signed_bytes, encode_signature
 from desktop_app.domain.training import (
     TrainingStatus,
     certificate_issue_date,
     format_certificate_number,
 )
 from desktop_app.services.context import ServiceError, UnitOfWork
+from desktop_app.services.signing import device_signing_key
 from desktop_app.services.training import messages as m
 from desktop_app.services.training.attendance import TrainingAttendance
 from desktop_app.services.training.common import MIN_OVERRIDE_REASON, clean, live, session_rows
@@ -28,6 +31,8 @@ __all__ = ["TrainingCertificates"]
 
 
 class TrainingCertificates(TrainingAttendance):
+    _signing_key: SigningKey | None = None
+
     def results(self, training_id: str) -> list[ParticipantResult]:
         grid = self.attendance_grid(training_id)
         certs = {c.participant_id: c for c in self._certificates(training_id)}
@@ -125,19 +130,29 @@ class TrainingCertificates(TrainingAttendance):
         ).one()
         sequence = int(last or 0) + 1
         number = format_certificate_number(sequence, device, issued_on)
+        signed = {
+            "number": number,
+            "training_id": training_id,
+            "participant_id": participant_id,
+            "issued_on": issued_on,
+            "attendance_pct": _pct_for(w, training_id, participant_id),
+            "override_reason": override,
+            "signed_by": self.ctx.device.id,
+        }
+        # The issuing device's own signature, carried by the certificate's QR code: a printed
+        # certificate whose number, holder or result was altered no longer verifies.
+        if self._signing_key is None:
+            self._signing_key = device_signing_key(self.ctx)
+        signature = self._signing_key.sign(certificate_signed_bytes(signed)).signature
         w.create(
             Certificate,
             "certificate",
             op="issue",
-            number=number,
-            training_id=training_id,
-            participant_id=participant_id,
             device=device,
             year=issued_on.year,
             sequence=sequence,
-            issued_on=issued_on,
-            attendance_pct=_pct_for(w, training_id, participant_id),
-            override_reason=override,
+            signature=encode_signature(signature),
+            **signed,
         )
         w.session.flush()  # the next number in this transaction must see this one
         return number

@@ -14,6 +14,7 @@ from desktop_app.documents.training import (
 )
 from desktop_app.domain.nik import mask_nik
 from desktop_app.domain.office import format_date_id
+from desktop_app.domain.receipts import signed_qr_payload
 from desktop_app.services.context import ServiceError
 from desktop_app.services.training import messages as m
 from desktop_app.services.training.certificates import TrainingCertificates
@@ -108,6 +109,7 @@ class TrainingDocData(TrainingCertificates):
                     attendance_pct=c.attendance_pct,
                     issued_on=c.issued_on,
                     passed=c.override_reason is None,
+                    qr_payload=signed_qr_payload(c.number, c.signature),
                 )
             )
         return out
