@@ -29,7 +29,7 @@ from desktop_app.services.signing import (
 from desktop_app.services.sync.devices import DeviceService
 from tests.conftest import FIXED_NOW
 from tests.services.distribution_fixtures import World
-from tests.sync.helpers import Site, open_site, open_two_point_round, register
+from tests.sync.helpers import Site, join, open_site, open_two_point_round, register
 
 
 @dataclass
@@ -65,7 +65,7 @@ def sites(tmp_path: Path) -> Iterator[Sites]:
         lap = open_site(tmp_path, f"lap{n}", clock)
         register(office, lap, f"LAP0{n}")
         office.sync.checkout(f"LAP0{n}", tmp_path / f"co{n}.bdl", round_id="RST4")
-        lap.sync.join(tmp_path / f"co{n}.bdl")
+        join(lap, tmp_path / f"co{n}.bdl", office)
         laps.append(lap)
     yield Sites(office, laps[0], laps[1], world, rid, tmp_path, clock)
     for site in (office, *laps):
