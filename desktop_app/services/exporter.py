@@ -16,7 +16,7 @@ import csv
 import itertools
 import json
 from collections.abc import Callable, Iterable, Iterator, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date, datetime
 from pathlib import Path
 from typing import Any
@@ -352,8 +352,12 @@ class ExportService:
         self.registry = RegistryService(ctx)
 
     def persons_table(self, flt: PersonFilter | None = None) -> Table:
-        """The registry's person view with its current filter, in the view's order."""
-        flt = flt or PersonFilter()
+        """The registry's person view with its current filter, in the view's order.
+
+        Every match, also for a search text: the screen shows the first `max_matches` of a
+        search, but a file that silently stopped there would look complete.
+        """
+        flt = replace(flt or PersonFilter(), max_matches=None)
         rowids = self.registry.person_ids(flt)
         return Table(
             "Orang",
