@@ -161,6 +161,11 @@ def main(argv: list[str] | None = None) -> int:
 def _main(arguments: list[str]) -> int:
     refused = _undecodable_argument(arguments)
     if refused is not None:
+        # Refused before argparse runs, so the language is read from the raw arguments.
+        for i, argument in enumerate(arguments):
+            following = arguments[i + 1] if i + 1 < len(arguments) else ""
+            if argument == "--lang=en" or (argument == "--lang" and following == "en"):
+                set_language("en")
         print(tr_refusal(refused), file=sys.stderr)
         return 2
     parser = build_parser()

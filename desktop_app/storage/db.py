@@ -230,9 +230,7 @@ def _classify_header(path: Path, header: bytes) -> None:
         raise CorruptDatabaseError(messages.CORRUPT, "header cut short", name=path.name)
     wal_mode = header[18] == 2 and header[19] == 2
     app_id = int.from_bytes(header[68:72], "big", signed=True)
-    if app_id != migrations.APPLICATION_ID and not (
-        wal_mode and side_file(path, "-wal").exists()
-    ):
+    if app_id != migrations.APPLICATION_ID and not (wal_mode and side_file(path, "-wal").exists()):
         raise NotBerdayaDatabase(messages.NOT_BERDAYA, name=path.name)
 
 
