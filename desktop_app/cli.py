@@ -187,8 +187,13 @@ def _main(arguments: list[str]) -> int:
 def _run_command(args: argparse.Namespace) -> int:
     from desktop_app.commands.messages import UNEXPECTED
 
+    db_path = command_db_path(args)
+    overwrite = _output_over_database(args, db_path)
+    if overwrite is not None:
+        print(tr_refusal(overwrite), file=sys.stderr)
+        return 2
     may_create = args.command == "demo" or getattr(args, "create", False)
-    fresh = _NewDatabase(command_db_path(args)) if may_create else None
+    fresh = _NewDatabase(db_path) if may_create else None
     try:
         code = int(args.func(args))
     except Refusal as exc:
@@ -211,16 +216,60 @@ def _run_command(args: argparse.Namespace) -> int:
     return code
 
 
+# Options naming a file a command writes.
+_OUTPUT_OPTIONS = ("output", "rejected", "ack")
+
+
+def _output_over_database(args: argparse.Namespace, db_path: Path) -> Refusal | None:
+    """A refusal when a file the command would write is the database (or its -wal/-shm):
+    `export -o berdaya.sqlite` would replace the whole registry with a spreadsheet."""
+    from desktop_app.commands.messages import OUTPUT_IS_DATABASE, OUTPUT_IS_FOLDER
+    from desktop_app.storage.db import SIDE_SUFFIXES
+
+    protected = {_same_file_key(Path(str(db_path) + s)) for s in ("", *SIDE_SUFFIXES)}
+    for name in _OUTPUT_OPTIONS:
+        target = getattr(args, name, None)
+        if not isinstance(target, Path):
+            continue
+        if not target.name or _is_folder(target):  # `-o ""` is Path("."), a folder too
+            return Refusal(OUTPUT_IS_FOLDER, path=str(target))
+        if _same_file_key(target) in protected:
+            return Refusal(OUTPUT_IS_DATABASE, path=str(target))
+    return None
+
+
+def _is_folder(path: Path) -> bool:
+    try:
+        return path.is_dir()
+    except (OSError, ValueError):
+        return False
+
+
+def _same_file_key(path: Path) -> object:
+    """One key for every name of a file: (device, inode) when it exists, else the full path."""
+    try:
+        info = path.stat()
+        return (info.st_dev, info.st_ino)
+    except (OSError, ValueError):
+        try:
+            return os.path.normcase(os.path.abspath(path))
+        except (OSError, ValueError):
+            return str(path)
+
+
 class _NewDatabase:
     """A database path that does not exist yet, so that a refused command can remove what it
     created (the file, its -wal/-shm/-journal, the folders made for it) and nothing else."""
 
     def __init__(self, path: Path) -> None:
         self.path: Path | None = None
+        self.was_empty = False  # an empty file --create fills is emptied again, not removed
         self.folders: list[Path] = []
         try:
             if path.exists():
-                return
+                if not path.is_file() or path.stat().st_size > 0:
+                    return
+                self.was_empty = True
         except (OSError, ValueError):
             return
         self.path = path
@@ -234,9 +283,14 @@ class _NewDatabase:
             return
         from desktop_app.storage.db import SIDE_SUFFIXES
 
-        for suffix in ("", *SIDE_SUFFIXES):
+        for suffix in SIDE_SUFFIXES:
             with contextlib.suppress(OSError):
                 Path(str(self.path) + suffix).unlink(missing_ok=True)
+        with contextlib.suppress(OSError):
+            if self.was_empty:
+                self.path.write_bytes(b"")
+                return
+            self.path.unlink(missing_ok=True)
         for folder in self.folders:  # innermost first; only folders left empty
             try:
                 folder.rmdir()

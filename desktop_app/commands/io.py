@@ -137,6 +137,14 @@ def cmd_import(args: argparse.Namespace) -> int:
     except StorageError as exc:
         _fail(args, tr_refusal(exc), exc.code)
         return 2
+    except OSError as exc:  # a name the system refuses (too long), a vanished file
+        from desktop_app.commands.messages import FILE_UNUSABLE, shorten
+
+        refusal = ServiceError(
+            FILE_UNUSABLE, path=shorten(exc.filename or args.file), error=exc.strerror
+        )
+        _fail(args, tr_refusal(refusal), refusal.code)
+        return 2
     finally:
         if prepared is not None:
             prepared.close()

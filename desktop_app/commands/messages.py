@@ -35,3 +35,26 @@ OUTPUT_NOT_WRITABLE = Msg(
     "Berkas {path} tidak dapat ditulis ({error}).",
     "File {path} cannot be written ({error}).",
 )
+OUTPUT_IS_DATABASE = Msg(
+    "cli.output_is_database",
+    "Berkas keluaran {path} adalah basis data yang sedang dipakai; menulis ke sana akan "
+    "menghapus datanya. Pilih nama berkas lain; tidak ada yang diubah.",
+    "Output file {path} is the database in use; writing there would destroy its data. Choose "
+    "another file name; nothing was changed.",
+)
+OUTPUT_IS_FOLDER = Msg(
+    "cli.output_is_folder",
+    "Keluaran {path} adalah folder; sebutkan nama berkas, mis. {path}/hasil.xlsx.",
+    "Output {path} is a folder; give a file name, e.g. {path}/result.xlsx.",
+)
+FILE_UNUSABLE = Msg(
+    "cli.file_unusable",
+    "Berkas {path} tidak dapat dipakai ({error}).",
+    "File {path} cannot be used ({error}).",
+)
+
+
+def shorten(text: object, limit: int = 120) -> str:
+    """A path or value for a message: a 5,000-character argument must not fill the screen."""
+    text = str(text)
+    return text if len(text) <= limit else text[: limit - 1] + "…"
