@@ -226,12 +226,21 @@ def _classify_header(path: Path, header: bytes) -> None:
         raise NotBerdayaDatabase(messages.EMPTY, name=path.name)
     if not header.startswith(SQLITE_MAGIC):
         raise NotBerdayaDatabase(messages.NOT_BERDAYA, name=path.name)
-    if len(header) < 100:
-        raise CorruptDatabaseError(messages.CORRUPT, "header cut short", name=path.name)
+    if len(header) < 100 or not _header_is_sane(header):
+        # SQLite's own mark with a broken header after it: a damaged file, not a foreign one.
+        raise CorruptDatabaseError(messages.CORRUPT, "damaged header", name=path.name)
     wal_mode = header[18] == 2 and header[19] == 2
     app_id = int.from_bytes(header[68:72], "big", signed=True)
     if app_id != migrations.APPLICATION_ID and not (wal_mode and side_file(path, "-wal").exists()):
         raise NotBerdayaDatabase(messages.NOT_BERDAYA, name=path.name)
+
+
+def _header_is_sane(header: bytes) -> bool:
+    """The fixed fields every SQLite header has (file format, page size, payload fractions)."""
+    page_size = int.from_bytes(header[16:18], "big")
+    page_ok = page_size == 1 or (512 <= page_size <= 32768 and page_size & (page_size - 1) == 0)
+    versions_ok = header[18] in (1, 2) and header[19] in (1, 2)
+    return page_ok and versions_ok and header[21:24] == b"\x40\x20\x20"
 
 
 def require_database_file(path: Path) -> None:

@@ -265,3 +265,10 @@ def test_damage_inside_the_file_is_found_by_the_full_check(db_path: Path) -> Non
     assert integrity_problem(db_path) is not None  # …the background check does not
     with pytest.raises(CorruptDatabaseError):
         open_database(db_path)  # and the default full check refuses it
+
+
+def test_sqlite_mark_with_a_garbage_header_is_damaged_not_foreign(tmp_path: Path) -> None:
+    path = tmp_path / "rusak.sqlite"
+    path.write_bytes(b"SQLite format 3\x00" + b"\x13\x37" * 4000)
+    assert_refused_untouched(path, CorruptDatabaseError, "rusak")
+    assert _listing(tmp_path) == ["rusak.sqlite"]
