@@ -1,25 +1,39 @@
 """Command line: opens the GUI, and gives administrators the same services for automation.
 
 Exit codes: 0 success, 1 a problem found or a request refused, 2 unusable input (bad file,
-unusable database). Messages for people are Indonesian; errors go to stderr.
+unusable or missing database, bad arguments). Messages for people are Indonesian (English with
+`--lang en`); errors go to stderr, one sentence, never a traceback.
+
+Commands never create a database by accident: every command except `demo` refuses a `--db`
+that does not exist or is empty, unless `--create` is given, and a refused command removes a
+database it created itself. `--db` and `--create` work before or after the subcommand. Output
+into a pipe whose reader went away (`| head`) is dropped quietly; the exit code stays the
+command's.
 
 Feature areas add their subcommands through `COMMAND_MODULES`: each module has
-`register(subparsers)` and sets `func` on its parsers; `func(args) -> int`.
+`register(subparsers)`, adds `--db` with `add_db_option`, sets `func` on its parsers
+(`func(args) -> int`) and opens the database with `open_command_context` (or `existing_db`).
 """
 
 from __future__ import annotations
 
 import argparse
+import contextlib
+import errno
 import importlib
 import json
 import os
 import sys
 import tempfile
 from pathlib import Path
+from typing import TYPE_CHECKING, Any, TextIO
 
 from desktop_app import __version__
 from desktop_app.domain.errors import Refusal
-from desktop_app.i18n import set_language, tr_refusal
+from desktop_app.i18n import get_language, set_language, tr_refusal
+
+if TYPE_CHECKING:
+    from desktop_app.services.context import AppContext
 
 # Each module registers its own subcommands; keep one line per feature area.
 COMMAND_MODULES: list[str] = [
@@ -48,13 +62,37 @@ def demo_db_path() -> Path:
     return Path(tempfile.gettempdir()) / "berdaya-demo" / "berdaya-demo.sqlite"
 
 
+def add_db_option(parser: argparse.ArgumentParser) -> None:
+    """`--db` and `--create` on a subcommand.
+
+    SUPPRESS keeps a `berdaya --db X CMD` given before the subcommand: without it the
+    subcommand's default (None) would overwrite the value the main parser already read.
+    """
+    parser.add_argument(
+        "--db", type=Path, default=argparse.SUPPRESS, metavar="BERKAS", help="berkas basis data"
+    )
+    parser.add_argument(
+        "--create",
+        action="store_true",
+        default=argparse.SUPPRESS,
+        help="buat basis data baru bila berkas --db belum ada",
+    )
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="berdaya",
         description="Berdaya — aplikasi layanan Dinas Sosial (registri, penyaluran, pelatihan).",
     )
     parser.add_argument("--version", action="version", version=f"Berdaya {__version__}")
-    parser.add_argument("--db", type=Path, help="berkas basis data (bawaan: folder data pengguna)")
+    parser.add_argument(
+        "--db", type=Path, metavar="BERKAS", help="berkas basis data (bawaan: folder data pengguna)"
+    )
+    parser.add_argument(
+        "--create",
+        action="store_true",
+        help="perintah boleh membuat basis data baru bila berkas --db belum ada",
+    )
     parser.add_argument(
         "--demo",
         action="store_true",
@@ -75,9 +113,67 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+def command_db_path(args: argparse.Namespace) -> Path:
+    """The database a command works on: `--db`, else the user's own database."""
+    return getattr(args, "db", None) or default_db_path()
+
+
+def existing_db(args: argparse.Namespace) -> Path:
+    """The command's database path, refused (StorageError, exit 2) when it is missing, empty, a
+    folder or not a Berdaya file — unless `--create` allows making a new one. Creates nothing."""
+    from desktop_app.commands.messages import DB_MISSING
+    from desktop_app.storage.db import StorageError, require_database_file
+
+    path = command_db_path(args)
+    if getattr(args, "create", False):
+        return path
+    try:
+        require_database_file(path)
+    except StorageError as exc:
+        if exc.code == "storage.not_found":
+            raise StorageError(DB_MISSING, path=str(path)) from exc
+        raise
+    return path
+
+
+def open_command_context(args: argparse.Namespace, *, read_only: bool = False) -> AppContext:
+    """Open the command's database (see `existing_db`); StorageError when it cannot be used."""
+    from desktop_app.services.context import open_app
+
+    return open_app(existing_db(args), read_only=read_only)
+
+
 def main(argv: list[str] | None = None) -> int:
+    """Run the command line; returns the exit code (0, 1 or 2), never raises for bad input."""
+    arguments = list(sys.argv[1:] if argv is None else argv)
+    out, err = sys.stdout, sys.stderr
+    language = get_language()
+    sys.stdout, sys.stderr = _GuardedStream(out), _GuardedStream(err)  # type: ignore[assignment]
+    try:
+        code = _main(arguments)
+        for stream in (sys.stdout, sys.stderr):
+            stream.flush()
+        return code
+    finally:
+        sys.stdout, sys.stderr = out, err
+        set_language(language)  # `--lang` is for this run (tests call main() many times)
+
+
+def _main(arguments: list[str]) -> int:
+    refused = _undecodable_argument(arguments)
+    if refused is not None:
+        # Refused before argparse runs, so the language is read from the raw arguments.
+        for i, argument in enumerate(arguments):
+            following = arguments[i + 1] if i + 1 < len(arguments) else ""
+            if argument == "--lang=en" or (argument == "--lang" and following == "en"):
+                set_language("en")
+        print(tr_refusal(refused), file=sys.stderr)
+        return 2
     parser = build_parser()
-    args = parser.parse_args(argv)
+    try:
+        args = parser.parse_args(arguments)
+    except SystemExit as exc:  # argparse: --help/--version (0) or a usage error (2)
+        return exc.code if isinstance(exc.code, int) else 2
     if args.lang:
         set_language(args.lang)
     if args.self_test is not None:
@@ -85,14 +181,211 @@ def main(argv: list[str] | None = None) -> int:
 
         return run_self_test(None if args.self_test == "-" else Path(args.self_test))
     if getattr(args, "func", None) is not None:
-        try:
-            return int(args.func(args))
-        except Refusal as exc:
-            # Commands handle their own refusals; this is the net for one that slipped through,
-            # so a person reads a sentence in their language instead of a traceback.
-            print(tr_refusal(exc), file=sys.stderr)
-            return int(getattr(exc, "exit_code", 1))
+        return _run_command(args)
     return run_gui(args)
+
+
+def _run_command(args: argparse.Namespace) -> int:
+    from desktop_app.commands.messages import UNEXPECTED
+
+    db_path = command_db_path(args)
+    overwrite = _output_over_database(args, db_path)
+    if overwrite is not None:
+        print(tr_refusal(overwrite), file=sys.stderr)
+        return 2
+    may_create = args.command == "demo" or getattr(args, "create", False)
+    fresh = _NewDatabase(db_path) if may_create else None
+    try:
+        code = int(args.func(args))
+    except Refusal as exc:
+        # Commands handle their own refusals; this is the net for one that slipped through,
+        # so a person reads a sentence in their language instead of a traceback.
+        print(tr_refusal(exc), file=sys.stderr)
+        code = int(getattr(exc, "exit_code", 1))
+    except Exception as exc:
+        if os.environ.get("BERDAYA_DEBUG"):
+            raise
+        # A bug, not a refusal: still one sentence for the clerk (BERDAYA_DEBUG=1 shows the
+        # traceback). The database is not discarded: something may have been saved.
+        error = f"{type(exc).__name__}: {exc}"[:300]
+        print(tr_refusal(Refusal(UNEXPECTED, error=error)), file=sys.stderr)
+        return 1
+    if code == 2 and fresh is not None:
+        # Exit code 2 means nothing was done: a database this run created must not stay
+        # behind to be mistaken for the real one later.
+        fresh.discard()
+    return code
+
+
+# Options naming a file a command writes.
+_OUTPUT_OPTIONS = ("output", "rejected", "ack")
+
+
+def _output_over_database(args: argparse.Namespace, db_path: Path) -> Refusal | None:
+    """A refusal when a file the command would write is the database (or its -wal/-shm):
+    `export -o berdaya.sqlite` would replace the whole registry with a spreadsheet."""
+    from desktop_app.commands.messages import OUTPUT_IS_DATABASE, OUTPUT_IS_FOLDER
+    from desktop_app.storage.db import SIDE_SUFFIXES
+
+    protected = {_same_file_key(Path(str(db_path) + s)) for s in ("", *SIDE_SUFFIXES)}
+    for name in _OUTPUT_OPTIONS:
+        target = getattr(args, name, None)
+        if not isinstance(target, Path):
+            continue
+        if not target.name or _is_folder(target):  # `-o ""` is Path("."), a folder too
+            return Refusal(OUTPUT_IS_FOLDER, path=str(target))
+        if _same_file_key(target) in protected:
+            return Refusal(OUTPUT_IS_DATABASE, path=str(target))
+    return None
+
+
+def _is_folder(path: Path) -> bool:
+    try:
+        return path.is_dir()
+    except (OSError, ValueError):
+        return False
+
+
+def _same_file_key(path: Path) -> object:
+    """One key for every name of a file: (device, inode) when it exists, else the full path."""
+    try:
+        info = path.stat()
+        return (info.st_dev, info.st_ino)
+    except (OSError, ValueError):
+        try:
+            return os.path.normcase(os.path.abspath(path))
+        except (OSError, ValueError):
+            return str(path)
+
+
+class _NewDatabase:
+    """A database path that does not exist yet, so that a refused command can remove what it
+    created (the file, its -wal/-shm/-journal, the folders made for it) and nothing else."""
+
+    def __init__(self, path: Path) -> None:
+        self.path: Path | None = None
+        self.was_empty = False  # an empty file --create fills is emptied again, not removed
+        self.folders: list[Path] = []
+        try:
+            if path.exists():
+                if not path.is_file() or path.stat().st_size > 0:
+                    return
+                self.was_empty = True
+        except (OSError, ValueError):
+            return
+        self.path = path
+        folder = path.parent
+        while not folder.exists() and folder != folder.parent:
+            self.folders.append(folder)
+            folder = folder.parent
+
+    def discard(self) -> None:
+        if self.path is None:
+            return
+        from desktop_app.storage.db import SIDE_SUFFIXES
+
+        for suffix in SIDE_SUFFIXES:
+            with contextlib.suppress(OSError):
+                Path(str(self.path) + suffix).unlink(missing_ok=True)
+        with contextlib.suppress(OSError):
+            if self.was_empty:
+                self.path.write_bytes(b"")
+                return
+            self.path.unlink(missing_ok=True)
+        for folder in self.folders:  # innermost first; only folders left empty
+            try:
+                folder.rmdir()
+            except OSError:
+                break
+
+
+def _undecodable_argument(arguments: list[str]) -> Refusal | None:
+    """A refusal for the first argument that is not valid text.
+
+    On Linux a file name in another encoding reaches Python as "surrogate escapes", which fail
+    later as a traceback when printed or passed to SQLite; no shell can pass a NUL byte, but
+    a caller of `main()` can.
+    """
+    from desktop_app.commands.messages import ARGUMENT_NOT_TEXT
+
+    for position, argument in enumerate(arguments, 1):
+        try:
+            argument.encode("utf-8")
+        except UnicodeEncodeError:
+            pass
+        else:
+            if "\x00" not in argument:
+                continue
+        try:
+            raw = os.fsencode(argument)  # the bytes the shell passed, for the message
+        except UnicodeEncodeError:  # a lone surrogate that no file name decoding produced
+            raw = argument.encode("utf-8", "surrogatepass")
+        shown = raw.decode("utf-8", "backslashreplace").replace("\x00", "\\x00")
+        return Refusal(ARGUMENT_NOT_TEXT, position=position, text=shown[:200])
+    return None
+
+
+class _GuardedStream:
+    """stdout or stderr during one command.
+
+    A reader that went away (`berdaya ... --json | head`) ends the output quietly instead of a
+    BrokenPipeError traceback: the rest of the output is dropped, the command finishes and keeps
+    its exit code. Text the console cannot encode is escaped rather than raising.
+    """
+
+    def __init__(self, stream: TextIO) -> None:
+        self._stream = stream
+        self.reader_gone = False
+
+    def write(self, text: str) -> int:
+        if self.reader_gone:
+            return len(text)
+        try:
+            return self._stream.write(text)
+        except UnicodeEncodeError:
+            encoding = getattr(self._stream, "encoding", None) or "ascii"
+            return self.write(text.encode(encoding, "backslashreplace").decode(encoding))
+        except OSError as exc:
+            if not _is_closed_pipe(exc):
+                raise
+            self._drop_output()
+            return len(text)
+
+    def flush(self) -> None:
+        if self.reader_gone:
+            return
+        try:
+            self._stream.flush()
+        except OSError as exc:
+            if not _is_closed_pipe(exc):
+                raise
+            self._drop_output()
+
+    def _drop_output(self) -> None:
+        self.reader_gone = True
+        # What is still buffered would fail again when Python flushes at exit and print
+        # "Exception ignored ... BrokenPipeError": point the descriptor at the null device.
+        try:
+            fd = self._stream.fileno()
+            null = os.open(os.devnull, os.O_WRONLY)
+        except (OSError, ValueError, AttributeError):
+            return
+        try:
+            os.dup2(null, fd)
+        finally:
+            os.close(null)
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._stream, name)
+
+
+def _is_closed_pipe(exc: OSError) -> bool:
+    # Windows reports a write to a pipe closed by its reader as EINVAL.
+    return (
+        isinstance(exc, BrokenPipeError)
+        or exc.errno == errno.EPIPE
+        or (os.name == "nt" and exc.errno == errno.EINVAL)
+    )
 
 
 def run_gui(args: argparse.Namespace) -> int:

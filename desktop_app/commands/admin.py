@@ -6,37 +6,41 @@ import argparse
 import sys
 from pathlib import Path
 
-from desktop_app.cli import default_db_path, print_json
+from desktop_app.cli import add_db_option, command_db_path, existing_db, print_json
+from desktop_app.i18n import tr_refusal
 from desktop_app.storage.db import StorageError
 
 
 def register(sub: argparse._SubParsersAction) -> None:
     demo = sub.add_parser("demo", help="isi basis data dengan data demo sintetis")
-    demo.add_argument("--db", type=Path, required=True)
+    add_db_option(demo)  # --db is required, but may come before `demo` too
     demo.add_argument("--scale", choices=["tiny", "office", "city"], default="office")
     demo.add_argument("--seed", type=int, default=2025)
     demo.set_defaults(func=cmd_demo)
 
     check = sub.add_parser("check", help="periksa integritas, versi skema dan jumlah data")
-    check.add_argument("--db", type=Path)
+    add_db_option(check)
     check.add_argument("--json", action="store_true")
     check.set_defaults(func=cmd_check)
 
     backup = sub.add_parser("backup", help="salin basis data secara konsisten")
-    backup.add_argument("--db", type=Path)
+    add_db_option(backup)
     backup.add_argument("-o", "--output", type=Path, required=True)
     backup.set_defaults(func=cmd_backup)
 
 
 def cmd_demo(args: argparse.Namespace) -> int:
-    from desktop_app.i18n import tr_refusal
+    from desktop_app.commands.messages import DEMO_NEEDS_DB
     from desktop_app.services.context import ServiceError
     from desktop_app.services.demo import DemoOptions, generate_demo
 
+    if getattr(args, "db", None) is None:  # never fill the user's own database by default
+        print(tr_refusal(StorageError(DEMO_NEEDS_DB)), file=sys.stderr)
+        return 2
     try:
         summary = generate_demo(args.db, DemoOptions(scale=args.scale, seed=args.seed))
     except StorageError as exc:
-        print(exc.user_message, file=sys.stderr)
+        print(tr_refusal(exc), file=sys.stderr)
         return 2
     except ServiceError as exc:  # e.g. the database already holds data
         print(tr_refusal(exc), file=sys.stderr)
@@ -49,7 +53,7 @@ def cmd_demo(args: argparse.Namespace) -> int:
 def cmd_check(args: argparse.Namespace) -> int:
     from desktop_app.services.health import check_database
 
-    report = check_database(args.db or default_db_path())
+    report = check_database(command_db_path(args))
     if args.json:
         print_json(report.__dict__ | {"exit_code": report.exit_code})
     else:
@@ -70,9 +74,9 @@ def cmd_backup(args: argparse.Namespace) -> int:
     from desktop_app.services.health import backup
 
     try:
-        target = backup(args.db or default_db_path(), args.output)
+        target = backup(existing_db(args), args.output)
     except StorageError as exc:
-        print(exc.user_message, file=sys.stderr)
+        print(tr_refusal(exc), file=sys.stderr)
         return 2
     print(f"Cadangan tersimpan: {target}")
     return 0

@@ -17,7 +17,7 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
-from desktop_app.cli import default_db_path, print_json
+from desktop_app.cli import add_db_option, open_command_context, print_json
 from desktop_app.commands.printing import get_print_subparsers
 from desktop_app.domain.errors import Msg, Refusal
 from desktop_app.i18n import tr_refusal
@@ -87,8 +87,7 @@ def _date(value: str) -> date:
 
 
 def _db_arg(parser: argparse.ArgumentParser) -> None:
-    # SUPPRESS keeps a `berdaya --db X ...` given before the subcommand.
-    parser.add_argument("--db", type=Path, default=argparse.SUPPRESS, help="berkas basis data")
+    add_db_option(parser)
 
 
 def register(sub: argparse._SubParsersAction) -> None:
@@ -181,17 +180,12 @@ def register(sub: argparse._SubParsersAction) -> None:
 
 def _run(args: argparse.Namespace, body: Callable[[AppContext], int]) -> int:
     """Open the database, run `body`, and map refusals and bad input to exit codes."""
-    from desktop_app.services.context import open_app
     from desktop_app.services.distribution import DistributionInputError
 
-    path: Path = getattr(args, "db", None) or default_db_path()
-    if not path.exists():
-        print(f"Basis data {path} tidak ditemukan.", file=sys.stderr)
-        return EXIT_INPUT
     try:
-        ctx = open_app(path)
+        ctx = open_command_context(args)
     except StorageError as exc:
-        print(exc.user_message, file=sys.stderr)
+        print(tr_refusal(exc), file=sys.stderr)
         return EXIT_INPUT
     try:
         return body(ctx)
@@ -202,7 +196,7 @@ def _run(args: argparse.Namespace, body: Callable[[AppContext], int]) -> int:
         print(tr_refusal(exc), file=sys.stderr)
         return EXIT_REFUSED
     except StorageError as exc:
-        print(exc.user_message, file=sys.stderr)
+        print(tr_refusal(exc), file=sys.stderr)
         return EXIT_INPUT
     finally:
         ctx.close()

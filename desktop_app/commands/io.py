@@ -13,7 +13,7 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from desktop_app.cli import default_db_path, print_json
+from desktop_app.cli import add_db_option, open_command_context, print_json
 from desktop_app.domain.errors import Msg
 
 _SHOW = 50  # rows listed per section in the text report
@@ -37,7 +37,7 @@ def register(sub: argparse._SubParsersAction) -> None:
         "dengan No. KK); tanpa --accept-valid tidak ada yang diimpor bila ada baris ditolak.",
     )
     imp.add_argument("file", type=Path, metavar="FILE")
-    imp.add_argument("--db", type=Path)
+    add_db_option(imp)
     imp.add_argument("--kind", choices=["persons", "households", "enrolments"], default="persons")
     imp.add_argument("--program", metavar="CODE", help="program untuk --kind enrolments")
     imp.add_argument("--sheet", metavar="NAME", help="nama lembar (bawaan: dikenali otomatis)")
@@ -67,7 +67,7 @@ def register(sub: argparse._SubParsersAction) -> None:
         "export",
         help="ekspor registri, daftar penyaluran atau presensi pelatihan ke .xlsx/.csv",
     )
-    exp.add_argument("--db", type=Path)
+    add_db_option(exp)
     exp.add_argument(
         "--what", choices=["persons", "households", "round", "training"], default="persons"
     )
@@ -80,12 +80,6 @@ def register(sub: argparse._SubParsersAction) -> None:
     exp.add_argument("--round", metavar="ID", help="tahap penyaluran (untuk --what round)")
     exp.add_argument("--training", metavar="ID", help="pelatihan (untuk --what training)")
     exp.set_defaults(func=cmd_export)
-
-
-def _open(db: Path | None) -> Any:
-    from desktop_app.services.context import open_app
-
-    return open_app(db or default_db_path())
 
 
 def cmd_import(args: argparse.Namespace) -> int:
@@ -102,9 +96,9 @@ def cmd_import(args: argparse.Namespace) -> int:
     from desktop_app.storage.db import StorageError
 
     try:
-        ctx = _open(args.db)
+        ctx = open_command_context(args)
     except StorageError as exc:
-        print(exc.user_message, file=sys.stderr)
+        _fail(args, tr_refusal(exc), exc.code)
         return 2
     prepared = None
     try:
@@ -141,7 +135,15 @@ def cmd_import(args: argparse.Namespace) -> int:
         _fail(args, tr_refusal(exc), exc.code)
         return 2
     except StorageError as exc:
-        _fail(args, exc.user_message, "storage")
+        _fail(args, tr_refusal(exc), exc.code)
+        return 2
+    except OSError as exc:  # a name the system refuses (too long), a vanished file
+        from desktop_app.commands.messages import FILE_UNUSABLE, shorten
+
+        refusal = ServiceError(
+            FILE_UNUSABLE, path=shorten(exc.filename or args.file), error=exc.strerror
+        )
+        _fail(args, tr_refusal(refusal), refusal.code)
         return 2
     finally:
         if prepared is not None:
@@ -246,9 +248,9 @@ def cmd_export(args: argparse.Namespace) -> int:
     from desktop_app.storage.db import StorageError
 
     try:
-        ctx = _open(args.db)
+        ctx = open_command_context(args)
     except StorageError as exc:
-        print(exc.user_message, file=sys.stderr)
+        print(tr_refusal(exc), file=sys.stderr)
         return 2
     try:
         service = ExportService(ctx)
@@ -272,10 +274,13 @@ def cmd_export(args: argparse.Namespace) -> int:
         print(tr_refusal(exc), file=sys.stderr)
         return 2
     except StorageError as exc:
-        print(exc.user_message, file=sys.stderr)
+        print(tr_refusal(exc), file=sys.stderr)
         return 2
     except OSError as exc:
-        print(f"Berkas {args.output} tidak dapat ditulis: {exc}", file=sys.stderr)
+        from desktop_app.commands.messages import OUTPUT_NOT_WRITABLE
+
+        refusal = ServiceError(OUTPUT_NOT_WRITABLE, path=str(args.output), error=exc.strerror)
+        print(tr_refusal(refusal), file=sys.stderr)
         return 2
     finally:
         ctx.close()

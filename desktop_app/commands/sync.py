@@ -14,10 +14,10 @@ import sys
 from collections.abc import Callable
 from pathlib import Path
 
-from desktop_app.cli import default_db_path, print_json
+from desktop_app.cli import add_db_option, open_command_context, print_json
 from desktop_app.domain.clock import WIB
 from desktop_app.i18n import tr_refusal
-from desktop_app.services.context import AppContext, ServiceError, open_app
+from desktop_app.services.context import AppContext, ServiceError
 from desktop_app.storage.db import StorageError
 
 
@@ -108,16 +108,16 @@ def _sub(
 ) -> argparse.ArgumentParser:
     """A subcommand on the database (`--db`) that runs `func`; the caller adds its own options."""
     parser: argparse.ArgumentParser = parent.add_parser(name, help=help_text)
-    parser.add_argument("--db", type=Path, help="berkas basis data")
+    add_db_option(parser)
     parser.set_defaults(func=func)
     return parser
 
 
 def _run(args: argparse.Namespace, body: Callable[[AppContext], int]) -> int:
     try:
-        ctx = open_app(args.db or default_db_path())
+        ctx = open_command_context(args)
     except StorageError as exc:
-        print(exc.user_message, file=sys.stderr)
+        print(tr_refusal(exc), file=sys.stderr)
         return 2
     try:
         return body(ctx)
@@ -127,7 +127,7 @@ def _run(args: argparse.Namespace, body: Callable[[AppContext], int]) -> int:
 
         return 2 if isinstance(exc, BundleRefused) else 1
     except StorageError as exc:
-        print(exc.user_message, file=sys.stderr)
+        print(tr_refusal(exc), file=sys.stderr)
         return 2
     finally:
         ctx.close()

@@ -17,7 +17,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from desktop_app.cli import default_db_path, print_json
+from desktop_app.cli import add_db_option, open_command_context, print_json
 from desktop_app.commands.printing import get_print_subparsers
 from desktop_app.domain.errors import Msg, Refusal
 from desktop_app.i18n import tr_refusal
@@ -27,9 +27,6 @@ if TYPE_CHECKING:
     from desktop_app.services.training import TrainingService
 
 
-DB_MISSING = Msg(
-    "training.cli_db_missing", "Basis data {path} tidak ditemukan.", "Database {path} not found."
-)
 UNKNOWN_TRAINING = Msg(
     "training.cli_unknown_training",
     "Pelatihan '{ref}' tidak ditemukan. Lihat: berdaya training list",
@@ -69,7 +66,7 @@ def register(sub: argparse._SubParsersAction) -> None:
     training = sub.add_parser("training", help="pelatihan keterampilan")
     tsub = training.add_subparsers(dest="training_command", metavar="PERINTAH", required=True)
     listing = tsub.add_parser("list", help="daftar pelatihan")
-    listing.add_argument("--db", type=Path)
+    add_db_option(listing)
     listing.add_argument("--json", action="store_true", help="keluaran JSON")
     listing.set_defaults(func=cmd_list)
 
@@ -86,21 +83,12 @@ def register(sub: argparse._SubParsersAction) -> None:
     )
     for name, help_text, func in documents:
         document = prints.add_parser(name, help=help_text)
-        document.add_argument("--db", type=Path)
+        add_db_option(document)
         document.add_argument("--training", required=True, help="id pelatihan (atau awalannya)")
         document.add_argument("-o", "--output", type=Path, required=True, help="berkas PDF tujuan")
         if name == "attendance-sheet":
             document.add_argument("--session", help="id sesi (bawaan: semua sesi)")
         document.set_defaults(func=func)
-
-
-def _open(args: argparse.Namespace, read_only: bool = False) -> AppContext:
-    from desktop_app.services.context import open_app
-
-    path = args.db or default_db_path()
-    if not Path(path).exists():
-        raise _Usage(DB_MISSING, path=path)
-    return open_app(path, read_only=read_only)
 
 
 class _Usage(Refusal):
@@ -113,11 +101,9 @@ def _run(
     from desktop_app.storage.db import StorageError
 
     try:
-        ctx = _open(args, read_only=read_only)
-    except _Usage as exc:
-        return _refused(exc)
+        ctx = open_command_context(args, read_only=read_only)
     except StorageError as exc:
-        print(exc.user_message, file=sys.stderr)
+        print(tr_refusal(exc), file=sys.stderr)
         return exc.exit_code
     try:
         return int(action(ctx))

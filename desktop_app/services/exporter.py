@@ -353,8 +353,12 @@ class ExportService:
         self.registry = RegistryService(ctx)
 
     def persons_table(self, flt: PersonFilter | None = None) -> Table:
-        """The registry's person view with its current filter, in the view's order."""
-        flt = _searched(flt)
+        """The registry's person view with its current filter, in the view's order.
+
+        Every match, also for a search text: the screen shows the first `max_matches` of a
+        search, but a file that silently stopped there would look complete.
+        """
+        flt = replace(_searched(flt), max_matches=None)
         rowids = self.registry.person_ids(flt)
         return Table(
             "Orang",

@@ -11,6 +11,7 @@ import contextlib
 import errno
 import os
 import sqlite3
+import stat
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import datetime
@@ -67,6 +68,10 @@ class CorruptDatabaseError(StorageError):
 
 class ReadOnlyDatabaseError(StorageError):
     pass
+
+
+class DatabaseInUseError(StorageError):
+    """Another program holds the file locked; trying again later may work."""
 
 
 class WriteFailedError(StorageError):
@@ -144,16 +149,118 @@ def _set_pragmas(dbapi_conn: sqlite3.Connection, _record: Any) -> None:
     cur.close()
 
 
-def _raw_connect(path: Path, read_only: bool = False) -> sqlite3.Connection:
-    uri = f"{path.resolve().as_uri()}{'?mode=ro' if read_only else ''}"
-    conn = sqlite3.connect(uri, uri=True, isolation_level=None, timeout=BUSY_TIMEOUT_MS / 1000)
-    return conn
+def _raw_connect(path: Path, read_only: bool = False, inspect: bool = False) -> sqlite3.Connection:
+    """A plain connection; `inspect=True` is a read-only look at a file that may yet be refused.
+
+    A read-only connection to a WAL database creates -wal and -shm files beside it, so looking at
+    a file the user gave by mistake would leave litter beside it. When no journal lies beside
+    the file, nobody has it open and the file holds all of its content: it is then read as
+    immutable, which creates nothing and takes no locks.
+    """
+    query = "?mode=ro" if read_only or inspect else ""
+    if inspect and _unjournaled(path):
+        query = "?mode=ro&immutable=1"
+    return sqlite3.connect(
+        f"{path.resolve().as_uri()}{query}",
+        uri=True,
+        isolation_level=None,
+        timeout=BUSY_TIMEOUT_MS / 1000,
+    )
+
+
+SQLITE_MAGIC = b"SQLite format 3\x00"
+SIDE_SUFFIXES = ("-wal", "-shm", "-journal")
+
+
+def side_file(path: Path, suffix: str) -> Path:
+    return Path(str(path) + suffix)
+
+
+def _unjournaled(path: Path) -> bool:
+    return not any(side_file(path, s).exists() for s in ("-wal", "-journal"))
+
+
+def _path_error(exc: OSError | ValueError, path: Path) -> StorageError:
+    """Why a path cannot be read, in the words a clerk needs to fix it."""
+    if isinstance(exc, ValueError):  # a NUL byte in the name: no file can have it
+        return StorageError(messages.CANNOT_OPEN, str(exc), name=str(path).replace("\x00", "?"))
+    if isinstance(exc, IsADirectoryError):
+        return StorageError(messages.NOT_A_FILE, str(exc), path=str(path))
+    if isinstance(exc, PermissionError):
+        # Windows reports a file another program holds open without sharing (Excel, a backup
+        # tool) as a permission error: ERROR_SHARING_VIOLATION 32, ERROR_LOCK_VIOLATION 33.
+        if getattr(exc, "winerror", None) in (32, 33):
+            return DatabaseInUseError(messages.OPEN_IN_USE, str(exc), name=path.name)
+        return StorageError(messages.NO_READ_PERMISSION, str(exc), name=path.name)
+    return StorageError(messages.CANNOT_OPEN, str(exc), name=path.name)
+
+
+def _file_size(path: Path) -> int | None:
+    """The size of the file at `path`, None when there is none; refuses a folder."""
+    try:
+        info = path.stat()
+    except (FileNotFoundError, NotADirectoryError):
+        return None
+    except (OSError, ValueError) as exc:
+        raise _path_error(exc, path) from exc
+    if stat.S_ISDIR(info.st_mode):
+        raise StorageError(messages.NOT_A_FILE, path=str(path))
+    return info.st_size
+
+
+def _read_header(path: Path) -> bytes:
+    try:
+        with path.open("rb") as f:
+            return f.read(100)
+    except (OSError, ValueError) as exc:
+        raise _path_error(exc, path) from exc
+
+
+def _classify_header(path: Path, header: bytes) -> None:
+    """Refuse, from the first 100 bytes alone, a file that is not a Berdaya database.
+
+    Nothing is opened with SQLite, so nothing is created beside the file. The application id in
+    the header is the truth unless a WAL file beside it may hold a newer first page.
+    """
+    if not header:
+        raise NotBerdayaDatabase(messages.EMPTY, name=path.name)
+    if not header.startswith(SQLITE_MAGIC):
+        raise NotBerdayaDatabase(messages.NOT_BERDAYA, name=path.name)
+    if len(header) < 100 or not _header_is_sane(header):
+        # SQLite's own mark with a broken header after it: a damaged file, not a foreign one.
+        raise CorruptDatabaseError(messages.CORRUPT, "damaged header", name=path.name)
+    wal_mode = header[18] == 2 and header[19] == 2
+    app_id = int.from_bytes(header[68:72], "big", signed=True)
+    if app_id != migrations.APPLICATION_ID and not (wal_mode and side_file(path, "-wal").exists()):
+        raise NotBerdayaDatabase(messages.NOT_BERDAYA, name=path.name)
+
+
+def _header_is_sane(header: bytes) -> bool:
+    """The fixed fields every SQLite header has (file format, page size, payload fractions)."""
+    page_size = int.from_bytes(header[16:18], "big")
+    page_ok = page_size == 1 or (512 <= page_size <= 32768 and page_size & (page_size - 1) == 0)
+    versions_ok = header[18] in (1, 2) and header[19] in (1, 2)
+    return page_ok and versions_ok and header[21:24] == b"\x40\x20\x20"
+
+
+def require_database_file(path: Path) -> None:
+    """Refuse a path that cannot hold an existing Berdaya database: missing, a folder, empty,
+    unreadable, not SQLite, another program's SQLite file. Creates and changes nothing.
+
+    For callers that must never create a database (the command line); `open_database` does the
+    deeper checks (version, integrity, write permission) afterwards.
+    """
+    size = _file_size(path)
+    if size is None:
+        raise StorageError(messages.NOT_FOUND, path=str(path))
+    _classify_header(path, _read_header(path))
 
 
 def _inspect(path: Path) -> tuple[int, int, bool]:
     """Return (application_id, user_version, has_tables) or raise a StorageError."""
+    _classify_header(path, _read_header(path))
     try:
-        conn = _raw_connect(path, read_only=True)
+        conn = _raw_connect(path, inspect=True)
         try:
             app_id = conn.execute("PRAGMA application_id").fetchone()[0]
             version = conn.execute("PRAGMA user_version").fetchone()[0]
@@ -164,10 +271,12 @@ def _inspect(path: Path) -> tuple[int, int, bool]:
         finally:
             conn.close()
     except sqlite3.DatabaseError as exc:
-        if "not a database" in str(exc) or "malformed" in str(exc):
-            raise CorruptDatabaseError(
-                messages.DAMAGED_OR_FOREIGN, str(exc), name=path.name
-            ) from exc
+        text = str(exc).lower()
+        if _is_lock_error(text):
+            raise DatabaseInUseError(messages.OPEN_IN_USE, str(exc), name=path.name) from exc
+        if "not a database" in text or "malformed" in text:
+            # The header says SQLite and Berdaya: what follows it is damaged.
+            raise CorruptDatabaseError(messages.CORRUPT, str(exc), name=path.name) from exc
         raise StorageError(messages.CANNOT_OPEN, str(exc), name=path.name) from exc
     return app_id, version, has_tables
 
@@ -199,13 +308,14 @@ def backup_database(source: Path, target: Path) -> Path:
     return target
 
 
-def integrity_problem(path: Path) -> str | None:
+def integrity_problem(path: Path, *, inspect: bool = False) -> str | None:
     """Full page-by-page check (`PRAGMA quick_check`); None when healthy.
 
     It reads the whole file: about half a second for a city-sized database, seconds when the
     file is not in the OS cache. The GUI therefore runs it in the background after start-up.
+    `inspect=True` for a file being opened, which may yet be refused (see `_raw_connect`).
     """
-    conn = _raw_connect(path, read_only=True)
+    conn = _raw_connect(path, read_only=True, inspect=inspect)
     try:
         result = conn.execute("PRAGMA quick_check").fetchone()[0]
     except sqlite3.DatabaseError as exc:
@@ -216,7 +326,9 @@ def integrity_problem(path: Path) -> str | None:
 
 
 def _check_integrity(path: Path) -> None:
-    problem = integrity_problem(path)
+    problem = integrity_problem(path, inspect=True)
+    if problem is not None and _is_lock_error(problem):
+        raise DatabaseInUseError(messages.OPEN_IN_USE, problem, name=path.name)
     if problem is not None:
         raise CorruptDatabaseError(messages.CORRUPT, problem, name=path.name)
 
@@ -241,14 +353,21 @@ def _check_structure(path: Path) -> None:
                 f"file has {path.stat().st_size} bytes, header says {pages * page_size}",
                 name=path.name,
             )
-        conn = _raw_connect(path, read_only=True)
+        conn = _raw_connect(path, inspect=True)
         try:
             conn.execute("SELECT count(*) FROM sqlite_master").fetchone()
             conn.execute("SELECT * FROM setting LIMIT 1").fetchall()
         finally:
             conn.close()
     except sqlite3.DatabaseError as exc:
+        if _is_lock_error(str(exc)):
+            raise DatabaseInUseError(messages.OPEN_IN_USE, str(exc), name=path.name) from exc
         raise CorruptDatabaseError(messages.CORRUPT, str(exc), name=path.name) from exc
+
+
+def _is_lock_error(text: str) -> bool:
+    text = text.lower()
+    return "database is locked" in text or "busy" in text
 
 
 def _migrate(path: Path, from_version: int, fresh: bool) -> None:
@@ -287,13 +406,17 @@ def open_database(
     if verify not in ("full", "structure"):
         raise ValueError(f"unknown verify mode {verify!r}")
     path = Path(path)
-    exists = path.exists() and path.stat().st_size > 0
+    size = _file_size(path)
     created = False
     upgraded_from: int | None = None
     backup: Path | None = None
 
-    if not exists:
+    if not size:
         if not create:
+            # An empty file is "kosong", not "tidak ditemukan": the clerk looks for the wrong
+            # thing otherwise.
+            if size == 0:
+                raise NotBerdayaDatabase(messages.EMPTY, name=path.name)
             raise StorageError(messages.NOT_FOUND, path=str(path))
         if read_only:
             raise ReadOnlyDatabaseError(messages.CANNOT_CREATE, path=str(path))

@@ -56,6 +56,30 @@ NOT_FOUND = Msg(
     "Basis data {path} tidak ditemukan.",
     "Database {path} was not found.",
 )
+EMPTY = Msg(
+    "storage.empty",
+    "Berkas {name} kosong (0 bita), bukan basis data Berdaya. Pilih berkas basis data yang "
+    "benar; berkas ini tidak diubah.",
+    "{name} is empty (0 bytes), not a Berdaya database. Choose the right database file; this one "
+    "was not changed.",
+)
+NOT_A_FILE = Msg(
+    "storage.not_a_file",
+    "{path} adalah folder, bukan berkas basis data Berdaya.",
+    "{path} is a folder, not a Berdaya database file.",
+)
+OPEN_IN_USE = Msg(
+    "storage.open_in_use",
+    "Basis data {name} sedang dipakai program lain dan tidak dapat dibuka sekarang. Tutup "
+    "program itu atau coba lagi sebentar lagi; berkas tidak diubah.",
+    "Database {name} is in use by another program and cannot be opened now. Close that program "
+    "or try again in a moment; the file was not changed.",
+)
+NO_READ_PERMISSION = Msg(
+    "storage.no_read_permission",
+    "Berkas {name} tidak boleh dibaca oleh pengguna ini (tidak ada izin membaca).",
+    "{name} cannot be read by this user (no read permission).",
+)
 CANNOT_CREATE = Msg(
     "storage.cannot_create",
     "Basis data {path} tidak ada dan tidak dapat dibuat.",

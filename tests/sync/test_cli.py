@@ -25,7 +25,8 @@ def test_full_round_trip_through_the_command_line(tmp_path: Path, capsys) -> Non
     add_household(site, 2)
     site.ctx.close()
 
-    code, out, _ = run(capsys, "device", "show", "--db", lap_db, "--json")
+    # A new laptop database: commands create one only when asked to.
+    code, out, _ = run(capsys, "device", "show", "--db", lap_db, "--create", "--json")
     assert code == 0 and json.loads(out)["role"] == "office"
     assert (
         run(capsys, "device", "export-identity", "--db", lap_db, "-o", tmp_path / "lap.json")[0]
