@@ -12,7 +12,7 @@ import argparse
 import sys
 from pathlib import Path
 
-from desktop_app.cli import default_db_path, print_json
+from desktop_app.cli import add_db_option, open_command_context, print_json
 
 
 def register(sub: argparse._SubParsersAction) -> None:
@@ -21,7 +21,7 @@ def register(sub: argparse._SubParsersAction) -> None:
         help="periksa keaslian tanda terima / sertifikat dari kode QR-nya (teks atau berkas)",
     )
     verify.add_argument("code", metavar="TEKS|BERKAS", help="teks kode QR, nomor, atau berkas")
-    verify.add_argument("--db", type=Path, help="berkas basis data")
+    add_db_option(verify)
     verify.add_argument("--json", action="store_true", help="hasil sebagai JSON")
     verify.set_defaults(func=cmd_verify)
 
@@ -44,22 +44,15 @@ def _code_text(arg: str) -> str:
 def cmd_verify(args: argparse.Namespace) -> int:
     from desktop_app.domain.errors import Refusal
     from desktop_app.i18n import tr, tr_refusal
-    from desktop_app.services.context import ServiceError, open_app
-    from desktop_app.services.signing import messages as M
+    from desktop_app.services.context import ServiceError
     from desktop_app.services.signing import verify_code_text
     from desktop_app.storage.db import StorageError
 
-    db = args.db or default_db_path()
     try:
         text = _code_text(args.code)
-        if not Path(db).exists():
-            raise ServiceError(M.DATABASE_MISSING, path=str(db))
-        ctx = open_app(db)
-    except ServiceError as exc:
+        ctx = open_command_context(args, read_only=True)
+    except (ServiceError, StorageError) as exc:
         print(tr_refusal(exc), file=sys.stderr)
-        return 2
-    except StorageError as exc:
-        print(exc.user_message, file=sys.stderr)
         return 2
     try:
         result = verify_code_text(ctx, text)
@@ -67,7 +60,7 @@ def cmd_verify(args: argparse.Namespace) -> int:
         print(tr_refusal(exc), file=sys.stderr)
         return 2
     except StorageError as exc:
-        print(exc.user_message, file=sys.stderr)
+        print(tr_refusal(exc), file=sys.stderr)
         return 2
     finally:
         ctx.close()

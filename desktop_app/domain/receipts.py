@@ -26,10 +26,9 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from typing import Any
 
+from desktop_app.domain.devices import DEVICE_NAME_PATTERN, check_numbering, scanned_number
 from desktop_app.domain.training import parse_certificate_number
 from desktop_app.domain.values import as_utc
-
-from desktop_app.domain.devices import DEVICE_NAME_PATTERN, check_numbering, scanned_number
 
 __all__ = [
     "QR_PREFIX",

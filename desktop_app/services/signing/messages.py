@@ -6,7 +6,6 @@ from desktop_app.domain.errors import Msg
 
 __all__ = [
     "CODE_UNREADABLE",
-    "DATABASE_MISSING",
     "FILE_NO_CODE",
     "FILE_UNREADABLE",
     "NOT_FOUND",
@@ -93,9 +92,4 @@ QR_READER_MISSING = Msg(
     "dengan pemindai dan tempelkan teksnya.",
     "This computer cannot read QR codes from images or PDFs ({name}). Scan the QR code with a "
     "scanner and paste its text.",
-)
-DATABASE_MISSING = Msg(
-    "signing.database_missing",
-    "Basis data {path} tidak ada.",
-    "Database {path} does not exist.",
 )
