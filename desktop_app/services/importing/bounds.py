@@ -1,0 +1,421 @@
+"""The import's limits, checked before a spreadsheet library sees a file.
+
+python-calamine parses a whole sheet into one dense grid spanning its first to its last filled
+cell, and aborts the process (not an exception) when that grid cannot be allocated: a 1.5 KB
+.xlsx with one cell at A1 and one at XFD1048576 asks for 512 GiB. A tiny .ods can repeat one
+cell a billion times, and a small zip can inflate to gigabytes. So every file is measured here
+first, cheaply and without trusting what it declares about itself:
+
+* the file's size on disk (`MAX_FILE_BYTES`);
+* for a zip (.xlsx, .xlsm, .ods): the end-of-central-directory record before the directory is
+  read (part count), then the directory (declared sizes, compression ratio), then every part
+  inflated once while counting the bytes it really produces (a part that lies about its size
+  is a bomb);
+* for a sheet about to be parsed: the rows and columns its cells really reach, scanned from the
+  sheet's XML as a stream (`sheet_extent`), against `MAX_ROWS` and `MAX_CELLS`.
+
+Each limit is a module constant so that tests can lower it. The numbers: the whole city's
+registry is about 160,000 rows x 13 columns, which imports in about 0.5 GB.
+"""
+
+from __future__ import annotations
+
+import copy
+import re
+import struct
+import zipfile
+import zlib
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from html import unescape
+from pathlib import Path
+from typing import IO
+
+from desktop_app.services.importing.messages import (
+    CORRUPT,
+    TOO_LARGE,
+    TOO_MANY_CELLS,
+    TOO_MANY_PARTS,
+    TOO_MANY_ROWS,
+    ZIP_BOMB,
+    SpreadsheetError,
+)
+
+__all__ = [
+    "CSV_CELL_LIMIT",
+    "MAX_CELLS",
+    "MAX_FILE_BYTES",
+    "MAX_PARTS",
+    "MAX_RATIO",
+    "MAX_ROWS",
+    "MAX_UNCOMPRESSED_BYTES",
+    "Extent",
+    "check_extent",
+    "check_file_size",
+    "check_zip",
+    "number",
+    "ods_extents",
+    "xlsx_sheet_parts",
+    "xlsx_extent",
+]
+
+MAX_FILE_BYTES = 100 * 1024 * 1024  # on disk, any kind of spreadsheet or CSV
+MAX_UNCOMPRESSED_BYTES = 1024 * 1024 * 1024  # all parts of a zip together, once inflated
+MAX_RATIO = 300  # a part inflating more than this many times its compressed size ...
+_RATIO_FLOOR = 8 * 1024 * 1024  # ... and to more than this is a bomb, not a repetitive sheet
+MAX_PARTS = 10_000  # parts (files) inside a zip; a workbook has a few dozen
+MAX_ROWS = 250_000  # rows of one sheet or CSV, empty rows above the table included
+MAX_CELLS = 10_000_000  # rows x columns of the grid the reader allocates (about 320 MB)
+CSV_CELL_LIMIT = 131_072  # the csv module's own field limit, left as it is
+
+_CHUNK = 1 << 20
+_MB = 1024 * 1024
+
+
+def number(n: int) -> str:
+    """An Indonesian-style number for a refusal: 1.048.576."""
+    return f"{n:,}".replace(",", ".")
+
+
+def _mb(n: int) -> str:
+    return number(max(1, round(n / _MB)))
+
+
+def check_file_size(path: Path, size: int) -> None:
+    if size > MAX_FILE_BYTES:
+        raise SpreadsheetError(TOO_LARGE, file=path.name, size=_mb(size), limit=_mb(MAX_FILE_BYTES))
+
+
+# -- zips ---------------------------------------------------------------------------------------
+
+
+def _bomb(path: Path) -> SpreadsheetError:
+    return SpreadsheetError(
+        ZIP_BOMB, file=path.name, limit=_mb(MAX_UNCOMPRESSED_BYTES), ratio=number(MAX_RATIO)
+    )
+
+
+def _too_many_parts(path: Path, count: int) -> SpreadsheetError:
+    return SpreadsheetError(
+        TOO_MANY_PARTS, file=path.name, count=number(count), limit=number(MAX_PARTS)
+    )
+
+
+def _declared_parts(path: Path, handle: IO[bytes], size: int) -> int | None:
+    """The part count the end-of-central-directory record claims, read before zipfile builds one
+    object per part (a 100 MB directory would be millions of them); None if there is none."""
+    tail_len = min(size, 22 + 65535 + 20)
+    handle.seek(size - tail_len)
+    tail = handle.read(tail_len)
+    at = tail.rfind(b"PK\x05\x06")
+    if at < 0 or at + 22 > len(tail):
+        return None
+    count = struct.unpack("<H", tail[at + 10 : at + 12])[0]
+    locator = at - 20
+    if count == 0xFFFF and locator >= 0 and tail[locator : locator + 4] == b"PK\x06\x07":
+        # Zip64: the real count is in the zip64 record the locator points at.
+        offset = struct.unpack("<Q", tail[locator + 8 : locator + 16])[0]
+        if offset + 56 > size:
+            raise SpreadsheetError(CORRUPT, file=path.name)
+        handle.seek(offset)
+        record = handle.read(56)
+        if record[:4] != b"PK\x06\x06":
+            raise SpreadsheetError(CORRUPT, file=path.name)
+        count = struct.unpack("<Q", record[32:40])[0]
+    return int(count)
+
+
+def check_zip(path: Path) -> zipfile.ZipFile:
+    """Open a zip whose parts are few, and whose declared and real sizes are sane.
+
+    Every part is inflated once here, counting the bytes it produces, so that a part whose
+    directory entry understates its size is caught before a reader trusts it (about 0.2 s per
+    100 MB of sheet). Returns the open archive; the caller closes it.
+    """
+    size = path.stat().st_size
+    check_file_size(path, size)
+    with path.open("rb") as handle:
+        declared = _declared_parts(path, handle, size)
+    if declared is not None and declared > MAX_PARTS:
+        raise _too_many_parts(path, declared)
+    archive = zipfile.ZipFile(path)
+    try:
+        infos = archive.infolist()
+        if len(infos) > MAX_PARTS:
+            raise _too_many_parts(path, len(infos))
+        if sum(i.file_size for i in infos) > MAX_UNCOMPRESSED_BYTES:
+            raise _bomb(path)
+        for info in infos:
+            if info.file_size > _RATIO_FLOOR and info.file_size > MAX_RATIO * max(
+                info.compress_size, 1
+            ):
+                raise _bomb(path)
+        total = 0
+        for info in infos:
+            budget = MAX_UNCOMPRESSED_BYTES - total
+            real = sum(len(chunk) for chunk in inflate(archive, info, budget))
+            if real > info.file_size:
+                raise _bomb(path)
+            total += real
+        return archive
+    except BaseException:
+        archive.close()
+        raise
+
+
+def inflate(archive: zipfile.ZipFile, info: zipfile.ZipInfo, budget: int) -> Iterator[bytes]:
+    """A part's real bytes in chunks, whatever its directory entry says its size is; more than
+    `budget` bytes is a bomb."""
+    # zipfile stops reading a part at its declared size; a copy that declares the budget lets
+    # the part show how much it really holds (the CRC still guards the content).
+    probe = copy.copy(info)
+    probe.file_size = budget + 1
+    seen = 0
+    with archive.open(probe) as part:
+        while chunk := part.read(_CHUNK):
+            seen += len(chunk)
+            if seen > budget:
+                raise _bomb(Path(archive.filename or "?"))
+            yield chunk
+
+
+# -- how far a sheet reaches --------------------------------------------------------------------
+
+
+@dataclass
+class Extent:
+    """The grid a reader allocates for a sheet: rows from the top (empty rows above the table
+    are still rows), columns from the first filled one to the last."""
+
+    rows: int = 0
+    first_col: int = -1
+    last_col: int = -1
+
+    @property
+    def columns(self) -> int:
+        return 0 if self.last_col < 0 else self.last_col - self.first_col + 1
+
+    def add(self, row: int, col_from: int, col_to: int) -> None:
+        """Cells at `row` (0-based) from column col_from to col_to."""
+        self.rows = max(self.rows, row + 1)
+        self.first_col = col_from if self.first_col < 0 else min(self.first_col, col_from)
+        self.last_col = max(self.last_col, col_to)
+
+    def merge(self, other: Extent) -> None:
+        if other.last_col >= 0:
+            self.add(other.rows - 1, other.first_col, other.last_col)
+
+    def far_cell(self) -> str:
+        return f"{col_letters(max(self.last_col, 0))}{max(self.rows, 1)}"
+
+
+def col_letters(index: int) -> str:
+    letters = ""
+    index += 1
+    while index:
+        index, rem = divmod(index - 1, 26)
+        letters = chr(65 + rem) + letters
+    return letters
+
+
+def _col_index(letters: bytes) -> int:
+    n = 0
+    for byte in letters.upper():
+        n = n * 26 + (byte - 64)
+    return n - 1
+
+
+def check_extent(path: Path, sheet: str, extent: Extent) -> None:
+    if extent.rows > MAX_ROWS:
+        raise SpreadsheetError(
+            TOO_MANY_ROWS,
+            sheet=sheet,
+            file=path.name,
+            rows=number(extent.rows),
+            limit=number(MAX_ROWS),
+        )
+    if extent.rows * extent.columns > MAX_CELLS:
+        raise SpreadsheetError(
+            TOO_MANY_CELLS,
+            sheet=sheet,
+            file=path.name,
+            rows=number(extent.rows),
+            columns=number(extent.columns),
+            cell=extent.far_cell(),
+            limit=number(MAX_CELLS),
+        )
+
+
+# A start tag of a cell that holds something (calamine skips self-closed, empty cells), with its
+# reference, in any namespace prefix (.NET writers use <x:c>).
+_CELL_REF = re.compile(
+    rb'<(?:[\w.-]+:)?c\s[^>]*?\br\s*=\s*["\']([A-Za-z]{1,7})([0-9]{1,10})["\'][^>]*(?<!/)>'
+)
+_CELL_ANY = re.compile(rb"<(?:[\w.-]+:)?c(?:\s[^>]*)?(?<!/)>")
+_TAG = re.compile(rb"<(?:[\w.-]+:)?(row|c)(\s[^>]*)?>")
+_R_ATTR = re.compile(rb'\br\s*=\s*["\']([A-Za-z]{0,7})([0-9]{0,10})["\']')
+
+
+def _chunks_at_tags(chunks: Iterator[bytes]) -> Iterator[bytes]:
+    """Re-cut a stream so that no tag is split between two pieces (each ends before a '<')."""
+    carry = b""
+    for chunk in chunks:
+        data = carry + chunk
+        cut = data.rfind(b"<")
+        if cut <= 0 or len(data) - cut > _CHUNK:
+            carry, cut = b"", len(data)  # no tag to keep whole (or an absurd one): move on
+        else:
+            carry = data[cut:]
+        yield data[:cut]
+    if carry:
+        yield carry
+
+
+def xlsx_extent(
+    open_part: Callable[[], Iterator[bytes]], check: Callable[[Extent], None]
+) -> Extent:
+    """How far the cells of one worksheet's XML reach, as calamine will place them.
+
+    The fast way reads only the `r="B7"` references of cells that hold something (about 2 s
+    for 160,000 rows x 13 columns). If a cell is written without a reference (allowed, rare),
+    the part is read again and every cell placed the way calamine places it, one tag at a
+    time. `check` sees the extent after every megabyte and raises to stop early.
+    """
+    extent = Extent()
+    for piece in _chunks_at_tags(open_part()):
+        refs = _CELL_REF.findall(piece)
+        if len(refs) != len(_CELL_ANY.findall(piece)):
+            return _xlsx_extent_by_tags(open_part(), check)
+        if refs:
+            letters = {c for c, _ in refs}
+            last = max(_col_index(c) for c in letters)
+            first = min(_col_index(c) for c in letters)
+            top = max(int(r) for r in {r for _, r in refs})
+            extent.add(top - 1, first, last)
+            check(extent)  # a 1,048,575-row sheet is refused after its first 250,000 rows
+    return extent
+
+
+def _xlsx_extent_by_tags(chunks: Iterator[bytes], check: Callable[[Extent], None]) -> Extent:
+    extent = Extent()
+    row, col = -1, -1
+    for piece in _chunks_at_tags(chunks):
+        for match in _TAG.finditer(piece):
+            attrs = match.group(2) or b""
+            ref = _R_ATTR.search(attrs)
+            if match.group(1) == b"row":
+                row = int(ref.group(2)) - 1 if ref and ref.group(2) else row + 1
+                col = -1
+                continue
+            if ref and ref.group(1) and ref.group(2):
+                row_at, col = int(ref.group(2)) - 1, _col_index(ref.group(1))
+            else:
+                row_at, col = max(row, 0), col + 1
+            if not attrs.endswith(b"/"):
+                extent.add(row_at, col, col)
+        check(extent)
+    return extent
+
+
+_WB_SHEET = re.compile(rb"<(?:[\w.-]+:)?sheet\s([^>]*)>")
+_ATTR = re.compile(rb'([\w.:-]+)\s*=\s*(?:"([^"]*)"|\'([^\']*)\')')
+_REL = re.compile(rb"<(?:[\w.-]+:)?Relationship\s([^>]*)>")
+
+
+def _attrs(text: bytes) -> dict[bytes, str]:
+    return {
+        m.group(1): unescape((m.group(2) or m.group(3) or b"").decode("utf-8", "replace"))
+        for m in _ATTR.finditer(text)
+    }
+
+
+def xlsx_sheet_parts(archive: zipfile.ZipFile) -> dict[str, str]:
+    """Sheet name -> the part holding its cells, from xl/workbook.xml and its relationships."""
+    names = set(archive.namelist())
+    index = ("xl/workbook.xml", "xl/_rels/workbook.xml.rels")
+    if any(n not in names or archive.getinfo(n).file_size > 16 * _MB for n in index):
+        return {}  # every worksheet part is then measured
+    targets = {}
+    for rel in _REL.finditer(archive.read("xl/_rels/workbook.xml.rels")):
+        attrs = _attrs(rel.group(1))
+        target = attrs.get(b"Target", "")
+        target = target.lstrip("/") if target.startswith("/") else "xl/" + target
+        targets[attrs.get(b"Id", "")] = target
+    parts = {}
+    for sheet in _WB_SHEET.finditer(archive.read("xl/workbook.xml")):
+        attrs = _attrs(sheet.group(1))
+        rid = next((v for k, v in attrs.items() if k.endswith(b":id")), "")
+        if rid in targets and targets[rid] in names:
+            parts[attrs.get(b"name", "")] = targets[rid]
+    return parts
+
+
+# -- OpenDocument -------------------------------------------------------------------------------
+
+_ODS_TAG = re.compile(
+    rb"<(/?)table:(table|table-row|table-cell|covered-table-cell)(?=[\s/>])([^>]*)>"
+)
+_ROWS_REPEATED = re.compile(rb'table:number-rows-repeated\s*=\s*["\']([0-9]{1,12})["\']')
+_COLS_REPEATED = re.compile(rb'table:number-columns-repeated\s*=\s*["\']([0-9]{1,12})["\']')
+_TABLE_NAME = re.compile(rb'table:name\s*=\s*(?:"([^"]*)"|\'([^\']*)\')')
+
+
+def ods_extents(chunks: Iterator[bytes]) -> dict[str, Extent]:
+    """How far each table of an .ods content.xml reaches, repeats expanded the way a reader
+    expands them: a repeated cell that holds something counts every repeat, empty repeats at
+    a row's or a table's end count nothing."""
+    extents: dict[str, Extent] = {}
+    current: Extent | None = None
+    row, row_repeat, col = 0, 1, 0
+    for piece in _chunks_at_tags(chunks):
+        for match in _ODS_TAG.finditer(piece):
+            closing, tag, attrs = match.group(1), match.group(2), match.group(3)
+            if tag == b"table":
+                if closing:
+                    current = None
+                    continue
+                found = _TABLE_NAME.search(attrs)
+                name = unescape(
+                    (found.group(1) or found.group(2) or b"").decode("utf-8", "replace")
+                    if found
+                    else ""
+                )
+                current = extents.setdefault(name, Extent())
+                row = 0
+                continue
+            if current is None:
+                continue
+            if tag == b"table-row":
+                if closing:
+                    row += row_repeat
+                    continue
+                repeated = _ROWS_REPEATED.search(attrs)
+                row_repeat = int(repeated.group(1)) if repeated else 1
+                col = 0
+                if attrs.endswith(b"/"):
+                    row += row_repeat
+                continue
+            if closing:
+                continue
+            repeated = _COLS_REPEATED.search(attrs)
+            repeat = int(repeated.group(1)) if repeated else 1
+            filled = not attrs.endswith(b"/") or b"office:value" in attrs
+            if filled:
+                current.add(row + row_repeat - 1, col, col + repeat - 1)
+            col += repeat
+    return extents
+
+
+def zlib_errors() -> tuple[type[BaseException], ...]:
+    """What reading a damaged or hostile zip part can raise, besides our own refusals."""
+    return (
+        zipfile.BadZipFile,
+        zlib.error,
+        OSError,
+        EOFError,
+        RuntimeError,  # an encrypted part
+        NotImplementedError,  # a compression method zipfile does not know
+        ValueError,
+        struct.error,
+        KeyError,
+    )
