@@ -152,8 +152,10 @@ class Workbook:
     def _check_extent(self, name: str) -> None:
         """Refuse a sheet whose grid would be too large before calamine allocates it (it would
         abort the whole program, not raise)."""
-        if name in self._checked or self.kind not in ("xlsx", "ods"):
-            return  # .xls is bounded by its format (65,536 x 256) and by the file size
+        if name in self._checked or self.kind != "xlsx":
+            # An .ods is measured whole when opened (calamine reads all its tables at once);
+            # an .xls is bounded by its format (65,536 x 256) and by the file size.
+            return
         try:
             with zipfile.ZipFile(self.path) as archive:
                 extent = self._measure(archive, name)
@@ -169,15 +171,6 @@ class Workbook:
         def check(extent: bounds.Extent) -> None:
             bounds.check_extent(self.path, name, extent)
 
-        if self.kind == "ods":
-            info = archive.getinfo("content.xml")
-            extents = bounds.ods_extents(bounds.inflate(archive, info, info.file_size))
-            if name in extents:
-                return extents[name]
-            merged = bounds.Extent()
-            for extent in extents.values():
-                merged.merge(extent)
-            return merged
         part = self._sheet_parts.get(name)
         candidates = (
             [part]
@@ -299,10 +292,20 @@ def _open_zip(path: Path) -> Workbook:
                 else ""
             )
             parts = bounds.xlsx_sheet_parts(archive)
+            tables: dict[str, bounds.Extent] = {}
+            if mimetype == "application/vnd.oasis.opendocument.spreadsheet" and (
+                "content.xml" in names
+            ):
+                # calamine reads every table of an .ods when the file is opened: measure them
+                # all now (a tiny file can repeat one cell a billion times).
+                info = archive.getinfo("content.xml")
+                tables = bounds.ods_extents(bounds.inflate(archive, info, info.file_size))
     except SpreadsheetError:
         raise
     except bounds.zlib_errors() as exc:
         raise _corrupt(path) from exc
+    for table, extent in tables.items():
+        bounds.check_extent(path, table, extent)
     if "xl/workbook.xml" in names or "xl/workbook.bin" in names:
         return _calamine_open(path, "xlsx", parts)
     if mimetype == "application/vnd.oasis.opendocument.spreadsheet":
