@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import csv
 import zipfile
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 from datetime import date, datetime
 from pathlib import Path
 from typing import Any
@@ -163,3 +164,89 @@ def person_row(
         kecamatan,
         relation,
     ]
+
+
+def raw_xlsx(path: Path, sheet_xml: str | bytes, *, extra: dict[str, bytes] | None = None) -> Path:
+    """An .xlsx around a worksheet XML written by hand: cells where no writer would put them,
+    spellings a writer might use (no reference, a namespace prefix), extra parts."""
+    ct = (
+        '<?xml version="1.0" encoding="UTF-8"?><Types xmlns="http://schemas.openxmlformats.org/'
+        'package/2006/content-types"><Default Extension="rels" ContentType="application/'
+        'vnd.openxmlformats-package.relationships+xml"/><Default Extension="xml" ContentType='
+        '"application/xml"/><Override PartName="/xl/workbook.xml" ContentType="application/'
+        'vnd.openxmlformats-officedocument.spreadsheetml.sheet.main+xml"/><Override PartName='
+        '"/xl/worksheets/sheet1.xml" ContentType="application/vnd.openxmlformats-'
+        'officedocument.spreadsheetml.worksheet+xml"/></Types>'
+    )
+    rel = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
+    pkg = "http://schemas.openxmlformats.org/package/2006/relationships"
+    rels = (
+        f'<?xml version="1.0" encoding="UTF-8"?><Relationships xmlns="{pkg}"><Relationship '
+        f'Id="rId1" Type="{rel}/officeDocument" Target="xl/workbook.xml"/></Relationships>'
+    )
+    workbook = (
+        '<?xml version="1.0" encoding="UTF-8"?><workbook xmlns="http://schemas.openxmlformats'
+        f'.org/spreadsheetml/2006/main" xmlns:r="{rel}"><sheets><sheet name="DATA" sheetId="1" '
+        'r:id="rId1"/></sheets></workbook>'
+    )
+    workbook_rels = (
+        f'<?xml version="1.0" encoding="UTF-8"?><Relationships xmlns="{pkg}"><Relationship '
+        f'Id="rId1" Type="{rel}/worksheet" Target="worksheets/sheet1.xml"/></Relationships>'
+    )
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as archive:
+        archive.writestr("[Content_Types].xml", ct)
+        archive.writestr("_rels/.rels", rels)
+        archive.writestr("xl/workbook.xml", workbook)
+        archive.writestr("xl/_rels/workbook.xml.rels", workbook_rels)
+        archive.writestr("xl/worksheets/sheet1.xml", sheet_xml)
+        for name, data in (extra or {}).items():
+            archive.writestr(name, data)
+    return path
+
+
+def sheet_xml(rows: Sequence[Sequence[Any]], *, extra_cells: str = "") -> str:
+    """A worksheet's XML with inline strings (row 1 first), plus raw cell XML after it."""
+    body = []
+    for r, row in enumerate(rows, 1):
+        cells = "".join(
+            f'<c r="{_letters(i)}{r}" t="inlineStr"><is><t>{escape(str(v))}</t></is></c>'
+            for i, v in enumerate(row)
+            if v not in (None, "")
+        )
+        body.append(f'<row r="{r}">{cells}</row>')
+    return (
+        '<?xml version="1.0" encoding="UTF-8"?><worksheet xmlns="http://schemas.openxmlformats'
+        f'.org/spreadsheetml/2006/main"><sheetData>{"".join(body)}{extra_cells}</sheetData>'
+        "</worksheet>"
+    )
+
+
+def _letters(index: int) -> str:
+    out = ""
+    index += 1
+    while index:
+        index, rem = divmod(index - 1, 26)
+        out = chr(65 + rem) + out
+    return out
+
+
+@contextmanager
+def bounded_memory(extra_bytes: int = 2 * 1024**3) -> Iterator[None]:
+    """Lower this process's address-space limit for a block (Linux), so that a reader asking for
+    a huge grid fails at once instead of swapping the shared machine; restored afterwards."""
+    try:
+        import resource
+
+        import psutil
+    except ImportError:  # pragma: no cover - Windows
+        yield
+        return
+    soft, hard = resource.getrlimit(resource.RLIMIT_AS)
+    limit = psutil.Process().memory_info().vms + extra_bytes
+    if hard != resource.RLIM_INFINITY:
+        limit = min(limit, hard)
+    resource.setrlimit(resource.RLIMIT_AS, (limit, hard))
+    try:
+        yield
+    finally:
+        resource.setrlimit(resource.RLIMIT_AS, (soft, hard))

@@ -231,7 +231,7 @@ def check_extent(path: Path, sheet: str, extent: Extent) -> None:
             TOO_MANY_ROWS,
             sheet=sheet,
             file=path.name,
-            rows=number(extent.rows),
+            cell=extent.far_cell(),
             limit=number(MAX_ROWS),
         )
     if extent.rows * extent.columns > MAX_CELLS:

@@ -125,10 +125,12 @@ TOO_MANY_PARTS = Msg(
 )
 TOO_MANY_ROWS = Msg(
     "spreadsheet.too_many_rows",
-    "Lembar '{sheet}' di berkas {file} punya {rows} baris, melebihi batas impor {limit} baris, "
-    "jadi bagi datanya menjadi beberapa berkas lalu impor satu per satu.",
-    "The sheet '{sheet}' in the file {file} has {rows} rows, over the import limit of {limit} "
-    "rows, so split the data into several files and import them one by one.",
+    "Lembar '{sheet}' di berkas {file} melebihi batas impor {limit} baris (isinya sampai sel "
+    "{cell} atau lebih jauh), jadi bagi datanya menjadi beberapa berkas, atau hapus isi di luar "
+    "tabel, lalu impor lagi.",
+    "The sheet '{sheet}' in the file {file} is over the import limit of {limit} rows (its "
+    "content reaches cell {cell} or further), so split the data into several files, or delete "
+    "what lies outside the table, and import again.",
 )
 TOO_MANY_CELLS = Msg(
     "spreadsheet.too_many_cells",

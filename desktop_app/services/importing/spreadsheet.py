@@ -394,10 +394,15 @@ class _CsvFormat:
                 if self.skip_hint:
                     handle.readline()
                 reader = csv.reader(handle, delimiter=self.delimiter)
+                offset = 1 + self.skip_hint
+                start = offset  # the file's line where the row being read begins
                 try:
-                    yield from reader
+                    for row in reader:
+                        yield row
+                        start = reader.line_num + offset
                 except csv.Error as exc:
-                    raise _csv_refusal(path, reader.line_num + 1, exc) from exc
+                    # An unclosed quote fails far below it: name the line where it opened.
+                    raise _csv_refusal(path, start, exc) from exc
         except OSError as exc:
             raise _corrupt(path) from exc
 
@@ -446,7 +451,7 @@ def _open_csv(path: Path, head: bytes) -> Workbook:
                 TOO_MANY_ROWS,
                 sheet=path.stem,
                 file=path.name,
-                rows=f"> {bounds.number(bounds.MAX_ROWS)}",
+                cell=f"A{count}",
                 limit=bounds.number(bounds.MAX_ROWS),
             )
         filled = filled or any(cell.strip() for cell in row)
