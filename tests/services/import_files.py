@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+import struct
 import zipfile
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
@@ -250,3 +251,67 @@ def bounded_memory(extra_bytes: int = 2 * 1024**3) -> Iterator[None]:
         yield
     finally:
         resource.setrlimit(resource.RLIMIT_AS, (soft, hard))
+
+
+def _biff_record(kind: int, data: bytes = b"") -> bytes:
+    return struct.pack("<HH", kind, len(data)) + data
+
+
+def xls(path: Path, rows: Sequence[Sequence[Any]], *, far: Sequence[bytes] = ()) -> Path:
+    """A minimal Excel 97 (BIFF8) .xls: one sheet DATA of text and number cells, plus raw cell
+    records (`far`) placed anywhere the format allows (made with `biff_number` / `biff_mulrk`)."""
+    bof = _biff_record(0x0809, struct.pack("<HHHHII", 0x0600, 0x0005, 0, 0, 0, 0))
+    eof = _biff_record(0x000A)
+    name = b"DATA"
+
+    def boundsheet(offset: int) -> bytes:
+        return _biff_record(0x0085, struct.pack("<IBBBB", offset, 0, 0, len(name), 0) + name)
+
+    globals_ = bof + boundsheet(len(bof) + len(boundsheet(0)) + len(eof)) + eof
+    sheet = _biff_record(0x0809, struct.pack("<HHHHII", 0x0600, 0x0010, 0, 0, 0, 0))
+    for r, row in enumerate(rows):
+        for c, value in enumerate(row):
+            if isinstance(value, int | float) and not isinstance(value, bool):
+                sheet += biff_number(r, c, float(value))
+            elif value not in (None, ""):
+                text = str(value).encode("utf-16-le")
+                sheet += _biff_record(
+                    0x0204, struct.pack("<HHHHB", r, c, 0, len(text) // 2, 1) + text
+                )
+    sheet += b"".join(far) + eof
+    return _compound_file(path, globals_ + sheet)
+
+
+def biff_number(row: int, col: int, value: float = 1.0) -> bytes:
+    return _biff_record(0x0203, struct.pack("<HHHd", row, col, 0, value))
+
+
+def biff_blank(row: int, col: int) -> bytes:
+    return _biff_record(0x0201, struct.pack("<HHH", row, col, 0))
+
+
+def _compound_file(path: Path, stream: bytes) -> Path:
+    """The OLE compound file around a workbook stream: header, one FAT sector, one directory
+    sector, then the stream (at least 4096 bytes so that it sits in ordinary sectors)."""
+    stream += b"\0" * max(0, 4096 - len(stream))
+    stream += b"\0" * (-len(stream) % 512)
+    count = len(stream) // 512
+    if count + 2 > 128:
+        raise ValueError("fixture too large for one FAT sector")
+    fat = [0xFFFFFFFD, 0xFFFFFFFE] + [i + 3 for i in range(count - 1)] + [0xFFFFFFFE]
+    fat += [0xFFFFFFFF] * (128 - len(fat))
+    header = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\0" * 16
+    header += struct.pack("<HHHHH", 0x3E, 3, 0xFFFE, 9, 6) + b"\0" * 6
+    header += struct.pack("<IIIIIIIII", 0, 1, 1, 0, 4096, 0xFFFFFFFE, 0, 0xFFFFFFFE, 0)
+    header += struct.pack("<109I", 0, *([0xFFFFFFFF] * 108))
+
+    def entry(name: str, kind: int, child: int, start: int, size: int) -> bytes:
+        raw = (name + "\0").encode("utf-16-le")
+        fields = struct.pack("<HBBIII", len(raw), kind, 1, 0xFFFFFFFF, 0xFFFFFFFF, child)
+        return raw.ljust(64, b"\0") + fields + b"\0" * 36 + struct.pack("<IQ", start, size)
+
+    directory = entry("Root Entry", 5, 1, 0xFFFFFFFE, 0) + entry(
+        "Workbook", 2, 0xFFFFFFFF, 2, len(stream)
+    )
+    path.write_bytes(header + struct.pack("<128I", *fat) + directory.ljust(512, b"\0") + stream)
+    return path

@@ -22,12 +22,15 @@ from desktop_app.services.importing.messages import SpreadsheetError
 from desktop_app.services.importing.spreadsheet import open_workbook
 from tests.services.import_files import (
     HEADER,
+    biff_blank,
+    biff_number,
     bounded_memory,
     csv_file,
     ods,
     person_row,
     raw_xlsx,
     sheet_xml,
+    xls,
     xlsx,
 )
 
@@ -323,3 +326,32 @@ def test_csv_encodings_are_still_told_apart(tmp_path: Path) -> None:
     odd = tmp_path / "latin.csv"
     odd.write_bytes(";".join(HEADER).encode() + b"\n1;\x81\xe9\n")
     assert list(open_workbook(odd).rows())[1][1] == "\x81é"
+
+
+# -- Excel 97-2003 ----------------------------------------------------------------------------
+
+
+def test_xls_within_the_limits_imports(svc: ImportService, tmp_path: Path) -> None:
+    assert imports(svc, xls(tmp_path / "a.xls", rows(3)))["new"] == 3
+
+
+def test_xls_cell_at_the_last_column_is_refused(tmp_path: Path) -> None:
+    """Column 65,535 is allowed by the format; calamine would ask for 128 GiB when it opens the
+    file and abort."""
+    path = xls(tmp_path / "a.xls", rows(2), far=[biff_number(65535, 65535)])
+    error = refusal(path)
+    assert error.code == "spreadsheet.too_many_cells"
+    assert "CRXP65536" in error.message
+
+
+def test_xls_formatting_far_away_is_not_refused(svc: ImportService, tmp_path: Path) -> None:
+    path = xls(tmp_path / "a.xls", rows(3), far=[biff_blank(65535, 65535)])
+    assert imports(svc, path)["new"] == 3
+
+
+def test_xls_damaged_container_is_corrupt(tmp_path: Path) -> None:
+    data = bytearray(xls(tmp_path / "a.xls", rows(2)).read_bytes())
+    data[48:52] = b"\x40\x00\x00\x00"  # the directory "starts" past the end of the file
+    path = tmp_path / "b.xls"
+    path.write_bytes(bytes(data))
+    assert refusal(path).code == "spreadsheet.corrupt"

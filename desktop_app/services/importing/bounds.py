@@ -25,7 +25,8 @@ import re
 import struct
 import zipfile
 import zlib
-from collections.abc import Callable, Iterator
+from array import array
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from html import unescape
 from pathlib import Path
@@ -446,3 +447,136 @@ def zlib_errors() -> tuple[type[BaseException], ...]:
         struct.error,
         KeyError,
     )
+
+
+# -- Excel 97-2003 (.xls) -----------------------------------------------------------------------
+
+_END_OF_CHAIN = 0xFFFFFFFE
+_FREE = 0xFFFFFFFF
+# BIFF records that put a value in one cell (row and column in their first four bytes):
+# NUMBER, LABELSST, LABEL, RK, BOOLERR, FORMULA (BIFF5/8 and BIFF3/4), RSTRING. BLANK and
+# MULBLANK (formatting only) are not kept by calamine and are not counted.
+_BIFF_CELLS = {0x0203, 0x00FD, 0x0204, 0x027E, 0x0205, 0x0006, 0x0206, 0x0406, 0x00D6}
+_BIFF_MULRK = 0x00BD
+
+
+class _Malformed(ValueError):
+    """An .xls container or record stream that cannot be walked."""
+
+
+def _cfb_stream(data: bytes, wanted: tuple[str, ...]) -> bytes:
+    """One stream of an OLE compound file (the container of .xls), read as the format says:
+    its sector chains through the allocation table, never past the file's own size."""
+    if len(data) < 512:
+        raise _Malformed("short")
+    shift, mini_shift = struct.unpack_from("<HH", data, 30)
+    if shift not in (9, 12) or mini_shift != 6:
+        raise _Malformed("sector size")
+    size = 1 << shift
+    n_fat, first_dir = struct.unpack_from("<II", data, 44)
+    cutoff, first_minifat, _, first_difat, n_difat = struct.unpack_from("<IIIII", data, 56)
+    sectors = len(data) // size  # the header occupies the first sector's place
+
+    def sector(index: int) -> bytes:
+        if index >= sectors:
+            raise _Malformed("sector past the end")
+        return data[(index + 1) * size : (index + 2) * size]
+
+    # Every table below is bounded by the file's own sector count, whatever the header claims
+    # (a loop in a chain, or a header claiming four billion sectors, ends here).
+    wanted_fat = min(n_fat, sectors)
+    difat = list(struct.unpack_from("<109I", data, 76))
+    at, steps = first_difat, 0
+    while at not in (_END_OF_CHAIN, _FREE) and steps < min(n_difat, sectors):
+        if len(difat) >= wanted_fat + 109:
+            break
+        entries = struct.unpack(f"<{size // 4}I", sector(at))
+        difat.extend(entries[:-1])
+        at, steps = entries[-1], steps + 1
+    fat = array("I")
+    for s in [s for s in difat if s not in (_FREE, _END_OF_CHAIN)][:wanted_fat]:
+        fat.frombytes(sector(s))
+
+    def chain(start: int, table: Sequence[int]) -> list[int]:
+        out: list[int] = []
+        while start not in (_END_OF_CHAIN, _FREE):
+            if start >= len(table) or len(out) > sectors:
+                raise _Malformed("broken chain")
+            out.append(start)
+            start = table[start]
+        return out
+
+    directory = b"".join(sector(s) for s in chain(first_dir, fat))
+    records = [directory[i : i + 128] for i in range(0, len(directory) - 127, 128)]
+    if not records:
+        raise _Malformed("no directory")
+    for entry in records:
+        name_len = min(struct.unpack_from("<H", entry, 64)[0], 64)
+        name = entry[: max(name_len - 2, 0)].decode("utf-16-le", "replace")
+        if entry[66] != 2 or name.casefold() not in {w.casefold() for w in wanted}:
+            continue
+        start = struct.unpack_from("<I", entry, 116)[0]
+        length = struct.unpack_from("<Q", entry, 120)[0] & 0xFFFFFFFF
+        if length > len(data):
+            raise _Malformed("stream longer than the file")
+        if length >= cutoff:
+            return b"".join(sector(s) for s in chain(start, fat))[:length]
+        # A small stream lives in the mini stream, 64-byte sectors chained by the mini FAT.
+        root = records[0]
+        mini_stream = b"".join(
+            sector(s) for s in chain(struct.unpack_from("<I", root, 116)[0], fat)
+        )
+        mini_fat = array("I")
+        for s in chain(first_minifat, fat):
+            mini_fat.frombytes(sector(s))
+        return b"".join(mini_stream[m * 64 : m * 64 + 64] for m in chain(start, mini_fat))[:length]
+    raise _Malformed("no workbook stream")
+
+
+def _biff_records(stream: bytes, offset: int) -> Iterator[tuple[int, bytes]]:
+    pos = offset
+    while pos + 4 <= len(stream):
+        kind, length = struct.unpack_from("<HH", stream, pos)
+        yield kind, stream[pos + 4 : pos + 4 + length]
+        pos += 4 + length
+        if kind == 0x000A:  # EOF of this substream
+            return
+
+
+def xls_extents(data: bytes) -> dict[str, Extent]:
+    """How far each sheet of an .xls reaches, read the way calamine reads it: the sheets the
+    workbook's BOUNDSHEET records point at, and the cells that hold a value. A cell may sit at
+    column 65,535 in this format; calamine would then ask for 128 GiB and abort."""
+    try:
+        stream = _cfb_stream(data, ("Workbook", "Book"))
+        sheets: list[tuple[str, int]] = []
+        biff8 = True
+        for kind, body in _biff_records(stream, 0):
+            if kind == 0x0809 and len(body) >= 2:
+                biff8 = struct.unpack_from("<H", body, 0)[0] == 0x0600
+            elif kind == 0x0085 and len(body) >= 7:
+                # The sheet's name only words the refusal; its offset is what matters.
+                count = body[6]
+                if biff8 and len(body) >= 8 and body[7] & 1:
+                    name = body[8 : 8 + count * 2].decode("utf-16-le", "replace")
+                else:
+                    name = body[8 if biff8 else 7 :][:count].decode("latin-1")
+                sheets.append((name, struct.unpack_from("<I", body, 0)[0]))
+        extents: dict[str, Extent] = {}
+        budget = len(stream) + _MB  # sheets are disjoint parts of the stream
+        for name, offset in dict.fromkeys(sheets):
+            extent = extents.setdefault(name, Extent())
+            for kind, body in _biff_records(stream, offset):
+                budget -= 4 + len(body)
+                if budget < 0:
+                    raise _Malformed("sheets overlap")
+                if kind in _BIFF_CELLS and len(body) >= 4:
+                    row, col = struct.unpack_from("<HH", body, 0)
+                    extent.add(row, col, col)
+                elif kind == _BIFF_MULRK and len(body) >= 6:
+                    row, first = struct.unpack_from("<HH", body, 0)
+                    last = struct.unpack_from("<H", body, len(body) - 2)[0]
+                    extent.add(row, first, max(last, first + (len(body) - 6) // 6 - 1))
+        return extents
+    except (struct.error, IndexError, UnicodeDecodeError) as exc:
+        raise _Malformed(str(exc)) from exc

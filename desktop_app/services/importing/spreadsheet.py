@@ -153,8 +153,8 @@ class Workbook:
         """Refuse a sheet whose grid would be too large before calamine allocates it (it would
         abort the whole program, not raise)."""
         if name in self._checked or self.kind != "xlsx":
-            # An .ods is measured whole when opened (calamine reads all its tables at once);
-            # an .xls is bounded by its format (65,536 x 256) and by the file size.
+            # .ods and .xls are measured whole when opened (calamine reads all their sheets at
+            # once).
             return
         try:
             with zipfile.ZipFile(self.path) as archive:
@@ -328,6 +328,13 @@ def _open_ole(path: Path) -> Workbook:
         raise _password(path)
     if "WordDocument".encode("utf-16-le") in data:
         raise _not_spreadsheet(path, "isinya dokumen Word")
+    # calamine reads every sheet of an .xls when the file is opened: measure them all first.
+    try:
+        extents = bounds.xls_extents(data)
+    except ValueError as exc:
+        raise _corrupt(path) from exc
+    for sheet, extent in extents.items():
+        bounds.check_extent(path, sheet, extent)
     return _calamine_open(path, "xls")
 
 
