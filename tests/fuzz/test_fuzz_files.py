@@ -29,6 +29,7 @@ from tests.services.import_files import (
     person_row,
     raw_xlsx,
     sheet_xml,
+    xls,
     xlsx,
 )
 
@@ -96,6 +97,11 @@ def valid_xlsx(tmp_path_factory: pytest.TempPathFactory) -> bytes:
 
 
 @pytest.fixture(scope="module")
+def valid_xls(tmp_path_factory: pytest.TempPathFactory) -> bytes:
+    return xls(tmp_path_factory.mktemp("o") / "a.xls", _rows(3)).read_bytes()
+
+
+@pytest.fixture(scope="module")
 def valid_csv(tmp_path_factory: pytest.TempPathFactory) -> bytes:
     return csv_file(tmp_path_factory.mktemp("c") / "a.csv", _rows(3)).read_bytes()
 
@@ -136,6 +142,30 @@ def test_damaged_xlsx(
     if cut is not None:
         del data[cut % len(data) :]
     _import(ctx, db_path, _file(tmp_path, ".xlsx", bytes(data)))
+
+
+@FUZZ
+@given(
+    edits=st.lists(
+        # The header, FAT and directory sectors, and the records (the rest is padding).
+        st.tuples(st.integers(min_value=0, max_value=2200), st.binary(min_size=1, max_size=4)),
+        min_size=1,
+        max_size=8,
+    )
+)
+def test_damaged_xls(
+    ctx: AppContext,
+    db_path: Path,
+    tmp_path: Path,
+    valid_xls: bytes,
+    edits: list[tuple[int, bytes]],
+) -> None:
+    """Damage anywhere: the container's header and tables, the record stream, the cells."""
+    data = bytearray(valid_xls)
+    for at, new in edits:
+        at %= len(data)
+        data[at : at + len(new)] = new
+    _import(ctx, db_path, _file(tmp_path, ".xls", bytes(data)))
 
 
 @FUZZ
