@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import csv
+import struct
 import zipfile
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 from datetime import date, datetime
 from pathlib import Path
 from typing import Any
@@ -163,3 +165,153 @@ def person_row(
         kecamatan,
         relation,
     ]
+
+
+def raw_xlsx(path: Path, sheet_xml: str | bytes, *, extra: dict[str, bytes] | None = None) -> Path:
+    """An .xlsx around a worksheet XML written by hand: cells where no writer would put them,
+    spellings a writer might use (no reference, a namespace prefix), extra parts."""
+    ct = (
+        '<?xml version="1.0" encoding="UTF-8"?><Types xmlns="http://schemas.openxmlformats.org/'
+        'package/2006/content-types"><Default Extension="rels" ContentType="application/'
+        'vnd.openxmlformats-package.relationships+xml"/><Default Extension="xml" ContentType='
+        '"application/xml"/><Override PartName="/xl/workbook.xml" ContentType="application/'
+        'vnd.openxmlformats-officedocument.spreadsheetml.sheet.main+xml"/><Override PartName='
+        '"/xl/worksheets/sheet1.xml" ContentType="application/vnd.openxmlformats-'
+        'officedocument.spreadsheetml.worksheet+xml"/></Types>'
+    )
+    rel = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
+    pkg = "http://schemas.openxmlformats.org/package/2006/relationships"
+    rels = (
+        f'<?xml version="1.0" encoding="UTF-8"?><Relationships xmlns="{pkg}"><Relationship '
+        f'Id="rId1" Type="{rel}/officeDocument" Target="xl/workbook.xml"/></Relationships>'
+    )
+    workbook = (
+        '<?xml version="1.0" encoding="UTF-8"?><workbook xmlns="http://schemas.openxmlformats'
+        f'.org/spreadsheetml/2006/main" xmlns:r="{rel}"><sheets><sheet name="DATA" sheetId="1" '
+        'r:id="rId1"/></sheets></workbook>'
+    )
+    workbook_rels = (
+        f'<?xml version="1.0" encoding="UTF-8"?><Relationships xmlns="{pkg}"><Relationship '
+        f'Id="rId1" Type="{rel}/worksheet" Target="worksheets/sheet1.xml"/></Relationships>'
+    )
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as archive:
+        archive.writestr("[Content_Types].xml", ct)
+        archive.writestr("_rels/.rels", rels)
+        archive.writestr("xl/workbook.xml", workbook)
+        archive.writestr("xl/_rels/workbook.xml.rels", workbook_rels)
+        archive.writestr("xl/worksheets/sheet1.xml", sheet_xml)
+        for name, data in (extra or {}).items():
+            archive.writestr(name, data)
+    return path
+
+
+def sheet_xml(rows: Sequence[Sequence[Any]], *, extra_cells: str = "") -> str:
+    """A worksheet's XML with inline strings (row 1 first), plus raw cell XML after it."""
+    body = []
+    for r, row in enumerate(rows, 1):
+        cells = "".join(
+            f'<c r="{_letters(i)}{r}" t="inlineStr"><is><t>{escape(str(v))}</t></is></c>'
+            for i, v in enumerate(row)
+            if v not in (None, "")
+        )
+        body.append(f'<row r="{r}">{cells}</row>')
+    return (
+        '<?xml version="1.0" encoding="UTF-8"?><worksheet xmlns="http://schemas.openxmlformats'
+        f'.org/spreadsheetml/2006/main"><sheetData>{"".join(body)}{extra_cells}</sheetData>'
+        "</worksheet>"
+    )
+
+
+def _letters(index: int) -> str:
+    out = ""
+    index += 1
+    while index:
+        index, rem = divmod(index - 1, 26)
+        out = chr(65 + rem) + out
+    return out
+
+
+@contextmanager
+def bounded_memory(extra_bytes: int = 2 * 1024**3) -> Iterator[None]:
+    """Lower this process's address-space limit for a block (Linux), so that a reader asking for
+    a huge grid fails at once instead of swapping the shared machine; restored afterwards."""
+    try:
+        import resource
+
+        import psutil
+    except ImportError:  # pragma: no cover - Windows
+        yield
+        return
+    soft, hard = resource.getrlimit(resource.RLIMIT_AS)
+    limit = psutil.Process().memory_info().vms + extra_bytes
+    if hard != resource.RLIM_INFINITY:
+        limit = min(limit, hard)
+    resource.setrlimit(resource.RLIMIT_AS, (limit, hard))
+    try:
+        yield
+    finally:
+        resource.setrlimit(resource.RLIMIT_AS, (soft, hard))
+
+
+def _biff_record(kind: int, data: bytes = b"") -> bytes:
+    return struct.pack("<HH", kind, len(data)) + data
+
+
+def xls(path: Path, rows: Sequence[Sequence[Any]], *, far: Sequence[bytes] = ()) -> Path:
+    """A minimal Excel 97 (BIFF8) .xls: one sheet DATA of text and number cells, plus raw cell
+    records (`far`) placed anywhere the format allows (made with `biff_number` / `biff_mulrk`)."""
+    bof = _biff_record(0x0809, struct.pack("<HHHHII", 0x0600, 0x0005, 0, 0, 0, 0))
+    eof = _biff_record(0x000A)
+    name = b"DATA"
+
+    def boundsheet(offset: int) -> bytes:
+        return _biff_record(0x0085, struct.pack("<IBBBB", offset, 0, 0, len(name), 0) + name)
+
+    globals_ = bof + boundsheet(len(bof) + len(boundsheet(0)) + len(eof)) + eof
+    sheet = _biff_record(0x0809, struct.pack("<HHHHII", 0x0600, 0x0010, 0, 0, 0, 0))
+    for r, row in enumerate(rows):
+        for c, value in enumerate(row):
+            if isinstance(value, int | float) and not isinstance(value, bool):
+                sheet += biff_number(r, c, float(value))
+            elif value not in (None, ""):
+                text = str(value).encode("utf-16-le")
+                sheet += _biff_record(
+                    0x0204, struct.pack("<HHHHB", r, c, 0, len(text) // 2, 1) + text
+                )
+    sheet += b"".join(far) + eof
+    return _compound_file(path, globals_ + sheet)
+
+
+def biff_number(row: int, col: int, value: float = 1.0) -> bytes:
+    return _biff_record(0x0203, struct.pack("<HHHd", row, col, 0, value))
+
+
+def biff_blank(row: int, col: int) -> bytes:
+    return _biff_record(0x0201, struct.pack("<HHH", row, col, 0))
+
+
+def _compound_file(path: Path, stream: bytes) -> Path:
+    """The OLE compound file around a workbook stream: header, one FAT sector, one directory
+    sector, then the stream (at least 4096 bytes so that it sits in ordinary sectors)."""
+    stream += b"\0" * max(0, 4096 - len(stream))
+    stream += b"\0" * (-len(stream) % 512)
+    count = len(stream) // 512
+    if count + 2 > 128:
+        raise ValueError("fixture too large for one FAT sector")
+    fat = [0xFFFFFFFD, 0xFFFFFFFE] + [i + 3 for i in range(count - 1)] + [0xFFFFFFFE]
+    fat += [0xFFFFFFFF] * (128 - len(fat))
+    header = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\0" * 16
+    header += struct.pack("<HHHHH", 0x3E, 3, 0xFFFE, 9, 6) + b"\0" * 6
+    header += struct.pack("<IIIIIIIII", 0, 1, 1, 0, 4096, 0xFFFFFFFE, 0, 0xFFFFFFFE, 0)
+    header += struct.pack("<109I", 0, *([0xFFFFFFFF] * 108))
+
+    def entry(name: str, kind: int, child: int, start: int, size: int) -> bytes:
+        raw = (name + "\0").encode("utf-16-le")
+        fields = struct.pack("<HBBIII", len(raw), kind, 1, 0xFFFFFFFF, 0xFFFFFFFF, child)
+        return raw.ljust(64, b"\0") + fields + b"\0" * 36 + struct.pack("<IQ", start, size)
+
+    directory = entry("Root Entry", 5, 1, 0xFFFFFFFE, 0) + entry(
+        "Workbook", 2, 0xFFFFFFFF, 2, len(stream)
+    )
+    path.write_bytes(header + struct.pack("<128I", *fat) + directory.ljust(512, b"\0") + stream)
+    return path

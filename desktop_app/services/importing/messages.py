@@ -100,6 +100,55 @@ NO_SUCH_ROW = Msg(
     "The sheet '{sheet}' has no row {row}.",
 )
 
+# -- files beyond the import's limits (bounds.py holds the numbers) ------------------------------
+
+TOO_LARGE = Msg(
+    "spreadsheet.too_large",
+    "Berkas {file} terlalu besar ({size} MB; batas impor {limit} MB), bagi datanya menjadi "
+    "beberapa berkas lalu impor satu per satu.",
+    "The file {file} is too large ({size} MB; the import limit is {limit} MB); split the data "
+    "into several files and import them one by one.",
+)
+ZIP_BOMB = Msg(
+    "spreadsheet.zip_bomb",
+    "Berkas {file} tidak dibuka karena isinya mengembang tidak wajar saat dibuka (lebih dari "
+    "{limit} MB, atau lebih dari {ratio} kali ukuran berkasnya).",
+    "The file {file} was not opened because its content expands abnormally when opened (over "
+    "{limit} MB, or over {ratio} times the size of the file).",
+)
+TOO_MANY_PARTS = Msg(
+    "spreadsheet.too_many_parts",
+    "Berkas {file} tidak dibuka karena berisi terlalu banyak bagian di dalamnya ({count}; "
+    "batasnya {limit}).",
+    "The file {file} was not opened because it holds too many parts inside ({count}; the limit "
+    "is {limit}).",
+)
+TOO_MANY_ROWS = Msg(
+    "spreadsheet.too_many_rows",
+    "Lembar '{sheet}' di berkas {file} melebihi batas impor {limit} baris (isinya sampai sel "
+    "{cell} atau lebih jauh), jadi bagi datanya menjadi beberapa berkas, atau hapus isi di luar "
+    "tabel, lalu impor lagi.",
+    "The sheet '{sheet}' in the file {file} is over the import limit of {limit} rows (its "
+    "content reaches cell {cell} or further), so split the data into several files, or delete "
+    "what lies outside the table, and import again.",
+)
+TOO_MANY_CELLS = Msg(
+    "spreadsheet.too_many_cells",
+    "Lembar '{sheet}' di berkas {file} terlalu luas ({rows} baris x {columns} kolom, sampai sel "
+    "{cell}; batasnya {limit} sel), hapus baris dan kolom di luar tabel lalu simpan dan impor "
+    "lagi.",
+    "The sheet '{sheet}' in the file {file} is too large ({rows} rows x {columns} columns, up to "
+    "cell {cell}; the limit is {limit} cells); delete the rows and columns outside the table, "
+    "then save and import again.",
+)
+CELL_TOO_LONG = Msg(
+    "spreadsheet.cell_too_long",
+    "Baris {row} berkas {file} berisi sel lebih dari {limit} karakter, biasanya karena tanda "
+    'petik (") yang tidak ditutup, jadi periksa baris itu, simpan, lalu impor lagi.',
+    "Row {row} of the file {file} holds a cell longer than {limit} characters, usually because "
+    'of a quotation mark (") that is never closed, so check that row, save and import again.',
+)
+
 # -- column mappings ----------------------------------------------------------------------------
 
 FIELDS_NOT_FOR_KIND = Msg(
