@@ -178,6 +178,7 @@ class SyncReview(SyncBase):
                         reason=reason_text(r.reason),
                         reason_code=reason_of(r.reason)[0],
                         reason_params=reason_of(r.reason)[1],
+                        bundle_id=r.bundle_id,
                         status=r.status,
                     )
                 )

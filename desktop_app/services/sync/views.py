@@ -150,6 +150,7 @@ class QuarantineView:
     reason: str  # in Indonesian; reason_code/params render it in another language
     status: str
     reason_code: str = ""
+    bundle_id: str = ""
     reason_params: dict[str, Any] = field(default_factory=dict)
 
     def as_dict(self) -> dict[str, Any]:
