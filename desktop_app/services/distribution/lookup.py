@@ -190,4 +190,3 @@ class Lookup(Roster):
         if digits.isdigit() and len(digits) != 16:
             return ServiceError(SCAN_WRONG_LENGTH, code=code, digits=len(digits))
         return ServiceError(SCAN_NOT_FOUND, code=code, round=rnd.name)
-

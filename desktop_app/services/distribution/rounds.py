@@ -325,4 +325,3 @@ class Rounds(Points):
                 {"status": RoundStatus.CLOSED.value, "closed_at": w.now()},
                 op="close",
             )
-

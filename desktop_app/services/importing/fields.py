@@ -123,7 +123,6 @@ STATUS_LABELS: dict[RowStatus, str] = dict(
 )
 
 
-
 class FieldChange(NamedTuple):
     entity: str  # "person" / "household" / "enrolment"
     field: str
@@ -268,4 +267,3 @@ class ImportReport:
             "ignored_rows": self.ignored_rows,
             "rows": [r.to_dict() for r in rows],
         }
-

@@ -318,5 +318,3 @@ def _open_csv(path: Path, head: bytes) -> Workbook:
     workbook = Workbook(path, "csv", [SheetInfo(path.stem)])
     workbook._csv_rows = rows
     return workbook
-
-

@@ -274,7 +274,8 @@ class Authority:
 
     def _registry(self, e: Entry, who: dict[str, Any], entity: str) -> Violation | None:
         fields = e.fields
-        changed = {n for n, (before, after) in fields.items() if n != "id" and before != after}
+        # Every field an entry names is written by the fold (whatever its "before" says).
+        changed = {n for n in fields if n != "id"}
         if "deleted" in fields and fields["deleted"][1]:
             return Violation(M.RULE_TOMBSTONE, {**who, "entity": entity})
         existing = self._exists(e)
@@ -294,7 +295,9 @@ class Authority:
             critical = {
                 n
                 for n in changed & CRITICAL_FIELDS
-                if not (n == "status" and fields[n][1] == PersonStatus.AKTIF.value)
+                if fields[n][1] not in (None, "", PersonStatus.AKTIF.value)
+                or n == "status"
+                and fields[n][1] is None
             }
             if critical:
                 return Violation(
