@@ -149,7 +149,7 @@ def _attack(s: Setup, monkeypatch, entries: list[Entry], code: str) -> None:
     _still_flows(s)
 
 
-# -- origin -----------------------------------------------------------------------------------------
+# -- origin ------------------------------------------------------------------------------
 def test_entry_stamped_as_the_office_is_held(setup, monkeypatch) -> None:
     person = setup.person_of(setup.home1[0])
     e = forge(
@@ -171,7 +171,7 @@ def test_entry_relayed_from_another_revoked_laptop_is_held(setup, monkeypatch) -
     _attack(setup, monkeypatch, [e], "sync.rule.other_origin")
 
 
-# -- tombstones and what is never synced -------------------------------------------------------------
+# -- tombstones and what is never synced -------------------------------------------------
 def test_tombstone_of_a_person_is_held(setup, monkeypatch) -> None:
     person = setup.person_of(setup.home1[0])
     e = forge(setup.lap1, "person", person, {"deleted": [False, True]}, op="delete")
