@@ -100,8 +100,16 @@ def _label(entity: str) -> str:
     return ENTITY_LABELS.get(entity, entity)
 
 
+# One label per field, also for the fields decided together ("status,status_date": "Status").
+_FIELD_WORDS: dict[str, str] = {}
+for _key, _word in FIELD_LABELS.items():
+    for _part in _key.split(","):
+        _FIELD_WORDS.setdefault(_part, _word)
+NEW_RECORD = "catatan baru"  # the proposal is a whole new row (a KK, a status, an enrolment)
+
+
 def _fields_label(names: Iterable[str]) -> str:
-    return ", ".join(FIELD_LABELS.get(n, n) for n in sorted(names))
+    return ", ".join(dict.fromkeys(_FIELD_WORDS.get(n, n) for n in sorted(names)))
 
 
 # -- values: the same rules as the GUI and the spreadsheet import ---------------------------------
@@ -250,7 +258,7 @@ class Authority:
         )
         if invalid is not None:
             name, value, rule = invalid
-            params = {"field": FIELD_LABELS.get(name, name), "value": str(value)[:40]}
+            params = {"field": _FIELD_WORDS.get(name, name), "value": str(value)[:40]}
             return Violation(
                 M.RULE_INVALID_VALUE, {**who, "entity": entity, **params, "rule": rule}
             )
@@ -288,7 +296,7 @@ class Authority:
             if any(p not in self.slice_ids for p in parents):
                 return Violation(M.RULE_OUTSIDE_SLICE, {**who, "entity": entity})
         if e.entity in PROPOSED_ENTITIES or e.entity == "household" and not existing:
-            return Violation(M.RULE_PROPOSAL, {**who, "entity": entity, "fields": entity})
+            return Violation(M.RULE_PROPOSAL, {**who, "entity": entity, "fields": NEW_RECORD})
         if not existing:
             # A new person with no critical facts yet (a baby, before joining a KPM) is plain
             # field work; one arriving with a NIK or a KPM is proposed.

@@ -156,6 +156,8 @@ class SyncReview(SyncBase):
             rows = [
                 r[0] for r in s.execute(select(SyncQuarantine).order_by(col(SyncQuarantine.hlc)))
             ]
+            # What still waits for a decision first.
+            rows.sort(key=lambda r: r.status != "held")
             entries = [Entry.from_wire(json.loads(r.entry)) for r in rows]
             subjects = _subjects(s, [(e.entity, e.entity_id) for e in entries])
             out = []
@@ -302,7 +304,10 @@ class SyncReview(SyncBase):
             Merger(s, w.now()).refold(e.entity, [e.entity_id])
 
 
-_CLOCK_CODES = frozenset({"", M.RULE_CLOCK_FAR_AHEAD.code})
+# Held for a wrong clock: accepted, the change is recorded again with this device's clock.
+_CLOCK_CODES = frozenset(
+    {"", M.RULE_CLOCK_FAR_AHEAD.code, M.RULE_CLOCK_AHEAD.code, M.RULE_CLOCK_AHEAD_BUNDLE.code}
+)
 
 
 def reason_of(stored: str) -> tuple[str, dict[str, Any]]:
