@@ -152,23 +152,61 @@ _ENTITY_VALUE_RULES: dict[tuple[str, str], tuple[Callable[[Any], bool], str]] = 
 }
 
 
-def _type_ok(column: Any, value: Any) -> bool:
-    """The value can be stored in the column without the merge failing."""
-    kind = getattr(column.type, "impl", column.type)
-    try:
-        if isinstance(kind, DateTime):
-            return isinstance(value, str) and as_utc(value) is not None
-        if isinstance(kind, Date):
-            return isinstance(value, str) and as_date(value) is not None
-    except (TypeError, ValueError):
-        return False
-    if isinstance(kind, Boolean):
-        return isinstance(value, bool) or value in (0, 1)
-    if isinstance(kind, Integer):
-        return isinstance(value, int) and not isinstance(value, bool)
-    if isinstance(kind, Float):
-        return isinstance(value, int | float) and not isinstance(value, bool)
+def _is_str(value: Any) -> bool:
     return isinstance(value, str)
+
+
+def _is_datetime(value: Any) -> bool:
+    try:
+        return isinstance(value, str) and as_utc(value) is not None
+    except ValueError:
+        return False
+
+
+def _is_date(value: Any) -> bool:
+    try:
+        return isinstance(value, str) and as_date(value) is not None
+    except ValueError:
+        return False
+
+
+def _is_bool(value: Any) -> bool:
+    return isinstance(value, bool) or value in (0, 1)
+
+
+def _is_int(value: Any) -> bool:
+    return isinstance(value, int) and not isinstance(value, bool)
+
+
+def _is_number(value: Any) -> bool:
+    return isinstance(value, int | float) and not isinstance(value, bool)
+
+
+def _type_check(column: Any) -> Callable[[Any], bool]:
+    """Whether a value can be stored in the column without the merge failing."""
+    kind = getattr(column.type, "impl", column.type)
+    for sql_type, check in (
+        (DateTime, _is_datetime),
+        (Date, _is_date),
+        (Boolean, _is_bool),
+        (Integer, _is_int),
+        (Float, _is_number),
+    ):
+        if isinstance(kind, sql_type):
+            return check
+    return _is_str
+
+
+# entity -> column -> (type check, nullable); built once, the hot loop of a large import
+_COLUMNS: dict[str, dict[str, tuple[Callable[[Any], bool], bool]]] = {}
+
+
+def _columns(entity: str) -> dict[str, tuple[Callable[[Any], bool], bool]]:
+    if entity not in _COLUMNS:
+        _COLUMNS[entity] = {
+            c.name: (_type_check(c), bool(c.nullable)) for c in POLICIES[entity].table.columns
+        }
+    return _COLUMNS[entity]
 
 
 def validate_values(
@@ -180,17 +218,17 @@ def validate_values(
 ) -> tuple[str, Any, str] | None:
     """The first value of these changes that breaks a domain rule: (field, value, rule), or
     None. `changes` must already have the `{field: [before, after]}` shape."""
-    table = POLICIES[entity].table
+    columns = _columns(entity)
     for name, pair in changes.items():
         value = pair[1]
-        if name not in table.c:
+        column = columns.get(name)
+        if column is None:
             return name, value, "kolom tidak dikenal"
-        column = table.c[name]
         if value is None:
-            if not column.nullable and name != "id":
+            if not column[1] and name != "id":
                 return name, value, "wajib diisi"
             continue
-        if not _type_ok(column, value):
+        if not column[0](value):
             return name, value, "jenis nilai salah"
         rule = _ENTITY_VALUE_RULES.get((entity, name)) or _VALUE_RULES.get(name)
         if rule is not None and not rule[0](value):
@@ -236,6 +274,7 @@ class Authority:
     rounds: dict[str, _Round] = field(default_factory=dict)
     receipt_device: dict[str, str] = field(default_factory=dict)  # receipt id -> device id
     numbers: set[str] = field(default_factory=set)  # receipt numbers in use here
+    shapes: dict[str, str | None] = field(default_factory=dict)  # entry id -> _malformed()
 
     # -- the rules -------------------------------------------------------------------------------
     def check(self, e: Entry) -> Violation | None:
@@ -244,7 +283,7 @@ class Authority:
         if e.entity not in POLICIES:
             return Violation(M.RULE_NOT_SYNCED, {**who, "entity": e.entity})
         entity = _label(e.entity)
-        bad = _malformed(e)
+        bad = self.shapes[e.id] if e.id in self.shapes else _malformed(e)
         if bad is not None:
             return Violation(M.RULE_MALFORMED, {**who, "entity": entity, "field": bad or "-"})
         stamp = wall_ms(e.hlc)
@@ -401,6 +440,7 @@ def load_authority(
         known_region=known_region,
         today=today,
     )
+    auth.shapes = {e.id: _malformed(e) for e in entries}
     if not auth.receiver_is_office:
         return auth
     conn = s.connection()
@@ -422,11 +462,19 @@ def load_authority(
             r[0] for r in rows_in(s, f"SELECT id FROM {table} WHERE id IN ({{ids}})", ids)
         }
     # Rows the laptop created itself are its own to edit (a baby registered in the field).
-    outside = [i for ids in by_entity.values() for i in ids if i not in auth.slice_ids]
+    outside = [
+        i
+        for entity, ids in by_entity.items()
+        if entity in REGISTRY
+        for i in ids
+        if i not in auth.slice_ids
+    ]
     sql = "SELECT DISTINCT entity_id FROM change_log WHERE device_id = ? AND entity_id IN ({ids})"
     auth.slice_ids.update(r[0] for r in rows_in(s, sql, outside, (sender_id,)))
     facts = [e for e in entries if e.entity in COUNTER_FACTS]
-    rosters = {str(e.fields.get("roster_id", [None, None])[1]) for e in facts if _ok_shape(e)}
+    rosters = {
+        str(e.fields.get("roster_id", [None, None])[1]) for e in facts if _ok_shape(e, auth.shapes)
+    }
     auth.rosters = {
         r[0]: r[1]
         for r in rows_in(
@@ -440,7 +488,7 @@ def load_authority(
     numbers = [
         str(e.fields["number"][1])
         for e in entries
-        if e.entity == "distribution_receipt" and _ok_shape(e) and "number" in e.fields
+        if e.entity == "distribution_receipt" and _ok_shape(e, auth.shapes) and "number" in e.fields
     ]
     auth.numbers = {
         r[0]
@@ -451,7 +499,9 @@ def load_authority(
     voided = {
         str(e.fields["receipt_id"][1])
         for e in entries
-        if e.entity == "distribution_receipt_void" and _ok_shape(e) and "receipt_id" in e.fields
+        if e.entity == "distribution_receipt_void"
+        and _ok_shape(e, auth.shapes)
+        and "receipt_id" in e.fields
     }
     auth.receipt_device = {
         r[0]: r[1]
@@ -462,8 +512,8 @@ def load_authority(
     return auth
 
 
-def _ok_shape(e: Entry) -> bool:
-    return _malformed(e) is None
+def _ok_shape(e: Entry, shapes: dict[str, str | None] | None = None) -> bool:
+    return (shapes[e.id] if shapes and e.id in shapes else _malformed(e)) is None
 
 
 def hold_dependents(passed: list[Entry], held_ids: set[str]) -> tuple[list[Entry], list[Entry]]:
