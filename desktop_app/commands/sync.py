@@ -16,8 +16,10 @@ from pathlib import Path
 
 from desktop_app.cli import add_db_option, open_command_context, print_json
 from desktop_app.domain.clock import WIB
-from desktop_app.i18n import tr_refusal
+from desktop_app.domain.errors import all_messages
+from desktop_app.i18n import get_language, tr_refusal
 from desktop_app.services.context import AppContext, ServiceError
+from desktop_app.services.sync.views import QuarantineView
 from desktop_app.storage.db import StorageError
 
 
@@ -89,6 +91,14 @@ def register(sub: argparse._SubParsersAction) -> None:
     claim.add_argument("--void", metavar="NOMOR", help="nomor tanda terima yang dibatalkan")
     claim.add_argument("--confirm", action="store_true", help="benar diambil dua kali")
     claim.add_argument("--note", required=True)
+
+    held = _sub(
+        ssub, "quarantine", "putuskan perubahan karantina: terima atau tolak", cmd_quarantine
+    )
+    held.add_argument("change", help="id perubahan (awalannya cukup)")
+    choice = held.add_mutually_exclusive_group(required=True)
+    choice.add_argument("--accept", action="store_true", help="terima: gabungkan perubahan")
+    choice.add_argument("--reject", action="store_true", help="tolak: jangan diterapkan")
 
     resolve = _sub(ssub, "resolve", "putuskan konflik: pilih salah satu nilai", cmd_resolve)
     resolve.add_argument("conflict")
@@ -313,9 +323,35 @@ def cmd_import(ctx: AppContext, args: argparse.Namespace) -> int:
             f"{result.new_conflicts} konflik baru, {result.double_claims} klaim ganda, "
             f"{result.quarantined} dikarantina."
         )
+    if result.quarantined and not args.json:
+        for q in SyncService(ctx).quarantine():
+            if q.bundle_id == result.bundle_id:
+                print(f"  [{q.change_id[:8]}] {q.entity_label} {q.subject}: {_reason(q)}")
     if result.ack is not None and not args.json:
         print(f"Tanda terima untuk {result.ack.to_name}: {result.ack.path}")
     return result.exit_code
+
+
+def _reason(q: QuarantineView) -> str:
+    """Why a change is held, in the chosen language."""
+    msg = all_messages().get(q.reason_code)
+    return msg.text(get_language(), **q.reason_params) if msg is not None else q.reason
+
+
+@_command
+def cmd_quarantine(ctx: AppContext, args: argparse.Namespace) -> int:
+    from desktop_app.services.sync import SyncService
+
+    svc = SyncService(ctx)
+    matches = [
+        q for q in svc.quarantine() if q.status == "held" and q.change_id.startswith(args.change)
+    ]
+    if len(matches) != 1:
+        print("Perubahan karantina tidak ditemukan (atau id terlalu pendek).", file=sys.stderr)
+        return 2
+    svc.decide_quarantine(matches[0].change_id, release=args.accept)
+    print("Perubahan diterima." if args.accept else "Perubahan ditolak.")
+    return 0
 
 
 @_command
@@ -363,6 +399,7 @@ def cmd_conflicts(ctx: AppContext, args: argparse.Namespace) -> int:
                 f"[{q.change_id[:8]}] karantina: {q.entity_label} {q.subject} dari "
                 f"{q.device_name} ({q.summary}), waktu {q.stamped_at:%Y-%m-%d %H:%M} UTC"
             )
+            print(f"    {_reason(q)}")
     pending = (
         any(c.open for c in items)
         or any(c.status == "open" for c in claims)

@@ -122,3 +122,16 @@ def open_two_point_round(office: Site) -> tuple[World, str]:
     )
     dist.open_round(rid)
     return world, rid
+
+
+def accept_held(site: Site) -> int:
+    """A supervisor accepts every change held in quarantine (a batch at a time); returns how
+    many were held."""
+    count = 0
+    while True:
+        held = [q for q in site.sync.quarantine() if q.status == "held"]
+        if not held:
+            return count
+        before = len(held)
+        site.sync.decide_quarantine(held[0].change_id, release=True)
+        count += before - len([q for q in site.sync.quarantine() if q.status == "held"])

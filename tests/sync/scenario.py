@@ -12,7 +12,7 @@ from desktop_app.domain.clock import FixedClock
 from desktop_app.services.distribution import DistributionService, Proxy
 from tests.conftest import FIXED_NOW
 from tests.services.distribution_fixtures import World
-from tests.sync.helpers import Site, join, open_site, open_two_point_round, register
+from tests.sync.helpers import Site, accept_held, join, open_site, open_two_point_round, register
 
 
 @dataclass
@@ -68,6 +68,9 @@ def build(tmp: Path, *, quarantine: bool = True) -> Scenario:
     office.registry.set_status(fams[2].members[0][0], "pindah", date(2026, 11, 19))
     for n, lap in enumerate(laps, 1):
         result = office.sync.import_bundle(lap.sync.export(tmp / f"r{n}.bdl").path)
+        # The supervisor accepts what a laptop may only propose (the NIK, the death): the
+        # critical conflicts with the office's own edits follow.
+        accept_held(office)
         lap.sync.import_bundle(result.ack.path)
     if quarantine:
         wild = open_site(tmp, "wild", clock, skew_ms=3 * 24 * 3600 * 1000, durable=False)

@@ -84,9 +84,18 @@ def test_full_round_trip_through_the_command_line(tmp_path: Path, capsys) -> Non
     assert run(capsys, "sync", "export", "--db", lap_db, "-o", tmp_path / "r.bdl")[0] == 0
     code, out, _ = run(capsys, "sync", "import", tmp_path / "r.bdl", "--db", office_db, "--json")
     report = json.loads(out)
-    assert code == 1 and report["new_conflicts"] == 1 and report["ack"]
+    # A NIK from a laptop waits as a proposal (exit 1) until the office accepts it.
+    assert code == 1 and report["quarantined"] == 1 and report["ack"]
     code, out, _ = run(capsys, "sync", "import", tmp_path / "r.bdl", "--db", office_db)
     assert code == 0 and "sudah pernah diimpor" in out
+    code, out, _ = run(capsys, "sync", "conflicts", "--db", office_db, "--json")
+    [held] = json.loads(out)["quarantine"]
+    assert code == 1 and held["reason_code"] == "sync.rule.proposal"
+    code, out, _ = run(capsys, "sync", "conflicts", "--db", office_db)
+    assert "Usulan dari LAP02" in out
+    accept = ("sync", "quarantine", held["change_id"][:12], "--db", office_db, "--accept")
+    assert run(capsys, *accept)[0] == 0
+    assert run(capsys, *accept)[0] == 2  # decided already
     code, out, _ = run(capsys, "sync", "conflicts", "--db", office_db, "--json")
     [conflict] = json.loads(out)["conflicts"]
     assert code == 1 and conflict["kind"] == "critical"

@@ -14,6 +14,7 @@ from desktop_app.services.sync import SyncService
 from desktop_app.services.sync.bundle import FORMAT_VERSION
 from desktop_app.services.sync.devices import DeviceService
 from tests.sync import golden
+from tests.sync.helpers import Site, accept_held
 
 GOLDEN = sorted(golden.DATA.glob("sync-bundle-v*.bdl"))
 
@@ -33,8 +34,11 @@ def test_golden_bundle_imports_at_a_current_office(path: Path, tmp_path: Path) -
             golden.identity(golden.LAPTOP_ID, "LAP01", golden.seed("laptop"))
         )
         result = SyncService(ctx).import_bundle(path, ack_path=tmp_path / "ack.bdl")
-        assert result.exit_code == 0 and result.from_name == "LAP01"
+        # The office holds none of it in the laptop's slice: every registry row it carries
+        # waits as a proposal, and applies once accepted.
+        assert result.exit_code == 1 and result.from_name == "LAP01"
         assert result.ack is not None and result.ack.path.exists()
+        assert accept_held(Site("office", ctx, tmp_path / "office.sqlite")) == result.entries
         reg = RegistryService(ctx)
         rows = {r.name: r for r in reg.person_rows(reg.person_ids(PersonFilter()))}
         assert set(rows) == {"Contoh Kepala", "Contoh Istri"}

@@ -10,7 +10,7 @@ import pytest
 from desktop_app.services.registry import PersonInput
 from desktop_app.services.sync import SyncService
 from tests.conftest import FIXED_NOW  # noqa: F401
-from tests.sync.helpers import Site, join, open_site, register, tmp_identity  # noqa: F401
+from tests.sync.helpers import Site, accept_held, join, open_site, register, tmp_identity  # noqa: F401
 
 
 def _phone(site: Site, person_id: str, phone: str) -> None:
@@ -76,8 +76,11 @@ def test_laptop_changes_reach_the_office_once_and_are_marked_delivered_only_afte
     assert field.lap.sync.pending_count() > 0
     bundle = field.lap.sync.export(field.tmp / "r1.bdl")
     result = field.office.sync.import_bundle(bundle.path)
-    assert result.exit_code == 0 and result.applied == bundle.entries
+    # The phone applies; the death and the new membership are proposals for the office.
+    assert result.exit_code == 1 and result.applied + result.quarantined == bundle.entries
     assert field.office.registry.get_person(head).input.phone == "081200"
+    assert field.office.registry.get_person(wife).status == "aktif"
+    assert accept_held(field.office) == result.quarantined
     assert field.office.registry.get_person(wife).status == "meninggal"
     assert field.office.registry.get_person(new_id).household_id == field.households[0]
     # Not delivered until the laptop has the office's acknowledgement.
@@ -131,6 +134,9 @@ def test_critical_conflict_waits_for_a_supervisor_and_the_decision_travels(field
     lap_inp.nik = lap_inp.nik[:-4] + "0009"
     field.lap.registry.update_person(head, lap_inp)
     result = field.office.sync.import_bundle(field.lap.sync.export(field.tmp / "r.bdl").path)
+    # A NIK from a laptop is a proposal; accepted, it meets the office's own correction.
+    assert result.quarantined == 1 and field.office.sync.conflicts() == []
+    accept_held(field.office)
     [conflict] = field.office.sync.conflicts()
     assert result.exit_code == 1 and conflict.kind == "critical" and conflict.field == "nik"
     choice = [c.text for c in conflict.candidates].index(lap_inp.nik)
@@ -152,6 +158,8 @@ def test_recorded_death_wins_over_a_concurrent_move_on_every_device(field) -> No
     field.lap.registry.set_status(wife, "meninggal", date(2026, 11, 15))
     field.office.registry.set_status(wife, "pindah", date(2026, 11, 19))
     r = field.office.sync.import_bundle(field.lap.sync.export(field.tmp / "r.bdl").path)
+    assert field.office.registry.get_person(wife).status == "pindah"  # proposed, not applied
+    accept_held(field.office)
     assert field.office.registry.get_person(wife).status == "meninggal"
     assert field.office.registry.get_person(wife).status_date == date(2026, 11, 15)
     [conflict] = field.office.sync.conflicts()
@@ -164,13 +172,19 @@ def test_recorded_death_wins_over_a_concurrent_move_on_every_device(field) -> No
     assert field.lap.registry.get_person(wife).status == "aktif"
 
 
-def test_tombstone_travels(field) -> None:
+def test_tombstone_travels_from_the_office_and_a_laptops_is_held(field) -> None:
     member = field.people[1][1]
-    field.lap.registry.remove_member(member)
-    field.lap.registry.delete_person(member, "data ganda")
-    field.office.sync.import_bundle(field.lap.sync.export(field.tmp / "r.bdl").path)
-    assert field.office.registry.get_person(member).input.notes.endswith("data ganda")
-    assert field.office.registry.household_detail(field.households[1]).row.members == 1
+    field.office.registry.remove_member(member)
+    field.office.registry.delete_person(member, "data ganda")
+    field.lap.sync.import_bundle(field.office.sync.export(field.tmp / "u.bdl", "LAP01").path)
+    assert field.lap.registry.get_person(member).input.notes.endswith("data ganda")
+    assert field.lap.registry.household_detail(field.households[1]).row.members == 1
+    other = field.people[0][1]
+    field.lap.registry.delete_person(other, "data ganda")
+    result = field.office.sync.import_bundle(field.lap.sync.export(field.tmp / "r.bdl").path)
+    [held] = field.office.sync.quarantine()
+    assert result.exit_code == 1 and held.reason_code == "sync.rule.tombstone"
+    assert field.office.registry.get_person(other).input.notes is None
 
 
 def test_crash_inside_the_import_leaves_the_office_untouched(field) -> None:
@@ -239,6 +253,12 @@ def test_two_laptops_in_either_order_give_the_same_office(tmp_path, sync_clock, 
         field.office.sync.import_bundle(path)
     for path in (b2, b1, b2):
         other.sync.import_bundle(path)
+    # Both status changes are proposals: accepted in either order, the death wins.
+    accept_held(field.office)
+    held = [q.change_id for q in other.sync.quarantine()]
+    for change in reversed(held):
+        if any(q.change_id == change and q.status == "held" for q in other.sync.quarantine()):
+            other.sync.decide_quarantine(change, release=True)
     assert _state(field.office) == _state(other)
     assert field.office.registry.get_person(wife).status == "meninggal"
     assert {c.id for c in field.office.sync.conflicts()} == {c.id for c in other.sync.conflicts()}

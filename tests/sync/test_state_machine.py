@@ -36,7 +36,7 @@ from desktop_app.services.registry import PersonInput
 from desktop_app.services.sync import BundleRefused
 from desktop_app.services.sync.double_claims import DoubleClaimService
 from tests.conftest import FIXED_NOW
-from tests.sync.helpers import Site, join, open_site, open_two_point_round, register
+from tests.sync.helpers import Site, accept_held, join, open_site, open_two_point_round, register
 
 SKEWS = {"office": 0, "lap1": -5 * 60_000, "lap2": 7 * 60_000}
 SYNCED_TABLES = (
@@ -272,6 +272,15 @@ class SyncMachine(RuleBasedStateMachine):
             claims.resolve(item.roster_id, "void", "dicek", void_receipt=victim)
             self.voided.add(victim)
 
+    @rule(pick=st.integers(0, 20))
+    def supervisor_accepts_held(self, pick: int) -> None:
+        """What a laptop may only propose (a death, a new member, a void of another device's
+        receipt) waits in quarantine until the office accepts it."""
+        office = self.sites["office"].sync
+        held = [q for q in office.quarantine() if q.status == "held"]
+        if held:
+            office.decide_quarantine(held[pick % len(held)].change_id, release=True)
+
     @invariant()
     def numbers_are_unique_everywhere(self) -> None:
         if not hasattr(self, "sites"):
@@ -289,6 +298,7 @@ class SyncMachine(RuleBasedStateMachine):
             path = self.tmp / f"final-{laptop}.bdl"
             self.sites[laptop].sync.export(path)
             office.sync.import_bundle(path, make_ack=False)
+        event(f"held for the supervisor at the end: {min(accept_held(office), 3)}+")
         for laptop in ("lap1", "lap2"):
             path = self.tmp / f"final-office-{laptop}.bdl"
             office.sync.export(path, "LAP0" + laptop[-1])

@@ -11,7 +11,8 @@ from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelInd
 from PySide6.QtGui import QBrush, QColor
 
 from desktop_app.domain.clock import WIB
-from desktop_app.i18n import tr
+from desktop_app.domain.errors import all_messages
+from desktop_app.i18n import get_language, tr
 from desktop_app.services.sync import BundleView, ConflictView, PeerView, QuarantineView
 from desktop_app.services.sync.double_claims import DoubleClaim, RoundProgress
 
@@ -201,15 +202,25 @@ class QuarantineModel(ListModel[QuarantineView]):
             Col(tr("Data"), lambda q: f"{tr(q.entity_label)}: {q.subject}"),
             Col(tr("Perubahan"), lambda q: q.summary),
             Col(tr("Waktu menurut pengirim"), lambda q: format_when(q.stamped_at)),
+            Col(tr("Alasan"), _quarantine_reason),
             Col(tr("Status"), lambda q: _quarantine_status(q.status)),
         ]
+
+
+def _quarantine_reason(q: QuarantineView) -> str:
+    """Why the change is held, in the chosen language (entity and field words translated)."""
+    msg = all_messages().get(q.reason_code)
+    if msg is None:
+        return tr(q.reason)
+    params = {k: tr(v) if isinstance(v, str) else v for k, v in q.reason_params.items()}
+    return msg.text(get_language(), **params)
 
 
 def _quarantine_status(status: str) -> str:
     return {
         "held": tr("Ditahan"),
-        "released": tr("Dilepas"),
-        "discarded": tr("Dibuang"),
+        "released": tr("Sudah diterima"),
+        "discarded": tr("Sudah ditolak"),
     }.get(status, status)
 
 

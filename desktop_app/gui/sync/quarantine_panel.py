@@ -1,5 +1,6 @@
-"""The quarantine queue: changes stamped implausibly far ahead of this computer's clock, held
-until someone releases (re-records now) or discards them."""
+"""The quarantine queue: changes a laptop had no authority to make (critical facts it may only
+propose, edits outside its checkout, forged or invalid entries, wrong clocks), each with its
+reason, held until the office accepts or rejects them."""
 
 from __future__ import annotations
 
@@ -23,9 +24,10 @@ class QuarantinePanel(QWidget):
         v = QVBoxLayout(self)
         hint = QLabel(
             tr(
-                "Perubahan dengan waktu lebih dari 1 hari di depan jam komputer ini ditahan. "
-                "Periksa jam laptop pengirim; lepaskan bila isinya benar (dicatat ulang dengan "
-                "waktu sekarang) atau buang."
+                "Perubahan yang tidak boleh dibuat langsung oleh laptop pengirim ditahan di sini "
+                "dengan alasannya: usulan data penting (NIK, KK, anggota, kepala, status, "
+                "kepesertaan), data di luar checkout-nya, nilai tidak sah, atau jam yang salah. "
+                "Periksa, lalu Terima atau Tolak."
             )
         )
         hint.setWordWrap(True)
@@ -34,8 +36,8 @@ class QuarantinePanel(QWidget):
         self.view = widgets.table(self.model)
         v.addWidget(self.view, 1)
         row = QHBoxLayout()
-        row.addWidget(widgets.button(tr("Lepaskan"), lambda: self.decide(True)))
-        row.addWidget(widgets.button(tr("Buang"), lambda: self.decide(False)))
+        row.addWidget(widgets.button(tr("Terima"), lambda: self.decide(True)))
+        row.addWidget(widgets.button(tr("Tolak"), lambda: self.decide(False)))
         row.addStretch(1)
         v.addLayout(row)
 

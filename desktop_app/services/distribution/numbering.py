@@ -122,4 +122,3 @@ class Numbering(ServiceBase):
             {"start": len(prefix) + 1, "p": prefix + "%"},
         ).scalar_one()
         return int(last or 0) + 1
-

@@ -311,4 +311,3 @@ class Points(Numbering):
             )
             for k in order
         ]
-

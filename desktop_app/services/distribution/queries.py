@@ -88,5 +88,3 @@ RECORD_STATE = text(
     WHERE e.id = :id
     """
 )
-
-

@@ -95,4 +95,3 @@ class Reports(Counter):
     def progress_text(self, round_id: str, point_id: str | None = None) -> str:
         t = self.totals(round_id, point_id)
         return f"{format_count(t.received)} / {format_count(t.entitled)} diterima"
-

@@ -326,4 +326,3 @@ class Rounds(Points):
                 {"status": RoundStatus.CLOSED.value, "closed_at": w.now()},
                 op="close",
             )
-

@@ -33,7 +33,6 @@ from desktop_app.services.importing.messages import warning_issue as _warning
 __all__ = ["Candidate", "RowParser", "flag_duplicates", "program_code"]
 
 
-
 @dataclass(slots=True)
 class Candidate:
     row: int
@@ -423,7 +422,6 @@ def program_code(text: str) -> str | None:
         if key in (header_key(program.code), header_key(program.short), header_key(program.name)):
             return program.code
     return None
-
 
 
 def flag_duplicates(candidates: list[Candidate]) -> None:

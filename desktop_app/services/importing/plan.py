@@ -133,6 +133,7 @@ def _open_enrolments(conn: Connection, column: str, ids: list[str]) -> set[tuple
             enrolled.add((code, key))
     return enrolled
 
+
 def _differs(field_name: str, old: Any, new: Any) -> bool:
     if field_name in TEXT_FIELDS:
         return not same_text(old, new)
@@ -596,7 +597,6 @@ class Planner:
                 self.ops.person_updates.append(
                     (current["id"], op["changes"], {k: current[k] for k in op["changes"]})
                 )
-
 
 
 def fingerprint(results: Iterable[RowResult]) -> str:

@@ -64,7 +64,6 @@ MAPPING_KEY_PREFIX = "import_mapping:"
 _CHECK_EVERY = 2000  # rows between progress reports / cancel checks
 
 
-
 @contextmanager
 def _no_cyclic_gc() -> Iterator[None]:
     """Pause the cyclic garbage collector during a bulk import.

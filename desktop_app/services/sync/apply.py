@@ -23,6 +23,7 @@ from desktop_app.services.context import OFFICE_KEY, Device, ServiceError, UnitO
 from desktop_app.services.distribution import RECEIPT_KEY
 from desktop_app.services.signing import remember_signer_keys
 from desktop_app.services.sync import messages as M
+from desktop_app.services.sync.authority import Violation, hold_dependents, load_authority
 from desktop_app.services.sync.base import BUNDLE_SUFFIX, FUTURE_LIMIT_MS, BundleRefused, StageHook
 from desktop_app.services.sync.bundle import (
     BundleError,
@@ -46,12 +47,12 @@ from desktop_app.services.sync.double_claims import claim_candidates, open_claim
 from desktop_app.services.sync.export import SyncExport
 from desktop_app.services.sync.merge import POLICIES, Entry, Merger, known_change_ids, rows_in
 from desktop_app.services.sync.records import bundle_row, open_conflict_count, peer_row, wall_ms
-from desktop_app.services.sync.views import ExportResult, ImportResult, JoinOffer
+from desktop_app.services.sync.views import ENTITY_LABELS, ExportResult, ImportResult, JoinOffer
 from desktop_app.storage.db import WriteFailedError
 from desktop_app.storage.models import ChangeLog, Setting
 from desktop_app.storage.sync_models import SyncBundle, SyncDevice, SyncQuarantine
 
-__all__ = ["JoinNeedsConfirmation", "SyncApply", "quarantined_ids"]
+__all__ = ["JoinNeedsConfirmation", "SyncApply", "held_entities", "quarantined_ids"]
 
 _P = ParamSpec("_P")
 _R = TypeVar("_R")
@@ -302,10 +303,8 @@ class SyncApply(SyncExport):
             if s.execute(text("SELECT 1 FROM sync_quarantine LIMIT 1")).first() is not None:
                 known |= quarantined_ids(s, ids)
             fresh = [e for e in unique.values() if e.id not in known]
-            limit = max(self.ctx.hlc.physical_ms(), _ms(self.ctx.clock.now())) + FUTURE_LIMIT_MS
-            held = [e for e in fresh if wall_ms(e.hlc) > limit]
-            ok = [e for e in fresh if wall_ms(e.hlc) <= limit]
-            for e in held:
+            held, ok = self._screen(s, m, fresh)
+            for e, violation in held:
                 s.add(
                     SyncQuarantine(
                         change_id=e.id,
@@ -313,7 +312,7 @@ class SyncApply(SyncExport):
                         device_id=e.device_id,
                         hlc=e.hlc,
                         entry=json.dumps(e.to_wire(), ensure_ascii=False),
-                        reason="Waktu perubahan lebih dari 1 hari di depan jam komputer ini.",
+                        reason=violation.as_json(),
                         received_at=w.now(),
                     )
                 )
@@ -363,6 +362,57 @@ class SyncApply(SyncExport):
             quarantined=len(held),
             double_claims=double_claims,
         )
+
+    def _screen(
+        self, s: Session, m: Manifest, fresh: list[Entry]
+    ) -> tuple[list[tuple[Entry, Violation]], list[Entry]]:
+        """Hold back every entry the sender had no authority to make (see authority.py), and
+        whatever depends on a held entry; returns (held with reasons, entries to merge)."""
+        now_ms = max(self.ctx.hlc.physical_ms(), _ms(self.ctx.clock.now()))
+        sender = s.get(SyncDevice, m.from_device)
+        auth = load_authority(
+            s,
+            receiver_id=self.ctx.device.id,
+            # A return bundle comes from a laptop; checkouts and acks from the office.
+            receiver_role=ROLE_OFFICE if m.kind == "return" else ROLE_FIELD,
+            sender_id=m.from_device,
+            sender_name=sender.name if sender is not None else m.from_name,
+            created_hlc=m.created_hlc,
+            now_ms=now_ms,
+            entries=fresh,
+            known_region=lambda code: self.ctx.regions.get(code) is not None,
+            today=self.ctx.clock.today(),
+        )
+        held: list[tuple[Entry, Violation]] = []
+        passed: list[Entry] = []
+        # In clock order, so a row's creation is admitted before the entries that use it.
+        for e in sorted(fresh, key=lambda x: (x.hlc, x.id)):
+            if wall_ms(e.hlc) > now_ms + FUTURE_LIMIT_MS:
+                # Far ahead of this computer: released later with the then current time.
+                violation: Violation | None = Violation(M.RULE_CLOCK_FAR_AHEAD)
+            else:
+                violation = auth.check(e)
+            if violation is None:
+                auth.admit(e)
+                passed.append(e)
+            else:
+                held.append((e, violation))
+        waiting_on = {e.entity_id for e, _ in held if _creates(e)} | held_entities(s)
+        ok, waiting = hold_dependents(passed, waiting_on)
+        for e in waiting:
+            held.append(
+                (
+                    e,
+                    Violation(
+                        M.RULE_DEPENDS_ON_HELD,
+                        {
+                            "device": auth.sender_name,
+                            "entity": ENTITY_LABELS.get(e.entity, e.entity),
+                        },
+                    ),
+                )
+            )
+        return held, ok
 
     def _become_field(
         self, w: UnitOfWork, m: Manifest, office: dict[str, Any]
@@ -425,6 +475,26 @@ class SyncApply(SyncExport):
             peer.delivered_upto = m.received_upto
             peer.last_ack_hlc = m.created_hlc
         s.add(peer)
+
+
+def _creates(e: Entry) -> bool:
+    try:
+        return e.is_create
+    except ValueError:
+        return False
+
+
+def held_entities(s: Session) -> set[str]:
+    """Rows whose creation waits in quarantine: later entries about them wait too."""
+    out: set[str] = set()
+    for (entry,) in s.execute(text("SELECT entry FROM sync_quarantine WHERE status = 'held'")):
+        data = json.loads(entry)
+        changes = data.get("changes")
+        if isinstance(changes, str):
+            changes = json.loads(changes)
+        if isinstance(changes, dict) and "id" in changes:
+            out.add(str(data.get("entity_id")))
+    return out
 
 
 def quarantined_ids(s: Session, ids: Sequence[str]) -> set[str]:

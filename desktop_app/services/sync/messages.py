@@ -378,3 +378,138 @@ CHECKOUT_RESTRICTED_ROUND = Msg(
     "Round {name} belongs to the programme {program}, whose data is specific personal data (UU "
     "PDP). Its roster cannot be taken to a field laptop; serve it from the office.",
 )
+
+# -- authority rules: why an entry of a bundle was held in quarantine ---------------------------
+# Each names the sending device and what the entry was about; the quarantine row keeps the code
+# and its parameters, so the queue shows the reason in the reader's language.
+RULE_CLOCK_AHEAD_BUNDLE = Msg(
+    "sync.rule.clock_ahead_bundle",
+    "Perubahan dari {device} bertanggal {ahead} menit sesudah bundelnya sendiri dibuat. Ditahan, "
+    "tidak digabungkan.",
+    "A change from {device} is stamped {ahead} minutes after its own bundle was made. Held, not "
+    "merged.",
+)
+RULE_CLOCK_AHEAD = Msg(
+    "sync.rule.clock_ahead",
+    "Perubahan dari {device} bertanggal {ahead} menit di depan jam komputer ini: jam laptop "
+    "pengirim salah? Ditahan, tidak digabungkan.",
+    "A change from {device} is stamped {ahead} minutes ahead of this computer's clock: is the "
+    "sending laptop's clock wrong? Held, not merged.",
+)
+RULE_CLOCK_FAR_AHEAD = Msg(
+    "sync.rule.clock_far_ahead",
+    "Waktu perubahan lebih dari 1 hari di depan jam komputer ini.",
+    "The change is stamped more than 1 day ahead of this computer's clock.",
+)
+RULE_OTHER_ORIGIN = Msg(
+    "sync.rule.other_origin",
+    "Bundel dari {device} membawa perubahan yang mengaku dibuat oleh perangkat lain ({origin}). "
+    "Laptop hanya boleh mengirim perubahannya sendiri.",
+    "A bundle from {device} carries a change claiming to come from another device ({origin}). A "
+    "laptop may only send its own changes.",
+)
+RULE_FORGED_OWN = Msg(
+    "sync.rule.forged_own",
+    "Bundel dari {device} membawa perubahan atas nama perangkat ini yang tidak pernah dibuat di "
+    "sini.",
+    "A bundle from {device} carries a change in this device's name that was never made here.",
+)
+RULE_NOT_SYNCED = Msg(
+    "sync.rule.not_synced",
+    "{device} mengirim perubahan pada {entity}, yang tidak pernah disinkronkan (pengaturan, "
+    "perangkat, pengguna, kunci).",
+    "{device} sent a change to {entity}, which is never synced (settings, devices, users, keys).",
+)
+RULE_MALFORMED = Msg(
+    "sync.rule.malformed",
+    "Perubahan dari {device} pada {entity} rusak (kolom {field}).",
+    "A change from {device} to {entity} is malformed (field {field}).",
+)
+RULE_INVALID_VALUE = Msg(
+    "sync.rule.invalid_value",
+    'Nilai {field} = "{value}" dari {device} pada {entity} tidak sah: {rule}.',
+    'The value {field} = "{value}" from {device} for {entity} is not valid: {rule}.',
+)
+RULE_TOMBSTONE = Msg(
+    "sync.rule.tombstone",
+    "{device} mencoba menghapus {entity}. Laptop tidak boleh menghapus data registri; "
+    "penghapusan hanya di kantor.",
+    "{device} tried to delete a {entity}. A laptop may not delete registry data; deleting is "
+    "done at the office.",
+)
+RULE_OFFICE_ONLY = Msg(
+    "sync.rule.office_only",
+    "{device} mengubah {entity}; itu hanya boleh dilakukan di kantor.",
+    "{device} changed a {entity}; only the office may do that.",
+)
+RULE_DECISION_OFFICE_ONLY = Msg(
+    "sync.rule.decision_office_only",
+    "{device} mengirim keputusan klaim ganda; hanya supervisor di kantor yang memutuskan.",
+    "{device} sent a double-claim decision; only a supervisor at the office decides.",
+)
+RULE_OUTSIDE_SLICE = Msg(
+    "sync.rule.outside_slice",
+    "{device} mengubah {entity} yang tidak dibawanya (di luar checkout laptop ini).",
+    "{device} changed a {entity} it does not hold (outside this laptop's checkout).",
+)
+RULE_PROPOSAL = Msg(
+    "sync.rule.proposal",
+    "Usulan dari {device}: {fields} pada {entity}. Data penting dari laptop tidak langsung "
+    "berlaku; periksa lalu Terima atau Tolak.",
+    "Proposal from {device}: {fields} of a {entity}. Critical facts from a laptop do not apply "
+    "directly; check, then Accept or Reject.",
+)
+RULE_FIELD_NOT_ALLOWED = Msg(
+    "sync.rule.field_not_allowed",
+    "Usulan dari {device}: {fields} pada {entity}. Laptop hanya boleh mengubah kontak, alamat, "
+    "RT/RW dan catatan; periksa lalu Terima atau Tolak.",
+    "Proposal from {device}: {fields} of a {entity}. A laptop may change only contact, address, "
+    "RT/RW and notes; check, then Accept or Reject.",
+)
+RULE_FACT_REWRITE = Msg(
+    "sync.rule.fact_rewrite",
+    "{device} mencoba mengubah {entity} yang sudah tercatat; fakta hanya boleh ditambah.",
+    "{device} tried to change a {entity} already recorded; facts can only be added.",
+)
+RULE_ROSTER_NOT_SERVED = Msg(
+    "sync.rule.roster_not_served",
+    "{device} mencatat {entity} untuk penerima yang tidak ada di titik salur checkout-nya.",
+    "{device} recorded a {entity} for a recipient who is not on the points checked out to it.",
+)
+RULE_ROUND_NOT_OPEN = Msg(
+    "sync.rule.round_not_open",
+    "{device} mencatat {entity} pada {when} saat putaran {round} tidak dibuka.",
+    "{device} recorded a {entity} at {when} while round {round} was not open.",
+)
+RULE_RECEIPT_PREFIX = Msg(
+    "sync.rule.receipt_prefix",
+    "Tanda terima {number} dari {device} tidak memakai awalan nomornya sendiri ({prefix}).",
+    "Receipt {number} from {device} does not carry its own number prefix ({prefix}).",
+)
+RULE_RECEIPT_DUPLICATE = Msg(
+    "sync.rule.receipt_duplicate",
+    "Nomor tanda terima {number} dari {device} sudah dipakai.",
+    "Receipt number {number} from {device} is already in use.",
+)
+RULE_VOID_NOT_OWN = Msg(
+    "sync.rule.void_not_own",
+    "{device} membatalkan tanda terima yang tidak dibuatnya sendiri; pembatalan tanda terima "
+    "perangkat lain dilakukan supervisor di kantor.",
+    "{device} voided a receipt it did not issue itself; another device's receipt is voided by a "
+    "supervisor at the office.",
+)
+RULE_DEPENDS_ON_HELD = Msg(
+    "sync.rule.depends_on_held",
+    "Perubahan dari {device} pada {entity} bergantung pada perubahan lain yang ditahan.",
+    "A change from {device} to a {entity} depends on another change that is held.",
+)
+QUARANTINE_PARENT_HELD = Msg(
+    "sync.quarantine_parent_held",
+    "Perubahan ini bergantung pada perubahan lain yang masih ditahan; putuskan yang itu dulu.",
+    "This change depends on another change still held; decide that one first.",
+)
+QUARANTINE_NUMBER_TAKEN = Msg(
+    "sync.quarantine_number_taken",
+    "Nomor tanda terima {number} sudah dipakai; perubahan ini tidak dapat diterima.",
+    "Receipt number {number} is already in use; this change cannot be accepted.",
+)

@@ -13,10 +13,20 @@ from typing import Any
 from sqlalchemy import select, text
 from sqlmodel import Session, col
 
-from desktop_app.services.context import ServiceError
+from desktop_app.domain.clock import Timestamp
+from desktop_app.domain.errors import all_messages
+from desktop_app.services.context import ServiceError, UnitOfWork
 from desktop_app.services.sync import messages as M
+from desktop_app.services.sync.apply import held_entities
 from desktop_app.services.sync.base import SyncBase
-from desktop_app.services.sync.merge import POLICIES, RESOLVE_OP, Entry, Merger, chunks
+from desktop_app.services.sync.merge import (
+    POLICIES,
+    RESOLVE_OP,
+    Entry,
+    Merger,
+    chunks,
+    known_change_ids,
+)
 from desktop_app.services.sync.records import open_conflict_count, wall_ms
 from desktop_app.services.sync.status import device_names
 from desktop_app.services.sync.views import (
@@ -28,9 +38,9 @@ from desktop_app.services.sync.views import (
     value_text,
 )
 from desktop_app.storage.models import Enrolment, Household, Person
-from desktop_app.storage.sync_models import SyncConflict, SyncQuarantine
+from desktop_app.storage.sync_models import SyncBundle, SyncConflict, SyncQuarantine
 
-__all__ = ["SyncReview"]
+__all__ = ["SyncReview", "reason_of", "reason_text"]
 
 
 class SyncReview(SyncBase):
@@ -146,6 +156,8 @@ class SyncReview(SyncBase):
             rows = [
                 r[0] for r in s.execute(select(SyncQuarantine).order_by(col(SyncQuarantine.hlc)))
             ]
+            # What still waits for a decision first.
+            rows.sort(key=lambda r: r.status != "held")
             entries = [Entry.from_wire(json.loads(r.entry)) for r in rows]
             subjects = _subjects(s, [(e.entity, e.entity_id) for e in entries])
             out = []
@@ -165,42 +177,171 @@ class SyncReview(SyncBase):
                         subject=subjects.get(e.entity_id, e.entity_id[:8]),
                         summary=summary,
                         stamped_at=datetime.fromtimestamp(wall_ms(r.hlc) / 1000, UTC),
-                        reason=r.reason,
+                        reason=reason_text(r.reason),
+                        reason_code=reason_of(r.reason)[0],
+                        reason_params=reason_of(r.reason)[1],
+                        bundle_id=r.bundle_id,
                         status=r.status,
                     )
                 )
             return out
 
     def decide_quarantine(self, change_id: str, release: bool) -> None:
-        """Release (re-record the change now, with this device's clock) or discard it."""
+        """Accept (`release`) or reject a held change, together with the changes recorded with
+        it in one action on the sender (its batch: a death and its status history).
+
+        Held for a wrong clock: accepting records the change again now, with this device's
+        clock. Held by an authority rule: accepting merges the change as it was made (the
+        sender holds it too, so every device converges). Rejecting a laptop's own edit of a
+        row records the office's value back as a decision that travels to the laptop, so the
+        laptop returns to it; anything else rejected is simply not applied.
+        """
         with self.ctx.unit_of_work(source="karantina") as w:
             s = w.session
             row = s.get(SyncQuarantine, change_id)
             if row is None or row.status != "held":
                 raise ServiceError(M.QUARANTINE_NOT_FOUND)
-            row.status = "released" if release else "discarded"
-            row.decided_at = w.now()
-            row.decided_by = self.ctx.actor
-            s.add(row)
-            e = Entry.from_wire(json.loads(row.entry))
-            if release and e.entity in POLICIES:
-                current = self._current_value(s, e.entity, e.entity_id, list(e.fields))
-                values = current if isinstance(current, dict) else {}
-                if len(e.fields) == 1 and not isinstance(current, dict):
-                    values = {next(iter(e.fields)): current}
-                changes = {
-                    f: [None if e.is_create else values.get(f), v[1]] for f, v in e.fields.items()
-                }
-                entry = w.log(e.entity, e.entity_id, e.op, changes)
-                s.flush()
-                Merger(s, w.now()).refold(e.entity, [e.entity_id])
-                del entry
+            rows = _with_batch(s, row)
+            entries = [Entry.from_wire(json.loads(r.entry)) for r in rows]
+            code = reason_of(row.reason)[0]
+            if release and code in _CLOCK_CODES:
+                self._rerecord(w, entries)
+            elif release:
+                self._accept(w, entries)
+            else:
+                bundle = s.get(SyncBundle, row.bundle_id)
+                self._reject(w, entries, bundle.from_device if bundle is not None else None)
+            for r in rows:
+                r.status = "released" if release else "discarded"
+                r.decided_at = w.now()
+                r.decided_by = self.ctx.actor
+                s.add(r)
+                w.log(
+                    "sync_quarantine",
+                    r.change_id,
+                    "release" if release else "discard",
+                    {"status": ["held", r.status]},
+                )
+
+    def _rerecord(self, w: UnitOfWork, entries: Sequence[Entry]) -> None:
+        s = w.session
+        for e in entries:
+            if e.entity not in POLICIES:
+                continue
+            current = self._current_value(s, e.entity, e.entity_id, list(e.fields))
+            values = current if isinstance(current, dict) else {}
+            if len(e.fields) == 1 and not isinstance(current, dict):
+                values = {next(iter(e.fields)): current}
+            changes = {
+                f: [None if e.is_create else values.get(f), v[1]] for f, v in e.fields.items()
+            }
+            w.log(e.entity, e.entity_id, e.op, changes)
+            s.flush()
+            Merger(s, w.now()).refold(e.entity, [e.entity_id])
+
+    def _accept(self, w: UnitOfWork, entries: Sequence[Entry]) -> None:
+        """Merge the entries as they were made, as an import would have."""
+        s = w.session
+        fresh = [
+            e for e in entries if e.entity in POLICIES and e.id not in known_change_ids(s, [e.id])
+        ]
+        accepting = {e.entity_id for e in fresh if e.is_create}
+        waiting = held_entities(s) - accepting
+        for e in fresh:
+            table = POLICIES[e.entity].table
+            for fk in table.foreign_keys:
+                name = fk.parent.name
+                if name in e.fields and e.fields[name][1] in waiting:
+                    raise ServiceError(M.QUARANTINE_PARENT_HELD)
+            if e.entity == "distribution_receipt" and "number" in e.fields:
+                number = e.fields["number"][1]
+                taken = s.execute(
+                    text("SELECT 1 FROM distribution_receipt WHERE number = :n"), {"n": number}
+                ).first()
+                if taken is not None:
+                    raise ServiceError(M.QUARANTINE_NUMBER_TAKEN, number=number)
+        if not fresh:
+            return
+        merger = Merger(s, w.now())
+        merged = merger.apply(fresh)
+        for entity, touched in merged.touched.items():
+            w.record(entity, touched)
+        merger.store(fresh)
+        newest = max(Timestamp.decode(e.hlc) for e in fresh)
+        w.last_stamp = self.ctx.hlc.observe(newest)
+
+    def _reject(self, w: UnitOfWork, entries: Sequence[Entry], sender: str | None) -> None:
+        """A laptop's own edit of a row is kept in the log and answered with the office's
+        value; other rejected entries are not applied."""
+        s = w.session
+        revertible = [
+            e
+            for e in entries
+            if e.entity in POLICIES
+            and not POLICIES[e.entity].facts
+            and e.device_id == sender
+            and not e.is_create
+            and e.id not in known_change_ids(s, [e.id])
+        ]
+        if not revertible:
+            return
+        keep: dict[str, dict[str, Any]] = {}
+        for e in revertible:
+            names = [f for f in e.fields if f != "id"]
+            current = self._current_value(s, e.entity, e.entity_id, names)
+            keep[e.id] = current if len(names) > 1 else {names[0]: current}
+        self._accept(w, revertible)
+        s.flush()
+        for e in revertible:
+            back = keep[e.id]
             w.log(
-                "sync_quarantine",
-                change_id,
-                "release" if release else "discard",
-                {"status": ["held", row.status]},
+                e.entity,
+                e.entity_id,
+                RESOLVE_OP,
+                {f: [pair[1], back.get(f)] for f, pair in e.fields.items() if f != "id"},
             )
+            s.flush()
+            Merger(s, w.now()).refold(e.entity, [e.entity_id])
+
+
+# Held for a wrong clock: accepted, the change is recorded again with this device's clock.
+_CLOCK_CODES = frozenset(
+    {"", M.RULE_CLOCK_FAR_AHEAD.code, M.RULE_CLOCK_AHEAD.code, M.RULE_CLOCK_AHEAD_BUNDLE.code}
+)
+
+
+def reason_of(stored: str) -> tuple[str, dict[str, Any]]:
+    """The code and parameters of a quarantine reason; a reason stored as plain text (before
+    reasons were coded: a far-future stamp) has the empty code."""
+    if stored.startswith("{"):
+        try:
+            data = json.loads(stored)
+            return str(data["code"]), dict(data.get("params") or {})
+        except (ValueError, KeyError, TypeError):
+            pass
+    return "", {}
+
+
+def reason_text(stored: str, lang: str = "id") -> str:
+    code, params = reason_of(stored)
+    msg = all_messages().get(code)
+    return msg.text(lang, **params) if msg is not None else stored
+
+
+def _with_batch(s: Session, row: SyncQuarantine) -> list[SyncQuarantine]:
+    """The held row and the other held changes of the same bundle and batch."""
+    batch = json.loads(row.entry).get("batch_id")
+    if not batch:
+        return [row]
+    stmt = select(SyncQuarantine).where(
+        col(SyncQuarantine.bundle_id) == row.bundle_id, col(SyncQuarantine.status) == "held"
+    )
+    out = [
+        r[0]
+        for r in s.execute(stmt)
+        if r[0].change_id == row.change_id or json.loads(r[0].entry).get("batch_id") == batch
+    ]
+    return sorted(out, key=lambda r: (r.hlc, r.change_id))
 
 
 def _jsonable(value: Any) -> Any:

@@ -150,8 +150,11 @@ class QuarantineView:
     subject: str
     summary: str  # "Telepon: 0899-0000"
     stamped_at: datetime  # the (implausible) time the sender's clock gave it
-    reason: str
+    reason: str  # in Indonesian; reason_code/params render it in another language
     status: str
+    reason_code: str = ""
+    bundle_id: str = ""
+    reason_params: dict[str, Any] = field(default_factory=dict)
 
     def as_dict(self) -> dict[str, Any]:
         return dict(self.__dict__, stamped_at=self.stamped_at.isoformat())

@@ -309,6 +309,7 @@ class TrainingInputRefused(ServiceError):
     def render(self, lang: str = "id") -> str:
         return "\n".join(m.text(lang) for m in self.params["problems"])
 
+
 # -- printing ----------------------------------------------------------------------------------
 NO_ACTIVE_PARTICIPANTS_TO_PRINT = Msg(
     "training.print_no_active_participants",
