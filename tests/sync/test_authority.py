@@ -17,9 +17,11 @@ from typing import Any
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from nacl.signing import SigningKey
 
 from desktop_app.domain.clock import FixedClock
 from desktop_app.domain.ids import new_id
+from desktop_app.domain.receipts import encode_signature
 from desktop_app.services.distribution import DistributionService
 from desktop_app.services.sync import export as export_module
 from desktop_app.services.sync.authority import FIELD_EDITABLE
@@ -340,6 +342,19 @@ def test_receipt_with_another_laptops_prefix_is_held_and_never_blocks_it(
         DistributionService(setup.office.ctx).get_receipt(receipt.number).roster_id
         == (setup.roster2[0])
     )
+
+
+def test_unsigned_receipt_from_a_laptop_is_held(setup, monkeypatch) -> None:
+    # Everything else about it is in order: its own point, its own prefix, an open round.
+    e = _receipt(setup, setup.lap1, setup.roster1[0], "RST4-LAP01-000900")
+    _attack(setup, monkeypatch, [e], "signing.signature_missing")
+
+
+def test_receipt_whose_signature_does_not_match_is_held(setup, monkeypatch) -> None:
+    # A well-formed signature by some other key (or over other content) proves nothing.
+    forged = encode_signature(SigningKey.generate().sign(b"another receipt").signature)
+    e = _receipt(setup, setup.lap1, setup.roster1[0], "RST4-LAP01-000900", signature=forged)
+    _attack(setup, monkeypatch, [e], "signing.signature_bad")
 
 
 def test_void_of_the_offices_own_receipt_is_held(setup, monkeypatch) -> None:

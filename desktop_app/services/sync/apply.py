@@ -21,7 +21,7 @@ from desktop_app.domain.devices import DEFAULT_DEVICE_NAME, is_device_name
 from desktop_app.domain.office import OfficeProfile
 from desktop_app.services.context import OFFICE_KEY, Device, ServiceError, UnitOfWork
 from desktop_app.services.distribution import RECEIPT_KEY
-from desktop_app.services.signing import remember_signer_keys
+from desktop_app.services.signing import SignatureChecker, remember_signer_keys
 from desktop_app.services.sync import messages as M
 from desktop_app.services.sync.authority import Violation, hold_dependents, load_authority
 from desktop_app.services.sync.base import BUNDLE_SUFFIX, FUTURE_LIMIT_MS, BundleRefused, StageHook
@@ -53,6 +53,9 @@ from desktop_app.storage.models import ChangeLog, Setting
 from desktop_app.storage.sync_models import SyncBundle, SyncDevice, SyncQuarantine
 
 __all__ = ["JoinNeedsConfirmation", "SyncApply", "held_entities", "quarantined_ids"]
+
+# The first schema whose receipts are signed by their device (storage migration step 7).
+SIGNED_RECEIPTS_SCHEMA = 7
 
 _P = ParamSpec("_P")
 _R = TypeVar("_R")
@@ -382,6 +385,12 @@ class SyncApply(SyncExport):
             entries=fresh,
             known_region=lambda code: self.ctx.regions.get(code) is not None,
             today=self.ctx.clock.today(),
+        )
+        # Receipts from app versions before signing (schema < 7) carry no signature; newer ones
+        # must carry a valid one of their device.
+        checker = SignatureChecker(self.ctx)
+        auth.receipt_signature = functools.partial(
+            checker.receipt_problem, require_signature=m.schema_version >= SIGNED_RECEIPTS_SCHEMA
         )
         held: list[tuple[Entry, Violation]] = []
         passed: list[Entry] = []

@@ -14,7 +14,7 @@ pure function of the entry, cheap enough for the 8,000 receipts of a return bund
 from __future__ import annotations
 
 import json
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Any
@@ -22,7 +22,7 @@ from typing import Any
 from sqlalchemy import Boolean, Date, DateTime, Float, Integer
 from sqlmodel import Session
 
-from desktop_app.domain.errors import Msg
+from desktop_app.domain.errors import Msg, Refusal
 from desktop_app.domain.receipts import parse_receipt_number
 from desktop_app.domain.status import PersonStatus, Relation
 from desktop_app.domain.values import as_date, as_utc
@@ -275,6 +275,8 @@ class Authority:
     receipt_device: dict[str, str] = field(default_factory=dict)  # receipt id -> device id
     numbers: set[str] = field(default_factory=set)  # receipt numbers in use here
     shapes: dict[str, str | None] = field(default_factory=dict)  # entry id -> _malformed()
+    # Why a receipt's own signature does not hold (services.signing), or None; unset: unchecked.
+    receipt_signature: Callable[[Mapping[str, Any]], Refusal | None] | None = None
 
     # -- the rules -------------------------------------------------------------------------------
     def check(self, e: Entry) -> Violation | None:
@@ -403,6 +405,11 @@ class Authority:
                 return Violation(M.RULE_RECEIPT_PREFIX, {**who, "number": number, "prefix": prefix})
             if number in self.numbers:
                 return Violation(M.RULE_RECEIPT_DUPLICATE, {**who, "number": number})
+            if self.receipt_signature is not None:
+                # A receipt is a signed fact: a forged or altered one waits for the office.
+                problem = self.receipt_signature(values)
+                if problem is not None:
+                    return Violation(problem.msg, dict(problem.params))
         return None
 
     def admit(self, e: Entry) -> None:
