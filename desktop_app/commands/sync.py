@@ -16,12 +16,45 @@ from pathlib import Path
 
 from desktop_app.cli import add_db_option, open_command_context, print_json
 from desktop_app.domain.clock import WIB
-from desktop_app.domain.errors import all_messages
+from desktop_app.domain.errors import Msg, Refusal, all_messages
 from desktop_app.i18n import get_language, tr_refusal
 from desktop_app.services.context import AppContext, ServiceError
 from desktop_app.services.sync.views import QuarantineView
 from desktop_app.storage.db import StorageError
 
+# What the person typed does not name one thing to act on: exit 2, nothing changed.
+CLI_CHECKOUT_WHAT = Msg(
+    "sync.cli_checkout_what",
+    "Pilih --round (atau --kelurahan untuk irisan registri).",
+    "Choose --round (or --kelurahan for a registry slice).",
+)
+CLI_QUARANTINE_NOT_FOUND = Msg(
+    "sync.cli_quarantine_not_found",
+    "Perubahan karantina tidak ditemukan (atau id terlalu pendek).",
+    "The quarantined change was not found (or the id is too short).",
+)
+CLI_CLAIM_NOT_FOUND = Msg(
+    "sync.cli_claim_not_found",
+    "Klaim ganda tidak ditemukan atau tidak tunggal: sebut NIK penerima atau nomor salah satu "
+    "tanda terimanya.",
+    "The double claim was not found or is not unique: give the recipient's NIK or the number of "
+    "one of its receipts.",
+)
+CLI_CLAIM_CHOICE = Msg(
+    "sync.cli_claim_choice",
+    "Pilih salah satu: --void NOMOR_TANDA_TERIMA atau --confirm.",
+    "Choose one: --void RECEIPT_NUMBER or --confirm.",
+)
+CLI_CONFLICT_NOT_FOUND = Msg(
+    "sync.cli_conflict_not_found",
+    "Konflik tidak ditemukan (atau id terlalu pendek).",
+    "The conflict was not found (or the id is too short).",
+)
+
+
+def _usage(msg: Msg) -> int:
+    print(tr_refusal(Refusal(msg)), file=sys.stderr)
+    return 2
 
 def register(sub: argparse._SubParsersAction) -> None:
     device = sub.add_parser("device", help="identitas perangkat untuk sinkronisasi")
@@ -237,8 +270,7 @@ def cmd_checkout(ctx: AppContext, args: argparse.Namespace) -> int:
     svc = SyncService(ctx)
     households = svc.households_in(args.kelurahan) if args.kelurahan else []
     if not args.round and not households:
-        print("Pilih --round (atau --kelurahan untuk irisan registri).", file=sys.stderr)
-        return 2
+        return _usage(CLI_CHECKOUT_WHAT)
     result = svc.checkout(
         args.device,
         args.output,
@@ -347,8 +379,7 @@ def cmd_quarantine(ctx: AppContext, args: argparse.Namespace) -> int:
         q for q in svc.quarantine() if q.status == "held" and q.change_id.startswith(args.change)
     ]
     if len(matches) != 1:
-        print("Perubahan karantina tidak ditemukan (atau id terlalu pendek).", file=sys.stderr)
-        return 2
+        return _usage(CLI_QUARANTINE_NOT_FOUND)
     svc.decide_quarantine(matches[0].change_id, release=args.accept)
     print("Perubahan diterima." if args.accept else "Perubahan ditolak.")
     return 0
@@ -423,15 +454,9 @@ def cmd_claim(ctx: AppContext, args: argparse.Namespace) -> int:
         or ref.upper() in {r.number for r in c.receipts}
     ]
     if len(matches) != 1:
-        print(
-            "Klaim ganda tidak ditemukan atau tidak tunggal: sebut NIK penerima atau nomor "
-            "salah satu tanda terimanya.",
-            file=sys.stderr,
-        )
-        return 2
+        return _usage(CLI_CLAIM_NOT_FOUND)
     if bool(args.void) == bool(args.confirm):
-        print("Pilih salah satu: --void NOMOR_TANDA_TERIMA atau --confirm.", file=sys.stderr)
-        return 2
+        return _usage(CLI_CLAIM_CHOICE)
     action = "void" if args.void else "confirm"
     svc.resolve(matches[0].roster_id, action, args.note, void_receipt=args.void)
     print("Keputusan klaim ganda dicatat; akan ikut terkirim ke semua perangkat.")
@@ -445,8 +470,7 @@ def cmd_resolve(ctx: AppContext, args: argparse.Namespace) -> int:
     svc = SyncService(ctx)
     matches = [c for c in svc.conflicts() if c.id.startswith(args.conflict)]
     if len(matches) != 1:
-        print("Konflik tidak ditemukan (atau id terlalu pendek).", file=sys.stderr)
-        return 2
+        return _usage(CLI_CONFLICT_NOT_FOUND)
     svc.resolve_conflict(matches[0].id, args.choice - 1, note=args.note)
     print("Konflik diputuskan; keputusan akan ikut terkirim ke semua perangkat.")
     return 0

@@ -51,7 +51,9 @@ def required_argv(parser: argparse.ArgumentParser, folder: Path) -> list[str]:
     for group in parser._mutually_exclusive_groups:
         if group.required:
             first = group._group_actions[0]
-            argv += [first.option_strings[0], _value(first, folder)]
+            argv.append(first.option_strings[0])
+            if first.nargs != 0:  # a flag (store_true) takes no value
+                argv.append(_value(first, folder))
     return argv
 
 
