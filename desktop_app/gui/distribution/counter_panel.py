@@ -407,6 +407,10 @@ class CounterPanel(QWidget):
             tr("<b>Siapa yang mengambil?</b>"),
             tr("F2: orang lain atau dengan surat kuasa · Esc: batal"),
         ]
+        if heir:
+            lines.insert(
+                0, tr("<b>Penerima tercatat meninggal dunia</b>: hanya ahli waris satu KK (F2).")
+            )
         self.show_panel(
             tr("{name} — diambil oleh anggota KK?", name=entry.name), "<br>".join(lines), _WARN
         )
