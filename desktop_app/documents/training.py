@@ -59,6 +59,7 @@ __all__ = [
     "attendance_recap_pdf",
     "attendance_sheet_pdf",
     "certificates_pdf",
+    "recap_result",
 ]
 
 
@@ -120,6 +121,21 @@ class AttendanceRecapData:
     sessions: Sequence[SheetSession]
     rows: Sequence[RecapRow]
     printed_on: date
+    # A finished training's recap is final: who did not meet the rule "did not qualify"
+    # ("Tidak memenuhi syarat"); while it runs they have "not yet" ("Belum") met it.
+    finished: bool = False
+
+
+SHORT = ("Belum", "Tidak memenuhi syarat")  # the results printed in red
+
+
+def recap_result(row: RecapRow, finished: bool) -> str:
+    """The Hasil column: met the rule, withdrawn, or not (yet) met it."""
+    if row.complete:
+        return "Memenuhi"
+    if row.note.startswith("Mundur"):
+        return "-"
+    return "Tidak memenuhi syarat" if finished else "Belum"
 
 
 @dataclass(frozen=True)
@@ -265,9 +281,13 @@ def attendance_recap_pdf(path: Path, office: OfficeProfile, data: AttendanceReca
     pagesize = landscape(A4)
     width = pagesize[0] - 30 * mm
     cell = ParagraphStyle("RecapCell", parent=st["cell"], fontSize=8, leading=9.5)
+    # The result is a paragraph (a finished training's "Tidak memenuhi syarat" wraps), so its
+    # colour is the paragraph's: red for anyone who has not met the rule.
+    result_ok = ParagraphStyle("RecapResult", parent=cell, alignment=1)
+    result_short = ParagraphStyle("RecapResultShort", parent=result_ok, textColor="#b00020")
     n = len(data.sessions)
     fixed = [9 * mm, 62 * mm, 30 * mm]
-    tail = [13 * mm, 13 * mm, 22 * mm]
+    tail = [13 * mm, 13 * mm, 26 * mm]
     note_width = 48 * mm
     room = (width - sum(fixed) - sum(tail) - note_width) / max(n, 1)
     session_width = max(min(room, 16 * mm), 7 * mm)
@@ -288,7 +308,10 @@ def attendance_recap_pdf(path: Path, office: OfficeProfile, data: AttendanceReca
                 *r.codes,
                 str(r.present),
                 f"{r.pct}%",
-                "Memenuhi" if r.complete else ("-" if r.note.startswith("Mundur") else "Belum"),
+                para(
+                    recap_result(r, data.finished),
+                    result_short if recap_result(r, data.finished) in SHORT else result_ok,
+                ),
                 para(r.note, cell),
             ]
         )
@@ -326,8 +349,9 @@ def attendance_recap_pdf(path: Path, office: OfficeProfile, data: AttendanceReca
     ]
     summary = markup(
         "Peserta aktif: <b>{active}</b> · memenuhi syarat: <b>{passed}</b> · "
-        "belum memenuhi: <b>{failed}</b> · mundur: <b>{withdrawn}</b>. "
+        "{failed_label}: <b>{failed}</b> · mundur: <b>{withdrawn}</b>. "
         "Kode: H = hadir, I = izin, S = sakit, A = alpa (tanpa keterangan).",
+        failed_label="tidak memenuhi syarat" if data.finished else "belum memenuhi",
         active=len(active),
         passed=passed,
         failed=len(active) - passed,

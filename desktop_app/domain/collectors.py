@@ -26,9 +26,12 @@ __all__ = [
     "HEIR",
     "SAME_KK",
     "SURAT_KUASA",
+    "CORRECTION_AFTER_DAY",
     "CollectorFacts",
     "CollectorRefusal",
     "collector_refusal",
+    "correction_refusal",
+    "member_collector_relation",
     "parse_collector_relation",
 ]
 
@@ -198,3 +201,36 @@ def collector_refusal(
     if relation == SAME_KK and collector_nik not in living:
         return CollectorRefusal(NOT_SAME_KK, {"nik": collector_nik, "kk": kk})
     return None
+
+
+# -- a household member's own NIK at the counter ----------------------------------------------
+
+
+def member_collector_relation(recipient_deceased: bool) -> str:
+    """How a member of the recipient's KK who showed their own KTP collects: for a living
+    recipient as a same-KK proxy, for a deceased one as the heir on the same KK. The scan of a
+    member's NIK is evidence of who stood at the counter, never of the head being there."""
+    return HEIR if recipient_deceased else SAME_KK
+
+
+# -- correcting who collected -------------------------------------------------------------------
+
+CORRECTION_AFTER_DAY = Msg(
+    "distribution.collector_correction_after_day",
+    "Tanda terima {number} dicatat pada {date}: pengambil hanya dapat dikoreksi pada hari yang "
+    "sama. Batalkan tanda terima (dengan alasan) bila memang salah, lalu catat ulang.",
+    "Receipt {number} was recorded on {date}: its collector can only be corrected on the same "
+    "day. Void the receipt (with a reason) if it is wrong, then record it again.",
+)
+
+
+def correction_refusal(number: str, received_on: date, today: date) -> CollectorRefusal | None:
+    """None while the collector of a receipt recorded on `received_on` may still be corrected
+    (the same calendar day in the office's time zone, when the person is most likely still at
+    the counter and the paper receipt can be reprinted); otherwise why not. Later, only a void
+    (another recorded fact with a reason) and a new receipt may change what happened."""
+    if received_on == today:
+        return None
+    return CollectorRefusal(
+        CORRECTION_AFTER_DAY, {"number": number, "date": format_date_id(received_on)}
+    )

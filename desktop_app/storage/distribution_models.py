@@ -159,6 +159,22 @@ class ReceiptVoid(ClerkFact, table=True):
     round_id: str = Field(foreign_key="distribution_round.id", index=True)
 
 
+class CollectorCorrection(ClerkFact, table=True):
+    """Who actually collected, corrected on the day of the receipt with a reason.
+
+    The receipt (and its signature) stays as it was recorded; the latest correction of a
+    receipt (by hlc) says who collected from then on. All three collector columns NULL: the
+    recipient collected in person."""
+
+    __tablename__ = "distribution_collector_correction"
+
+    receipt_id: str = Field(foreign_key="distribution_receipt.id", index=True)
+    round_id: str = Field(foreign_key="distribution_round.id", index=True)
+    collector_name: str | None = None
+    collector_nik: str | None = None
+    collector_relation: str | None = None  # same_kk / surat_kuasa / ahli_waris
+
+
 class CollectionMark(ClerkFact, table=True):
     """A recipient did not collect: "tidak_hadir" (absent) or "ditolak" (refused), with reason."""
 

@@ -602,6 +602,36 @@ def _v7_receipt_signatures(conn: sqlite3.Connection) -> None:
     run_script(conn, _V7_RECEIPT_SIGNATURES)
 
 
+_V8_COLLECTOR_CORRECTIONS = """
+CREATE TABLE distribution_collector_correction (
+    id VARCHAR NOT NULL,
+    reason VARCHAR NOT NULL,
+    at DATETIME NOT NULL,
+    actor VARCHAR NOT NULL,
+    device_id VARCHAR NOT NULL,
+    hlc VARCHAR NOT NULL,
+    receipt_id VARCHAR NOT NULL,
+    round_id VARCHAR NOT NULL,
+    collector_name VARCHAR,
+    collector_nik VARCHAR,
+    collector_relation VARCHAR,
+    PRIMARY KEY (id),
+    FOREIGN KEY(receipt_id) REFERENCES distribution_receipt (id),
+    FOREIGN KEY(round_id) REFERENCES distribution_round (id)
+);
+CREATE INDEX ix_distribution_collector_correction_receipt_id
+    ON distribution_collector_correction (receipt_id);
+CREATE INDEX ix_distribution_collector_correction_round_id
+    ON distribution_collector_correction (round_id);
+"""
+
+
+def _v8_collector_corrections(conn: sqlite3.Connection) -> None:
+    """Corrections of who collected a receipt, on the day it was recorded, each with a reason:
+    an appended, synced fact (the receipt row is never edited)."""
+    run_script(conn, _V8_COLLECTOR_CORRECTIONS)
+
+
 STEPS: dict[int, Callable[[sqlite3.Connection], None]] = {
     1: _v1_registry,
     2: _v2_training,
@@ -610,6 +640,7 @@ STEPS: dict[int, Callable[[sqlite3.Connection], None]] = {
     5: _v5_double_claims,
     6: _v6_list_indexes,
     7: _v7_receipt_signatures,
+    8: _v8_collector_corrections,
 }
 
 CURRENT_VERSION = max(STEPS)

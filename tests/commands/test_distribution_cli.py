@@ -163,3 +163,26 @@ def test_print_documents(db, capsys, tmp_path: Path):
     code, _, err = run(capsys, "print", "list", "--db", p, "--round", "RST4", "--point", "99",
                        "-o", str(tmp_path / "p99.pdf"))  # fmt: skip
     assert code == 1 and "tidak ditemukan" in err
+
+
+def test_receive_with_a_members_nik_records_that_member(db, capsys):
+    """`receive --nik <the wife's NIK>` records her collecting, never the head in person."""
+    path, world = db
+    p = str(path)
+    run(
+        capsys, "round", "create", "--db", p, "--program", "RASTRADA", "--name",
+        "Rastrada Tahap IV 2025", "--item", "Beras", "--qty", "30", "--unit", "kg",
+    )  # fmt: skip
+    run(capsys, "round", "open", "--db", p, "--round", "RST4")
+    fam = world.families[0]
+    _, wife_nik, wife = fam.members[0]
+    code, out, err = run(
+        capsys, "receive", "--db", p, "--round", "RST4", "--nik", wife_nik, "--json"
+    )
+    assert code == 0, err
+    data = json.loads(out)
+    assert (data["recipient"], data["collector"], data["relation"]) == (
+        fam.head_name,
+        wife,
+        "same_kk",
+    )

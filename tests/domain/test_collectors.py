@@ -108,3 +108,16 @@ def test_relation_spellings(raw, code):
 
 def test_every_relation_has_a_label():
     assert set(c.COLLECTOR_RELATIONS) == {c.SAME_KK, c.SURAT_KUASA, c.HEIR}
+
+
+def test_a_member_showing_their_own_ktp_collects_as_proxy_or_heir():
+    assert c.member_collector_relation(recipient_deceased=False) == c.SAME_KK
+    assert c.member_collector_relation(recipient_deceased=True) == c.HEIR
+
+
+def test_a_collector_is_corrected_the_same_day_only():
+    day = date(2026, 3, 2)
+    assert c.correction_refusal("RST4-KANTOR-000001", day, day) is None
+    late = c.correction_refusal("RST4-KANTOR-000001", day, date(2026, 3, 3))
+    assert late is not None and late.msg.code == "distribution.collector_correction_after_day"
+    assert late.params["number"] == "RST4-KANTOR-000001" and "2026" in late.params["date"]

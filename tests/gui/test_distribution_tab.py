@@ -111,7 +111,7 @@ def test_proxy_absent_refused_and_void(qtbot, tab: DistributionTab, world, monke
     monkeypatch.setattr(
         tab_module,
         "ask_proxy",
-        lambda parent, name, candidates, deceased, record: record(
+        lambda parent, name, candidates, deceased, record, **kw: record(
             Proxy(candidates[0][0], candidates[0][1], "same_kk")
         ),
     )
@@ -256,3 +256,152 @@ def test_counter_reopens_on_the_last_round_and_point(qtbot, ctx: AppContext, tab
     settle(qtbot, again)
     assert again.round_id() == round_id
     assert again.point_id() == chosen_point
+
+
+# -- who collected: a member's NIK, F2 after a scan, corrections ---------------------------------
+
+
+def test_member_nik_asks_who_collects_and_enter_records_that_member(qtbot, tab, world):
+    fam = world.families[0]
+    _, wife_nik, wife = fam.members[0]
+    counter = tab.counter
+    scan(qtbot, tab, wife_nik)
+    assert tab.svc.receipts(tab.round_id()) == []  # nothing recorded: the panel asks first
+    assert counter.panel_title.text() == f"{fam.head_name} — diambil oleh anggota KK?"
+    assert "Siapa yang mengambil?" in counter.panel_body.text()
+    assert counter.choice_box.isVisible() and wife in counter.choice_member_button.text()
+    assert fam.head_name in counter.choice_present_button.text()
+    assert counter.scan.hasFocus()
+    with qtbot.waitSignal(tab.receipt_recorded, timeout=5000):
+        qtbot.keyClick(counter.scan, Qt.Key.Key_Return)  # Enter = the prefilled answer
+    settle(qtbot, tab)
+    receipt = tab.svc.receipts(tab.round_id())[0]
+    assert (receipt.collector_name, receipt.collector_nik) == (wife, wife_nik)
+    assert receipt.collector_relation == "same_kk"
+    assert counter.panel_title.text() == f"DITERIMA — {fam.head_name}"
+    assert f"Diambil oleh {wife}" in counter.panel_body.text()
+    assert not counter.choice_box.isVisible()
+
+
+def test_member_nik_then_f7_records_the_recipient_in_person(qtbot, tab, world):
+    fam = world.families[2]
+    scan(qtbot, tab, fam.members[0][1])
+    assert tab.counter.choice_box.isVisible()
+    qtbot.keyClick(tab, Qt.Key.Key_F7)
+    settle(qtbot, tab)
+    receipt = tab.svc.receipts(tab.round_id())[0]
+    assert receipt.collector_name is None
+    assert tab.counter.current is not None and tab.counter.current.status == "diterima"
+    # Esc on a pending question records nothing; another scan starts afresh.
+    scan(qtbot, tab, world.families[4].members[0][1])
+    qtbot.keyClick(tab, Qt.Key.Key_Escape)
+    assert tab.counter.choice is None and not tab.counter.choice_box.isVisible()
+    qtbot.keyClick(tab.counter.scan, Qt.Key.Key_Return)
+    assert len(tab.svc.receipts(tab.round_id())) == 1
+
+
+def test_f2_after_a_member_scan_offers_that_member_prefilled(qtbot, tab, world, monkeypatch):
+    fam = world.families[0]
+    _, wife_nik, wife = fam.members[0]
+    seen: dict[str, object] = {}
+
+    def fake(parent, name, candidates, deceased, record, prefill=None):
+        seen["prefill"] = prefill
+        return record(Proxy("Rina Tetangga", world.families[2].members[0][1], "surat_kuasa"))
+
+    monkeypatch.setattr(tab_module, "ask_proxy", fake)
+    scan(qtbot, tab, wife_nik)
+    qtbot.keyClick(tab, Qt.Key.Key_F2)
+    settle(qtbot, tab)
+    assert seen["prefill"] == Proxy(wife, wife_nik, "same_kk")
+    receipt = tab.svc.receipts(tab.round_id())[0]
+    assert receipt.collector_relation == "surat_kuasa"
+
+
+def test_f2_with_a_code_typed_asks_for_the_proxy_instead_of_recording(
+    qtbot, tab, world, monkeypatch
+):
+    fam = world.families[2]
+    _, wife_nik, wife = fam.members[0]
+    asked: list[str] = []
+
+    def fake(parent, name, candidates, deceased, record, prefill=None):
+        asked.append(name)
+        assert tab.svc.receipts(tab.round_id()) == []  # not recorded in person first
+        return record(Proxy(candidates[0][0], candidates[0][1], "same_kk"))
+
+    monkeypatch.setattr(tab_module, "ask_proxy", fake)
+    tab.counter.scan.setFocus()
+    qtbot.keyClicks(tab.counter.scan, fam.kk)
+    qtbot.keyClick(tab, Qt.Key.Key_F2)
+    settle(qtbot, tab)
+    assert asked == [fam.head_name]
+    [receipt] = tab.svc.receipts(tab.round_id())
+    assert receipt.collector_nik == wife_nik and tab.counter.scan.text() == ""
+    assert tab.counter.panel_title.text() == f"DITERIMA — {fam.head_name}"
+    assert wife in tab.counter.panel_body.text()
+
+
+def test_f2_right_after_a_scan_corrects_the_collector(qtbot, tab, world, monkeypatch):
+    fam = world.families[0]
+    _, wife_nik, wife = fam.members[0]
+    scan(qtbot, tab, fam.kk)  # recorded at once as the head in person
+    number = tab.svc.receipts(tab.round_id())[0].number
+    assert tab.counter.proxy_button.isEnabled()
+    assert tab.counter.proxy_button.text() == "Koreksi pengambil… (F2)"
+    asked: list[str] = []
+
+    def fake(parent, name, receipt_number, candidates, deceased, record, prefill=None):
+        asked.append(receipt_number)
+        return record(Proxy(wife, wife_nik, "same_kk"), "Yang datang istrinya")
+
+    monkeypatch.setattr(tab_module, "ask_correction", fake)
+    qtbot.keyClick(tab, Qt.Key.Key_F2)
+    settle(qtbot, tab)
+    assert asked == [number]
+    [receipt] = tab.svc.receipts(tab.round_id())  # the same receipt, corrected: not a new one
+    assert receipt.number == number and receipt.corrected
+    assert (receipt.collector_name, receipt.recorded_collector_name) == (wife, None)
+    assert receipt.correction_reason == "Yang datang istrinya"
+    body = tab.counter.panel_body.text()
+    assert tab.counter.panel_title.text() == f"PENGAMBIL DIKOREKSI — {fam.head_name}"
+    assert wife in body and "Yang datang istrinya" in body and number in body
+    assert tab.counter.current is not None and tab.counter.current.status == "diwakilkan"
+    qtbot.waitUntil(lambda: "Diwakilkan 1" in tab.counter.progress_detail.text(), timeout=5000)
+    # The printed receipt carries the corrected collector.
+    assert tab.svc.receipt_docs(tab.round_id(), numbers=[number])[0].collector_name == wife
+
+
+def test_correction_on_a_later_day_is_refused_in_the_panel(qtbot, ctx, tab, world, monkeypatch):
+    scan(qtbot, tab, world.families[0].kk)
+    monkeypatch.setattr(
+        tab_module, "ask_correction", lambda *a, **k: pytest.fail("no dialog for a late fix")
+    )
+    ctx.clock.advance(days=1)
+    qtbot.keyClick(tab, Qt.Key.Key_F2)
+    assert "hanya dapat dikoreksi pada hari yang sama" in tab.counter.panel_body.text()
+    assert not tab.svc.receipts(tab.round_id())[0].corrected
+
+
+def test_correction_dialog_needs_a_reason_and_offers_in_person(qtbot, tab, world):
+    fam = world.families[0]
+    entry = tab.svc.scan(tab.round_id(), fam.kk)
+    dialog = ProxyDialog(
+        entry.name,
+        tab.svc.collector_candidates(entry.id),
+        False,
+        tab,
+        prefill=Proxy(fam.members[0][2], fam.members[0][1], "same_kk"),
+        correction_of="RST4-KANTOR-000001",
+    )
+    qtbot.addWidget(dialog)
+    assert dialog.nik.text() == fam.members[0][1]
+    dialog.accept()
+    assert dialog.result() != dialog.DialogCode.Accepted
+    assert "Alasan koreksi wajib" in dialog.error.text()
+    dialog.in_person.setChecked(True)
+    assert not dialog.name.isEnabled()
+    dialog.reason.setText("  kepala keluarga   hadir ")
+    dialog.accept()
+    assert dialog.result() == dialog.DialogCode.Accepted
+    assert dialog.proxy is None and dialog.reason_text == "kepala keluarga hadir"

@@ -496,6 +496,148 @@ def test_scan_log_is_all_or_nothing(world: World, svc: DistributionService):
     assert svc.totals(rid).by_proxy == 1
 
 
+# -- who collected: a member's own NIK, and same-day corrections ------------------------------
+
+
+def test_lookup_tells_whose_nik_matched(world: World, svc: DistributionService):
+    rid = rastrada_round(svc)
+    fam = world.families[0]
+    wife_id, wife_nik, wife = fam.members[0]
+    by_member = svc.scan(rid, wife_nik)
+    assert by_member.member_match and by_member.matched_person_id == wife_id
+    assert (by_member.matched_name, by_member.matched_nik) == (wife, wife_nik)
+    assert by_member.matched_relation == "istri" and by_member.name == fam.head_name
+    by_head = svc.scan(rid, fam.head_nik)
+    assert by_head.matched_person_id == fam.head_id and not by_head.member_match
+    for code in (fam.kk, "sutrisno"):
+        row = svc.find(rid, code)[0]
+        assert row.matched_person_id is None and not row.member_match
+
+
+def test_receive_refuses_a_member_match_without_a_decision(ctx, world: World, svc):
+    rid = rastrada_round(svc)
+    fam = world.families[0]
+    _, wife_nik, wife = fam.members[0]
+    entry = svc.scan(rid, wife_nik)
+    with pytest.raises(ServiceError) as info:
+        svc.receive(rid, entry.id, matched_person_id=entry.matched_person_id)
+    assert info.value.code == "distribution.member_needs_choice"
+    assert wife in info.value.message and fam.head_name in info.value.message
+    assert wife in info.value.render("en")
+    assert svc.receipts(rid) == []  # nothing recorded, not even the head in person
+    with pytest.raises(DistributionInputError) as both:
+        svc.receive(
+            rid,
+            entry.id,
+            matched_person_id=entry.matched_person_id,
+            proxy=Proxy(wife, wife_nik, "same_kk"),
+            in_person=True,
+        )
+    assert both.value.code == "distribution.in_person_and_proxy"
+    # A person from another KK passed as the match is refused, not taken as a member.
+    other = world.families[2].members[0][0]
+    with pytest.raises(ServiceError) as stranger:
+        svc.receive(rid, entry.id, matched_person_id=other)
+    assert stranger.value.code == "distribution.matched_person_not_on_kk"
+    # The recipient's own match needs no decision; the prefilled proxy is the member.
+    proxy = svc.member_proxy(entry)
+    assert proxy == Proxy(wife, wife_nik, "same_kk")
+    assert svc.member_proxy(svc.scan(rid, fam.head_nik)) is None
+    r = svc.receive(rid, entry.id, matched_person_id=entry.matched_person_id, proxy=proxy)
+    assert (r.collector_name, r.collector_nik, r.collector_relation) == (wife, wife_nik, "same_kk")
+    assert svc.scan(rid, fam.kk).status == "diwakilkan"
+    # The recipient present too: recorded in person, explicitly.
+    fam2 = world.families[2]
+    e2 = svc.scan(rid, fam2.members[0][1])
+    r2 = svc.receive(rid, e2.id, matched_person_id=e2.matched_person_id, in_person=True)
+    assert r2.collector_name is None and svc.scan(rid, fam2.kk).status == "diterima"
+
+
+def test_receive_code_with_a_members_nik_records_that_member(ctx, world: World, svc):
+    """`berdaya receive --nik <member>`: the member who showed the KTP collected."""
+    rid = rastrada_round(svc)
+    fam, fam2 = world.families[0], world.families[2]
+    _, wife_nik, wife = fam.members[0]
+    r = svc.receive_code(rid, wife_nik)
+    assert (r.collector_name, r.collector_relation) == (wife, "same_kk") and r.by_proxy
+    assert svc.totals(rid).by_proxy == 1
+    r2 = svc.receive_code(rid, fam2.members[0][1], in_person=True)
+    assert r2.collector_name is None
+    # A deceased recipient: the member on the KK collects as the heir.
+    fam4 = world.families[4]
+    RegistryService(ctx).set_status(fam4.head_id, "meninggal", date(2026, 10, 1))
+    r3 = svc.receive_code(rid, fam4.members[0][1])
+    assert r3.collector_relation == "ahli_waris" and r3.collector_nik == fam4.members[0][1]
+
+
+def test_scan_log_with_a_members_nik_records_that_member(world: World, svc):
+    rid = rastrada_round(svc)
+    fam = world.families[0]
+    report = svc.receive_batch(rid, [{"code": fam.members[0][1]}, {"code": world.families[2].kk}])
+    assert report.ok
+    assert [r.collector_name for r in report.recorded] == [fam.members[0][2], None]
+
+
+def test_collector_corrected_the_same_day_with_a_reason(ctx, world: World, svc):
+    rid = rastrada_round(svc)
+    fam = world.families[0]
+    _, wife_nik, wife = fam.members[0]
+    first = svc.receive_code(rid, fam.kk)  # recorded as the head in person: wrong
+    with pytest.raises(ServiceError) as no_reason:
+        svc.correct_collector(first.number, Proxy(wife, wife_nik, "same_kk"), "  ")
+    assert no_reason.value.code == "distribution.collector_correction_reason_required"
+    with pytest.raises(ServiceError) as same:
+        svc.correct_collector(first.number, None, "tidak berubah")
+    assert same.value.code == "distribution.collector_correction_unchanged"
+    fixed = svc.correct_collector(first.number, Proxy(wife, wife_nik, "kk"), "Istri yang datang")
+    assert fixed.corrected and fixed.correction_reason == "Istri yang datang"
+    assert (fixed.collector_name, fixed.collector_relation) == (wife, "same_kk")
+    assert fixed.recorded_collector_name is None and fixed.number == first.number
+    assert fixed.signature == first.signature  # the signed receipt itself is untouched
+    assert svc.scan(rid, fam.kk).status == "diwakilkan"
+    assert svc.scan(rid, fam.kk).collector_name == wife
+    assert svc.totals(rid).by_proxy == 1
+    doc = svc.receipt_docs(rid, numbers=[first.number])[0]
+    assert (doc.collector_name, doc.collector_nik) == (wife, wife_nik)
+    # The collector rules still hold for a correction.
+    outsider_nik = world.families[2].members[0][1]
+    with pytest.raises(ServiceError) as rule:
+        svc.correct_collector(first.number, Proxy("Rina", outsider_nik, "same_kk"), "salah")
+    assert rule.value.code == "distribution.collector_not_same_kk"
+    # A second correction (back to in person) is another fact; the latest one counts.
+    back = svc.correct_collector(first.number, None, "Ternyata kepala keluarga hadir")
+    assert back.collector_name is None and back.corrected
+    assert svc.scan(rid, fam.kk).status == "diterima" and svc.totals(rid).by_proxy == 0
+    with ctx.db.session() as s:
+        logged = s.exec(
+            select(ChangeLog).where(ChangeLog.entity == "distribution_collector_correction")
+        ).all()
+        receipt_log = s.exec(
+            select(ChangeLog.op).where(ChangeLog.entity == "distribution_receipt")
+        ).all()
+    assert [e.op for e in logged] == ["correct_collector", "correct_collector"]
+    assert receipt_log == ["receive"]  # never an update of the receipt
+    assert "Istri yang datang" in logged[0].changes
+
+
+def test_collector_correction_refused_after_the_day_or_on_a_void(ctx, world: World, svc):
+    rid = rastrada_round(svc)
+    fam, fam2 = world.families[0], world.families[2]
+    _, wife_nik, wife = fam.members[0]
+    voided = svc.receive_code(rid, fam2.kk)
+    svc.void(voided.number, "Salah orang")
+    with pytest.raises(ServiceError) as void:
+        svc.correct_collector(voided.number, None, "x")
+    assert void.value.code == "distribution.collector_correction_voided"
+    receipt = svc.receive_code(rid, fam.kk)
+    ctx.clock.advance(days=1)
+    with pytest.raises(ServiceError) as late:
+        svc.correct_collector(receipt.number, Proxy(wife, wife_nik, "same_kk"), "Lupa")
+    assert late.value.code == "distribution.collector_correction_after_day"
+    assert "20 November 2026" in late.value.message
+    assert not svc.get_receipt(receipt.number).corrected
+
+
 # -- documents' data -------------------------------------------------------------------------
 
 

@@ -404,3 +404,35 @@ def test_form_refusal_survives_pickling_and_speaks_english(svc: TrainingService)
         "training.venue_required",
     ]
     assert again.render("en") == "The training's name is required.\nThe venue is required."
+
+
+def test_recap_of_a_finished_training_says_did_not_qualify(
+    ctx: AppContext, svc: TrainingService, tmp_path
+) -> None:
+    from desktop_app.documents.training import attendance_recap_pdf, recap_result
+    from tests.documents.test_training_documents import text_of
+
+    tid, sessions, parts = make_training(ctx, participants=3)
+    for p, c in zip(parts, ["HHHHH", "HHAAA", "HHHHH"], strict=True):
+        mark(svc, sessions, p, c)
+    svc.withdraw(parts[2], "Pindah")
+    running = svc.recap_data(tid)
+    assert not running.finished
+    assert sorted(recap_result(r, running.finished) for r in running.rows) == [
+        "-",
+        "Belum",
+        "Memenuhi",
+    ]
+    svc.set_status(tid, "selesai")
+    done = svc.recap_data(tid)
+    assert done.finished
+    assert sorted(recap_result(r, done.finished) for r in done.rows) == [
+        "-",
+        "Memenuhi",
+        "Tidak memenuhi syarat",
+    ]
+    path = tmp_path / "rekap.pdf"
+    attendance_recap_pdf(path, ctx.office, done)
+    text = " ".join(" ".join(text_of(path)).split())
+    assert "Tidak memenuhi syarat" in text and "Belum" not in text
+    assert "tidak memenuhi syarat: 1" in text

@@ -209,3 +209,18 @@ def test_a_second_checkout_adds_a_point_to_a_joined_laptop(rnd: Round) -> None:
         and office.fingerprint == DeviceService(rnd.office.ctx).identity().fingerprint
     )
     lap3.ctx.close()
+
+
+def test_a_collector_correction_travels_to_the_office(rnd: Round) -> None:
+    fam = rnd.world.families[0]
+    _, wife_nik, wife = fam.members[0]
+    lap = rnd.dist(rnd.lap1)
+    receipt = lap.receive(rnd.round_id, rnd.roster_id(rnd.lap1, fam.head_nik))
+    lap.correct_collector(receipt.number, Proxy(wife, wife_nik, "same_kk"), "Istri yang datang")
+    rnd.exchange(rnd.lap1, "b1")
+    office = rnd.dist(rnd.office)
+    seen = office.get_receipt(receipt.number)
+    assert seen.corrected and (seen.collector_name, seen.collector_nik) == (wife, wife_nik)
+    assert seen.correction_reason == "Istri yang datang" and seen.recorded_collector_name is None
+    assert office.scan(rnd.round_id, fam.kk).status == "diwakilkan"
+    assert office.totals(rnd.round_id).by_proxy == 1

@@ -5,6 +5,12 @@ clerk may type a NIK, KK or name. A single match is recorded as received by the 
 once (one keystroke); several name matches are listed to choose from, then Enter records. F2
 records a proxy, F3 absent, F4 refused, F6 prints the receipt again, F8 voids it.
 
+A household member's own NIK is never recorded as the recipient collecting in person: the panel
+asks who collects, inside the panel: Enter = that member as a same-KK proxy (prefilled), F7 =
+the recipient is there in person, F2 = someone else. F2 acts on the current match right after
+a scan too: with a code typed it looks it up and asks for the proxy instead of recording; on a
+receipt just recorded it corrects the collector (same day, with a reason, a recorded fact).
+
 Recording a receipt is a few milliseconds of service work and runs on the GUI thread on purpose:
 scans must be handled strictly one after another, and the number shown must already be on disk.
 The progress counts run in a worker.
@@ -32,13 +38,15 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from desktop_app.domain.collectors import correction_refusal
+from desktop_app.domain.errors import Refusal
 from desktop_app.domain.nik import mask_nik
 from desktop_app.gui.distribution import printing
 from desktop_app.gui.distribution.dialogs import ProxyDialog, ReasonDialog, relation_label
 from desktop_app.gui.distribution.models import status_text
 from desktop_app.gui.errors import show_error, user_message
 from desktop_app.gui.workers import run_job
-from desktop_app.i18n import tr
+from desktop_app.i18n import tr, tr_refusal
 from desktop_app.services.context import AppContext, ServiceError
 from desktop_app.services.distribution import (
     NOT_FOUND_CODES,
@@ -50,7 +58,7 @@ from desktop_app.services.distribution import (
     format_count,
 )
 
-__all__ = ["CounterPanel", "ask_proxy", "ask_reason"]
+__all__ = ["CounterPanel", "ask_correction", "ask_proxy", "ask_reason"]
 
 # Panel colours: what happened must be readable from across the counter.
 _OK = ("#1b5e20", "#d8f0dc")
@@ -73,13 +81,37 @@ def ask_proxy(
     candidates: list[tuple[str, str, str]],
     deceased: bool,
     record: Callable[[Proxy], ReceiptView],
+    prefill: Proxy | None = None,
 ) -> ReceiptView | None:
     """Show the proxy dialog until `record(proxy)` succeeds or the clerk cancels; a refusal is
     shown inside the dialog so the clerk can correct it (tests replace this)."""
-    dialog = ProxyDialog(recipient, candidates, deceased, parent)
+    dialog = ProxyDialog(recipient, candidates, deceased, parent, prefill=prefill)
     while dialog.exec() == QDialog.DialogCode.Accepted and dialog.proxy is not None:
         try:
             return record(dialog.proxy)
+        except ServiceError as exc:
+            dialog.show_error(user_message(exc) or exc.message)
+    return None
+
+
+def ask_correction(
+    parent: QWidget,
+    recipient: str,
+    number: str,
+    candidates: list[tuple[str, str, str]],
+    deceased: bool,
+    record: Callable[[Proxy | None, str], ReceiptView],
+    prefill: Proxy | None = None,
+) -> ReceiptView | None:
+    """The proxy dialog in correction mode (who collected, the reason) until
+    `record(proxy or None for in person, reason)` succeeds or the clerk cancels (tests replace
+    this)."""
+    dialog = ProxyDialog(
+        recipient, candidates, deceased, parent, prefill=prefill, correction_of=number
+    )
+    while dialog.exec() == QDialog.DialogCode.Accepted:
+        try:
+            return record(dialog.proxy, dialog.reason_text)
         except ServiceError as exc:
             dialog.show_error(user_message(exc) or exc.message)
     return None
@@ -109,6 +141,9 @@ class CounterPanel(QWidget):
         self.point_id = point_id
         self.receipt_layout = receipt_layout
         self.current: RosterRow | None = None
+        # A member's NIK was scanned: the collector Enter records (that member), until the clerk
+        # answers or scans someone else.
+        self.choice: Proxy | None = None
         self.last_receipt: ReceiptView | None = None
         self.totals: object | None = None
         self._progress_generation = 0
@@ -145,9 +180,24 @@ class CounterPanel(QWidget):
         self.panel_body.setFont(big)
         self.panel_body.setWordWrap(True)
         self.panel_body.setTextFormat(Qt.TextFormat.RichText)
+        # The question "who collects?" is answered inside the panel, by key or by button.
+        self.choice_member_button = QPushButton()
+        self.choice_member_button.clicked.connect(self.enter_current)
+        self.choice_present_button = QPushButton()
+        self.choice_present_button.clicked.connect(self.receive_in_person)
+        self.choice_box = QWidget()
+        choice_layout = QHBoxLayout(self.choice_box)
+        choice_layout.setContentsMargins(0, 0, 0, 0)
+        for button in (self.choice_member_button, self.choice_present_button):
+            button.setFont(big)
+            button.setMinimumHeight(48)
+            button.setFocusPolicy(Qt.FocusPolicy.NoFocus)
+            choice_layout.addWidget(button)
+        self.choice_box.setVisible(False)
         panel_layout = QVBoxLayout(self.panel)
         panel_layout.addWidget(self.panel_title)
         panel_layout.addWidget(self.panel_body)
+        panel_layout.addWidget(self.choice_box)
         panel_layout.addStretch(1)
         self.panel.setMinimumHeight(220)
 
@@ -157,7 +207,7 @@ class CounterPanel(QWidget):
         self.matches.itemActivated.connect(self._match_chosen)
 
         self.receive_button = QPushButton(tr("Terima (Enter)"))
-        self.receive_button.clicked.connect(self.receive_current)
+        self.receive_button.clicked.connect(self.enter_current)
         self.proxy_button = QPushButton(tr("Diwakilkan… (F2)"))
         self.proxy_button.clicked.connect(self.receive_by_proxy)
         self.absent_button = QPushButton(tr("Tidak hadir (F3)"))
@@ -186,6 +236,7 @@ class CounterPanel(QWidget):
             ("F3", self.mark_absent),
             ("F4", self.mark_refused),
             ("F6", self.print_current_receipt),
+            ("F7", self.receive_in_person),
             ("F8", self.void_current),
             ("Esc", self.clear_current),
         ):
@@ -212,7 +263,11 @@ class CounterPanel(QWidget):
         pending = counter and self.current is not None and not self.current.received
         received = counter and self.current is not None and self.current.received
         self.receive_button.setEnabled(bool(pending))
-        self.proxy_button.setEnabled(bool(pending))
+        # F2 records a proxy; on a receipt already recorded it corrects the collector.
+        self.proxy_button.setEnabled(bool(pending or received))
+        self.proxy_button.setText(
+            tr("Koreksi pengambil… (F2)") if received else tr("Diwakilkan… (F2)")
+        )
         self.absent_button.setEnabled(bool(pending))
         self.refuse_button.setEnabled(bool(pending))
         self.void_button.setEnabled(bool(received))
@@ -272,19 +327,38 @@ class CounterPanel(QWidget):
         text = self.scan.text().strip()
         self.scan.clear()
         if not text:
-            if self.current is not None and not self.current.received:
-                self.receive_current()
+            self.enter_current()
             return
+        entry = self._lookup(text)
+        if entry is None:
+            return
+        if rnd.status != "open":
+            return
+        if entry.member_match and not entry.received:
+            # The person at the counter showed their own KTP: ask, never assume the head.
+            self._ask_who_collects(entry)
+            return
+        # Also for someone who already received: the refusal says when, where and by whom.
+        self.receive_current()
+
+    def _lookup(self, text: str) -> RosterRow | None:
+        """Find what was typed and show it (several names: the list to choose from); the entry
+        when exactly one matched, None otherwise (the panel says why)."""
+        rnd = self.current_round()
+        if rnd is None:
+            return None
         self.matches.setVisible(False)
         try:
             matches = self.svc.find(rnd.id, text, self.point_id())
             active = [m for m in matches if m.active]
             if len(matches) > 1 and len(active) != 1:
                 self._show_matches(matches, text)
-                return
+                return None
             entry = self.svc.scan(rnd.id, text, self.point_id())
         except ServiceError as exc:
             self.current = None
+            self.choice = None
+            self.choice_box.setVisible(False)
             self.update_buttons()
             found = exc.code in NOT_FOUND_CODES
             self.show_panel(
@@ -292,11 +366,89 @@ class CounterPanel(QWidget):
                 html.escape(user_message(exc) or exc.message),
                 _WARN if found else _ERROR,
             )
-            return
+            return None
         self.set_current(entry)
-        if rnd.status == "open":
-            # Also for someone who already received: the refusal says when, where and by whom.
+        return entry
+
+    def enter_current(self) -> None:
+        """Enter with the scan field empty (or the Terima button): the prefilled answer. After a
+        member's NIK that is the member collecting; otherwise the recipient on screen."""
+        entry = self.current
+        if entry is None or entry.received:
+            return
+        if self.choice is not None:
+            self._record_choice(self.choice, in_person=False)
+        else:
             self.receive_current()
+
+    def receive_in_person(self) -> None:
+        """F7 after a member's NIK: the recipient is there and collects in person."""
+        if self.current is None or self.current.received or self.choice is None:
+            return
+        self._record_choice(None, in_person=True)
+
+    def _ask_who_collects(self, entry: RosterRow) -> None:
+        """Ask in the panel whether the member whose NIK was scanned collects, or the recipient
+        is present; Enter takes the prefilled answer (the member)."""
+        proxy = self.svc.member_proxy(entry)
+        if proxy is None:
+            return
+        self.choice = proxy
+        heir = proxy.relation == "ahli_waris"
+        member = html.escape(proxy.name)
+        lines = [
+            tr(
+                "NIK {nik} milik <b>{member}</b> ({relation}), anggota KK penerima, bukan "
+                "penerimanya.",
+                nik=html.escape(proxy.nik),
+                member=member,
+                relation=html.escape(entry.matched_relation or "-"),
+            ),
+            tr("<b>Siapa yang mengambil?</b>"),
+            tr("F2: orang lain atau dengan surat kuasa · Esc: batal"),
+        ]
+        if heir:
+            lines.insert(
+                0, tr("<b>Penerima tercatat meninggal dunia</b>: hanya ahli waris satu KK (F2).")
+            )
+        self.show_panel(
+            tr("{name} — diambil oleh anggota KK?", name=entry.name), "<br>".join(lines), _WARN
+        )
+        self.choice_member_button.setText(
+            tr("Enter — {member} mengambil (ahli waris)", member=proxy.name)
+            if heir
+            else tr("Enter — {member} mengambil (wakil satu KK)", member=proxy.name)
+        )
+        self.choice_present_button.setText(tr("F7 — {name} hadir sendiri", name=entry.name))
+        self.choice_present_button.setVisible(not self.svc.recipient_deceased(entry.id))
+        self.choice_box.setVisible(True)
+        self.scan.setFocus()
+
+    def _record_choice(self, proxy: Proxy | None, *, in_person: bool) -> None:
+        """Record the answer to "who collects?"; a refusal stays in the panel with the question
+        still open (e.g. the member is recorded as deceased: F2 for someone else)."""
+        rnd, entry = self.current_round(), self.current
+        if rnd is None or entry is None:
+            return
+        try:
+            receipt = self.svc.receive(
+                rnd.id,
+                entry.id,
+                point_id=self.point_id(),
+                proxy=proxy,
+                matched_person_id=entry.matched_person_id,
+                in_person=in_person,
+            )
+        except ServiceError as exc:
+            self.panel_body.setText(
+                html.escape(user_message(exc) or exc.message)
+                + "<br>"
+                + tr("F2: orang lain atau dengan surat kuasa · Esc: batal")
+            )
+            self.show_panel(self.panel_title.text(), self.panel_body.text(), _ERROR)
+            self.scan.setFocus()
+            return
+        self._recorded(entry, receipt)
 
     def _show_matches(self, matches: list[RosterRow], text: str) -> None:
         self.current = None
@@ -330,6 +482,8 @@ class CounterPanel(QWidget):
 
     def set_current(self, entry: RosterRow) -> None:
         self.current = entry
+        self.choice = None
+        self.choice_box.setVisible(False)
         self.update_buttons()
         lines = [
             tr("NIK {nik} · No. KK {kk}", nik=entry.nik or "-", kk=entry.kk_number or "-"),
@@ -367,6 +521,8 @@ class CounterPanel(QWidget):
 
     def clear_current(self) -> None:
         self.current = None
+        self.choice = None
+        self.choice_box.setVisible(False)
         self.matches.setVisible(False)
         self.update_buttons()
         self.scan.setFocus()
@@ -384,7 +540,13 @@ class CounterPanel(QWidget):
         if rnd is None or entry is None:
             return None
         try:
-            receipt = self.svc.receive(rnd.id, entry.id, point_id=self.point_id(), proxy=proxy)
+            receipt = self.svc.receive(
+                rnd.id,
+                entry.id,
+                point_id=self.point_id(),
+                proxy=proxy,
+                matched_person_id=entry.matched_person_id,
+            )
         except ServiceError as exc:
             if proxy is not None:
                 raise
@@ -398,6 +560,8 @@ class CounterPanel(QWidget):
         self.last_receipt = receipt
         fresh = self.svc.roster_rows_by_id([entry.id])
         self.current = fresh[0] if fresh else entry
+        self.choice = None
+        self.choice_box.setVisible(False)
         self.update_buttons()
         via = ""
         if receipt.collector_name:
@@ -432,8 +596,21 @@ class CounterPanel(QWidget):
         self.scan.setFocus()
 
     def receive_by_proxy(self) -> None:
-        rnd, entry = self.current_round(), self.current
-        if rnd is None or entry is None or entry.received or rnd.status != "open":
+        """F2: a proxy for the current match. With a code in the scan field, look it up first
+        (without recording it in person); on a receipt already recorded, correct its collector."""
+        rnd = self.current_round()
+        if rnd is None or rnd.status != "open":
+            return
+        typed = self.scan.text().strip()
+        if typed:
+            self.scan.clear()
+            if self._lookup(typed) is None:
+                return
+        entry = self.current
+        if entry is None:
+            return
+        if entry.received:
+            self.correct_collector()
             return
         receipt = ask_proxy(
             self,
@@ -441,9 +618,66 @@ class CounterPanel(QWidget):
             self.svc.collector_candidates(entry.id),
             self.svc.recipient_deceased(entry.id),
             lambda proxy: self.svc.receive(rnd.id, entry.id, point_id=self.point_id(), proxy=proxy),
+            prefill=self.choice or self.svc.member_proxy(entry),
         )
         if receipt is not None:
             self._recorded(entry, receipt)
+        self.scan.setFocus()
+
+    def correct_collector(self) -> None:
+        """Who collected the current receipt, corrected with a reason on the receipt's day (a
+        recorded fact; the receipt itself is never edited). Later days are refused at once."""
+        entry, number = self.current, self.current.receipt_number if self.current else None
+        if entry is None or not number or not entry.received:
+            return
+        if entry.received_at is not None:
+            late = correction_refusal(number, entry.received_at.date(), self.ctx.clock.today())
+            if late is not None:
+                self.show_panel(
+                    entry.name, html.escape(tr_refusal(Refusal(late.msg, **late.params))), _ERROR
+                )
+                self.scan.setFocus()
+                return
+        receipt = ask_correction(
+            self,
+            entry.name,
+            number,
+            self.svc.collector_candidates(entry.id),
+            self.svc.recipient_deceased(entry.id),
+            lambda proxy, reason: self.svc.correct_collector(number, proxy, reason),
+        )
+        if receipt is None:
+            self.scan.setFocus()
+            return
+        self.last_receipt = receipt
+        fresh = self.svc.roster_rows_by_id([entry.id])
+        self.current = fresh[0] if fresh else entry
+        self.update_buttons()
+        who = (
+            tr(
+                "Diambil oleh {name} ({relation})",
+                name=html.escape(receipt.collector_name),
+                relation=relation_label(receipt.collector_relation),
+            )
+            if receipt.collector_name
+            else tr("Diambil sendiri oleh penerima")
+        )
+        self.show_panel(
+            tr("PENGAMBIL DIKOREKSI — {name}", name=entry.name),
+            tr("Tanda terima <b>{number}</b>", number=receipt.number)
+            + "<br>"
+            + who
+            + "<br>"
+            + tr("Alasan: {reason}", reason=html.escape(receipt.correction_reason or ""))
+            + "<br>"
+            + tr("F6: cetak ulang tanda terima yang sudah dikoreksi."),
+            _OK,
+        )
+        self.row_changed.emit(entry.rowid)
+        self.roster_stale.emit()
+        self.refresh_progress()
+        if self.auto_print.isChecked():
+            self.print_current_receipt()
         self.scan.setFocus()
 
     def _mark(self, kind: str, reason: str) -> None:

@@ -7,6 +7,7 @@ from pathlib import Path
 
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
+    QCheckBox,
     QComboBox,
     QDialog,
     QDialogButtonBox,
@@ -178,11 +179,23 @@ class ProxyDialog(QDialog):
         candidates: list[tuple[str, str, str]],
         deceased: bool,
         parent: QWidget | None = None,
+        *,
+        prefill: Proxy | None = None,
+        correction_of: str | None = None,
     ) -> None:
+        """`prefill`: the collector to offer (the member whose KTP was scanned).
+        `correction_of`: a receipt number whose collector is being corrected: the dialog then
+        also asks for the reason and offers "the recipient in person"."""
         super().__init__(parent)
-        self.setWindowTitle(tr("Diambil oleh wakil"))
+        self.correction_of = correction_of
+        self.setWindowTitle(
+            tr("Koreksi pengambil {number}", number=correction_of)
+            if correction_of
+            else tr("Diambil oleh wakil")
+        )
         self.setMinimumWidth(560)
         self.proxy: Proxy | None = None
+        self.reason_text = ""
         intro = QLabel()
         intro.setWordWrap(True)
         if deceased:
@@ -199,6 +212,16 @@ class ProxyDialog(QDialog):
                     "Penerima: <b>{name}</b>. Anggota KK yang sama menunjukkan KK dan KTP; orang "
                     "lain wajib membawa surat kuasa.",
                     name=html.escape(recipient),
+                )
+            )
+        if correction_of:
+            intro.setText(
+                tr(
+                    "Koreksi siapa yang mengambil untuk <b>{name}</b> (tanda terima {number}). "
+                    "Tanda terimanya tetap tercatat; koreksi disimpan dengan alasan dan hanya "
+                    "dapat dilakukan pada hari yang sama.",
+                    name=html.escape(recipient),
+                    number=html.escape(correction_of),
                 )
             )
         self.members = QListWidget()
@@ -218,12 +241,20 @@ class ProxyDialog(QDialog):
             self.relation.addItem(relation_label(key), key)
         self.relation.setCurrentIndex(2 if deceased else 0)
         self.deceased = deceased
+        self.in_person = QCheckBox(tr("Penerima mengambil sendiri (tanpa wakil)"))
+        self.in_person.toggled.connect(self._in_person_toggled)
+        self.reason = QLineEdit()
+        self.reason.setPlaceholderText(tr("mis. yang datang istrinya, bukan kepala keluarga"))
         form = QFormLayout()
+        if correction_of:
+            form.addRow("", self.in_person)
         form.addRow(tr("Nama pengambil"), self.name)
         form.addRow(tr("NIK pengambil"), self.nik)
         form.addRow(tr("Hubungan"), self.relation)
+        if correction_of:
+            form.addRow(tr("Alasan koreksi"), self.reason)
         self.error = _ErrorLabel()
-        buttons = _ok_cancel(self, tr("Catat diterima"))
+        buttons = _ok_cancel(self, tr("Simpan koreksi") if correction_of else tr("Catat diterima"))
         layout = QVBoxLayout(self)
         layout.addWidget(intro)
         if candidates:
@@ -232,7 +263,14 @@ class ProxyDialog(QDialog):
         layout.addLayout(form)
         layout.addWidget(self.error)
         layout.addWidget(buttons)
-        self.name.setFocus()
+        if prefill is not None:
+            self.set_values(prefill.name, prefill.nik, prefill.relation)
+        # Enter accepts what is prefilled; otherwise the clerk starts with the name.
+        (self.reason if correction_of and prefill else self.name).setFocus()
+
+    def _in_person_toggled(self, checked: bool) -> None:
+        for widget in (self.name, self.nik, self.relation, self.members):
+            widget.setEnabled(not checked)
 
     def _pick(self, item: QListWidgetItem) -> None:
         name, nik = item.data(Qt.ItemDataRole.UserRole)
@@ -251,6 +289,14 @@ class ProxyDialog(QDialog):
         self.error.show_message(message)
 
     def accept(self) -> None:
+        self.reason_text = " ".join(self.reason.text().split())
+        if self.correction_of and not self.reason_text:
+            self.error.show_message(tr("Alasan koreksi wajib diisi."))
+            return
+        if self.correction_of and self.in_person.isChecked():
+            self.proxy = None
+            super().accept()
+            return
         if not self.name.text().strip() or not self.nik.text().strip():
             self.error.show_message(tr("Nama dan NIK pengambil wajib diisi."))
             return

@@ -20,6 +20,7 @@ from desktop_app.services.distribution.messages import (
     ROUND_GONE,
     ROUND_NOT_OPEN,
 )
+from desktop_app.services.distribution.queries import effective_collector
 from desktop_app.services.distribution.types import (
     RoundStatus,
     RoundView,
@@ -113,7 +114,8 @@ class ServiceBase:
         m = (
             conn.execute(
                 text(
-                    "SELECT r.number, r.received_at, r.officer, r.device_name, r.collector_name, "
+                    "SELECT r.number, r.received_at, r.officer, r.device_name, "
+                    f"{effective_collector('collector_name')} AS collector_name, "
                     "p.name AS point_name FROM distribution_receipt r "
                     "LEFT JOIN distribution_point p ON p.id = r.point_id "
                     "WHERE r.roster_id = :id AND NOT EXISTS (SELECT 1 FROM "

@@ -9,7 +9,12 @@ from nacl.signing import SigningKey
 from sqlalchemy import text
 from sqlalchemy.engine import Connection
 
-from desktop_app.domain.collectors import CollectorFacts, collector_refusal
+from desktop_app.domain.collectors import (
+    CollectorFacts,
+    collector_refusal,
+    correction_refusal,
+    member_collector_relation,
+)
 from desktop_app.domain.ids import new_id
 from desktop_app.domain.nik import Severity, clean_number, validate_nik
 from desktop_app.domain.receipts import (
@@ -33,8 +38,14 @@ from desktop_app.services.distribution.messages import (
     COLLECTOR_NAME_REQUIRED,
     COLLECTOR_NIK_INVALID,
     COLLECTOR_NIK_REQUIRED,
+    CORRECTION_REASON_REQUIRED,
+    CORRECTION_UNCHANGED,
+    CORRECTION_VOIDED,
+    IN_PERSON_AND_PROXY,
     MARK_AFTER_RECEIPT,
     MARK_UNKNOWN,
+    MATCHED_NOT_ON_KK,
+    MEMBER_NEEDS_CHOICE,
     NOT_ON_ROSTER,
     RECEIPT_NOT_FOUND,
     RECIPIENT_REMOVED,
@@ -57,12 +68,14 @@ from desktop_app.services.distribution.types import (
     BatchReport,
     Proxy,
     ReceiptView,
+    RosterRow,
     RoundStatus,
     RowReport,
     parse_collector_relation,
 )
 from desktop_app.storage.distribution_models import (
     CollectionMark,
+    CollectorCorrection,
     ReceiptVoid,
     RosterEntry,
 )
@@ -78,16 +91,36 @@ class Counter(Lookup):
         *,
         point_id: str | None = None,
         proxy: Proxy | None = None,
+        matched_person_id: str | None = None,
+        in_person: bool = False,
     ) -> ReceiptView:
         """Record that the recipient received the round's item, exactly once.
+
+        `matched_person_id` is whose NIK the lookup matched (`RosterRow.matched_person_id`).
+        When that is a member of the KK, not the recipient, the caller must say who collects:
+        a `proxy` (usually that member, see `member_proxy`) or `in_person=True` (the recipient
+        is there too); without either the receipt is refused (distribution.member_needs_choice)
+        rather than recording the recipient as collecting in person.
 
         Returns after the commit (synchronous=FULL): the number it carries is on disk.
         """
         proxy = self._clean_proxy(proxy)
+        if proxy is not None and in_person:
+            raise DistributionInputError(IN_PERSON_AND_PROXY)
         key, device = self.receipt_code_key(), self._device_prefix()
         signer = self.receipt_signing_key()
         with self.ctx.unit_of_work(source="counter") as w:
-            receipt = self._record(w, round_id, roster_id, proxy, point_id, key, device, signer)
+            receipt = self._record(
+                w,
+                round_id,
+                roster_id,
+                proxy,
+                point_id,
+                key,
+                device,
+                signer,
+                matched_person_id=None if in_person or proxy else matched_person_id,
+            )
         return receipt
 
     def _record(
@@ -100,8 +133,13 @@ class Counter(Lookup):
         key: bytes,
         device: str,
         signer: SigningKey,
+        *,
+        matched_person_id: str | None = None,
     ) -> ReceiptView:
         """Check and append one receipt inside the caller's unit of work.
+
+        `matched_person_id`: a person the lookup matched for whom no collector decision was
+        given; refused when it is anyone but the recipient.
 
         This is the counter's hot path, so it uses plain statements instead of ORM objects.
         """
@@ -138,6 +176,8 @@ class Counter(Lookup):
                     ALREADY_RECEIVED_BY_PROXY, **params, collector=first["collector_name"]
                 )
             raise ServiceError(ALREADY_RECEIVED, **params)
+        if matched_person_id is not None and matched_person_id != entry["person_id"]:
+            self._refuse_undecided_member(conn, entry, matched_person_id)
         self._check_collector(conn, entry, proxy)
         number = format_receipt_number(entry["round_code"], device, seq)
         now = w.now()
@@ -181,6 +221,30 @@ class Counter(Lookup):
             signature=row["signature"],
         )
 
+    @staticmethod
+    def _refuse_undecided_member(conn: Connection, entry: Any, person_id: str) -> None:
+        """A member's NIK was scanned and nobody said who collects: refuse, naming them."""
+        member = (
+            conn.execute(
+                text("SELECT name, household_id FROM person WHERE id = :id AND deleted = 0"),
+                {"id": person_id},
+            )
+            .mappings()
+            .first()
+        )
+        household = entry["household_id"] or entry["live_household_id"]
+        if member is None or not household or member["household_id"] != household:
+            raise ServiceError(MATCHED_NOT_ON_KK, name=entry["name"])
+        raise ServiceError(MEMBER_NEEDS_CHOICE, member=member["name"], name=entry["name"])
+
+    def member_proxy(self, entry: RosterRow) -> Proxy | None:
+        """The collector a member's own NIK stands for: that member, as a same-KK proxy (or as
+        the heir when the recipient has died). None when the lookup did not land on a member."""
+        if not entry.member_match or not entry.matched_nik:
+            return None
+        relation = member_collector_relation(self.recipient_deceased(entry.id))
+        return Proxy(entry.matched_name or "", entry.matched_nik, relation)
+
     def receive_code(
         self,
         round_id: str,
@@ -188,10 +252,75 @@ class Counter(Lookup):
         *,
         point_id: str | None = None,
         proxy: Proxy | None = None,
+        in_person: bool = False,
     ) -> ReceiptView:
-        """Scan and record in one step: what a barcode scan + Enter does at the counter."""
+        """Scan and record in one step (the CLI's `receive`, scripts).
+
+        A household member's own NIK records that member as the collector (same-KK proxy, or
+        heir for a deceased recipient): the person who showed that KTP is the one collecting.
+        `in_person=True` records the recipient in person instead; an explicit `proxy` wins.
+        """
         entry = self.scan(round_id, code, point_id)
-        return self.receive(round_id, entry.id, point_id=point_id, proxy=proxy)
+        if proxy is None and not in_person:
+            proxy = self.member_proxy(entry)
+        return self.receive(
+            round_id,
+            entry.id,
+            point_id=point_id,
+            proxy=proxy,
+            matched_person_id=entry.matched_person_id,
+            in_person=in_person,
+        )
+
+    def correct_collector(
+        self, receipt_ref: str, proxy: Proxy | None, reason: str
+    ) -> ReceiptView:
+        """Correct who collected a receipt, on the day it was recorded, with a reason.
+
+        `proxy` None: the recipient collected in person. The receipt stays as recorded (and
+        signed); the correction is another fact, change-logged, and every view and printout of
+        the receipt shows the corrected collector from then on. After the receipt's day the
+        correction is refused: a void and a new receipt are the only way then.
+        """
+        reason = " ".join((reason or "").split())
+        if not reason:
+            raise ServiceError(CORRECTION_REASON_REQUIRED)
+        proxy = self._clean_proxy(proxy)
+        receipt = self.get_receipt(receipt_ref)
+        with self.ctx.unit_of_work(source="counter") as w:
+            self._lock_round(w, receipt.round_id)
+            conn = w.session.connection()
+            # Re-read under the write lock: another clerk may have voided or corrected it.
+            now = self._receipt_view(
+                conn.execute(text(RECEIPT_SELECT + " WHERE r.id = :id"), {"id": receipt.id})
+                .mappings()
+                .one()
+            )
+            if now.voided:
+                raise ServiceError(CORRECTION_VOIDED, number=now.number)
+            late = correction_refusal(now.number, now.received_at.date(), self.ctx.clock.today())
+            if late is not None:
+                raise ServiceError(late.msg, **late.params)
+            wanted = (proxy.nik, proxy.relation) if proxy else (None, None)
+            if (now.collector_nik, now.collector_relation) == wanted:
+                raise ServiceError(CORRECTION_UNCHANGED, number=now.number)
+            entry = conn.execute(RECORD_STATE, {"id": now.roster_id}).mappings().one()
+            self._check_collector(conn, entry, proxy)
+            w.add(
+                CollectorCorrection(
+                    id=new_id(),
+                    receipt_id=now.id,
+                    round_id=now.round_id,
+                    collector_name=proxy.name if proxy else None,
+                    collector_nik=proxy.nik if proxy else None,
+                    collector_relation=proxy.relation if proxy else None,
+                    reason=reason,
+                    **self._fact_stamp(w),
+                ),
+                "distribution_collector_correction",
+                op="correct_collector",
+            )
+        return self.get_receipt(receipt.id)
 
     def _clean_proxy(self, proxy: Proxy | None) -> Proxy | None:
         if proxy is None:
@@ -447,6 +576,9 @@ class Counter(Lookup):
                         row.get("proxy_relation", ""),
                     )
                 )
+                if proxy is None:
+                    # A member's own NIK in a scan log: that member collected (receive_code).
+                    proxy = self.member_proxy(entry)
                 if entry.id in seen:
                     raise ServiceError(BATCH_TWICE, name=entry.name, first=seen[entry.id], second=i)
                 if entry.received:

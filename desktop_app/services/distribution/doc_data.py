@@ -27,6 +27,7 @@ from desktop_app.services.distribution.cards import Cards
 from desktop_app.services.distribution.messages import (
     RECEIPTS_MISSING,
 )
+from desktop_app.services.distribution.queries import effective_collector
 from desktop_app.services.distribution.types import (
     PointView,
     RosterFilter,
@@ -60,9 +61,13 @@ class DocData(Cards):
         """Tanda terima for the round's valid receipts (or the given numbers), list order."""
         info = self.round_info(round_id)
         points = {p.id: p for p in self.points(round_id)}
-        sql = """
-            SELECT r.number, r.verification_code, r.signature, r.point_id, r.collector_name,
-                   r.collector_nik, r.collector_relation, r.officer, r.received_at, r.device_name,
+        # Who collected as corrected on the receipt's day (the receipt row is never edited).
+        sql = f"""
+            SELECT r.number, r.verification_code, r.signature, r.point_id,
+                   {effective_collector("collector_name")} AS collector_name,
+                   {effective_collector("collector_nik")} AS collector_nik,
+                   {effective_collector("collector_relation")} AS collector_relation,
+                   r.officer, r.received_at, r.device_name,
                    e.name, e.nik, e.kk_number, e.street, e.rt, e.rw, e.kelurahan_code
             FROM distribution_receipt r JOIN distribution_roster e ON e.id = r.roster_id
             WHERE r.round_id = :r

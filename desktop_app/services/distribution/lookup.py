@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from dataclasses import replace
 from typing import Any
 
 from sqlalchemy import text
@@ -53,7 +54,54 @@ class Lookup(Roster):
             return []
         with self._conn() as conn:
             ids = self._find_ids(conn, round_id, query, limit)
-        return self.roster_rows_by_id(ids)
+            person = self._person_with_nik(conn, query) if ids else None
+        rows = self.roster_rows_by_id(ids)
+        if person is None:
+            return rows
+        return [self._with_match(row, person) for row in rows]
+
+    @staticmethod
+    def _person_with_nik(conn: Connection, query: str) -> dict[str, Any] | None:
+        """The registry person whose NIK was typed or scanned, if it was a NIK."""
+        digits = clean_number(query)
+        if not (digits.isdigit() and len(digits) == 16):
+            return None
+        m = (
+            conn.execute(
+                text(
+                    "SELECT id, name, nik, relation, household_id FROM person "
+                    "WHERE nik = :c AND deleted = 0 LIMIT 1"
+                ),
+                {"c": digits},
+            )
+            .mappings()
+            .first()
+        )
+        return dict(m) if m else None
+
+    @staticmethod
+    def _with_match(row: RosterRow, person: dict[str, Any]) -> RosterRow:
+        """`row` saying whose NIK found it: the recipient's own (the roster's NIK or the same
+        person), or a member of the recipient's household standing at the counter."""
+        if row.kk_number == person["nik"]:
+            return row  # the KK number was typed (a NIK never equals a KK, but be sure)
+        if row.nik == person["nik"] or row.person_id == person["id"]:
+            return replace(
+                row,
+                matched_person_id=row.person_id or person["id"],
+                matched_name=row.name,
+                matched_nik=person["nik"],
+                matched_relation=person["relation"],
+            )
+        if row.household_id is None or person["household_id"] != row.household_id:
+            return row
+        return replace(
+            row,
+            matched_person_id=person["id"],
+            matched_name=person["name"],
+            matched_nik=person["nik"],
+            matched_relation=person["relation"],
+        )
 
     def _find_ids(self, conn: Connection, round_id: str, query: str, limit: int) -> list[str]:
         def ids(sql: str, **params: Any) -> list[str]:

@@ -424,6 +424,39 @@ BATCH_ALREADY_RECEIVED = Msg(
     "{name} sudah menerima (tanda terima {number}).",
     "{name} has already received (receipt {number}).",
 )
+MEMBER_NEEDS_CHOICE = Msg(
+    "distribution.member_needs_choice",
+    "NIK yang dipindai milik {member}, anggota KK {name}, bukan penerimanya. Tentukan siapa "
+    "yang mengambil: {member} sebagai wakil (anggota KK yang sama), atau penerima hadir "
+    "sendiri.",
+    "The NIK scanned is {member}'s, a member of {name}'s KK, not the recipient's. Decide who "
+    "collects: {member} as proxy (same KK), or the recipient in person.",
+)
+MATCHED_NOT_ON_KK = Msg(
+    "distribution.matched_person_not_on_kk",
+    "Orang yang dipindai tidak tercatat dalam KK {name}; pindai ulang kartu atau NIK.",
+    "The person scanned is not on {name}'s KK; scan the card or NIK again.",
+)
+IN_PERSON_AND_PROXY = Msg(
+    "distribution.in_person_and_proxy",
+    "Pilih salah satu: penerima hadir sendiri, atau diambil oleh wakil, bukan keduanya.",
+    "Choose one: the recipient in person, or a proxy, not both.",
+)
+CORRECTION_REASON_REQUIRED = Msg(
+    "distribution.collector_correction_reason_required",
+    "Alasan koreksi pengambil wajib diisi.",
+    "A reason for correcting the collector is required.",
+)
+CORRECTION_VOIDED = Msg(
+    "distribution.collector_correction_voided",
+    "Tanda terima {number} sudah dibatalkan: pengambilnya tidak dapat dikoreksi.",
+    "Receipt {number} is void: its collector cannot be corrected.",
+)
+CORRECTION_UNCHANGED = Msg(
+    "distribution.collector_correction_unchanged",
+    "Tanda terima {number} sudah mencatat pengambil itu; tidak ada yang dikoreksi.",
+    "Receipt {number} already records that collector; nothing to correct.",
+)
 
 # -- documents and cards -------------------------------------------------------------------
 RECEIPTS_MISSING = Msg(

@@ -12,6 +12,7 @@ from desktop_app.documents.distribution import (
 from desktop_app.services.distribution.counter import Counter
 from desktop_app.services.distribution.queries import (
     STATUS_SQL,
+    effective_collector,
 )
 from desktop_app.services.distribution.types import (
     RosterFilter,
@@ -55,7 +56,8 @@ class Reports(Counter):
         """
         received_sql = f"""
             SELECT g, count(*) AS received, sum(personal = 0) AS by_proxy FROM (
-                SELECT {key_sql} AS g, max(r.collector_relation IS NULL) AS personal
+                SELECT {key_sql} AS g, max({effective_collector("collector_relation")} IS NULL)
+                    AS personal
                 FROM distribution_receipt r JOIN distribution_roster e ON e.id = r.roster_id
                 WHERE r.round_id = :r AND {where}
                   AND NOT EXISTS (SELECT 1 FROM distribution_receipt_void v

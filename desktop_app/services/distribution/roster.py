@@ -268,6 +268,11 @@ class Roster(Rounds):
             status=m["status"] or "",
             received_at=self._local(m["received_at"]),
             mark_reason=m["mark_reason"] if m["status"] in MARK_KINDS else None,
+            # Filled in by the lookup when a person's NIK was scanned.
+            matched_person_id=None,
+            matched_name=None,
+            matched_nik=None,
+            matched_relation=None,
         )
 
     def pending(self, round_id: str, point_id: str | None = None) -> list[RosterRow]:

@@ -198,6 +198,13 @@ class ReceiptView:
     voided: bool = False
     void_reason: str | None = None
     signature: str | None = None  # the device's signature; None on receipts made before
+    # The collector_* fields above are who collected as corrected on the receipt's day; the
+    # recorded_* fields are what the receipt (and its signature) recorded at the counter.
+    corrected: bool = False
+    correction_reason: str | None = None
+    recorded_collector_name: str | None = None
+    recorded_collector_nik: str | None = None
+    recorded_collector_relation: str | None = None
 
     @property
     def qr_payload(self) -> str:
@@ -234,6 +241,19 @@ class RosterRow:
     mark_reason: str | None
     household_id: str | None
     person_id: str | None
+    # Whose NIK the lookup matched, when it was a person's NIK (None: card, KK, receipt or
+    # name). A member of the KK other than the recipient (their own KTP) means that member is
+    # standing at the counter: the counter must ask who collects, never record the recipient
+    # as collecting in person (see `member_match`).
+    matched_person_id: str | None = None
+    matched_name: str | None = None
+    matched_nik: str | None = None
+    matched_relation: str | None = None  # the member's SHDK relation ("istri", "anak", ...)
+
+    @property
+    def member_match(self) -> bool:
+        """The lookup landed on a household member who is not the recipient."""
+        return self.matched_person_id is not None and self.matched_person_id != self.person_id
 
     @property
     def status_label(self) -> str:

@@ -14,6 +14,7 @@ from sqlmodel import SQLModel
 from desktop_app.domain.values import as_utc
 from desktop_app.storage.distribution_models import (
     CollectionMark,
+    CollectorCorrection,
     DistributionAssignment,
     DistributionPoint,
     DistributionRound,
@@ -129,6 +130,10 @@ POLICIES: dict[str, EntityPolicy] = {
     "distribution_receipt_void": EntityPolicy(ReceiptVoid, scope=("receipt_id",), facts=True),
     "distribution_mark": EntityPolicy(CollectionMark, scope=("roster_id",), facts=True),
     "double_claim_decision": EntityPolicy(DoubleClaimDecision, scope=("roster_id",), facts=True),
+    # Who collected, corrected on the receipt's day: a fact beside the receipt, like a void.
+    "distribution_collector_correction": EntityPolicy(
+        CollectorCorrection, scope=("receipt_id",), facts=True
+    ),
 }
 
 

@@ -15,6 +15,7 @@ from desktop_app.documents.training import (
 from desktop_app.domain.nik import mask_nik
 from desktop_app.domain.office import format_date_id
 from desktop_app.domain.receipts import signed_qr_payload
+from desktop_app.domain.training import TrainingStatus
 from desktop_app.services.context import ServiceError
 from desktop_app.services.training import messages as m
 from desktop_app.services.training.certificates import TrainingCertificates
@@ -91,6 +92,7 @@ class TrainingDocData(TrainingCertificates):
             sessions=[sheet_session(s) for s in grid.sessions],
             rows=rows,
             printed_on=self.ctx.clock.today(),
+            finished=self.get_training(training_id).status == TrainingStatus.FINISHED.value,
         )
 
     def certificate_data(self, training_id: str) -> list[CertificateData]:
