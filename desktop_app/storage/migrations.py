@@ -602,6 +602,39 @@ def _v7_receipt_signatures(conn: sqlite3.Connection) -> None:
     run_script(conn, _V7_RECEIPT_SIGNATURES)
 
 
+_V10_BAST_REGISTER = """
+CREATE TABLE distribution_bast (
+    id VARCHAR NOT NULL,
+    number VARCHAR NOT NULL,
+    round_id VARCHAR NOT NULL,
+    point_id VARCHAR,
+    handover_date DATE NOT NULL,
+    received_qty FLOAT,
+    content_hash VARCHAR NOT NULL,
+    content VARCHAR NOT NULL,
+    issued_at DATETIME NOT NULL,
+    issued_by VARCHAR NOT NULL,
+    device_id VARCHAR NOT NULL,
+    device_name VARCHAR NOT NULL,
+    hlc VARCHAR NOT NULL,
+    PRIMARY KEY (id),
+    FOREIGN KEY(round_id) REFERENCES distribution_round (id),
+    FOREIGN KEY(point_id) REFERENCES distribution_point (id)
+);
+CREATE UNIQUE INDEX ix_distribution_bast_number ON distribution_bast (number);
+CREATE INDEX ix_distribution_bast_point_id ON distribution_bast (point_id);
+CREATE INDEX ix_distribution_bast_round_id ON distribution_bast (round_id);
+"""
+
+
+def _v10_bast_register(conn: sqlite3.Connection) -> None:
+    """The register of issued BASTs (berita acara serah terima): number (with the issuing
+    device's prefix), round, point, handover date, stock received, a hash of the content and who
+    issued it, so a reprint of the same content keeps its number and changed content gets a new
+    one. (Numbered 8 on this branch; the lead renumbers at merge.)"""
+    run_script(conn, _V10_BAST_REGISTER)
+
+
 STEPS: dict[int, Callable[[sqlite3.Connection], None]] = {
     1: _v1_registry,
     2: _v2_training,
@@ -610,6 +643,7 @@ STEPS: dict[int, Callable[[sqlite3.Connection], None]] = {
     5: _v5_double_claims,
     6: _v6_list_indexes,
     7: _v7_receipt_signatures,
+    8: _v10_bast_register,
 }
 
 CURRENT_VERSION = max(STEPS)

@@ -170,6 +170,7 @@ ENTITY_LABELS = {
     "distribution_receipt_void": "Pembatalan tanda terima",
     "distribution_mark": "Tanda tidak hadir/ditolak",
     "double_claim_decision": "Keputusan klaim ganda",
+    "distribution_bast": "Berita acara serah terima",
 }
 
 
