@@ -59,15 +59,23 @@ def bast_pdf(path: Path, office: OfficeProfile, doc: BastDoc) -> int:
         shown = markup("<b>{name}</b> <i>({hint})</i>", name=name, hint=hint) if hint else None
         data = [
             [no, "Nama", ":", para(shown or markup("<b>{name}</b>", name=name), body)],
-            ["", "Jabatan", ":", para(title, body)],
-            ["", para(markup("Selanjutnya disebut <b>{label}</b>.", label=label), body), "", ""],
+            [
+                "",
+                "Jabatan",
+                ":",
+                para(
+                    markup(
+                        "{title}, selanjutnya disebut <b>{label}</b>.", title=title, label=label
+                    ),
+                    body,
+                ),
+            ],
         ]
         table = Table(data, colWidths=[8 * mm, 25 * mm, 4 * mm, 133 * mm], hAlign="LEFT")
         table.setStyle(
             TableStyle(
                 [
                     ("FONT", (0, 0), (-1, -1), "Helvetica", 10.5, 15),
-                    ("SPAN", (1, 2), (3, 2)),
                     ("VALIGN", (0, 0), (-1, -1), "TOP"),
                     ("LEFTPADDING", (0, 0), (-1, -1), 0),
                     ("TOPPADDING", (0, 0), (-1, -1), 0),
@@ -141,6 +149,9 @@ def bast_pdf(path: Path, office: OfficeProfile, doc: BastDoc) -> int:
     items_style = grid_table_style()
     items_style.add("FONTSIZE", (0, 0), (-1, -1), 9.5)
     items_style.add("LEADING", (0, 0), (-1, -1), 11.5)
+    # Compact rows: the stock lines, the notes, both signatures and "Mengetahui" fit one page.
+    items_style.add("TOPPADDING", (0, 0), (-1, -1), 1)
+    items_style.add("BOTTOMPADDING", (0, 0), (-1, -1), 1.5)
     items_style.add("ALIGN", (0, 1), (0, -1), "CENTER")
     items_style.add("ALIGN", (2, 1), (3, -1), "RIGHT")
     items_style.add("FONTNAME", (2, 4), (3, 4), "Helvetica-Bold")
