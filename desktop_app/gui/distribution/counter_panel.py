@@ -522,4 +522,3 @@ class CounterPanel(QWidget):
             return
         printing.print_receipt(self, self.ctx, rnd.id, number, layout=self.receipt_layout())
         self.scan.setFocus()
-

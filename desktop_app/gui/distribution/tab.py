@@ -12,7 +12,7 @@ from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import QDialog, QMessageBox, QSplitter, QVBoxLayout, QWidget
 
 from desktop_app.gui.changes import ChangeBus
-from desktop_app.gui.distribution import printing
+from desktop_app.gui.distribution import bast_dialog, printing
 from desktop_app.gui.distribution.counter_panel import CounterPanel, ask_proxy, ask_reason
 from desktop_app.gui.distribution.dialogs import NewRoundDialog
 from desktop_app.gui.distribution.roster_panel import RosterPanel
@@ -205,6 +205,11 @@ class DistributionTab(QWidget):
         rnd = self.current_round()
         if rnd is None:
             return
+        bast = None
+        if document == "bast":
+            bast = bast_dialog.ask_bast(self, self.svc, rnd.id, self.point_id(), rnd.unit)
+            if bast is None:
+                return
         printing.print_document(
             self,
             self.ctx,
@@ -213,4 +218,5 @@ class DistributionTab(QWidget):
             point_id=self.point_id(),
             round_name=rnd.name,
             layout=self.round_bar.receipt_layout(),
+            bast=bast,
         )
