@@ -122,13 +122,42 @@ class DistributionTab(QWidget):
 
     def _round_changed(self) -> None:
         self.counter.clear_current()
+        self._show_round_state()
 
     def _point_changed(self) -> None:
         self.counter.clear_current()
+        self._show_round_state()
         self.counter.refresh_progress()
         rnd = self.current_round()
         self.roster.show_round(rnd.id if rnd else None, self.point_id())
         self.counter.scan.setFocus()
+
+    def _show_round_state(self) -> None:
+        """A closed or draft round says so where the counter would say "Siap": the scan field
+        is off, so nobody scans a queue into a round that records nothing."""
+        rnd = self.current_round()
+        if rnd is None or rnd.status == "open":
+            self.counter.show_panel(
+                tr("Siap"),
+                tr("Pilih putaran dan titik salur, lalu pindai kartu penerima."),
+                ("#1a1a1a", "#eef1f5"),
+            )
+        elif rnd.status == "closed":
+            self.counter.show_panel(
+                tr("Putaran ditutup"),
+                tr(
+                    "{name} sudah ditutup: tidak ada penerimaan baru. Daftar di kanan dan "
+                    "dokumennya (Cetak) tetap bisa dilihat.",
+                    name=rnd.name,
+                ),
+                ("#5f2120", "#ececec"),
+            )
+        else:
+            self.counter.show_panel(
+                tr("Putaran belum dibuka"),
+                tr("Buka putaran {name} untuk mulai melayani penerima.", name=rnd.name),
+                ("#7a4a00", "#fff0cc"),
+            )
 
     def _row_chosen(self, row: RosterRow) -> None:
         self.counter.set_current(row)
