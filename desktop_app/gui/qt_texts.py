@@ -38,9 +38,11 @@ _INDONESIAN: dict[str, dict[str, str]] = {
     # Qt's own file dialog (used where the system has no native one, e.g. Linux without a
     # portal) and its file list's headers.
     "QFileDialog": {
-        "Look in:": "Cari di:",
-        "File name:": "Nama berkas:",
-        "Files of type:": "Jenis berkas:",
+        "&Look in:": "&Cari di:",
+        "File &name:": "&Nama berkas:",
+        "Files of &type:": "&Jenis berkas:",
+        "Files": "Berkas",
+        "List of places and bookmarks": "Daftar tempat dan penanda",
         "Back": "Kembali",
         "Forward": "Maju",
         "Parent Directory": "Folder induk",
@@ -78,6 +80,7 @@ _INDONESIAN: dict[str, dict[str, str]] = {
             "%1\nBerkas tidak ditemukan.\nPeriksa nama berkasnya."
         ),
     },
+    "QAbstractFileIconProvider": {"Drive": "Drive", "Folder": "Folder", "File": "Berkas"},
     "QFileSystemModel": {
         "Name": "Nama",
         "Size": "Ukuran",
