@@ -86,6 +86,21 @@ def _date(value: str) -> date:
         ) from None
 
 
+def _quantity(value: str) -> float:
+    """A quantity as people type it: "2310", "2.310" (thousands), "2310,5" or "2310.5"."""
+    text = value.strip().replace(" ", "")
+    if "," in text:
+        text = text.replace(".", "").replace(",", ".")
+    elif text.count(".") > 1 or (text.count(".") == 1 and len(text.split(".")[1]) == 3):
+        text = text.replace(".", "")  # "2.310": a thousands dot
+    try:
+        return float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(
+            f"jumlah '{value}' tidak valid; tulis angka, contoh 2310 atau 2310,5"
+        ) from None
+
+
 def _db_arg(parser: argparse.ArgumentParser) -> None:
     add_db_option(parser)
 
@@ -172,6 +187,18 @@ def register(sub: argparse._SubParsersAction) -> None:
                 "--layout", choices=["a6", "half_a4", "thermal58", "thermal80"], default="a6"
             )
             p.add_argument("--number", action="append", help="hanya nomor ini (boleh berulang)")
+        if name == "bast":
+            p.add_argument(
+                "--handover-date",
+                type=_date,
+                help="tanggal serah terima TTTT-BB-HH (bawaan: hari penyaluran terakhir di titik)",
+            )
+            p.add_argument(
+                "--received",
+                type=_quantity,
+                metavar="QTY",
+                help="jumlah diterima dari gudang, dalam satuan putaran (mis. 2310 atau 2310,5)",
+            )
         p.set_defaults(func=_print_command(name))
 
 
@@ -506,7 +533,12 @@ def _print(ctx: AppContext, document: str, args: argparse.Namespace) -> int:
             raise ServiceError(NOTHING_TO_PRINT_RECEIPTS)
         pages = docs.receipts_pdf(out, ctx.office, receipts, layout=args.layout)
     elif document == "bast":
-        pages = docs.bast_pdf(out, ctx.office, svc.bast(rnd.id, point_id=point_id))
+        # Printing a BAST issues it: a new number in the register, or the same number marked
+        # SALINAN when nothing changed since it was last issued.
+        bast = svc.issue_bast(rnd.id, point_id, args.handover_date, stock_received=args.received)
+        pages = docs.bast_pdf(out, ctx.office, bast)
+        state = "salinan" if bast.copy else "baru"
+        print(f"BAST {bast.number} ({state}), tanggal serah terima {bast.on:%d-%m-%Y}")
     elif document == "cards":
         svc.mint_cards(rnd.id, point_id=point_id)  # the write: missing card codes first
         cards = svc.card_docs(rnd.id, point_id=point_id)

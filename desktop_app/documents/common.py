@@ -39,6 +39,7 @@ from reportlab.pdfgen.canvas import Canvas
 from reportlab.platypus import BaseDocTemplate, Frame, PageTemplate, Paragraph, Table, TableStyle
 
 from desktop_app.domain.office import OfficeProfile, format_date_id
+from desktop_app.domain.office import format_number_id as format_number_id  # documents use it
 
 LETTERHEAD_HEIGHT = 32 * mm
 
@@ -329,14 +330,6 @@ def atomic_output(path: Path) -> Iterator[Path]:
         os.replace(tmp, path)
     finally:
         tmp.unlink(missing_ok=True)
-
-
-def format_number_id(value: float, decimals: int = 2) -> str:
-    """Indonesian number format: 7.716 and 2,5 (dot for thousands, comma for decimals)."""
-    if float(value).is_integer():
-        return f"{int(value):,}".replace(",", ".")
-    text = f"{value:,.{decimals}f}".rstrip("0").rstrip(".")
-    return text.replace(",", "\0").replace(".", ",").replace("\0", ".")
 
 
 _WORDS = [

@@ -20,6 +20,8 @@ __all__ = [
     "OfficeProfile",
     "format_date_id",
     "format_date_long_id",
+    "format_number",
+    "format_number_id",
 ]
 
 INDONESIAN_MONTHS: list[str] = [
@@ -174,3 +176,23 @@ def format_date_id(d: date) -> str:
 def format_date_long_id(d: date) -> str:
     """With the Indonesian weekday: "Sabtu, 28 November 2026"."""
     return f"{INDONESIAN_DAYS[d.weekday()]}, {format_date_id(d)}"
+
+
+def format_number_id(value: float, decimals: int = 2) -> str:
+    """A number as Indonesian writes it: "7.716", "2,5", "30" (dot for thousands, comma for
+    decimals, trailing zeros dropped). The one formatter for documents, the CLI and the GUI in
+    Indonesian (the GUI's English mode uses `format_number(value, "en")`)."""
+    return format_number(value, "id", decimals)
+
+
+def format_number(value: float, lang: str = "id", decimals: int = 2) -> str:
+    """`value` grouped and with at most `decimals` decimals in the language's convention:
+    Indonesian "1.234,5", English "1,234.5". Whole numbers print without decimals."""
+    number = float(value)
+    if number.is_integer():
+        text = f"{int(number):,}"
+    else:
+        text = f"{number:,.{decimals}f}".rstrip("0").rstrip(".")
+    if lang == "en":
+        return text
+    return text.replace(",", "\0").replace(".", ",").replace("\0", ".")

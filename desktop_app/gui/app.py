@@ -11,7 +11,7 @@ from PySide6.QtGui import QGuiApplication
 from PySide6.QtWidgets import QApplication, QFileDialog, QMessageBox, QWidget
 
 from desktop_app.gui.errors import install_excepthook, setup_logging, show_error, user_message
-from desktop_app.gui.qt_texts import install_qt_texts
+from desktop_app.gui.qt_texts import apply_locale, install_qt_texts
 from desktop_app.i18n import LANGUAGES, set_language, tr
 from desktop_app.services.context import AppContext, open_app, verify_integrity
 
@@ -112,6 +112,7 @@ class _Session:
     def show(self, ctx: AppContext) -> None:
         from desktop_app.gui.main_window import MainWindow
 
+        apply_locale()  # a language switch rebuilds the window: numbers and dates follow it
         old_window, old_ctx = self.window, self.ctx
         window = MainWindow(ctx)
         window.open_requested.connect(self.open_other)

@@ -99,9 +99,14 @@ def date_from_qdate(value: QDate) -> date:
 
 
 class OptionalDateEdit(QWidget):
-    """A date picker that can be left empty (unknown birth date) via a checkbox."""
+    """A date picker that can be left empty (unknown birth date) via a checkbox.
+
+    While the date is unknown the field shows nothing rather than a made-up date (01-01-1970
+    looked like data); ticking the box starts at the `default` given to `set_value`."""
 
     changed = Signal()
+    # The "no date" value: one day below the earliest date a person can pick, shown as blank.
+    _BLANK = QDate(1899, 12, 31)
 
     def __init__(
         self, optional: bool = True, label: str | None = None, parent: QWidget | None = None
@@ -113,28 +118,50 @@ class OptionalDateEdit(QWidget):
         self.edit = QDateEdit()
         self.edit.setCalendarPopup(True)
         self.edit.setDisplayFormat("dd-MM-yyyy")
-        self.edit.setMinimumDate(QDate(1900, 1, 1))
+        self.edit.setMinimumDate(self._BLANK)
+        self.edit.setSpecialValueText(" ")  # the blank date shows as an empty field
         self.edit.setMinimumWidth(120)
+        self._default: date | None = None
+        self._optional = optional
         self.check.setChecked(not optional)
         self.check.setVisible(optional)
         self.edit.setEnabled(not optional)
-        self.check.toggled.connect(self.edit.setEnabled)
+        self.check.toggled.connect(self._toggled)
         self.check.toggled.connect(lambda _v: self.changed.emit())
         self.edit.dateChanged.connect(lambda _v: self.changed.emit())
         layout.addWidget(self.edit)
         layout.addWidget(self.check)
         layout.addStretch(1)
+        if optional:
+            self.edit.setDate(self._BLANK)
+        else:
+            self.edit.setDate(QDate.currentDate())
+
+    def _toggled(self, known: bool) -> None:
+        self.edit.setEnabled(known)
+        if not known:
+            self.edit.setDate(self._BLANK)
+        elif self.edit.date() == self._BLANK:
+            start = self._default or date(1970, 1, 1)
+            self.edit.setDate(qdate(start))
 
     def value(self) -> date | None:
-        if not self.check.isChecked():
+        if not self.check.isChecked() or self.edit.date() == self._BLANK:
             return None
         return date_from_qdate(self.edit.date())
 
     def set_value(self, value: date | None, default: date | None = None) -> None:
-        self.check.setChecked(value is not None)
-        shown = value or default
-        if shown is not None:
-            self.edit.setDate(qdate(shown))
+        if default is not None:
+            self._default = default
+        if value is not None:
+            self.edit.setDate(qdate(value))
+        if self._optional:
+            self.check.setChecked(value is not None)
+            if value is None:
+                self.edit.setDate(self._BLANK)
+        elif value is None:
+            # A required date has no "unknown": it starts at its default (or today's caller's).
+            self.edit.setDate(qdate(self._default or date.today()))
 
     def set_maximum(self, value: date) -> None:
         self.edit.setMaximumDate(qdate(value))

@@ -195,3 +195,26 @@ class ReceiptCounter(SQLModel, table=True):
     round_id: str = Field(primary_key=True, foreign_key="distribution_round.id")
     device_name: str = Field(primary_key=True)
     last_seq: int = 0
+
+
+class BastIssue(SQLModel, table=True):
+    """One issued berita acara serah terima: its number, what it said (a hash of the printed
+    content) and who issued it where. A reprint of the same content reuses the number ("SALINAN");
+    changed content (more receipts since, another handover date) gets a new number. Appended,
+    never changed: the register is what an auditor compares the paper with."""
+
+    __tablename__ = "distribution_bast"
+
+    id: str = Field(primary_key=True)
+    number: str = Field(index=True, unique=True)  # "BAST/RST4/LAP02/007"
+    round_id: str = Field(foreign_key="distribution_round.id", index=True)
+    point_id: str | None = Field(default=None, foreign_key="distribution_point.id", index=True)
+    handover_date: date
+    received_qty: float | None = None  # stock received from the warehouse, as entered
+    content_hash: str  # sha256 of the document's content (canonical JSON)
+    content: str  # that content, so the register can show what each number said
+    issued_at: datetime
+    issued_by: str
+    device_id: str
+    device_name: str
+    hlc: str

@@ -630,6 +630,37 @@ def _v8_collector_corrections(conn: sqlite3.Connection) -> None:
     """Corrections of who collected a receipt, on the day it was recorded, each with a reason:
     an appended, synced fact (the receipt row is never edited)."""
     run_script(conn, _V8_COLLECTOR_CORRECTIONS)
+_V9_BAST_REGISTER = """
+CREATE TABLE distribution_bast (
+    id VARCHAR NOT NULL,
+    number VARCHAR NOT NULL,
+    round_id VARCHAR NOT NULL,
+    point_id VARCHAR,
+    handover_date DATE NOT NULL,
+    received_qty FLOAT,
+    content_hash VARCHAR NOT NULL,
+    content VARCHAR NOT NULL,
+    issued_at DATETIME NOT NULL,
+    issued_by VARCHAR NOT NULL,
+    device_id VARCHAR NOT NULL,
+    device_name VARCHAR NOT NULL,
+    hlc VARCHAR NOT NULL,
+    PRIMARY KEY (id),
+    FOREIGN KEY(round_id) REFERENCES distribution_round (id),
+    FOREIGN KEY(point_id) REFERENCES distribution_point (id)
+);
+CREATE UNIQUE INDEX ix_distribution_bast_number ON distribution_bast (number);
+CREATE INDEX ix_distribution_bast_point_id ON distribution_bast (point_id);
+CREATE INDEX ix_distribution_bast_round_id ON distribution_bast (round_id);
+"""
+
+
+def _v9_bast_register(conn: sqlite3.Connection) -> None:
+    """The register of issued BASTs (berita acara serah terima): number (with the issuing
+    device's prefix), round, point, handover date, stock received, a hash of the content and who
+    issued it, so a reprint of the same content keeps its number and changed content gets a new
+    one."""
+    run_script(conn, _V9_BAST_REGISTER)
 
 
 STEPS: dict[int, Callable[[sqlite3.Connection], None]] = {
@@ -641,6 +672,7 @@ STEPS: dict[int, Callable[[sqlite3.Connection], None]] = {
     6: _v6_list_indexes,
     7: _v7_receipt_signatures,
     8: _v8_collector_corrections,
+    9: _v9_bast_register,
 }
 
 CURRENT_VERSION = max(STEPS)

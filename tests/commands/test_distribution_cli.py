@@ -186,3 +186,21 @@ def test_receive_with_a_members_nik_records_that_member(db, capsys):
         wife,
         "same_kk",
     )
+def test_print_bast_with_handover_date_and_stock_then_a_copy(db, capsys, tmp_path: Path):
+    path, world = db
+    p = str(path)
+    run(capsys, "round", "create", "--db", p, "--program", "RASTRADA", "--name", "Tahap 4",
+        "--item", "Beras", "--qty", "30", "--unit", "kg")  # fmt: skip
+    run(capsys, "round", "open", "--db", p, "--round", "RST4")
+    run(capsys, "receive", "--db", p, "--round", "RST4", "--kk", world.families[0].kk)
+    out_pdf = str(tmp_path / "bast.pdf")
+    code, out, err = run(capsys, "print", "bast", "--db", p, "--round", "RST4", "--point", "1",
+                         "--received", "2.310", "-o", out_pdf)  # fmt: skip
+    assert code == 0, err
+    assert "BAST BAST/RST4/" in out and "/001 (baru)" in out
+    code, out, err = run(capsys, "print", "bast", "--db", p, "--round", "RST4", "--point", "1",
+                         "--received", "2310", "-o", out_pdf)  # fmt: skip
+    assert code == 0 and "/001 (salinan)" in out
+    code, _, err = run(capsys, "print", "bast", "--db", p, "--round", "RST4", "--point", "1",
+                       "--handover-date", "2999-01-01", "-o", out_pdf)  # fmt: skip
+    assert code == 1 and "belum tiba" in err

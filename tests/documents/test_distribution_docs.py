@@ -478,3 +478,58 @@ def test_missing_fields_and_long_text_still_print(tmp_path: Path) -> None:
     assert reception_list_pdf(path, OFFICE, empty) == 1
     text = page_texts(path)[0]
     assert "(belum ada penerima)" in text and "Semua titik salur" in text
+
+
+def test_bast_has_stock_lines_a_copy_mark_and_a_labelled_blank_second_party(
+    tmp_path: Path,
+) -> None:
+    doc = BastDoc(
+        number="BAST/RST4/LAP02/003",
+        round=ROUND,
+        point=POINT,
+        on=date(2026, 11, 20),
+        first_party_name="Contoh Kepala, S.Sos.",
+        first_party_title="Kepala Dinas Sosial Kota Blitar",
+        second_party_name="....................................",
+        second_party_title="Pemilik Toko Contoh",
+        totals=Totals(entitled=400, received=380, by_proxy=15, absent=15, refused=2),
+        total_quantity=380 * 30,
+        stock_received=12000.5,
+        copy=True,
+        second_party_hint="nama pemilik toko",
+    )
+    path = tmp_path / "bast.pdf"
+    assert bast_pdf(path, OFFICE, doc) == 1
+    text = " ".join(page_texts(path)[0].split())
+    assert "Nomor: BAST/RST4/LAP02/003 SALINAN" in text
+    assert "Diterima dari gudang 12.000,5 kg" in text
+    assert "Diserahkan kepada KPM secara langsung 365 KPM 10.950 kg" in text
+    assert "Diserahkan kepada wakil KPM (diwakilkan) 15 KPM 450 kg" in text
+    assert "Jumlah tersalurkan (2 + 3) 380 KPM 11.400 kg" in text
+    assert "Tidak diambil: KPM tidak hadir 15 KPM 450 kg" in text
+    assert "Tidak diambil: KPM ditolak 2 KPM 60 kg" in text
+    assert "Belum diambil 3 KPM 90 kg" in text
+    assert "Sisa / dikembalikan ke gudang (1 - jumlah tersalurkan) 600,5 kg" in text
+    assert text.count("(nama pemilik toko)") == 2  # beside the name and under the signature
+
+
+def test_bast_preview_is_marked_and_leaves_stock_blank(tmp_path: Path) -> None:
+    doc = BastDoc(
+        number="(nomor diberikan saat dicetak)",
+        round=ROUND,
+        point=None,
+        on=date(2026, 11, 20),
+        first_party_name="Contoh Kepala, S.Sos.",
+        first_party_title="Kepala Dinas Sosial Kota Blitar",
+        second_party_name="Koordinator Contoh",
+        second_party_title="Koordinator Penyaluran",
+        totals=Totals(10, 8, 1, 1, 0),
+        total_quantity=8 * 30,
+        preview=True,
+    )
+    path = tmp_path / "bast.pdf"
+    bast_pdf(path, OFFICE, doc)
+    text = " ".join(page_texts(path)[0].split())
+    assert "PRATINJAU" in text and "SALINAN" not in text
+    assert "Diterima dari gudang ........ kg" in text
+    assert "Sisa / dikembalikan ke gudang (1 - jumlah tersalurkan) ........ kg" in text

@@ -667,7 +667,7 @@ def test_document_builders_follow_the_contract(ctx, world: World, svc: Distribut
     by_kel = svc.reception_list(rid, kelurahan_code=KEL_B)
     assert by_kel.kelurahan and len(by_kel.rows) == 3
 
-    bast = svc.bast(rid, point_id=point_a)
+    bast = svc.issue_bast(rid, point_a)
     assert bast.number.startswith("BAST/RST4/KANTOR/")
     assert bast.total_quantity == 60 and bast.second_party_title.startswith("Lurah")
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import date
 from pathlib import Path
 
+from reportlab.lib import colors
 from reportlab.lib.enums import TA_JUSTIFY
 from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
@@ -54,18 +55,27 @@ def bast_pdf(path: Path, office: OfficeProfile, doc: BastDoc) -> int:
     where = f", bertempat di {doc.point.name}" if doc.point else ""
     place = doc.point.name if doc.point else "seluruh titik salur"
 
-    def party(no: str, name: str, title: str, label: str) -> Table:
+    def party(no: str, name: str, title: str, label: str, hint: str = "") -> Table:
+        shown = markup("<b>{name}</b> <i>({hint})</i>", name=name, hint=hint) if hint else None
         data = [
-            [no, "Nama", ":", para(markup("<b>{name}</b>", name=name), body)],
-            ["", "Jabatan", ":", para(title, body)],
-            ["", para(markup("Selanjutnya disebut <b>{label}</b>.", label=label), body), "", ""],
+            [no, "Nama", ":", para(shown or markup("<b>{name}</b>", name=name), body)],
+            [
+                "",
+                "Jabatan",
+                ":",
+                para(
+                    markup(
+                        "{title}, selanjutnya disebut <b>{label}</b>.", title=title, label=label
+                    ),
+                    body,
+                ),
+            ],
         ]
         table = Table(data, colWidths=[8 * mm, 25 * mm, 4 * mm, 133 * mm], hAlign="LEFT")
         table.setStyle(
             TableStyle(
                 [
                     ("FONT", (0, 0), (-1, -1), "Helvetica", 10.5, 15),
-                    ("SPAN", (1, 2), (3, 2)),
                     ("VALIGN", (0, 0), (-1, -1), "TOP"),
                     ("LEFTPADDING", (0, 0), (-1, -1), 0),
                     ("TOPPADDING", (0, 0), (-1, -1), 0),
@@ -78,82 +88,76 @@ def bast_pdf(path: Path, office: OfficeProfile, doc: BastDoc) -> int:
     def num(value: float) -> str:
         return format_number_id(value)
 
-    items = Table(
+    unit = round_.unit
+
+    def qty(value: float | None) -> str:
+        # A figure not entered at issue time stays a blank line for a pen.
+        return f"{num(value)} {unit}" if value is not None else f"........ {unit}"
+
+    def kpm(n: int | None) -> str:
+        return f"{num(n)} KPM" if n is not None else ""
+
+    # Stock lines: what came from the warehouse, what went out (in person / by proxy), what
+    # stayed for recipients who did not collect, and what is left over or returned.
+    stock_rows: list[list] = [
+        ["No", "Uraian", "Jumlah KPM", "Jumlah"],
+        ["1", para("Diterima dari gudang", cell), "", qty(doc.stock_received)],
         [
-            ["No", "Jenis Bantuan", "Per KPM", "Jumlah KPM\nMenerima", "Jumlah", "Keterangan"],
-            [
-                "1",
-                para(round_.item, cell),
-                quantity_text(round_),
-                f"{num(t.received)} KPM",
-                f"{num(doc.total_quantity)} {round_.unit}",
-                para(
-                    f"{num(t.received - t.by_proxy)} langsung, {num(t.by_proxy)} diwakilkan", cell
-                ),
-            ],
-            [
-                "JUMLAH",
-                "",
-                "",
-                f"{num(t.received)} KPM",
-                f"{num(doc.total_quantity)} {round_.unit}",
-                "",
-            ],
+            "2",
+            para("Diserahkan kepada KPM secara langsung", cell),
+            kpm(t.received - t.by_proxy),
+            qty(doc.handed_direct),
         ],
-        colWidths=[10 * mm, 58 * mm, 20 * mm, 25 * mm, 25 * mm, 32 * mm],
+        [
+            "3",
+            para("Diserahkan kepada wakil KPM (diwakilkan)", cell),
+            kpm(t.by_proxy),
+            qty(doc.handed_proxy),
+        ],
+        [
+            "",
+            para(Markup("<b>Jumlah tersalurkan (2 + 3)</b>"), cell),
+            kpm(t.received),
+            qty(doc.total_quantity),
+        ],
+        [
+            "4",
+            para("Tidak diambil: KPM tidak hadir", cell),
+            kpm(t.absent),
+            qty(t.absent * round_.quantity),
+        ],
+        [
+            "5",
+            para("Tidak diambil: KPM ditolak", cell),
+            kpm(t.refused),
+            qty(t.refused * round_.quantity),
+        ],
+        ["6", para("Belum diambil", cell), kpm(t.pending), qty(t.pending * round_.quantity)],
+        [
+            "7",
+            para(Markup("<b>Sisa / dikembalikan ke gudang (1 - jumlah tersalurkan)</b>"), cell),
+            "",
+            qty(doc.left_over),
+        ],
+    ]
+    items = Table(
+        stock_rows,
+        colWidths=[10 * mm, 100 * mm, 30 * mm, 35 * mm],
         hAlign="CENTER",
+        repeatRows=1,
     )
     items_style = grid_table_style()
     items_style.add("FONTSIZE", (0, 0), (-1, -1), 9.5)
     items_style.add("LEADING", (0, 0), (-1, -1), 11.5)
+    # Compact rows: the stock lines, the notes, both signatures and "Mengetahui" fit one page.
+    items_style.add("TOPPADDING", (0, 0), (-1, -1), 1)
+    items_style.add("BOTTOMPADDING", (0, 0), (-1, -1), 1.5)
     items_style.add("ALIGN", (0, 1), (0, -1), "CENTER")
-    items_style.add("ALIGN", (2, 1), (4, -1), "RIGHT")
-    items_style.add("FONTNAME", (0, -1), (-1, -1), "Helvetica-Bold")
-    items_style.add("SPAN", (0, -1), (2, -1))
-    items_style.add("ALIGN", (0, -1), (0, -1), "CENTER")
+    items_style.add("ALIGN", (2, 1), (3, -1), "RIGHT")
+    items_style.add("FONTNAME", (2, 4), (3, 4), "Helvetica-Bold")
+    items_style.add("FONTNAME", (3, -1), (3, -1), "Helvetica-Bold")
     items.setStyle(items_style)
 
-    realisation = Table(
-        [
-            [
-                "Jumlah KPM terdaftar",
-                ":",
-                f"{num(t.entitled)} KPM",
-                "Tidak hadir",
-                ":",
-                f"{num(t.absent)} KPM",
-            ],
-            [
-                "Menerima (termasuk diwakilkan)",
-                ":",
-                f"{num(t.received)} KPM",
-                "Ditolak",
-                ":",
-                f"{num(t.refused)} KPM",
-            ],
-            [
-                "Diwakilkan",
-                ":",
-                f"{num(t.by_proxy)} KPM",
-                "Belum menerima",
-                ":",
-                f"{num(t.pending)} KPM",
-            ],
-        ],
-        colWidths=[56 * mm, 4 * mm, 20 * mm, 38 * mm, 4 * mm, 20 * mm],
-        hAlign="LEFT",
-        style=TableStyle(
-            [
-                ("FONT", (0, 0), (-1, -1), "Helvetica", 10, 12.5),
-                ("ALIGN", (2, 0), (2, -1), "RIGHT"),
-                ("ALIGN", (5, 0), (5, -1), "RIGHT"),
-                ("LEFTPADDING", (0, 0), (0, -1), 8 * mm),
-                ("LEFTPADDING", (3, 0), (3, -1), 10 * mm),
-                ("TOPPADDING", (0, 0), (-1, -1), 0),
-                ("BOTTOMPADDING", (0, 0), (-1, -1), 1),
-            ]
-        ),
-    )
     # The head of the office handing over in person needs no "Mengetahui" under the parties.
     first_is_head = (bool(office.head_name) and doc.first_party_name == office.head_name) or (
         doc.first_party_title.strip().lower() == office.head_title.strip().lower()
@@ -161,6 +165,7 @@ def bast_pdf(path: Path, office: OfficeProfile, doc: BastDoc) -> int:
     story: list = [
         para(Markup("<u>BERITA ACARA SERAH TERIMA</u>"), st["title"]),
         para(f"Nomor: {doc.number}", st["subtitle"]),
+        *_copy_mark(doc, st["subtitle"]),
         Spacer(1, 2 * mm),
         para(
             f"Pada {date_in_words(doc.on)} ({doc.on:%d-%m-%Y}){where}, kami yang bertanda "
@@ -170,7 +175,13 @@ def bast_pdf(path: Path, office: OfficeProfile, doc: BastDoc) -> int:
         Spacer(1, 2 * mm),
         party("1.", doc.first_party_name, doc.first_party_title, "PIHAK PERTAMA"),
         Spacer(1, 1.5 * mm),
-        party("2.", doc.second_party_name, doc.second_party_title, "PIHAK KEDUA"),
+        party(
+            "2.",
+            doc.second_party_name,
+            doc.second_party_title,
+            "PIHAK KEDUA",
+            doc.second_party_hint,
+        ),
         Spacer(1, 2 * mm),
         para(
             markup(
@@ -183,12 +194,19 @@ def bast_pdf(path: Path, office: OfficeProfile, doc: BastDoc) -> int:
             ),
             body,
         ),
-        Spacer(1, 3 * mm),
+        Spacer(1, 1.5 * mm),
+        para(
+            markup(
+                "Jenis bantuan: <b>{item}</b>, {per} per KPM; jumlah KPM terdaftar: "
+                "{entitled} KPM.",
+                item=round_.item,
+                per=quantity_text(round_),
+                entitled=num(t.entitled),
+            ),
+            body,
+        ),
+        Spacer(1, 2 * mm),
         items,
-        Spacer(1, 3 * mm),
-        para("Dengan realisasi penyaluran kepada KPM:", body),
-        Spacer(1, 1 * mm),
-        realisation,
     ]
     if doc.notes.strip():
         story += [
@@ -212,7 +230,7 @@ def bast_pdf(path: Path, office: OfficeProfile, doc: BastDoc) -> int:
                     left=[
                         markup("PIHAK KEDUA,<br/>{title}", title=doc.second_party_title),
                         doc.second_party_name,
-                        "",
+                        f"({doc.second_party_hint})" if doc.second_party_hint else "",
                     ],
                     right_title=markup("PIHAK PERTAMA,<br/>{title}", title=doc.first_party_title),
                     right_name=doc.first_party_name,
@@ -234,6 +252,15 @@ def bast_pdf(path: Path, office: OfficeProfile, doc: BastDoc) -> int:
         pdf.build(story, canvasmaker=numbered_canvas())
         pages = pdf.page
     return pages
+
+
+def _copy_mark(doc: BastDoc, style: ParagraphStyle) -> list:
+    """ "SALINAN" under the number of a reprint; "PRATINJAU" on a preview that has no number."""
+    if not (doc.copy or doc.preview):
+        return []
+    word = "SALINAN" if doc.copy else "PRATINJAU — BELUM BERNOMOR, BUKAN UNTUK DITANDATANGANI"
+    mark = ParagraphStyle("BastMark", parent=style, textColor=colors.HexColor("#b00020"))
+    return [para(markup("<b>{word}</b>", word=word), mark)]
 
 
 def _acknowledged_by(office: OfficeProfile) -> Table:

@@ -114,6 +114,38 @@ class BastDoc:
     totals: Totals
     total_quantity: float
     notes: str = ""
+    # Stock received from the warehouse (in the round's unit), as entered at issue time; None
+    # when not entered (the line is left blank for a pen).
+    stock_received: float | None = None
+    # "SALINAN": a reprint of a BAST already issued with this number and this content.
+    copy: bool = False
+    # A preview that has not been issued: no number yet, marked "PRATINJAU".
+    preview: bool = False
+    # What the second party's name line is for when the name is not known yet.
+    second_party_hint: str = ""
+
+    @property
+    def handed_direct(self) -> float:
+        """Quantity handed to recipients in person."""
+        return (self.totals.received - self.totals.by_proxy) * self.round.quantity
+
+    @property
+    def handed_proxy(self) -> float:
+        """Quantity handed to collectors on the recipients' behalf."""
+        return self.totals.by_proxy * self.round.quantity
+
+    @property
+    def not_collected(self) -> float:
+        """Quantity kept for absent and refused recipients and those not served yet."""
+        t = self.totals
+        return (t.absent + t.refused + t.pending) * self.round.quantity
+
+    @property
+    def left_over(self) -> float | None:
+        """Stock received minus handed out: what is left or returned; None without stock."""
+        if self.stock_received is None:
+            return None
+        return self.stock_received - self.total_quantity
 
 
 @dataclass(frozen=True)

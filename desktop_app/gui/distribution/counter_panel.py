@@ -258,7 +258,7 @@ class CounterPanel(QWidget):
     def update_buttons(self) -> None:
         rnd = self.current_round()
         status = rnd.status if rnd else None
-        self.scan.setEnabled(status in ("open", "closed"))
+        self.scan.setEnabled(status == "open")  # closed: the roster's filter still finds people
         counter = status == "open" and self.current is not None
         pending = counter and self.current is not None and not self.current.received
         received = counter and self.current is not None and self.current.received

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
+from datetime import date
 from pathlib import Path
 
 from PySide6.QtCore import QSettings, QStandardPaths, QUrl
@@ -112,14 +113,20 @@ def print_document(
     point_id: str | None = None,
     round_name: str = "",
     layout: str = "a6",
+    bast: tuple[date, float | None] | None = None,
     on_done: Callable[[Path], None] | None = None,
 ) -> Job | None:
-    """Ask for a file, build the document in a worker, open it."""
+    """Ask for a file, build the document in a worker, open it. A BAST takes its handover date
+    and stock received (`bast`, from BastDialog) and is issued: a number from the register."""
     title = document_titles()[document]
     path = _choose_path(parent, title, f"{slug(title)}-{slug(round_name)}.pdf")
     if path is None:
         return None
-    label = tr("Menyusun halaman {done} dari {total}…")
+    # Cards count cards and receipts count receipts (the worker reports items, not pages).
+    label = {
+        "cards": tr("Menyusun kartu {done} dari {total}…"),
+        "receipts": tr("Menyusun tanda terima {done} dari {total}…"),
+    }.get(document, tr("Menyusun halaman {done} dari {total}…"))
 
     def work(job: JobControl) -> Path:
         svc = DistributionService(ctx)
@@ -134,7 +141,9 @@ def print_document(
                 raise ServiceError(NOTHING_TO_PRINT_RECEIPTS)
             docs.receipts_pdf(path, ctx.office, receipts, layout=layout, progress=report)
         elif document == "bast":
-            docs.bast_pdf(path, ctx.office, svc.bast(round_id, point_id=point_id))
+            handover, stock = bast if bast is not None else (None, None)
+            issued = svc.issue_bast(round_id, point_id, handover, stock_received=stock)
+            docs.bast_pdf(path, ctx.office, issued)
         elif document == "cards":
             # The write first: households without a card code get one, so the printed barcode
             # is what the counter will scan. Reading the cards mints nothing.
@@ -153,8 +162,9 @@ def print_document(
         title=title,
         label=tr("Menyusun {document}…", document=title.lower()),
         on_success=_then_open(parent, on_done),
-        # Cards mint the missing card codes first (`mint_cards`): that is a write.
-        write=document == "cards",
+        # Cards mint the missing card codes first (`mint_cards`) and a BAST enters the register:
+        # both are writes.
+        write=document in ("cards", "bast"),
     )
 
 

@@ -17,7 +17,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from desktop_app.gui.distribution.models import RosterTableModel
+from desktop_app.gui.distribution.models import STATUS_COLOURS, RosterTableModel, status_text
 from desktop_app.gui.registry.models import ROW_ROLE
 from desktop_app.gui.workers import run_job
 from desktop_app.i18n import tr
@@ -28,7 +28,23 @@ from desktop_app.services.distribution import (
     format_count,
 )
 
-__all__ = ["RosterPanel"]
+__all__ = ["RosterPanel", "status_legend"]
+
+
+def status_legend() -> QWidget:
+    """What the row colours mean: a swatch and the state's name for each colour."""
+    legend = QWidget()
+    row = QHBoxLayout(legend)
+    row.setContentsMargins(0, 0, 0, 0)
+    row.setSpacing(8)
+    for status, colour in STATUS_COLOURS.items():
+        label = QLabel(status_text(status))
+        label.setObjectName(f"legend_{status}")
+        label.setStyleSheet(
+            f"QLabel {{ background: {colour}; border: 1px solid #b8b8b8; padding: 1px 6px; }}"
+        )
+        row.addWidget(label)
+    return legend
 
 
 class RosterPanel(QWidget):
@@ -74,11 +90,14 @@ class RosterPanel(QWidget):
         self.table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
         self.table.horizontalHeader().setStretchLastSection(True)
         self.table.doubleClicked.connect(self._row_chosen)
+        # Widths from the font: the four first columns (No., name, masked NIK, the 16-digit
+        # No. KK) fit the panel beside the counter at 1366x768.
+        digits = self.fontMetrics().horizontalAdvance("0" * 16) + 18
         for column, width in (
-            (RosterTableModel.COL_NO, 50),
-            (RosterTableModel.COL_NAME, 190),
-            (RosterTableModel.COL_NIK, 140),
-            (RosterTableModel.COL_KK, 140),
+            (RosterTableModel.COL_NO, self.fontMetrics().horizontalAdvance("00000") + 14),
+            (RosterTableModel.COL_NAME, 160),
+            (RosterTableModel.COL_NIK, digits),
+            (RosterTableModel.COL_KK, digits),
             (RosterTableModel.COL_ADDRESS, 200),
         ):
             self.table.setColumnWidth(column, width)
@@ -86,10 +105,16 @@ class RosterPanel(QWidget):
         filters = QHBoxLayout()
         filters.addWidget(self.filter_combo)
         filters.addWidget(self.filter_text, 1)
+        bottom = QHBoxLayout()
+        bottom.addWidget(self.list_count)
+        bottom.addStretch(1)
+        # The legend gets a row of its own: beside the count it would widen the window.
+        self.legend = status_legend()
         right = QVBoxLayout(self)
         right.addLayout(filters)
         right.addWidget(self.table, 1)
-        right.addWidget(self.list_count)
+        right.addLayout(bottom)
+        right.addWidget(self.legend)
 
     def show_round(self, round_id: str | None, point_id: str | None) -> None:
         """List the roster of this round (and point) from now on."""

@@ -12,7 +12,7 @@ from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import QDialog, QMessageBox, QSplitter, QVBoxLayout, QWidget
 
 from desktop_app.gui.changes import ChangeBus
-from desktop_app.gui.distribution import printing
+from desktop_app.gui.distribution import bast_dialog, printing
 from desktop_app.gui.distribution.counter_panel import CounterPanel, ask_proxy, ask_reason
 from desktop_app.gui.distribution.dialogs import NewRoundDialog
 from desktop_app.gui.distribution.roster_panel import RosterPanel
@@ -122,13 +122,42 @@ class DistributionTab(QWidget):
 
     def _round_changed(self) -> None:
         self.counter.clear_current()
+        self._show_round_state()
 
     def _point_changed(self) -> None:
         self.counter.clear_current()
+        self._show_round_state()
         self.counter.refresh_progress()
         rnd = self.current_round()
         self.roster.show_round(rnd.id if rnd else None, self.point_id())
         self.counter.scan.setFocus()
+
+    def _show_round_state(self) -> None:
+        """A closed or draft round says so where the counter would say "Siap": the scan field
+        is off, so nobody scans a queue into a round that records nothing."""
+        rnd = self.current_round()
+        if rnd is None or rnd.status == "open":
+            self.counter.show_panel(
+                tr("Siap"),
+                tr("Pilih putaran dan titik salur, lalu pindai kartu penerima."),
+                ("#1a1a1a", "#eef1f5"),
+            )
+        elif rnd.status == "closed":
+            self.counter.show_panel(
+                tr("Putaran ditutup"),
+                tr(
+                    "{name} sudah ditutup: tidak ada penerimaan baru. Daftar di kanan dan "
+                    "dokumennya (Cetak) tetap bisa dilihat.",
+                    name=rnd.name,
+                ),
+                ("#5f2120", "#ececec"),
+            )
+        else:
+            self.counter.show_panel(
+                tr("Putaran belum dibuka"),
+                tr("Buka putaran {name} untuk mulai melayani penerima.", name=rnd.name),
+                ("#7a4a00", "#fff0cc"),
+            )
 
     def _row_chosen(self, row: RosterRow) -> None:
         self.counter.set_current(row)
@@ -205,6 +234,11 @@ class DistributionTab(QWidget):
         rnd = self.current_round()
         if rnd is None:
             return
+        bast = None
+        if document == "bast":
+            bast = bast_dialog.ask_bast(self, self.svc, rnd.id, self.point_id(), rnd.unit)
+            if bast is None:
+                return
         printing.print_document(
             self,
             self.ctx,
@@ -213,4 +247,5 @@ class DistributionTab(QWidget):
             point_id=self.point_id(),
             round_name=rnd.name,
             layout=self.round_bar.receipt_layout(),
+            bast=bast,
         )

@@ -22,6 +22,7 @@ from PySide6.QtWidgets import (
     QLabel,
     QLineEdit,
     QPushButton,
+    QSizePolicy,
     QSplitter,
     QStackedWidget,
     QTabBar,
@@ -69,6 +70,7 @@ class _View:
     load_ids: Callable[[PersonFilter], list[int]]
     stale: bool = True
     loaded_filter: PersonFilter | None = None
+    result_text: str = ""  # what the result label says about this list
 
 
 class RegistryTab(QWidget):
@@ -124,8 +126,14 @@ class RegistryTab(QWidget):
         self.view_bar.addTab(tr("Orang"))
         self.view_bar.addTab(tr("KPM (keluarga)"))
         self.view_bar.setExpanding(False)
+        # The sub-tabs always show whole; a long result text wraps instead of squeezing them
+        # into scroll arrows.
+        self.view_bar.setUsesScrollButtons(False)
+        self.view_bar.setSizePolicy(QSizePolicy.Policy.Fixed, QSizePolicy.Policy.Fixed)
         self.result_label = QLabel()
         self.result_label.setStyleSheet("color: #444;")
+        self.result_label.setWordWrap(True)
+        self.result_label.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
 
         self.person_model = PersonTableModel(self.service.person_rows, self)
         self.household_model = HouseholdTableModel(self.service.household_rows, self)
@@ -184,8 +192,11 @@ class RegistryTab(QWidget):
         self.splitter.addWidget(self.detail)
         self.splitter.setStretchFactor(0, 3)
         self.splitter.setStretchFactor(1, 2)
-        self.splitter.setSizes([860, 480])
+        self.splitter.setSizes([900, 440])
         self.splitter.setChildrenCollapsible(False)
+        # The detail pane appears with a selection; empty, it would take a third of the width
+        # from the list (see _show_detail).
+        self.detail.setVisible(False)
 
         layout = QVBoxLayout(self)
         layout.addLayout(filters)
@@ -251,6 +262,11 @@ class RegistryTab(QWidget):
         for kind, columns in widths.items():
             for col, width in columns.items():
                 self.views[kind].table.setColumnWidth(col, width)
+        # The address right after the name, where it stays visible beside the detail pane.
+        for kind, col in ((PERSONS, p.COL_ADDRESS), (HOUSEHOLDS, h.COL_ADDRESS)):
+            header = self.views[kind].table.horizontalHeader()
+            header.moveSection(header.visualIndex(col), 2)
+            self.views[kind].table.setColumnWidth(col, 260)
 
     # -- filters ------------------------------------------------------------------------------
     def _fill_kelurahan(self) -> None:
@@ -360,7 +376,9 @@ class RegistryTab(QWidget):
             text = tr("{n} {noun} ditemukan", n=_thousands(len(ids)), noun=noun)
         else:
             text = tr("{n} {noun}", n=_thousands(len(ids)), noun=noun)
+        view.result_text = text
         self.result_label.setText(text)
+        self.result_label.setToolTip(text)
         target = (
             self._pending_select[1]
             if self._pending_select and self._pending_select[0] == which
@@ -381,6 +399,9 @@ class RegistryTab(QWidget):
         if view.stale or view.loaded_filter != self.current_filter():
             self._load(which)
         else:
+            # The list is as it was: so is its count ("27.862 orang", not the KPM count).
+            self.result_label.setText(view.result_text)
+            self.result_label.setToolTip(view.result_text)
             self._current_changed(view.table.currentIndex(), QModelIndex())
         # Filters that do not apply to households.
         self.status.setEnabled(which == PERSONS)
@@ -426,6 +447,7 @@ class RegistryTab(QWidget):
         except Exception:  # noqa: BLE001 - e.g. the row was removed meanwhile
             log.exception("detail failed for %s", entity_id)
             self.detail.show_nothing()
+        self.detail.setVisible(self.detail.currentWidget() is not self.detail.empty)
 
     def select_person(self, person_id: str) -> None:
         """Show a person (e.g. a household member) in the persons list."""

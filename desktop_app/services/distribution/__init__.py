@@ -13,16 +13,18 @@ only after the commit, with synchronous=FULL, so a number shown to a person is o
 Modules: `rounds` (lifecycle), `points`, `roster` (frozen roster and its list), `lookup` (scan),
 `counter` (receipts, voids, marks, scan logs), `numbering` (round codes, receipt key, device
 prefix), `cards` (minting card codes), `reports` (totals), `doc_data` (documents' data),
-`types` (plain values), `queries` (shared SQL), `messages` (coded refusals). Who may collect for
-whom is a pure rule in desktop_app.domain.collectors.
+`bast` (the BAST and its register of numbers), `types` (plain values), `queries` (shared SQL),
+`messages` (coded refusals). Who may collect for whom is a pure rule in
+desktop_app.domain.collectors.
 """
 
 from __future__ import annotations
 
-from desktop_app.services.distribution import messages, service, types
+from desktop_app.services.distribution import bast, messages, service, types
+from desktop_app.services.distribution.bast import *  # noqa: F403
 from desktop_app.services.distribution.messages import *  # noqa: F403
 from desktop_app.services.distribution.service import *  # noqa: F403
 from desktop_app.services.distribution.types import *  # noqa: F403
 
 # The facade re-exports each module's own __all__ rather than naming the values twice.
-__all__ = [*messages.__all__, *service.__all__, *types.__all__]
+__all__ = [*bast.__all__, *messages.__all__, *service.__all__, *types.__all__]

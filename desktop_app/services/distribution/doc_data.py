@@ -4,13 +4,11 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable
 from dataclasses import fields
-from datetime import date
 from typing import Any
 
 from sqlalchemy import text
 
 from desktop_app.documents.distribution import (
-    BastDoc,
     CardDoc,
     ListRow,
     PointInfo,
@@ -152,39 +150,6 @@ class DocData(Cards):
 
     def _point_or_none(self, round_id: str, point_id: str | None) -> PointView | None:
         return self.get_point(round_id, point_id) if point_id else None
-
-    def bast(
-        self, round_id: str, *, point_id: str | None = None, on: date | None = None
-    ) -> BastDoc:
-        """Berita acara serah terima for a point (or the whole round) with its totals."""
-        info = self.round_info(round_id)
-        point = self._point_or_none(round_id, point_id)
-        totals = self.totals(round_id, point_id)
-        office = self.ctx.office
-        if point is not None:
-            second_name = point.contact_name or "...................................."
-            second_title = point.contact_title or (
-                "Lurah " + point.kelurahan_names[0]
-                if point.kind == "kelurahan" and point.kelurahan_names
-                else "Penanggung jawab " + point.name
-            )
-            suffix = f"{point.no:03d}"
-        else:
-            second_name = "...................................."
-            second_title = "Koordinator penyaluran"
-            suffix = "000"
-        return BastDoc(
-            number=f"BAST/{info.code}/{self._device_prefix()}/{suffix}",
-            round=info,
-            point=self.point_info(point),
-            on=on or self.ctx.clock.today(),
-            first_party_name=office.head_name or "....................................",
-            first_party_title=office.head_title,
-            second_party_name=second_name,
-            second_party_title=second_title,
-            totals=totals,
-            total_quantity=totals.received * info.quantity,
-        )
 
     def card_docs(
         self,

@@ -475,6 +475,33 @@ NOTHING_TO_PRINT_CARDS = Msg(
     "There are no recipients to make cards for.",
 )
 
+# -- BAST (berita acara serah terima) ------------------------------------------------------
+BAST_ROUND_DRAFT = Msg(
+    "distribution.bast_round_draft",
+    "Putaran {name} belum dibuka; belum ada yang diserahterimakan.",
+    "Round {name} has not been opened; nothing has been handed over yet.",
+)
+BAST_DATE_FUTURE = Msg(
+    "distribution.bast_date_future",
+    "Tanggal serah terima {date} belum tiba.",
+    "The handover date {date} has not come yet.",
+)
+BAST_DATE_BEFORE_RECEIPTS = Msg(
+    "distribution.bast_date_before_receipts",
+    "Tanggal serah terima {date} lebih awal dari penyaluran terakhir di titik ini ({last}).",
+    "The handover date {date} is before the last distribution at this point ({last}).",
+)
+BAST_RECEIVED_INVALID = Msg(
+    "distribution.bast_received_invalid",
+    "Jumlah diterima dari gudang tidak wajar: {value}.",
+    "The quantity received from the warehouse is not plausible: {value}.",
+)
+BAST_RECEIVED_TOO_LOW = Msg(
+    "distribution.bast_received_too_low",
+    "Diterima dari gudang {received} {unit}, tetapi sudah tersalurkan {handed} {unit}.",
+    "Received from the warehouse {received} {unit}, but {handed} {unit} were already handed out.",
+)
+
 # What the counter shows as "not found" (a warning to check the card) rather than as a refusal
 # to serve someone who was found.
 NOT_FOUND_CODES = frozenset(

@@ -13,6 +13,7 @@ from enum import StrEnum
 from desktop_app.documents.distribution.data import RoundInfo
 from desktop_app.domain.collectors import COLLECTOR_RELATIONS, parse_collector_relation
 from desktop_app.domain.errors import Refusal
+from desktop_app.domain.office import format_number_id
 from desktop_app.domain.receipts import QR_PREFIX, signed_qr_payload
 
 __all__ = [
@@ -159,8 +160,8 @@ class RoundView(RoundInfo):
 
     @property
     def quantity_text(self) -> str:
-        qty = int(self.quantity) if float(self.quantity).is_integer() else self.quantity
-        return f"{qty} {self.unit}"
+        # "2,5 kg": Indonesian decimals, like the documents print it.
+        return f"{format_number_id(self.quantity)} {self.unit}"
 
 
 @dataclass(frozen=True)

@@ -13,6 +13,7 @@ from sqlmodel import SQLModel
 
 from desktop_app.domain.values import as_utc
 from desktop_app.storage.distribution_models import (
+    BastIssue,
     CollectionMark,
     CollectorCorrection,
     DistributionAssignment,
@@ -134,6 +135,9 @@ POLICIES: dict[str, EntityPolicy] = {
     "distribution_collector_correction": EntityPolicy(
         CollectorCorrection, scope=("receipt_id",), facts=True
     ),
+    # An issued BAST is a fact: the register travels so the office sees every number a laptop
+    # printed (numbers carry the device prefix, so two laptops never mint the same one).
+    "distribution_bast": EntityPolicy(BastIssue, scope=("point_id",), facts=True),
 }
 
 

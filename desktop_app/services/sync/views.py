@@ -174,6 +174,7 @@ ENTITY_LABELS = {
     "distribution_mark": "Tanda tidak hadir/ditolak",
     "double_claim_decision": "Keputusan klaim ganda",
     "distribution_collector_correction": "Koreksi pengambil",
+    "distribution_bast": "Berita acara serah terima",
 }
 
 

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from datetime import date
 
 from PySide6.QtCore import Qt, QTimer
 from PySide6.QtWidgets import (
@@ -18,7 +17,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from desktop_app.domain.nik import Issue
+from desktop_app.domain.nik import Issue, parse_nik
 from desktop_app.domain.status import RELATION_LABELS, SEX_LABELS
 from desktop_app.gui.registry.dialogs.form import (
     VALIDATE_DELAY_MS,
@@ -76,7 +75,8 @@ class PersonDialog(FormDialog):
         )
         self.birth_place = line_edit(tr("Kota/kabupaten"))
         self.birth_date = OptionalDateEdit(optional=True, label=tr("Tanggal lahir diketahui"))
-        self.birth_date.set_value(None, default=date(1970, 1, 1))
+        # Empty until known: the NIK fills it (see _fill_from_nik), or the clerk ticks the box.
+        self.birth_date.set_value(None)
         self.birth_date.set_maximum(ctx.clock.today())
         self.address = AddressFields()
         self.region = RegionChooser(self.service)
@@ -129,6 +129,7 @@ class PersonDialog(FormDialog):
             self.address.rw.setText(detail.input.rw or "")
             self.region.set_value(detail.input.kelurahan_code)
 
+        self.nik.textChanged.connect(self._fill_from_nik)
         for edit in (self.nik, self.name, self.birth_place, self.phone):
             edit.textChanged.connect(self.schedule_validation)
         self.sex.currentIndexChanged.connect(self.schedule_validation)
@@ -142,13 +143,24 @@ class PersonDialog(FormDialog):
         self.name.setText(inp.name)
         select_combo_data(self.sex, inp.sex)
         self.birth_place.setText(inp.birth_place or "")
-        self.birth_date.set_value(inp.birth_date, default=date(1970, 1, 1))
+        self.birth_date.set_value(inp.birth_date)
         self.address.street.setText(inp.street or "")
         self.address.rt.setText(inp.rt or "")
         self.address.rw.setText(inp.rw or "")
         self.region.set_value(inp.kelurahan_code)
         self.phone.setText(inp.phone or "")
         self.notes.setPlainText(inp.notes or "")
+
+    def _fill_from_nik(self, text: str) -> None:
+        """A valid NIK already says the sex and the birth date: fill what is still empty (never
+        overwrite what the clerk chose; a disagreement is the validator's warning)."""
+        info = parse_nik(text, today=self.ctx.clock.today())
+        if info is None:
+            return
+        if combo_data(self.sex) is None:
+            select_combo_data(self.sex, info.sex)
+        if self.birth_date.value() is None and info.birth_date <= self.ctx.clock.today():
+            self.birth_date.set_value(info.birth_date)
 
     def person_input(self) -> PersonInput:
         return PersonInput(
