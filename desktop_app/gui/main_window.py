@@ -44,6 +44,7 @@ class TabSpec:
 def tab_specs() -> list[TabSpec]:
     """The tabs in order. An area whose module is not there yet gets a placeholder."""
     return [
+        TabSpec("desktop_app.gui.beranda.tab", "BerandaTab", tr("Beranda")),
         TabSpec("desktop_app.gui.registry.tab", "RegistryTab", tr("Registri")),
         TabSpec("desktop_app.gui.distribution.tab", "DistributionTab", tr("Penyaluran")),
         TabSpec("desktop_app.gui.training.tab", "TrainingTab", tr("Pelatihan")),
