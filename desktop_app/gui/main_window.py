@@ -185,6 +185,10 @@ class MainWindow(QMainWindow):
             language_menu.addAction(action)
             self.language_actions[code] = action
 
+        from desktop_app.gui.beranda.reports import add_report_actions
+
+        self.report_actions = add_report_actions(bar.addMenu(tr("&Laporan")), self.ctx, self)
+
         help_menu = bar.addMenu(tr("B&antuan"))
         self.verify_action = QAction(tr("&Verifikasi tanda terima / sertifikat…"), self)
         self.verify_action.triggered.connect(self.verify_code)

@@ -142,3 +142,23 @@ def test_screenshot(qtbot, demo_ctx, lang: str, tmp_path: Path) -> None:  # noqa
     if lang == "en":
         assert window.tabs.tabText(0) == "Home"
         assert tab.refresh_button.text() == "Refresh"
+
+
+def test_the_laporan_menu_saves_a_report(qtbot, demo_ctx, tmp_path, monkeypatch) -> None:  # noqa: ANN001
+    from PySide6.QtWidgets import QFileDialog
+
+    from desktop_app.gui.beranda.reports import ReportDialog
+
+    window = MainWindow(demo_ctx)
+    qtbot.addWidget(window)
+    assert list(window.report_actions) == ["bulanan", "realisasi", "pelatihan", "kualitas"]
+    target = tmp_path / "realisasi.xlsx"
+    monkeypatch.setattr(
+        QFileDialog, "getSaveFileName", staticmethod(lambda *a, **k: (str(target), ""))
+    )
+    dialog = ReportDialog(demo_ctx, "realisasi", window)
+    qtbot.addWidget(dialog)
+    assert dialog.round.count() == 3  # RST3 (closed), RST4 and RPL1 (open)
+    dialog.save()
+    qtbot.waitUntil(lambda: dialog.saved is not None, timeout=15000)
+    assert target.stat().st_size > 1000

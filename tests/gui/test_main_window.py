@@ -19,7 +19,7 @@ def test_window_opens_with_the_tabs(qtbot, ctx):
     qtbot.waitUntil(lambda: "orang" in window.counts_label.text(), timeout=5000)
     assert window.counts_label.text() == "0 orang · 0 KPM"
     menus = [a.text() for a in window.menuBar().actions()]
-    assert menus == ["&Berkas", "&Pengaturan", "B&antuan"]
+    assert menus == ["&Berkas", "&Pengaturan", "&Laporan", "B&antuan"]
 
 
 def test_tabs_are_built_when_first_opened(qtbot, ctx):
