@@ -85,12 +85,14 @@ def main() -> int:
         marks["window_built"] = _since_start()
         window.installEventFilter(painted)
         show_main_window(window)
-        registry = window.tabs.widget(0)
+        # The first tab: the Beranda (its figures shown) or, in older builds, the Registri (its
+        # first page of rows shown).
+        first = window.tabs.widget(0)
         rows_shown: list[int] = []
-        finished = getattr(registry, "search_finished", None)
+        finished = getattr(first, "search_finished", None) or getattr(first, "loaded", None)
         if finished is not None:
 
-            def on_rows(n: int) -> None:
+            def on_rows(n: int = 0) -> None:
                 rows_shown.append(n)
                 marks.setdefault("registry_rows", _since_start())
 

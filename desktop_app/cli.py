@@ -43,6 +43,7 @@ COMMAND_MODULES: list[str] = [
     "desktop_app.commands.io",
     "desktop_app.commands.sync",
     "desktop_app.commands.verify",
+    "desktop_app.commands.report",
 ]
 
 APP_NAME = "Berdaya"

@@ -44,6 +44,7 @@ class TabSpec:
 def tab_specs() -> list[TabSpec]:
     """The tabs in order. An area whose module is not there yet gets a placeholder."""
     return [
+        TabSpec("desktop_app.gui.beranda.tab", "BerandaTab", tr("Beranda")),
         TabSpec("desktop_app.gui.registry.tab", "RegistryTab", tr("Registri")),
         TabSpec("desktop_app.gui.distribution.tab", "DistributionTab", tr("Penyaluran")),
         TabSpec("desktop_app.gui.training.tab", "TrainingTab", tr("Pelatihan")),
@@ -183,6 +184,10 @@ class MainWindow(QMainWindow):
             group.addAction(action)
             language_menu.addAction(action)
             self.language_actions[code] = action
+
+        from desktop_app.gui.beranda.reports import add_report_actions
+
+        self.report_actions = add_report_actions(bar.addMenu(tr("&Laporan")), self.ctx, self)
 
         help_menu = bar.addMenu(tr("B&antuan"))
         self.verify_action = QAction(tr("&Verifikasi tanda terima / sertifikat…"), self)

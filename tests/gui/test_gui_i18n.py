@@ -33,8 +33,8 @@ def test_window_in_english(qtbot, ctx):
     window = MainWindow(ctx)
     qtbot.addWidget(window)
     titles = [window.tabs.tabText(i) for i in range(window.tabs.count())]
-    assert titles[:3] == ["Registry", "Distribution", "Training"]
-    registry = window.tabs.widget(0)
+    assert titles[:4] == ["Home", "Registry", "Distribution", "Training"]
+    registry = window.tab("Registry")
     assert registry.search.placeholderText() == "Search name, NIK, KK number or address…"
     model = registry.person_model
     headers = [model.headerData(c, _horizontal()) for c in range(model.columnCount())]
@@ -94,7 +94,7 @@ def test_sex_column_reads_m_f_in_english(qtbot, ctx):
     set_language("en")
     window = MainWindow(ctx)
     qtbot.addWidget(window)
-    column = window.tabs.widget(0).person_model.columns()[PersonTableModel.COL_SEX]
+    column = window.tab("Registry").person_model.columns()[PersonTableModel.COL_SEX]
     assert column.title == "M/F"
     assert [column.value(_Row("L")), column.value(_Row("P"))] == ["M", "F"]
 

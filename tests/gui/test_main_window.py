@@ -13,31 +13,31 @@ def test_window_opens_with_the_tabs(qtbot, ctx):
     window.resize(1366, 768)
     window.show()
     titles = [window.tabs.tabText(i) for i in range(window.tabs.count())]
-    assert titles[:3] == ["Registri", "Penyaluran", "Pelatihan"]
+    assert titles[:4] == ["Beranda", "Registri", "Penyaluran", "Pelatihan"]
     assert str(ctx.db.path) in window.db_label.text()
     assert "KANTOR" in window.device_label.text()
     qtbot.waitUntil(lambda: "orang" in window.counts_label.text(), timeout=5000)
     assert window.counts_label.text() == "0 orang · 0 KPM"
     menus = [a.text() for a in window.menuBar().actions()]
-    assert menus == ["&Berkas", "&Pengaturan", "B&antuan"]
+    assert menus == ["&Berkas", "&Pengaturan", "&Laporan", "B&antuan"]
 
 
 def test_tabs_are_built_when_first_opened(qtbot, ctx):
     window = MainWindow(ctx)
     qtbot.addWidget(window)
     window.show()
-    from desktop_app.gui.registry.tab import RegistryTab
+    from desktop_app.gui.beranda.tab import BerandaTab
 
-    assert isinstance(window.tabs.widget(0), RegistryTab)
-    assert type(window.tabs.widget(2)) is QWidget  # not built yet
-    window.tabs.setCurrentIndex(2)
-    built = window.tabs.widget(2)
+    assert isinstance(window.tabs.widget(0), BerandaTab)
+    assert type(window.tabs.widget(3)) is QWidget  # not built yet
+    window.tabs.setCurrentIndex(3)
+    built = window.tabs.widget(3)
     assert type(built) is not QWidget
-    assert window.tabs.currentIndex() == 2
-    assert window.tabs.tabText(2) == "Pelatihan"
-    assert window.tab("Penyaluran") is window.tabs.widget(1)
-    assert type(window.tabs.widget(1)) is not QWidget
-    assert window.tabs.currentIndex() == 2  # building a tab does not switch to it
+    assert window.tabs.currentIndex() == 3
+    assert window.tabs.tabText(3) == "Pelatihan"
+    assert window.tab("Penyaluran") is window.tabs.widget(2)
+    assert type(window.tabs.widget(2)) is not QWidget
+    assert window.tabs.currentIndex() == 3  # building a tab does not switch to it
 
 
 def test_missing_tab_module_becomes_a_placeholder(qtbot, ctx):
@@ -84,7 +84,8 @@ def test_the_registry_tab_refreshes_itself_after_a_write_elsewhere(qtbot, ctx):
     window = MainWindow(ctx)
     qtbot.addWidget(window)
     window.show()
-    tab = window.tabs.widget(0)
+    tab = window.tab("Registri")
+    window.tabs.setCurrentWidget(tab)
     assert isinstance(tab, RegistryTab)
     qtbot.waitUntil(lambda: tab.person_model.rowCount() == 0 and "orang" in tab.result_label.text())
     birth = date(1960, 1, 2)

@@ -1,0 +1,1 @@
+"""The Beranda tab (dashboard): key figures, round progress, stages, training, data quality."""
