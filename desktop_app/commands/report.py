@@ -14,13 +14,10 @@ import sys
 from datetime import date
 from pathlib import Path
 
-from desktop_app.cli import default_db_path
+from desktop_app.cli import add_db_option, open_command_context
 from desktop_app.domain.errors import Msg, Refusal
 from desktop_app.i18n import tr_refusal
 
-DB_MISSING = Msg(
-    "report.cli_db_missing", "Basis data {path} tidak ditemukan.", "Database {path} not found."
-)
 BAD_DATE = Msg(
     "report.cli_bad_date",
     "Tanggal '{value}' tidak dapat dibaca; tulis TTTT-BB-HH, misalnya 2026-11-30.",
@@ -40,7 +37,7 @@ class _Usage(Refusal):
 def register(sub: argparse._SubParsersAction) -> None:
     p = sub.add_parser("report", help="laporan (bulanan, realisasi, pelatihan, kualitas)")
     p.add_argument("name", help="bulanan | realisasi | pelatihan | kualitas")
-    p.add_argument("--db", type=Path)
+    add_db_option(p)
     p.add_argument("--from", dest="start", help="tanggal awal TTTT-BB-HH (bawaan: awal bulan ini)")
     p.add_argument("--to", dest="end", help="tanggal akhir TTTT-BB-HH (bawaan: akhir bulan ini)")
     p.add_argument("--program", help="kode program untuk laporan bulanan (bawaan: RASTRADA)")
@@ -59,28 +56,25 @@ def _date(value: str | None) -> date | None:
 
 
 def cmd_report(args: argparse.Namespace) -> int:
-    from desktop_app.services.context import open_app
     from desktop_app.services.reporting import Period
     from desktop_app.services.reporting.reports import build_report, report_name, write_report
     from desktop_app.storage.db import StorageError
 
+    try:
+        ctx = open_command_context(args, read_only=True)
+    except StorageError as exc:
+        print(tr_refusal(exc), file=sys.stderr)
+        return exc.exit_code
     try:
         name = report_name(args.name)
         start, end = _date(args.start), _date(args.end)
         out: Path = args.output
         if out.suffix.lower() not in (".pdf", ".xlsx") or not out.parent.exists():
             raise _Usage(BAD_OUTPUT, path=out)
-        path = args.db or default_db_path()
-        if not Path(path).exists():
-            raise _Usage(DB_MISSING, path=path)
     except Refusal as exc:
+        ctx.close()
         print(tr_refusal(exc), file=sys.stderr)
         return 2
-    try:
-        ctx = open_app(path, read_only=True)
-    except StorageError as exc:
-        print(exc.user_message, file=sys.stderr)
-        return exc.exit_code
     try:
         # A missing end is the end of the start's month; a missing start, its end's month's first.
         month = Period.month_of(start or end or ctx.clock.today())
