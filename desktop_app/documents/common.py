@@ -237,7 +237,7 @@ def _draw_draft_stamp(canvas: Canvas, right: float, top: float, scale: float) ->
 
 def _mark_page(canvas: Canvas) -> None:
     """Remember that this page already has the whole-page mark (its number)."""
-    canvas._berdaya_draft_page = canvas.getPageNumber()  # type: ignore[attr-defined]
+    canvas._berdaya_draft_page = canvas.getPageNumber()
 
 
 def _page_marked(canvas: Canvas) -> bool:
