@@ -108,8 +108,11 @@ def test_session_opens_the_wizard_on_first_start_only(qtbot, qapp, ctx) -> None:
     assert wizard is not None and wizard.isVisible()
     wizard.reject()
     # A complete profile: no wizard.
-    ctx.save_office_profile(wizard.profile_page.profile().__class__(
-        address="Jl. Contoh 1", head_name="Nama Kepala", head_nip="197001012000031001"))
+    ctx.save_office_profile(
+        wizard.profile_page.profile().__class__(
+            address="Jl. Contoh 1", head_name="Nama Kepala", head_nip="197001012000031001"
+        )
+    )
     session2 = gui_app._Session(qapp)
     session2.show(ctx)
     qtbot.addWidget(session2.window)
