@@ -16,6 +16,7 @@ or JPEG file, never from markup.
 from __future__ import annotations
 
 import logging
+import math
 import os
 import re
 import tempfile
@@ -38,7 +39,7 @@ from reportlab.pdfbase.pdfmetrics import stringWidth
 from reportlab.pdfgen.canvas import Canvas
 from reportlab.platypus import BaseDocTemplate, Frame, PageTemplate, Paragraph, Table, TableStyle
 
-from desktop_app.domain.office import OfficeProfile, format_date_id
+from desktop_app.domain.office import OfficeProfile, format_date_id, profile_complete
 from desktop_app.domain.office import format_number_id as format_number_id  # documents use it
 
 LETTERHEAD_HEIGHT = 32 * mm
@@ -154,6 +155,10 @@ class Letterhead:
     address: str
     contact: str
     emblem: Path | None = None
+    # True while the office profile is incomplete (placeholder address, no head of office):
+    # every page then carries a visible "DRAF" mark, so a printout with placeholders is never
+    # mistaken for an official document.
+    draft: bool = False
 
     @classmethod
     def from_office(cls, office: OfficeProfile, emblem: Path | None = None) -> Letterhead:
@@ -171,7 +176,73 @@ class Letterhead:
             address=office.address,
             contact=contact,
             emblem=checked_image(emblem),
+            draft=not profile_complete(office),
         )
+
+
+DRAFT_MARK = "DRAF"
+DRAFT_NOTE = "DRAF - profil kantor belum lengkap (Pengaturan)"
+# Solid light grey, drawn before the content: no transparency, which a mark drawn inside a
+# reused form (the receipts' kop) could not carry.
+_DRAFT_GREY = colors.HexColor("#d6d6d6")
+
+
+def draw_draft_mark(
+    canvas: Canvas,
+    x: float,
+    y: float,
+    width: float,
+    height: float,
+    *,
+    note_y: float | None = None,
+) -> None:
+    """A light-grey diagonal "DRAF" across the box (x, y, width, height); call it before
+    drawing the content so the content stays on top; with `note_y`, a one-line note at that
+    height saying why."""
+    canvas.saveState()
+    diagonal = math.hypot(width, height)
+    # As large as the box allows, the word taking at most 70 % of the diagonal.
+    size = fit_font_size(DRAFT_MARK, "Helvetica-Bold", 160, diagonal * 0.7, minimum=8)
+    size = min(size, min(width, height) * 0.9)
+    canvas.setFillColor(_DRAFT_GREY)
+    canvas.setFont("Helvetica-Bold", size)
+    canvas.translate(x + width / 2, y + height / 2)
+    canvas.rotate(math.degrees(math.atan2(height, width)))
+    canvas.drawCentredString(0, -size * 0.35, DRAFT_MARK)
+    canvas.restoreState()
+    if note_y is not None:
+        canvas.saveState()
+        canvas.setFillColor(colors.HexColor("#666666"))
+        note_size = fit_font_size(DRAFT_NOTE, "Helvetica", 7, width * 0.95, minimum=3.5)
+        canvas.setFont("Helvetica", note_size)
+        canvas.drawCentredString(x + width / 2, note_y, DRAFT_NOTE)
+        canvas.restoreState()
+
+
+def _draw_draft_stamp(canvas: Canvas, right: float, top: float, scale: float) -> None:
+    """A boxed "DRAF" in the kop's top right corner, tilted like a rubber stamp."""
+    size = max(16 * scale, 9)
+    width = stringWidth(DRAFT_MARK, "Helvetica-Bold", size) + size * 0.6
+    height = size * 1.3
+    canvas.saveState()
+    canvas.translate(right - width / 2 - 1 * mm, top - height / 2 - 1 * mm)
+    canvas.rotate(12)
+    canvas.setStrokeColor(colors.HexColor("#8c8c8c"))
+    canvas.setFillColor(colors.HexColor("#8c8c8c"))
+    canvas.setLineWidth(max(1.4 * scale, 0.8))
+    canvas.rect(-width / 2, -height / 2, width, height, stroke=1, fill=0)
+    canvas.setFont("Helvetica-Bold", size)
+    canvas.drawCentredString(0, -size * 0.35, DRAFT_MARK)
+    canvas.restoreState()
+
+
+def _mark_page(canvas: Canvas) -> None:
+    """Remember that this page already has the whole-page mark (its number)."""
+    canvas._berdaya_draft_page = canvas.getPageNumber()
+
+
+def _page_marked(canvas: Canvas) -> bool:
+    return getattr(canvas, "_berdaya_draft_page", None) == canvas.getPageNumber()
 
 
 def draw_emblem_placeholder(canvas: Canvas, x: float, y: float, size: float) -> None:
@@ -269,6 +340,9 @@ def draw_letterhead(
     past the right edge are set in a smaller size rather than cut.
     """
     emblem_size = 22 * mm * scale
+    if lh.draft and not _page_marked(canvas):
+        # Canvas-drawn documents (boxed receipts) call this once per form: stamp the kop itself.
+        _draw_draft_stamp(canvas, right, top, scale)
     ey = top - emblem_size
     draw_image_or_placeholder(canvas, lh.emblem, left, ey, emblem_size, inset=1 * mm * scale)
     text_left = left + emblem_size + 2 * mm * scale
@@ -465,12 +539,22 @@ def letterhead_doc(
     later_height = body_height - (LETTERHEAD_HEIGHT if letterhead_on_every_page else 0)
     later = Frame(left, bottom, width - left - right, later_height, id="later")
 
+    def mark_draft(canvas: Canvas) -> None:
+        if letterhead.draft:
+            # The note sits in the bottom margin, above the page numbers.
+            draw_draft_mark(
+                canvas, left, bottom, width - left - right, body_height, note_y=bottom - 4 * mm
+            )
+            _mark_page(canvas)
+
     def with_letterhead(canvas: Canvas, d: BaseDocTemplate) -> None:
+        mark_draft(canvas)
         draw_letterhead(canvas, letterhead, left, width - right, height - top)
         if on_page:
             on_page(canvas, d)
 
     def plain(canvas: Canvas, d: BaseDocTemplate) -> None:
+        mark_draft(canvas)
         if letterhead_on_every_page:
             draw_letterhead(canvas, letterhead, left, width - right, height - top)
         if on_page:

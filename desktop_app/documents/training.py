@@ -32,6 +32,7 @@ from desktop_app.documents.common import (
     Letterhead,
     Progress,
     atomic_output,
+    draw_draft_mark,
     draw_image_or_placeholder,
     draw_qr,
     grid_table_style,
@@ -44,7 +45,12 @@ from desktop_app.documents.common import (
     signature_block,
     styles,
 )
-from desktop_app.domain.office import OfficeProfile, format_date_id, format_date_long_id
+from desktop_app.domain.office import (
+    OfficeProfile,
+    format_date_id,
+    format_date_long_id,
+    profile_complete,
+)
 from desktop_app.domain.training import format_date_range_id
 
 __all__ = [
@@ -403,7 +409,12 @@ def certificates_pdf(
         canvas.setTitle(plain_text(f"Sertifikat — {first.title}"))
         canvas.setAuthor(plain_text(office.department_line))
         canvas.setCreator("Berdaya")
+        draft = not profile_complete(office)
         for index, cert in enumerate(certificates):
+            if draft:
+                draw_draft_mark(
+                    canvas, 12 * mm, 12 * mm, A4[0] - 24 * mm, A4[1] - 24 * mm, note_y=7 * mm
+                )
             _draw_certificate(canvas, office, cert, emblem)
             canvas.showPage()
             report_progress(progress, index + 1, total)

@@ -16,6 +16,7 @@ __all__ = [
     "normalise_device_name",
     "require_device_name",
     "scanned_number",
+    "suggest_device_name",
 ]
 
 DEVICE_NAME_PATTERN = r"[A-Z0-9]{2,8}"
@@ -31,6 +32,17 @@ def normalise_device_name(text: str) -> str:
 def is_device_name(text: str) -> bool:
     """True for 2–8 characters A–Z/0–9 (already normalised)."""
     return bool(_DEVICE_NAME.match(text or ""))
+
+
+def suggest_device_name(taken: set[str] | frozenset[str], stem: str = "LAP") -> str:
+    """The first free name LAP01, LAP02, … (then LAP100…) not in `taken`: what a form offers
+    when the name a laptop arrived with is already used."""
+    n = 1
+    while True:
+        name = f"{stem}{n:02d}"
+        if name not in taken and is_device_name(name):
+            return name
+        n += 1
 
 
 def check_numbering(device: str, sequence: int) -> None:

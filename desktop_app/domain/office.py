@@ -17,8 +17,11 @@ from desktop_app.domain.nik import PROVINCES, Issue, Severity
 __all__ = [
     "INDONESIAN_DAYS",
     "INDONESIAN_MONTHS",
+    "ADDRESS_PLACEHOLDER",
     "OfficeProfile",
     "format_date_id",
+    "missing_profile_fields",
+    "profile_complete",
     "format_date_long_id",
     "format_number",
     "format_number_id",
@@ -166,6 +169,35 @@ class OfficeProfile:
                 value=self.head_nip,
             )
         return issues
+
+
+# What a document needs before it may go out without the "DRAF" mark: the letterhead's street
+# address and the head of office who signs (name, title, NIP). Everything else has a usable
+# default (the first office's lines) or is optional (phone, email).
+REQUIRED_FOR_DOCUMENTS: tuple[str, ...] = ("address", "head_title", "head_name", "head_nip")
+
+
+def missing_profile_fields(profile: OfficeProfile) -> list[str]:
+    """The profile fields still unset for official documents, in form order (empty when the
+    profile is complete). A placeholder address counts as unset; so does a profile that does not
+    validate (a field with an error is reported by its name)."""
+    missing = [name for name in REQUIRED_FOR_DOCUMENTS if not str(getattr(profile, name)).strip()]
+    if profile.address.strip() == ADDRESS_PLACEHOLDER and "address" not in missing:
+        missing.insert(0, "address")
+    for issue in profile.validate():
+        if issue.severity == Severity.ERROR:
+            name = issue.code.split(".")[1]
+            name = name if hasattr(profile, name) else issue.code
+            if name not in missing:
+                missing.append(name)
+    return missing
+
+
+def profile_complete(profile: OfficeProfile) -> bool:
+    """Whether documents may print without the "DRAF" mark and the first-run wizard may stay
+    closed: the address, the head of office's name, title and NIP are filled in and the profile
+    has no errors."""
+    return not missing_profile_fields(profile)
 
 
 def format_date_id(d: date) -> str:

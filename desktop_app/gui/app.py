@@ -128,6 +128,8 @@ class _Session:
             old_window.deleteLater()
         else:
             show_main_window(window)
+        if ctx is not old_ctx:
+            offer_setup(ctx, window)
         if old_ctx is not None and old_ctx is not ctx:
             old_ctx.close()
         if ctx is not old_ctx:
@@ -163,6 +165,26 @@ class _Session:
         ctx = open_context(path, self.window)
         if ctx is not None:
             self.show(ctx)
+
+
+def offer_setup(ctx: AppContext, window: QWidget) -> None:
+    """Open the set-up wizard over the window while the office profile is incomplete (first
+    start): window-modal and not blocking, so start-up carries on underneath."""
+    from desktop_app.gui.setup_wizard import SetupWizard, needs_setup
+
+    if not needs_setup(ctx):
+        return
+    wizard = SetupWizard(ctx, window)
+    wizard.setObjectName("setup_wizard")
+
+    def refresh() -> None:  # the title and status bar name the office and this computer
+        window.setWindowTitle(tr("Berdaya — {office}", office=ctx.office.office_name))
+        label = getattr(window, "device_label", None)
+        if label is not None:
+            label.setText(tr("Perangkat: {device}", device=ctx.office.device_name))
+
+    wizard.accepted.connect(refresh)
+    wizard.open()
 
 
 def show_main_window(window: QWidget) -> None:

@@ -12,6 +12,7 @@ from PySide6.QtWidgets import (
     QGroupBox,
     QHBoxLayout,
     QLineEdit,
+    QPushButton,
     QSpinBox,
     QVBoxLayout,
     QWidget,
@@ -113,6 +114,12 @@ class SettingsDialog(QDialog):
         self.buttons.accepted.connect(self.save)
         self.buttons.rejected.connect(self.reject)
 
+        # The first-run wizard again (profile, this computer's name, printer); it saves on its
+        # own, so this dialog closes after it without saving its now stale fields.
+        self.wizard_button = QPushButton(tr("Jalankan panduan penyiapan…"))
+        self.wizard_button.clicked.connect(self.run_setup_wizard)
+        self.buttons.addButton(self.wizard_button, QDialogButtonBox.ButtonRole.ResetRole)
+
         layout = QVBoxLayout(self)
         layout.addWidget(office_box)
         layout.addWidget(language_box)
@@ -120,6 +127,12 @@ class SettingsDialog(QDialog):
         layout.addWidget(self.issues)
         layout.addWidget(self.buttons)
         self._validate()
+
+    def run_setup_wizard(self) -> None:
+        from desktop_app.gui.setup_wizard import SetupWizard
+
+        if SetupWizard(self.ctx, self).exec():
+            self.done(QDialog.DialogCode.Accepted)
 
     def profile(self) -> OfficeProfile:
         values = {name: edit.text().strip() for name, edit in self.fields.items()}
@@ -150,8 +163,12 @@ class SettingsDialog(QDialog):
         if officer and officer != self.ctx.actor:
             from desktop_app.gui.app import save_officer
 
+            try:  # this database too: the CLI's documents name them
+                self.ctx.save_officer(officer)
+            except Exception as exc:  # noqa: BLE001 - shown in Indonesian, dialog stays open
+                show_error(self, exc, title=tr("Pengaturan"))
+                return
             save_officer(officer)
-            self.ctx.actor = officer  # services read it at each write
         lang = self.language.currentData()
         if lang != get_language():
             from desktop_app.gui.app import save_language

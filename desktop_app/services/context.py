@@ -11,6 +11,7 @@ write touched without being told by whoever made the write.
 
 from __future__ import annotations
 
+import dataclasses
 import getpass
 import json
 import logging
@@ -27,14 +28,17 @@ from sqlalchemy import text
 from sqlmodel import Session, SQLModel, select
 
 from desktop_app.domain.clock import Clock, HybridClock, SystemClock, Timestamp
+from desktop_app.domain.devices import normalise_device_name, suggest_device_name
 from desktop_app.domain.errors import Refusal
 from desktop_app.domain.ids import new_id
 from desktop_app.domain.nik import Issue, validate_nik
 from desktop_app.domain.office import OfficeProfile
 from desktop_app.domain.regions import RegionCatalog
 from desktop_app.i18n import resource_path
+from desktop_app.services import messages as msgs
 from desktop_app.storage.db import Database, integrity_problem, open_database
 from desktop_app.storage.models import ChangeLog, Region, Setting
+from desktop_app.storage.sync_models import SyncDevice
 
 M = TypeVar("M", bound=SQLModel)
 
@@ -43,6 +47,12 @@ log = logging.getLogger(__name__)
 DEVICE_KEY = "device"
 OFFICE_KEY = "office_profile"
 HLC_KEY = "hlc_last"
+# The officer's name typed on this computer: receipts, documents and the change log carry it
+# (the CLI too, which has no Qt settings to read it from).
+OFFICER_KEY = "officer"
+# Whether this database is the office or a field laptop (written by services.sync).
+SYNC_ROLE_KEY = "sync_role"
+MAX_OFFICER_CHARS = 80
 
 
 _SAVE_HLC = text(
@@ -126,6 +136,20 @@ _BATCH_ENTRIES = text("SELECT entity, entity_id, op FROM change_log WHERE batch_
 class Device:
     id: str
     name: str
+
+
+_RECEIPT_DEVICES = text(
+    "SELECT DISTINCT device_name FROM distribution_receipt WHERE device_id != :me"
+)
+
+
+def device_names_in_use(session: Session, own_id: str) -> set[str]:
+    """Device names this database knows belong to other devices: registered laptops and the
+    office (revoked ones too: their receipt numbers exist), and the devices of receipts merged
+    from elsewhere."""
+    taken = {r.name for r in session.exec(select(SyncDevice).where(SyncDevice.id != own_id))}
+    taken.update(name for (name,) in session.execute(_RECEIPT_DEVICES, {"me": own_id}) if name)
+    return taken
 
 
 def default_actor() -> str:
@@ -268,21 +292,24 @@ class AppContext:
         self, db: Database, *, actor: str | None = None, clock: Clock | None = None
     ) -> None:
         self.db = db
-        self.actor = actor or default_actor()
         self.clock: Clock = clock or SystemClock()
-        self.device, self.office, last = self._load_identity()
+        self.device, self.office, last, officer = self._load_identity()
+        # Explicit (the GUI's per-account name) > the name saved in this database > OS login.
+        self.actor = actor or officer or default_actor()
         self.hlc = HybridClock(self.device.id, last=last)
         self._regions: RegionCatalog | None = None
         self._subscribers: list[ChangeSubscriber] = []
         self._subscribers_lock = threading.Lock()
 
     # -- identity and settings -------------------------------------------------------------
-    def _load_identity(self) -> tuple[Device, OfficeProfile, Timestamp | None]:
+    def _load_identity(self) -> tuple[Device, OfficeProfile, Timestamp | None, str | None]:
         with self.db.session() as session:
             settings = {s.key: json.loads(s.value) for s in session.exec(select(Setting)).all()}
         device_data = settings.get(DEVICE_KEY)
         office = OfficeProfile.from_dict(settings.get(OFFICE_KEY) or {})
         last = Timestamp.decode(settings[HLC_KEY]) if HLC_KEY in settings else None
+        officer = settings.get(OFFICER_KEY)
+        officer = officer.strip() or None if isinstance(officer, str) else None
         if device_data is None:
             device_data = {"id": new_id(), "name": office.device_name}
             if not self.db.read_only:
@@ -294,6 +321,7 @@ class AppContext:
             Device(device_data["id"], device_data.get("name") or office.device_name),
             office,
             last,
+            officer,
         )
 
     @property
@@ -358,11 +386,61 @@ class AppContext:
         )
 
     def save_office_profile(self, profile: OfficeProfile) -> None:
+        """Store the office profile (letterhead, head of office, this computer's name).
+
+        Refused when the profile has an error, when the device name is another known device's
+        (a registered laptop, the office a laptop joined, or a device whose receipts this
+        database holds: two devices with one name would mint the same receipt numbers), and on
+        a field laptop when the name differs from the one the office assigned. The device
+        identity's name follows the profile, so identity files and bundles carry it."""
+        profile = dataclasses.replace(
+            profile, device_name=normalise_device_name(profile.device_name)
+        )
+        errors = [i for i in profile.validate() if i.is_error]
+        if errors:
+            raise ServiceError(msgs.PROFILE_INVALID, problem=errors[0].message)
         with self.unit_of_work() as uow:
+            name = profile.device_name
+            stored = uow.session.get(Setting, SYNC_ROLE_KEY)
+            role = json.loads(stored.value).get("role") if stored else None
+            if role == "field" and name != self.device.name:
+                raise ServiceError(msgs.DEVICE_NAME_ASSIGNED, name=self.device.name)
+            taken = device_names_in_use(uow.session, self.device.id)
+            if name in taken:
+                raise ServiceError(
+                    msgs.DEVICE_NAME_USED,
+                    name=name,
+                    suggestion=suggest_device_name(taken | {name}),
+                )
             after = profile.to_dict()
             before = replace_json_setting(uow.session, OFFICE_KEY, after)
             uow.log("setting", OFFICE_KEY, "update", diff(before, after))
+            if name != self.device.name:
+                device_row = uow.session.get(Setting, DEVICE_KEY)
+                data = json.loads(device_row.value) if device_row else {"id": self.device.id}
+                uow.log("setting", DEVICE_KEY, "rename", {"name": [data.get("name"), name]})
+                data["name"] = name
+                replace_json_setting(uow.session, DEVICE_KEY, data)
         self.office = profile
+        self.device = Device(self.device.id, profile.device_name)
+
+    def save_officer(self, name: str) -> str:
+        """Remember the officer working at this computer, for this database: the CLI and
+        documents name them instead of the operating-system login."""
+        name = " ".join((name or "").split())
+        if not name or len(name) > MAX_OFFICER_CHARS:
+            raise ServiceError(msgs.OFFICER_NAME_INVALID)
+        with self.unit_of_work() as uow:
+            row = uow.session.get(Setting, OFFICER_KEY)
+            before = json.loads(row.value) if row else None
+            if before != name:
+                if row is None:
+                    row = Setting(key=OFFICER_KEY, value="null")
+                row.value = json.dumps(name, ensure_ascii=False)
+                uow.session.add(row)
+                uow.log("setting", OFFICER_KEY, "update", {"name": [before, name]})
+        self.actor = name
+        return name
 
     def ensure_regions(self) -> None:
         """Load the Kemendagri region reference into a new database."""

@@ -1,3 +1,4 @@
+import dataclasses
 from datetime import date
 
 import pytest
@@ -106,3 +107,25 @@ def test_every_date_formats_with_an_indonesian_month(d):
     text = format_date_long_id(d)
     assert INDONESIAN_MONTHS[d.month - 1] in text
     assert text.endswith(str(d.year))
+
+
+def test_a_fresh_profile_is_not_complete():
+    from desktop_app.domain.office import missing_profile_fields, profile_complete
+
+    fresh = OfficeProfile()
+    assert not profile_complete(fresh)
+    assert missing_profile_fields(fresh) == ["address", "head_name", "head_nip"]
+
+
+def test_complete_needs_address_head_name_title_and_nip():
+    from desktop_app.domain.office import missing_profile_fields, profile_complete
+
+    done = OfficeProfile(
+        address="Jl. Contoh No. 1", head_name="Nama Kepala", head_nip="197001012000031001"
+    )
+    assert profile_complete(done)
+    assert missing_profile_fields(done) == []
+    assert missing_profile_fields(dataclasses.replace(done, head_title="  ")) == ["head_title"]
+    assert not profile_complete(dataclasses.replace(done, address="  "))
+    # A profile with an error (a malformed device name) is not complete either.
+    assert missing_profile_fields(dataclasses.replace(done, device_name="a b")) == ["device_name"]

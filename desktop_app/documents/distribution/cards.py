@@ -17,6 +17,7 @@ from desktop_app.documents.common import (
     Progress,
     atomic_output,
     draw_code128,
+    draw_draft_mark,
     draw_emblem_placeholder,
     fit_font_size,
     fit_text,
@@ -171,6 +172,10 @@ def cards_pdf(
         canvas.endForm()
         for page in range(pages):
             batch = cards[page * CARDS_PER_PAGE : (page + 1) * CARDS_PER_PAGE]
+            if lh.draft:
+                draw_draft_mark(
+                    canvas, 15 * mm, 15 * mm, A4[0] - 30 * mm, A4[1] - 30 * mm, note_y=6 * mm
+                )
             canvas.setFont("Helvetica", 7.5)
             canvas.setFillColor(GREY)
             canvas.drawString(

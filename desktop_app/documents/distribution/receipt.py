@@ -14,6 +14,7 @@ from reportlab.pdfbase.pdfmetrics import stringWidth
 from reportlab.pdfgen.canvas import Canvas
 
 from desktop_app.documents.common import (
+    DRAFT_NOTE,
     Letterhead,
     Progress,
     atomic_output,
@@ -384,6 +385,8 @@ def _thermal_receipt(spec: _Thermal, lh: Letterhead, r: ReceiptDoc) -> _Strip:
     strip.centred(lh.address, "Helvetica", s * 0.82)
     if lh.contact:
         strip.centred(lh.contact, "Helvetica", s * 0.82)
+    if lh.draft:  # a thermal strip has no room for a watermark: say it in words
+        strip.centred(DRAFT_NOTE, "Helvetica-Bold", s * 0.82)
     strip.rule(double=True)
     strip.space(s * 0.4)
     strip.centred(RECEIPT_TITLE, "Helvetica-Bold", s * 1.05)

@@ -39,6 +39,9 @@ class RoundBar(QWidget):
         # A push button with a menu, as in Pelatihan: a QToolButton's arrow overlapped "Cetak".
         self.print_button = QPushButton(tr("Cetak"))
         self.print_button.setMenu(self._print_menu())
+        # Points and partner shops (owner, address, kelurahan, assigned KPM) of this round.
+        self.points_button = QPushButton(tr("Titik salur…"))
+        self.points_button.clicked.connect(self.manage_points)
         top = QHBoxLayout(self)
         top.setContentsMargins(0, 0, 0, 0)
         top.addWidget(QLabel(tr("Putaran")))
@@ -48,6 +51,7 @@ class RoundBar(QWidget):
         top.addWidget(self.new_button)
         top.addWidget(self.open_button)
         top.addWidget(self.close_button)
+        top.addWidget(self.points_button)
         top.addWidget(self.print_button)
 
     def _print_menu(self) -> QMenu:
@@ -111,6 +115,18 @@ class RoundBar(QWidget):
         self.open_button.setEnabled(status == "draft")
         self.close_button.setEnabled(status == "open")
         self.print_button.setEnabled(rnd is not None)
+        self.points_button.setEnabled(rnd is not None)
+
+    def manage_points(self) -> None:
+        rnd = self.current_round()
+        if rnd is None:
+            return
+        from desktop_app.gui.distribution.points_dialog import PointsDialog
+
+        dialog = PointsDialog(self.svc, rnd, self)
+        dialog.exec()
+        if dialog.changed:  # names, owners or counts changed: the point list follows
+            self.reload_rounds(select=rnd.id)
 
     def _round_changed(self, *_args: object) -> None:
         rnd = self.current_round()

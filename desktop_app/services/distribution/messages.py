@@ -176,6 +176,28 @@ POINT_EXISTS = Msg(
     "Titik salur '{name}' sudah ada.",
     "Distribution point '{name}' already exists.",
 )
+POINT_AREA_FROZEN = Msg(
+    "distribution.point_area_frozen",
+    "Kelurahan titik {point} tidak dapat diubah setelah putaran dibuka: daftar penerimanya sudah "
+    "dibekukan. Pindahkan penerima satu per satu dengan 'Tetapkan KPM'.",
+    "The kelurahan of point {point} cannot change once the round is open: its roster is frozen. "
+    "Move recipients one by one with 'Tetapkan KPM'.",
+)
+POINT_CODES_REQUIRED = Msg(
+    "distribution.point_codes_required",
+    "Ketik atau pindai No. KK, NIK, atau kode kartu KPM yang akan ditetapkan ke titik ini.",
+    "Type or scan the No. KK, NIK or card code of the KPM to assign to this point.",
+)
+POINT_RECIPIENT_NOT_ON_ROSTER = Msg(
+    "distribution.point_recipient_not_on_roster",
+    "{code}: ada di registri tetapi tidak ada di daftar penerima putaran ini.",
+    "{code}: in the registry but not on this round's roster.",
+)
+POINT_RECIPIENT_RECEIVED = Msg(
+    "distribution.point_recipient_received",
+    "{name} sudah menerima di {point} (nomor {number}); titiknya tidak dapat dipindah.",
+    "{name} has already received at {point} (number {number}); their point cannot change.",
+)
 POINT_NOT_FOUND = Msg(
     "distribution.point_not_found",
     "Titik salur '{ref}' tidak ditemukan di putaran ini. Titik: {points}",

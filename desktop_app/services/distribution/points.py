@@ -18,16 +18,22 @@ from desktop_app.services.bulk import bulk_insert, chunked
 from desktop_app.services.context import ServiceError, UnitOfWork
 from desktop_app.services.distribution.messages import (
     INPUT_PROBLEMS,
+    KELURAHAN_ALREADY_SERVED,
     KELURAHAN_TWO_POINTS,
     LINE_KELURAHAN_UNKNOWN,
     LINE_KELURAHAN_UNKNOWN_HINT,
     LINE_POINT_KIND_UNKNOWN,
     LINE_POINT_NAME_EMPTY,
+    POINT_AREA_FROZEN,
+    POINT_CODES_REQUIRED,
+    POINT_EXISTS,
     POINT_KELURAHAN_UNKNOWN,
     POINT_KIND_UNKNOWN,
     POINT_NAME_REQUIRED,
     POINT_NAME_TWICE,
     POINT_NOT_FOUND,
+    POINT_RECIPIENT_NOT_ON_ROSTER,
+    POINT_RECIPIENT_RECEIVED,
     POINT_RECIPIENT_UNKNOWN,
     POINTS_FILE_EMPTY,
     POINTS_FILE_NO_NAME,
@@ -39,12 +45,28 @@ from desktop_app.services.distribution.messages import (
 from desktop_app.services.distribution.numbering import Numbering
 from desktop_app.services.distribution.types import (
     POINT_KINDS,
+    AssignResult,
     PointInput,
+    PointMember,
     PointView,
+    RoundStatus,
 )
 from desktop_app.storage.distribution_models import (
     DistributionPoint,
+    RosterEntry,
 )
+
+# Assignments are facts (sync merges them as a set): moving a recipient to another point adds a
+# newer one, so the current point of a recipient is its latest assignment.
+_CURRENT_ASSIGNMENTS = """
+    SELECT a.* FROM distribution_assignment a
+    WHERE a.round_id = :r AND NOT EXISTS (
+        SELECT 1 FROM distribution_assignment b
+        WHERE b.round_id = a.round_id
+          AND coalesce(b.household_id, '') = coalesce(a.household_id, '')
+          AND coalesce(b.person_id, '') = coalesce(a.person_id, '')
+          AND b.hlc > a.hlc)
+"""
 
 
 class Points(Numbering):
@@ -181,7 +203,7 @@ class Points(Numbering):
         with self._conn() as conn:
             rows = conn.execute(
                 text(
-                    "SELECT p.*, (SELECT count(*) FROM distribution_assignment a "
+                    f"SELECT p.*, (SELECT count(*) FROM ({_CURRENT_ASSIGNMENTS}) a "
                     "WHERE a.point_id = p.id) AS assigned FROM distribution_point p "
                     "WHERE p.round_id = :r AND p.deleted = 0 ORDER BY p.sort_order, p.name"
                 ),
@@ -205,6 +227,223 @@ class Points(Numbering):
                     )
                 )
             return result
+
+    # -- managing points: the "Titik salur" dialog ------------------------------------------
+    def update_point(self, round_id: str, point_id: str, point: PointInput) -> PointView:
+        """Change a point's name, kind, address, owner (the BAST's second party) and title,
+        and, while the round is a draft, the kelurahan it serves. Change-logged; refused on a
+        closed round."""
+        current = self.get_point(round_id, point_id)
+        others = [p for p in self.points(round_id) if p.id != current.id]
+        name = " ".join(point.name.split())
+        if not name:
+            raise ServiceError(POINT_NAME_REQUIRED)
+        if name.upper() in {p.name.upper() for p in others}:
+            raise ServiceError(POINT_EXISTS, name=name)
+        if point.kind not in POINT_KINDS:
+            raise ServiceError(POINT_KIND_UNKNOWN, kind=point.kind)
+        codes = tuple(dict.fromkeys(point.kelurahan_codes))
+        for code in codes:
+            region = self.ctx.regions.get(code)
+            if region is None or region.level not in ("kelurahan", "desa"):
+                raise ServiceError(POINT_KELURAHAN_UNKNOWN, point=name, code=code)
+        clash = [c for c in codes if any(c in p.kelurahan_codes for p in others)]
+        if clash:
+            names = ", ".join(self._kelurahan_name(c) for c in clash)
+            raise ServiceError(KELURAHAN_ALREADY_SERVED, kelurahan=names)
+        with self.ctx.unit_of_work(source="distribution") as w:
+            rnd = self._lock_round(w, round_id, require_open=False)
+            if set(codes) != set(current.kelurahan_codes) and rnd["status"] != "draft":
+                raise ServiceError(POINT_AREA_FROZEN, point=current.name)
+            row = w.session.get(DistributionPoint, current.id)
+            assert row is not None
+            w.update(
+                row,
+                "distribution_point",
+                {
+                    "name": name,
+                    "kind": point.kind,
+                    "address": " ".join(point.address.split()),
+                    "kelurahan_codes": ",".join(codes),
+                    "contact_name": " ".join(point.contact_name.split()),
+                    "contact_title": " ".join(point.contact_title.split()),
+                },
+            )
+        return self.get_point(round_id, current.id)
+
+    def assign_recipients(self, round_id: str, point_id: str, codes: Sequence[str]) -> AssignResult:
+        """Serve these KPM (No. KK, NIK or card code each) at this point, whatever their
+        kelurahan: a partner shop's card list. In a draft round this records the assignment the
+        roster takes when it opens; in an open round it moves each recipient's roster entry, as
+        long as they have not received yet. All or nothing: any unknown code, recipient not on
+        the roster or already served refuses the whole list, each problem on its own line."""
+        point = self.get_point(round_id, point_id)
+        wanted = [c for c in dict.fromkeys(re.sub(r"\s", "", c) for c in codes) if c]
+        if not wanted:
+            raise ServiceError(POINT_CODES_REQUIRED)
+        with self._conn() as conn:
+            program_code = conn.execute(
+                text("SELECT program_code FROM distribution_round WHERE id = :r"), {"r": round_id}
+            ).scalar_one()
+        household_unit = get_program(program_code).unit == Unit.HOUSEHOLD
+        problems: list[Refusal] = []
+        found: list[tuple[str, tuple[str | None, str | None]]] = []
+        for code in wanted:
+            hit = self._registry_recipient(program_code, code)
+            if hit is None:
+                problems.append(problem(POINT_RECIPIENT_UNKNOWN, point=point.name, code=code))
+            else:
+                found.append((code, hit))
+        if problems:
+            raise DistributionInputError(INPUT_PROBLEMS, count=len(problems), problems=problems)
+        names: list[str] = []
+        moved = unchanged = 0
+        with self.ctx.unit_of_work(source="distribution") as w:
+            rnd = self._lock_round(w, round_id, require_open=False)
+            conn = w.session.connection()
+            current = {
+                (m["household_id"] or "", m["person_id"] or ""): m["point_id"]
+                for m in conn.execute(text(_CURRENT_ASSIGNMENTS), {"r": round_id}).mappings()
+            }
+            facts: list[dict[str, Any]] = []
+            seen: set[tuple[str, str]] = set()
+            for code, (household_id, person_id) in found:
+                key = (household_id or "", person_id or "")
+                if key in seen:
+                    continue  # a KK and its head's NIK in one list name one recipient
+                seen.add(key)
+                if rnd["status"] == RoundStatus.DRAFT.value:
+                    names.append(self._recipient_name(conn, household_id, person_id))
+                    if current.get(key) == point.id:
+                        unchanged += 1
+                        continue
+                    moved += key in current
+                else:
+                    entry = self._roster_entry(
+                        conn, round_id, household_id, person_id, household_unit
+                    )
+                    if entry is None:
+                        problems.append(problem(POINT_RECIPIENT_NOT_ON_ROSTER, code=code))
+                        continue
+                    names.append(entry["name"])
+                    if entry["point_id"] == point.id:
+                        unchanged += 1
+                        continue
+                    receipt = self._active_receipt(conn, entry["id"])
+                    if receipt is not None:
+                        problems.append(
+                            problem(
+                                POINT_RECIPIENT_RECEIVED,
+                                name=entry["name"],
+                                point=receipt["point_name"] or "titik salur",
+                                number=receipt["number"],
+                            )
+                        )
+                        continue
+                    row = w.session.get(RosterEntry, entry["id"])
+                    assert row is not None
+                    w.update(row, "distribution_roster", {"point_id": point.id}, op="point_assign")
+                    moved += entry["point_id"] is not None
+                facts.append(
+                    {
+                        "id": new_id(),
+                        "round_id": round_id,
+                        "point_id": point.id,
+                        "household_id": household_id,
+                        "person_id": None if household_unit else person_id,
+                        "created_at": w.now(),
+                    }
+                )
+            if problems:
+                raise DistributionInputError(INPUT_PROBLEMS, count=len(problems), problems=problems)
+            for batch in chunked(facts, 5000):
+                bulk_insert(w, "distribution_assignment", batch)
+        return AssignResult(tuple(names), moved, unchanged)
+
+    @staticmethod
+    def _recipient_name(conn: Any, household_id: str | None, person_id: str | None) -> str:
+        key: str | None = person_id
+        sql = "SELECT name FROM person WHERE id = :id"
+        if not person_id:
+            sql = (
+                "SELECT p.name FROM household h JOIN person p ON p.id = h.head_person_id "
+                "WHERE h.id = :id"
+            )
+            key = household_id
+        row = conn.execute(text(sql), {"id": key}).first()
+        return str(row[0]) if row and row[0] else "(tanpa nama)"
+
+    @staticmethod
+    def _roster_entry(
+        conn: Any,
+        round_id: str,
+        household_id: str | None,
+        person_id: str | None,
+        household_unit: bool,
+    ) -> dict[str, Any] | None:
+        where, value = (
+            ("household_id = :v", household_id) if household_unit else ("person_id = :v", person_id)
+        )
+        m = (
+            conn.execute(
+                text(
+                    f"SELECT id, name, point_id FROM distribution_roster "
+                    f"WHERE round_id = :r AND active = 1 AND {where}"
+                ),
+                {"r": round_id, "v": value},
+            )
+            .mappings()
+            .first()
+        )
+        return dict(m) if m else None
+
+    def point_members(self, round_id: str, point_id: str, limit: int = 2000) -> list[PointMember]:
+        """Who is served at a point: before opening, the KPM assigned one by one; once open,
+        the point's roster (by kelurahan and assigned), with whether each has received."""
+        with self._conn() as conn:
+            status = conn.execute(
+                text("SELECT status FROM distribution_round WHERE id = :r"), {"r": round_id}
+            ).scalar_one()
+            if status == RoundStatus.DRAFT.value:
+                rows = conn.execute(
+                    text(
+                        f"SELECT coalesce(p.name, head.name) AS name, "
+                        f"coalesce(p.nik, head.nik) AS nik, h.kk_number, "
+                        f"coalesce(p.kelurahan_code, h.kelurahan_code) AS kel, 1 AS assigned, "
+                        f"0 AS received FROM ({_CURRENT_ASSIGNMENTS}) a "
+                        f"LEFT JOIN household h ON h.id = a.household_id "
+                        f"LEFT JOIN person head ON head.id = h.head_person_id "
+                        f"LEFT JOIN person p ON p.id = a.person_id "
+                        f"WHERE a.point_id = :p ORDER BY 1 LIMIT :n"
+                    ),
+                    {"r": round_id, "p": point_id, "n": limit},
+                ).mappings()
+            else:
+                rows = conn.execute(
+                    text(
+                        "SELECT e.name, e.nik, e.kk_number, e.kelurahan_code AS kel, "
+                        "EXISTS (SELECT 1 FROM distribution_assignment a WHERE a.round_id = "
+                        "e.round_id AND a.point_id = e.point_id AND coalesce(a.household_id, '') "
+                        "= coalesce(e.household_id, '')) AS assigned, "
+                        "EXISTS (SELECT 1 FROM distribution_receipt x WHERE x.roster_id = e.id "
+                        "AND NOT EXISTS (SELECT 1 FROM distribution_receipt_void v "
+                        "WHERE v.receipt_id = x.id)) AS received "
+                        "FROM distribution_roster e WHERE e.round_id = :r AND e.point_id = :p "
+                        "AND e.active = 1 ORDER BY e.no LIMIT :n"
+                    ),
+                    {"r": round_id, "p": point_id, "n": limit},
+                ).mappings()
+            return [
+                PointMember(
+                    name=m["name"] or "(tanpa nama)",
+                    nik=m["nik"],
+                    kk_number=m["kk_number"],
+                    kelurahan=self._kelurahan_name(m["kel"]) if m["kel"] else "",
+                    assigned=bool(m["assigned"]),
+                    received=bool(m["received"]),
+                )
+                for m in rows
+            ]
 
     def get_point(self, round_id: str, ref: str) -> PointView:
         """A point by id, by its number in the round (1, 2, ...) or by its exact name."""

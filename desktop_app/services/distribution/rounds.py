@@ -216,8 +216,10 @@ class Rounds(Points):
                 (r[0] or "", r[1] or ""): r[2]
                 for r in w.session.execute(
                     text(
+                        # Oldest first: a recipient moved to another point (a newer
+                        # assignment fact) ends up at the newest.
                         "SELECT household_id, person_id, point_id FROM distribution_assignment "
-                        "WHERE round_id = :r"
+                        "WHERE round_id = :r ORDER BY hlc"
                     ),
                     {"r": rnd.id},
                 )

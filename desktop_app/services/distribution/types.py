@@ -26,9 +26,11 @@ __all__ = [
     "ROUND_CODE_RE",
     "ROUND_STATUS_LABELS",
     "STATUS_LABELS",
+    "AssignResult",
     "BatchReport",
     "OpenSummary",
     "PointInput",
+    "PointMember",
     "PointView",
     "Proxy",
     "ReceiptView",
@@ -140,6 +142,38 @@ class PointView:
     contact_name: str
     contact_title: str
     assigned: int  # recipients assigned one by one
+
+    # The BAST's second party: the shop owner, kelurahan head or coordinator, and their title
+    # ("Pemilik Toko Sumber Rejeki", "Lurah Kepanjenkidul").
+    @property
+    def owner(self) -> str:
+        return self.contact_name
+
+    @property
+    def owner_title(self) -> str:
+        return self.contact_title
+
+
+@dataclass(frozen=True)
+class PointMember:
+    """A recipient served at a point: assigned one by one (`assigned`) or by kelurahan."""
+
+    name: str
+    nik: str | None
+    kk_number: str | None
+    kelurahan: str
+    assigned: bool
+    received: bool
+
+
+@dataclass(frozen=True)
+class AssignResult:
+    """What `assign_recipients` did: names now at the point, how many were moved from another
+    point, and how many were already there."""
+
+    names: tuple[str, ...]
+    moved: int
+    unchanged: int
 
 
 @dataclass(frozen=True)

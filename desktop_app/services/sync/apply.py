@@ -184,6 +184,7 @@ class SyncApply(SyncExport):
         ):
             # The name becomes this laptop's receipt prefix: only a well-formed one is adopted.
             raise BundleRefused(M.CHECKOUT_NAME_INVALID)
+        self._check_assigned_name(opened, office)
         if self.role() != ROLE_FIELD:
             with self.ctx.db.session() as s:
                 used = s.execute(
@@ -199,6 +200,33 @@ class SyncApply(SyncExport):
             self._confirm_office(m, office, confirm_fingerprint, code)
         # An already joined laptop checked the sender against its office's key in _sender_key.
         return self._apply(opened, path, on_stage=on_stage, office=office)
+
+    def _check_assigned_name(self, opened: OpenedBundle, office: dict[str, Any]) -> None:
+        """Refuse to become a device whose name another device already mints numbers under:
+        the office's own name (an office that registered a fresh laptop as KANTOR), or the name
+        on receipts in this checkout made by another device. Either way this laptop's first
+        receipt would repeat a number the office holds, and every receipt would fail."""
+        name = str(opened.manifest.extra.get("device_name") or "")
+        profile = opened.manifest.extra.get("office_profile")
+        office_names = {safe_name(str(office.get("name") or ""), "")}
+        if isinstance(profile, dict):
+            office_names.add(safe_name(str(profile.get("device_name") or ""), ""))
+        if name in office_names:
+            raise BundleRefused(M.CHECKOUT_NAME_CLASH, name=name)
+        for wire in opened.payload.get("entries", []):
+            if not isinstance(wire, dict) or wire.get("entity") != "distribution_receipt":
+                continue
+            if wire.get("device_id") == self.ctx.device.id:
+                continue  # this laptop's own receipts, back in a later checkout
+            changes = wire.get("changes")
+            if isinstance(changes, str):
+                try:
+                    changes = json.loads(changes)
+                except ValueError:
+                    continue  # a damaged entry is refused by the merge, with its own message
+            minted = changes.get("device_name") if isinstance(changes, dict) else None
+            if isinstance(minted, list) and minted[-1:] == [name]:
+                raise BundleRefused(M.CHECKOUT_NAME_CLASH, name=name)
 
     def _confirm_office(
         self,

@@ -23,16 +23,28 @@ from typing import Any
 
 from nacl.exceptions import BadSignatureError
 from nacl.signing import SigningKey, VerifyKey
+from sqlalchemy import text
 from sqlmodel import Session, select
 
-from desktop_app.domain.devices import is_device_name, normalise_device_name
-from desktop_app.services.context import DEVICE_KEY, AppContext, Device, ServiceError, diff
+from desktop_app.domain.devices import (
+    is_device_name,
+    normalise_device_name,
+    suggest_device_name,
+)
+from desktop_app.services.context import (
+    DEVICE_KEY,
+    SYNC_ROLE_KEY,
+    AppContext,
+    Device,
+    ServiceError,
+    diff,
+)
 from desktop_app.services.sync import messages as M
 from desktop_app.storage.models import Setting
 from desktop_app.storage.sync_models import SyncDevice
 
 SIGNING_KEY_SETTING = "device_signing_key"
-SYNC_ROLE_SETTING = "sync_role"
+SYNC_ROLE_SETTING = SYNC_ROLE_KEY
 IDENTITY_FORMAT = "berdaya-device-identity"
 IDENTITY_VERSION = 1
 
@@ -238,14 +250,7 @@ class DeviceService:
             raise ServiceError(M.DEVICE_IS_SELF)
         with self.ctx.unit_of_work(source="device-register") as w:
             row = w.session.get(SyncDevice, identity.device_id)
-            clash = w.session.exec(
-                select(SyncDevice).where(
-                    SyncDevice.name == name, SyncDevice.id != identity.device_id
-                )
-            ).first()
-            if clash is not None:
-                # Even a revoked device's name stays taken: its receipt numbers exist.
-                raise ServiceError(M.DEVICE_NAME_TAKEN, name=name)
+            self._check_free_name(w.session, name, identity.device_id)
             if row is not None:
                 if row.verify_key != identity.verify_key:
                     raise ServiceError(M.DEVICE_KEY_MISMATCH)
@@ -272,6 +277,38 @@ class DeviceService:
                     diff({}, {"name": name, "role": role, "verify_key": identity.verify_key}),
                 )
             return _record(row)
+
+    def _check_free_name(self, session: Session, name: str, device_id: str) -> None:
+        """Refuse a name another device holds: this office's own (a fresh laptop arrives named
+        KANTOR like every new install), a registered device's (even a revoked one: its receipt
+        numbers exist), or one on receipts another device minted."""
+        taken = {
+            r.name for r in session.exec(select(SyncDevice).where(SyncDevice.id != device_id)).all()
+        }
+        own = {self.ctx.device.name, normalise_device_name(self.ctx.office.device_name)}
+        on_receipts = {
+            r[0]
+            for r in session.execute(
+                text(
+                    "SELECT DISTINCT device_name FROM distribution_receipt "
+                    "WHERE device_id NOT IN (:lap, :me)"
+                ),
+                {"lap": device_id, "me": self.ctx.device.id},
+            )
+        }
+        suggestion = suggest_device_name(taken | own | on_receipts)
+        if name in own:
+            raise ServiceError(M.DEVICE_NAME_IS_OFFICE, name=name, suggestion=suggestion)
+        if name in taken:
+            raise ServiceError(M.DEVICE_NAME_TAKEN, name=name)
+        if name in on_receipts:
+            raise ServiceError(M.DEVICE_NAME_ON_RECEIPTS, name=name, suggestion=suggestion)
+
+    def suggested_name(self) -> str:
+        """A free name for the next laptop (LAP01, LAP02, …), for the register form."""
+        with self.ctx.db.session() as s:
+            taken = {r.name for r in s.exec(select(SyncDevice)).all()}
+        return suggest_device_name(taken | {self.ctx.device.name, self.ctx.office.device_name})
 
     def revoke(self, device_id: str, reason: str) -> DeviceRecord:
         if not reason.strip():

@@ -123,6 +123,28 @@ DEVICE_NAME_TAKEN = Msg(
     "The name {name} is already used by another device; choose another (receipt numbers carry "
     "the name).",
 )
+DEVICE_NAME_IS_OFFICE = Msg(
+    "sync.device_name_is_office",
+    "Nama {name} adalah nama perangkat kantor ini; laptop perlu nama sendiri karena nomor "
+    "tanda terima memakai nama ini. Beri nama lain, mis. {suggestion}.",
+    "{name} is this office computer's own name; a laptop needs its own name because receipt "
+    "numbers carry it. Give it another name, e.g. {suggestion}.",
+)
+DEVICE_NAME_ON_RECEIPTS = Msg(
+    "sync.device_name_on_receipts",
+    "Nama {name} sudah dipakai pada tanda terima perangkat lain; pilih nama lain, mis. "
+    "{suggestion}.",
+    "The name {name} is already on another device's receipts; choose another, e.g. {suggestion}.",
+)
+CHECKOUT_NAME_CLASH = Msg(
+    "sync.checkout_name_clash",
+    "Checkout ini memberi laptop nama {name}, yang sudah dipakai kantor atau perangkat lain. "
+    "Nomor tanda terima akan bentrok; minta kantor mendaftarkan laptop dengan nama lain lalu "
+    "membuat checkout baru. Tidak ada data yang diubah.",
+    "This checkout names the laptop {name}, which the office or another device already uses. "
+    "Receipt numbers would clash; ask the office to register the laptop under another name and "
+    "make a new checkout. Nothing was changed.",
+)
 DEVICE_KEY_MISMATCH = Msg(
     "sync.device_key_mismatch",
     "Perangkat ini sudah terdaftar dengan kunci lain. Identitas ini salinan atau palsu; daftar "
