@@ -257,17 +257,15 @@ def _second_party(point: PointView | None) -> tuple[str, str, str]:
     """Name, title and (when the name is unknown) what the blank name line is for."""
     if point is None:
         return BAST_BLANK, "Koordinator penyaluran", "nama koordinator penyaluran"
-    # A partner shop's owner signs for the shop (PointView.owner, where the points screen keeps
-    # it); the older contact fields otherwise.
-    owner = str(getattr(point, "owner", "") or "").strip()
-    name = owner or point.contact_name.strip()
+    # A partner shop's owner signs for the shop (Titik salur… keeps it on the point).
+    name = point.owner.strip()
     if point.kind == "kelurahan" and point.kelurahan_names:
         default_title, hint = "Lurah " + point.kelurahan_names[0], "nama lurah"
     elif point.kind == "toko":
         default_title, hint = "Pemilik " + point.name, "nama pemilik toko"
     else:
         default_title, hint = "Penanggung jawab " + point.name, "nama penanggung jawab"
-    title = point.contact_title.strip() or default_title
+    title = point.owner_title.strip() or default_title
     return (name, title, "") if name else (BAST_BLANK, title, hint)
 
 
