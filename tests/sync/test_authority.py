@@ -381,6 +381,64 @@ def test_void_of_the_offices_own_receipt_is_held(setup, monkeypatch) -> None:
     _attack(setup, monkeypatch, [e], "sync.rule.void_not_own")
 
 
+def test_collector_correction_of_the_offices_receipt_is_held(setup, monkeypatch) -> None:
+    dist = DistributionService(setup.office.ctx)
+    receipt = dist.receive(setup.round_id, setup.roster1[1])
+    setup.lap1.sync.import_bundle(setup.office.sync.export(setup.root / "u.bdl", "LAP01").path)
+    cid = new_id()
+    fields = {
+        "id": cid,
+        "receipt_id": receipt.id,
+        "round_id": setup.round_id,
+        "reason": "yang mengambil istrinya",
+        "at": FIXED_NOW.isoformat(),
+        "actor": "x",
+        "device_id": setup.lap1.ctx.device.id,
+        "hlc": "",
+        "collector_name": "Orang Lain",
+        "collector_nik": None,
+        "collector_relation": "surat_kuasa",
+    }
+    changes = {k: [None, v] for k, v in fields.items() if k != "hlc"}
+    e = forge(setup.lap1, "distribution_collector_correction", cid, changes, op="create")
+    _attack(setup, monkeypatch, [e], "sync.rule.correction_not_own")
+
+
+def _bast(setup: Setup, point: str, number: str) -> Entry:
+    bid = new_id()
+    fields = {
+        "id": bid,
+        "number": number,
+        "round_id": setup.round_id,
+        "point_id": point,
+        "handover_date": FIXED_NOW.date().isoformat(),
+        "received_qty": None,
+        "content_hash": "0" * 64,
+        "content": "{}",
+        "issued_at": FIXED_NOW.isoformat(),
+        "issued_by": "x",
+        "device_id": setup.lap1.ctx.device.id,
+        "device_name": "LAP01",
+    }
+    changes = {k: [None, v] for k, v in fields.items()}
+    return forge(setup.lap1, "distribution_bast", bid, changes, op="create")
+
+
+def test_bast_for_another_point_or_with_another_prefix_is_held(setup, monkeypatch) -> None:
+    _attack(
+        setup,
+        monkeypatch,
+        [_bast(setup, setup.point2, "BAST/RST4/LAP01/001")],
+        "sync.rule.bast_point_not_served",
+    )
+    _attack(
+        setup,
+        monkeypatch,
+        [_bast(setup, setup.point1, "BAST/RST4/LAP02/001")],
+        "sync.rule.bast_prefix",
+    )
+
+
 def test_double_claim_decision_from_a_laptop_is_held(setup, monkeypatch) -> None:
     did = new_id()
     fields = {

@@ -273,6 +273,7 @@ class Authority:
     rosters: dict[str, str] = field(default_factory=dict)  # roster id -> round id
     rounds: dict[str, _Round] = field(default_factory=dict)
     receipt_device: dict[str, str] = field(default_factory=dict)  # receipt id -> device id
+    served_points: set[str] = field(default_factory=set)  # points of its checked-out roster
     numbers: set[str] = field(default_factory=set)  # receipt numbers in use here
     shapes: dict[str, str | None] = field(default_factory=dict)  # entry id -> _malformed()
     # Why a receipt's own signature does not hold (services.signing), or None; unset: unchecked.
@@ -377,6 +378,14 @@ class Authority:
             if self.receipt_device.get(str(values.get("receipt_id"))) != self.sender_id:
                 return Violation(M.RULE_VOID_NOT_OWN, who)
             return None
+        if e.entity == "distribution_collector_correction":
+            # Who collected is corrected by the device that recorded the receipt (same day);
+            # another device's receipt is a matter for the office.
+            if self.receipt_device.get(str(values.get("receipt_id"))) != self.sender_id:
+                return Violation(M.RULE_CORRECTION_NOT_OWN, who)
+            return None
+        if e.entity == "distribution_bast":
+            return self._bast(values, who)
         roster = str(values.get("roster_id"))
         if roster not in self.served_roster or self.rosters.get(roster) != values.get("round_id"):
             return Violation(M.RULE_ROSTER_NOT_SERVED, {**who, "entity": entity})
@@ -410,6 +419,22 @@ class Authority:
                 problem = self.receipt_signature(values)
                 if problem is not None:
                     return Violation(problem.msg, dict(problem.params))
+        return None
+
+    def _bast(self, values: dict[str, Any], who: dict[str, Any]) -> Violation | None:
+        """A BAST a laptop issued: for a point checked out to it, numbered with its own name."""
+        if values.get("point_id") not in self.served_points:
+            return Violation(M.RULE_BAST_POINT_NOT_SERVED, who)
+        number = str(values.get("number"))
+        parts = number.split("/")
+        if (
+            len(parts) != 4
+            or parts[0] != "BAST"
+            or parts[2] != self.sender_name
+            or values.get("device_name") not in (None, self.sender_name)
+        ):
+            prefix = f"BAST/…/{self.sender_name}/"
+            return Violation(M.RULE_BAST_PREFIX, {**who, "number": number, "prefix": prefix})
         return None
 
     def admit(self, e: Entry) -> None:
@@ -506,10 +531,20 @@ def load_authority(
     voided = {
         str(e.fields["receipt_id"][1])
         for e in entries
-        if e.entity == "distribution_receipt_void"
+        if e.entity in ("distribution_receipt_void", "distribution_collector_correction")
         and _ok_shape(e, auth.shapes)
         and "receipt_id" in e.fields
     }
+    if any(e.entity == "distribution_bast" for e in entries):
+        auth.served_points = {
+            str(r[0])
+            for r in rows_in(
+                s,
+                "SELECT DISTINCT point_id FROM distribution_roster WHERE id IN ({ids})",
+                auth.served_roster,
+            )
+            if r[0] is not None
+        }
     auth.receipt_device = {
         r[0]: r[1]
         for r in rows_in(

@@ -535,3 +535,22 @@ QUARANTINE_NUMBER_TAKEN = Msg(
     "Nomor tanda terima {number} sudah dipakai; perubahan ini tidak dapat diterima.",
     "Receipt number {number} is already in use; this change cannot be accepted.",
 )
+RULE_CORRECTION_NOT_OWN = Msg(
+    "sync.rule.correction_not_own",
+    "{device} mengoreksi pengambil tanda terima yang tidak dibuatnya sendiri; koreksi tanda terima "
+    "perangkat lain dilakukan di kantor.",
+    "{device} corrected the collector of a receipt it did not issue itself; another device's "
+    "receipt is corrected at the office.",
+)
+RULE_BAST_POINT_NOT_SERVED = Msg(
+    "sync.rule.bast_point_not_served",
+    "{device} menerbitkan BAST untuk titik salur yang tidak di-checkout kepadanya.",
+    "{device} issued a BAST for a distribution point that was not checked out to it.",
+)
+RULE_BAST_PREFIX = Msg(
+    "sync.rule.bast_prefix",
+    "{device} menerbitkan BAST bernomor {number}; nomor BAST dari perangkat ini harus berawalan "
+    "{prefix}.",
+    "{device} issued a BAST numbered {number}; BAST numbers from this device must start with "
+    "{prefix}.",
+)
