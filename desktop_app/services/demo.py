@@ -14,6 +14,7 @@ through `DEMO_EXTENSIONS`.
 
 from __future__ import annotations
 
+import dataclasses
 import importlib
 import random
 import time
@@ -103,6 +104,17 @@ def populate_demo(ctx: AppContext, options: DemoOptions) -> dict[str, int]:
         raise DemoRefused()
     started = time.perf_counter()
     say = options.progress or (lambda _message: None)
+    # A demo opens straight into a usable app: its profile is complete (no set-up wizard, no
+    # DRAF mark), with values that say they are made up.
+    ctx.save_office_profile(
+        dataclasses.replace(
+            ctx.office,
+            address="Jl. Contoh No. 1 (alamat demo), Kota Blitar",
+            phone="(0342) 000000",
+            head_name="Kepala Dinas Demo, S.Sos.",
+            head_nip="197001012000031001",
+        )
+    )
     gen = RegistryGenerator(ctx, options, SCALES[options.scale])
 
     say("Membuat KPM dan anggota keluarga …")
