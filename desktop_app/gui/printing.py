@@ -162,20 +162,29 @@ class PrinterChoiceDialog(QDialog):
         return str(self.combo.currentData())
 
 
-def fill_printer_combo(combo: QComboBox, printers: list[str], current: str | None) -> None:
-    """Fill `combo` with PDF_ONLY and the printers (data = saved value); select `current`, or the
-    system's default printer when nothing was chosen yet."""
+def fill_printer_combo(
+    combo: QComboBox, printers: list[str], current: str | None, *, unset_item: bool = False
+) -> None:
+    """Fill `combo` with PDF_ONLY and the printers (data = saved value) and select `current`.
+
+    Nothing chosen yet: with `unset_item` (Pengaturan) an explicit "not chosen" entry (data "")
+    is selected, so saving other settings does not answer the question; otherwise (the question
+    itself) the system's default printer is preselected.
+    """
     combo.clear()
+    if unset_item and not current:
+        combo.addItem(tr("Belum dipilih: ditanyakan pada tanda terima pertama"), "")
     combo.addItem(tr("Tanpa printer: simpan PDF lalu buka"), PDF_ONLY)
     for name in printers:
         combo.addItem(name, name)
     if current and current != PDF_ONLY and current not in printers:
         # Keep an unplugged printer's name rather than silently switching to another one.
         combo.addItem(tr("{name} (tidak tersedia)", name=current), current)
-    wanted = current or (
-        QPrinterInfo.defaultPrinterName() if PrintHooks.printer_names is None else None
-    )
-    index = combo.findData(wanted) if wanted else -1
+    if unset_item and not current:
+        combo.setCurrentIndex(0)
+        return
+    default = QPrinterInfo.defaultPrinterName() if PrintHooks.printer_names is None else ""
+    index = combo.findData(current or default) if (current or default) else -1
     combo.setCurrentIndex(index if index >= 0 else (1 if printers else 0))
 
 
