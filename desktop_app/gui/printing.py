@@ -263,7 +263,15 @@ def print_pdf(
                 page = pdf[index]
                 try:
                     width, height = page.get_size()
-                    printer.setPageLayout(_page_layout(width, height))
+                    layout = _page_layout(width, height)
+                    # Qt lets only its PDF output change the paper between pages; a driver keeps
+                    # the first page's paper and later pages are fitted onto it.
+                    if n == 0 or (
+                        printer.outputFormat() == QPrinter.OutputFormat.PdfFormat
+                        and not preview
+                        and not layout.pageSize().isEquivalentTo(printer.pageLayout().pageSize())
+                    ):
+                        printer.setPageLayout(layout)
                     if n == 0:
                         printer.setFullPage(True)  # the PDF carries its own margins
                         if not painter.begin(printer):
