@@ -134,6 +134,9 @@ class _Session:
             old_ctx.close()
         if ctx is not old_ctx:
             self.verify_in_background(ctx, window)
+            from desktop_app.gui.backup_status import start_daily_backup
+
+            start_daily_backup(ctx)  # once per opened database; skips if today's copy exists
 
     def verify_in_background(self, ctx: AppContext, window: QWidget) -> None:
         """Read every page of the database off the GUI thread and warn if anything is damaged."""

@@ -190,12 +190,26 @@ class MainWindow(QMainWindow):
         self.report_actions = add_report_actions(bar.addMenu(tr("&Laporan")), self.ctx, self)
 
         help_menu = bar.addMenu(tr("B&antuan"))
+        self.help_action = QAction(tr("&Panduan"), self)
+        self.help_action.setShortcut(QKeySequence(Qt.Key.Key_F1))
+        self.help_action.triggered.connect(self.show_help)
+        help_menu.addAction(self.help_action)
         self.verify_action = QAction(tr("&Verifikasi tanda terima / sertifikat…"), self)
         self.verify_action.triggered.connect(self.verify_code)
         help_menu.addAction(self.verify_action)
         about = QAction(tr("&Tentang Berdaya"), self)
         about.triggered.connect(self.show_about)
         help_menu.addAction(about)
+
+    def show_help(self) -> None:
+        from desktop_app.gui.help_window import HelpWindow
+
+        window = getattr(self, "help_window", None)
+        if window is None:
+            window = self.help_window = HelpWindow(self)
+        window.show()
+        window.raise_()
+        window.activateWindow()
 
     def verify_code(self) -> None:
         from desktop_app.gui.verify_dialog import VerifyDialog
@@ -278,7 +292,11 @@ class MainWindow(QMainWindow):
         self.db_label.setToolTip(str(self.ctx.db.path))
         self.device_label = QLabel(self._device_text())
         self.counts_label = QLabel()
+        from desktop_app.gui.backup_status import BackupStatusLabel
+
+        self.backup_label = BackupStatusLabel(self.ctx)
         bar.addWidget(self.db_label, 1)
+        bar.addPermanentWidget(self.backup_label)
         bar.addPermanentWidget(self.counts_label)
         bar.addPermanentWidget(self.device_label)
         self.refresh_counts()

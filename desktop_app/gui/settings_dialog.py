@@ -1,4 +1,5 @@
-"""Settings: the office profile (letterhead, region, device name) and the interface language."""
+"""Settings: the office profile (letterhead, region, device name), the interface language, and
+this computer's receipt printer, receipt size and how many daily backups are kept."""
 
 from __future__ import annotations
 
@@ -42,6 +43,15 @@ def _field_labels() -> dict[str, str]:
         "head_name": tr("Nama kepala dinas"),
         "head_nip": tr("NIP kepala dinas"),
         "device_name": tr("Nama perangkat"),
+    }
+
+
+def receipt_layout_labels() -> dict[str, str]:
+    return {
+        "a6": tr("A6"),
+        "half_a4": tr("Setengah A4"),
+        "thermal80": tr("Printer thermal 80 mm"),
+        "thermal58": tr("Printer thermal 58 mm"),
     }
 
 
@@ -96,7 +106,7 @@ class SettingsDialog(QDialog):
         self.language.setCurrentIndex(self.language.findData(get_language()))
         language_form.addRow(tr("Bahasa"), self.language)
 
-        officer_box = QGroupBox(tr("Petugas di komputer ini"))
+        officer_box = QGroupBox(tr("Komputer ini: petugas, printer, cadangan"))
         officer_form = QFormLayout(officer_box)
         self.officer = QLineEdit(ctx.actor)
         self.officer.setPlaceholderText(tr("Nama lengkap petugas"))
@@ -104,6 +114,7 @@ class SettingsDialog(QDialog):
             tr("Nama ini tercatat pada tanda terima, daftar, dan riwayat perubahan.")
         )
         officer_form.addRow(tr("Nama petugas"), self.officer)
+        self._build_computer_fields(officer_form)
 
         self.issues = IssueLabel()
         self.buttons = QDialogButtonBox(
@@ -133,6 +144,51 @@ class SettingsDialog(QDialog):
 
         if SetupWizard(self.ctx, self).exec():
             self.done(QDialog.DialogCode.Accepted)
+
+    def _build_computer_fields(self, form: QFormLayout) -> None:
+        """Per computer (QSettings): the counter's printer and receipt size, backup retention."""
+        from desktop_app.gui import printing
+        from desktop_app.gui.backup_status import saved_backup_keep
+        from desktop_app.gui.distribution.printing import saved_receipt_layout
+        from desktop_app.services.backups import MAX_KEEP
+
+        self.printer = QComboBox()
+        printing.fill_printer_combo(
+            self.printer, printing.available_printers(), printing.saved_printer(), unset_item=True
+        )
+        self.printer.setToolTip(
+            tr("Tanda terima dicetak langsung ke printer ini, tanpa membuka PDF.")
+        )
+        form.addRow(tr("Printer tanda terima"), self.printer)
+        self.receipt_layout = QComboBox()
+        for key, label in receipt_layout_labels().items():
+            self.receipt_layout.addItem(label, key)
+        self.receipt_layout.setCurrentIndex(
+            max(0, self.receipt_layout.findData(saved_receipt_layout()))
+        )
+        form.addRow(tr("Ukuran tanda terima"), self.receipt_layout)
+        self.backup_keep = QSpinBox()
+        self.backup_keep.setRange(1, MAX_KEEP)
+        self.backup_keep.setSuffix(tr(" hari"))
+        self.backup_keep.setValue(saved_backup_keep())
+        self.backup_keep.setToolTip(
+            tr(
+                'Basis data disalin sekali sehari ke folder "cadangan" di samping berkasnya; '
+                "cadangan yang lebih lama dihapus."
+            )
+        )
+        form.addRow(tr("Simpan cadangan harian"), self.backup_keep)
+
+    def _save_computer_fields(self) -> None:
+        from desktop_app.gui import printing
+        from desktop_app.gui.backup_status import save_backup_keep
+        from desktop_app.gui.distribution.printing import save_receipt_layout
+
+        chosen = str(self.printer.currentData() or "")
+        if chosen and chosen != printing.saved_printer():  # "" = not chosen yet
+            printing.save_printer(chosen)
+        save_receipt_layout(str(self.receipt_layout.currentData()))
+        save_backup_keep(self.backup_keep.value())
 
     def profile(self) -> OfficeProfile:
         values = {name: edit.text().strip() for name, edit in self.fields.items()}
@@ -169,6 +225,7 @@ class SettingsDialog(QDialog):
                 show_error(self, exc, title=tr("Pengaturan"))
                 return
             save_officer(officer)
+        self._save_computer_fields()
         lang = self.language.currentData()
         if lang != get_language():
             from desktop_app.gui.app import save_language

@@ -214,17 +214,22 @@ def test_print_list_and_receipt(qtbot, tab: DistributionTab, world, tmp_path: Pa
 
 
 def test_missing_pdf_viewer_still_saves_and_shows_the_path(
-    qtbot, tab: DistributionTab, tmp_path: Path, monkeypatch, message_boxes
+    qtbot, tab: DistributionTab, world, tmp_path: Path, monkeypatch, message_boxes
 ):
+    """A counter without a printer opens each receipt's PDF; without a viewer, its path."""
     from PySide6.QtGui import QDesktopServices
 
-    monkeypatch.setattr(printing.PrintOptions, "ask_path", lambda p, t, n: tmp_path / n)
+    from desktop_app.gui import printing as paper
+
+    paper.save_printer(paper.PDF_ONLY)
+    monkeypatch.setattr(printing.PrintOptions, "receipts_folder", tmp_path / "struk")
     monkeypatch.setattr(printing.PrintOptions, "open_after", True)
     monkeypatch.setattr(QDesktopServices, "openUrl", staticmethod(lambda url: False))
-    tab.print_document("recap")
+    scan(qtbot, tab, world.families[0].kk)
+    printing.print_receipt(tab, tab.ctx, tab.round_id(), "RST4-KANTOR-000001")
     qtbot.waitUntil(lambda: bool(message_boxes.shown), timeout=20000)
-    saved = next(tmp_path.glob("rekap-*.pdf"))
-    assert str(saved) in message_boxes.texts()[0]
+    saved = tmp_path / "struk" / "RST4-KANTOR-000001.pdf"
+    assert saved.exists() and str(saved) in message_boxes.texts()[0]
 
 
 def test_counter_in_english(qtbot, ctx, round_id: str, world: World):

@@ -1,6 +1,11 @@
-"""Printing from the Penyaluran tab: the PDF is built in a worker with progress, saved, then
-opened in the default viewer. Without a viewer (or a printer) the PDF is still saved and its path
-is shown."""
+"""Printing from the Penyaluran tab. Every document is built as a PDF in a worker with progress
+and kept in the documents folder; then
+
+- a receipt (F6, "cetak otomatis") goes straight to the counter's printer, chosen once per
+  computer, in the receipt size chosen for it; a counter without a printer opens the PDF;
+- lists, BAST, cards and the recap open a print preview whose toolbar also saves the PDF.
+
+The painting itself is desktop_app.gui.printing."""
 
 from __future__ import annotations
 
@@ -14,6 +19,9 @@ from PySide6.QtGui import QDesktopServices
 from PySide6.QtWidgets import QFileDialog, QMessageBox, QWidget
 
 from desktop_app.documents import distribution as docs
+from desktop_app.documents.distribution import RECEIPT_LAYOUTS
+from desktop_app.domain.errors import Refusal
+from desktop_app.gui import printing as paper
 from desktop_app.gui.workers import Job, JobControl, run_job
 from desktop_app.i18n import tr
 from desktop_app.services.context import AppContext, ServiceError
@@ -23,18 +31,38 @@ from desktop_app.services.distribution.messages import (
     NOTHING_TO_PRINT_RECEIPTS,
 )
 
-__all__ = ["DOCUMENTS", "PrintOptions", "print_document", "print_receipt"]
+__all__ = [
+    "DOCUMENTS",
+    "PrintOptions",
+    "print_document",
+    "print_receipt",
+    "save_receipt_layout",
+    "saved_receipt_layout",
+]
 
 _FOLDER_KEY = "distribution/print_folder"
 LAYOUT_KEY = "distribution/receipt_layout"
 
 
 class PrintOptions:
-    """Tests switch off the file dialog and the PDF viewer."""
+    """Tests choose where the PDFs go and switch off what follows (preview, printer, viewer)."""
 
     ask_path: Callable[[QWidget, str, str], Path | None] | None = None
-    open_after: bool = True
+    open_after: bool = True  # show the preview / print the receipt / open the PDF
     receipts_folder: Path | None = None
+
+
+def saved_receipt_layout() -> str:
+    """The receipt size chosen on this computer (it goes with the counter's printer)."""
+    value = str(QSettings("Berdaya", "Berdaya").value(LAYOUT_KEY, "a6"))
+    return value if value in RECEIPT_LAYOUTS else "a6"
+
+
+def save_receipt_layout(layout: str) -> None:
+    if layout in RECEIPT_LAYOUTS:
+        settings = QSettings("Berdaya", "Berdaya")
+        settings.setValue(LAYOUT_KEY, layout)
+        settings.sync()
 
 
 def document_titles() -> dict[str, str]:
@@ -63,8 +91,15 @@ def _documents_folder() -> Path:
 
 
 def _choose_path(parent: QWidget, title: str, name: str) -> Path | None:
+    """Where the document's PDF is kept: the documents folder, no question asked (the preview's
+    "Simpan PDF…" saves a copy elsewhere)."""
     if PrintOptions.ask_path is not None:
         return PrintOptions.ask_path(parent, title, name)
+    return _documents_folder() / "Berdaya dokumen" / name
+
+
+def ask_pdf_path(parent: QWidget, title: str, name: str) -> Path | None:
+    """A file dialog for a PDF name (the preview's "Simpan PDF…")."""
     chosen, _ = QFileDialog.getSaveFileName(
         parent, title, str(_documents_folder() / name), tr("Dokumen PDF (*.pdf)")
     )
@@ -93,13 +128,16 @@ def open_pdf(parent: QWidget, path: Path) -> None:
         )
 
 
-def _then_open(parent: QWidget, on_done: Callable[[Path], None] | None) -> Callable[[Path], None]:
-    """What a finished print job does: tell the caller, then open the PDF."""
+def _then_preview(
+    parent: QWidget, title: str, on_done: Callable[[Path], None] | None
+) -> Callable[[Path], None]:
+    """What a finished document job does: tell the caller, then show the print preview."""
 
     def done(result: Path) -> None:
         if on_done is not None:
             on_done(result)
-        open_pdf(parent, result)
+        if PrintOptions.open_after:
+            paper.preview_and_print(parent, result, title)
 
     return done
 
@@ -116,8 +154,9 @@ def print_document(
     bast: tuple[date, float | None] | None = None,
     on_done: Callable[[Path], None] | None = None,
 ) -> Job | None:
-    """Ask for a file, build the document in a worker, open it. A BAST takes its handover date
-    and stock received (`bast`, from BastDialog) and is issued: a number from the register."""
+    """Build the document in a worker, keep its PDF, then show the print preview. A BAST takes
+    its handover date and stock received (`bast`, from BastDialog) and is issued: a number from
+    the register."""
     title = document_titles()[document]
     path = _choose_path(parent, title, f"{slug(title)}-{slug(round_name)}.pdf")
     if path is None:
@@ -129,6 +168,7 @@ def print_document(
     }.get(document, tr("Menyusun halaman {done} dari {total}…"))
 
     def work(job: JobControl) -> Path:
+        path.parent.mkdir(parents=True, exist_ok=True)
         svc = DistributionService(ctx)
         report = job.reporter(label)
         if document == "list":
@@ -161,11 +201,20 @@ def print_document(
         parent=parent,
         title=title,
         label=tr("Menyusun {document}…", document=title.lower()),
-        on_success=_then_open(parent, on_done),
+        on_success=_then_preview(parent, title, on_done),
         # Cards mint the missing card codes first (`mint_cards`) and a BAST enters the register:
         # both are writes.
         write=document in ("cards", "bast"),
     )
+
+
+def _counter_printer(parent: QWidget) -> str:
+    """The receipt printer's name or PDF_ONLY; asked once on this computer, then remembered.
+    Cancelling the question prints this receipt as a PDF and asks again next time."""
+    name = paper.saved_printer()
+    if name is None:
+        name = paper.choose_printer(parent)
+    return name or paper.PDF_ONLY
 
 
 def print_receipt(
@@ -174,17 +223,37 @@ def print_receipt(
     round_id: str,
     number: str,
     *,
-    layout: str = "a6",
+    layout: str | None = None,
     on_done: Callable[[Path], None] | None = None,
 ) -> Job:
-    """One tanda terima right after the hand-over, saved beside the others and opened."""
+    """One tanda terima right after the hand-over: its PDF saved beside the others, then printed
+    straight to the counter's printer (or, at a counter without one, opened).
+
+    A missing or failing printer never loses the receipt: the PDF is saved first and the
+    message says where it is.
+    """
     folder = PrintOptions.receipts_folder or (_documents_folder() / "Berdaya tanda terima")
     path = folder / f"{number}.pdf"
+    size = layout or saved_receipt_layout()
+    name = _counter_printer(parent) if PrintOptions.open_after else paper.PDF_ONLY
+    # Made here, on the GUI thread; only painted in the worker.
+    printer = None if name == paper.PDF_ONLY else paper.make_printer(name)
 
     def work(_job: JobControl) -> Path:
         folder.mkdir(parents=True, exist_ok=True)
         receipts = DistributionService(ctx).receipt_docs(round_id, numbers=[number])
-        docs.receipts_pdf(path, ctx.office, receipts, layout=layout)
+        docs.receipts_pdf(path, ctx.office, receipts, layout=size)
+        if name != paper.PDF_ONLY and printer is None:
+            raise Refusal(paper.PRINTER_MISSING, name=name, path=str(path))
+        if printer is not None:
+            printer.setDocName(number)
+            paper.print_pdf(path, printer)
         return path
 
-    return run_job(work, parent=parent, on_success=_then_open(parent, on_done))
+    def done(result: Path) -> None:
+        if on_done is not None:
+            on_done(result)
+        if printer is None and PrintOptions.open_after:
+            open_pdf(parent, result)
+
+    return run_job(work, parent=parent, on_success=done)

@@ -62,6 +62,8 @@ class RoundBar(QWidget):
         menu.addSeparator()
         layouts = menu.addMenu(tr("Ukuran tanda terima"))
         self.layout_group = QActionGroup(self)
+        # Remembered per computer: it belongs to the printer at this counter.
+        saved = printing.saved_receipt_layout()
         for key, label in (
             ("a6", tr("A6")),
             ("half_a4", tr("Setengah A4")),
@@ -70,7 +72,8 @@ class RoundBar(QWidget):
         ):
             action = QAction(label, self, checkable=True)
             action.setData(key)
-            action.setChecked(key == "a6")
+            action.setChecked(key == saved)
+            action.triggered.connect(lambda _c=False, k=key: printing.save_receipt_layout(k))
             self.layout_group.addAction(action)
             layouts.addAction(action)
         return menu

@@ -1,4 +1,6 @@
-"""Printing from the Pelatihan tab: choose a file, build the PDF in a worker with progress.
+"""Printing from the Pelatihan tab: build the PDF in a worker with progress, keep it in the
+documents folder, then show the print preview (desktop_app.gui.printing), whose toolbar also saves
+the PDF elsewhere.
 
 Certificates issue numbers first (a write), so that job runs on the single write worker.
 Cancelling stops between pages; the PDF writer only moves a finished file into place.
@@ -10,15 +12,15 @@ import re
 from collections.abc import Callable
 from pathlib import Path
 
-from PySide6.QtCore import QSettings, QStandardPaths, QUrl
-from PySide6.QtGui import QDesktopServices
-from PySide6.QtWidgets import QFileDialog, QWidget
+from PySide6.QtCore import QSettings, QStandardPaths
+from PySide6.QtWidgets import QWidget
 
 from desktop_app.documents.training import (
     attendance_recap_pdf,
     attendance_sheet_pdf,
     certificates_pdf,
 )
+from desktop_app.gui import printing as paper
 from desktop_app.gui.workers import Job, JobControl, run_job
 from desktop_app.i18n import tr
 from desktop_app.services.context import AppContext, ServiceError
@@ -35,10 +37,10 @@ _FOLDER_KEY = "training/print_folder"
 
 
 class PrintOptions:
-    """Tests switch off the file dialog and the PDF viewer."""
+    """Tests choose where the PDFs go and switch off the print preview."""
 
     ask_path: Callable[[QWidget, str, str], Path | None] | None = None
-    open_after: bool = True
+    open_after: bool = True  # show the print preview
 
 
 def slug(text: str) -> str:
@@ -46,29 +48,23 @@ def slug(text: str) -> str:
 
 
 def _choose_path(parent: QWidget, title: str, name: str) -> Path | None:
+    """Where the PDF is kept: the documents folder, no question asked (the preview's
+    "Simpan PDF…" saves a copy elsewhere)."""
     if PrintOptions.ask_path is not None:
         return PrintOptions.ask_path(parent, title, name)
-    settings = QSettings("Berdaya", "Berdaya")
-    folder = str(settings.value(_FOLDER_KEY, "")) or QStandardPaths.writableLocation(
-        QStandardPaths.StandardLocation.DocumentsLocation
+    folder = str(QSettings("Berdaya", "Berdaya").value(_FOLDER_KEY, "")) or (
+        QStandardPaths.writableLocation(QStandardPaths.StandardLocation.DocumentsLocation)
     )
-    chosen, _ = QFileDialog.getSaveFileName(
-        parent, title, str(Path(folder) / name), tr("Dokumen PDF (*.pdf)")
-    )
-    if not chosen:
-        return None
-    path = Path(chosen)
-    if path.suffix.lower() != ".pdf":
-        path = path.with_suffix(".pdf")
-    settings.setValue(_FOLDER_KEY, str(path.parent))
-    return path
+    return Path(folder) / "Berdaya dokumen" / name
 
 
-def _finished(parent: QWidget, path: Path, on_done: Callable[[Path], None] | None) -> None:
+def _finished(
+    parent: QWidget, path: Path, title: str, on_done: Callable[[Path], None] | None
+) -> None:
     if on_done is not None:
         on_done(path)
     if PrintOptions.open_after:
-        QDesktopServices.openUrl(QUrl.fromLocalFile(str(path)))
+        paper.preview_and_print(parent, path, title)
 
 
 def _print_job(
@@ -81,12 +77,13 @@ def _print_job(
     *,
     write: bool = False,
 ) -> Job | None:
-    """Ask where to save `name`, then run `build(job, path)` in a worker and open the PDF."""
+    """Run `build(job, path)` in a worker, then show the print preview of the PDF."""
     path = _choose_path(parent, title, name)
     if path is None:
         return None
 
     def work(job: JobControl) -> Path:
+        path.parent.mkdir(parents=True, exist_ok=True)
         build(job, path)
         return path
 
@@ -95,7 +92,7 @@ def _print_job(
         parent=parent,
         title=title,
         label=label,
-        on_success=lambda p: _finished(parent, p, on_done),
+        on_success=lambda p: _finished(parent, p, title, on_done),
         write=write,
     )
 
