@@ -9,7 +9,9 @@ Baselines, timed in the same run on the same file:
            design requires (audit trail and sync stream), with no Python work timed
 The import is `ImportService.prepare` + `commit` (what `berdaya import` runs): cleaning and
 validating every cell, matching NIKs against the registry, planning, one transaction with a
-change-log row per person. Target: import <= 1.5 x (read + plain).
+change-log row per person. Target (issue 17): import CPU <= 2 x (read + plain), peak RSS
+<= 1.5 x the baseline's. By default three sizes (10,000, 50,000, 160,000 rows) are measured so
+that the growth per row is visible, each beside its own baseline in the same run.
 
 Each measurement runs in a fresh process so that peak RSS (memory) is its own.
 
@@ -192,6 +194,70 @@ def run_step(step: str, path: Path, workdir: Path) -> dict:
     return result
 
 
+SIZES = (10_000, 50_000, 160_000)  # scaling points: growth per row is visible between them
+TARGET = 2.0  # import CPU <= 2 x (read + plain insert), issue 17
+RSS_TARGET = 1.5  # import peak RSS <= 1.5 x the baseline's (calamine read + executemany)
+
+
+def _measure_size(rows: int, steps: tuple[str, ...], repeat: int, workdir: Path) -> dict:
+    path = workdir / f"daftar-{rows}.xlsx"
+    t = time.perf_counter()
+    make_file(path, rows)
+    print(f"file: {path.name}, {path.stat().st_size / 1e6:.1f} MB, made in "
+          f"{time.perf_counter() - t:.1f} s")  # fmt: skip
+    results: dict[str, dict] = {}
+    for step in steps:
+        runs = [run_step(step, path, workdir) for _ in range(repeat)]
+        best = best_run(runs)
+        results[step] = best
+        print(f"{rows:>8,} {step:8s} wall {best['seconds']:7.2f} s  cpu {best['cpu']:7.2f} s  "
+              f"peak RSS {best['peak_rss_mb']:5.0f} MB")  # fmt: skip
+    path.unlink()
+    return results
+
+
+def _point(rows: int, results: dict[str, dict]) -> dict:
+    """One scaling point: the import beside its baseline (read + plain insert) of the same run."""
+    imp, read, plain = results["import"], results["read"], results["plain"]
+    base_cpu = read["cpu"] + plain["cpu"]
+    base_wall = read["seconds"] + plain["seconds"]
+    return {
+        "rows": rows,
+        "import_cpu": imp["cpu"],
+        "import_wall": imp["seconds"],
+        "baseline_cpu": base_cpu,
+        "baseline_wall": base_wall,
+        "ratio_cpu": imp["cpu"] / base_cpu,
+        "ratio_wall": imp["seconds"] / base_wall,
+        "import_us_per_row_cpu": imp["cpu"] / rows * 1e6,
+        "baseline_us_per_row_cpu": base_cpu / rows * 1e6,
+        # The baseline's memory is the plain step's: calamine's parsed sheet plus the rows.
+        "import_rss_mb": imp["peak_rss_mb"],
+        "baseline_rss_mb": plain["peak_rss_mb"],
+        "ratio_rss": imp["peak_rss_mb"] / plain["peak_rss_mb"],
+    }
+
+
+def _table(points: list[dict]) -> None:
+    print()
+    print(
+        f"{'rows':>8} | {'import cpu / wall':>18} | {'read+plain cpu / wall':>22} | "
+        f"{'ratio cpu (wall)':>16} | {'us/row cpu':>10} | {'RSS import / base':>18} | target"
+    )
+    for p in points:
+        ok = p["ratio_cpu"] <= TARGET and p["ratio_rss"] <= RSS_TARGET
+        print(
+            f"{p['rows']:>8,} | {p['import_cpu']:7.2f} / {p['import_wall']:7.2f} s | "
+            f"{p['baseline_cpu']:9.2f} / {p['baseline_wall']:7.2f} s | "
+            f"{p['ratio_cpu']:6.2f}x ({p['ratio_wall']:4.2f}x) | "
+            f"{p['import_us_per_row_cpu']:10.1f} | "
+            f"{p['import_rss_mb']:5.0f} / {p['baseline_rss_mb']:4.0f} MB {p['ratio_rss']:4.2f}x"
+            f" | <= {TARGET:g}x cpu, <= {RSS_TARGET:g}x RSS: {'met' if ok else 'NOT met'}"
+        )
+    print(f"load average now: {' '.join(f'{x:.1f}' for x in os.getloadavg())} "
+          f"on {os.cpu_count()} cores")  # fmt: skip
+
+
 def main() -> None:
     args = file_bench_args("import", "file", "db")
     if args.child:
@@ -199,27 +265,27 @@ def main() -> None:
         child(args)
         return
     workdir = Path(tempfile.mkdtemp(prefix="berdaya-bench-import-"))
-    path = workdir / f"daftar-{args.rows}.xlsx"
-    t = time.perf_counter()
-    make_file(path, args.rows)
-    print(f"file: {path.name}, {path.stat().st_size / 1e6:.1f} MB, made in "
-          f"{time.perf_counter() - t:.1f} s")  # fmt: skip
+    # --rows N measures one size with every baseline; the default measures the scaling points,
+    # the largest one with every baseline.
+    sizes = (args.rows,) if args.rows != 160_000 else SIZES
+    points: list[dict] = []
     results: dict[str, dict] = {}
-    for step in ("read", "plain", "schema", "floor", "dry-run", "import"):
-        runs = [run_step(step, path, workdir) for _ in range(args.repeat)]
-        best = best_run(runs)
-        results[step] = best
-        print(f"{step:8s} wall {best['seconds']:7.2f} s  cpu {best['cpu']:7.2f} s  "
-              f"peak RSS {best['peak_rss_mb']:5.0f} MB")  # fmt: skip
+    for rows in sizes:
+        full = rows == sizes[-1]
+        steps = ("read", "plain", "schema", "floor", "dry-run", "import") if full else (
+            "read", "plain", "import")  # fmt: skip
+        results = _measure_size(rows, steps, args.repeat, workdir)
+        points.append(_point(rows, results))
 
     def ratio(key: str, baseline: tuple[str, ...]) -> float:
         return results["import"][key] / sum(results[b][key] for b in baseline)
 
     summary = {
-        "rows": args.rows,
+        "rows": sizes[-1],
         "cpu_count": os.cpu_count(),
         "load_average": os.getloadavg(),
         "results": results,
+        "scaling": points,
         "wall_import_vs_read_plain": ratio("seconds", ("read", "plain")),
         "wall_import_vs_read_schema": ratio("seconds", ("read", "schema")),
         "cpu_import_vs_read_plain": ratio("cpu", ("read", "plain")),
@@ -227,20 +293,19 @@ def main() -> None:
         "wall_import_vs_read_floor": ratio("seconds", ("read", "floor")),
         "cpu_import_vs_read_floor": ratio("cpu", ("read", "floor")),
         "rss_import_vs_read": results["import"]["peak_rss_mb"] / results["read"]["peak_rss_mb"],
-        "target": 1.5,
+        "rss_import_vs_read_plain": points[-1]["ratio_rss"],
+        "target": TARGET,
+        "rss_target": RSS_TARGET,
     }
+    _table(points)
     for key in ("wall", "cpu"):
-        print(f"{key:4s} import / (read + plain insert)  = "
-              f"{summary[f'{key}_import_vs_read_plain']:.2f}   (target <= 1.5)")  # fmt: skip
         print(f"{key:4s} import / (read + schema insert) = "
               f"{summary[f'{key}_import_vs_read_schema']:.2f}")  # fmt: skip
         print(f"{key:4s} import / (read + schema + log)  = "
               f"{summary[f'{key}_import_vs_read_floor']:.2f}")  # fmt: skip
-    print(f"peak RSS import / read           = {summary['rss_import_vs_read']:.2f}")
     if args.json:
         args.json.parent.mkdir(parents=True, exist_ok=True)
         args.json.write_text(json.dumps(summary, indent=2))
-    path.unlink()
 
 
 if __name__ == "__main__":

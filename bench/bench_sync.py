@@ -1,6 +1,7 @@
 """Importing a field laptop's return bundle of 8,000 receipts at the office, and again.
 
-Targets (issue 6): import <= 1 s, re-import <= 0.2 s, bundle size reported. Beside them, in the
+Targets: import <= 0.5 s of CPU including every receipt's signature check (issue 17; issue 6
+asked <= 1 s), re-import <= 0.2 s, bundle size reported. Beside them, in the
 same run and on the same disk, the raw baseline: plain sqlite3 `executemany` of the same receipt
 rows and change-log rows into a copy of the same office database, in one durable transaction
 (WAL, synchronous=FULL), with no decryption, verification or merging.
@@ -12,6 +13,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import shutil
 import sqlite3
 import statistics
@@ -26,6 +28,8 @@ from desktop_app.services.context import open_app
 from desktop_app.services.distribution import DistributionService
 from desktop_app.services.sync import SyncService
 from desktop_app.services.sync.devices import DeviceService
+
+IMPORT_TARGET_S = 0.5  # CPU, signature checks included (issue 17)
 
 
 def build(workdir: Path, n: int) -> dict:
@@ -177,6 +181,8 @@ def main() -> None:
         "export_s": round(setup["t_export"], 2),
         "setup_s": round(t_setup, 1),
         "at": datetime.now().isoformat(timespec="seconds"),
+        "load_average": [round(x, 2) for x in os.getloadavg()],
+        "target_import_s": IMPORT_TARGET_S,
     }
     result["ratio_wall"] = round(result["import_wall_s"] / result["raw_wall_s"], 1)
     result["ratio_cpu"] = round(result["import_cpu_s"] / result["raw_cpu_s"], 1)
@@ -190,8 +196,11 @@ def main() -> None:
         f"medians of {args.runs} runs"
     )
     print(f"{'':18}{'wall':>9}{'cpu':>9}")
-    ok = "OK" if r["import_wall_s"] <= 1 else "MISSED"
-    print(f"{'import':18}{r['import_wall_s']:8.3f}s{r['import_cpu_s']:8.3f}s   target <= 1 s: {ok}")
+    ok = "OK" if r["import_cpu_s"] <= IMPORT_TARGET_S else "MISSED"
+    print(
+        f"{'import':18}{r['import_wall_s']:8.3f}s{r['import_cpu_s']:8.3f}s   "
+        f"target <= {IMPORT_TARGET_S:g} s CPU: {ok}"
+    )
     ok = "OK" if r["reimport_wall_s"] <= 0.2 else "MISSED"
     print(
         f"{'re-import':18}{r['reimport_wall_s']:8.3f}s{r['reimport_cpu_s']:8.3f}s   "
@@ -204,6 +213,7 @@ def main() -> None:
         f"{r['checkout_s']:.1f} s; join {r['join_s']:.1f} s; export {r['export_s']:.2f} s; "
         f"setup {t_setup:.0f} s"
     )
+    print(f"load average: {' '.join(f'{x:.1f}' for x in r['load_average'])}")
 
 
 if __name__ == "__main__":

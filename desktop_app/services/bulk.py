@@ -9,7 +9,8 @@ as data typed by hand.
 from __future__ import annotations
 
 import json
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
+from contextlib import contextmanager
 from datetime import date, datetime
 from operator import itemgetter
 from typing import Any, cast
@@ -51,6 +52,25 @@ ENTITY_TABLES: dict[str, type[SQLModel]] = {
 }
 
 _SKIP_IN_LOG = ("hlc", "created_at", "updated_at")
+
+# Page cache for bulk writes, in KiB. SQLite's default (2 MB) holds the person table's seven
+# B-trees for a few thousand rows only; beyond that every insert reads index pages back from the
+# operating system and the cost per row grows with the registry (66 -> 73 us a row between
+# 10,000 and 160,000 rows). The cache is a ceiling, filled only as pages are touched, and is set
+# back when the bulk work ends. 16 MB measured 11.8 -> 11.3 s CPU for a 160,000-row import;
+# 64 MB gained nothing more and added 50 MB of resident memory.
+BULK_CACHE_KIB = 16384
+
+
+@contextmanager
+def bulk_cache(conn: Connection, kib: int = BULK_CACHE_KIB) -> Iterator[None]:
+    """Give the connection a larger page cache for the duration of a bulk write."""
+    before = conn.exec_driver_sql("PRAGMA cache_size").scalar_one()
+    conn.exec_driver_sql(f"PRAGMA cache_size = -{int(kib)}")
+    try:
+        yield
+    finally:
+        conn.exec_driver_sql(f"PRAGMA cache_size = {int(before)}")
 
 
 def _json_value(value: Any) -> Any:

@@ -450,3 +450,29 @@ def test_bulk_rows_are_stored_exactly_like_orm_rows(
         assert type(a) is type(b) and len(str(a)) == len(str(b))
     assert "+" not in imported[1] and imported[3] == "1960-01-12"
     assert len({len(at) for _, at in logs}) == 1
+
+
+def test_bulk_writes_get_a_larger_page_cache_that_is_set_back(
+    ctx: AppContext, svc: ImportService, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # The import's writes run with the bulk page cache (indexes of a city registry outgrow
+    # SQLite's 2 MB default); the pooled connection gets its own size back afterwards, also
+    # when the write fails.
+    from desktop_app.services import bulk
+
+    seen: list[int] = []
+    real = apply_module.bulk_insert
+
+    def spy(uow: Any, entity: str, rows: Any, op: str = "create") -> int:
+        seen.append(uow.session.connection().exec_driver_sql("PRAGMA cache_size").scalar_one())
+        return real(uow, entity, rows, op)
+
+    monkeypatch.setattr(apply_module, "bulk_insert", spy)
+    with ctx.db.engine.connect() as conn:
+        before = conn.exec_driver_sql("PRAGMA cache_size").scalar_one()
+    path = xlsx(tmp_path / "a.xlsx", [HEADER, person_row(1, BORN, serial=1)])
+    report = run(svc, path, commit=True)
+    assert report.committed
+    assert seen and all(size == -bulk.BULK_CACHE_KIB for size in seen)
+    with ctx.db.engine.connect() as conn:
+        assert conn.exec_driver_sql("PRAGMA cache_size").scalar_one() == before

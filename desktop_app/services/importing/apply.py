@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from desktop_app.services.bulk import bulk_insert, bulk_update
+from desktop_app.services.bulk import bulk_cache, bulk_insert, bulk_update
 from desktop_app.services.context import UnitOfWork
 from desktop_app.services.importing.messages import ImportCancelled
 from desktop_app.services.importing.plan import Ops
@@ -42,6 +42,11 @@ def apply_ops(
         if progress is not None:
             progress(done, total, "write")
 
+    with bulk_cache(uow.session.connection()):
+        _write(uow, ops, step)
+
+
+def _write(uow: UnitOfWork, ops: Ops, step: Callable[[int], None]) -> None:
     # Persons go in batches: bulk_insert indexes each batch for search in one statement,
     # and the batch's log rows are built and freed one batch at a time.
     bulk_insert(uow, "household", ops.new_households)
