@@ -19,6 +19,7 @@ from desktop_app.services.importing.cleaning import (
     clean_phone,
     clean_rt,
     clean_text,
+    is_blank,
     number_cell_warning,
     parse_date_cell,
     split_birth_place_date,
@@ -27,6 +28,7 @@ from desktop_app.services.importing.cleaning import (
 )
 from desktop_app.services.importing.fields import ImportKind
 from desktop_app.services.importing.headers import header_key
+from desktop_app.services.importing.layouts import ImportLayout, code_key
 from desktop_app.services.importing.messages import error_issue as _error
 from desktop_app.services.importing.messages import warning_issue as _warning
 
@@ -47,6 +49,9 @@ class Candidate:
     details: dict[str, Any] = field(default_factory=dict)
     has_id: bool = False  # any text in the NIK or KK cell (for the footer rule)
     shown_nik: str | None = None  # an unusable NIK cell as written, for reports
+    # A recognised layout's extra columns on this row (extra field -> decoded cell): SIAK
+    # Status, Cacat, Agama ... for the rules that turn them into review items.
+    extras: dict[str, Any] | None = None
 
 
 _RAGAM_WORDS: dict[str, str] = {
@@ -97,8 +102,23 @@ class RowParser:
     the general cleaners and validators would.
     """
 
-    def __init__(self, ctx: AppContext, mapping: dict[str, int], kind: ImportKind) -> None:
+    def __init__(
+        self,
+        ctx: AppContext,
+        mapping: dict[str, int],
+        kind: ImportKind,
+        *,
+        layout: ImportLayout | None = None,
+        extras: dict[str, int] | None = None,
+    ) -> None:
         self.ctx = ctx
+        self.layout = layout
+        # Coded columns of a recognised layout (Dukcapil 1/2 for sex, SHDK 1..11): the code
+        # tables of the layout file, looked up once per distinct cell value.
+        self.codes = {
+            key: table for key, table in (layout.codes.items() if layout else ()) if key in mapping
+        }
+        self.extra_cols = sorted((extras or {}).items(), key=lambda item: item[1])
         self.kind = kind
         self.today = ctx.clock.today()
         self.office_province = ctx.office.province_code
@@ -124,6 +144,22 @@ class RowParser:
                 if type(value) is str and value.isspace():
                     continue
                 out[key] = value
+        if self.codes:
+            for key, table in self.codes.items():
+                if key in out:
+                    out[key] = table.get(code_key(out[key]), out[key])
+        return out
+
+    def extra_cells(self, row: list[Any]) -> dict[str, Any] | None:
+        """The layout's extra columns of a row (decoded through its code tables)."""
+        if not self.extra_cols:
+            return None
+        out: dict[str, Any] = {}
+        width = len(row)
+        layout = self.layout
+        for key, col in self.extra_cols:
+            if col < width and not is_blank(row[col]):
+                out[key] = layout.decode(key, row[col]) if layout else row[col]
         return out
 
     def parse(self, number: int, row: list[Any]) -> Candidate:
@@ -132,6 +168,8 @@ class RowParser:
         warnings: list[Issue] = []
         values: dict[str, Any] = {}
         cand = Candidate(number, values, errors, warnings)
+        if self.extra_cols:
+            cand.extras = self.extra_cells(row)
         get = cells.get
 
         raw_nik = get("nik")
