@@ -206,6 +206,13 @@ class ImportService:
         return [k for k in REQUIRED_FIELDS[prepared.options.kind] if k not in prepared.mapping]
 
     def _check_mapping(self, prepared: PreparedImport) -> None:
+        if prepared.kind_from_layout and not {"kk_number", "relation"} <= set(prepared.mapping):
+            # The clerk (or a mapping file) took the KK or SHDK column away: a person import
+            # again, as chosen.
+            prepared.kind_from_layout = False
+            prepared.options.kind = ImportKind.PERSONS
+            persons = KIND_FIELDS[ImportKind.PERSONS]
+            prepared.mapping = {k: v for k, v in prepared.mapping.items() if k in persons}
         missing = self.missing_required(prepared)
         if missing:
             names = ", ".join(FIELD_BY_KEY[k].label for k in missing)
