@@ -353,3 +353,27 @@ def test_report_json_names_the_layout(svc: ImportService, tmp_path: Path) -> Non
     path = write(tmp_path / "siak.xlsx", siak_rows())
     data = json.loads(json.dumps(run(svc, path).to_dict()))
     assert data["layout"] == "SIAK Dukcapil" and data["kind"] == "households"
+
+
+# -- month-first dates -----------------------------------------------------------------------------
+
+
+def test_month_first_date_stays_refused_but_names_the_nik_date(
+    svc: ImportService, tmp_path: Path
+) -> None:
+    born = date(1964, 7, 26)
+    nik = make_nik(born, "L", 21)
+    other = make_nik(date(1964, 3, 2), "L", 22)
+    path = write(
+        tmp_path / "excel-us.xlsx",
+        [
+            ["NIK", "NAMA", "L/P", "TGL LAHIR"],
+            [nik, "BUDI", "L", "07/26/1964"],
+            [other, "AGUS", "L", "07/26/1964"],
+        ],  # fmt: skip
+    )
+    rows = {r.row: r for r in run(svc, path).rows}
+    assert rows[2].status == RowStatus.REJECTED and rows[3].status == RowStatus.REJECTED
+    assert [e.code for e in rows[2].errors] == ["date.month_first"]
+    assert "26-07-1964" in rows[2].reasons
+    assert [e.code for e in rows[3].errors] == ["date.format"]  # the NIK does not agree

@@ -20,6 +20,8 @@ from desktop_app.services.importing.cleaning import (
     clean_rt,
     clean_text,
     is_blank,
+    month_first_reading,
+    month_first_with_nik,
     number_cell_warning,
     parse_date_cell,
     split_birth_place_date,
@@ -202,6 +204,8 @@ class RowParser:
                                  "dicocokkan dengan registri."))  # fmt: skip
         else:
             values["nik"] = nik
+            if errors and "birth_date" in cells:
+                self._month_first_hint(nik, cells["birth_date"], errors)
             if isinstance(raw_nik, int | float):
                 warnings.append(number_cell_warning("NIK"))
             if not self._nik_agrees(nik, values.get("birth_date"), values.get("sex")):
@@ -249,6 +253,26 @@ class RowParser:
         if self.kind == ImportKind.ENROLMENTS:
             self._enrolment(cells, cand)
         return cand
+
+    def _month_first_hint(self, nik: str, raw: Any, errors: list[Issue]) -> None:
+        """A refused 07/26/1964 whose month-first reading the NIK's date digits confirm: the
+        refusal says so, so the clerk fixes the column's format at once (still refused: a date
+        is never swapped)."""
+        for i, issue in enumerate(errors):
+            if issue.code != "date.format":
+                continue
+            reading = month_first_reading(raw, self.today)
+            if reading is None or len(nik) != 16 or not nik.isdigit():
+                return
+            dd = int(nik[6:8])
+            day = dd - 40 if dd > 40 else dd
+            if (day, int(nik[8:10]), int(nik[10:12])) == (
+                reading.day,
+                reading.month,
+                reading.year % 100,
+            ):
+                errors[i] = month_first_with_nik(raw, reading)
+            return
 
     def _nik_agrees(self, nik: str, born: date | None, sex: str | None) -> bool:
         """True when validate_nik would find nothing to say: a well-formed NIK of the office's
