@@ -155,6 +155,7 @@ def cmd_import(args: argparse.Namespace) -> int:
         data = report.to_dict()
         data["mapping"] = {k: prepared.column_name(v) for k, v in prepared.mapping.items()}
         data["header_row"] = prepared.layout.row + 1
+        data["households_from_layout"] = prepared.kind_from_layout
         data["exit_code"] = 1 if rejected else 0
         print_json(data)
     else:
@@ -183,6 +184,9 @@ def _print_report(report: Any, prepared: Any, *, dry_run: bool, accept_valid: bo
 
     print(f"Berkas   : {report.file_name} (lembar '{report.sheet}', judul di baris "
           f"{prepared.layout.row + 1})")  # fmt: skip
+    if report.layout:
+        built = " (KPM dibentuk dari No. KK dan SHDK)" if prepared.kind_from_layout else ""
+        print(f"Format   : Format dikenali: {report.layout}{built}")
     columns = ", ".join(
         f"{FIELD_BY_KEY[k].label}={prepared.column_name(v)}"
         for k, v in sorted(prepared.mapping.items(), key=lambda kv: kv[1])

@@ -56,6 +56,7 @@ def _usage(msg: Msg) -> int:
     print(tr_refusal(Refusal(msg)), file=sys.stderr)
     return 2
 
+
 def register(sub: argparse._SubParsersAction) -> None:
     device = sub.add_parser("device", help="identitas perangkat untuk sinkronisasi")
     dsub = device.add_subparsers(dest="device_command", metavar="AKSI", required=True)

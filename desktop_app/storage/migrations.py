@@ -630,6 +630,8 @@ def _v8_collector_corrections(conn: sqlite3.Connection) -> None:
     """Corrections of who collected a receipt, on the day it was recorded, each with a reason:
     an appended, synced fact (the receipt row is never edited)."""
     run_script(conn, _V8_COLLECTOR_CORRECTIONS)
+
+
 _V9_BAST_REGISTER = """
 CREATE TABLE distribution_bast (
     id VARCHAR NOT NULL,

@@ -272,9 +272,7 @@ class Counter(Lookup):
             in_person=in_person,
         )
 
-    def correct_collector(
-        self, receipt_ref: str, proxy: Proxy | None, reason: str
-    ) -> ReceiptView:
+    def correct_collector(self, receipt_ref: str, proxy: Proxy | None, reason: str) -> ReceiptView:
         """Correct who collected a receipt, on the day it was recorded, with a reason.
 
         `proxy` None: the recipient collected in person. The receipt stays as recorded (and

@@ -25,6 +25,8 @@ __all__ = [
     "clean_rt",
     "clean_text",
     "is_blank",
+    "month_first_reading",
+    "month_first_with_nik",
     "parse_date_cell",
     "same_text",
     "split_birth_place_date",
@@ -281,6 +283,33 @@ def parse_date_cell(value: Any, today: date) -> tuple[date | None, Issue | None]
     if found is None:
         return None, _bad_date(value)
     return found, None
+
+
+def month_first_reading(value: Any, today: date) -> date | None:
+    """The date a refused text such as 07/26/1964 would be if read month first (as Excel in an
+    American locale writes it), or None. Never used as the date: only to explain a refusal."""
+    if not isinstance(value, str):
+        return None
+    match = _DMY.match(value.strip().lower())
+    if not match:
+        return None
+    first, second, year = (int(g) for g in match.groups())
+    if len(match.group(3)) == 2:
+        year = _full_year(year, today)
+    if _make(year, second, first) is not None:
+        return None  # day first reads fine: not this refusal
+    return _make(year, first, second)
+
+
+def month_first_with_nik(raw: Any, reading: date) -> Issue:
+    """The refusal of a month-first date whose month-first reading the NIK's digits confirm."""
+    return _error(
+        "date.month_first",
+        "Tanggal '{value}' tertulis bulan dulu (seperti Excel berbahasa Inggris); NIK "
+        "menunjukkan {nik_date}. Ubah kolom tanggal lahir ke urutan hari-bulan-tahun.",
+        value=text_of(raw),
+        nik_date=reading.strftime("%d-%m-%Y"),
+    )
 
 
 def _compact(text: str) -> date | None:

@@ -13,6 +13,7 @@ from desktop_app.domain.nik import Issue
 from desktop_app.domain.values import member_labels
 from desktop_app.services.importing.cleaning import text_of
 from desktop_app.services.importing.headers import HeaderLayout, column_letter
+from desktop_app.services.importing.layouts import ImportLayout
 from desktop_app.services.importing.spreadsheet import Workbook
 
 __all__ = [
@@ -203,6 +204,17 @@ class PreparedImport:
     mapping_origin: str  # "given" / "remembered" / "suggested"
     suggested: dict[str, int]
     preview: list[list[Any]]
+    # The published template the sheet follows (SIAK, OpenSID ...), if one was recognised, and
+    # its extra columns (extra field -> column: SIAK Status, Cacat) that are not person fields.
+    recognised: ImportLayout | None = None
+    extras: dict[str, int] = field(default_factory=dict)
+    # True when a person import became a household import because the recognised layout
+    # builds households from KK + SHDK/kk_level.
+    kind_from_layout: bool = False
+
+    @property
+    def layout_name(self) -> str | None:
+        return self.recognised.name if self.recognised else None
 
     @property
     def labels(self) -> list[str]:
@@ -230,6 +242,8 @@ class ImportReport:
     committed: bool = False
     batch_id: str | None = None
     fingerprint: str = ""
+    layout: str | None = None  # the recognised layout's name ("SIAK Dukcapil")
+    layout_id: str | None = None
 
     def count(self, status: RowStatus) -> int:
         return sum(1 for r in self.rows if r.status == status)
@@ -256,6 +270,8 @@ class ImportReport:
             "file": self.file_name,
             "sheet": self.sheet,
             "kind": self.kind.value,
+            "layout": self.layout,
+            "layout_id": self.layout_id,
             "committed": self.committed,
             "batch_id": self.batch_id,
             "counts": self.counts,

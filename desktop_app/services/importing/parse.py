@@ -19,6 +19,9 @@ from desktop_app.services.importing.cleaning import (
     clean_phone,
     clean_rt,
     clean_text,
+    is_blank,
+    month_first_reading,
+    month_first_with_nik,
     number_cell_warning,
     parse_date_cell,
     split_birth_place_date,
@@ -27,6 +30,7 @@ from desktop_app.services.importing.cleaning import (
 )
 from desktop_app.services.importing.fields import ImportKind
 from desktop_app.services.importing.headers import header_key
+from desktop_app.services.importing.layouts import ImportLayout, code_key
 from desktop_app.services.importing.messages import error_issue as _error
 from desktop_app.services.importing.messages import warning_issue as _warning
 
@@ -47,6 +51,9 @@ class Candidate:
     details: dict[str, Any] = field(default_factory=dict)
     has_id: bool = False  # any text in the NIK or KK cell (for the footer rule)
     shown_nik: str | None = None  # an unusable NIK cell as written, for reports
+    # A recognised layout's extra columns on this row (extra field -> decoded cell): SIAK
+    # Status, Cacat, Agama ... for the rules that turn them into review items.
+    extras: dict[str, Any] | None = None
 
 
 _RAGAM_WORDS: dict[str, str] = {
@@ -97,8 +104,23 @@ class RowParser:
     the general cleaners and validators would.
     """
 
-    def __init__(self, ctx: AppContext, mapping: dict[str, int], kind: ImportKind) -> None:
+    def __init__(
+        self,
+        ctx: AppContext,
+        mapping: dict[str, int],
+        kind: ImportKind,
+        *,
+        layout: ImportLayout | None = None,
+        extras: dict[str, int] | None = None,
+    ) -> None:
         self.ctx = ctx
+        self.layout = layout
+        # Coded columns of a recognised layout (Dukcapil 1/2 for sex, SHDK 1..11): the code
+        # tables of the layout file, looked up once per distinct cell value.
+        self.codes = {
+            key: table for key, table in (layout.codes.items() if layout else ()) if key in mapping
+        }
+        self.extra_cols = sorted((extras or {}).items(), key=lambda item: item[1])
         self.kind = kind
         self.today = ctx.clock.today()
         self.office_province = ctx.office.province_code
@@ -124,6 +146,22 @@ class RowParser:
                 if type(value) is str and value.isspace():
                     continue
                 out[key] = value
+        if self.codes:
+            for key, table in self.codes.items():
+                if key in out:
+                    out[key] = table.get(code_key(out[key]), out[key])
+        return out
+
+    def extra_cells(self, row: list[Any]) -> dict[str, Any] | None:
+        """The layout's extra columns of a row (decoded through its code tables)."""
+        if not self.extra_cols:
+            return None
+        out: dict[str, Any] = {}
+        width = len(row)
+        layout = self.layout
+        for key, col in self.extra_cols:
+            if col < width and not is_blank(row[col]):
+                out[key] = layout.decode(key, row[col]) if layout else row[col]
         return out
 
     def parse(self, number: int, row: list[Any]) -> Candidate:
@@ -132,6 +170,8 @@ class RowParser:
         warnings: list[Issue] = []
         values: dict[str, Any] = {}
         cand = Candidate(number, values, errors, warnings)
+        if self.extra_cols:
+            cand.extras = self.extra_cells(row)
         get = cells.get
 
         raw_nik = get("nik")
@@ -164,6 +204,8 @@ class RowParser:
                                  "dicocokkan dengan registri."))  # fmt: skip
         else:
             values["nik"] = nik
+            if errors and "birth_date" in cells:
+                self._month_first_hint(nik, cells["birth_date"], errors)
             if isinstance(raw_nik, int | float):
                 warnings.append(number_cell_warning("NIK"))
             if not self._nik_agrees(nik, values.get("birth_date"), values.get("sex")):
@@ -211,6 +253,26 @@ class RowParser:
         if self.kind == ImportKind.ENROLMENTS:
             self._enrolment(cells, cand)
         return cand
+
+    def _month_first_hint(self, nik: str, raw: Any, errors: list[Issue]) -> None:
+        """A refused 07/26/1964 whose month-first reading the NIK's date digits confirm: the
+        refusal says so, so the clerk fixes the column's format at once (still refused: a date
+        is never swapped)."""
+        for i, issue in enumerate(errors):
+            if issue.code != "date.format":
+                continue
+            reading = month_first_reading(raw, self.today)
+            if reading is None or len(nik) != 16 or not nik.isdigit():
+                return
+            dd = int(nik[6:8])
+            day = dd - 40 if dd > 40 else dd
+            if (day, int(nik[8:10]), int(nik[10:12])) == (
+                reading.day,
+                reading.month,
+                reading.year % 100,
+            ):
+                errors[i] = month_first_with_nik(raw, reading)
+            return
 
     def _nik_agrees(self, nik: str, born: date | None, sex: str | None) -> bool:
         """True when validate_nik would find nothing to say: a well-formed NIK of the office's

@@ -7,6 +7,7 @@ import hashlib
 import json
 from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
+from functools import cache
 from pathlib import Path
 from typing import Any
 
@@ -34,7 +35,14 @@ from desktop_app.services.importing.headers import (
     header_key,
     header_layout,
     header_score,
+    is_numbering_row,
     suggest_mapping,
+)
+from desktop_app.services.importing.layouts import (
+    layout_mapping,
+    load_layouts,
+    recognise,
+    row_rules,
 )
 from desktop_app.services.importing.messages import (
     COLUMNS_MISSING,
@@ -122,9 +130,21 @@ class ImportService:
             head = [list(r) for r in _take(workbook.rows(sheet), header_row + 3)]
             if header_row >= len(head):
                 raise SpreadsheetError(NO_SUCH_ROW, sheet=sheet, row=header_row + 1)
-        layout = header_layout(head, header_row)
+        layout = header_layout(head, header_row, _layout_headers())
+        recognised = recognise(layout, head)
+        kind_from_layout = False
+        if recognised is not None and recognised.households and kind == ImportKind.PERSONS:
+            # A list that carries KK and SHDK/kk_level (OpenSID penduduk, SIAK) builds its
+            # households in person mode too: otherwise heads and relations would be lost.
+            wanted = layout_mapping(recognised, layout.labels, KIND_FIELDS[ImportKind.HOUSEHOLDS])
+            if "kk_number" in wanted and "relation" in wanted and options.mapping is None:
+                kind, kind_from_layout = ImportKind.HOUSEHOLDS, True
+                options.kind = kind
         fields = KIND_FIELDS[kind]
-        suggested = suggest_mapping(layout.labels, fields)
+        if recognised is not None:
+            suggested = layout_mapping(recognised, layout.labels, fields)
+        else:
+            suggested = suggest_mapping(layout.labels, fields)
         origin = "suggested"
         mapping = dict(suggested)
         if options.mapping is not None:
@@ -147,6 +167,9 @@ class ImportService:
             mapping_origin=origin,
             suggested=suggested,
             preview=preview,
+            recognised=recognised,
+            extras=recognised.extra_mapping(layout.labels) if recognised else {},
+            kind_from_layout=kind_from_layout,
         )
 
     @staticmethod
@@ -183,6 +206,13 @@ class ImportService:
         return [k for k in REQUIRED_FIELDS[prepared.options.kind] if k not in prepared.mapping]
 
     def _check_mapping(self, prepared: PreparedImport) -> None:
+        if prepared.kind_from_layout and not {"kk_number", "relation"} <= set(prepared.mapping):
+            # The clerk (or a mapping file) took the KK or SHDK column away: a person import
+            # again, as chosen.
+            prepared.kind_from_layout = False
+            prepared.options.kind = ImportKind.PERSONS
+            persons = KIND_FIELDS[ImportKind.PERSONS]
+            prepared.mapping = {k: v for k, v in prepared.mapping.items() if k in persons}
         missing = self.missing_required(prepared)
         if missing:
             names = ", ".join(FIELD_BY_KEY[k].label for k in missing)
@@ -345,7 +375,15 @@ class ImportService:
         progress: Progress | None,
         cancelled: Cancelled | None,
     ) -> tuple[list[Candidate], int]:
-        parser = RowParser(self.ctx, prepared.mapping, ImportKind(prepared.options.kind))
+        parser = RowParser(
+            self.ctx,
+            prepared.mapping,
+            ImportKind(prepared.options.kind),
+            layout=prepared.recognised,
+            extras=prepared.extras,
+        )
+        rules = row_rules(prepared.recognised, prepared)
+        nik_col = prepared.mapping.get("nik")
         total = prepared.workbook.row_count(prepared.sheet)
         start = prepared.layout.data_start
         candidates: list[Candidate] = []
@@ -359,8 +397,18 @@ class ImportService:
                     progress(index, total, "read")
             if index < start:
                 continue
+            kept: list[Any] | None = row
+            for rule in rules:
+                kept = rule.row(index, kept) if kept is not None else None
+            if kept is None:
+                ignored += 1
+                continue
+            row = kept
             if all(c >= len(row) or is_blank(row[c]) for c in used_cols):
                 ignored += 1
+                continue
+            if nik_col is not None and _looks_numbered(row, nik_col) and is_numbering_row(row):
+                ignored += 1  # a column-number row repeated further down (every printed page)
                 continue
             candidates.append(parser.parse(index + 1, row))
         # Rows below the last identity number are signatures, totals or notes.
@@ -399,6 +447,26 @@ class ImportService:
         return write_rejected_rows(Path(path), header, rows, source=prepared.file_name)
 
 
+@cache
+def _layout_headers() -> frozenset[str]:
+    """Header keys the recognised layouts know (for joining split headers)."""
+    keys: set[str] = set()
+    for lay in load_layouts():
+        keys.update(lay.columns)
+        keys.update(lay.extra_columns)
+    return frozenset(keys)
+
+
+def _looks_numbered(row: list[Any], col: int) -> bool:
+    """Cheap first test for a column-number row: its NIK cell is a small number."""
+    if col >= len(row):
+        return False
+    cell = row[col]
+    if isinstance(cell, int | float) and not isinstance(cell, bool):
+        return 0 <= cell < 1000
+    return isinstance(cell, str) and 0 < len(cell.strip().strip("()")) <= 3
+
+
 def _take(rows: Iterable[list[Any]], n: int) -> list[list[Any]]:
     out: list[list[Any]] = []
     for row in rows:
@@ -417,4 +485,6 @@ def _report(prepared: PreparedImport, results: list[RowResult], ignored: int) ->
         results,
         ignored_rows=ignored,
         fingerprint=fingerprint(results),
+        layout=prepared.layout_name,
+        layout_id=prepared.recognised.id if prepared.recognised else None,
     )

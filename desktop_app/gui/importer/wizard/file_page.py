@@ -168,8 +168,22 @@ class FilePage(QWidget):
                 start=prepared.layout.data_start + 1,
                 rows=f"{total:,}".replace(",", "."),
             )
+            + self._layout_note(prepared)
         )
         self._fill_head(prepared)
+
+    @staticmethod
+    def _layout_note(prepared: PreparedImport) -> str:
+        """The published template recognised (SIAK, OpenSID ...), so the clerk knows the
+        columns were read the way that template means them."""
+        if prepared.recognised is None:
+            return ""
+        note = "<br>" + tr(
+            "Format dikenali: <b>{layout}</b>.", layout=html.escape(prepared.recognised.name)
+        )
+        if prepared.kind_from_layout:
+            note += " " + tr("KPM dan kepala keluarga dibentuk dari kolom No. KK dan SHDK.")
+        return note
 
     def show_failure(self, message: str) -> None:
         self.head_table.clear()
