@@ -355,3 +355,16 @@ def test_xls_damaged_container_is_corrupt(tmp_path: Path) -> None:
     path = tmp_path / "b.xls"
     path.write_bytes(bytes(data))
     assert refusal(path).code == "spreadsheet.corrupt"
+
+
+def test_a_binary_workbook_is_refused_with_the_reason(tmp_path: Path) -> None:
+    # .xlsb sheets cannot be measured before the reader allocates them: refused, never read.
+    path = tmp_path / "daftar.xlsb"
+    with zipfile.ZipFile(path, "w") as archive:
+        archive.writestr("[Content_Types].xml", "<Types/>")
+        archive.writestr("xl/workbook.bin", b"\x83\x01\x00")
+        archive.writestr("xl/worksheets/sheet1.bin", b"\x81\x01\x00")
+    with pytest.raises(SpreadsheetError) as refused:
+        open_workbook(path)
+    assert refused.value.code == "spreadsheet.xlsb_unsupported"
+    assert ".xlsx" in refused.value.render("en")

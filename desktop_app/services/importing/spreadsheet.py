@@ -25,6 +25,7 @@ from typing import Any
 
 import python_calamine
 
+from desktop_app.domain.errors import Msg
 from desktop_app.services.importing import bounds
 from desktop_app.services.importing.messages import (
     CELL_TOO_LONG,
@@ -41,6 +42,16 @@ from desktop_app.services.importing.messages import (
     SpreadsheetError,
 )
 
+# A binary workbook's sheets cannot be measured before the reader allocates their grid (one cell
+# far out aborts the whole program, as it did for .xlsx and .xls): refused until they can be.
+XLSB_UNSUPPORTED = Msg(
+    "spreadsheet.xlsb_unsupported",
+    "Berkas {file} adalah buku kerja Excel biner (.xlsb), yang belum dapat dibaca dengan aman. "
+    "Buka di Excel lalu Simpan Sebagai .xlsx; tidak ada data yang berubah.",
+    "{file} is a binary Excel workbook (.xlsb), which cannot be read safely yet. Open it in "
+    "Excel and Save As .xlsx; no data was changed.",
+)
+
 __all__ = [
     "HEADER_SCAN_ROWS",
     "SPREADSHEET_SUFFIXES",
@@ -51,6 +62,7 @@ __all__ = [
 ]
 
 HEADER_SCAN_ROWS = 30
+# .xlsb is taken so the clerk reads why it is refused, instead of "not a spreadsheet".
 SPREADSHEET_SUFFIXES = (".xlsx", ".xlsm", ".xls", ".xlsb", ".ods", ".csv", ".txt", ".tsv")
 
 
@@ -182,7 +194,7 @@ class Workbook:
             ]
         )
         if not candidates:
-            return None  # .xlsb: binary sheets; only the zip's limits apply
+            return None  # no worksheet parts: calamine finds no sheet either
         merged = bounds.Extent()
         for candidate in candidates:
             info = archive.getinfo(candidate)
@@ -306,7 +318,9 @@ def _open_zip(path: Path) -> Workbook:
         raise _corrupt(path) from exc
     for table, extent in tables.items():
         bounds.check_extent(path, table, extent)
-    if "xl/workbook.xml" in names or "xl/workbook.bin" in names:
+    if "xl/workbook.bin" in names:
+        raise SpreadsheetError(XLSB_UNSUPPORTED, file=path.name)
+    if "xl/workbook.xml" in names:
         return _calamine_open(path, "xlsx", parts)
     if mimetype == "application/vnd.oasis.opendocument.spreadsheet":
         return _calamine_open(path, "ods")
