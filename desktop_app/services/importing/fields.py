@@ -11,6 +11,7 @@ from typing import Any, NamedTuple
 
 from desktop_app.domain.nik import Issue
 from desktop_app.domain.values import member_labels
+from desktop_app.services.importing.blocks import TitleBlock
 from desktop_app.services.importing.cleaning import text_of
 from desktop_app.services.importing.headers import HeaderLayout, column_letter
 from desktop_app.services.importing.spreadsheet import Workbook
@@ -62,6 +63,8 @@ _PERSON_FIELDS = [
     "kecamatan",
     "phone",
     "notes",
+    "life_status",
+    "disability",
 ]
 _HOUSEHOLD_FIELDS = [*_PERSON_FIELDS[:1], "kk_number", *_PERSON_FIELDS[1:], "relation"]
 KIND_FIELDS: dict[ImportKind, list[str]] = {
@@ -111,10 +114,13 @@ class RowStatus(StrEnum):
     UPDATE = "update"
     UNCHANGED = "unchanged"
     REJECTED = "rejected"
+    # The list says the person died, moved or is not valid: nothing of the row is written; a
+    # person decides in the registry (never a silent death). Does not block the import.
+    REVIEW = "review"
 
 
 STATUS_LABELS: dict[RowStatus, str] = member_labels(
-    RowStatus, ("Baru", "Diperbarui", "Tidak berubah", "Ditolak")
+    RowStatus, ("Baru", "Diperbarui", "Tidak berubah", "Ditolak", "Perlu ditinjau")
 )
 
 
@@ -143,6 +149,9 @@ class RowResult:
     # changes of a new row are built only when someone looks: 160,000 rows stay light.
     new_person: dict[str, Any] | None = None
     edits: list[FieldChange] = field(default_factory=list)
+    # Suggestions for a person to review (enrol in the disability register): never applied by
+    # the import. {"kind": "enrol", "program": "DISABILITAS", "nik", "name", "value", "ragam"}
+    suggestions: list[dict[str, Any]] = field(default_factory=list)
 
     @property
     def changes(self) -> list[FieldChange]:
@@ -173,6 +182,7 @@ class RowResult:
             ],
             "errors": [i.message for i in self.errors],
             "warnings": [i.message for i in self.warnings],
+            "suggestions": self.suggestions,
         }
 
 
@@ -203,6 +213,8 @@ class PreparedImport:
     mapping_origin: str  # "given" / "remembered" / "suggested"
     suggested: dict[str, int]
     preview: list[list[Any]]
+    # The region the title rows above the header give (PROVINSI / KECAMATAN / DESA/KELURAHAN).
+    title: TitleBlock = field(default_factory=TitleBlock)
 
     @property
     def labels(self) -> list[str]:
@@ -246,6 +258,18 @@ class ImportReport:
     def rejected(self) -> list[RowResult]:
         return [r for r in self.rows if r.status == RowStatus.REJECTED]
 
+    @property
+    def review(self) -> list[RowResult]:
+        """Rows the list marks dead, moved or not valid: skipped, for a person to decide."""
+        return [r for r in self.rows if r.status == RowStatus.REVIEW]
+
+    @property
+    def suggestions(self) -> list[dict[str, Any]]:
+        """Suggestions a person reviews (enrol in the disability register), in row order. The
+        hook for permissions: when roles exist, only a role that may see disability data gets
+        this list."""
+        return [dict(s, row=r.row) for r in self.rows for s in r.suggestions]
+
     def to_dict(self, *, all_rows: bool = True) -> dict[str, Any]:
         rows = (
             self.rows
@@ -260,5 +284,6 @@ class ImportReport:
             "batch_id": self.batch_id,
             "counts": self.counts,
             "ignored_rows": self.ignored_rows,
+            "suggestions": self.suggestions,
             "rows": [r.to_dict() for r in rows],
         }

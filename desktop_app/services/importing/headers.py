@@ -195,6 +195,27 @@ FIELDS: tuple[FieldSpec, ...] = (
         ("RAGAM DISABILITAS", "JENIS DISABILITAS", "RAGAM", "JENIS CACAT", "DISABILITAS"),
     ),
     FieldSpec("abh_role", "Kedudukan ABH", ("KEDUDUKAN", "KEDUDUKAN ABH", "PERAN", "STATUS ABH")),
+    # What a list says about the person (SIAK "Status", "Cacat"): review items and suggestions,
+    # never written by themselves (parse.read_list_status). A plain "STATUS" column is not taken
+    # for this: Berdaya's own export and many lists use it for other things; a recognised
+    # layout (SIAK) maps it.
+    FieldSpec(
+        "life_status",
+        "Status hidup menurut daftar",
+        ("STATUS PENDUDUK", "STATUS HIDUP", "KETERANGAN HIDUP", "STATUS DASAR", "HIDUP MATI"),
+    ),
+    FieldSpec(
+        "disability",
+        "Cacat menurut daftar (usulan registri disabilitas)",
+        (
+            "CACAT",
+            "PENYANDANG CACAT",
+            "STATUS CACAT",
+            "KECACATAN",
+            "PENYANDANG DISABILITAS",
+            "STATUS DISABILITAS",
+        ),
+    ),
 )
 
 FIELD_BY_KEY: dict[str, FieldSpec] = {f.key: f for f in FIELDS}

@@ -30,7 +30,7 @@ from desktop_app.services.importing.headers import header_key
 from desktop_app.services.importing.messages import error_issue as _error
 from desktop_app.services.importing.messages import warning_issue as _warning
 
-__all__ = ["Candidate", "RowParser", "flag_duplicates", "program_code"]
+__all__ = ["Candidate", "RowParser", "flag_duplicates", "program_code", "read_list_status"]
 
 
 @dataclass(slots=True)
@@ -47,6 +47,12 @@ class Candidate:
     details: dict[str, Any] = field(default_factory=dict)
     has_id: bool = False  # any text in the NIK or KK cell (for the footer rule)
     shown_nik: str | None = None  # an unusable NIK cell as written, for reports
+    # What the list says about the person's status and need (read_list_status): the list's own
+    # status ("mati", "tidak_valid", ...) as written, and a disability it records.
+    list_status: str | None = None
+    list_status_text: str | None = None
+    disability: str | None = None
+    disability_ragam: list[str] = field(default_factory=list)
 
 
 _RAGAM_WORDS: dict[str, str] = {
@@ -210,6 +216,8 @@ class RowParser:
 
         if self.kind == ImportKind.ENROLMENTS:
             self._enrolment(cells, cand)
+        if "life_status" in cells or "disability" in cells:
+            read_list_status(cells, cand)
         return cand
 
     def _nik_agrees(self, nik: str, born: date | None, sex: str | None) -> bool:
@@ -460,3 +468,70 @@ def flag_duplicates(candidates: list[Candidate]) -> None:
                     rows=numbers,
                 )
             )
+
+
+# -- what a list says about status and need (SIAK Status, Cacat) ---------------------------------
+
+# A list's own status of a person -> the kind of review it asks for. "hidup" asks for none.
+_LIFE_STATUS: dict[str, str] = {
+    "HIDUP": "hidup",
+    "AKTIF": "hidup",
+    "ADA": "hidup",
+    "MATI": "mati",
+    "MENINGGAL": "mati",
+    "MENINGGALDUNIA": "mati",
+    "WAFAT": "mati",
+    "TIDAKVALID": "tidak_valid",
+    "INVALID": "tidak_valid",
+    "PINDAH": "pindah",
+    "PINDAHKELUAR": "pindah",
+    "PERGI": "pindah",
+    "HILANG": "hilang",
+}
+# Cells that say "no disability".
+_NO_DISABILITY = {
+    "", "0", "T", "N", "NO", "TIDAK", "TIDAKADA", "TIDAKCACAT", "BUKAN", "NORMAL", "SEHAT",
+    "NONDISABILITAS", "TIDAKDISABILITAS", "BUKANPENYANDANGDISABILITAS", "TDK", "TIDAKMEMILIKI",
+}  # fmt: skip
+_YES_DISABILITY = {"Y", "YA", "ADA", "1", "CACAT", "DISABILITAS", "PENYANDANGDISABILITAS"}
+# Old words for ragam that SIAK's Cacat values use ("CACAT NETRA/BUTA", "CACAT MENTAL/JIWA").
+_OLD_RAGAM = {"buta": "netra", "jiwa": "mental", "tuli": "rungu", "bisu": "wicara"}
+
+
+def read_list_status(cells: dict[str, Any], cand: Candidate) -> None:
+    """The list's Status (SIAK: Hidup / Mati / Tidak Valid / Pindah) and Cacat columns.
+
+    Neither changes anything by itself: a status other than alive makes the row a review item
+    (the planner decides, against the registry), and a disability becomes a suggestion to enrol
+    in the disability register that a person reviews. Unknown statuses are a warning."""
+    raw = cells.get("life_status")
+    if raw is not None:
+        text = clean_text(raw) or ""
+        status = _LIFE_STATUS.get(header_key(text))
+        if status is None and text:
+            cand.warnings.append(
+                _warning(
+                    "import.list_status_unknown",
+                    "Status '{value}' di daftar tidak dikenal (Hidup, Mati, Tidak Valid, "
+                    "Pindah); diabaikan.",
+                    value=text,
+                )
+            )
+        elif status is not None and status != "hidup":
+            cand.list_status, cand.list_status_text = status, text.upper()
+    raw = cells.get("disability")
+    if raw is not None:
+        text = clean_text(raw) or ""
+        key = header_key(text)
+        if key in _NO_DISABILITY or key.startswith("TIDAK") or key.startswith("BUKAN"):
+            return
+        cand.disability = text.upper()
+        if key in _YES_DISABILITY:
+            return
+        words = text.lower()
+        for word in ("penyandang", "cacat", "disabilitas", "lainnya", "lain-lain"):
+            words = words.replace(word, " ")
+        for old, new in _OLD_RAGAM.items():
+            words = words.replace(old, new)
+        known, _unknown = _ragam(words.replace(" ", ","))
+        cand.disability_ragam = known

@@ -16,6 +16,7 @@ from sqlmodel import col, select
 from desktop_app.domain.programs import get_program
 from desktop_app.services.context import AppContext, UnitOfWork, diff
 from desktop_app.services.importing.apply import Cancelled, Progress, apply_ops
+from desktop_app.services.importing.blocks import BlockReader, read_title_block
 from desktop_app.services.importing.cleaning import is_blank
 from desktop_app.services.importing.fields import (
     KIND_FIELDS,
@@ -147,6 +148,7 @@ class ImportService:
             mapping_origin=origin,
             suggested=suggested,
             preview=preview,
+            title=read_title_block(head, layout.row),
         )
 
     @staticmethod
@@ -345,7 +347,9 @@ class ImportService:
         progress: Progress | None,
         cancelled: Cancelled | None,
     ) -> tuple[list[Candidate], int]:
-        parser = RowParser(self.ctx, prepared.mapping, ImportKind(prepared.options.kind))
+        # Title block (region) and address lines among the members (blocks.py).
+        blocks = BlockReader(prepared.mapping, len(prepared.labels), prepared.title)
+        parser = RowParser(self.ctx, blocks.mapping, ImportKind(prepared.options.kind))
         total = prepared.workbook.row_count(prepared.sheet)
         start = prepared.layout.data_start
         candidates: list[Candidate] = []
@@ -359,14 +363,18 @@ class ImportService:
                     progress(index, total, "read")
             if index < start:
                 continue
+            if blocks.take(row, len(candidates)):
+                ignored += 1  # a family's address line, not a person
+                continue
             if all(c >= len(row) or is_blank(row[c]) for c in used_cols):
                 ignored += 1
                 continue
-            candidates.append(parser.parse(index + 1, row))
+            candidates.append(parser.parse(index + 1, blocks.row(row)))
         # Rows below the last identity number are signatures, totals or notes.
         last = max((i for i, c in enumerate(candidates) if c.has_id), default=-1)
         ignored += len(candidates) - (last + 1)
         del candidates[last + 1 :]
+        blocks.finish([c.kk_number for c in candidates], [c.values for c in candidates])
         flag_duplicates(candidates)
         if progress is not None:
             progress(total, total, "read")
