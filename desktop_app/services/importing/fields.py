@@ -14,6 +14,7 @@ from desktop_app.domain.values import member_labels
 from desktop_app.services.importing.blocks import TitleBlock
 from desktop_app.services.importing.cleaning import text_of
 from desktop_app.services.importing.headers import HeaderLayout, column_letter
+from desktop_app.services.importing.layouts import ImportLayout
 from desktop_app.services.importing.spreadsheet import Workbook
 
 __all__ = [
@@ -63,8 +64,6 @@ _PERSON_FIELDS = [
     "kecamatan",
     "phone",
     "notes",
-    "life_status",
-    "disability",
 ]
 _HOUSEHOLD_FIELDS = [*_PERSON_FIELDS[:1], "kk_number", *_PERSON_FIELDS[1:], "relation"]
 KIND_FIELDS: dict[ImportKind, list[str]] = {
@@ -215,6 +214,17 @@ class PreparedImport:
     preview: list[list[Any]]
     # The region the title rows above the header give (PROVINSI / KECAMATAN / DESA/KELURAHAN).
     title: TitleBlock = field(default_factory=TitleBlock)
+    # The published template the sheet follows (SIAK, OpenSID ...), if one was recognised, and
+    # its extra columns (extra field -> column: SIAK Status, Cacat) that are not person fields.
+    recognised: ImportLayout | None = None
+    extras: dict[str, int] = field(default_factory=dict)
+    # True when a person import became a household import because the recognised layout
+    # builds households from KK + SHDK/kk_level.
+    kind_from_layout: bool = False
+
+    @property
+    def layout_name(self) -> str | None:
+        return self.recognised.name if self.recognised else None
 
     @property
     def labels(self) -> list[str]:
@@ -242,6 +252,8 @@ class ImportReport:
     committed: bool = False
     batch_id: str | None = None
     fingerprint: str = ""
+    layout: str | None = None  # the recognised layout's name ("SIAK Dukcapil")
+    layout_id: str | None = None
 
     def count(self, status: RowStatus) -> int:
         return sum(1 for r in self.rows if r.status == status)
@@ -280,6 +292,8 @@ class ImportReport:
             "file": self.file_name,
             "sheet": self.sheet,
             "kind": self.kind.value,
+            "layout": self.layout,
+            "layout_id": self.layout_id,
             "committed": self.committed,
             "batch_id": self.batch_id,
             "counts": self.counts,

@@ -195,27 +195,6 @@ FIELDS: tuple[FieldSpec, ...] = (
         ("RAGAM DISABILITAS", "JENIS DISABILITAS", "RAGAM", "JENIS CACAT", "DISABILITAS"),
     ),
     FieldSpec("abh_role", "Kedudukan ABH", ("KEDUDUKAN", "KEDUDUKAN ABH", "PERAN", "STATUS ABH")),
-    # What a list says about the person (SIAK "Status", "Cacat"): review items and suggestions,
-    # never written by themselves (parse.read_list_status). A plain "STATUS" column is not taken
-    # for this: Berdaya's own export and many lists use it for other things; a recognised
-    # layout (SIAK) maps it.
-    FieldSpec(
-        "life_status",
-        "Status hidup menurut daftar",
-        ("STATUS PENDUDUK", "STATUS HIDUP", "KETERANGAN HIDUP", "STATUS DASAR", "HIDUP MATI"),
-    ),
-    FieldSpec(
-        "disability",
-        "Cacat menurut daftar (usulan registri disabilitas)",
-        (
-            "CACAT",
-            "PENYANDANG CACAT",
-            "STATUS CACAT",
-            "KECACATAN",
-            "PENYANDANG DISABILITAS",
-            "STATUS DISABILITAS",
-        ),
-    ),
 )
 
 FIELD_BY_KEY: dict[str, FieldSpec] = {f.key: f for f in FIELDS}
@@ -286,19 +265,46 @@ def _is_subheader(upper: list[Any], lower: list[Any]) -> bool:
     return known >= 2 or (known >= 1 and blank_above >= 1)
 
 
+_NUMBER_WORDS = {"KOLOM", "KOL", "NO KOLOM", "NOMOR KOLOM"}
+
+
+def _column_number(cell: Any) -> int | None:
+    if isinstance(cell, bool):
+        return None
+    if isinstance(cell, float):
+        return int(cell) if cell.is_integer() else None
+    if isinstance(cell, int):
+        return cell
+    text = str(cell).strip()
+    if text[:1] in "([" and text[-1:] in ")]":
+        text = text[1:-1].strip()
+    return int(text) if text.isdigit() and len(text) <= 3 else None
+
+
 def is_numbering_row(row: list[Any]) -> bool:
-    """The "1 2 3 4 ..." row many government templates put under the header."""
-    values = [c for c in row if c not in ("", None)]
+    """The column-number row government templates put under the header: "1 2 3 ... 15",
+    "(1) (2) (3)", "KOLOM 2 3 4 ...". The numbers rise one by one from 1 (or 2 after a
+    "KOLOM" cell); a number may be missing where a merged cell spans two columns."""
+    values = [c for c in row if c not in ("", None) and not (isinstance(c, str) and c.isspace())]
+    if (
+        values
+        and isinstance(values[0], str)
+        and header_key(values[0]) in {header_key(w) for w in _NUMBER_WORDS}
+    ):
+        values = values[1:]
     if len(values) < 3:
         return False
     numbers = []
     for cell in values:
-        text = str(int(cell)) if isinstance(cell, float) and cell.is_integer() else str(cell)
-        text = text.strip().strip("()")
-        if not text.isdigit():
+        number = _column_number(cell)
+        if number is None:
             return False
-        numbers.append(int(text))
-    return numbers == list(range(numbers[0], numbers[0] + len(numbers))) and numbers[0] <= 1
+        numbers.append(number)
+    if numbers[0] > 2:
+        return False
+    steps = [b - a for a, b in zip(numbers, numbers[1:], strict=False)]
+    # Mostly consecutive; a gap of a column or two under merged cells is allowed.
+    return all(1 <= s <= 3 for s in steps) and steps.count(1) >= len(steps) // 2
 
 
 @dataclass(frozen=True)
@@ -309,15 +315,62 @@ class HeaderLayout:
     depth: int  # 1, or 2 with a sub-header row
     labels: list[str]
     data_start: int  # index of the first data row
+    numbering_rows: tuple[int, ...] = ()  # column-number rows skipped under the header
 
 
-def header_layout(rows: list[list[Any]], header_row: int) -> HeaderLayout:
+def _is_continuation(
+    upper: list[Any], lower: list[Any], extra_headers: frozenset[str] = frozenset()
+) -> bool:
+    """A header split over two rows with the words running on ("JENIS" over "KELAMIN",
+    "JUMLAH ANGGOTA" over "KELUARGA"): the lower row is short text under filled header cells,
+    and joining the two names a field that neither names alone in at least one column."""
+    texts = [(i, c) for i, c in enumerate(lower) if c not in ("", None)]
+    if not texts or any(not isinstance(c, str) for _, c in texts):
+        return False
+    joined_new = 0
+    for i, text in texts:
+        key = header_key(text)
+        if not key or len(key) > 30 or key.isdigit():
+            return False
+        top = _cell_label(upper[i]) if i < len(upper) else ""
+        if not top:
+            continue
+        joined = f"{top} {text}"
+        both = field_for_header(joined)
+        # "JENIS" / "KELAMIN": the pair names a field the upper word alone does not.
+        if (both and both != field_for_header(top)) or (
+            both is None and header_key(joined) in extra_headers
+        ):
+            joined_new += 1
+    return joined_new >= 1
+
+
+def header_layout(
+    rows: list[list[Any]], header_row: int, extra_headers: frozenset[str] = frozenset()
+) -> HeaderLayout:
+    """The header at ``header_row``: a split header's second row joined to it, column-number
+    rows under it skipped. ``extra_headers`` are header keys a recognised layout knows beyond
+    the import fields ("JUMLAHANGGOTAKELUARGA"), so their split halves are joined too."""
     upper = rows[header_row] if header_row < len(rows) else []
     depth = 1
     lower: list[Any] = []
-    if header_row + 1 < len(rows) and _is_subheader(upper, rows[header_row + 1]):
+    numbering: list[int] = []
+    below = header_row + 1
+    # A column-number row may sit between the two rows of a header, or under it.
+    while below < len(rows) and is_numbering_row(rows[below]):
+        numbering.append(below)
+        below += 1
+    if below < len(rows) and _is_continuation(upper, rows[below], extra_headers):
+        upper = [
+            _joined(a, rows[below][i] if i < len(rows[below]) else None)
+            for i, a in enumerate(upper)
+        ] + list(rows[below][len(upper) :])
+        below += 1
         depth = 2
-        lower = rows[header_row + 1]
+    elif below < len(rows) and _is_subheader(upper, rows[below]):
+        depth = 2
+        lower = rows[below]
+        below += 1
     width = max(len(upper), len(lower))
     labels: list[str] = []
     group = ""  # the label of the merged cell spanning this column, if any
@@ -326,16 +379,21 @@ def header_layout(rows: list[list[Any]], header_row: int) -> HeaderLayout:
         sub = _cell_label(lower[col]) if col < len(lower) else ""
         if top:
             group = top
-        elif depth == 1:
+        elif not lower:
             group = ""
-        if depth == 2 and sub:
+        if lower and sub:
             labels.append(f"{group} / {sub}" if group else sub)
         else:
             labels.append(top)
-    start = header_row + depth
-    if start < len(rows) and is_numbering_row(rows[start]):
-        start += 1
-    return HeaderLayout(header_row, depth, labels, start)
+    while below < len(rows) and is_numbering_row(rows[below]):
+        numbering.append(below)
+        below += 1
+    return HeaderLayout(header_row, depth, labels, below, tuple(numbering))
+
+
+def _joined(top: Any, bottom: Any) -> str:
+    a, b = _cell_label(top), _cell_label(bottom)
+    return f"{a} {b}" if a and b else a or b
 
 
 def _cell_label(value: Any) -> str:

@@ -19,6 +19,7 @@ from desktop_app.services.importing.cleaning import (
     clean_phone,
     clean_rt,
     clean_text,
+    is_blank,
     number_cell_warning,
     parse_date_cell,
     split_birth_place_date,
@@ -27,6 +28,7 @@ from desktop_app.services.importing.cleaning import (
 )
 from desktop_app.services.importing.fields import ImportKind
 from desktop_app.services.importing.headers import header_key
+from desktop_app.services.importing.layouts import ImportLayout, code_key
 from desktop_app.services.importing.messages import error_issue as _error
 from desktop_app.services.importing.messages import warning_issue as _warning
 
@@ -53,6 +55,9 @@ class Candidate:
     list_status_text: str | None = None
     disability: str | None = None
     disability_ragam: list[str] = field(default_factory=list)
+    # A recognised layout's extra columns on this row (extra field -> decoded cell): SIAK
+    # Status, Cacat, Agama ... for the rules that turn them into review items.
+    extras: dict[str, Any] | None = None
 
 
 _RAGAM_WORDS: dict[str, str] = {
@@ -103,8 +108,23 @@ class RowParser:
     the general cleaners and validators would.
     """
 
-    def __init__(self, ctx: AppContext, mapping: dict[str, int], kind: ImportKind) -> None:
+    def __init__(
+        self,
+        ctx: AppContext,
+        mapping: dict[str, int],
+        kind: ImportKind,
+        *,
+        layout: ImportLayout | None = None,
+        extras: dict[str, int] | None = None,
+    ) -> None:
         self.ctx = ctx
+        self.layout = layout
+        # Coded columns of a recognised layout (Dukcapil 1/2 for sex, SHDK 1..11): the code
+        # tables of the layout file, looked up once per distinct cell value.
+        self.codes = {
+            key: table for key, table in (layout.codes.items() if layout else ()) if key in mapping
+        }
+        self.extra_cols = sorted((extras or {}).items(), key=lambda item: item[1])
         self.kind = kind
         self.today = ctx.clock.today()
         self.office_province = ctx.office.province_code
@@ -130,6 +150,22 @@ class RowParser:
                 if type(value) is str and value.isspace():
                     continue
                 out[key] = value
+        if self.codes:
+            for key, table in self.codes.items():
+                if key in out:
+                    out[key] = table.get(code_key(out[key]), out[key])
+        return out
+
+    def extra_cells(self, row: list[Any]) -> dict[str, Any] | None:
+        """The layout's extra columns of a row (decoded through its code tables)."""
+        if not self.extra_cols:
+            return None
+        out: dict[str, Any] = {}
+        width = len(row)
+        layout = self.layout
+        for key, col in self.extra_cols:
+            if col < width and not is_blank(row[col]):
+                out[key] = layout.decode(key, row[col]) if layout else row[col]
         return out
 
     def parse(self, number: int, row: list[Any]) -> Candidate:
@@ -138,6 +174,8 @@ class RowParser:
         warnings: list[Issue] = []
         values: dict[str, Any] = {}
         cand = Candidate(number, values, errors, warnings)
+        if self.extra_cols:
+            cand.extras = self.extra_cells(row)
         get = cells.get
 
         raw_nik = get("nik")
@@ -216,8 +254,9 @@ class RowParser:
 
         if self.kind == ImportKind.ENROLMENTS:
             self._enrolment(cells, cand)
-        if "life_status" in cells or "disability" in cells:
-            read_list_status(cells, cand)
+        extras = cand.extras
+        if extras and ("status" in extras or "disability" in extras):
+            read_list_status(extras, cand)
         return cand
 
     def _nik_agrees(self, nik: str, born: date | None, sex: str | None) -> bool:
@@ -493,18 +532,19 @@ _NO_DISABILITY = {
     "", "0", "T", "N", "NO", "TIDAK", "TIDAKADA", "TIDAKCACAT", "BUKAN", "NORMAL", "SEHAT",
     "NONDISABILITAS", "TIDAKDISABILITAS", "BUKANPENYANDANGDISABILITAS", "TDK", "TIDAKMEMILIKI",
 }  # fmt: skip
-_YES_DISABILITY = {"Y", "YA", "ADA", "1", "CACAT", "DISABILITAS", "PENYANDANGDISABILITAS"}
+_YES_DISABILITY = {"Y", "YA", "ADA", "CACAT", "DISABILITAS", "PENYANDANGDISABILITAS"}
 # Old words for ragam that SIAK's Cacat values use ("CACAT NETRA/BUTA", "CACAT MENTAL/JIWA").
 _OLD_RAGAM = {"buta": "netra", "jiwa": "mental", "tuli": "rungu", "bisu": "wicara"}
 
 
-def read_list_status(cells: dict[str, Any], cand: Candidate) -> None:
-    """The list's Status (SIAK: Hidup / Mati / Tidak Valid / Pindah) and Cacat columns.
+def read_list_status(extras: dict[str, Any], cand: Candidate) -> None:
+    """The list's Status (SIAK: Hidup / Mati / Tidak Valid / Pindah) and Cacat columns: the
+    extra columns "status" and "disability" of a recognised layout (layouts.py), decoded.
 
     Neither changes anything by itself: a status other than alive makes the row a review item
     (the planner decides, against the registry), and a disability becomes a suggestion to enrol
     in the disability register that a person reviews. Unknown statuses are a warning."""
-    raw = cells.get("life_status")
+    raw = extras.get("status")
     if raw is not None:
         text = clean_text(raw) or ""
         status = _LIFE_STATUS.get(header_key(text))
@@ -519,7 +559,7 @@ def read_list_status(cells: dict[str, Any], cand: Candidate) -> None:
             )
         elif status is not None and status != "hidup":
             cand.list_status, cand.list_status_text = status, text.upper()
-    raw = cells.get("disability")
+    raw = extras.get("disability")
     if raw is not None:
         text = clean_text(raw) or ""
         key = header_key(text)

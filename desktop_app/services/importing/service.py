@@ -7,6 +7,7 @@ import hashlib
 import json
 from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
+from functools import cache
 from pathlib import Path
 from typing import Any
 
@@ -35,7 +36,14 @@ from desktop_app.services.importing.headers import (
     header_key,
     header_layout,
     header_score,
+    is_numbering_row,
     suggest_mapping,
+)
+from desktop_app.services.importing.layouts import (
+    layout_mapping,
+    load_layouts,
+    recognise,
+    row_rules,
 )
 from desktop_app.services.importing.messages import (
     COLUMNS_MISSING,
@@ -123,9 +131,21 @@ class ImportService:
             head = [list(r) for r in _take(workbook.rows(sheet), header_row + 3)]
             if header_row >= len(head):
                 raise SpreadsheetError(NO_SUCH_ROW, sheet=sheet, row=header_row + 1)
-        layout = header_layout(head, header_row)
+        layout = header_layout(head, header_row, _layout_headers())
+        recognised = recognise(layout, head)
+        kind_from_layout = False
+        if recognised is not None and recognised.households and kind == ImportKind.PERSONS:
+            # A list that carries KK and SHDK/kk_level (OpenSID penduduk, SIAK) builds its
+            # households in person mode too: otherwise heads and relations would be lost.
+            wanted = layout_mapping(recognised, layout.labels, KIND_FIELDS[ImportKind.HOUSEHOLDS])
+            if "kk_number" in wanted and "relation" in wanted and options.mapping is None:
+                kind, kind_from_layout = ImportKind.HOUSEHOLDS, True
+                options.kind = kind
         fields = KIND_FIELDS[kind]
-        suggested = suggest_mapping(layout.labels, fields)
+        if recognised is not None:
+            suggested = layout_mapping(recognised, layout.labels, fields)
+        else:
+            suggested = suggest_mapping(layout.labels, fields)
         origin = "suggested"
         mapping = dict(suggested)
         if options.mapping is not None:
@@ -149,6 +169,9 @@ class ImportService:
             suggested=suggested,
             preview=preview,
             title=read_title_block(head, layout.row),
+            recognised=recognised,
+            extras=recognised.extra_mapping(layout.labels) if recognised else {},
+            kind_from_layout=kind_from_layout,
         )
 
     @staticmethod
@@ -349,7 +372,15 @@ class ImportService:
     ) -> tuple[list[Candidate], int]:
         # Title block (region) and address lines among the members (blocks.py).
         blocks = BlockReader(prepared.mapping, len(prepared.labels), prepared.title)
-        parser = RowParser(self.ctx, blocks.mapping, ImportKind(prepared.options.kind))
+        parser = RowParser(
+            self.ctx,
+            blocks.mapping,
+            ImportKind(prepared.options.kind),
+            layout=prepared.recognised,
+            extras=prepared.extras,
+        )
+        rules = row_rules(prepared.recognised, prepared)
+        nik_col = prepared.mapping.get("nik")
         total = prepared.workbook.row_count(prepared.sheet)
         start = prepared.layout.data_start
         candidates: list[Candidate] = []
@@ -363,11 +394,21 @@ class ImportService:
                     progress(index, total, "read")
             if index < start:
                 continue
+            kept: list[Any] | None = row
+            for rule in rules:
+                kept = rule.row(index, kept) if kept is not None else None
+            if kept is None:
+                ignored += 1
+                continue
+            row = kept
             if blocks.take(row, len(candidates)):
                 ignored += 1  # a family's address line, not a person
                 continue
             if all(c >= len(row) or is_blank(row[c]) for c in used_cols):
                 ignored += 1
+                continue
+            if nik_col is not None and _looks_numbered(row, nik_col) and is_numbering_row(row):
+                ignored += 1  # a column-number row repeated further down (every printed page)
                 continue
             candidates.append(parser.parse(index + 1, blocks.row(row)))
         # Rows below the last identity number are signatures, totals or notes.
@@ -407,6 +448,26 @@ class ImportService:
         return write_rejected_rows(Path(path), header, rows, source=prepared.file_name)
 
 
+@cache
+def _layout_headers() -> frozenset[str]:
+    """Header keys the recognised layouts know (for joining split headers)."""
+    keys: set[str] = set()
+    for lay in load_layouts():
+        keys.update(lay.columns)
+        keys.update(lay.extra_columns)
+    return frozenset(keys)
+
+
+def _looks_numbered(row: list[Any], col: int) -> bool:
+    """Cheap first test for a column-number row: its NIK cell is a small number."""
+    if col >= len(row):
+        return False
+    cell = row[col]
+    if isinstance(cell, int | float) and not isinstance(cell, bool):
+        return 0 <= cell < 1000
+    return isinstance(cell, str) and 0 < len(cell.strip().strip("()")) <= 3
+
+
 def _take(rows: Iterable[list[Any]], n: int) -> list[list[Any]]:
     out: list[list[Any]] = []
     for row in rows:
@@ -425,4 +486,6 @@ def _report(prepared: PreparedImport, results: list[RowResult], ignored: int) ->
         results,
         ignored_rows=ignored,
         fingerprint=fingerprint(results),
+        layout=prepared.layout_name,
+        layout_id=prepared.recognised.id if prepared.recognised else None,
     )
