@@ -98,6 +98,8 @@ def read_title_block(rows: list[list[Any]], header_row: int) -> TitleBlock:
             if match:
                 key = _TITLE_KEYS.get(re.sub(r"\s", "", match.group(1)).upper())
                 value = match.group(2)
+                if not value.strip(" :-") and i + 1 < len(cells):  # "DESA/KELURAHAN :" | "SENTUL"
+                    value, used = cells[i + 1], 2
             else:
                 bare = re.sub(r"\s", "", cell.rstrip(":. ")).upper()
                 if bare in _TITLE_KEYS and i + 1 < len(cells):
@@ -161,7 +163,7 @@ def address_line(row: list[Any]) -> AddressLine | None:
     marks = list(_PART_LABELS.finditer(text))
     for index, mark in enumerate(marks):
         end = marks[index + 1].start() if index + 1 < len(marks) else len(text)
-        label = re.sub(r"[\s.]", "", mark.group(1)).upper()
+        label = re.sub(r"[\s./]", "", mark.group(1)).upper()
         value = text[mark.end() : end].strip(" ,;")
         parts.setdefault(label, value)
     street = clean_text(parts.get("ALAMAT") or parts.get("ALAMT") or parts.get("ALMT"))

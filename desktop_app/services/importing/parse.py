@@ -32,7 +32,8 @@ from desktop_app.services.importing.layouts import ImportLayout, code_key
 from desktop_app.services.importing.messages import error_issue as _error
 from desktop_app.services.importing.messages import warning_issue as _warning
 
-__all__ = ["Candidate", "RowParser", "flag_duplicates", "program_code", "read_list_status"]
+__all__ = ["Candidate", "RowParser", "flag_duplicates", "household_roles", "program_code",
+           "read_list_status"]
 
 
 @dataclass(slots=True)
@@ -257,6 +258,8 @@ class RowParser:
         extras = cand.extras
         if extras and ("status" in extras or "disability" in extras):
             read_list_status(extras, cand)
+        if extras and ("relation_dtks" in extras or "head_name" in extras):
+            household_roles(extras, cand)
         return cand
 
     def _nik_agrees(self, nik: str, born: date | None, sex: str | None) -> bool:
@@ -575,3 +578,35 @@ def read_list_status(extras: dict[str, Any], cand: Candidate) -> None:
             words = words.replace(old, new)
         known, _unknown = _ragam(words.replace(" ", ","))
         cand.disability_ragam = known
+
+
+# -- DTKS / BDT / Regsosek: relation codes and the head named on every row ----------------------
+
+# DTKS/BDT "hubungan dengan kepala keluarga" after the layout's code table: the shared codes name
+# two relations, decided by the member's sex.
+_BY_SEX = {"SUAMIISTRI": ("Suami", "Istri"), "ISTRISUAMI": ("Suami", "Istri"),
+           "ORANGTUAMERTUA": ("Orang Tua", "Orang Tua")}  # fmt: skip
+
+
+def household_roles(extras: dict[str, Any], cand: Candidate) -> None:
+    """Relations of a DTKS/BDT/Regsosek members sheet.
+
+    - "relation_dtks": the household list's own relation code ("Istri/Suami" is one code; the
+      member's sex decides). Used only when the row has no SHDK column of its own.
+    - "head_name" (Nama KRT / Nama Kepala Keluarga, repeated on every member's row): the member
+      whose own name is exactly that name is the head, when no relation says otherwise. The
+      names are compared within the row only; no record is ever matched by name."""
+    if cand.relation is None and "relation_dtks" in extras:
+        text = clean_text(extras["relation_dtks"]) or ""
+        pair = _BY_SEX.get(header_key(text))
+        if pair is not None:
+            sex = cand.values.get("sex")
+            text = pair[0] if sex == "L" else pair[1] if sex == "P" else ""
+        relation = parse_relation(text) if text else None
+        if relation is not None:
+            cand.relation, cand.relation_given = relation.value, True
+    head = extras.get("head_name")
+    name = cand.values.get("name")
+    if cand.relation is None and head is not None and name is not None:
+        if clean_name(head) == name:
+            cand.relation, cand.relation_given = Relation.KEPALA.value, True
