@@ -125,13 +125,43 @@ def bip_file(tmp_path: Path) -> tuple[Path, dict[str, Any]]:
         BIP_SUB,
         list(range(1, 11)),
         ["Alamat: JL. ANGGREK 5, Nama Dusun: -, RT/RW: 003/001"],
-        [1, niks[0], kk1, "Budi Contoh", "LK", "BLITAR", "04-03-1970", "KEPALA KELUARGA",
-         "ISLAM", "TIDAK CACAT"],
+        [
+            1,
+            niks[0],
+            kk1,
+            "Budi Contoh",
+            "LK",
+            "BLITAR",
+            "04-03-1970",
+            "KEPALA KELUARGA",
+            "ISLAM",
+            "TIDAK CACAT",
+        ],
         [2, niks[1], kk1, "Sri Contoh", "PR", "BLITAR", "06-05-1972", "ISTRI", "ISLAM", None],
-        [3, niks[2], kk1, "Adi Contoh", "LK", "BLITAR", "08-07-1999", "ANAK", "ISLAM",
-         "CACAT NETRA/BUTA"],
-        [4, niks[3], kk2, "Eko Contoh", "1", "KEDIRI", "09-01-1980", "KEPALA KELUARGA", "ISLAM",
-         None],
+        [
+            3,
+            niks[2],
+            kk1,
+            "Adi Contoh",
+            "LK",
+            "BLITAR",
+            "08-07-1999",
+            "ANAK",
+            "ISLAM",
+            "CACAT NETRA/BUTA",
+        ],
+        [
+            4,
+            niks[3],
+            kk2,
+            "Eko Contoh",
+            "1",
+            "KEDIRI",
+            "09-01-1980",
+            "KEPALA KELUARGA",
+            "ISLAM",
+            None,
+        ],
         ["Alamat: JL. MELATI 9, Nama Dusun: -, RT/RW: 002/004"],
         [5, niks[4], kk2, "Rina Contoh", "2", "BLITAR", "10-02-1983", "ISTRI", "ISLAM", None],
         [],
@@ -293,12 +323,11 @@ def test_review_never_changes_a_registered_person(ctx: AppContext, tmp_path: Pat
     [("MATI", "import.review_dead"), ("Tidak Valid", "import.review_invalid"),
      ("PINDAH", "import.review_moved")],
 )  # fmt: skip
-def test_siak_status_review_items(
-    ctx: AppContext, tmp_path: Path, value: str, code: str
-) -> None:
+def test_siak_status_review_items(ctx: AppContext, tmp_path: Path, value: str, code: str) -> None:
     nik, kk = make_nik(date(1950, 6, 7), "L", 51), make_kk(51)
     header = ["Nomor KK", "NIK", "Nama Penduduk", "Status", "Tempat Lahir", "Tanggal Lahir",
-              "Kelamin", "SHDK", "Kecamatan", "Desa/Kel", "Alamat", "RW", "RT", "Cacat"]  # fmt: skip
+              "Kelamin", "SHDK", "Kecamatan", "Desa/Kel", "Alamat", "RW", "RT",
+              "Cacat"]  # fmt: skip
     row = [kk, nik, "Darto Contoh", value, "BLITAR", "07-06-1950", "1", "1", "KEPANJENKIDUL",
            "SENTUL", "JL. KELAPA 3", "1", "2", "TIDAK CACAT"]  # fmt: skip
     path = write(tmp_path / "siak.xlsx", {"Sheet1": [header, row]})

@@ -32,8 +32,14 @@ from desktop_app.services.importing.layouts import ImportLayout, code_key
 from desktop_app.services.importing.messages import error_issue as _error
 from desktop_app.services.importing.messages import warning_issue as _warning
 
-__all__ = ["Candidate", "RowParser", "flag_duplicates", "household_roles", "program_code",
-           "read_list_status"]
+__all__ = [
+    "Candidate",
+    "RowParser",
+    "flag_duplicates",
+    "household_roles",
+    "program_code",
+    "read_list_status",
+]
 
 
 @dataclass(slots=True)
@@ -607,6 +613,5 @@ def household_roles(extras: dict[str, Any], cand: Candidate) -> None:
             cand.relation, cand.relation_given = relation.value, True
     head = extras.get("head_name")
     name = cand.values.get("name")
-    if cand.relation is None and head is not None and name is not None:
-        if clean_name(head) == name:
-            cand.relation, cand.relation_given = Relation.KEPALA.value, True
+    if cand.relation is None and head is not None and name is not None and clean_name(head) == name:
+        cand.relation, cand.relation_given = Relation.KEPALA.value, True
