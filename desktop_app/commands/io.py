@@ -198,22 +198,31 @@ def _print_report(report: Any, prepared: Any, *, dry_run: bool, accept_valid: bo
         + ", ".join(f"{STATUS_LABELS[s].lower()} {counts[s.value]}" for s in RowStatus)
         + f"; peringatan {counts['warnings']}; diabaikan {report.ignored_rows}"
     )
-    for status, title in ((RowStatus.REJECTED, "DITOLAK"), (RowStatus.UPDATE, "DIPERBARUI")):
+    for status, title in (
+        (RowStatus.REJECTED, "DITOLAK"),
+        (RowStatus.REVIEW, "PERLU DITINJAU (tidak diimpor)"),
+        (RowStatus.UPDATE, "DIPERBARUI"),
+    ):
         rows = [r for r in report.rows if r.status == status]
         if not rows:
             continue
         print(f"\n{title} ({len(rows)}):")
         for r in rows[:_SHOW]:
             who = " ".join(x for x in (r.nik or "", r.name or "") if x)
-            detail = (
-                r.reasons
-                if status == RowStatus.REJECTED
-                else "; ".join(c.describe() for c in r.changes)
-            )
+            if status == RowStatus.REJECTED:
+                detail = r.reasons
+            elif status == RowStatus.REVIEW:
+                detail = "; ".join(i.message for i in r.warnings)
+            else:
+                detail = "; ".join(c.describe() for c in r.changes)
             print(f"  baris {r.row}: {who} — {detail}")
         if len(rows) > _SHOW:
             print(f"  … dan {len(rows) - _SHOW} baris lain (lihat --json)")
-    warned = [r for r in report.rows if r.warnings and r.status != RowStatus.REJECTED]
+    warned = [
+        r
+        for r in report.rows
+        if r.warnings and r.status not in (RowStatus.REJECTED, RowStatus.REVIEW)
+    ]
     if warned:
         print(f"\nPERINGATAN ({len(warned)} baris):")
         for r in warned[:_SHOW]:

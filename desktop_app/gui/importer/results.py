@@ -21,6 +21,7 @@ STATUS_COLOURS: dict[RowStatus, str] = {
     RowStatus.UPDATE: "#fff4d6",
     RowStatus.UNCHANGED: "#f1f3f4",
     RowStatus.REJECTED: "#fde7e9",
+    RowStatus.REVIEW: "#ede7f6",
 }
 WARNINGS = "warnings"  # filter value: rows with warnings, whatever their status
 

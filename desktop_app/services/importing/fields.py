@@ -11,6 +11,7 @@ from typing import Any, NamedTuple
 
 from desktop_app.domain.nik import Issue
 from desktop_app.domain.values import member_labels
+from desktop_app.services.importing.blocks import TitleBlock
 from desktop_app.services.importing.cleaning import text_of
 from desktop_app.services.importing.headers import HeaderLayout, column_letter
 from desktop_app.services.importing.layouts import ImportLayout
@@ -112,10 +113,13 @@ class RowStatus(StrEnum):
     UPDATE = "update"
     UNCHANGED = "unchanged"
     REJECTED = "rejected"
+    # The list says the person died, moved or is not valid: nothing of the row is written; a
+    # person decides in the registry (never a silent death). Does not block the import.
+    REVIEW = "review"
 
 
 STATUS_LABELS: dict[RowStatus, str] = member_labels(
-    RowStatus, ("Baru", "Diperbarui", "Tidak berubah", "Ditolak")
+    RowStatus, ("Baru", "Diperbarui", "Tidak berubah", "Ditolak", "Perlu ditinjau")
 )
 
 
@@ -144,6 +148,9 @@ class RowResult:
     # changes of a new row are built only when someone looks: 160,000 rows stay light.
     new_person: dict[str, Any] | None = None
     edits: list[FieldChange] = field(default_factory=list)
+    # Suggestions for a person to review (enrol in the disability register): never applied by
+    # the import. {"kind": "enrol", "program": "DISABILITAS", "nik", "name", "value", "ragam"}
+    suggestions: list[dict[str, Any]] = field(default_factory=list)
 
     @property
     def changes(self) -> list[FieldChange]:
@@ -174,6 +181,7 @@ class RowResult:
             ],
             "errors": [i.message for i in self.errors],
             "warnings": [i.message for i in self.warnings],
+            "suggestions": self.suggestions,
         }
 
 
@@ -204,6 +212,8 @@ class PreparedImport:
     mapping_origin: str  # "given" / "remembered" / "suggested"
     suggested: dict[str, int]
     preview: list[list[Any]]
+    # The region the title rows above the header give (PROVINSI / KECAMATAN / DESA/KELURAHAN).
+    title: TitleBlock = field(default_factory=TitleBlock)
     # The published template the sheet follows (SIAK, OpenSID ...), if one was recognised, and
     # its extra columns (extra field -> column: SIAK Status, Cacat) that are not person fields.
     recognised: ImportLayout | None = None
@@ -260,6 +270,18 @@ class ImportReport:
     def rejected(self) -> list[RowResult]:
         return [r for r in self.rows if r.status == RowStatus.REJECTED]
 
+    @property
+    def review(self) -> list[RowResult]:
+        """Rows the list marks dead, moved or not valid: skipped, for a person to decide."""
+        return [r for r in self.rows if r.status == RowStatus.REVIEW]
+
+    @property
+    def suggestions(self) -> list[dict[str, Any]]:
+        """Suggestions a person reviews (enrol in the disability register), in row order. The
+        hook for permissions: when roles exist, only a role that may see disability data gets
+        this list."""
+        return [dict(s, row=r.row) for r in self.rows for s in r.suggestions]
+
     def to_dict(self, *, all_rows: bool = True) -> dict[str, Any]:
         rows = (
             self.rows
@@ -276,5 +298,6 @@ class ImportReport:
             "batch_id": self.batch_id,
             "counts": self.counts,
             "ignored_rows": self.ignored_rows,
+            "suggestions": self.suggestions,
             "rows": [r.to_dict() for r in rows],
         }

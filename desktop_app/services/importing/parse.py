@@ -34,7 +34,14 @@ from desktop_app.services.importing.layouts import ImportLayout, code_key
 from desktop_app.services.importing.messages import error_issue as _error
 from desktop_app.services.importing.messages import warning_issue as _warning
 
-__all__ = ["Candidate", "RowParser", "flag_duplicates", "program_code"]
+__all__ = [
+    "Candidate",
+    "RowParser",
+    "flag_duplicates",
+    "household_roles",
+    "program_code",
+    "read_list_status",
+]
 
 
 @dataclass(slots=True)
@@ -51,6 +58,12 @@ class Candidate:
     details: dict[str, Any] = field(default_factory=dict)
     has_id: bool = False  # any text in the NIK or KK cell (for the footer rule)
     shown_nik: str | None = None  # an unusable NIK cell as written, for reports
+    # What the list says about the person's status and need (read_list_status): the list's own
+    # status ("mati", "tidak_valid", ...) as written, and a disability it records.
+    list_status: str | None = None
+    list_status_text: str | None = None
+    disability: str | None = None
+    disability_ragam: list[str] = field(default_factory=list)
     # A recognised layout's extra columns on this row (extra field -> decoded cell): SIAK
     # Status, Cacat, Agama ... for the rules that turn them into review items.
     extras: dict[str, Any] | None = None
@@ -252,6 +265,11 @@ class RowParser:
 
         if self.kind == ImportKind.ENROLMENTS:
             self._enrolment(cells, cand)
+        extras = cand.extras
+        if extras and ("status" in extras or "disability" in extras):
+            read_list_status(extras, cand)
+        if extras and ("relation_dtks" in extras or "head_name" in extras):
+            household_roles(extras, cand)
         return cand
 
     def _month_first_hint(self, nik: str, raw: Any, errors: list[Issue]) -> None:
@@ -522,3 +540,102 @@ def flag_duplicates(candidates: list[Candidate]) -> None:
                     rows=numbers,
                 )
             )
+
+
+# -- what a list says about status and need (SIAK Status, Cacat) ---------------------------------
+
+# A list's own status of a person -> the kind of review it asks for. "hidup" asks for none.
+_LIFE_STATUS: dict[str, str] = {
+    "HIDUP": "hidup",
+    "AKTIF": "hidup",
+    "ADA": "hidup",
+    "MATI": "mati",
+    "MENINGGAL": "mati",
+    "MENINGGALDUNIA": "mati",
+    "WAFAT": "mati",
+    "TIDAKVALID": "tidak_valid",
+    "INVALID": "tidak_valid",
+    "PINDAH": "pindah",
+    "PINDAHKELUAR": "pindah",
+    "PERGI": "pindah",
+    "HILANG": "hilang",
+}
+# Cells that say "no disability".
+_NO_DISABILITY = {
+    "", "0", "T", "N", "NO", "TIDAK", "TIDAKADA", "TIDAKCACAT", "BUKAN", "NORMAL", "SEHAT",
+    "NONDISABILITAS", "TIDAKDISABILITAS", "BUKANPENYANDANGDISABILITAS", "TDK", "TIDAKMEMILIKI",
+}  # fmt: skip
+_YES_DISABILITY = {"Y", "YA", "ADA", "CACAT", "DISABILITAS", "PENYANDANGDISABILITAS"}
+# Old words for ragam that SIAK's Cacat values use ("CACAT NETRA/BUTA", "CACAT MENTAL/JIWA").
+_OLD_RAGAM = {"buta": "netra", "jiwa": "mental", "tuli": "rungu", "bisu": "wicara"}
+
+
+def read_list_status(extras: dict[str, Any], cand: Candidate) -> None:
+    """The list's Status (SIAK: Hidup / Mati / Tidak Valid / Pindah) and Cacat columns: the
+    extra columns "status" and "disability" of a recognised layout (layouts.py), decoded.
+
+    Neither changes anything by itself: a status other than alive makes the row a review item
+    (the planner decides, against the registry), and a disability becomes a suggestion to enrol
+    in the disability register that a person reviews. Unknown statuses are a warning."""
+    raw = extras.get("status")
+    if raw is not None:
+        text = clean_text(raw) or ""
+        status = _LIFE_STATUS.get(header_key(text))
+        if status is None and text:
+            cand.warnings.append(
+                _warning(
+                    "import.list_status_unknown",
+                    "Status '{value}' di daftar tidak dikenal (Hidup, Mati, Tidak Valid, "
+                    "Pindah); diabaikan.",
+                    value=text,
+                )
+            )
+        elif status is not None and status != "hidup":
+            cand.list_status, cand.list_status_text = status, text.upper()
+    raw = extras.get("disability")
+    if raw is not None:
+        text = clean_text(raw) or ""
+        key = header_key(text)
+        if key in _NO_DISABILITY or key.startswith("TIDAK") or key.startswith("BUKAN"):
+            return
+        cand.disability = text.upper()
+        if key in _YES_DISABILITY:
+            return
+        words = text.lower()
+        for word in ("penyandang", "cacat", "disabilitas", "lainnya", "lain-lain"):
+            words = words.replace(word, " ")
+        for old, new in _OLD_RAGAM.items():
+            words = words.replace(old, new)
+        known, _unknown = _ragam(words.replace(" ", ","))
+        cand.disability_ragam = known
+
+
+# -- DTKS / BDT / Regsosek: relation codes and the head named on every row ----------------------
+
+# DTKS/BDT "hubungan dengan kepala keluarga" after the layout's code table: the shared codes name
+# two relations, decided by the member's sex.
+_BY_SEX = {"SUAMIISTRI": ("Suami", "Istri"), "ISTRISUAMI": ("Suami", "Istri"),
+           "ORANGTUAMERTUA": ("Orang Tua", "Orang Tua")}  # fmt: skip
+
+
+def household_roles(extras: dict[str, Any], cand: Candidate) -> None:
+    """Relations of a DTKS/BDT/Regsosek members sheet.
+
+    - "relation_dtks": the household list's own relation code ("Istri/Suami" is one code; the
+      member's sex decides). Used only when the row has no SHDK column of its own.
+    - "head_name" (Nama KRT / Nama Kepala Keluarga, repeated on every member's row): the member
+      whose own name is exactly that name is the head, when no relation says otherwise. The
+      names are compared within the row only; no record is ever matched by name."""
+    if cand.relation is None and "relation_dtks" in extras:
+        text = clean_text(extras["relation_dtks"]) or ""
+        pair = _BY_SEX.get(header_key(text))
+        if pair is not None:
+            sex = cand.values.get("sex")
+            text = pair[0] if sex == "L" else pair[1] if sex == "P" else ""
+        relation = parse_relation(text) if text else None
+        if relation is not None:
+            cand.relation, cand.relation_given = relation.value, True
+    head = extras.get("head_name")
+    name = cand.values.get("name")
+    if cand.relation is None and head is not None and name is not None and clean_name(head) == name:
+        cand.relation, cand.relation_given = Relation.KEPALA.value, True

@@ -41,6 +41,9 @@ from desktop_app.services.importing.parse import Candidate
 
 __all__ = ["Existing", "Ops", "Planner", "fingerprint", "load_existing"]
 
+# The register a recorded disability suggests (domain/programs.py).
+DISABILITY_PROGRAM = "DISABILITAS"
+
 _CHUNK = 900  # below SQLite's default limit of bound parameters per statement
 
 # -- the plan -----------------------------------------------------------------------------------
@@ -260,6 +263,8 @@ class Planner:
         for cand in candidates:
             result, op = self.person_row(cand)
             self.results[cand.row] = result
+            if op is not None and cand.list_status is not None:
+                op = self._review(cand, result, op)
             if op is not None:
                 pending[cand.row] = op
         if self.kind == ImportKind.HOUSEHOLDS or (
@@ -268,8 +273,97 @@ class Planner:
             self._households(candidates, pending)
         if self.kind == ImportKind.ENROLMENTS:
             self._enrolments(candidates, pending)
+        self._suggestions(candidates, pending)
         self._emit(candidates, pending)
         return [self.results[c.row] for c in candidates]
+
+    # -- what the list says about status and need ------------------------------------------------
+    def _review(
+        self, cand: Candidate, result: RowResult, op: dict[str, Any]
+    ) -> dict[str, Any] | None:
+        """A row the list marks dead, moved or not valid is a review item: nothing of it is
+        written (no new person, no update, no membership) and the report lists it as *Perlu
+        ditinjau* with the reason. A person records a death or a move in the registry's own
+        dialog, which asks for the date and keeps the history. Where the registry already
+        says the same (dead and meninggal), the row goes on as usual (it changes no status)."""
+        current = op.get("current")
+        agrees = current is not None and (
+            (cand.list_status == "mati" and current["status"] == PersonStatus.MENINGGAL.value)
+            or (
+                cand.list_status in ("pindah", "hilang")
+                and current["status"] == PersonStatus.PINDAH.value
+            )
+        )
+        if agrees:
+            return op
+        if cand.list_status == "mati":
+            issue = _warning(
+                "import.review_dead",
+                "Daftar menyatakan {value}: tidak diimpor. Periksa, lalu catat kematiannya "
+                "lewat aplikasi (Ubah status) bila benar.",
+                value=cand.list_status_text or "MATI",
+            )
+        elif cand.list_status == "tidak_valid":
+            issue = _warning(
+                "import.review_invalid",
+                "Daftar menandai data ini {value}: tidak diimpor. Periksa ke Dukcapil/pengirim.",
+                value=cand.list_status_text or "TIDAK VALID",
+            )
+        else:
+            issue = _warning(
+                "import.review_moved",
+                "Daftar menyatakan {value}: tidak diimpor. Periksa, lalu catat statusnya lewat "
+                "aplikasi bila benar.",
+                value=cand.list_status_text or "PINDAH",
+            )
+        result.warnings.append(issue)
+        if current is not None and current["status"] == PersonStatus.AKTIF.value:
+            result.warnings.append(
+                _warning(
+                    "import.review_registry",
+                    "Di registri berstatus {status}; status tidak diubah oleh impor.",
+                    status=current["status"],
+                )
+            )
+        result.status = RowStatus.REVIEW
+        result.edits.clear()
+        result.new_person = None
+        return None
+
+    def _suggestions(self, candidates: list[Candidate], pending: dict[int, dict[str, Any]]) -> None:
+        """A disability the list records becomes a suggestion to enrol the person in the
+        disability register, for a person to review; nothing is enrolled or stored about it.
+        Not suggested for someone already enrolled, or enrolled by this very import."""
+        enrolling = (self.program is not None and self.program.code == DISABILITY_PROGRAM)
+        for cand in candidates:
+            if cand.disability is None or cand.row not in pending:
+                continue
+            if enrolling or cand.program == DISABILITY_PROGRAM:
+                continue
+            op = pending[cand.row]
+            if "current" in op and (DISABILITY_PROGRAM, op["current"]["id"]) in (
+                self.existing.person_enrolled
+            ):
+                continue
+            result = self.results[cand.row]
+            result.suggestions.append(
+                {
+                    "kind": "enrol",
+                    "program": DISABILITY_PROGRAM,
+                    "nik": cand.values.get("nik"),
+                    "name": result.name,
+                    "value": cand.disability,
+                    "ragam": list(cand.disability_ragam),
+                }
+            )
+            result.warnings.append(
+                _warning(
+                    "import.suggest_disability",
+                    "Daftar mencatat cacat ({value}): usulan didaftarkan ke registri "
+                    "disabilitas, ditinjau petugas (tidak didaftarkan otomatis).",
+                    value=cand.disability,
+                )
+            )
 
     def _reject(self, row: int, pending: dict[int, dict[str, Any]], issue: Issue) -> None:
         result = self.results[row]

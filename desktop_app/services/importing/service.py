@@ -17,6 +17,7 @@ from sqlmodel import col, select
 from desktop_app.domain.programs import get_program
 from desktop_app.services.context import AppContext, UnitOfWork, diff
 from desktop_app.services.importing.apply import Cancelled, Progress, apply_ops
+from desktop_app.services.importing.blocks import BlockReader, read_title_block
 from desktop_app.services.importing.cleaning import is_blank
 from desktop_app.services.importing.fields import (
     KIND_FIELDS,
@@ -167,6 +168,7 @@ class ImportService:
             mapping_origin=origin,
             suggested=suggested,
             preview=preview,
+            title=read_title_block(head, layout.row),
             recognised=recognised,
             extras=recognised.extra_mapping(layout.labels) if recognised else {},
             kind_from_layout=kind_from_layout,
@@ -375,9 +377,11 @@ class ImportService:
         progress: Progress | None,
         cancelled: Cancelled | None,
     ) -> tuple[list[Candidate], int]:
+        # Title block (region) and address lines among the members (blocks.py).
+        blocks = BlockReader(prepared.mapping, len(prepared.labels), prepared.title)
         parser = RowParser(
             self.ctx,
-            prepared.mapping,
+            blocks.mapping,
             ImportKind(prepared.options.kind),
             layout=prepared.recognised,
             extras=prepared.extras,
@@ -404,17 +408,21 @@ class ImportService:
                 ignored += 1
                 continue
             row = kept
+            if blocks.take(row, len(candidates)):
+                ignored += 1  # a family's address line, not a person
+                continue
             if all(c >= len(row) or is_blank(row[c]) for c in used_cols):
                 ignored += 1
                 continue
             if nik_col is not None and _looks_numbered(row, nik_col) and is_numbering_row(row):
                 ignored += 1  # a column-number row repeated further down (every printed page)
                 continue
-            candidates.append(parser.parse(index + 1, row))
+            candidates.append(parser.parse(index + 1, blocks.row(row)))
         # Rows below the last identity number are signatures, totals or notes.
         last = max((i for i, c in enumerate(candidates) if c.has_id), default=-1)
         ignored += len(candidates) - (last + 1)
         del candidates[last + 1 :]
+        blocks.finish([c.kk_number for c in candidates], [c.values for c in candidates])
         flag_duplicates(candidates)
         if progress is not None:
             progress(total, total, "read")

@@ -45,6 +45,7 @@ class PreviewPage(QWidget):
                     RowStatus.UPDATE,
                     RowStatus.UNCHANGED,
                     RowStatus.REJECTED,
+                    RowStatus.REVIEW,
                 )
             ),
             (WARNINGS, "Peringatan", "#fffbe6"),
@@ -133,6 +134,19 @@ class PreviewPage(QWidget):
                 update=counts["update"],
                 same=counts["unchanged"],
                 file=html.escape(report.file_name),
+            )
+        if counts.get("review"):
+            text += " " + tr(
+                "{n} baris perlu ditinjau (daftar menyatakan meninggal, pindah atau tidak "
+                "valid): tidak diimpor, status orangnya tidak diubah.",
+                n=counts["review"],
+            )
+        suggestions = len(report.suggestions)
+        if suggestions:
+            text += " " + tr(
+                "{n} orang tercatat cacat di daftar: usulan pendaftaran ke registri disabilitas "
+                "(lihat peringatan; tidak didaftarkan otomatis).",
+                n=suggestions,
             )
         if report.ignored_rows:
             text += " " + tr(
