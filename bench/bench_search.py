@@ -1,12 +1,14 @@
 """Search-as-you-type over ~160,000 persons: the service per keystroke vs raw SQLite FTS5.
 
 Each sequence is something a clerk types one character at a time: a name, a NIK or KK from the
-card, a street plus the start of a name. For every keystroke the service does what the Registri
-tab does: `RegistryService.person_ids(filter)` and the first page of rows (`person_rows`, 100
-rows, the lazy model's page). The baseline is the same trigram query in plain sqlite3 on the
-same file in the same run (terms of 3+ characters through FTS5 MATCH, shorter ones with LIKE on
-the indexed text) with the same cap on matches (`SEARCH_LIMIT`); `*_all_matches` rows show
-both without the cap.
+card, a street plus the start of a name. Per keystroke, `service_page` is what a keystroke needs
+(issue 17): `RegistryService.search_page` — the first page of 100 rows and whether there are
+more, on the plain sqlite3 connection; the full key list and count can follow off the keystroke.
+`service` is the earlier path: `person_ids` (up to `SEARCH_LIMIT` = 1,000 keys) plus
+`person_rows` of the first page. The baselines are the same trigram query in plain sqlite3 on
+the same file in the same run (terms of 3+ characters through FTS5 MATCH, shorter ones with LIKE
+on the indexed text): `raw_fts_page` with the page's cap (101 keys), `raw_fts` with 1,000,
+`raw_fts_all_matches` without a cap. CPU time is the thread's, beside wall time.
 
     python -m bench.bench_search [--passes 3] [--json OUT]
 """
@@ -26,7 +28,7 @@ from pathlib import Path
 from bench.common import CACHE_DIR, city_db, summary_ms
 
 PAGE = 100  # the registry table model's page size
-TARGET_P95_MS = 10.0
+TARGET_P95_MS = 2.0  # issue 17: service p95 per keystroke (CPU time on a shared machine)
 
 
 def sequences(path: Path, seed: int = 11) -> list[str]:
@@ -101,8 +103,9 @@ def run(passes: int, profile: bool = False) -> dict:
     variants: dict[str, dict] = {"service": {}}
     if limit is not None:
         variants["service_all_matches"] = {"max_matches": None}
-    names = [*variants, "service_ids", "service_rows", "service_short_queries"]
-    names += ["raw_fts", "raw_fts_all_matches"]
+    names = ["service_page", "service_page_short_queries"]
+    names += [*variants, "service_ids", "service_rows", "service_short_queries"]
+    names += ["raw_fts_page", "raw_fts", "raw_fts_all_matches"]
     wall: dict[str, list[float]] = {name: [] for name in names}
     cpu: dict[str, list[float]] = {name: [] for name in names}
     matches: list[int] = []
@@ -116,6 +119,11 @@ def run(passes: int, profile: bool = False) -> dict:
         for pass_no in range(passes + 1):  # pass 0 warms the page cache, untimed
             for query in keystrokes:
                 short = max(len(t) for t in raw_terms(query) or [""]) < 3
+                w0, c0, _ = timed(lambda q=query: reg.search_page(PersonFilter(query=q), PAGE))
+                if pass_no:
+                    record("service_page", w0, c0)
+                    if short:
+                        record("service_page_short_queries", w0, c0)
                 for name, extra in variants.items():
                     flt = PersonFilter(query=query, **extra)
                     w1, c1, ids = timed(lambda flt=flt: reg.person_ids(flt))
@@ -129,7 +137,12 @@ def run(passes: int, profile: bool = False) -> dict:
                         matches.append(len(ids))
                         if short:
                             record("service_short_queries", w1 + w2, c1 + c2)
-                for name, cap in (("raw_fts", limit), ("raw_fts_all_matches", None)):
+                caps = (
+                    ("raw_fts_page", PAGE + 1),
+                    ("raw_fts", limit),
+                    ("raw_fts_all_matches", None),
+                )
+                for name, cap in caps:
                     w, c, _ = timed(lambda q=query, cap=cap: raw_query(raw, q, cap))
                     if pass_no:
                         record(name, w, c)
@@ -151,11 +164,11 @@ def run(passes: int, profile: bool = False) -> dict:
         "load_average": [load_before, os.getloadavg()[0]],
         "stats_ms": stats,
         "cpu_stats_ms": cpu_stats,
-        "ratio_p95": stats["service"]["p95"] / stats["raw_fts"]["p95"],
-        "cpu_ratio_p95": cpu_stats["service"]["p95"] / cpu_stats["raw_fts"]["p95"],
+        "ratio_p95": stats["service_page"]["p95"] / stats["raw_fts_page"]["p95"],
+        "cpu_ratio_p95": cpu_stats["service_page"]["p95"] / cpu_stats["raw_fts_page"]["p95"],
         "target_p95_ms": TARGET_P95_MS,
-        "met": stats["service"]["p95"] <= TARGET_P95_MS,
-        "cpu_met": cpu_stats["service"]["p95"] <= TARGET_P95_MS,
+        "met": stats["service_page"]["p95"] <= TARGET_P95_MS,
+        "cpu_met": cpu_stats["service_page"]["p95"] <= TARGET_P95_MS,
         "profile": profile_text,
     }
 
@@ -170,8 +183,7 @@ def _profile(reg: object, keystrokes: list[str]) -> str:
 
     def one_pass() -> None:
         for query in keystrokes:
-            ids = reg.person_ids(PersonFilter(query=query))  # type: ignore[attr-defined]
-            reg.person_rows(ids[:PAGE])  # type: ignore[attr-defined]
+            reg.search_page(PersonFilter(query=query), PAGE)  # type: ignore[attr-defined]
 
     profiler = cProfile.Profile()
     profiler.runcall(one_pass)
@@ -211,7 +223,7 @@ def main() -> int:
         )
     verdict = {True: "met", False: "MISSED"}
     print(
-        f"  ratio p95 service / raw_fts: wall {result['ratio_p95']:.1f}x, "
+        f"  ratio p95 service_page / raw_fts_page: wall {result['ratio_p95']:.1f}x, "
         f"CPU {result['cpu_ratio_p95']:.1f}x; target p95 <= {TARGET_P95_MS:g} ms: "
         f"wall {verdict[result['met']]}, CPU {verdict[result['cpu_met']]}"
     )

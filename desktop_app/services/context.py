@@ -15,8 +15,9 @@ import dataclasses
 import getpass
 import json
 import logging
+import sqlite3
 import threading
-from collections.abc import Callable, Iterable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from contextlib import AbstractContextManager, contextmanager, nullcontext
 from dataclasses import dataclass, field
 from datetime import date, datetime
@@ -216,6 +217,24 @@ class UnitOfWork:
     def now(self) -> datetime:
         return self.ctx.clock.now()
 
+    def plain(self) -> sqlite3.Connection:
+        """This unit of work's own sqlite3 connection, inside its transaction.
+
+        For the few hot paths where SQLAlchemy's per-statement work costs more than SQLite's
+        (the counter's scan -> receipt: ~0.1 ms a statement against ~0.01 ms in SQLite).
+        Statements run on it commit or roll back with the unit of work; SQL stays in
+        services/storage as everywhere else.
+        """
+        driver = self.session.connection().connection.driver_connection
+        assert isinstance(driver, sqlite3.Connection)
+        return driver
+
+    def logged(self, entity: str, ids: Sequence[str], *, created: bool = False) -> None:
+        """Count change-log rows the caller appended itself through `plain` (one per id, each
+        with a `stamp`), so `change_set` need not read the batch back."""
+        self.record(entity, ids, created=created)
+        self._logged += len(ids)
+
     def log(
         self,
         entity: str,
@@ -341,7 +360,10 @@ class AppContext:
             if uow.last_stamp is not None:
                 # Persist the clock so a restart never issues a smaller timestamp. One upsert
                 # statement: this runs on every write, including each receipt at the counter.
-                session.execute(_SAVE_HLC, {"k": HLC_KEY, "v": json.dumps(uow.last_stamp.encode())})
+                # Straight to the driver: SQLAlchemy's statement machinery costs more than it.
+                uow.plain().execute(
+                    _SAVE_HLC.text, {"k": HLC_KEY, "v": json.dumps(uow.last_stamp.encode())}
+                )
             changes = uow.change_set()
         if changes:
             self.notify(changes)

@@ -133,6 +133,19 @@ class Database:
         finally:
             session.close()
 
+    @contextlib.contextmanager
+    def plain(self) -> Iterator[sqlite3.Connection]:
+        """A pooled connection's own sqlite3 connection, for reads on hot paths (search as you
+        type) where SQLAlchemy's per-statement work costs more than SQLite's. Same pool, same
+        pragmas (read-only included); returned to the pool, rolled back, when the block ends."""
+        fairy = self.engine.raw_connection()
+        try:
+            driver = fairy.driver_connection
+            assert isinstance(driver, sqlite3.Connection)
+            yield driver
+        finally:
+            fairy.close()
+
     def schema_version(self) -> int:
         with self.engine.connect() as conn:
             return int(conn.exec_driver_sql("PRAGMA user_version").scalar_one())

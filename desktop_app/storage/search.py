@@ -65,6 +65,12 @@ def prepare_connection(conn: Connection) -> None:
         info["search_cache"] = True
 
 
+def prepare_plain(conn: sqlite3.Connection) -> None:
+    """`prepare_connection` for a plain sqlite3 connection (`Database.plain`)."""
+    if conn.execute("PRAGMA cache_size").fetchone()[0] != -SEARCH_CACHE_KIB:
+        conn.execute(f"PRAGMA cache_size = -{SEARCH_CACHE_KIB}")
+
+
 def create_person_index(conn: sqlite3.Connection) -> None:
     for statement in _DDL:
         conn.execute(statement)
@@ -159,7 +165,9 @@ _NIK_PREFIX = "person.nik >= :{lo} AND person.nik < :{hi}"
 _KK_PREFIX = "h.kk_number >= :{lo} AND h.kk_number < :{hi}"
 
 
-def _number_prefix(conn: Connection, term: str, i: int) -> tuple[str, dict[str, str]] | None:
+def _number_prefix(
+    conn: Connection | sqlite3.Connection, term: str, i: int
+) -> tuple[str, dict[str, str]] | None:
     """A NIK/KK prefix condition for `term`, or None when no NIK or KK starts with it."""
     lo, hi = f"num_lo{i}", f"num_hi{i}"
     params = {lo: term, hi: term + ":"}  # ":" sorts right after "9"
@@ -169,13 +177,19 @@ def _number_prefix(conn: Connection, term: str, i: int) -> tuple[str, dict[str, 
         f"SELECT EXISTS (SELECT 1 FROM person WHERE {nik})"
         f" OR EXISTS (SELECT 1 FROM household h WHERE {kk})"
     )
-    if not conn.execute(text(probe), params).scalar():
+    if isinstance(conn, sqlite3.Connection):
+        found = conn.execute(probe, params).fetchone()[0]
+    else:
+        found = conn.execute(text(probe), params).scalar()
+    if not found:
         return None
     condition = f"({nik} OR person.household_id IN (SELECT h.id FROM household h WHERE {kk}))"
     return condition, params
 
 
-def person_source(conn: Connection, query: str) -> tuple[str, str, dict[str, str]]:
+def person_source(
+    conn: Connection | sqlite3.Connection, query: str
+) -> tuple[str, str, dict[str, str]]:
     """FROM and WHERE fragments for persons matching every term of `query`, in rowid order.
 
     Unlike `match_clause`, the index drives the loop (CROSS JOIN fixes SQLite's join order), so
@@ -189,7 +203,10 @@ def person_source(conn: Connection, query: str) -> tuple[str, str, dict[str, str
     prefix through the ordinary B-tree indexes (~0.1 ms); otherwise (the end or middle of a
     number was typed) it falls back to the trigram index.
     """
-    prepare_connection(conn)
+    if isinstance(conn, sqlite3.Connection):
+        prepare_plain(conn)
+    else:
+        prepare_connection(conn)
     terms = _terms(query)
     number_conditions: list[str] = []
     params: dict[str, str] = {}

@@ -817,3 +817,90 @@ def test_a_list_of_problems_is_one_refusal_in_either_language(world: World, svc)
     ]
     again = pickle.loads(pickle.dumps(exc))
     assert again.render("en") == exc.render("en")
+
+
+# -- the scan fast path (issue 17) -------------------------------------------------------------
+
+
+def _no_general_path(svc: DistributionService, monkeypatch: pytest.MonkeyPatch) -> None:
+    def refuse(*_a: object, **_k: object) -> None:
+        raise AssertionError("the general path ran")
+
+    monkeypatch.setattr(svc, "scan", refuse)
+
+
+def test_scan_fast_path_stores_what_the_general_path_stores(
+    ctx, world: World, svc: DistributionService, monkeypatch: pytest.MonkeyPatch
+):
+    """The card/KK/own-NIK scan writes its receipt and change-log row on the plain sqlite3
+    connection: byte for byte the same kinds of values as the general path (bulk_insert)."""
+    rid = rastrada_round(svc)
+    fast_fam, general_fam = world.families[0], world.families[1]
+    general_entry = svc.scan(rid, general_fam.kk)
+    general = svc.receive(rid, general_entry.id)  # the general path: _record + bulk_insert
+    heard = []
+    ctx.subscribe(heard.append)
+    with monkeypatch.context() as m:
+        _no_general_path(svc, m)
+        fast = svc.receive_code(rid, fast_fam.kk)
+    assert fast.number == "RST4-KANTOR-000002" and fast.recipient_name == fast_fam.head_name
+    assert fast.point_name == "Kantor Kelurahan Kepanjenkidul"
+    assert heard and heard[-1].ids("distribution_receipt") == {fast.id}
+    assert heard[-1].source == "counter"
+    assert svc.get_receipt(fast.number) == fast  # the view returned is what is stored
+    with ctx.db.engine.connect() as conn:
+
+        def shape(sql: str, key: str) -> list:
+            cur = conn.exec_driver_sql(sql, (key,))
+            names = [d[0] for d in cur.cursor.description]
+            row = cur.one()
+            return [
+                (n, type(v).__name__, len(v) if n in ("received_at", "at") else None)
+                for n, v in zip(names, row, strict=True)
+                if n not in ("seq",)
+            ]
+
+        receipts = "SELECT * FROM distribution_receipt WHERE id = ?"
+        assert shape(receipts, fast.id) == shape(receipts, general.id)
+        log = "SELECT * FROM change_log WHERE entity_id = ?"
+        assert shape(log, fast.id) == shape(log, general.id)
+        changes = [
+            json.loads(conn.exec_driver_sql(
+                "SELECT changes FROM change_log WHERE entity_id = ?", (i,)
+            ).scalar_one())
+            for i in (fast.id, general.id)
+        ]  # fmt: skip
+    assert changes[0].keys() == changes[1].keys()
+    assert changes[0]["received_at"][1] == FIXED_NOW.isoformat()
+    assert changes[0]["signature"] == [None, fast.signature]
+
+
+def test_scan_fast_path_takes_the_recipients_own_nik_and_leaves_the_rest(
+    ctx, world: World, svc: DistributionService, monkeypatch: pytest.MonkeyPatch
+):
+    rid = rastrada_round(svc)
+    fam = world.families[0]
+    with monkeypatch.context() as m:
+        _no_general_path(svc, m)
+        own = svc.receive_code(rid, fam.head_nik)
+    assert own.collector_name is None
+    # A member's own KTP: the general path records that member as collector, and the fast
+    # path's attempt left nothing behind (the numbers stay consecutive).
+    wife_fam = world.families[2]
+    wife_id, wife_nik, wife = wife_fam.members[0]
+    scans = []
+    real_scan = svc.scan
+    monkeypatch.setattr(svc, "scan", lambda *a, **k: scans.append(a) or real_scan(*a, **k))
+    by_member = svc.receive_code(rid, wife_nik)
+    assert scans and by_member.collector_name == wife
+    assert by_member.number == "RST4-KANTOR-000002"
+    # Already received: the general path's refusal, nothing written.
+    with pytest.raises(ServiceError) as info:
+        svc.receive_code(rid, fam.kk)
+    assert info.value.code == "distribution.already_received"
+    assert svc.receive_code(rid, world.families[1].kk).number == "RST4-KANTOR-000003"
+    with ctx.db.engine.connect() as conn:
+        logged = conn.exec_driver_sql(
+            "SELECT count(*) FROM change_log WHERE entity = 'distribution_receipt'"
+        ).scalar_one()
+    assert logged == 3

@@ -211,6 +211,25 @@ def test_text_search_stops_at_max_matches(reg: RegistryService) -> None:
     assert ids(PersonFilter(query="warga", kelurahan_code=KEL, max_matches=10)) == made
 
 
+def test_search_page_is_the_first_page_of_the_same_search(reg: RegistryService) -> None:
+    """A keystroke's page (issue 17): the first rows of `person_ids` + `person_rows`, in the
+    same order and with the same fields, and whether more persons match."""
+    for n in range(1, 6):
+        reg.create_person(person(name=f"Warga {n}", birth=date(1970, 1, n), serial=n))
+    for flt in (
+        PersonFilter(query="kenanga"),
+        PersonFilter(query="ke"),
+        PersonFilter(query="warga 3"),
+        PersonFilter(),
+        PersonFilter(query="tidak ada"),
+    ):
+        full = reg.person_rows(reg.person_ids(flt))
+        page = reg.search_page(flt, page=2)
+        assert page.rows == full[:2]
+        assert page.more == (len(full) > 2)
+    assert reg.search_page(PersonFilter(query="warga"), page=5).more is False
+
+
 def test_long_numbers_match_nik_kk_prefix_or_any_part(reg: RegistryService) -> None:
     budi = reg.create_person(person(name="Budi Santoso", sex="L", birth=date(1970, 2, 1)))
     sri = reg.create_person(person(name="Sri Wahyuni", birth=date(1972, 6, 9), serial=2))

@@ -7,6 +7,7 @@ no "deleted = 0" condition may lure SQLite into scanning every person for one ho
 from __future__ import annotations
 
 import sqlite3
+from contextlib import contextmanager
 
 from desktop_app.services.context import AppContext
 from desktop_app.services.registry import _HOUSEHOLD_SELECT, _PERSON_SELECT
@@ -66,12 +67,31 @@ def test_program_filter_reads_the_enrolments_once(ctx: AppContext) -> None:
             captured.append(sql)
             return self.inner.exec_driver_sql(sql, params or {})
 
+    # The person list runs on the plain sqlite3 connection (Database.plain), the household
+    # list through SQLAlchemy: spy on both.
+    real_plain = ctx.db.plain
+
+    class PlainSpy:
+        def __init__(self, conn):
+            self.conn = conn
+
+        def execute(self, sql, params=()):
+            captured.append(sql)
+            return self.conn.execute(sql, params)
+
+    @contextmanager
+    def plain_spy():
+        with real_plain() as conn:
+            yield PlainSpy(conn)
+
     ctx.db.engine.connect = lambda: Spy(real())  # type: ignore[method-assign]
+    ctx.db.plain = plain_spy  # type: ignore[method-assign]
     try:
         service.person_ids(PersonFilter(program_code="RASTRADA"))
         service.household_ids(PersonFilter(program_code="RASTRADA"))
     finally:
         ctx.db.engine.connect = real  # type: ignore[method-assign]
+        ctx.db.plain = real_plain  # type: ignore[method-assign]
     assert len(captured) == 2
     for sql in captured:
         text = plan(ctx, sql.replace(":prog", "'RASTRADA'"))

@@ -7,7 +7,9 @@ from __future__ import annotations
 
 import difflib
 import json
+import sqlite3
 from collections.abc import Callable, Sequence
+from dataclasses import dataclass
 from datetime import date
 from typing import Any, TypeVar
 
@@ -37,7 +39,17 @@ from desktop_app.services.registry.records import (
 from desktop_app.storage import search
 from desktop_app.storage.models import Enrolment, Household, KkHistory, Person, StatusHistory
 
-__all__ = ["HOUSEHOLD_SELECT", "PERSON_PROGRAMS_FROM", "PERSON_SELECT", "RegistryReads"]
+__all__ = [
+    "HOUSEHOLD_SELECT",
+    "PERSON_PROGRAMS_FROM",
+    "PERSON_SELECT",
+    "SEARCH_PAGE",
+    "PersonPage",
+    "RegistryReads",
+]
+
+# Rows a keystroke shows at once: the registry table model's page.
+SEARCH_PAGE = 100
 
 _Row = TypeVar("_Row")
 
@@ -91,6 +103,40 @@ def _person_row(m: Any) -> PersonRow:
         status=m.status,
         programs=program_names(m.programs),
     )
+
+
+def _person_rows_plain(conn: sqlite3.Connection, rowids: Sequence[int]) -> list[PersonRow]:
+    """`person_rows` on a plain sqlite3 connection: tuples in PERSON_SELECT's column order."""
+    if not rowids:
+        return []
+    # Integers only, so inlining them is safe and avoids SQLite's bound-parameter limit.
+    keys = ",".join(str(int(r)) for r in rowids)
+    by_key = {}
+    for m in conn.execute(f"{PERSON_SELECT} WHERE person.rowid IN ({keys})"):
+        rowid, pid, nik, name, sex, birth, street, rt, rw, kel, kec, kk, status, programs = m
+        by_key[rowid] = PersonRow(
+            rowid=rowid,
+            id=pid,
+            nik=nik,
+            name=name,
+            sex=sex,
+            birth_date=as_date(birth),
+            address=format_address(street, rt, rw),
+            kelurahan=kel or "",
+            kecamatan=kec or "",
+            kk_number=kk,
+            status=status,
+            programs=program_names(programs),
+        )
+    return [by_key[r] for r in rowids if r in by_key]
+
+
+@dataclass(frozen=True)
+class PersonPage:
+    """The first page of a search: its rows, and whether more persons match."""
+
+    rows: list[PersonRow]
+    more: bool
 
 
 def _household_row(m: Any) -> HouseholdRow:
@@ -275,20 +321,36 @@ class RegistryReads:
         in registration order, at most `flt.max_matches` of them: sorting or even collecting tens
         of thousands of matches on every keystroke would cost more than the whole search budget.
         """
+        with self.ctx.db.plain() as conn:
+            return self._person_ids(conn, flt, flt.max_matches)
+
+    def _person_ids(
+        self, conn: sqlite3.Connection, flt: PersonFilter, limit: int | None
+    ) -> list[int]:
+        # The plain sqlite3 cursor: per keystroke, SQLAlchemy's result handling cost about as
+        # much as SQLite's own work (issue 17).
         where, params = self._person_where(flt, with_text=False)
         query = normalise_search(flt.query)
-        with self.ctx.db.engine.connect() as conn:
-            if query:
-                source, text_where, text_params = search.person_source(conn, query)
-                params.update(text_params)
-                sql = f"SELECT {search.rowid_column()} FROM {source} WHERE {text_where} AND {where}"
-                if flt.max_matches is not None:
-                    sql += f" LIMIT {int(flt.max_matches)}"
-            else:
-                sql = (
-                    f"SELECT {search.rowid_column()} FROM person WHERE {where} ORDER BY person.name"
-                )
-            return [r[0] for r in conn.exec_driver_sql(sql, params)]
+        if query:
+            source, text_where, text_params = search.person_source(conn, query)
+            params.update(text_params)
+            sql = f"SELECT {search.rowid_column()} FROM {source} WHERE {text_where} AND {where}"
+            if limit is not None:
+                sql += f" LIMIT {int(limit)}"
+        else:
+            sql = f"SELECT {search.rowid_column()} FROM person WHERE {where} ORDER BY person.name"
+        return [r[0] for r in conn.execute(sql, params)]
+
+    def search_page(self, flt: PersonFilter, page: int = SEARCH_PAGE) -> PersonPage:
+        """What a keystroke needs: the first `page` matching persons as rows, and whether there
+        are more. One plain connection, `page + 1` keys, one read of rows; the full list
+        (`person_ids`) and its count (`count_persons`) can follow off the keystroke.
+        A search without text lists by name, as `person_ids` does."""
+        with self.ctx.db.plain() as conn:
+            search.prepare_plain(conn)
+            ids = self._person_ids(conn, flt, page + 1)
+            rows = _person_rows_plain(conn, ids[:page])
+        return PersonPage(rows, len(ids) > page)
 
     def count_persons(self, flt: PersonFilter) -> int:
         where, params = self._person_where(flt)
@@ -329,8 +391,11 @@ class RegistryReads:
         return " AND ".join(conds), params
 
     def person_rows(self, rowids: Sequence[int]) -> list[PersonRow]:
-        """Rows for the given keys, in the given order (missing keys are skipped)."""
-        return self._rows_by_rowid(PERSON_SELECT, "person", rowids, _person_row, search_cache=True)
+        """Rows for the given keys, in the given order (missing keys are skipped). The person
+        lists follow a search, so their connection gets the search page cache."""
+        with self.ctx.db.plain() as conn:
+            search.prepare_plain(conn)
+            return _person_rows_plain(conn, rowids)
 
     def person_rows_by_id(self, ids: Sequence[str]) -> list[PersonRow]:
         return self._rows_by_id(PERSON_SELECT, "person", ids, _person_row)
