@@ -23,6 +23,7 @@ from desktop_app.domain.nik import Issue, Severity
 from desktop_app.gui.errors import show_error
 from desktop_app.gui.widgets import (
     IssueLabel,
+    button_box,
     combo_data,
     fill_combo,
     select_combo_data,
@@ -52,13 +53,7 @@ class FormDialog(QDialog):
         self.service = RegistryService(ctx)
         self.setWindowTitle(title)
         self.issues = IssueLabel()
-        self.buttons = QDialogButtonBox(
-            QDialogButtonBox.StandardButton.Save | QDialogButtonBox.StandardButton.Cancel
-        )
-        self.save_button.setText(tr("Simpan"))
-        self.buttons.button(QDialogButtonBox.StandardButton.Cancel).setText(tr("Batal"))
-        self.buttons.accepted.connect(self.save)
-        self.buttons.rejected.connect(self.reject)
+        self.buttons = button_box(self, tr("Simpan"), self.save, save=True)
         self._timer = QTimer(self)
         self._timer.setSingleShot(True)
         self._timer.setInterval(VALIDATE_DELAY_MS)
