@@ -47,11 +47,14 @@ def _issue(code: str, template: str, severity: Severity = Severity.ERROR) -> Iss
 class FormDialog(QDialog):
     """A dialog with an issue area and Save/Cancel; subclasses implement check() and commit()."""
 
-    def __init__(self, ctx: AppContext, title: str, parent: QWidget | None = None) -> None:
+    def __init__(
+        self, ctx: AppContext, title: str, parent: QWidget | None = None, *, min_width: int
+    ) -> None:
         super().__init__(parent)
         self.ctx = ctx
         self.service = RegistryService(ctx)
         self.setWindowTitle(title)
+        self.setMinimumWidth(min_width)  # each form's width fits its widest row of fields
         self.issues = IssueLabel()
         self.buttons = button_box(self, tr("Simpan"), self.save, save=True)
         self._timer = QTimer(self)
