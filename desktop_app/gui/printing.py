@@ -30,7 +30,6 @@ from PySide6.QtWidgets import (
     QApplication,
     QComboBox,
     QDialog,
-    QDialogButtonBox,
     QFileDialog,
     QLabel,
     QToolBar,
@@ -39,6 +38,7 @@ from PySide6.QtWidgets import (
 )
 
 from desktop_app.domain.errors import Msg, Refusal
+from desktop_app.gui.widgets import button_box
 from desktop_app.i18n import tr
 
 __all__ = [
@@ -146,13 +146,7 @@ class PrinterChoiceDialog(QDialog):
             )
         )
         text.setWordWrap(True)
-        buttons = QDialogButtonBox(
-            QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
-        )
-        buttons.button(QDialogButtonBox.StandardButton.Ok).setText(tr("Pakai printer ini"))
-        buttons.button(QDialogButtonBox.StandardButton.Cancel).setText(tr("Batal"))
-        buttons.accepted.connect(self.accept)
-        buttons.rejected.connect(self.reject)
+        buttons = button_box(self, tr("Pakai printer ini"))
         layout = QVBoxLayout(self)
         layout.addWidget(text)
         layout.addWidget(self.combo)

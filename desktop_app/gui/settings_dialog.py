@@ -21,7 +21,7 @@ from PySide6.QtWidgets import (
 
 from desktop_app.domain.office import OfficeProfile
 from desktop_app.gui.errors import show_error
-from desktop_app.gui.widgets import IssueLabel, mark_field
+from desktop_app.gui.widgets import IssueLabel, button_box, mark_field
 from desktop_app.i18n import LANGUAGES, get_language, set_language, tr
 from desktop_app.services.context import AppContext
 
@@ -117,13 +117,7 @@ class SettingsDialog(QDialog):
         self._build_computer_fields(officer_form)
 
         self.issues = IssueLabel()
-        self.buttons = QDialogButtonBox(
-            QDialogButtonBox.StandardButton.Save | QDialogButtonBox.StandardButton.Cancel
-        )
-        self.buttons.button(QDialogButtonBox.StandardButton.Save).setText(tr("Simpan"))
-        self.buttons.button(QDialogButtonBox.StandardButton.Cancel).setText(tr("Batal"))
-        self.buttons.accepted.connect(self.save)
-        self.buttons.rejected.connect(self.reject)
+        self.buttons = button_box(self, tr("Simpan"), self.save, save=True)
 
         # The first-run wizard again (profile, this computer's name, printer); it saves on its
         # own, so this dialog closes after it without saving its now stale fields.

@@ -12,6 +12,8 @@ from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
     QDateEdit,
+    QDialog,
+    QDialogButtonBox,
     QHBoxLayout,
     QHeaderView,
     QLabel,
@@ -27,6 +29,7 @@ __all__ = [
     "WARNING_COLOUR",
     "IssueLabel",
     "OptionalDateEdit",
+    "button_box",
     "combo_data",
     "date_from_qdate",
     "fill_combo",
@@ -219,3 +222,23 @@ def push_button(text: str, slot: Callable[[], object], tip: str = "") -> QPushBu
     if tip:
         button.setToolTip(tip)
     return button
+
+
+def button_box(
+    dialog: QDialog,
+    ok_text: str = "",
+    on_ok: Callable[[], object] | None = None,
+    *,
+    save: bool = False,
+) -> QDialogButtonBox:
+    """OK (Save with `save`) and Batal under a dialog: OK runs `on_ok` (the dialog's own accept
+    unless given), Batal rejects. Batal is labelled here as well as by Qt's translator, so it
+    follows the interface language even where that translator is not installed."""
+    ok = QDialogButtonBox.StandardButton.Save if save else QDialogButtonBox.StandardButton.Ok
+    buttons = QDialogButtonBox(ok | QDialogButtonBox.StandardButton.Cancel)
+    if ok_text:
+        buttons.button(ok).setText(ok_text)
+    buttons.button(QDialogButtonBox.StandardButton.Cancel).setText(tr("Batal"))
+    buttons.accepted.connect(on_ok or dialog.accept)
+    buttons.rejected.connect(dialog.reject)
+    return buttons

@@ -11,7 +11,6 @@ from PySide6.QtWidgets import (
     QComboBox,
     QDateEdit,
     QDialog,
-    QDialogButtonBox,
     QFileDialog,
     QFormLayout,
     QMenu,
@@ -20,7 +19,7 @@ from PySide6.QtWidgets import (
 )
 
 from desktop_app.domain.programs import PROGRAMS
-from desktop_app.gui.widgets import date_from_qdate, qdate
+from desktop_app.gui.widgets import button_box, date_from_qdate, qdate
 from desktop_app.gui.workers import run_job
 from desktop_app.i18n import tr
 from desktop_app.services.context import AppContext
@@ -82,11 +81,7 @@ class ReportDialog(QDialog):
         if name in ("bulanan", "pelatihan"):
             form.addRow(tr("Dari tanggal"), self.start)
             form.addRow(tr("Sampai tanggal"), self.end)
-        buttons = QDialogButtonBox(
-            QDialogButtonBox.StandardButton.Save | QDialogButtonBox.StandardButton.Cancel
-        )
-        buttons.accepted.connect(self.save)
-        buttons.rejected.connect(self.reject)
+        buttons = button_box(self, on_ok=self.save, save=True)
         form.addRow(buttons)
 
     def period(self) -> Period:

@@ -8,7 +8,6 @@ from datetime import date
 
 from PySide6.QtWidgets import (
     QDialog,
-    QDialogButtonBox,
     QFormLayout,
     QLabel,
     QLineEdit,
@@ -18,7 +17,7 @@ from PySide6.QtWidgets import (
 
 from desktop_app.gui.distribution.dialogs import _ErrorLabel
 from desktop_app.gui.errors import user_message
-from desktop_app.gui.widgets import OptionalDateEdit
+from desktop_app.gui.widgets import OptionalDateEdit, button_box
 from desktop_app.i18n import tr
 from desktop_app.services.context import ServiceError
 from desktop_app.services.distribution import DistributionService
@@ -65,12 +64,7 @@ class BastDialog(QDialog):
         self.state = QLabel()
         self.state.setWordWrap(True)
         self.error = _ErrorLabel()
-        buttons = QDialogButtonBox(
-            QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
-        )
-        buttons.button(QDialogButtonBox.StandardButton.Ok).setText(tr("Cetak"))
-        buttons.accepted.connect(self.accept)
-        buttons.rejected.connect(self.reject)
+        buttons = button_box(self, tr("Cetak"))
         hint = QLabel(
             tr(
                 "Bawaan: hari penyaluran terakhir di titik ini. Mencetak memberi nomor BAST; "

@@ -45,6 +45,7 @@ from desktop_app.gui.distribution import printing
 from desktop_app.gui.distribution.dialogs import ProxyDialog, ReasonDialog, relation_label
 from desktop_app.gui.distribution.models import status_text
 from desktop_app.gui.errors import show_error, user_message
+from desktop_app.gui.widgets import push_button
 from desktop_app.gui.workers import run_job
 from desktop_app.i18n import tr, tr_refusal
 from desktop_app.services.context import AppContext, ServiceError
@@ -117,6 +118,18 @@ def ask_correction(
     return None
 
 
+def _key_button(
+    text: str, slot: Callable[[], object], height: int = 40, font: QFont | None = None
+) -> QPushButton:
+    """A counter button: it never takes the focus, so the scan field keeps it between clicks."""
+    button = push_button(text, slot)
+    button.setMinimumHeight(height)
+    button.setFocusPolicy(Qt.FocusPolicy.NoFocus)
+    if font is not None:
+        button.setFont(font)
+    return button
+
+
 class CounterPanel(QWidget):
     """Serves one recipient after another for the round and point the tab has chosen."""
 
@@ -181,18 +194,13 @@ class CounterPanel(QWidget):
         self.panel_body.setWordWrap(True)
         self.panel_body.setTextFormat(Qt.TextFormat.RichText)
         # The question "who collects?" is answered inside the panel, by key or by button.
-        self.choice_member_button = QPushButton()
-        self.choice_member_button.clicked.connect(self.enter_current)
-        self.choice_present_button = QPushButton()
-        self.choice_present_button.clicked.connect(self.receive_in_person)
+        self.choice_member_button = _key_button("", self.enter_current, 48, big)
+        self.choice_present_button = _key_button("", self.receive_in_person, 48, big)
         self.choice_box = QWidget()
         choice_layout = QHBoxLayout(self.choice_box)
         choice_layout.setContentsMargins(0, 0, 0, 0)
-        for button in (self.choice_member_button, self.choice_present_button):
-            button.setFont(big)
-            button.setMinimumHeight(48)
-            button.setFocusPolicy(Qt.FocusPolicy.NoFocus)
-            choice_layout.addWidget(button)
+        choice_layout.addWidget(self.choice_member_button)
+        choice_layout.addWidget(self.choice_present_button)
         self.choice_box.setVisible(False)
         panel_layout = QVBoxLayout(self.panel)
         panel_layout.addWidget(self.panel_title)
@@ -206,18 +214,12 @@ class CounterPanel(QWidget):
         self.matches.setVisible(False)
         self.matches.itemActivated.connect(self._match_chosen)
 
-        self.receive_button = QPushButton(tr("Terima (Enter)"))
-        self.receive_button.clicked.connect(self.enter_current)
-        self.proxy_button = QPushButton(tr("Diwakilkan… (F2)"))
-        self.proxy_button.clicked.connect(self.receive_by_proxy)
-        self.absent_button = QPushButton(tr("Tidak hadir (F3)"))
-        self.absent_button.clicked.connect(self.mark_absent)
-        self.refuse_button = QPushButton(tr("Ditolak… (F4)"))
-        self.refuse_button.clicked.connect(self.mark_refused)
-        self.reprint_button = QPushButton(tr("Cetak tanda terima (F6)"))
-        self.reprint_button.clicked.connect(self.print_current_receipt)
-        self.void_button = QPushButton(tr("Batalkan tanda terima… (F8)"))
-        self.void_button.clicked.connect(self.void_current)
+        self.receive_button = _key_button(tr("Terima (Enter)"), self.enter_current)
+        self.proxy_button = _key_button(tr("Diwakilkan… (F2)"), self.receive_by_proxy)
+        self.absent_button = _key_button(tr("Tidak hadir (F3)"), self.mark_absent)
+        self.refuse_button = _key_button(tr("Ditolak… (F4)"), self.mark_refused)
+        self.reprint_button = _key_button(tr("Cetak tanda terima (F6)"), self.print_current_receipt)
+        self.void_button = _key_button(tr("Batalkan tanda terima… (F8)"), self.void_current)
         self.auto_print = QCheckBox(tr("Cetak tanda terima otomatis"))
         actions = QHBoxLayout()
         for button in (
@@ -228,8 +230,6 @@ class CounterPanel(QWidget):
             self.reprint_button,
             self.void_button,
         ):
-            button.setMinimumHeight(40)
-            button.setFocusPolicy(Qt.FocusPolicy.NoFocus)  # the scan field keeps the focus
             actions.addWidget(button)
         for key, slot in (
             ("F2", self.receive_by_proxy),

@@ -27,7 +27,7 @@ from PySide6.QtWidgets import (
 
 from desktop_app.domain.programs import PROGRAMS
 from desktop_app.gui.errors import user_message
-from desktop_app.gui.widgets import ERROR_BACKGROUND, ERROR_COLOUR, OptionalDateEdit
+from desktop_app.gui.widgets import ERROR_BACKGROUND, ERROR_COLOUR, OptionalDateEdit, button_box
 from desktop_app.i18n import tr
 from desktop_app.services.context import ServiceError
 from desktop_app.services.distribution import DistributionService, PointInput, Proxy
@@ -46,14 +46,7 @@ def relation_label(relation: str | None) -> str:
 
 def _ok_cancel(dialog: QDialog, ok_text: str | None = None) -> QDialogButtonBox:
     """OK/Cancel wired to the dialog's accept (which validates) and reject."""
-    buttons = QDialogButtonBox(
-        QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
-    )
-    if ok_text:
-        buttons.button(QDialogButtonBox.StandardButton.Ok).setText(ok_text)
-    buttons.accepted.connect(dialog.accept)
-    buttons.rejected.connect(dialog.reject)
-    return buttons
+    return button_box(dialog, ok_text or "")
 
 
 class _ErrorLabel(QLabel):

@@ -15,6 +15,7 @@ from PySide6.QtWidgets import (
 )
 
 from desktop_app.gui.sync.models import format_count
+from desktop_app.gui.widgets import button_box
 from desktop_app.i18n import tr
 from desktop_app.services.context import AppContext
 from desktop_app.services.distribution import DistributionService
@@ -82,11 +83,7 @@ class CheckoutDialog(QDialog):
         hint = QLabel(tr("Tanpa centang: semua titik salur putaran ini."))
         hint.setStyleSheet("color: #666;")
         form.addRow("", hint)
-        buttons = QDialogButtonBox(
-            QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
-        )
-        buttons.accepted.connect(self.accept)
-        buttons.rejected.connect(self.reject)
+        buttons = button_box(self)
         form.addRow(buttons)
         self.ok_button = buttons.button(QDialogButtonBox.StandardButton.Ok)
         self.ok_button.setEnabled(self.device.count() > 0 and self.round.count() > 0)

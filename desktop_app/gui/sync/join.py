@@ -18,6 +18,7 @@ from PySide6.QtWidgets import (
 
 from desktop_app.gui.sync.checkout import order_kinds
 from desktop_app.gui.sync.models import format_count
+from desktop_app.gui.widgets import button_box
 from desktop_app.i18n import tr
 from desktop_app.services.sync import ENTITY_LABELS
 from desktop_app.services.sync.views import JoinOffer
@@ -79,13 +80,8 @@ class JoinDialog(QDialog):
         hint.setWordWrap(True)
         hint.setStyleSheet("color: #8a1c1c;")
         layout.addWidget(hint)
-        buttons = QDialogButtonBox(
-            QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
-        )
+        buttons = button_box(self, tr("Bergabung"))
         self.ok_button = buttons.button(QDialogButtonBox.StandardButton.Ok)
-        self.ok_button.setText(tr("Bergabung"))
-        buttons.accepted.connect(self.accept)
-        buttons.rejected.connect(self.reject)
         layout.addWidget(buttons)
         self.matches.toggled.connect(self._update)
         self.code.textChanged.connect(self._update)

@@ -23,7 +23,7 @@ from PySide6.QtWidgets import (
 
 from desktop_app.gui.errors import show_error
 from desktop_app.gui.training.models import ROW_ROLE
-from desktop_app.gui.widgets import qdate, read_only_table
+from desktop_app.gui.widgets import button_box, qdate, read_only_table
 from desktop_app.i18n import tr
 from desktop_app.services.training import TrainingService
 
@@ -73,14 +73,10 @@ def selected_row(view: QTableView) -> Any:
     return index.data(ROW_ROLE) if index.isValid() else None
 
 
-def dialog_buttons(dialog: QDialog, ok_text: str) -> QDialogButtonBox:
-    buttons = QDialogButtonBox(
-        QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
-    )
-    buttons.button(QDialogButtonBox.StandardButton.Ok).setText(ok_text)
-    buttons.button(QDialogButtonBox.StandardButton.Cancel).setText(tr("Batal"))
-    buttons.rejected.connect(dialog.reject)
-    return buttons
+def dialog_buttons(
+    dialog: QDialog, ok_text: str, on_ok: Callable[[], object] | None = None
+) -> QDialogButtonBox:
+    return button_box(dialog, ok_text, on_ok)
 
 
 class TrainingFormDialog(QDialog):
@@ -100,8 +96,7 @@ def finish_dialog(
 ) -> QDialogButtonBox:
     """Stack the parts top to bottom with OK (wired to save) / Cancel under them; every
     training dialog is laid out this way."""
-    buttons = dialog_buttons(dialog, ok_text)
-    buttons.accepted.connect(save)
+    buttons = dialog_buttons(dialog, ok_text, save)
     layout = QVBoxLayout(dialog)
     for part in parts:
         if isinstance(part, QLayout):

@@ -23,6 +23,7 @@ from desktop_app.domain.nik import Issue, Severity
 from desktop_app.gui.errors import show_error
 from desktop_app.gui.widgets import (
     IssueLabel,
+    button_box,
     combo_data,
     fill_combo,
     select_combo_data,
@@ -46,19 +47,16 @@ def _issue(code: str, template: str, severity: Severity = Severity.ERROR) -> Iss
 class FormDialog(QDialog):
     """A dialog with an issue area and Save/Cancel; subclasses implement check() and commit()."""
 
-    def __init__(self, ctx: AppContext, title: str, parent: QWidget | None = None) -> None:
+    def __init__(
+        self, ctx: AppContext, title: str, parent: QWidget | None = None, *, min_width: int
+    ) -> None:
         super().__init__(parent)
         self.ctx = ctx
         self.service = RegistryService(ctx)
         self.setWindowTitle(title)
+        self.setMinimumWidth(min_width)  # each form's width fits its widest row of fields
         self.issues = IssueLabel()
-        self.buttons = QDialogButtonBox(
-            QDialogButtonBox.StandardButton.Save | QDialogButtonBox.StandardButton.Cancel
-        )
-        self.save_button.setText(tr("Simpan"))
-        self.buttons.button(QDialogButtonBox.StandardButton.Cancel).setText(tr("Batal"))
-        self.buttons.accepted.connect(self.save)
-        self.buttons.rejected.connect(self.reject)
+        self.buttons = button_box(self, tr("Simpan"), self.save, save=True)
         self._timer = QTimer(self)
         self._timer.setSingleShot(True)
         self._timer.setInterval(VALIDATE_DELAY_MS)

@@ -52,9 +52,10 @@ class HouseholdDialog(FormDialog):
         head: PersonRow | None = None,
         parent: QWidget | None = None,
     ) -> None:
-        super().__init__(ctx, tr("Ubah data KPM") if household_id else tr("Tambah KPM"), parent)
+        super().__init__(
+            ctx, tr("Ubah data KPM") if household_id else tr("Tambah KPM"), parent, min_width=640
+        )
         self.household_id = household_id
-        self.setMinimumWidth(640)
         self.kk = line_edit(tr("16 digit sesuai kartu keluarga"), 24)
         self.address = AddressFields()
         self.region = RegionChooser(self.service)
@@ -157,9 +158,8 @@ class AddMemberDialog(FormDialog):
     """Add an already registered person to a household, with the relation to the head."""
 
     def __init__(self, ctx: AppContext, household_id: str, parent: QWidget | None = None) -> None:
-        super().__init__(ctx, tr("Tambah anggota KPM"), parent)
+        super().__init__(ctx, tr("Tambah anggota KPM"), parent, min_width=560)
         self.household_id = household_id
-        self.setMinimumWidth(560)
         self.picker = PersonPicker(self.service)
         self.relation = QComboBox()
         fill_combo(
@@ -216,9 +216,8 @@ class ChangeKkDialog(FormDialog):
     """A new family card number; the old number stays in the KK history."""
 
     def __init__(self, ctx: AppContext, household_id: str, parent: QWidget | None = None) -> None:
-        super().__init__(ctx, tr("Ganti No. KK"), parent)
+        super().__init__(ctx, tr("Ganti No. KK"), parent, min_width=520)
         self.household_id = household_id
-        self.setMinimumWidth(520)
         self.old = self.service.household_detail(household_id).input.kk_number
         self.kk = line_edit(tr("16 digit No. KK baru"), 24)
         self.reason = line_edit(tr("Mis. kepala keluarga baru, pisah KK, KK hilang"))

@@ -61,10 +61,9 @@ class PersonDialog(FormDialog):
             title = tr("Tambah anggota keluarga baru")
         else:
             title = tr("Tambah orang")
-        super().__init__(ctx, title, parent)
+        super().__init__(ctx, title, parent, min_width=680)
         self.person_id = person_id
         self.household_id = household_id
-        self.setMinimumWidth(680)
 
         self.nik = line_edit(tr("16 digit sesuai KTP/KK"), 24)
         self.name = line_edit(tr("Nama lengkap sesuai KTP"))

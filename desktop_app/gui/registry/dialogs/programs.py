@@ -57,10 +57,9 @@ class EnrolDialog(FormDialog):
         household_id: str | None = None,
         parent: QWidget | None = None,
     ) -> None:
-        super().__init__(ctx, tr("Daftarkan ke program"), parent)
+        super().__init__(ctx, tr("Daftarkan ke program"), parent, min_width=600)
         self.person_id = person_id
         self.household_id = household_id
-        self.setMinimumWidth(600)
         self.birth_date: date | None = None
         subject = ""
         if person_id:
@@ -218,9 +217,8 @@ class LeaveProgramDialog(FormDialog):
     def __init__(
         self, ctx: AppContext, enrolment: EnrolmentView, parent: QWidget | None = None
     ) -> None:
-        super().__init__(ctx, tr("Keluarkan dari program"), parent)
+        super().__init__(ctx, tr("Keluarkan dari program"), parent, min_width=480)
         self.enrolment = enrolment
-        self.setMinimumWidth(480)
         self.end = OptionalDateEdit(optional=False)
         self.end.set_value(ctx.clock.today())
         self.end.set_maximum(ctx.clock.today())

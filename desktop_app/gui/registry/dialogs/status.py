@@ -32,9 +32,8 @@ class StatusDialog(FormDialog):
     """Record a status change (meninggal, pindah, keluar, aktif again) as history."""
 
     def __init__(self, ctx: AppContext, person_id: str, parent: QWidget | None = None) -> None:
-        super().__init__(ctx, tr("Ubah status"), parent)
+        super().__init__(ctx, tr("Ubah status"), parent, min_width=520)
         self.person_id = person_id
-        self.setMinimumWidth(520)
         record = self.service.get_person(person_id)
         self.current = record.status
         self.status = QComboBox()
