@@ -46,6 +46,14 @@ LETTERHEAD_HEIGHT = 32 * mm
 
 log = logging.getLogger(__name__)
 
+# zxing-cpp's C++ QR encoder (see `qr_modules`); optional: ReportLab's encoder is the fallback.
+try:
+    import zxingcpp as _zxing
+
+    _zxing_create: Callable[..., Any] | None = getattr(_zxing, "create_barcode", None)
+except ImportError:  # pragma: no cover - a build without the wheel
+    _zxing_create = None
+
 
 # -- the one path from text to a Paragraph ---------------------------------------------------
 class Markup(str):
@@ -263,13 +271,58 @@ def draw_emblem_placeholder(canvas: Canvas, x: float, y: float, size: float) -> 
     canvas.restoreState()
 
 
-def qr_matrix(payload: str) -> list[list[bool]]:
-    """The QR modules for `payload` (error correction M: survives a crease or a smudge)."""
+def _qr_modules_zxing(payload: str) -> tuple[int, bytes] | None:
+    """(size, modules) from zxing-cpp's C++ encoder, one byte a module, 0 = dark; None when it
+    is not installed, too old, or gives anything but a plain QR symbol of error level M."""
+    if _zxing_create is None or not payload.isascii():
+        # Non-ASCII text: zxing-cpp would pick ISO-8859-1 where it can, so the bytes read back
+        # would differ from the UTF-8 ReportLab writes. No real payload is non-ASCII.
+        return None
+    try:
+        code = _zxing_create(payload, _zxing.BarcodeFormat.QRCode, ec_level="M")
+        image = memoryview(code.to_image(scale=1, add_quiet_zones=False))
+        size = image.shape[0] if image.shape else 0
+        if (
+            code.ec_level != "M"
+            or image.shape != (size, size)
+            or not 21 <= size <= 177
+            or (size - 17) % 4
+        ):
+            return None
+        return size, image.tobytes()
+    except Exception:  # noqa: BLE001 - any failure of the optional encoder falls back
+        log.warning("zxing-cpp could not encode a QR code; using ReportLab's encoder")
+        return None
+
+
+def _qr_modules_reportlab(payload: str) -> tuple[int, bytes]:
+    """(size, modules) from ReportLab's pure-Python encoder (~10 ms for a signed payload)."""
     code = qrencoder.QRCode(None, qrencoder.QRErrorCorrectLevel.M)
     # Always byte mode: the payload is read back exactly as given, whatever its characters.
     code.addData(qrencoder.QR8bitByte(payload))
     code.make()
-    return [[bool(m) for m in row] for row in code.modules]
+    return len(code.modules), b"".join(bytes(0 if m else 255 for m in row) for row in code.modules)
+
+
+def qr_modules(payload: str) -> tuple[int, bytes]:
+    """The QR symbol for `payload` (error correction M: survives a crease or a smudge) as its
+    size in modules and one byte a module, row by row, 0 for dark and 255 for light.
+
+    zxing-cpp's C++ encoder takes ~0.2 ms where ReportLab's pure-Python one takes ~10 ms for a
+    signed receipt code (BERDAYA|number|86-character signature), which was most of the cost of a
+    receipt. Both write a symbol any decoder reads back as exactly `payload`; ReportLab's stays
+    the fallback when zxing-cpp cannot be imported.
+    """
+    return _qr_modules_zxing(payload) or _qr_modules_reportlab(payload)
+
+
+def qr_matrix(payload: str) -> list[list[bool]]:
+    """The QR modules for `payload`, True for dark (see `qr_modules`)."""
+    size, modules = qr_modules(payload)
+    return [[m == 0 for m in modules[r * size : (r + 1) * size]] for r in range(size)]
+
+
+_DARK_RUN = re.compile(rb"\x00+")
 
 
 def draw_qr(
@@ -279,23 +332,18 @@ def draw_qr(
     `border` modules.
 
     Runs of dark modules become one rectangle each in a single path: a fraction of the
-    operators of drawing every module, which matters over thousands of receipts.
+    operators of drawing every module, which matters over thousands of receipts. The modules
+    stay vector rectangles (never a bitmap), so the code is sharp at any printer resolution.
     """
-    modules = qr_matrix(payload)
-    count = len(modules)
+    count, modules = qr_modules(payload)
     box = size / (count + 2 * border)
+    left = x + border * box
     path = canvas.beginPath()
-    for r, row in enumerate(modules):
+    for r in range(count):
         top = y + size - (r + border + 1) * box
-        c = 0
-        while c < count:
-            if row[c]:
-                start = c
-                while c < count and row[c]:
-                    c += 1
-                path.rect(x + (start + border) * box, top, (c - start) * box, box)
-            else:
-                c += 1
+        for run in _DARK_RUN.finditer(modules, r * count, (r + 1) * count):
+            start = run.start() - r * count
+            path.rect(left + start * box, top, (run.end() - run.start()) * box, box)
     canvas.saveState()
     canvas.setFillColor(colors.white)
     canvas.rect(x, y, size, size, stroke=0, fill=1)
