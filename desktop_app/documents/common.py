@@ -15,6 +15,7 @@ or JPEG file, never from markup.
 
 from __future__ import annotations
 
+import functools
 import logging
 import math
 import os
@@ -416,9 +417,38 @@ def draw_letterhead(
     return rule_y - 1.2 * mm * scale
 
 
+class _CharWidths(dict[str, float]):
+    """Width of each character of one font in font units (1/1000 of the size, whole numbers
+    for the standard fonts), measured once on first use."""
+
+    def __init__(self, font: str) -> None:
+        super().__init__()
+        self.font = font
+
+    def __missing__(self, char: str) -> float:
+        width = self[char] = stringWidth(char, self.font, 1000)
+        return width
+
+
+@functools.cache
+def _char_widths(font: str) -> _CharWidths:
+    return _CharWidths(font)
+
+
+def text_width(text: str, font: str, size: float) -> float:
+    """`stringWidth(text, font, size)`, summed from memoised character widths.
+
+    ReportLab measures a string by encoding it and looking every character up on each call;
+    wrapping the cells of a long list measures tens of thousands of strings, and a dict lookup
+    per character costs a fraction of that. ReportLab applies no kerning, so a string is exactly
+    as wide as its characters (and the sum of whole font units is exact, as in ReportLab).
+    """
+    return sum(map(_char_widths(font).__getitem__, text)) * size * 0.001
+
+
 def fit_font_size(text: str, font: str, size: float, width: float, minimum: float = 4.5) -> float:
     """The largest size up to `size` at which `text` fits in `width` (never below `minimum`)."""
-    natural = stringWidth(text, font, size)
+    natural = text_width(text, font, size)
     if natural <= width or natural == 0:
         return size
     return max(minimum, size * width / natural)
@@ -426,12 +456,12 @@ def fit_font_size(text: str, font: str, size: float, width: float, minimum: floa
 
 def fit_text(text: str, font: str, size: float, width: float) -> str:
     """Cut `text` with an ellipsis so it fits in `width`; for cells that must stay one line."""
-    if stringWidth(text, font, size) <= width:
+    if text_width(text, font, size) <= width:
         return text
     # No glyph is narrower than a tenth of the size: more characters than this cannot fit, and
     # cutting first keeps the loop below short for a value of thousands of characters.
     text = text[: int(width / (size * 0.1)) + 1]
-    while text and stringWidth(text + "…", font, size) > width:
+    while text and text_width(text + "…", font, size) > width:
         text = text[:-1]
     return text.rstrip() + "…"
 
