@@ -326,30 +326,45 @@ def qr_matrix(payload: str) -> list[list[bool]]:
 _DARK_RUN = re.compile(rb"\x00+")
 
 
+def qr_path_operators(payload: str) -> tuple[int, str]:
+    """(size, PDF path operators) of the QR symbol in module units: one `re` per run of dark
+    modules in a row, origin at the bottom-left module, closed by a fill (`f`).
+
+    Whole-number coordinates are written as they are: formatting ~500 rectangles of float
+    coordinates through ReportLab's path object cost more than encoding the symbol.
+    """
+    size, modules = qr_modules(payload)
+    ops: list[str] = []
+    for r in range(size):
+        row = size - 1 - r  # PDF's y grows upwards; the matrix's first row is the top one
+        base = r * size
+        for run in _DARK_RUN.finditer(modules, base, base + size):
+            start, end = run.span()
+            ops.append(f"{start - base} {row} {end - start} 1 re")
+    ops.append("f")
+    return size, "\n".join(ops)
+
+
 def draw_qr(
     canvas: Canvas, payload: str, x: float, y: float, size: float, *, border: int = 2
 ) -> None:
     """Draw a QR code of `payload` on white in the square (x, y, size), with a quiet zone of
     `border` modules.
 
-    Runs of dark modules become one rectangle each in a single path: a fraction of the
-    operators of drawing every module, which matters over thousands of receipts. The modules
-    stay vector rectangles (never a bitmap), so the code is sharp at any printer resolution.
+    Runs of dark modules become one rectangle each in a single path, drawn in a coordinate
+    system of one unit per module: a fraction of the operators (and bytes) of drawing every
+    module in page coordinates, which matters over thousands of receipts. The modules stay
+    vector rectangles (never a bitmap), so the code is sharp at any printer resolution.
     """
-    count, modules = qr_modules(payload)
+    count, operators = qr_path_operators(payload)
     box = size / (count + 2 * border)
-    left = x + border * box
-    path = canvas.beginPath()
-    for r in range(count):
-        top = y + size - (r + border + 1) * box
-        for run in _DARK_RUN.finditer(modules, r * count, (r + 1) * count):
-            start = run.start() - r * count
-            path.rect(left + start * box, top, (run.end() - run.start()) * box, box)
     canvas.saveState()
     canvas.setFillColor(colors.white)
     canvas.rect(x, y, size, size, stroke=0, fill=1)
     canvas.setFillColor(colors.black)
-    canvas.drawPath(path, stroke=0, fill=1)
+    canvas.translate(x + border * box, y + border * box)
+    canvas.scale(box, box)
+    canvas.addLiteral(operators)
     canvas.restoreState()
 
 
