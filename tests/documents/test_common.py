@@ -4,6 +4,8 @@ from datetime import date
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from pypdf import PdfReader
 from reportlab.platypus import Paragraph, Spacer, Table
 
@@ -117,3 +119,17 @@ def test_text_width_is_reportlabs_string_width(text: str, font: str) -> None:
 
     for size in (7.6, 8, 11):
         assert text_width(text, font, size) == pytest.approx(stringWidth(text, font, size))
+
+
+@given(
+    text=st.text(alphabet=st.sampled_from("abcdefWKM ÑüŠ.,/-()\n\t"), max_size=90),
+    width=st.sampled_from([0, 20.0, 48 * 72 / 25.4, 130.0]),
+    font=st.sampled_from(["Helvetica", "Helvetica-Bold"]),
+)
+@settings(max_examples=300, deadline=None)
+def test_split_lines_wraps_exactly_as_simple_split(text: str, width: float, font: str) -> None:
+    from reportlab.lib.utils import simpleSplit
+
+    from desktop_app.documents.common import split_lines
+
+    assert split_lines(text, font, 7.6, width) == simpleSplit(text, font, 7.6, width)
