@@ -424,7 +424,7 @@ def main(argv: list[str] | None = None) -> int:
 
     from desktop_app.documents import common
 
-    results["qr_encoder"] = "zxing-cpp" if common._zxing_create else "reportlab"
+    results["qr_encoder"] = getattr(common, "QR_ENCODER", "reportlab")
     results["machine"] = {"cpus": os.cpu_count(), "python": sys.version.split()[0]}
     results["load_average"] = [round(load_before, 2), round(os.getloadavg()[0], 2)]
     results["at"] = datetime.now().isoformat(timespec="seconds")

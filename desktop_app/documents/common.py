@@ -54,6 +54,8 @@ try:
     _zxing_create: Callable[..., Any] | None = getattr(_zxing, "create_barcode", None)
 except ImportError:  # pragma: no cover - a build without the wheel
     _zxing_create = None
+# Which encoder draws the QR codes (for the self-test, the benchmarks and a bug report).
+QR_ENCODER = "zxing-cpp" if _zxing_create is not None else "reportlab"
 
 
 # -- the one path from text to a Paragraph ---------------------------------------------------
