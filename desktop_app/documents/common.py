@@ -15,6 +15,7 @@ or JPEG file, never from markup.
 
 from __future__ import annotations
 
+import functools
 import logging
 import math
 import os
@@ -45,6 +46,16 @@ from desktop_app.domain.office import format_number_id as format_number_id  # do
 LETTERHEAD_HEIGHT = 32 * mm
 
 log = logging.getLogger(__name__)
+
+# zxing-cpp's C++ QR encoder (see `qr_modules`); optional: ReportLab's encoder is the fallback.
+try:
+    import zxingcpp as _zxing
+
+    _zxing_create: Callable[..., Any] | None = getattr(_zxing, "create_barcode", None)
+except ImportError:  # pragma: no cover - a build without the wheel
+    _zxing_create = None
+# Which encoder draws the QR codes (for the self-test, the benchmarks and a bug report).
+QR_ENCODER = "zxing-cpp" if _zxing_create is not None else "reportlab"
 
 
 # -- the one path from text to a Paragraph ---------------------------------------------------
@@ -263,13 +274,77 @@ def draw_emblem_placeholder(canvas: Canvas, x: float, y: float, size: float) -> 
     canvas.restoreState()
 
 
-def qr_matrix(payload: str) -> list[list[bool]]:
-    """The QR modules for `payload` (error correction M: survives a crease or a smudge)."""
+def _qr_modules_zxing(payload: str) -> tuple[int, bytes] | None:
+    """(size, modules) from zxing-cpp's C++ encoder, one byte a module, 0 = dark; None when it
+    is not installed, too old, or gives anything but a plain QR symbol of error level M."""
+    if _zxing_create is None or not payload.isascii():
+        # Non-ASCII text: zxing-cpp would pick ISO-8859-1 where it can, so the bytes read back
+        # would differ from the UTF-8 ReportLab writes. No real payload is non-ASCII.
+        return None
+    try:
+        code = _zxing_create(payload, _zxing.BarcodeFormat.QRCode, ec_level="M")
+        image = memoryview(code.to_image(scale=1, add_quiet_zones=False))
+        size = image.shape[0] if image.shape else 0
+        if (
+            code.ec_level != "M"
+            or image.shape != (size, size)
+            or not 21 <= size <= 177
+            or (size - 17) % 4
+        ):
+            return None
+        return size, image.tobytes()
+    except Exception:  # noqa: BLE001 - any failure of the optional encoder falls back
+        log.warning("zxing-cpp could not encode a QR code; using ReportLab's encoder")
+        return None
+
+
+def _qr_modules_reportlab(payload: str) -> tuple[int, bytes]:
+    """(size, modules) from ReportLab's pure-Python encoder (~10 ms for a signed payload)."""
     code = qrencoder.QRCode(None, qrencoder.QRErrorCorrectLevel.M)
     # Always byte mode: the payload is read back exactly as given, whatever its characters.
     code.addData(qrencoder.QR8bitByte(payload))
     code.make()
-    return [[bool(m) for m in row] for row in code.modules]
+    return len(code.modules), b"".join(bytes(0 if m else 255 for m in row) for row in code.modules)
+
+
+def qr_modules(payload: str) -> tuple[int, bytes]:
+    """The QR symbol for `payload` (error correction M: survives a crease or a smudge) as its
+    size in modules and one byte a module, row by row, 0 for dark and 255 for light.
+
+    zxing-cpp's C++ encoder takes ~0.2 ms where ReportLab's pure-Python one takes ~10 ms for a
+    signed receipt code (BERDAYA|number|86-character signature), which was most of the cost of a
+    receipt. Both write a symbol any decoder reads back as exactly `payload`; ReportLab's stays
+    the fallback when zxing-cpp cannot be imported.
+    """
+    return _qr_modules_zxing(payload) or _qr_modules_reportlab(payload)
+
+
+def qr_matrix(payload: str) -> list[list[bool]]:
+    """The QR modules for `payload`, True for dark (see `qr_modules`)."""
+    size, modules = qr_modules(payload)
+    return [[m == 0 for m in modules[r * size : (r + 1) * size]] for r in range(size)]
+
+
+_DARK_RUN = re.compile(rb"\x00+")
+
+
+def qr_path_operators(payload: str) -> tuple[int, str]:
+    """(size, PDF path operators) of the QR symbol in module units: one `re` per run of dark
+    modules in a row, origin at the bottom-left module, closed by a fill (`f`).
+
+    Whole-number coordinates are written as they are: formatting ~500 rectangles of float
+    coordinates through ReportLab's path object cost more than encoding the symbol.
+    """
+    size, modules = qr_modules(payload)
+    ops: list[str] = []
+    for r in range(size):
+        row = size - 1 - r  # PDF's y grows upwards; the matrix's first row is the top one
+        base = r * size
+        for run in _DARK_RUN.finditer(modules, base, base + size):
+            start, end = run.span()
+            ops.append(f"{start - base} {row} {end - start} 1 re")
+    ops.append("f")
+    return size, "\n".join(ops)
 
 
 def draw_qr(
@@ -278,29 +353,20 @@ def draw_qr(
     """Draw a QR code of `payload` on white in the square (x, y, size), with a quiet zone of
     `border` modules.
 
-    Runs of dark modules become one rectangle each in a single path: a fraction of the
-    operators of drawing every module, which matters over thousands of receipts.
+    Runs of dark modules become one rectangle each in a single path, drawn in a coordinate
+    system of one unit per module: a fraction of the operators (and bytes) of drawing every
+    module in page coordinates, which matters over thousands of receipts. The modules stay
+    vector rectangles (never a bitmap), so the code is sharp at any printer resolution.
     """
-    modules = qr_matrix(payload)
-    count = len(modules)
+    count, operators = qr_path_operators(payload)
     box = size / (count + 2 * border)
-    path = canvas.beginPath()
-    for r, row in enumerate(modules):
-        top = y + size - (r + border + 1) * box
-        c = 0
-        while c < count:
-            if row[c]:
-                start = c
-                while c < count and row[c]:
-                    c += 1
-                path.rect(x + (start + border) * box, top, (c - start) * box, box)
-            else:
-                c += 1
     canvas.saveState()
     canvas.setFillColor(colors.white)
     canvas.rect(x, y, size, size, stroke=0, fill=1)
     canvas.setFillColor(colors.black)
-    canvas.drawPath(path, stroke=0, fill=1)
+    canvas.translate(x + border * box, y + border * box)
+    canvas.scale(box, box)
+    canvas.addLiteral(operators)
     canvas.restoreState()
 
 
@@ -368,9 +434,68 @@ def draw_letterhead(
     return rule_y - 1.2 * mm * scale
 
 
+class _CharWidths(dict[str, float]):
+    """Width of each character of one font in font units (1/1000 of the size, whole numbers
+    for the standard fonts), measured once on first use."""
+
+    def __init__(self, font: str) -> None:
+        super().__init__()
+        self.font = font
+
+    def __missing__(self, char: str) -> float:
+        width = self[char] = stringWidth(char, self.font, 1000)
+        return width
+
+
+@functools.cache
+def _char_widths(font: str) -> _CharWidths:
+    return _CharWidths(font)
+
+
+def text_width(text: str, font: str, size: float) -> float:
+    """`stringWidth(text, font, size)`, summed from memoised character widths.
+
+    ReportLab measures a string by encoding it and looking every character up on each call;
+    wrapping the cells of a long list measures tens of thousands of strings, and a dict lookup
+    per character costs a fraction of that. ReportLab applies no kerning, so a string is exactly
+    as wide as its characters (and the sum of whole font units is exact, as in ReportLab).
+    """
+    return sum(map(_char_widths(font).__getitem__, text)) * size * 0.001
+
+
+def split_lines(text: str, font: str, size: float, width: float) -> list[str]:
+    """ReportLab's `simpleSplit`, line for line, measured with `text_width`: greedy word wrap of
+    each line of `text` to `width` (a word wider than `width` gets a line of its own).
+
+    simpleSplit measures every word through `stringWidth`; a receipt's fields are wrapped on
+    every page, so over a distribution of thousands of receipts this is most of the text cost.
+    """
+    lines = text.split("\n")
+    if not width:
+        return lines
+    widths = _char_widths(font)
+    scale = size * 0.001
+    space = widths[" "] * scale
+    out: list[str] = []
+    for line in lines:
+        words: list[str] = []
+        used = -space
+        for word in line.split():
+            w = sum(map(widths.__getitem__, word)) * scale
+            if used + space + w <= width or not words:
+                words.append(word)
+                used += space + w
+            else:
+                out.append(" ".join(words))
+                words, used = [word], w
+        if words:
+            out.append(" ".join(words))
+    return out
+
+
 def fit_font_size(text: str, font: str, size: float, width: float, minimum: float = 4.5) -> float:
     """The largest size up to `size` at which `text` fits in `width` (never below `minimum`)."""
-    natural = stringWidth(text, font, size)
+    natural = text_width(text, font, size)
     if natural <= width or natural == 0:
         return size
     return max(minimum, size * width / natural)
@@ -378,12 +503,12 @@ def fit_font_size(text: str, font: str, size: float, width: float, minimum: floa
 
 def fit_text(text: str, font: str, size: float, width: float) -> str:
     """Cut `text` with an ellipsis so it fits in `width`; for cells that must stay one line."""
-    if stringWidth(text, font, size) <= width:
+    if text_width(text, font, size) <= width:
         return text
     # No glyph is narrower than a tenth of the size: more characters than this cannot fit, and
     # cutting first keeps the loop below short for a value of thousands of characters.
     text = text[: int(width / (size * 0.1)) + 1]
-    while text and stringWidth(text + "…", font, size) > width:
+    while text and text_width(text + "…", font, size) > width:
         text = text[:-1]
     return text.rstrip() + "…"
 

@@ -9,8 +9,6 @@ from pathlib import Path
 from reportlab.lib import colors
 from reportlab.lib.pagesizes import A4
 from reportlab.lib.units import mm
-from reportlab.lib.utils import simpleSplit
-from reportlab.pdfbase.pdfmetrics import stringWidth
 from reportlab.pdfgen.canvas import Canvas
 
 from desktop_app.documents.common import (
@@ -22,6 +20,8 @@ from desktop_app.documents.common import (
     draw_qr,
     plain_text,
     report_progress,
+    split_lines,
+    text_width,
 )
 from desktop_app.documents.distribution.data import ReceiptDoc
 from desktop_app.documents.distribution.shared import (
@@ -87,7 +87,7 @@ def _draw_fields(
 ) -> float:
     """Label : value rows with the value wrapped under itself; returns the y below the last."""
     # Labels set the colon's place, but a long one ("NIK pengambil") pushes it right.
-    label_width = max(label_width, max(stringWidth(f[0], "Helvetica", size) for f in fields) + 1)
+    label_width = max(label_width, max(text_width(f[0], "Helvetica", size) for f in fields) + 1)
     value_x = x + label_width + 2.2 * mm
     value_width = width - (value_x - x)
     for label, value in fields:
@@ -96,7 +96,7 @@ def _draw_fields(
         canvas.drawString(x + label_width, y, ":")
         font = "Helvetica-Bold" if label in ("Penerima", "Diambil oleh") else "Helvetica"
         canvas.setFont(font, size)
-        for line in simpleSplit(value, font, size, value_width) or [""]:
+        for line in split_lines(value, font, size, value_width) or [""]:
             canvas.drawString(value_x, y, line)
             y -= leading
     return y
@@ -279,7 +279,7 @@ def _draw_cut_line(canvas: Canvas) -> None:
     canvas.setFont("Helvetica", 6)
     canvas.setFillColor(GREY)
     label = " potong di sini "
-    label_w = stringWidth(label, "Helvetica", 6)
+    label_w = text_width(label, "Helvetica", 6)
     canvas.setFillColor(colors.white)
     canvas.rect(A4[0] / 2 - label_w / 2, HALF_A4_HEIGHT - 2, label_w, 5, stroke=0, fill=1)
     canvas.setFillColor(GREY)
@@ -321,7 +321,7 @@ class _Strip:
 
     def centred(self, text: str, font: str = "Helvetica", size: float | None = None) -> None:
         size = size or self.spec.size
-        for line in simpleSplit(text, font, size, self.width) or [""]:
+        for line in split_lines(text, font, size, self.width) or [""]:
 
             def draw(c: Canvas, y: float, line: str = line) -> None:
                 c.setFont(font, size)
@@ -346,7 +346,7 @@ class _Strip:
         size = self.spec.size
         font = "Helvetica-Bold" if bold else "Helvetica"
         value_x = self.left + label_width + 1.8 * mm
-        lines = simpleSplit(value, font, size, self.left + self.width - value_x) or [""]
+        lines = split_lines(value, font, size, self.left + self.width - value_x) or [""]
         for i, line in enumerate(lines):
 
             def draw(c: Canvas, y: float, line: str = line, first: bool = i == 0) -> None:
@@ -393,7 +393,7 @@ def _thermal_receipt(spec: _Thermal, lh: Letterhead, r: ReceiptDoc) -> _Strip:
     strip.centred(r.receipt_number, "Helvetica-Bold", s * 1.2)
     strip.rule(dashed=True)
     fields = receipt_fields(r)
-    label_width = max(stringWidth(label, "Helvetica", s) for label, _ in fields) + 1
+    label_width = max(text_width(label, "Helvetica", s) for label, _ in fields) + 1
     for label, value in fields:
         strip.field(label, value, label_width, bold=label in ("Penerima", "Diambil oleh"))
     strip.rule(dashed=True)

@@ -7,7 +7,6 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from reportlab.lib.units import mm
-from reportlab.pdfbase.pdfmetrics import stringWidth
 from reportlab.pdfgen.canvas import Canvas
 from reportlab.platypus import (
     BaseDocTemplate,
@@ -32,6 +31,7 @@ from desktop_app.documents.common import (
     report_progress,
     signature_block,
     styles,
+    text_width,
 )
 from desktop_app.documents.distribution.data import (
     ListRow,
@@ -116,17 +116,17 @@ def _list_styles() -> tuple[list[list[CellStyle]], TableStyle]:
 def _two_lines(text: str, width: float) -> str:
     """A plain-string cell of at most two lines: wrapping by hand keeps Paragraph (slow over
     thousands of rows) out of the table."""
-    if stringWidth(text, _LIST_FONT, _LIST_SIZE) <= width:
+    if text_width(text, _LIST_FONT, _LIST_SIZE) <= width:
         return text
     words = text.split(" ")
     used = 0.0
     for i, word in enumerate(words):
-        used += stringWidth(word if i == 0 else " " + word, _LIST_FONT, _LIST_SIZE)
+        used += text_width(word if i == 0 else " " + word, _LIST_FONT, _LIST_SIZE)
         if used > width:
             if i == 0:  # one word wider than the column
                 return fit_text(text, _LIST_FONT, _LIST_SIZE, width)
             rest = " ".join(words[i:])
-            if stringWidth(rest, _LIST_FONT, _LIST_SIZE) > width:
+            if text_width(rest, _LIST_FONT, _LIST_SIZE) > width:
                 rest = fit_text(rest, _LIST_FONT, _LIST_SIZE, width)
             return " ".join(words[:i]) + "\n" + rest
     return text
