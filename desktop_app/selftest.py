@@ -156,6 +156,23 @@ def check_translations(_st: SelfTest) -> str:
 # -- checks: database -----------------------------------------------------------------------------
 
 
+@check("native_libraries")
+def check_native_libraries(_st: SelfTest) -> str:
+    """The compiled libraries a frozen build could silently miss: the QR encoder (receipts fall
+    back to a 25x slower one), the PDF renderer (direct printing) and libsodium (signatures)."""
+    import nacl.signing
+    import pypdfium2
+
+    from desktop_app.documents.common import QR_ENCODER
+
+    if QR_ENCODER != "zxing-cpp":
+        raise RuntimeError("zxing-cpp is not bundled: QR codes fall back to the slow encoder")
+    pdfium = getattr(pypdfium2, "PDFIUM_INFO", None) or getattr(pypdfium2, "V_PDFIUM", "")
+    key = nacl.signing.SigningKey.generate()
+    key.verify_key.verify(key.sign(b"berdaya"))
+    return f"qr={QR_ENCODER}, pdfium={pdfium}, sodium ok"
+
+
 @check("database.create")
 def check_database_create(st: SelfTest) -> str:
     from desktop_app.services.context import open_app
