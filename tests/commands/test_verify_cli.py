@@ -17,6 +17,7 @@ from desktop_app.i18n import set_language
 from desktop_app.services.context import open_app
 from desktop_app.services.distribution import DistributionService, ReceiptView
 from tests.conftest import FIXED_NOW
+from tests.helpers import open_round
 from tests.services.distribution_fixtures import build_world
 
 
@@ -27,15 +28,7 @@ def signed(tmp_path: Path) -> tuple[Path, ReceiptView]:
     try:
         world = build_world(ctx)
         svc = DistributionService(ctx)
-        rid = svc.create_round(
-            program_code="RASTRADA",
-            name="Rastrada Tahap IV 2026",
-            item="Beras",
-            quantity=30,
-            unit="kg",
-            code="RST4",
-        )
-        svc.open_round(rid)
+        rid = open_round(ctx, name="Rastrada Tahap IV 2026", code="RST4")
         receipt = svc.receive_code(rid, world.families[0].kk)
         receipts_pdf(
             tmp_path / "tanda-terima.pdf",
