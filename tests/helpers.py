@@ -2,14 +2,18 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 from datetime import date
+from pathlib import Path
 from typing import Any
 
 from desktop_app.domain import nik as _nik
-from desktop_app.services.context import AppContext
+from desktop_app.domain.clock import FixedClock
+from desktop_app.services.context import AppContext, open_app
 from desktop_app.services.distribution import DistributionService, PointInput
 from desktop_app.services.registry import PersonInput
+from tests.conftest import FIXED_NOW
 
 
 def make_nik(birth: date, sex: str = "L", serial: int = 1, region: str = "357201") -> str:
@@ -74,3 +78,14 @@ def open_round(ctx: AppContext, **round_fields: Any) -> str:
     rid = draft_round(ctx, **round_fields)
     DistributionService(ctx).open_round(rid)
     return rid
+
+
+@contextmanager
+def office_file(path: Path) -> Iterator[AppContext]:
+    """The office database at `path`, opened as the admin at the fixed test time and closed on
+    leaving, so that a CLI run afterwards finds it on disk the way the clerk left it."""
+    ctx = open_app(path, actor="admin", clock=FixedClock(FIXED_NOW))
+    try:
+        yield ctx
+    finally:
+        ctx.close()

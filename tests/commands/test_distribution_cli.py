@@ -8,21 +8,17 @@ from pathlib import Path
 import pytest
 
 from desktop_app.cli import main
-from desktop_app.domain.clock import FixedClock
 from desktop_app.services.context import open_app
 from desktop_app.services.distribution import DistributionService
-from tests.conftest import FIXED_NOW
+from tests.helpers import office_file
 from tests.services.distribution_fixtures import World, build_world
 
 
 @pytest.fixture
 def db(tmp_path: Path) -> tuple[Path, World]:
     path = tmp_path / "office.sqlite"
-    ctx = open_app(path, actor="admin", clock=FixedClock(FIXED_NOW))
-    try:
+    with office_file(path) as ctx:
         world = build_world(ctx)
-    finally:
-        ctx.close()
     return path, world
 
 
