@@ -1,11 +1,19 @@
-"""Test factories: synthetic identity numbers and persons (never real people)."""
+"""Test factories: synthetic identity numbers, persons (never real people) and rounds."""
 
 from __future__ import annotations
 
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 from datetime import date
+from pathlib import Path
+from typing import Any
 
 from desktop_app.domain import nik as _nik
+from desktop_app.domain.clock import FixedClock
+from desktop_app.services.context import AppContext, open_app
+from desktop_app.services.distribution import DistributionService, PointInput
 from desktop_app.services.registry import PersonInput
+from tests.conftest import FIXED_NOW
 
 
 def make_nik(birth: date, sex: str = "L", serial: int = 1, region: str = "357201") -> str:
@@ -40,3 +48,44 @@ def person_input(
     }
     fields.update(overrides)
     return PersonInput(**fields)  # type: ignore[arg-type]
+
+
+def draft_round(
+    ctx: AppContext,
+    *,
+    program_code: str = "RASTRADA",
+    name: str = "Rastrada Tahap IV 2025",
+    item: str = "Beras",
+    quantity: float = 30,
+    unit: str = "kg",
+    code: str | None = None,
+    points: Sequence[PointInput] | None = None,
+) -> str:
+    """A distribution round in draft: 30 kg of rice for Rastrada unless a test needs otherwise."""
+    return DistributionService(ctx).create_round(
+        program_code=program_code,
+        name=name,
+        item=item,
+        quantity=quantity,
+        unit=unit,
+        code=code,
+        points=points,
+    )
+
+
+def open_round(ctx: AppContext, **round_fields: Any) -> str:
+    """A round like `draft_round` (same keywords), opened so the counter can record receipts."""
+    rid = draft_round(ctx, **round_fields)
+    DistributionService(ctx).open_round(rid)
+    return rid
+
+
+@contextmanager
+def office_file(path: Path) -> Iterator[AppContext]:
+    """The office database at `path`, opened as the admin at the fixed test time and closed on
+    leaving, so that a CLI run afterwards finds it on disk the way the clerk left it."""
+    ctx = open_app(path, actor="admin", clock=FixedClock(FIXED_NOW))
+    try:
+        yield ctx
+    finally:
+        ctx.close()

@@ -8,21 +8,17 @@ from pathlib import Path
 import pytest
 
 from desktop_app.cli import main
-from desktop_app.domain.clock import FixedClock
 from desktop_app.services.context import open_app
 from desktop_app.services.distribution import DistributionService
-from tests.conftest import FIXED_NOW
+from tests.helpers import office_file
 from tests.services.distribution_fixtures import World, build_world
 
 
 @pytest.fixture
 def db(tmp_path: Path) -> tuple[Path, World]:
     path = tmp_path / "office.sqlite"
-    ctx = open_app(path, actor="admin", clock=FixedClock(FIXED_NOW))
-    try:
+    with office_file(path) as ctx:
         world = build_world(ctx)
-    finally:
-        ctx.close()
     return path, world
 
 
@@ -30,6 +26,13 @@ def run(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, str, str]:
     code = main(list(argv))
     out, err = capsys.readouterr()
     return code, out, err
+
+
+def open_rst4(capsys: pytest.CaptureFixture[str], p: str, name: str) -> None:
+    """`round create` then `round open` for 30 kg of Rastrada rice: round RST4, open."""
+    run(capsys, "round", "create", "--db", p, "--program", "RASTRADA", "--name", name,
+        "--item", "Beras", "--qty", "30", "--unit", "kg")  # fmt: skip
+    run(capsys, "round", "open", "--db", p, "--round", "RST4")
 
 
 def test_round_lifecycle_and_receive(db, capsys):
@@ -87,9 +90,7 @@ def test_unusable_input_exits_2(db, capsys, tmp_path: Path):
                "--item", "Beras", "--qty", "1", "--unit", "kg",
                "--points", str(tmp_path / "missing.csv"))[0] == 2  # fmt: skip
     assert run(capsys, "round", "list", "--db", str(tmp_path / "nothing.sqlite"))[0] == 2
-    run(capsys, "round", "create", "--db", p, "--program", "RASTRADA", "--name", "Tahap 4",
-        "--item", "Beras", "--qty", "30", "--unit", "kg")  # fmt: skip
-    run(capsys, "round", "open", "--db", p, "--round", "RST4")
+    open_rst4(capsys, p, "Tahap 4")
     code, _, err = run(capsys, "receive", "--db", p, "--round", "RST4", "--nik", "12345")
     assert code == 2 and "16 digit" in err
     code, _, err = run(
@@ -108,9 +109,7 @@ def test_unusable_input_exits_2(db, capsys, tmp_path: Path):
 def test_scan_log_all_or_nothing(db, capsys, tmp_path: Path):
     path, world = db
     p = str(path)
-    run(capsys, "round", "create", "--db", p, "--program", "RASTRADA", "--name", "Tahap 4",
-        "--item", "Beras", "--qty", "30", "--unit", "kg")  # fmt: skip
-    run(capsys, "round", "open", "--db", p, "--round", "RST4")
+    open_rst4(capsys, p, "Tahap 4")
     fams = world.families
     log = tmp_path / "scan.csv"
     log.write_text(
@@ -169,11 +168,7 @@ def test_receive_with_a_members_nik_records_that_member(db, capsys):
     """`receive --nik <the wife's NIK>` records her collecting, never the head in person."""
     path, world = db
     p = str(path)
-    run(
-        capsys, "round", "create", "--db", p, "--program", "RASTRADA", "--name",
-        "Rastrada Tahap IV 2025", "--item", "Beras", "--qty", "30", "--unit", "kg",
-    )  # fmt: skip
-    run(capsys, "round", "open", "--db", p, "--round", "RST4")
+    open_rst4(capsys, p, "Rastrada Tahap IV 2025")
     fam = world.families[0]
     _, wife_nik, wife = fam.members[0]
     code, out, err = run(
@@ -186,12 +181,12 @@ def test_receive_with_a_members_nik_records_that_member(db, capsys):
         wife,
         "same_kk",
     )
+
+
 def test_print_bast_with_handover_date_and_stock_then_a_copy(db, capsys, tmp_path: Path):
     path, world = db
     p = str(path)
-    run(capsys, "round", "create", "--db", p, "--program", "RASTRADA", "--name", "Tahap 4",
-        "--item", "Beras", "--qty", "30", "--unit", "kg")  # fmt: skip
-    run(capsys, "round", "open", "--db", p, "--round", "RST4")
+    open_rst4(capsys, p, "Tahap 4")
     run(capsys, "receive", "--db", p, "--round", "RST4", "--kk", world.families[0].kk)
     out_pdf = str(tmp_path / "bast.pdf")
     code, out, err = run(capsys, "print", "bast", "--db", p, "--round", "RST4", "--point", "1",

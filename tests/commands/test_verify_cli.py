@@ -10,32 +10,21 @@ import pytest
 
 from desktop_app.cli import main
 from desktop_app.documents.distribution import receipts_pdf
-from desktop_app.domain.clock import FixedClock
 from desktop_app.domain.office import OfficeProfile
 from desktop_app.domain.receipts import encode_signature
 from desktop_app.i18n import set_language
-from desktop_app.services.context import open_app
 from desktop_app.services.distribution import DistributionService, ReceiptView
-from tests.conftest import FIXED_NOW
+from tests.helpers import office_file, open_round
 from tests.services.distribution_fixtures import build_world
 
 
 @pytest.fixture
 def signed(tmp_path: Path) -> tuple[Path, ReceiptView]:
     path = tmp_path / "office.sqlite"
-    ctx = open_app(path, actor="admin", clock=FixedClock(FIXED_NOW))
-    try:
+    with office_file(path) as ctx:
         world = build_world(ctx)
         svc = DistributionService(ctx)
-        rid = svc.create_round(
-            program_code="RASTRADA",
-            name="Rastrada Tahap IV 2026",
-            item="Beras",
-            quantity=30,
-            unit="kg",
-            code="RST4",
-        )
-        svc.open_round(rid)
+        rid = open_round(ctx, name="Rastrada Tahap IV 2026", code="RST4")
         receipt = svc.receive_code(rid, world.families[0].kk)
         receipts_pdf(
             tmp_path / "tanda-terima.pdf",
@@ -43,8 +32,6 @@ def signed(tmp_path: Path) -> tuple[Path, ReceiptView]:
             svc.receipt_docs(rid, numbers=[receipt.number]),
             layout="a6",
         )
-    finally:
-        ctx.close()
     return path, receipt
 
 

@@ -24,6 +24,7 @@ from desktop_app.services.context import AppContext, ServiceError
 from desktop_app.services.importing import ImportOptions, ImportService
 from tests.services.import_files import (
     HEADER,
+    _letters,  # the column letters the sheet builder writes
     bounded_memory,
     csv_file,
     person_row,
@@ -196,15 +197,6 @@ _CELL = st.tuples(
                      '<x:c r="{ref}"><x:v>1</x:v></x:c>',
                      '<c t="inlineStr"><is><t>y</t></is></c>']),
 )  # fmt: skip
-
-
-def _letters(index: int) -> str:
-    out = ""
-    index += 1
-    while index:
-        index, rem = divmod(index - 1, 26)
-        out = chr(65 + rem) + out
-    return out
 
 
 @FUZZ

@@ -24,6 +24,7 @@ from desktop_app.services.distribution import DistributionService, RosterFilter
 from desktop_app.services.registry import PersonFilter, RegistryService
 from tests.conftest import FIXED_NOW
 from tests.documents.every_document import every_document, hostile_office
+from tests.helpers import open_round
 from tests.services.distribution_fixtures import build_world
 
 EXAMPLES = int(os.environ.get("BERDAYA_FUZZ_EXAMPLES", "40"))
@@ -56,12 +57,7 @@ def world_ctx(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[AppCon
     path = tmp_path_factory.mktemp("fuzz") / "fuzz.sqlite"
     ctx = open_app(path, actor="tester", clock=FixedClock(FIXED_NOW))
     build_world(ctx, rapelan=False)
-    svc = DistributionService(ctx)
-    rid = svc.create_round(
-        program_code="RASTRADA", name="Rastrada Tahap IV 2025", item="Beras", quantity=30, unit="kg"
-    )
-    svc.open_round(rid)
-    yield ctx, rid
+    yield ctx, open_round(ctx)
     ctx.close()
 
 

@@ -19,7 +19,12 @@ for _var in ("XDG_CONFIG_HOME", "XDG_STATE_HOME", "XDG_CACHE_HOME", "XDG_DATA_HO
 from PySide6.QtWidgets import QMessageBox  # noqa: E402
 
 from desktop_app.gui import workers  # noqa: E402
+from desktop_app.gui.distribution.tab import DistributionTab  # noqa: E402
 from desktop_app.i18n import set_language  # noqa: E402
+from desktop_app.services.context import AppContext  # noqa: E402
+from tests.gui.helpers import settle  # noqa: E402
+from tests.helpers import open_round  # noqa: E402
+from tests.services.distribution_fixtures import World, build_world  # noqa: E402
 
 
 class MessageBoxes:
@@ -56,3 +61,25 @@ def _language_and_jobs(qapp) -> Iterator[None]:  # noqa: ANN001
     workers.cancel_jobs()
     workers.wait_for_jobs(10000)
     qapp.processEvents()
+
+
+# -- the counter: synthetic families and an open Rastrada round -------------------------------
+@pytest.fixture
+def world(ctx: AppContext) -> World:
+    return build_world(ctx)
+
+
+@pytest.fixture
+def round_id(ctx: AppContext, world: World) -> str:
+    return open_round(ctx)
+
+
+@pytest.fixture
+def tab(qtbot, ctx: AppContext, round_id: str) -> DistributionTab:  # noqa: ANN001
+    """The Penyaluran tab on that round, shown at the 1366x768 of the office laptops."""
+    widget = DistributionTab(ctx)
+    qtbot.addWidget(widget)
+    widget.resize(1366, 768)
+    widget.show()
+    settle(qtbot)
+    return widget

@@ -11,46 +11,18 @@ from desktop_app.gui.distribution import counter_panel as tab_module
 from desktop_app.gui.distribution import printing
 from desktop_app.gui.distribution.dialogs import NewRoundDialog, ProxyDialog
 from desktop_app.gui.distribution.tab import DistributionTab
-from desktop_app.gui.workers import active_jobs
 from desktop_app.services.context import AppContext
-from desktop_app.services.distribution import DistributionService, Proxy
-from tests.services.distribution_fixtures import World, build_world
-
-
-@pytest.fixture
-def world(ctx: AppContext) -> World:
-    return build_world(ctx)
-
-
-@pytest.fixture
-def round_id(ctx: AppContext, world: World) -> str:
-    svc = DistributionService(ctx)
-    rid = svc.create_round(
-        program_code="RASTRADA", name="Rastrada Tahap IV 2025", item="Beras", quantity=30, unit="kg"
-    )
-    svc.open_round(rid)
-    return rid
-
-
-@pytest.fixture
-def tab(qtbot, ctx: AppContext, round_id: str) -> DistributionTab:
-    widget = DistributionTab(ctx)
-    qtbot.addWidget(widget)
-    widget.resize(1366, 768)
-    widget.show()
-    settle(qtbot, widget)
-    return widget
-
-
-def settle(qtbot, widget: DistributionTab) -> None:
-    qtbot.waitUntil(lambda: not active_jobs(), timeout=10000)
+from desktop_app.services.distribution import Proxy
+from tests.gui.helpers import settle
+from tests.helpers import open_round
+from tests.services.distribution_fixtures import World
 
 
 def scan(qtbot, widget: DistributionTab, text: str) -> None:
     widget.counter.scan.setFocus()
     qtbot.keyClicks(widget.counter.scan, text)
     qtbot.keyClick(widget.counter.scan, Qt.Key.Key_Return)
-    settle(qtbot, widget)
+    settle(qtbot)
 
 
 def test_scan_records_and_progress_moves(qtbot, tab: DistributionTab, world: World):
@@ -99,7 +71,7 @@ def test_name_search_lists_matches_then_enter_records(qtbot, tab: DistributionTa
     chosen = tab.counter.current.name
     assert tab.counter.scan.hasFocus()
     qtbot.keyClick(tab.counter.scan, Qt.Key.Key_Return)  # Enter on the empty field records
-    settle(qtbot, tab)
+    settle(qtbot)
     assert tab.counter.panel_title.text() == f"DITERIMA — {chosen}"
     assert len(tab.svc.receipts(tab.round_id())) == 2
 
@@ -116,14 +88,14 @@ def test_proxy_absent_refused_and_void(qtbot, tab: DistributionTab, world, monke
         ),
     )
     qtbot.keyClick(tab, Qt.Key.Key_F2)
-    settle(qtbot, tab)
+    settle(qtbot)
     assert tab.counter.panel_title.text() == f"DITERIMA — {fam.head_name}"
     assert wife in tab.counter.panel_body.text()
     assert tab.svc.receipts(tab.round_id())[0].collector_nik == wife_nik
 
     monkeypatch.setattr(tab_module, "ask_reason", lambda *a, **k: "Salah orang")
     qtbot.keyClick(tab, Qt.Key.Key_F8)
-    settle(qtbot, tab)
+    settle(qtbot)
     assert tab.svc.receipts(tab.round_id())[0].voided
     assert tab.counter.current is not None and tab.counter.current.status == ""
 
@@ -131,12 +103,12 @@ def test_proxy_absent_refused_and_void(qtbot, tab: DistributionTab, world, monke
     tab.counter.set_current(other)
     monkeypatch.setattr(tab_module, "ask_reason", lambda *a, **k: "")
     qtbot.keyClick(tab, Qt.Key.Key_F3)
-    settle(qtbot, tab)
+    settle(qtbot)
     assert tab.counter.current.status == "tidak_hadir"
     tab.counter.set_current(tab.svc.scan(tab.round_id(), world.families[5].kk))
     monkeypatch.setattr(tab_module, "ask_reason", lambda *a, **k: "Tanpa KTP")
     qtbot.keyClick(tab, Qt.Key.Key_F4)
-    settle(qtbot, tab)
+    settle(qtbot)
     assert tab.counter.current.status == "ditolak"
     qtbot.waitUntil(lambda: "tidak hadir 1 · ditolak 1" in tab.counter.progress_detail.text())
 
@@ -169,12 +141,12 @@ def test_new_round_and_open_from_the_tab(qtbot, ctx, tab: DistributionTab, world
     dialog.accept()
     assert dialog.result() == dialog.DialogCode.Accepted and dialog.round_id
     tab.reload_rounds(select=dialog.round_id)
-    settle(qtbot, tab)
+    settle(qtbot)
     assert tab.current_round().status == "draft" and tab.round_bar.open_button.isEnabled()
     assert not tab.counter.scan.isEnabled()
     tab.open_round()  # the confirmation is answered Yes by the test fixture
     qtbot.waitUntil(lambda: tab.current_round().status == "open", timeout=10000)
-    settle(qtbot, tab)
+    settle(qtbot)
     assert tab.counter.progress_label.text() == "0 / 2 diterima"
     scan(qtbot, tab, world.elderly[0][1])
     assert tab.counter.panel_title.text() == f"DITERIMA — {world.elderly[0][2]}"
@@ -191,7 +163,7 @@ def test_new_round_dialog_shows_problems(qtbot, tab: DistributionTab):
 def test_close_round_makes_the_counter_read_only(qtbot, tab: DistributionTab, world):
     scan(qtbot, tab, world.families[0].kk)
     tab.close_round()
-    settle(qtbot, tab)
+    settle(qtbot)
     assert tab.current_round().status == "closed" and not tab.round_bar.close_button.isEnabled()
     scan(qtbot, tab, world.families[1].kk)  # lookups still work, recording does not
     assert not tab.counter.receive_button.isEnabled()
@@ -208,7 +180,7 @@ def test_print_list_and_receipt(qtbot, tab: DistributionTab, world, tmp_path: Pa
     qtbot.waitUntil(lambda: bool(done), timeout=20000)
     assert done[0].name == "RST4-KANTOR-000001.pdf" and done[0].exists()
     tab.print_document("list")
-    settle(qtbot, tab)
+    settle(qtbot)
     pdfs = sorted(p.name for p in tmp_path.glob("*.pdf"))
     assert pdfs and pdfs[0].startswith("daftar-penerimaan")
 
@@ -238,7 +210,7 @@ def test_counter_in_english(qtbot, ctx, round_id: str, world: World):
     set_language("en")
     widget = DistributionTab(ctx)
     qtbot.addWidget(widget)
-    settle(qtbot, widget)
+    settle(qtbot)
     assert widget.counter.progress_label.text() == f"0 / {len(world.families)} received"
     assert widget.counter.scan.placeholderText().startswith("Scan a card")
     scan(qtbot, widget, world.families[0].kk)
@@ -247,18 +219,16 @@ def test_counter_in_english(qtbot, ctx, round_id: str, world: World):
 
 def test_counter_reopens_on_the_last_round_and_point(qtbot, ctx: AppContext, tab, round_id):
     """A Rastrada counter must not come back on another open round (e.g. the Rapelan one)."""
-    svc = DistributionService(ctx)
-    other = svc.create_round(
-        program_code="RAPELAN", name="Rapelan Jumat", item="Ransum", quantity=1, unit="paket"
+    open_round(
+        ctx, program_code="RAPELAN", name="Rapelan Jumat", item="Ransum", quantity=1, unit="paket"
     )
-    svc.open_round(other)
     tab.reload_rounds(select=round_id)
     tab.point_combo.setCurrentIndex(2)
     chosen_point = tab.point_id()
     assert chosen_point is not None
     again = DistributionTab(ctx)
     qtbot.addWidget(again)
-    settle(qtbot, again)
+    settle(qtbot)
     assert again.round_id() == round_id
     assert again.point_id() == chosen_point
 
@@ -279,7 +249,7 @@ def test_member_nik_asks_who_collects_and_enter_records_that_member(qtbot, tab, 
     assert counter.scan.hasFocus()
     with qtbot.waitSignal(tab.receipt_recorded, timeout=5000):
         qtbot.keyClick(counter.scan, Qt.Key.Key_Return)  # Enter = the prefilled answer
-    settle(qtbot, tab)
+    settle(qtbot)
     receipt = tab.svc.receipts(tab.round_id())[0]
     assert (receipt.collector_name, receipt.collector_nik) == (wife, wife_nik)
     assert receipt.collector_relation == "same_kk"
@@ -293,7 +263,7 @@ def test_member_nik_then_f7_records_the_recipient_in_person(qtbot, tab, world):
     scan(qtbot, tab, fam.members[0][1])
     assert tab.counter.choice_box.isVisible()
     qtbot.keyClick(tab, Qt.Key.Key_F7)
-    settle(qtbot, tab)
+    settle(qtbot)
     receipt = tab.svc.receipts(tab.round_id())[0]
     assert receipt.collector_name is None
     assert tab.counter.current is not None and tab.counter.current.status == "diterima"
@@ -317,7 +287,7 @@ def test_f2_after_a_member_scan_offers_that_member_prefilled(qtbot, tab, world, 
     monkeypatch.setattr(tab_module, "ask_proxy", fake)
     scan(qtbot, tab, wife_nik)
     qtbot.keyClick(tab, Qt.Key.Key_F2)
-    settle(qtbot, tab)
+    settle(qtbot)
     assert seen["prefill"] == Proxy(wife, wife_nik, "same_kk")
     receipt = tab.svc.receipts(tab.round_id())[0]
     assert receipt.collector_relation == "surat_kuasa"
@@ -339,7 +309,7 @@ def test_f2_with_a_code_typed_asks_for_the_proxy_instead_of_recording(
     tab.counter.scan.setFocus()
     qtbot.keyClicks(tab.counter.scan, fam.kk)
     qtbot.keyClick(tab, Qt.Key.Key_F2)
-    settle(qtbot, tab)
+    settle(qtbot)
     assert asked == [fam.head_name]
     [receipt] = tab.svc.receipts(tab.round_id())
     assert receipt.collector_nik == wife_nik and tab.counter.scan.text() == ""
@@ -362,7 +332,7 @@ def test_f2_right_after_a_scan_corrects_the_collector(qtbot, tab, world, monkeyp
 
     monkeypatch.setattr(tab_module, "ask_correction", fake)
     qtbot.keyClick(tab, Qt.Key.Key_F2)
-    settle(qtbot, tab)
+    settle(qtbot)
     assert asked == [number]
     [receipt] = tab.svc.receipts(tab.round_id())  # the same receipt, corrected: not a new one
     assert receipt.number == number and receipt.corrected

@@ -49,10 +49,9 @@ def _horizontal():
 
 def test_round_status_in_english(qtbot, ctx):
     from desktop_app.gui.distribution.tab import DistributionTab
-    from desktop_app.services.distribution import DistributionService
+    from tests.helpers import draft_round
 
-    svc = DistributionService(ctx)
-    svc.create_round(program_code="RASTRADA", name="Tahap IV", item="Beras", quantity=30, unit="kg")
+    draft_round(ctx, name="Tahap IV")
     set_language("en")
     tab = DistributionTab(ctx)
     qtbot.addWidget(tab)

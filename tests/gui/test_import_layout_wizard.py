@@ -4,19 +4,11 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from desktop_app.gui.importer.wizard import PAGE_COLUMNS, ImportWizard
+from desktop_app.gui.importer.wizard import PAGE_COLUMNS
 from desktop_app.services.context import AppContext
 from desktop_app.services.importing import ImportKind
+from tests.gui.helpers import open_wizard
 from tests.services.test_import_layouts import opensid_rows, siak_rows, write
-
-
-def open_wizard(qtbot, ctx: AppContext, path: Path) -> ImportWizard:
-    wizard = ImportWizard(ctx)
-    qtbot.addWidget(wizard)
-    wizard.file_page.path_edit.setText(str(path))
-    with qtbot.waitSignal(wizard.prepared_changed, timeout=10000):
-        wizard.open_file()
-    return wizard
 
 
 def test_wizard_says_format_dikenali_siak(qtbot, ctx: AppContext, tmp_path: Path) -> None:

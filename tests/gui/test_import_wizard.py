@@ -21,6 +21,7 @@ from desktop_app.services import importing as importer_module
 from desktop_app.services.context import AppContext
 from desktop_app.services.importing import ImportService, RowStatus
 from desktop_app.storage.models import ChangeLog, Person
+from tests.gui.helpers import open_wizard
 from tests.services.import_files import HEADER, person_row, xlsx
 
 BORN = date(1960, 1, 12)
@@ -41,15 +42,6 @@ def sample_file(tmp_path: Path, broken: bool = True) -> Path:
     if broken:
         rows[3][1] = 3.57201e15
     return xlsx(tmp_path / "usulan.xlsx", rows, title_rows=["DAFTAR USULAN RAPELAN"])
-
-
-def open_wizard(qtbot, ctx: AppContext, path: Path) -> ImportWizard:
-    wizard = ImportWizard(ctx)
-    qtbot.addWidget(wizard)
-    wizard.file_page.path_edit.setText(str(path))
-    with qtbot.waitSignal(wizard.prepared_changed, timeout=10000):
-        wizard.open_file()
-    return wizard
 
 
 def run_dry(qtbot, wizard: ImportWizard) -> None:

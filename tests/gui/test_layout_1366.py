@@ -20,22 +20,11 @@ from desktop_app.gui.qt_texts import apply_locale, install_qt_texts
 from desktop_app.gui.registry import dialogs
 from desktop_app.gui.registry.models import PersonTableModel
 from desktop_app.gui.registry.tab import HOUSEHOLDS, PERSONS, RegistryTab
-from desktop_app.gui.workers import active_jobs
 from desktop_app.i18n import set_language
 from desktop_app.services.context import AppContext
-from desktop_app.services.distribution import DistributionService
+from tests.gui.helpers import settle
 from tests.helpers import make_nik
-from tests.services.distribution_fixtures import World, build_world
-
-
-@pytest.fixture
-def world(ctx: AppContext) -> World:
-    return build_world(ctx)
-
-
-def settle(qtbot) -> None:
-    qtbot.waitUntil(lambda: not active_jobs(), timeout=10000)
-
+from tests.services.distribution_fixtures import World
 
 # -- registry ---------------------------------------------------------------------------------
 
@@ -98,47 +87,28 @@ def test_add_person_takes_sex_and_birth_date_from_the_nik(qtbot, ctx: AppContext
 
 
 # -- distribution -----------------------------------------------------------------------------
+# (`tab`, `world` and `round_id`: the counter fixtures of tests/gui/conftest.py)
 
 
-@pytest.fixture
-def round_id(ctx: AppContext, world: World) -> str:
-    svc = DistributionService(ctx)
-    rid = svc.create_round(
-        program_code="RASTRADA", name="Rastrada Tahap IV 2025", item="Beras", quantity=30, unit="kg"
-    )
-    svc.open_round(rid)
-    return rid
-
-
-@pytest.fixture
-def counter(qtbot, ctx: AppContext, round_id: str) -> DistributionTab:
-    widget = DistributionTab(ctx)
-    qtbot.addWidget(widget)
-    widget.resize(1366, 768)
-    widget.show()
+def test_closed_round_says_closed_and_the_scan_field_is_off(qtbot, tab: DistributionTab):
+    assert tab.counter.scan.isEnabled()
+    assert tab.counter.panel_title.text() == "Siap"
+    tab.svc.close_round(tab.round_id())
+    tab.reload_rounds(select=tab.round_id())
     settle(qtbot)
-    return widget
+    assert not tab.counter.scan.isEnabled()
+    assert tab.counter.panel_title.text() == "Putaran ditutup"
+    assert "sudah ditutup" in tab.counter.panel_body.text()
 
 
-def test_closed_round_says_closed_and_the_scan_field_is_off(qtbot, counter: DistributionTab):
-    assert counter.counter.scan.isEnabled()
-    assert counter.counter.panel_title.text() == "Siap"
-    counter.svc.close_round(counter.round_id())
-    counter.reload_rounds(select=counter.round_id())
-    settle(qtbot)
-    assert not counter.counter.scan.isEnabled()
-    assert counter.counter.panel_title.text() == "Putaran ditutup"
-    assert "sudah ditutup" in counter.counter.panel_body.text()
-
-
-def test_roster_fits_the_kk_number_and_explains_its_colours(qtbot, counter: DistributionTab):
-    table = counter.roster.table
+def test_roster_fits_the_kk_number_and_explains_its_colours(qtbot, tab: DistributionTab):
+    table = tab.roster.table
     digits = table.fontMetrics().horizontalAdvance("3572010101010001")
     assert table.columnWidth(RosterTableModel.COL_KK) > digits
     # No. KK ends inside the visible part of the table.
     right_edge = sum(table.columnWidth(c) for c in range(RosterTableModel.COL_KK + 1))
     assert right_edge <= table.viewport().width()
-    labels = counter.roster.legend.findChildren(QLabel)
+    labels = tab.roster.legend.findChildren(QLabel)
     assert [lbl.text() for lbl in labels] == [
         "Diterima",
         "Diwakilkan",
@@ -147,14 +117,14 @@ def test_roster_fits_the_kk_number_and_explains_its_colours(qtbot, counter: Dist
         "Dikeluarkan",
     ]
     assert len(labels) == len(STATUS_COLOURS)
-    assert counter.width() == 1366
+    assert tab.width() == 1366
 
 
 def test_bast_dialog_defaults_to_the_last_day_and_shows_a_copy(
-    qtbot, ctx: AppContext, counter: DistributionTab, world: World
+    qtbot, ctx: AppContext, tab: DistributionTab, world: World
 ):
-    svc = counter.svc
-    rid = counter.round_id()
+    svc = tab.svc
+    rid = tab.round_id()
     fam = world.families[0]
     svc.receive_code(rid, fam.kk)
     point = svc.scan(rid, fam.kk).point_id
@@ -181,19 +151,17 @@ def test_bast_dialog_defaults_to_the_last_day_and_shows_a_copy(
 
 
 def test_printing_a_bast_issues_it(
-    qtbot, counter: DistributionTab, world: World, tmp_path: Path, monkeypatch
+    qtbot, tab: DistributionTab, world: World, tmp_path: Path, monkeypatch
 ):
     monkeypatch.setattr(printing.PrintOptions, "ask_path", lambda p, t, n: tmp_path / n)
     monkeypatch.setattr(printing.PrintOptions, "open_after", False)
     monkeypatch.setattr(
         bast_dialog, "ask_bast", lambda *_a: (date(2026, 11, 20), 200.0), raising=True
     )
-    counter.svc.receive_code(counter.round_id(), world.families[0].kk)
-    counter.print_document("bast")
+    tab.svc.receive_code(tab.round_id(), world.families[0].kk)
+    tab.print_document("bast")
     settle(qtbot)
-    assert [r.number for r in counter.svc.bast_register(counter.round_id())] == [
-        "BAST/RST4/KANTOR/001"
-    ]
+    assert [r.number for r in tab.svc.bast_register(tab.round_id())] == ["BAST/RST4/KANTOR/001"]
     assert next(tmp_path.glob("berita-acara*.pdf")).stat().st_size > 1000
 
 

@@ -10,6 +10,7 @@ from desktop_app.gui.distribution.points_dialog import PointsDialog
 from desktop_app.gui.distribution.round_bar import RoundBar
 from desktop_app.services.context import AppContext
 from desktop_app.services.distribution import DistributionService
+from tests.helpers import draft_round
 from tests.services.distribution_fixtures import World, build_world
 
 
@@ -24,10 +25,8 @@ def svc(ctx: AppContext) -> DistributionService:
 
 
 @pytest.fixture
-def round_id(svc: DistributionService, world: World) -> str:
-    return svc.create_round(
-        program_code="RASTRADA", name="Rastrada Tahap IV 2026", item="Beras", quantity=30, unit="kg"
-    )
+def round_id(ctx: AppContext, world: World) -> str:
+    return draft_round(ctx, name="Rastrada Tahap IV 2026")
 
 
 def _dialog(qtbot, svc: DistributionService, round_id: str) -> PointsDialog:

@@ -18,11 +18,8 @@ from desktop_app.gui import printing as paper
 from desktop_app.gui.distribution import printing
 from desktop_app.gui.distribution.tab import DistributionTab
 from desktop_app.gui.workers import active_jobs
-from desktop_app.services.context import AppContext
-from desktop_app.services.distribution import DistributionService
 from tests.documents.test_distribution_docs import OFFICE, barcodes, receipt
-from tests.gui.test_distribution_tab import scan, settle
-from tests.services.distribution_fixtures import World, build_world
+from tests.gui.test_distribution_tab import scan
 
 MM = 72 / 25.4
 
@@ -100,30 +97,7 @@ def test_print_pdf_honours_a_page_range_and_a4(tmp_path: Path):
 
 
 # -- receipts at the counter -------------------------------------------------------------------
-@pytest.fixture
-def world(ctx: AppContext) -> World:
-    return build_world(ctx)
-
-
-@pytest.fixture
-def round_id(ctx: AppContext, world: World) -> str:
-    svc = DistributionService(ctx)
-    rid = svc.create_round(
-        program_code="RASTRADA", name="Rastrada Tahap IV 2025", item="Beras", quantity=30, unit="kg"
-    )
-    svc.open_round(rid)
-    return rid
-
-
-@pytest.fixture
-def tab(qtbot, ctx: AppContext, round_id: str) -> DistributionTab:
-    widget = DistributionTab(ctx)
-    qtbot.addWidget(widget)
-    widget.resize(1366, 768)
-    settle(qtbot, widget)
-    return widget
-
-
+# (`tab`, `world` and `round_id`: the counter fixtures of tests/gui/conftest.py)
 def choose_layout(tab: DistributionTab, key: str) -> None:
     action = next(a for a in tab.round_bar.layout_group.actions() if a.data() == key)
     action.trigger()

@@ -14,23 +14,15 @@ from desktop_app.gui.verify_dialog import VerifyDialog
 from desktop_app.services.context import AppContext
 from desktop_app.services.distribution import DistributionService, ReceiptView
 from desktop_app.services.signing import INVALID, UNKNOWN, VALID
+from tests.helpers import open_round
 from tests.services.distribution_fixtures import build_world
 
 
 @pytest.fixture
 def receipt(ctx: AppContext) -> ReceiptView:
     world = build_world(ctx)
-    svc = DistributionService(ctx)
-    rid = svc.create_round(
-        program_code="RASTRADA",
-        name="Rastrada Tahap IV 2026",
-        item="Beras",
-        quantity=30,
-        unit="kg",
-        code="RST4",
-    )
-    svc.open_round(rid)
-    return svc.receive_code(rid, world.families[0].kk)
+    rid = open_round(ctx, name="Rastrada Tahap IV 2026", code="RST4")
+    return DistributionService(ctx).receive_code(rid, world.families[0].kk)
 
 
 def scan(qtbot, dialog: VerifyDialog, text: str) -> None:  # noqa: ANN001

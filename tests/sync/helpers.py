@@ -11,11 +11,11 @@ from sqlalchemy import event
 
 from desktop_app.domain.clock import FixedClock, HybridClock
 from desktop_app.services.context import AppContext, open_app
-from desktop_app.services.distribution import DistributionService, PointInput
+from desktop_app.services.distribution import PointInput
 from desktop_app.services.registry import HouseholdInput, PersonInput, RegistryService
 from desktop_app.services.sync import ImportResult, SyncService
 from desktop_app.services.sync.devices import DeviceService
-from tests.helpers import make_kk, make_nik
+from tests.helpers import make_kk, make_nik, open_round
 from tests.services.distribution_fixtures import KEL_A, KEL_B, World, build_world
 
 KEL = "35.72.02.1001"
@@ -107,20 +107,15 @@ def open_two_point_round(office: Site) -> tuple[World, str]:
     """The synthetic families plus an open Rastrada round with one point per kelurahan
     (Kepanjenkidul, Pakunden): the usual starting state of the distribution sync tests."""
     world = build_world(office.ctx, rapelan=False)
-    dist = DistributionService(office.ctx)
-    rid = dist.create_round(
-        program_code="RASTRADA",
+    rid = open_round(
+        office.ctx,
         name="Rastrada Tahap IV 2026",
-        item="Beras",
-        quantity=30,
-        unit="kg",
         code="RST4",
         points=[
             PointInput("Kantor Kelurahan Kepanjenkidul", kelurahan_codes=(KEL_A,)),
             PointInput("Kantor Kelurahan Pakunden", kelurahan_codes=(KEL_B,)),
         ],
     )
-    dist.open_round(rid)
     return world, rid
 
 

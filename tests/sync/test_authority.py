@@ -357,24 +357,28 @@ def test_receipt_whose_signature_does_not_match_is_held(setup, monkeypatch) -> N
     _attack(setup, monkeypatch, [e], "signing.signature_bad")
 
 
-def test_void_of_the_offices_own_receipt_is_held(setup, monkeypatch) -> None:
-    dist = DistributionService(setup.office.ctx)
-    receipt = dist.receive(setup.round_id, setup.roster1[1])
+def _on_the_offices_receipt(setup: Setup, reason: str) -> dict[str, Any]:
+    """The office records a receipt and LAP01 receives it; returns the fields of a laptop's
+    change to that receipt (a void or a correction), with a fresh id."""
+    receipt = DistributionService(setup.office.ctx).receive(setup.round_id, setup.roster1[1])
     setup.lap1.sync.import_bundle(setup.office.sync.export(setup.root / "u.bdl", "LAP01").path)
-    vid = new_id()
-    fields = {
-        "id": vid,
+    return {
+        "id": new_id(),
         "receipt_id": receipt.id,
         "round_id": setup.round_id,
-        "reason": "salah",
+        "reason": reason,
         "at": FIXED_NOW.isoformat(),
         "actor": "x",
         "device_id": setup.lap1.ctx.device.id,
     }
+
+
+def test_void_of_the_offices_own_receipt_is_held(setup, monkeypatch) -> None:
+    fields = _on_the_offices_receipt(setup, "salah")
     e = forge(
         setup.lap1,
         "distribution_receipt_void",
-        vid,
+        fields["id"],
         {k: [None, v] for k, v in fields.items()},
         op="void",
     )
@@ -382,25 +386,15 @@ def test_void_of_the_offices_own_receipt_is_held(setup, monkeypatch) -> None:
 
 
 def test_collector_correction_of_the_offices_receipt_is_held(setup, monkeypatch) -> None:
-    dist = DistributionService(setup.office.ctx)
-    receipt = dist.receive(setup.round_id, setup.roster1[1])
-    setup.lap1.sync.import_bundle(setup.office.sync.export(setup.root / "u.bdl", "LAP01").path)
-    cid = new_id()
     fields = {
-        "id": cid,
-        "receipt_id": receipt.id,
-        "round_id": setup.round_id,
-        "reason": "yang mengambil istrinya",
-        "at": FIXED_NOW.isoformat(),
-        "actor": "x",
-        "device_id": setup.lap1.ctx.device.id,
+        **_on_the_offices_receipt(setup, "yang mengambil istrinya"),
         "hlc": "",
         "collector_name": "Orang Lain",
         "collector_nik": None,
         "collector_relation": "surat_kuasa",
     }
     changes = {k: [None, v] for k, v in fields.items() if k != "hlc"}
-    e = forge(setup.lap1, "distribution_collector_correction", cid, changes, op="create")
+    e = forge(setup.lap1, "distribution_collector_correction", fields["id"], changes, op="create")
     _attack(setup, monkeypatch, [e], "sync.rule.correction_not_own")
 
 

@@ -15,12 +15,11 @@ from nacl.signing import VerifyKey
 
 from desktop_app.domain.programs import PROGRAMS
 from desktop_app.services.context import ServiceError
-from desktop_app.services.distribution import DistributionService
 from desktop_app.services.registry import HouseholdInput
 from desktop_app.services.sync.bundle import open_bundle, read_bundle_file
 from desktop_app.services.sync.devices import DeviceService, unb64
 from desktop_app.services.sync.views import ExportResult
-from tests.helpers import make_kk, person_input
+from tests.helpers import make_kk, open_round, person_input
 from tests.services.distribution_fixtures import KEL_A, KEL_B
 from tests.sync.helpers import Site, join, open_site, open_two_point_round, register
 
@@ -143,8 +142,8 @@ def test_later_updates_do_not_carry_restricted_enrolments(registry: Registry) ->
 
 
 def test_a_round_of_a_restricted_programme_stays_at_the_office(registry: Registry) -> None:
-    dist = DistributionService(registry.office.ctx)
-    rid = dist.create_round(
+    open_round(
+        registry.office.ctx,
         program_code="DISABILITAS",
         name="Alat Bantu 2026",
         item="Kursi roda",
@@ -152,7 +151,6 @@ def test_a_round_of_a_restricted_programme_stays_at_the_office(registry: Registr
         unit="unit",
         code="ALB1",
     )
-    dist.open_round(rid)
     with pytest.raises(ServiceError) as refused:
         registry.office.sync.checkout("LAP01", registry.tmp / "x.bdl", round_id="ALB1")
     assert refused.value.code == "sync.checkout_restricted_round" and refused.value.message
