@@ -14,7 +14,8 @@ import sys
 from collections.abc import Callable
 from pathlib import Path
 
-from desktop_app.cli import add_db_option, open_command_context, print_json
+from desktop_app.cli import add_db_option, print_json
+from desktop_app.commands.runner import run_on_database
 from desktop_app.domain.clock import WIB
 from desktop_app.domain.errors import Msg, Refusal, all_messages
 from desktop_app.i18n import get_language, tr_refusal
@@ -158,23 +159,12 @@ def _sub(
 
 
 def _run(args: argparse.Namespace, body: Callable[[AppContext], int]) -> int:
-    try:
-        ctx = open_command_context(args)
-    except StorageError as exc:
-        print(tr_refusal(exc), file=sys.stderr)
-        return 2
-    try:
-        return body(ctx)
-    except ServiceError as exc:
-        print(tr_refusal(exc), file=sys.stderr)
+    def exit_code(exc: Refusal) -> int:
         from desktop_app.services.sync import BundleRefused
 
-        return 2 if isinstance(exc, BundleRefused) else 1
-    except StorageError as exc:
-        print(tr_refusal(exc), file=sys.stderr)
-        return 2
-    finally:
-        ctx.close()
+        return 2 if isinstance(exc, BundleRefused | StorageError) else 1
+
+    return run_on_database(args, body, exit_code)
 
 
 def _command(
