@@ -15,7 +15,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 from desktop_app.cli import add_db_option, print_json
-from desktop_app.commands.runner import run_on_database
+from desktop_app.commands.runner import refused, run_on_database
 from desktop_app.domain.clock import WIB
 from desktop_app.domain.errors import Msg, Refusal, all_messages
 from desktop_app.i18n import get_language, tr_refusal
@@ -54,8 +54,7 @@ CLI_CONFLICT_NOT_FOUND = Msg(
 
 
 def _usage(msg: Msg) -> int:
-    print(tr_refusal(Refusal(msg)), file=sys.stderr)
-    return 2
+    return refused(Refusal(msg), 2)
 
 
 def register(sub: argparse._SubParsersAction) -> None:
@@ -224,8 +223,7 @@ def cmd_device_register(ctx: AppContext, args: argparse.Namespace) -> int:
     try:
         ident = svc.read_identity_file(args.file)
     except ServiceError as exc:
-        print(tr_refusal(exc), file=sys.stderr)
-        return 2
+        return refused(exc, 2)
     rec = svc.register(ident, name=args.name)
     print(f"Perangkat {rec.name} terdaftar ({rec.id}, sidik {rec.fingerprint}).")
     return 0
