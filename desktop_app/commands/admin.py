@@ -7,7 +7,7 @@ import sys
 from pathlib import Path
 
 from desktop_app.cli import add_db_option, command_db_path, existing_db, print_json
-from desktop_app.i18n import tr_refusal
+from desktop_app.commands.runner import refused
 from desktop_app.storage.db import StorageError
 
 
@@ -35,16 +35,11 @@ def cmd_demo(args: argparse.Namespace) -> int:
     from desktop_app.services.demo import DemoOptions, generate_demo
 
     if getattr(args, "db", None) is None:  # never fill the user's own database by default
-        print(tr_refusal(StorageError(DEMO_NEEDS_DB)), file=sys.stderr)
-        return 2
+        return refused(StorageError(DEMO_NEEDS_DB), 2)
     try:
         summary = generate_demo(args.db, DemoOptions(scale=args.scale, seed=args.seed))
-    except StorageError as exc:
-        print(tr_refusal(exc), file=sys.stderr)
-        return 2
-    except ServiceError as exc:  # e.g. the database already holds data
-        print(tr_refusal(exc), file=sys.stderr)
-        return 2
+    except (StorageError, ServiceError) as exc:  # ServiceError: e.g. the database holds data
+        return refused(exc, 2)
     for key, value in summary.items():
         print(f"{key}: {value}")
     return 0
@@ -76,7 +71,6 @@ def cmd_backup(args: argparse.Namespace) -> int:
     try:
         target = backup(existing_db(args), args.output)
     except StorageError as exc:
-        print(tr_refusal(exc), file=sys.stderr)
-        return 2
+        return refused(exc, 2)
     print(f"Cadangan tersimpan: {target}")
     return 0

@@ -17,8 +17,9 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
-from desktop_app.cli import add_db_option, open_command_context, print_json
+from desktop_app.cli import add_db_option, print_json
 from desktop_app.commands.printing import get_print_subparsers
+from desktop_app.commands.runner import run_on_database
 from desktop_app.domain.errors import Msg, Refusal
 from desktop_app.i18n import tr_refusal
 from desktop_app.services.context import AppContext, ServiceError
@@ -209,24 +210,12 @@ def _run(args: argparse.Namespace, body: Callable[[AppContext], int]) -> int:
     """Open the database, run `body`, and map refusals and bad input to exit codes."""
     from desktop_app.services.distribution import DistributionInputError
 
-    try:
-        ctx = open_command_context(args)
-    except StorageError as exc:
-        print(tr_refusal(exc), file=sys.stderr)
-        return EXIT_INPUT
-    try:
-        return body(ctx)
-    except (DistributionInputError, _InputProblem) as exc:
-        print(tr_refusal(exc), file=sys.stderr)
-        return EXIT_INPUT
-    except ServiceError as exc:
-        print(tr_refusal(exc), file=sys.stderr)
-        return EXIT_REFUSED
-    except StorageError as exc:
-        print(tr_refusal(exc), file=sys.stderr)
-        return EXIT_INPUT
-    finally:
-        ctx.close()
+    def exit_code(exc: Refusal) -> int:
+        bad_input = (DistributionInputError, _InputProblem, StorageError)
+        return EXIT_INPUT if isinstance(exc, bad_input) else EXIT_REFUSED
+
+    # DistributionInputError is a ServiceError; _InputProblem is the commands' own.
+    return run_on_database(args, body, exit_code, catch=(_InputProblem, ServiceError, StorageError))
 
 
 def _service(ctx: AppContext) -> Any:

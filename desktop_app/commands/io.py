@@ -254,51 +254,41 @@ def _region_code(ctx: Any, text: str | None, level: str) -> str | None:
 
 
 def cmd_export(args: argparse.Namespace) -> int:
-    from desktop_app.i18n import tr_refusal
+    from desktop_app.commands.runner import run_on_database
     from desktop_app.services.context import ServiceError
     from desktop_app.services.exporter import ExportService
     from desktop_app.services.registry import PersonFilter
-    from desktop_app.storage.db import StorageError
 
-    try:
-        ctx = open_command_context(args)
-    except StorageError as exc:
-        print(tr_refusal(exc), file=sys.stderr)
-        return 2
-    try:
-        service = ExportService(ctx)
-        if args.what in ("persons", "households"):
-            flt = PersonFilter(
-                query=args.query or "",
-                program_code=args.program.upper() if args.program else None,
-                kecamatan_code=_region_code(ctx, args.kecamatan, "kecamatan"),
-                kelurahan_code=_region_code(ctx, args.kelurahan, "kelurahan"),
-                status=args.status,
-            )
-            table = (
-                service.persons_table(flt)
-                if args.what == "persons"
-                else service.households_table(flt)
-            )
-        else:
-            table = _other_table(service, args)
-        result = service.export(table, args.output)
-    except ServiceError as exc:
-        print(tr_refusal(exc), file=sys.stderr)
-        return 2
-    except StorageError as exc:
-        print(tr_refusal(exc), file=sys.stderr)
-        return 2
-    except OSError as exc:
-        from desktop_app.commands.messages import OUTPUT_NOT_WRITABLE
+    def body(ctx: Any) -> int:
+        try:
+            service = ExportService(ctx)
+            if args.what in ("persons", "households"):
+                flt = PersonFilter(
+                    query=args.query or "",
+                    program_code=args.program.upper() if args.program else None,
+                    kecamatan_code=_region_code(ctx, args.kecamatan, "kecamatan"),
+                    kelurahan_code=_region_code(ctx, args.kelurahan, "kelurahan"),
+                    status=args.status,
+                )
+                table = (
+                    service.persons_table(flt)
+                    if args.what == "persons"
+                    else service.households_table(flt)
+                )
+            else:
+                table = _other_table(service, args)
+            result = service.export(table, args.output)
+        except OSError as exc:  # the file cannot be written: a refusal like the others
+            from desktop_app.commands.messages import OUTPUT_NOT_WRITABLE
 
-        refusal = ServiceError(OUTPUT_NOT_WRITABLE, path=str(args.output), error=exc.strerror)
-        print(tr_refusal(refusal), file=sys.stderr)
-        return 2
-    finally:
-        ctx.close()
-    print(f"Tersimpan: {result.path} ({result.rows} baris).")
-    return 0
+            raise ServiceError(
+                OUTPUT_NOT_WRITABLE, path=str(args.output), error=exc.strerror
+            ) from exc
+        print(f"Tersimpan: {result.path} ({result.rows} baris).")
+        return 0
+
+    # Every refusal, the file's included, is unusable input here (exit code 2).
+    return run_on_database(args, body, lambda _exc: 2)
 
 
 def _other_table(service: Any, args: argparse.Namespace) -> Any:

@@ -10,13 +10,16 @@ Exit codes: 0 written, 1 refused (unknown program or round, empty period), 2 unu
 from __future__ import annotations
 
 import argparse
-import sys
 from datetime import date
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from desktop_app.cli import add_db_option, open_command_context
+from desktop_app.cli import add_db_option
+from desktop_app.commands.runner import refused, run_on_database
 from desktop_app.domain.errors import Msg, Refusal
-from desktop_app.i18n import tr_refusal
+
+if TYPE_CHECKING:
+    from desktop_app.services.context import AppContext
 
 BAD_DATE = Msg(
     "report.cli_bad_date",
@@ -58,34 +61,29 @@ def _date(value: str | None) -> date | None:
 def cmd_report(args: argparse.Namespace) -> int:
     from desktop_app.services.reporting import Period
     from desktop_app.services.reporting.reports import build_report, report_name, write_report
-    from desktop_app.storage.db import StorageError
 
-    try:
-        ctx = open_command_context(args, read_only=True)
-    except StorageError as exc:
-        print(tr_refusal(exc), file=sys.stderr)
-        return exc.exit_code
-    try:
-        name = report_name(args.name)
-        start, end = _date(args.start), _date(args.end)
-        out: Path = args.output
-        if out.suffix.lower() not in (".pdf", ".xlsx") or not out.parent.exists():
-            raise _Usage(BAD_OUTPUT, path=out)
-    except Refusal as exc:
-        ctx.close()
-        print(tr_refusal(exc), file=sys.stderr)
-        return 2
-    try:
+    def body(ctx: AppContext) -> int:
+        try:
+            name = report_name(args.name)
+            start, end = _date(args.start), _date(args.end)
+            out: Path = args.output
+            if out.suffix.lower() not in (".pdf", ".xlsx") or not out.parent.exists():
+                raise _Usage(BAD_OUTPUT, path=out)
+        except Refusal as exc:  # the command line asks for a report that cannot be made
+            return refused(exc, 2)
         # A missing end is the end of the start's month; a missing start, its end's month's first.
         month = Period.month_of(start or end or ctx.clock.today())
         period = Period(start or month.start, end or month.end)
         doc = build_report(ctx, name, period, program=args.program, round_ref=args.round_ref)
         parts = write_report(out, ctx, doc)
-    except Refusal as exc:
-        print(tr_refusal(exc), file=sys.stderr)
-        return int(getattr(exc, "exit_code", 1) or 1)
-    finally:
-        ctx.close()
-    unit = "lembar kerja" if out.suffix.lower() == ".xlsx" else "halaman"
-    print(f"{doc.title} ({doc.subtitle}): {parts} {unit} -> {out}")
-    return 0
+        unit = "lembar kerja" if out.suffix.lower() == ".xlsx" else "halaman"
+        print(f"{doc.title} ({doc.subtitle}): {parts} {unit} -> {out}")
+        return 0
+
+    return run_on_database(
+        args,
+        body,
+        lambda exc: int(getattr(exc, "exit_code", 1) or 1),
+        catch=(Refusal,),
+        read_only=True,
+    )

@@ -14,7 +14,8 @@ import sys
 from collections.abc import Callable
 from pathlib import Path
 
-from desktop_app.cli import add_db_option, open_command_context, print_json
+from desktop_app.cli import add_db_option, print_json
+from desktop_app.commands.runner import refused, run_on_database
 from desktop_app.domain.clock import WIB
 from desktop_app.domain.errors import Msg, Refusal, all_messages
 from desktop_app.i18n import get_language, tr_refusal
@@ -53,8 +54,7 @@ CLI_CONFLICT_NOT_FOUND = Msg(
 
 
 def _usage(msg: Msg) -> int:
-    print(tr_refusal(Refusal(msg)), file=sys.stderr)
-    return 2
+    return refused(Refusal(msg), 2)
 
 
 def register(sub: argparse._SubParsersAction) -> None:
@@ -158,23 +158,12 @@ def _sub(
 
 
 def _run(args: argparse.Namespace, body: Callable[[AppContext], int]) -> int:
-    try:
-        ctx = open_command_context(args)
-    except StorageError as exc:
-        print(tr_refusal(exc), file=sys.stderr)
-        return 2
-    try:
-        return body(ctx)
-    except ServiceError as exc:
-        print(tr_refusal(exc), file=sys.stderr)
+    def exit_code(exc: Refusal) -> int:
         from desktop_app.services.sync import BundleRefused
 
-        return 2 if isinstance(exc, BundleRefused) else 1
-    except StorageError as exc:
-        print(tr_refusal(exc), file=sys.stderr)
-        return 2
-    finally:
-        ctx.close()
+        return 2 if isinstance(exc, BundleRefused | StorageError) else 1
+
+    return run_on_database(args, body, exit_code)
 
 
 def _command(
@@ -234,8 +223,7 @@ def cmd_device_register(ctx: AppContext, args: argparse.Namespace) -> int:
     try:
         ident = svc.read_identity_file(args.file)
     except ServiceError as exc:
-        print(tr_refusal(exc), file=sys.stderr)
-        return 2
+        return refused(exc, 2)
     rec = svc.register(ident, name=args.name)
     print(f"Perangkat {rec.name} terdaftar ({rec.id}, sidik {rec.fingerprint}).")
     return 0

@@ -12,15 +12,14 @@ Exit codes: 0 done, 1 refused (e.g. nothing to print, training not finished), 2 
 from __future__ import annotations
 
 import argparse
-import sys
 from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from desktop_app.cli import add_db_option, open_command_context, print_json
+from desktop_app.cli import add_db_option, print_json
 from desktop_app.commands.printing import get_print_subparsers
+from desktop_app.commands.runner import refused, run_on_database
 from desktop_app.domain.errors import Msg, Refusal
-from desktop_app.i18n import tr_refusal
 
 if TYPE_CHECKING:
     from desktop_app.services.context import AppContext
@@ -98,25 +97,18 @@ class _Usage(Refusal):
 def _run(
     args: argparse.Namespace, action: Callable[[AppContext], int], read_only: bool = False
 ) -> int:
-    from desktop_app.storage.db import StorageError
+    # Every refusal: the service's (ServiceError, StorageError) and the commands' own.
+    return run_on_database(args, action, _exit_code, catch=(Refusal,), read_only=read_only)
 
-    try:
-        ctx = open_command_context(args, read_only=read_only)
-    except StorageError as exc:
-        print(tr_refusal(exc), file=sys.stderr)
-        return exc.exit_code
-    try:
-        return int(action(ctx))
-    except Refusal as exc:  # the service's (ServiceError, StorageError) and the commands' own
-        return _refused(exc)
-    finally:
-        ctx.close()
+
+def _exit_code(exc: Refusal) -> int:
+    """The exit code of a refusal: 2 for unusable input, 1 for a refusal."""
+    return 2 if isinstance(exc, _Usage) else 1
 
 
 def _refused(exc: Refusal) -> int:
     """Says why the command stopped; returns its exit code (2 for unusable input)."""
-    print(tr_refusal(exc), file=sys.stderr)
-    return 2 if isinstance(exc, _Usage) else 1
+    return refused(exc, _exit_code(exc))
 
 
 def _resolve_training(service: TrainingService, ref: str) -> str:

@@ -9,10 +9,13 @@ unsigned one matching the records), 1: not valid or cannot be confirmed here, 2:
 from __future__ import annotations
 
 import argparse
-import sys
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from desktop_app.cli import add_db_option, open_command_context, print_json
+from desktop_app.cli import add_db_option, print_json
+
+if TYPE_CHECKING:
+    from desktop_app.services.context import AppContext
 
 
 def register(sub: argparse._SubParsersAction) -> None:
@@ -42,31 +45,30 @@ def _code_text(arg: str) -> str:
 
 
 def cmd_verify(args: argparse.Namespace) -> int:
-    from desktop_app.domain.errors import Refusal
-    from desktop_app.i18n import tr, tr_refusal
+    from desktop_app.commands.runner import refused, run_on_database
     from desktop_app.services.context import ServiceError
-    from desktop_app.services.signing import verify_code_text
     from desktop_app.storage.db import StorageError
 
     try:
         text = _code_text(args.code)
-        ctx = open_command_context(args, read_only=True)
     except (ServiceError, StorageError) as exc:
-        print(tr_refusal(exc), file=sys.stderr)
-        return 2
-    try:
-        result = verify_code_text(ctx, text)
-    except ServiceError as exc:
-        print(tr_refusal(exc), file=sys.stderr)
-        return 2
-    except StorageError as exc:
-        print(tr_refusal(exc), file=sys.stderr)
-        return 2
-    finally:
-        ctx.close()
+        return refused(exc, 2)
+    # A code the database cannot check, like a database that cannot be opened, is unusable input.
+    return run_on_database(
+        args, lambda ctx: _verify(ctx, text, as_json=args.json), lambda _exc: 2, read_only=True
+    )
+
+
+def _verify(ctx: AppContext, text: str, *, as_json: bool) -> int:
+    """Checks the code and prints the verdict; returns the verdict's exit code."""
+    from desktop_app.domain.errors import Refusal
+    from desktop_app.i18n import tr, tr_refusal
+    from desktop_app.services.signing import verify_code_text
+
+    result = verify_code_text(ctx, text)
     verdict = tr_refusal(Refusal(result.verdict))
     reason = tr_refusal(result.reason) if result.reason is not None else None
-    if args.json:
+    if as_json:
         print_json(
             {
                 "status": result.status,
