@@ -215,8 +215,15 @@ class DeviceService:
         data = dict(body, signature=b64(signed.signature))
         path = Path(path)
         tmp = path.with_name(path.name + ".partial")
-        tmp.write_text(json.dumps(data, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
-        os.replace(tmp, path)
+        try:
+            tmp.write_text(json.dumps(data, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
+            os.replace(tmp, path)
+        except OSError as exc:
+            # A missing folder, a full or read-only stick: say so, leave no half file behind.
+            tmp.unlink(missing_ok=True)
+            raise ServiceError(
+                M.IDENTITY_WRITE_FAILED, path=str(path), reason=exc.strerror or str(exc)
+            ) from exc
         return ident
 
     # -- devices this one trusts -------------------------------------------------------------

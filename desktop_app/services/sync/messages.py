@@ -554,3 +554,8 @@ RULE_BAST_PREFIX = Msg(
     "{device} issued a BAST numbered {number}; BAST numbers from this device must start with "
     "{prefix}.",
 )
+IDENTITY_WRITE_FAILED = Msg(
+    "sync.identity_write_failed",
+    "Berkas identitas {path} tidak dapat ditulis ({reason}). Periksa folder dan ruang disk.",
+    "The identity file {path} could not be written ({reason}). Check the folder and disk space.",
+)
