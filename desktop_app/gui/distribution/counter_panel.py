@@ -25,7 +25,6 @@ from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QFont, QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QCheckBox,
-    QDialog,
     QFrame,
     QHBoxLayout,
     QLabel,
@@ -42,7 +41,12 @@ from desktop_app.domain.collectors import correction_refusal
 from desktop_app.domain.errors import Refusal
 from desktop_app.domain.nik import mask_nik
 from desktop_app.gui.distribution import printing
-from desktop_app.gui.distribution.dialogs import ProxyDialog, ReasonDialog, relation_label
+from desktop_app.gui.distribution.dialogs import (
+    ask_correction,
+    ask_proxy,
+    ask_reason,
+    relation_label,
+)
 from desktop_app.gui.distribution.models import status_text
 from desktop_app.gui.errors import show_error, user_message
 from desktop_app.gui.widgets import push_button
@@ -66,56 +70,6 @@ _OK = ("#1b5e20", "#d8f0dc")
 _WARN = ("#7a4a00", "#fff0cc")
 _ERROR = ("#8c1d18", "#f9d9d6")
 _INFO = ("#1a1a1a", "#eef1f5")
-
-
-def ask_reason(
-    parent: QWidget, title: str, prompt: str, *, required: bool = True, default: str = ""
-) -> str | None:
-    """The reason typed, or None when cancelled (tests replace this)."""
-    dialog = ReasonDialog(title, prompt, required=required, default=default, parent=parent)
-    return dialog.value() if dialog.exec() == QDialog.DialogCode.Accepted else None
-
-
-def ask_proxy(
-    parent: QWidget,
-    recipient: str,
-    candidates: list[tuple[str, str, str]],
-    deceased: bool,
-    record: Callable[[Proxy], ReceiptView],
-    prefill: Proxy | None = None,
-) -> ReceiptView | None:
-    """Show the proxy dialog until `record(proxy)` succeeds or the clerk cancels; a refusal is
-    shown inside the dialog so the clerk can correct it (tests replace this)."""
-    dialog = ProxyDialog(recipient, candidates, deceased, parent, prefill=prefill)
-    while dialog.exec() == QDialog.DialogCode.Accepted and dialog.proxy is not None:
-        try:
-            return record(dialog.proxy)
-        except ServiceError as exc:
-            dialog.show_error(user_message(exc) or exc.message)
-    return None
-
-
-def ask_correction(
-    parent: QWidget,
-    recipient: str,
-    number: str,
-    candidates: list[tuple[str, str, str]],
-    deceased: bool,
-    record: Callable[[Proxy | None, str], ReceiptView],
-    prefill: Proxy | None = None,
-) -> ReceiptView | None:
-    """The proxy dialog in correction mode (who collected, the reason) until
-    `record(proxy or None for in person, reason)` succeeds or the clerk cancels (tests replace
-    this)."""
-    dialog = ProxyDialog(
-        recipient, candidates, deceased, parent, prefill=prefill, correction_of=number
-    )
-    while dialog.exec() == QDialog.DialogCode.Accepted:
-        try:
-            return record(dialog.proxy, dialog.reason_text)
-        except ServiceError as exc:
-            dialog.show_error(user_message(exc) or exc.message)
-    return None
 
 
 def _key_button(

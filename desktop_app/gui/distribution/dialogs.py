@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import html
+from collections.abc import Callable
 from pathlib import Path
 
 from PySide6.QtCore import Qt
@@ -30,10 +31,18 @@ from desktop_app.gui.errors import user_message
 from desktop_app.gui.widgets import ERROR_BACKGROUND, ERROR_COLOUR, OptionalDateEdit, button_box
 from desktop_app.i18n import tr
 from desktop_app.services.context import ServiceError
-from desktop_app.services.distribution import DistributionService, PointInput, Proxy
+from desktop_app.services.distribution import DistributionService, PointInput, Proxy, ReceiptView
 from desktop_app.services.distribution.messages import POINTS_FILE_NOT_CHOSEN
 
-__all__ = ["NewRoundDialog", "ProxyDialog", "ReasonDialog", "relation_label"]
+__all__ = [
+    "NewRoundDialog",
+    "ProxyDialog",
+    "ReasonDialog",
+    "ask_correction",
+    "ask_proxy",
+    "ask_reason",
+    "relation_label",
+]
 
 
 def relation_label(relation: str | None) -> str:
@@ -332,3 +341,53 @@ class ReasonDialog(QDialog):
             self.error.show_message(tr("Alasan wajib diisi."))
             return
         super().accept()
+
+
+def ask_reason(
+    parent: QWidget, title: str, prompt: str, *, required: bool = True, default: str = ""
+) -> str | None:
+    """The reason typed, or None when cancelled (tests replace this)."""
+    dialog = ReasonDialog(title, prompt, required=required, default=default, parent=parent)
+    return dialog.value() if dialog.exec() == QDialog.DialogCode.Accepted else None
+
+
+def ask_proxy(
+    parent: QWidget,
+    recipient: str,
+    candidates: list[tuple[str, str, str]],
+    deceased: bool,
+    record: Callable[[Proxy], ReceiptView],
+    prefill: Proxy | None = None,
+) -> ReceiptView | None:
+    """Show the proxy dialog until `record(proxy)` succeeds or the clerk cancels; a refusal is
+    shown inside the dialog so the clerk can correct it (tests replace this)."""
+    dialog = ProxyDialog(recipient, candidates, deceased, parent, prefill=prefill)
+    while dialog.exec() == QDialog.DialogCode.Accepted and dialog.proxy is not None:
+        try:
+            return record(dialog.proxy)
+        except ServiceError as exc:
+            dialog.show_error(user_message(exc) or exc.message)
+    return None
+
+
+def ask_correction(
+    parent: QWidget,
+    recipient: str,
+    number: str,
+    candidates: list[tuple[str, str, str]],
+    deceased: bool,
+    record: Callable[[Proxy | None, str], ReceiptView],
+    prefill: Proxy | None = None,
+) -> ReceiptView | None:
+    """The proxy dialog in correction mode (who collected, the reason) until
+    `record(proxy or None for in person, reason)` succeeds or the clerk cancels (tests replace
+    this)."""
+    dialog = ProxyDialog(
+        recipient, candidates, deceased, parent, prefill=prefill, correction_of=number
+    )
+    while dialog.exec() == QDialog.DialogCode.Accepted:
+        try:
+            return record(dialog.proxy, dialog.reason_text)
+        except ServiceError as exc:
+            dialog.show_error(user_message(exc) or exc.message)
+    return None
