@@ -2,15 +2,20 @@
 
 from __future__ import annotations
 
+import shutil
+import sqlite3
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from datetime import date
 from pathlib import Path
 from typing import Any
 
+import pytest
+
 from desktop_app.domain import nik as _nik
 from desktop_app.domain.clock import FixedClock
 from desktop_app.services.context import AppContext, open_app
+from desktop_app.services.demo import DemoOptions, generate_demo
 from desktop_app.services.distribution import DistributionService, PointInput
 from desktop_app.services.registry import PersonInput
 from tests.conftest import FIXED_NOW
@@ -88,4 +93,28 @@ def office_file(path: Path) -> Iterator[AppContext]:
     try:
         yield ctx
     finally:
+        ctx.close()
+
+
+def tiny_demo_file(factory: pytest.TempPathFactory, folder: str, today: date) -> Path:
+    """A tiny synthetic demo database (seed 7) dated `today`, made once per test module."""
+    path = factory.mktemp(folder) / "tiny.sqlite"
+    generate_demo(path, DemoOptions(scale="tiny", seed=7, today=today))
+    return path
+
+
+@contextmanager
+def demo_copy(
+    demo_file: Path, tmp_path: Path, today: date
+) -> Iterator[tuple[AppContext, sqlite3.Connection]]:
+    """A private copy of a demo database (tests may spoil it), its app context on a fixed clock
+    and a raw sqlite3 connection for recounting figures."""
+    path = tmp_path / "copy.sqlite"
+    shutil.copy(demo_file, path)
+    ctx = open_app(path, actor="tester", clock=FixedClock(today))
+    raw = sqlite3.connect(path)
+    try:
+        yield ctx, raw
+    finally:
+        raw.close()
         ctx.close()

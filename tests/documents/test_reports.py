@@ -3,7 +3,6 @@ with SQL), the PDF carries letterhead, charts and signature, the xlsx the same t
 
 from __future__ import annotations
 
-import shutil
 import sqlite3
 from collections.abc import Iterator
 from datetime import date
@@ -13,12 +12,11 @@ import pytest
 from openpyxl import load_workbook
 from pypdf import PdfReader
 
-from desktop_app.domain.clock import FixedClock
-from desktop_app.services.context import AppContext, ServiceError, open_app
-from desktop_app.services.demo import DemoOptions, generate_demo
+from desktop_app.services.context import AppContext, ServiceError
 from desktop_app.services.distribution import DistributionService
 from desktop_app.services.reporting import Period
 from desktop_app.services.reporting.reports import build_report, write_report
+from tests.helpers import demo_copy, tiny_demo_file
 
 TODAY = date(2026, 11, 20)
 NOVEMBER = Period(date(2026, 11, 1), date(2026, 11, 30))
@@ -26,20 +24,13 @@ NOVEMBER = Period(date(2026, 11, 1), date(2026, 11, 30))
 
 @pytest.fixture(scope="module")
 def demo_file(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    path = tmp_path_factory.mktemp("reports") / "tiny.sqlite"
-    generate_demo(path, DemoOptions(scale="tiny", seed=7, today=TODAY))
-    return path
+    return tiny_demo_file(tmp_path_factory, "reports", TODAY)
 
 
 @pytest.fixture
 def demo(demo_file: Path, tmp_path: Path) -> Iterator[tuple[AppContext, sqlite3.Connection]]:
-    path = tmp_path / "copy.sqlite"
-    shutil.copy(demo_file, path)
-    ctx = open_app(path, actor="tester", clock=FixedClock(TODAY))
-    raw = sqlite3.connect(path)
-    yield ctx, raw
-    raw.close()
-    ctx.close()
+    with demo_copy(demo_file, tmp_path, TODAY) as opened:
+        yield opened
 
 
 def table(doc, heading: str):  # noqa: ANN001, ANN201

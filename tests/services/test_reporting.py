@@ -5,7 +5,6 @@ BAST's numbers) and the training service's attendance grid."""
 from __future__ import annotations
 
 import json
-import shutil
 import sqlite3
 from collections import Counter
 from collections.abc import Iterator
@@ -14,15 +13,14 @@ from pathlib import Path
 
 import pytest
 
-from desktop_app.domain.clock import FixedClock
 from desktop_app.domain.nik import validate_nik
 from desktop_app.domain.programs import PROGRAMS, Unit, age_on
-from desktop_app.services.context import AppContext, ServiceError, open_app
-from desktop_app.services.demo import DemoOptions, generate_demo
+from desktop_app.services.context import AppContext, ServiceError
 from desktop_app.services.distribution import DistributionService
 from desktop_app.services.registry import PersonFilter, RegistryService
 from desktop_app.services.reporting import Period, ReportingService
 from desktop_app.services.training import TrainingService
+from tests.helpers import demo_copy, tiny_demo_file
 
 TODAY = date(2026, 11, 20)
 MONTH = Period(date(2026, 11, 1), date(2026, 11, 30))
@@ -30,21 +28,13 @@ MONTH = Period(date(2026, 11, 1), date(2026, 11, 30))
 
 @pytest.fixture(scope="module")
 def demo_file(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    path = tmp_path_factory.mktemp("reporting") / "tiny.sqlite"
-    generate_demo(path, DemoOptions(scale="tiny", seed=7, today=TODAY))
-    return path
+    return tiny_demo_file(tmp_path_factory, "reporting", TODAY)
 
 
 @pytest.fixture
 def demo(demo_file: Path, tmp_path: Path) -> Iterator[tuple[AppContext, sqlite3.Connection]]:
-    """A private copy (some tests spoil data on purpose), the app context and a raw connection."""
-    path = tmp_path / "copy.sqlite"
-    shutil.copy(demo_file, path)
-    ctx = open_app(path, actor="tester", clock=FixedClock(TODAY))
-    raw = sqlite3.connect(path)
-    yield ctx, raw
-    raw.close()
-    ctx.close()
+    with demo_copy(demo_file, tmp_path, TODAY) as opened:
+        yield opened
 
 
 def one(raw: sqlite3.Connection, sql: str, *params: object) -> int:
