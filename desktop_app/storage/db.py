@@ -305,6 +305,11 @@ def backup_database(source: Path, target: Path) -> Path:
     tmp = target.with_name(target.name + ".partial")
     src = _raw_connect(source, read_only=True)
     try:
+        # A backup holds every NIK and name of the registry: readable by its owner only (on
+        # POSIX; on Windows the per-user folder is what protects it). Created so before any
+        # byte is written, not narrowed afterwards.
+        tmp.unlink(missing_ok=True)
+        tmp.touch(mode=0o600)
         dst = sqlite3.connect(tmp)
         try:
             src.backup(dst)

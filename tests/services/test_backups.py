@@ -3,6 +3,7 @@ failures are reported (never raised), and the reminder logic on a fixed calendar
 
 from __future__ import annotations
 
+import os
 import sqlite3
 from datetime import date, timedelta
 from pathlib import Path
@@ -137,3 +138,11 @@ def test_plan_retention_keeps_at_least_one():
     items = [(DAY - timedelta(days=n), Path(f"{n}")) for n in range(4)]
     assert backups.plan_retention(items, 0) == [Path("3"), Path("2"), Path("1")]
     assert backups.plan_retention(items, 10) == []
+
+
+@pytest.mark.skipif(os.name != "posix", reason="POSIX permission bits")
+def test_a_backup_is_readable_by_its_owner_only(ctx: AppContext, tmp_path: Path):
+    # It carries every NIK and name of the registry, like the database itself.
+    outcome = daily_backup(ctx, tmp_path / "cadangan", keep=3, today=date(2026, 12, 5))
+    assert outcome.made is not None
+    assert outcome.made.stat().st_mode & 0o077 == 0
