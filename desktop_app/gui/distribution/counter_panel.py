@@ -385,14 +385,7 @@ class CounterPanel(QWidget):
         if rnd is None or entry is None:
             return
         try:
-            receipt = self.svc.receive(
-                rnd.id,
-                entry.id,
-                point_id=self.point_id(),
-                proxy=proxy,
-                matched_person_id=entry.matched_person_id,
-                in_person=in_person,
-            )
+            receipt = self._receive(rnd, entry, proxy, in_person=in_person)
         except ServiceError as exc:
             self.panel_body.setText(
                 html.escape(user_message(exc) or exc.message)
@@ -489,18 +482,26 @@ class CounterPanel(QWidget):
         self.panel_title.setText(title)
         self.panel_body.setText(body)
 
+    def _receive(
+        self, rnd: RoundView, entry: RosterRow, proxy: Proxy | None, *, in_person: bool = False
+    ) -> ReceiptView:
+        """Record `entry` at this panel's point, saying whose NIK matched so the service can
+        refuse a member recorded as the recipient in person."""
+        return self.svc.receive(
+            rnd.id,
+            entry.id,
+            point_id=self.point_id(),
+            proxy=proxy,
+            matched_person_id=entry.matched_person_id,
+            in_person=in_person,
+        )
+
     def receive_current(self, proxy: Proxy | None = None) -> ReceiptView | None:
         rnd, entry = self.current_round(), self.current
         if rnd is None or entry is None:
             return None
         try:
-            receipt = self.svc.receive(
-                rnd.id,
-                entry.id,
-                point_id=self.point_id(),
-                proxy=proxy,
-                matched_person_id=entry.matched_person_id,
-            )
+            receipt = self._receive(rnd, entry, proxy)
         except ServiceError as exc:
             if proxy is not None:
                 raise
@@ -571,7 +572,7 @@ class CounterPanel(QWidget):
             entry.name,
             self.svc.collector_candidates(entry.id),
             self.svc.recipient_deceased(entry.id),
-            lambda proxy: self.svc.receive(rnd.id, entry.id, point_id=self.point_id(), proxy=proxy),
+            lambda proxy: self._receive(rnd, entry, proxy),
             prefill=self.choice or self.svc.member_proxy(entry),
         )
         if receipt is not None:
