@@ -28,6 +28,13 @@ from typing import Any, TypeVar
 from sqlalchemy import text
 from sqlmodel import Session, SQLModel, select
 
+from desktop_app.domain.access import (
+    PERMISSION_LABELS,
+    ROLE_LABELS,
+    SYSTEM_ACTOR,
+    Actor,
+    Permission,
+)
 from desktop_app.domain.clock import Clock, HybridClock, SystemClock, Timestamp
 from desktop_app.domain.devices import normalise_device_name, suggest_device_name
 from desktop_app.domain.errors import Refusal
@@ -38,7 +45,7 @@ from desktop_app.domain.regions import RegionCatalog
 from desktop_app.i18n import resource_path
 from desktop_app.services import messages as msgs
 from desktop_app.storage.db import Database, integrity_problem, open_database
-from desktop_app.storage.models import ChangeLog, Region, Setting
+from desktop_app.storage.models import AccessLog, ChangeLog, Region, Setting
 from desktop_app.storage.sync_models import SyncDevice
 
 M = TypeVar("M", bound=SQLModel)
@@ -314,7 +321,10 @@ class AppContext:
         self.clock: Clock = clock or SystemClock()
         self.device, self.office, last, officer = self._load_identity()
         # Explicit (the GUI's per-account name) > the name saved in this database > OS login.
+        # Once somebody logs in (`set_user`), their account's full name and NIP replace it.
         self.actor = actor or officer or default_actor()
+        self.user: Actor | None = None
+        self.accounts_exist = self._accounts_exist()
         self.hlc = HybridClock(self.device.id, last=last)
         self._regions: RegionCatalog | None = None
         self._subscribers: list[ChangeSubscriber] = []
@@ -342,6 +352,72 @@ class AppContext:
             last,
             officer,
         )
+
+    # -- who is working: accounts and permissions ------------------------------------------
+    def _accounts_exist(self) -> bool:
+        with self.db.session() as session:
+            return session.execute(text("SELECT 1 FROM user_account LIMIT 1")).first() is not None
+
+    def set_user(self, user: Actor | None) -> None:
+        """The person now logged in (None: logged out / locked). Their name and NIP are the
+        officer on everything written from now on."""
+        self.user = user
+        if user is not None:
+            self.actor = user.display
+            self.accounts_exist = True
+
+    def current_actor(self) -> Actor:
+        """Who is working. A database without any account runs as `SYSTEM_ACTOR` (all
+        permissions, as before accounts existed); with accounts, nobody works unlogged."""
+        if self.user is not None:
+            return self.user
+        if not self.accounts_exist:
+            return SYSTEM_ACTOR
+        raise ServiceError(msgs.LOGIN_REQUIRED)
+
+    def can(self, permission: Permission) -> bool:
+        if self.user is not None:
+            return self.user.can(permission)
+        return not self.accounts_exist
+
+    def require(self, permission: Permission) -> Actor:
+        """Refuse (coded `auth.permission_denied`) unless the current actor has `permission`:
+        the rule lives here, in the service layer; the GUI only hides what a role cannot use."""
+        actor = self.current_actor()
+        if not actor.can(permission):
+            role_id, role_en = ROLE_LABELS[actor.role]
+            action_id, action_en = PERMISSION_LABELS[permission]
+            raise ServiceError(
+                msgs.PERMISSION_DENIED,
+                user=actor.username,
+                role=role_id,
+                role_en=role_en,
+                action=action_id,
+                action_en=action_en,
+            )
+        return actor
+
+    def log_access(
+        self, action: str, entity: str, entity_id: str | None, detail: str = ""
+    ) -> None:
+        """Append to the access log (opening, printing, exporting a restricted record). Its own
+        short transaction: the look happened even if the caller's work fails afterwards."""
+        if self.db.read_only:
+            return
+        actor = self.user or SYSTEM_ACTOR
+        with self.db.transaction() as session:
+            session.add(
+                AccessLog(
+                    at=self.clock.now(),
+                    username=actor.username,
+                    actor=self.actor,
+                    device_id=self.device.id,
+                    action=action,
+                    entity=entity,
+                    entity_id=entity_id,
+                    detail=detail,
+                )
+            )
 
     @property
     def regions(self) -> RegionCatalog:

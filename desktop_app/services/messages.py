@@ -30,3 +30,15 @@ OFFICER_NAME_INVALID = Msg(
     "Nama petugas wajib diisi (paling banyak 80 huruf).",
     "The officer's name is required (at most 80 characters).",
 )
+LOGIN_REQUIRED = Msg(
+    "auth.login_required",
+    "Silakan masuk (login) dengan akun Anda terlebih dahulu.",
+    "Please log in with your account first.",
+)
+PERMISSION_DENIED = Msg(
+    "auth.permission_denied",
+    "Akun {user} ({role}) tidak berhak {action}. Minta bantuan administrator atau pengguna yang "
+    "berwenang.",
+    "The account {user} ({role_en}) may not {action_en}. Ask the administrator or a user who "
+    "may.",
+)

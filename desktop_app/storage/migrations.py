@@ -665,6 +665,50 @@ def _v9_bast_register(conn: sqlite3.Connection) -> None:
     run_script(conn, _V9_BAST_REGISTER)
 
 
+_V10_ACCOUNTS = """
+CREATE TABLE user_account (
+    id VARCHAR NOT NULL,
+    username VARCHAR NOT NULL,
+    full_name VARCHAR NOT NULL,
+    nip VARCHAR,
+    role VARCHAR NOT NULL,
+    supervisor BOOLEAN NOT NULL,
+    password_hash VARCHAR NOT NULL,
+    active BOOLEAN NOT NULL,
+    must_change_password BOOLEAN NOT NULL,
+    failed_logins INTEGER NOT NULL,
+    locked_until DATETIME,
+    last_login_at DATETIME,
+    created_at DATETIME NOT NULL,
+    updated_at DATETIME NOT NULL,
+    PRIMARY KEY (id),
+    UNIQUE (username)
+);
+CREATE TABLE access_log (
+    seq INTEGER NOT NULL,
+    at DATETIME NOT NULL,
+    username VARCHAR NOT NULL,
+    actor VARCHAR NOT NULL,
+    device_id VARCHAR NOT NULL,
+    action VARCHAR NOT NULL,
+    entity VARCHAR NOT NULL,
+    entity_id VARCHAR,
+    detail VARCHAR NOT NULL,
+    PRIMARY KEY (seq)
+);
+CREATE INDEX ix_access_log_at ON access_log (at);
+CREATE INDEX ix_access_log_username ON access_log (username);
+CREATE INDEX ix_access_log_entity_id ON access_log (entity_id);
+"""
+
+
+def _v10_accounts(conn: sqlite3.Connection) -> None:
+    """Accounts (login, role, Argon2id hash) and the log of every look at restricted data. A
+    database upgraded to this step has no account yet: the next start creates the
+    administrator."""
+    run_script(conn, _V10_ACCOUNTS)
+
+
 STEPS: dict[int, Callable[[sqlite3.Connection], None]] = {
     1: _v1_registry,
     2: _v2_training,
@@ -675,6 +719,7 @@ STEPS: dict[int, Callable[[sqlite3.Connection], None]] = {
     7: _v7_receipt_signatures,
     8: _v8_collector_corrections,
     9: _v9_bast_register,
+    10: _v10_accounts,
 }
 
 CURRENT_VERSION = max(STEPS)

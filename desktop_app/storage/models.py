@@ -155,3 +155,43 @@ class ChangeLog(SQLModel, table=True):
     changes: str  # JSON {field: [before, after]}
     source: str | None = None  # e.g. the imported file's name
     batch_id: str | None = Field(default=None, index=True)
+
+
+class UserAccount(SQLModel, table=True):
+    """A person who may log in on this device. Not synced: each device has its own accounts
+    (a laptop gets the ones it was checked out for). The password hash is Argon2id (argon2-cffi's
+    encoded form, parameters inside); it is never logged nor exported."""
+
+    __tablename__ = "user_account"
+
+    id: str = Field(primary_key=True)
+    username: str = Field(unique=True)
+    full_name: str
+    nip: str | None = None
+    role: str  # domain.access.Role
+    supervisor: bool = False
+    password_hash: str
+    active: bool = True
+    must_change_password: bool = False
+    failed_logins: int = 0
+    locked_until: datetime | None = None
+    last_login_at: datetime | None = None
+    created_at: datetime
+    updated_at: datetime
+
+
+class AccessLog(SQLModel, table=True):
+    """Every opening, printing and export of a restricted record: who, when, what (UU PDP).
+    Appended only; listed for the administrator."""
+
+    __tablename__ = "access_log"
+
+    seq: int | None = Field(default=None, primary_key=True)
+    at: datetime = Field(index=True)
+    username: str = Field(index=True)
+    actor: str  # the account's display name at the time
+    device_id: str
+    action: str  # "open" / "print" / "export" / "denied"
+    entity: str  # "person", "household", "case", "export" ...
+    entity_id: str | None = Field(default=None, index=True)
+    detail: str = ""  # e.g. the document kind or the export's file name (never a NIK)
