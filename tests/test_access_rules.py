@@ -60,3 +60,10 @@ def test_context_refuses_without_login_once_accounts_exist(tmp_path):
         )
     finally:
         ctx.close()
+
+
+def test_lockout_grows_after_three_wrong_passwords_and_is_capped():
+    from desktop_app.domain.access import lockout_seconds
+
+    assert [lockout_seconds(n) for n in range(1, 8)] == [0, 0, 0, 30, 60, 120, 240]
+    assert lockout_seconds(40) == 15 * 60

@@ -23,6 +23,7 @@ __all__ = [
     "Role",
     "SYSTEM_ACTOR",
     "is_restricted_program",
+    "lockout_seconds",
     "permissions_of",
 ]
 
@@ -177,3 +178,17 @@ class Actor:
 # by tests and tools that work below the login): every permission, as before accounts. A
 # database with at least one account never runs as this actor (AppContext refuses instead).
 SYSTEM_ACTOR = Actor(username="", full_name="", role=Role.ADMIN)
+
+
+FREE_ATTEMPTS = 3  # wrong passwords allowed before any wait (typos happen at a busy counter)
+FIRST_LOCKOUT_SECONDS = 30
+MAX_LOCKOUT_SECONDS = 15 * 60
+
+
+def lockout_seconds(failures: int) -> int:
+    """How long an account waits after `failures` wrong passwords in a row: nothing for the
+    first three, then 30 s doubling with every further one, at most 15 minutes. Slows a guesser
+    at the keyboard to a few hundred tries a day without locking a clerk out for good."""
+    if failures <= FREE_ATTEMPTS:
+        return 0
+    return min(MAX_LOCKOUT_SECONDS, FIRST_LOCKOUT_SECONDS * 2 ** (failures - FREE_ATTEMPTS - 1))
