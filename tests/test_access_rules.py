@@ -67,3 +67,10 @@ def test_lockout_grows_after_three_wrong_passwords_and_is_capped():
 
     assert [lockout_seconds(n) for n in range(1, 8)] == [0, 0, 0, 30, 60, 120, 240]
     assert lockout_seconds(40) == 15 * 60
+
+
+def test_children_programs_restrict_the_whole_person():
+    from desktop_app.domain.access import RESTRICTED_PERSON_PROGRAMS
+
+    assert RESTRICTED_PERSON_PROGRAMS <= RESTRICTED_PROGRAMS
+    assert "DISABILITAS" not in RESTRICTED_PERSON_PROGRAMS

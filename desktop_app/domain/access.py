@@ -15,6 +15,7 @@ from enum import StrEnum
 from desktop_app.domain.programs import PROGRAMS
 
 __all__ = [
+    "RESTRICTED_PERSON_PROGRAMS",
     "RESTRICTED_PROGRAMS",
     "ROLE_LABELS",
     "ROLE_PERMISSIONS",
@@ -135,6 +136,13 @@ PERMISSION_LABELS: dict[Permission, tuple[str, str]] = {
 # Specific personal data: the catalogue's sensitive programs (children, disability, home care
 # with health conditions).
 RESTRICTED_PROGRAMS: frozenset[str] = frozenset(c for c, p in PROGRAMS.items() if p.sensitive)
+
+
+# Programs whose enrolment makes the whole person a restricted record (children: neglected, or
+# in conflict with the law): without RESTRICTED_VIEW nobody sees their name, NIK or address. In
+# the other restricted programs (disability, home care) the person stays visible, and only the
+# enrolment and its details (ragam, severity, conditions) are hidden.
+RESTRICTED_PERSON_PROGRAMS: frozenset[str] = frozenset({"ABH", "ANAK_TERLANTAR"})
 
 
 def is_restricted_program(code: str) -> bool:
