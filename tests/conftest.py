@@ -32,3 +32,16 @@ def ctx(db_path: Path, clock: FixedClock) -> Iterator[AppContext]:
     app = open_app(db_path, actor="tester", clock=clock)
     yield app
     app.close()
+
+
+@pytest.fixture(autouse=True)
+def _cheap_password_hashing(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Argon2id at the app's cost takes ~0.2 s a hash; tests make hundreds. The algorithm stays
+    the same (Argon2id, encoded hashes), only its time and memory cost drop."""
+    from argon2 import PasswordHasher
+
+    from desktop_app.services.accounts import service
+
+    monkeypatch.setattr(
+        service, "HASHER", PasswordHasher(time_cost=1, memory_cost=8, parallelism=1)
+    )

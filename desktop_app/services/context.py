@@ -570,13 +570,15 @@ def open_app(
     clock: Clock | None = None,
     read_only: bool = False,
     verify: str = "full",
+    key: bytes | None = None,
 ) -> AppContext:
     """Open a database for the app or the CLI: migrate if needed, load identity and regions.
 
     `verify="structure"` defers the full page check to `verify_integrity()` (see
     `storage.db.open_database`).
     """
-    db = open_database(path, read_only=read_only, verify=verify)
+    keyed: dict[str, Any] = {"key": key} if key is not None else {}
+    db = open_database(path, read_only=read_only, verify=verify, **keyed)
     ctx = AppContext(db, actor=actor, clock=clock)
     ctx.ensure_regions()
     return ctx
