@@ -21,8 +21,10 @@ from desktop_app.services.accounts.service import (
 from desktop_app.services.accounts.session import (
     FirstStart,
     create_administrator,
+    has_accounts,
     is_encrypted_database,
     login,
+    login_usernames,
     recover,
 )
 
@@ -35,8 +37,10 @@ __all__ = [
     "FirstStart",
     "actor_of",
     "create_administrator",
+    "has_accounts",
     "hash_password",
     "is_encrypted_database",
     "login",
+    "login_usernames",
     "recover",
 ]

@@ -20,7 +20,15 @@ from desktop_app.services.accounts.service import AccountInput, AccountService, 
 from desktop_app.services.context import AppContext, ServiceError, open_app
 from desktop_app.storage.models import UserAccount
 
-__all__ = ["FirstStart", "create_administrator", "is_encrypted_database", "login", "recover"]
+__all__ = [
+    "FirstStart",
+    "create_administrator",
+    "has_accounts",
+    "is_encrypted_database",
+    "login",
+    "login_usernames",
+    "recover",
+]
 
 
 @dataclass
@@ -142,6 +150,26 @@ def recover(
         ctx.close()
         raise
     return ctx
+
+
+def login_usernames(path: Path | str) -> list[str]:
+    """The usernames the login screen offers. An encrypted database cannot be read before the
+    login, so they come from its key file; a plain one is read (without changing it)."""
+    path = Path(path)
+    if is_encrypted_database(path):
+        from desktop_app.storage import keyring as key_file
+
+        return sorted(key_file.Keyring.load(path).usernames())  # type: ignore[attr-defined]
+    ctx = open_app(path, read_only=True, verify="structure")
+    try:
+        return AccountService(ctx).usernames()
+    finally:
+        ctx.close()
+
+
+def has_accounts(path: Path | str) -> bool:
+    """Whether the next start logs in (True) or creates the first administrator (False)."""
+    return is_encrypted_database(path) or bool(login_usernames(path))
 
 
 def _active_actor(ctx: AppContext, username: str) -> Actor:
