@@ -159,7 +159,7 @@ def login_usernames(path: Path | str) -> list[str]:
     if is_encrypted_database(path):
         from desktop_app.storage import keyring as key_file
 
-        return sorted(key_file.Keyring.load(path).usernames())  # type: ignore[attr-defined]
+        return sorted(key_file.Keyring.load(path).usernames())
     ctx = open_app(path, read_only=True, verify="structure")
     try:
         return AccountService(ctx).usernames()
