@@ -10,6 +10,7 @@ pure (stdlib only) so services, documents and tests share one definition.
 from __future__ import annotations
 
 import calendar
+import json
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
@@ -41,6 +42,7 @@ __all__ = [
     "FieldDef",
     "FieldKind",
     "child_initials",
+    "device_handover_signed_bytes",
     "is_overdue",
     "month_bounds",
     "next_visit_due",
@@ -245,7 +247,11 @@ ASSESSMENT_FIELDS: dict[str, tuple[FieldDef, ...]] = {
             "Mobilitas",
             C,
             required=True,
-            choices={"mandiri": "Mandiri", "dibantu": "Perlu dibantu", "tirah_baring": "Tirah baring"},
+            choices={
+                "mandiri": "Mandiri",
+                "dibantu": "Perlu dibantu",
+                "tirah_baring": "Tirah baring",
+            },
         ),
         _f("kondisi", "Kondisi umum", C, required=True, choices=SIHORE_CONDITIONS),
         _f("penyakit", "Penyakit / diagnosis", T),
@@ -370,7 +376,7 @@ def validate_assessment(
     fields = {f.key: f for f in ASSESSMENT_FIELDS.get(program, ())}
     cleaned: dict[str, object] = {}
     problems: list[AssessmentProblem] = []
-    for key, value in values.items():
+    for key in values:
         if key not in fields:
             problems.append(AssessmentProblem(key, key, "unknown_field"))
     for f in fields.values():
@@ -423,3 +429,21 @@ def child_initials(name: str) -> str:
 def summarise_services(services: Sequence[str]) -> str:
     """The Si Hore checklist as one line of labels, in form order."""
     return ", ".join(SIHORE_SERVICES[s] for s in SIHORE_SERVICES if s in services)
+
+
+def device_handover_signed_bytes(fields: Mapping[str, Any]) -> bytes:
+    """What the handing device signs for an assistive device handover (the same JSON-array
+    form as domain.receipts): number, case, device record, kind, date, receiver, officer and
+    the signing device. Raises KeyError when a field is missing."""
+    parts = [
+        "berdaya-device-handover/1",
+        str(fields["number"]),
+        str(fields["case_id"]),
+        str(fields["id"]),
+        str(fields["kind"]),
+        str(fields["delivered_on"])[:10],
+        str(fields.get("received_by") or ""),
+        str(fields.get("officer") or ""),
+        str(fields["signed_by"]),
+    ]
+    return json.dumps(parts, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
