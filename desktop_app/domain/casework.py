@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import calendar
 import json
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
 from enum import StrEnum
@@ -358,7 +358,12 @@ def _clean_field(f: FieldDef, value: object) -> tuple[object, AssessmentProblem 
         if key not in choices:
             return None, _problem(f, "unknown_choice", value)
         return key, None
-    items = str(value).split(",") if isinstance(value, str) else list(value)  # type: ignore[call-overload]
+    if isinstance(value, str):
+        items: list[object] = list(value.split(","))
+    elif isinstance(value, Iterable):
+        items = list(value)
+    else:
+        items = [value]
     keys = [str(i).strip().lower() for i in items if str(i).strip()]
     unknown = [k for k in keys if k not in choices]
     if unknown:

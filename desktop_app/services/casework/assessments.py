@@ -81,6 +81,7 @@ class AssessmentOps(CaseOps):
                 review_on=as_date(review_on),
                 summary=self.clean_notes(summary),
             )
+            uow.session.flush()  # the goals' foreign key needs the plan row first
             for goal in items:
                 uow.create(
                     CaseGoal,

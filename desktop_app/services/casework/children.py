@@ -6,6 +6,8 @@ from __future__ import annotations
 from datetime import date
 from pathlib import Path
 
+from sqlmodel import col, select
+
 from desktop_app.documents.casework import (
     HearingSummaryDoc,
     TimelineLine,
@@ -62,12 +64,12 @@ class ChildrenOps(DisabilityOps):
                     stage=SPPA_STAGES[stage],
                 )
             day = self.work_date(case, started_on)
-            previous = (
-                uow.session.query(CaseStage)
-                .filter_by(case_id=case.id, deleted=False)
-                .order_by(CaseStage.started_on.desc())  # type: ignore[attr-defined]  # column
-                .first()
-            )
+            previous = uow.session.exec(
+                select(CaseStage)
+                .where(CaseStage.case_id == case.id, CaseStage.deleted == False)  # noqa: E712
+                .order_by(col(CaseStage.started_on).desc())
+                .limit(1)
+            ).first()
             if previous is not None and day < previous.started_on:
                 raise ServiceError(
                     m.STAGE_DATE_BEFORE,

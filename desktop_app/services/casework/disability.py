@@ -8,6 +8,7 @@ from datetime import date
 from pathlib import Path
 
 from sqlalchemy import text
+from sqlmodel import col, select
 
 from desktop_app.documents.casework import DeviceReceiptDoc, device_receipt_pdf
 from desktop_app.domain.casework import DEVICE_KINDS, ActivityKind, device_handover_signed_bytes
@@ -159,8 +160,12 @@ class DisabilityOps(SihoreOps):
         with self.ctx.db.session() as s:
             case = self.live_case(s, case_id)
             self.require_view(case.program_code)
-            rows = s.query(CaseDevice).filter_by(case_id=case_id, deleted=False).all()
-            return [device_view(d) for d in sorted(rows, key=lambda d: d.requested_on)]
+            rows = s.exec(
+                select(CaseDevice)
+                .where(CaseDevice.case_id == case_id, CaseDevice.deleted == False)  # noqa: E712
+                .order_by(col(CaseDevice.requested_on), col(CaseDevice.created_at))
+            ).all()
+            return [device_view(d) for d in rows]
 
     def device_receipt(self, device_id: str) -> DeviceReceiptDoc:
         self.require_casework()
