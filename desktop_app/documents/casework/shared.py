@@ -45,13 +45,18 @@ def info_table(rows: Sequence[tuple[str, str]], width: float) -> Table:
 
 
 def ruled_table(
-    header: Sequence[str], rows: Sequence[Sequence[object]], widths: Sequence[float]
+    header: Sequence[str],
+    rows: Sequence[Sequence[object]],
+    widths: Sequence[float],
+    row_height: float | None = None,
 ) -> Table:
-    """A gridded table with a repeated header; every cell is escaped text."""
+    """A gridded table with a repeated header; every cell is escaped text. `row_height` gives
+    the body rows room to write or sign in by hand."""
     st = styles()
     cell = st["cell"]
     data = [[para(h, cell) for h in header]]
     data += [[para("" if v is None else str(v), cell) for v in row] for row in rows]
-    table = Table(data, colWidths=list(widths), repeatRows=1)
+    heights = None if row_height is None else [None] + [row_height] * len(rows)
+    table = Table(data, colWidths=list(widths), rowHeights=heights, repeatRows=1)
     table.setStyle(grid_table_style())
     return table

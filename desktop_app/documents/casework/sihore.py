@@ -31,7 +31,7 @@ SERVICE_HEADS = {
     "makanan": "Makan- an",
     "cek_kesehatan": "Cek kes.",
     "obat": "Obat",
-    "pendampingan": "Pen- dampingan",
+    "pendampingan": "Pen- dam- pingan",
 }
 
 
@@ -70,7 +70,7 @@ def sihore_recap_pdf(path: Path, office: OfficeProfile, doc: SihoreRecapDoc) -> 
         ]
         for i, c in enumerate(doc.clients, 1)
     ]
-    fixed = [10 * mm, 0.0, 32 * mm, 38 * mm, 18 * mm] + [15 * mm] * 5 + [26 * mm]
+    fixed = [10 * mm, 0.0, 32 * mm, 38 * mm, 18 * mm] + [16 * mm] * 5 + [26 * mm]
     fixed[1] = width - sum(fixed)
     story.append(ruled_table(header, rows, fixed))
     story += [Spacer(1, 5 * mm), para("B. Per pendamping", st["bold"])]
@@ -141,6 +141,7 @@ def visit_card_pdf(path: Path, office: OfficeProfile, doc: VisitCardDoc) -> int:
         ["No", "Tanggal", "Layanan diberikan", "Kondisi", "Pendamping", "Paraf keluarga"],
         rows,
         [9 * mm, 28 * mm, width - 123 * mm, 24 * mm, 34 * mm, 28 * mm],
+        row_height=13 * mm,  # room for the family's initials
     )
     story.append(table)
     story += [
