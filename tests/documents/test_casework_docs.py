@@ -193,3 +193,18 @@ def test_documents_render_to_ink(tmp_path: Path) -> None:
         with Image.open(png) as image:
             lo, _hi = image.convert("L").getextrema()
         assert lo < 80, name
+
+
+def test_free_text_prints_literally(tmp_path: Path) -> None:
+    """Markup in names and notes is text, never ReportLab markup."""
+    hostile = "<b>Tebal</b> & <font size=40>x</font>"
+    doc = receipt_doc()
+    doc = DeviceReceiptDoc(**{**doc.__dict__, "person_name": hostile, "received_by": hostile})
+    path = tmp_path / "t.pdf"
+    device_receipt_pdf(path, OFFICE, doc)
+    assert "<b>Tebal</b> &" in text_of(path)
+    recap = recap_doc(1)
+    client = ClientRecap(**{**recap.clients[0].__dict__, "name": hostile})
+    recap = SihoreRecapDoc(**{**recap.__dict__, "clients": (client,)})
+    sihore_recap_pdf(tmp_path / "r.pdf", OFFICE, recap)
+    assert "<font size=40>x</font>" in text_of(tmp_path / "r.pdf")
