@@ -32,6 +32,7 @@ class ActivityOps(AssessmentOps):
     ) -> str:
         """Record work done on a case; returns the activity id. A referral names its target
         (REFERRAL_TARGETS); a follow-up date becomes the case's next due date."""
+        self.require_casework()
         kind = (kind or "").strip().lower()
         if kind not in ACTIVITY_KINDS:
             raise ServiceError(m.ACTIVITY_KIND_UNKNOWN, kind=kind or "-")

@@ -36,6 +36,7 @@ class AssessmentOps(CaseOps):
     ) -> str:
         """Store an assessment; the answers must fit the case's program form
         (ASSESSMENT_FIELDS). Refuses with the first problem's code (casework.field_*)."""
+        self.require_casework()
         with self.ctx.unit_of_work() as uow:
             case = self.open_case_for_write(uow, case_id)
             actor = self.ctx.current_actor()
@@ -63,6 +64,7 @@ class AssessmentOps(CaseOps):
         summary: str | None = None,
     ) -> str:
         """A new plan for the case (the newest plan is the current one) with its goals."""
+        self.require_casework()
         items = [g if isinstance(g, GoalInput) else GoalInput(g) for g in goals]
         items = [GoalInput(" ".join(g.text.split()), as_date(g.target_on)) for g in items]
         items = [g for g in items if g.text]
@@ -96,6 +98,7 @@ class AssessmentOps(CaseOps):
             return plan.id
 
     def set_goal_status(self, goal_id: str, status: str, *, on: date | None = None) -> None:
+        self.require_casework()
         status = (status or "").strip().lower()
         if status not in GOAL_STATUSES:
             raise ServiceError(m.GOAL_STATUS_UNKNOWN, status=status or "-")

@@ -85,6 +85,7 @@ class CaseOps(CaseworkBase):
         """Open a case for a person in one casework program; returns the case id. One open
         case per person and program. `worker` is the assigned social worker's username
         (default: whoever opens it); Si Hore cases carry their carer and visit frequency."""
+        self.require_casework()
         program_code = (program_code or "").strip().upper()
         if program_code not in CASEWORK_PROGRAMS:
             raise ServiceError(m.PROGRAM_NOT_CASEWORK, program=program_code or "-")
@@ -127,6 +128,7 @@ class CaseOps(CaseworkBase):
             return row is not None
 
     def reassign(self, case_id: str, worker: str) -> None:
+        self.require_casework()
         worker = " ".join((worker or "").split())
         if not worker:
             raise ServiceError(m.WORKER_REQUIRED)
@@ -136,6 +138,7 @@ class CaseOps(CaseworkBase):
 
     def set_follow_up(self, case_id: str, on: date | None, notes: str | None = None) -> None:
         """The next date something is due on the case (None clears it)."""
+        self.require_casework()
         with self.ctx.unit_of_work() as uow:
             case = self.open_case_for_write(uow, case_id)
             changes: dict[str, Any] = {"follow_up_on": as_date(on)}
@@ -147,6 +150,7 @@ class CaseOps(CaseworkBase):
         self, case_id: str, reason: str, *, closed_on: date | None = None, note: str | None = None
     ) -> None:
         """Close a case with a reason (CLOSE_REASONS); the record stays, read-only."""
+        self.require_casework()
         reason = (reason or "").strip().lower()
         if reason not in CLOSE_REASONS:
             raise ServiceError(m.CLOSE_REASON_UNKNOWN, reason=reason or "-")

@@ -48,6 +48,7 @@ class ChildrenOps(DisabilityOps):
     ) -> str:
         """Move an ABH case to its next SPPA stage (forward only; diversion may be skipped).
         Pembinaan names the placement (PLACEMENTS: orang tua, LPKS, LPKA)."""
+        self.require_casework()
         stage = (stage or "").strip().lower()
         if stage not in SPPA_STAGES:
             raise ServiceError(m.STAGE_UNKNOWN, stage=stage or "-")
@@ -99,6 +100,7 @@ class ChildrenOps(DisabilityOps):
         follow_up_on: date | None = None,
     ) -> str:
         """A referral (LPKS, Puskesmas, sekolah, ...): an activity of kind rujukan."""
+        self.require_casework()
         return self.add_activity(
             case_id,
             ActivityKind.REFERRAL.value,
@@ -111,6 +113,7 @@ class ChildrenOps(DisabilityOps):
     def hearing_summary(self, case_id: str) -> HearingSummaryDoc:
         """A child's case summary for a hearing, identity masked: initials, sex, age; no NIK,
         no address, no free-text notes (which may name people)."""
+        self.require_casework()
         detail = self.get_case(case_id)
         if detail.program_code not in CHILD_PROGRAMS:
             raise ServiceError(m.WRONG_PROGRAM, expected="anak", program=detail.program_code)

@@ -58,6 +58,7 @@ class DisabilityOps(SihoreOps):
         notes: str | None = None,
     ) -> str:
         """Record that a device (DEVICE_KINDS) is requested for a disability case."""
+        self.require_casework()
         kind = (kind or "").strip().lower()
         if kind not in DEVICE_KINDS:
             raise ServiceError(m.DEVICE_KIND_UNKNOWN, kind=kind or "-")
@@ -90,6 +91,7 @@ class DisabilityOps(SihoreOps):
         """Hand a requested device over: numbers the receipt (prefix AB + year, this device's
         name, a sequence), signs it with this device's Ed25519 key, records an "aid handed
         over" activity on the case. Returns the receipt number."""
+        self.require_casework()
         signer = device_signing_key(self.ctx)
         with self.ctx.unit_of_work() as uow:
             device = self._requested_device(uow, device_id)
@@ -148,6 +150,7 @@ class DisabilityOps(SihoreOps):
         return format_receipt_number(code, self.ctx.device.name, seq)
 
     def cancel_device_request(self, device_id: str, reason: str | None = None) -> None:
+        self.require_casework()
         with self.ctx.unit_of_work() as uow:
             device = self._requested_device(uow, device_id)
             self.open_case_for_write(uow, device.case_id)

@@ -100,6 +100,7 @@ class SihoreOps(CaseQueries):
         self, case_id: str, *, carer: str | None, visit_every_days: int | None
     ) -> None:
         """Who visits a Si Hore client and how often; the next due visit follows."""
+        self.require_casework()
         every = visit_every_days
         if every is not None and not 1 <= every <= MAX_VISIT_EVERY_DAYS:
             raise ServiceError(m.VISIT_FREQUENCY_INVALID)
@@ -131,6 +132,7 @@ class SihoreOps(CaseQueries):
         """The carer's quick visit form: services given (SIHORE_SERVICES keys), the client's
         condition (SIHORE_CONDITIONS), the next visit (default: by the visit frequency). One
         unit of work; returns the activity id."""
+        self.require_casework()
         chosen = _services(services)
         condition = (condition or "").strip().lower()
         if condition not in SIHORE_CONDITIONS:

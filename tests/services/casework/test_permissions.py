@@ -51,6 +51,10 @@ def calls(cases: dict[str, str], tmp: Path) -> dict[str, Callable[[CaseworkServi
         "device": lambda s: s.hand_over_device(device),
         "dislist": lambda s: s.disability_list(),
         "plan": lambda s: s.make_plan(dis, ["Tujuan"]),
+        # Bad input is refused for the permission first: no hint of what the form checks.
+        "bad_visit": lambda s: s.record_visit(sihore, services=[], condition="?"),
+        "bad_stage": lambda s: s.set_stage(abh, "banding"),
+        "bad_kind": lambda s: s.add_activity(abh, "piknik"),
     }
 
 
