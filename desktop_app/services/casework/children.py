@@ -3,6 +3,7 @@ and the case summary for a hearing with the child's identity masked (UU 11/2012 
 
 from __future__ import annotations
 
+import dataclasses
 from datetime import date
 from pathlib import Path
 
@@ -117,7 +118,8 @@ class ChildrenOps(DisabilityOps):
         detail = self.get_case(case_id)
         if detail.program_code not in CHILD_PROGRAMS:
             raise ServiceError(m.WRONG_PROGRAM, expected="anak", program=detail.program_code)
-        return _summary(detail, self.ctx.clock.today())
+        doc = _summary(detail, self.ctx.clock.today())
+        return dataclasses.replace(doc, worker=self.worker_display(detail.worker))
 
     def hearing_summary_pdf(self, case_id: str, path: Path) -> int:
         doc = self.hearing_summary(case_id)

@@ -7,6 +7,7 @@ import json
 from datetime import date
 from typing import Any
 
+from sqlalchemy import text
 from sqlmodel import Session
 
 from desktop_app.domain.access import Actor, Permission, is_restricted_program
@@ -32,6 +33,8 @@ __all__ = [
 CASE_ENTITY = "case"  # the change log's and the access log's name for a case
 MAX_NOTES = 4000
 MAX_VISIT_EVERY_DAYS = 90
+
+_ACCOUNT_NAME = text("SELECT full_name, nip FROM user_account WHERE username = :u")
 
 _PROBLEM_MSGS: dict[str, Msg] = {
     "required": m.FIELD_REQUIRED,
@@ -119,6 +122,15 @@ class CaseworkBase:
         if len(text) > limit:
             raise ServiceError(m.NOTES_TOO_LONG, limit=limit)
         return text or None
+
+    def worker_display(self, username: str) -> str:
+        """A worker as documents print them: the account's full name (and NIP) when the
+        username is an account's, else the stored text as it is."""
+        with self.ctx.db.session() as s:
+            row = s.execute(_ACCOUNT_NAME, {"u": username}).first()
+        if row is None:
+            return username
+        return f"{row[0]} (NIP {row[1]})" if row[1] else str(row[0])
 
     def kelurahan_name(self, code: str | None) -> str:
         region = self.ctx.regions.get(code) if code else None

@@ -13,7 +13,7 @@ from sqlmodel import select
 from desktop_app.domain.access import Role
 from desktop_app.services.casework import CaseworkService
 from desktop_app.services.context import AppContext, ServiceError
-from desktop_app.storage.models import AccessLog
+from desktop_app.storage.models import AccessLog, UserAccount
 from tests.services.casework.conftest import PersonMaker, as_role, refused
 
 CHILD = "Dimas Prasetyo"
@@ -111,3 +111,23 @@ def test_system_actor_works(ctx: AppContext, svc: CaseworkService, cases: dict[s
     assert ctx.user is None and not ctx.accounts_exist
     assert len(svc.list_cases()) == 3
     assert svc.get_case(cases["ABH"]).worker == "tester"  # the officer on an account-less db
+
+
+def test_documents_name_the_workers_account(
+    ctx: AppContext, svc: CaseworkService, cases: dict[str, str]
+) -> None:
+    with ctx.db.transaction() as s:
+        s.add(
+            UserAccount(
+                id="a1",
+                username="tester",
+                full_name="Rina Kartika, S.Sos.",
+                nip="198501012010012001",
+                role="social_worker",
+                password_hash="x",
+                created_at=ctx.clock.now(),
+                updated_at=ctx.clock.now(),
+            )
+        )
+    doc = svc.hearing_summary(cases["ABH"])
+    assert doc.worker == "Rina Kartika, S.Sos. (NIP 198501012010012001)"
