@@ -4,7 +4,7 @@ CaseworkService`.
 
 Modules, one responsibility each: `messages` (coded refusals `casework.*`), `views` (the frozen
 dataclasses handed out), `common` (permission checks, live-case lookup, date/text checks),
-`cases`, `assessments` (and plans), `activities`, `queries`, `sihore`, `disability`,
+`cases`, `assessments`, `plans`, `activities`, `queries`, `sihore`, `disability`,
 `children`, and `service`, which assembles them into `CaseworkService`.
 
 Service API (for a GUI tab; `svc = CaseworkService(ctx)`)
@@ -69,8 +69,8 @@ Long work (PDF/xlsx) belongs in a GUI worker; every method is safe to call off t
 from __future__ import annotations
 
 from desktop_app.services.casework import messages, views
-from desktop_app.services.casework.assessments import GoalInput
 from desktop_app.services.casework.common import CASE_ENTITY
+from desktop_app.services.casework.plans import GoalInput
 from desktop_app.services.casework.service import CaseworkService
 from desktop_app.services.casework.sihore import period_label, write_recap_xlsx
 from desktop_app.services.casework.views import *  # noqa: F403

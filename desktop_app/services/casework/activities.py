@@ -10,15 +10,15 @@ from typing import Any
 from desktop_app.domain.casework import ACTIVITY_KINDS, REFERRAL_TARGETS, ActivityKind
 from desktop_app.domain.values import as_date
 from desktop_app.services.casework import messages as m
-from desktop_app.services.casework.assessments import AssessmentOps
 from desktop_app.services.casework.common import CASE_ENTITY
+from desktop_app.services.casework.plans import PlanOps
 from desktop_app.services.context import ServiceError, UnitOfWork
 from desktop_app.storage.casework_models import CaseActivity, CaseFile
 
 __all__ = ["ActivityOps"]
 
 
-class ActivityOps(AssessmentOps):
+class ActivityOps(PlanOps):
     def add_activity(
         self,
         case_id: str,

@@ -1,7 +1,7 @@
 """`CaseworkService`, assembled from one class per responsibility.
 
 Each part builds on the one before it: common (permissions, checks) < cases < assessments
-(and plans) < activities < queries < sihore < disability < children.
+< plans < activities < queries < sihore < disability < children.
 """
 
 from __future__ import annotations
