@@ -51,6 +51,7 @@ __all__ = [
 DEMO_EXTENSIONS: list[str] = [
     "desktop_app.services.demo_training:generate_training_demo",
     "desktop_app.services.demo_distribution:add_distribution_demo",
+    "desktop_app.services.demo_casework:add_casework_demo",
 ]
 
 DEMO_SOURCE = "demo"

@@ -14,6 +14,7 @@ import sqlite3
 from collections.abc import Callable
 
 from desktop_app.storage import (
+    casework_models,  # noqa: F401 - registers the casework tables
     distribution_models,  # noqa: F401 - registers the distribution tables
     search,
     sync_models,  # noqa: F401 - registers the sync tables
@@ -709,6 +710,155 @@ def _v10_accounts(conn: sqlite3.Connection) -> None:
     run_script(conn, _V10_ACCOUNTS)
 
 
+_V12_CASEWORK = """
+CREATE TABLE case_file (
+    id VARCHAR NOT NULL,
+    created_at DATETIME NOT NULL,
+    updated_at DATETIME NOT NULL,
+    deleted BOOLEAN NOT NULL,
+    hlc VARCHAR NOT NULL,
+    person_id VARCHAR NOT NULL,
+    program_code VARCHAR NOT NULL,
+    worker VARCHAR NOT NULL,
+    status VARCHAR NOT NULL,
+    opened_on DATE NOT NULL,
+    closed_on DATE,
+    close_reason VARCHAR,
+    close_note VARCHAR,
+    follow_up_on DATE,
+    carer VARCHAR,
+    visit_every_days INTEGER,
+    last_visit_on DATE,
+    stage VARCHAR,
+    notes VARCHAR,
+    PRIMARY KEY (id),
+    FOREIGN KEY(person_id) REFERENCES person (id)
+);
+CREATE INDEX ix_case_file_follow_up_on ON case_file (follow_up_on);
+CREATE INDEX ix_case_file_person_id ON case_file (person_id);
+CREATE INDEX ix_case_file_program_code ON case_file (program_code);
+CREATE INDEX ix_case_file_status ON case_file (status);
+CREATE INDEX ix_case_file_worker ON case_file (worker);
+CREATE TABLE case_assessment (
+    id VARCHAR NOT NULL,
+    created_at DATETIME NOT NULL,
+    updated_at DATETIME NOT NULL,
+    deleted BOOLEAN NOT NULL,
+    hlc VARCHAR NOT NULL,
+    case_id VARCHAR NOT NULL,
+    assessed_on DATE NOT NULL,
+    assessor VARCHAR NOT NULL,
+    answers VARCHAR NOT NULL,
+    PRIMARY KEY (id),
+    FOREIGN KEY(case_id) REFERENCES case_file (id)
+);
+CREATE INDEX ix_case_assessment_case_id ON case_assessment (case_id);
+CREATE TABLE case_plan (
+    id VARCHAR NOT NULL,
+    created_at DATETIME NOT NULL,
+    updated_at DATETIME NOT NULL,
+    deleted BOOLEAN NOT NULL,
+    hlc VARCHAR NOT NULL,
+    case_id VARCHAR NOT NULL,
+    made_on DATE NOT NULL,
+    review_on DATE,
+    summary VARCHAR,
+    PRIMARY KEY (id),
+    FOREIGN KEY(case_id) REFERENCES case_file (id)
+);
+CREATE INDEX ix_case_plan_case_id ON case_plan (case_id);
+CREATE TABLE case_goal (
+    id VARCHAR NOT NULL,
+    created_at DATETIME NOT NULL,
+    updated_at DATETIME NOT NULL,
+    deleted BOOLEAN NOT NULL,
+    hlc VARCHAR NOT NULL,
+    plan_id VARCHAR NOT NULL,
+    case_id VARCHAR NOT NULL,
+    text VARCHAR NOT NULL,
+    target_on DATE,
+    status VARCHAR NOT NULL,
+    done_on DATE,
+    PRIMARY KEY (id),
+    FOREIGN KEY(plan_id) REFERENCES case_plan (id),
+    FOREIGN KEY(case_id) REFERENCES case_file (id)
+);
+CREATE INDEX ix_case_goal_case_id ON case_goal (case_id);
+CREATE INDEX ix_case_goal_plan_id ON case_goal (plan_id);
+CREATE TABLE case_activity (
+    id VARCHAR NOT NULL,
+    created_at DATETIME NOT NULL,
+    updated_at DATETIME NOT NULL,
+    deleted BOOLEAN NOT NULL,
+    hlc VARCHAR NOT NULL,
+    case_id VARCHAR NOT NULL,
+    kind VARCHAR NOT NULL,
+    done_on DATE NOT NULL,
+    worker VARCHAR NOT NULL,
+    notes VARCHAR,
+    follow_up_on DATE,
+    target VARCHAR,
+    details VARCHAR NOT NULL,
+    PRIMARY KEY (id),
+    FOREIGN KEY(case_id) REFERENCES case_file (id)
+);
+CREATE INDEX ix_case_activity_case_id ON case_activity (case_id);
+CREATE INDEX ix_case_activity_done_on ON case_activity (done_on);
+CREATE TABLE case_device (
+    id VARCHAR NOT NULL,
+    created_at DATETIME NOT NULL,
+    updated_at DATETIME NOT NULL,
+    deleted BOOLEAN NOT NULL,
+    hlc VARCHAR NOT NULL,
+    case_id VARCHAR NOT NULL,
+    kind VARCHAR NOT NULL,
+    status VARCHAR NOT NULL,
+    requested_on DATE NOT NULL,
+    spec VARCHAR,
+    delivered_on DATE,
+    received_by VARCHAR,
+    officer VARCHAR,
+    number VARCHAR,
+    signed_by VARCHAR,
+    signature VARCHAR,
+    notes VARCHAR,
+    PRIMARY KEY (id),
+    FOREIGN KEY(case_id) REFERENCES case_file (id)
+);
+CREATE INDEX ix_case_device_case_id ON case_device (case_id);
+CREATE INDEX ix_case_device_number ON case_device (number);
+CREATE TABLE case_stage (
+    id VARCHAR NOT NULL,
+    created_at DATETIME NOT NULL,
+    updated_at DATETIME NOT NULL,
+    deleted BOOLEAN NOT NULL,
+    hlc VARCHAR NOT NULL,
+    case_id VARCHAR NOT NULL,
+    stage VARCHAR NOT NULL,
+    started_on DATE NOT NULL,
+    placement VARCHAR,
+    note VARCHAR,
+    PRIMARY KEY (id),
+    FOREIGN KEY(case_id) REFERENCES case_file (id)
+);
+CREATE INDEX ix_case_stage_case_id ON case_stage (case_id);
+"""
+
+
+def _v11_reserved(conn: sqlite3.Connection) -> None:
+    """Placeholder on the casework branch only: step 11 belongs to work merged in parallel
+    (the lead replaces this with it, or renumbers casework, at merge time)."""
+
+
+def _v12_casework(conn: sqlite3.Connection) -> None:
+    """Casework for Si Hore, disability services and children (issue 15): cases (person,
+    program, worker, opened/closed with reason, next follow-up, Si Hore carer and visit
+    frequency, current SPPA stage), assessments (answers as JSON checked against the program's
+    field definitions), plans and goals, dated activities, assistive devices with their signed
+    handover, and the SPPA stage timeline of ABH cases. All synced rows with tombstones."""
+    run_script(conn, _V12_CASEWORK)
+
+
 STEPS: dict[int, Callable[[sqlite3.Connection], None]] = {
     1: _v1_registry,
     2: _v2_training,
@@ -720,6 +870,8 @@ STEPS: dict[int, Callable[[sqlite3.Connection], None]] = {
     8: _v8_collector_corrections,
     9: _v9_bast_register,
     10: _v10_accounts,
+    11: _v11_reserved,
+    12: _v12_casework,
 }
 
 CURRENT_VERSION = max(STEPS)
