@@ -14,6 +14,7 @@ import sqlite3
 from collections.abc import Callable
 
 from desktop_app.storage import (
+    chain,
     distribution_models,  # noqa: F401 - registers the distribution tables
     search,
     sync_models,  # noqa: F401 - registers the sync tables
@@ -709,6 +710,27 @@ def _v10_accounts(conn: sqlite3.Connection) -> None:
     run_script(conn, _V10_ACCOUNTS)
 
 
+_V11_CHANGE_LOG_CHAIN = """
+ALTER TABLE change_log ADD COLUMN prev_hash VARCHAR;
+ALTER TABLE change_log ADD COLUMN hash VARCHAR;
+CREATE INDEX ix_change_log_device_seq ON change_log (device_id, seq);
+ALTER TABLE sync_peer ADD COLUMN chain_hash VARCHAR NOT NULL DEFAULT '';
+"""
+
+
+def _v11_change_log_chain(conn: sqlite3.Connection) -> None:
+    """The change log becomes tamper-evident: each entry carries the hash of its device's
+    previous entry and its own hash (storage/chain.py), filled by a trigger on every insert so
+    no writer can forget it; (device_id, seq) finds a device's last entry at once. Existing
+    entries are chained here, per device in the order they were written. `sync_peer.chain_hash`
+    is the newest hash of a laptop's chain the office accepted, so a return bundle must continue
+    it."""
+    chain.register(conn)
+    run_script(conn, _V11_CHANGE_LOG_CHAIN)
+    chain.chain_existing(conn)
+    conn.execute(chain.TRIGGER_SQL)
+
+
 STEPS: dict[int, Callable[[sqlite3.Connection], None]] = {
     1: _v1_registry,
     2: _v2_training,
@@ -720,6 +742,7 @@ STEPS: dict[int, Callable[[sqlite3.Connection], None]] = {
     8: _v8_collector_corrections,
     9: _v9_bast_register,
     10: _v10_accounts,
+    11: _v11_change_log_chain,
 }
 
 CURRENT_VERSION = max(STEPS)

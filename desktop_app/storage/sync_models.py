@@ -43,6 +43,7 @@ class SyncPeer(SQLModel, table=True):
     delivered_upto: int = 0
     last_ack_hlc: str = ""
     last_export_seq: int = 0  # our highest seq put in a bundle for this peer (history only)
+    chain_hash: str = ""  # the newest hash of the peer's change-log chain accepted here
 
 
 class SyncSlice(SQLModel, table=True):
