@@ -57,6 +57,13 @@ CHAIN_FIELDS = (
 )
 
 _AT_FORMAT = "%Y-%m-%d %H:%M:%S.%f"
+# One encoder for every entry: json.dumps with options builds a new one per call.
+_ENCODE = json.JSONEncoder(ensure_ascii=False, separators=(",", ":")).encode
+
+
+def _is_stored_form(text: str) -> bool:
+    """"YYYY-MM-DD HH:MM:SS.ffffff", the form SQLAlchemy stores: the trigger's common case."""
+    return len(text) == 26 and text[10] == " " and text[19] == "." and text[:4].isdigit()
 
 
 def canonical_at(value: Any) -> str:
@@ -69,6 +76,8 @@ def canonical_at(value: Any) -> str:
         at = value
     else:
         text = str(value)
+        if _is_stored_form(text):
+            return text
         try:
             at = datetime.fromisoformat(text)
         except ValueError:
@@ -96,8 +105,7 @@ def entry_hash(
     `CHAIN_FIELDS` order and then `prev_hash` (None stays null, so "" and NULL differ)."""
     fields = [id, hlc, device_id, actor, canonical_at(at), entity, entity_id, op, changes]
     fields += [source, batch_id, prev_hash or GENESIS]
-    encoded = json.dumps(fields, ensure_ascii=False, separators=(",", ":"))
-    return hashlib.sha256(encoded.encode("utf-8")).hexdigest()
+    return hashlib.sha256(_ENCODE(fields).encode("utf-8")).hexdigest()
 
 
 def register(conn: sqlite3.Connection) -> None:

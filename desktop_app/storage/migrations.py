@@ -713,7 +713,6 @@ def _v10_accounts(conn: sqlite3.Connection) -> None:
 _V11_CHANGE_LOG_CHAIN = """
 ALTER TABLE change_log ADD COLUMN prev_hash VARCHAR;
 ALTER TABLE change_log ADD COLUMN hash VARCHAR;
-CREATE INDEX ix_change_log_device_seq ON change_log (device_id, seq);
 ALTER TABLE sync_peer ADD COLUMN chain_hash VARCHAR NOT NULL DEFAULT '';
 """
 
@@ -721,7 +720,8 @@ ALTER TABLE sync_peer ADD COLUMN chain_hash VARCHAR NOT NULL DEFAULT '';
 def _v11_change_log_chain(conn: sqlite3.Connection) -> None:
     """The change log becomes tamper-evident: each entry carries the hash of its device's
     previous entry and its own hash (storage/chain.py), filled by a trigger on every insert so
-    no writer can forget it; (device_id, seq) finds a device's last entry at once. Existing
+    no writer can forget it. A device's last entry is found through ix_change_log_device_id:
+    its keys end with the rowid, which is `seq`, so no (device_id, seq) index is needed. Existing
     entries are chained here, per device in the order they were written. `sync_peer.chain_hash`
     is the newest hash of a laptop's chain the office accepted, so a return bundle must continue
     it."""

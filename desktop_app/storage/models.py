@@ -159,8 +159,6 @@ class ChangeLog(SQLModel, table=True):
     prev_hash: str | None = None
     hash: str | None = None
 
-    __table_args__ = (Index("ix_change_log_device_seq", "device_id", "seq"),)
-
 
 class UserAccount(SQLModel, table=True):
     """A person who may log in on this device. Not synced: each device has its own accounts
