@@ -34,6 +34,7 @@ __all__ = [
     "chain_existing",
     "entry_hash",
     "register",
+    "row_hash",
     "verify_device",
     "walk_links",
 ]
@@ -62,7 +63,7 @@ _ENCODE = json.JSONEncoder(ensure_ascii=False, separators=(",", ":")).encode
 
 
 def _is_stored_form(text: str) -> bool:
-    """"YYYY-MM-DD HH:MM:SS.ffffff", the form SQLAlchemy stores: the trigger's common case."""
+    """The form SQLAlchemy stores ("YYYY-MM-DD HH:MM:SS.ffffff"): the trigger's common case."""
     return len(text) == 26 and text[10] == " " and text[19] == "." and text[:4].isdigit()
 
 
@@ -103,8 +104,17 @@ def entry_hash(
 ) -> str:
     """Hex SHA-256 of the canonical encoding: a compact JSON array of the fields in
     `CHAIN_FIELDS` order and then `prev_hash` (None stays null, so "" and NULL differ)."""
-    fields = [id, hlc, device_id, actor, canonical_at(at), entity, entity_id, op, changes]
-    fields += [source, batch_id, prev_hash or GENESIS]
+    return row_hash(
+        (id, hlc, device_id, actor, at, entity, entity_id, op, changes, source, batch_id),
+        prev_hash,
+    )
+
+
+def row_hash(values: Sequence[Any], prev_hash: Any) -> str:
+    """`entry_hash` of the `CHAIN_FIELDS` values in order (a change_log row's columns)."""
+    fields = list(values)
+    fields[4] = canonical_at(fields[4])
+    fields.append(prev_hash or GENESIS)
     return hashlib.sha256(_ENCODE(fields).encode("utf-8")).hexdigest()
 
 
@@ -146,7 +156,7 @@ def chain_existing(conn: sqlite3.Connection) -> int:
             heads[device] = row[-1]
             continue
         prev = heads.get(device, GENESIS)
-        digest = entry_hash(*row[1:12], prev)
+        digest = row_hash(row[1:12], prev)
         heads[device] = digest
         updates.append((prev, digest, seq))
     conn.executemany("UPDATE change_log SET prev_hash = ?, hash = ? WHERE seq = ?", updates)
@@ -189,7 +199,7 @@ def verify_device(conn: sqlite3.Connection, device_id: str, *, own: bool) -> Cha
             return ChainBreak(device_id, seq, entry_id, at, "unchained")
         if own and prev != expected:
             return ChainBreak(device_id, seq, entry_id, at, "unlinked")
-        if entry_hash(*row[1:12], prev) != digest:
+        if row_hash(row[1:12], prev) != digest:
             return ChainBreak(device_id, seq, entry_id, at, "altered")
         if not own:
             if prev in successors:

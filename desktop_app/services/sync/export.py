@@ -24,6 +24,7 @@ from desktop_app.services.signing import signer_keys_for_bundle
 from desktop_app.services.sync import messages as M
 from desktop_app.services.sync.base import SyncBase
 from desktop_app.services.sync.bundle import seal
+from desktop_app.services.sync.continuity import chain_segment
 from desktop_app.services.sync.devices import ROLE_FIELD, join_code, may_hold_restricted
 from desktop_app.services.sync.double_claims import round_slice
 from desktop_app.services.sync.records import bundle_row, peer_row
@@ -217,7 +218,11 @@ class SyncExport(SyncBase):
                 "schema_version": migrations.CURRENT_VERSION,
                 "extra": extra or {},
             }
-            payload = {"entries": [e.to_wire() for e in entries]}
+            payload: dict[str, Any] = {"entries": [e.to_wire() for e in entries]}
+            if self.role() == ROLE_FIELD:
+                # The rest of this laptop's chain over the range, so the office can check that
+                # it continues what it accepted (continuity.py).
+                payload["chain"] = chain_segment(s, self.ctx.device.id, peer.delivered_upto)
             manifest, data = seal(manifest_fields, payload, self.devices.signing_key(), recipient)
             write_atomic(path, data)
             peer.last_export_seq = max(peer.last_export_seq, seq_to)

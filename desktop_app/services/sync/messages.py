@@ -559,3 +559,22 @@ IDENTITY_WRITE_FAILED = Msg(
     "Berkas identitas {path} tidak dapat ditulis ({reason}). Periksa folder dan ruang disk.",
     "The identity file {path} could not be written ({reason}). Check the folder and disk space.",
 )
+
+# -- the change-log hash chain (storage/chain.py) -------------------------------------------------
+RULE_CHAIN_ALTERED = Msg(
+    "sync.rule.chain_altered",
+    "Perubahan dari {device} tidak cocok dengan hash-nya: isinya diubah setelah dicatat.",
+    "The change from {device} does not match its hash: it was altered after it was recorded.",
+)
+RULE_CHAIN_GAP = Msg(
+    "sync.rule.chain_gap",
+    "Rantai catatan perubahan dari {device} terputus: ada perubahan yang hilang dari paket.",
+    "The change-log chain from {device} has a gap: changes are missing from the bundle.",
+)
+RULE_CHAIN_REWRITTEN = Msg(
+    "sync.rule.chain_rewritten",
+    "Rantai catatan perubahan dari {device} tidak melanjutkan rantai yang terakhir diterima: "
+    "riwayatnya telah diubah.",
+    "The change-log chain from {device} does not continue the one last accepted here: its "
+    "history was rewritten.",
+)
