@@ -714,6 +714,7 @@ _V11_CHANGE_LOG_CHAIN = """
 ALTER TABLE change_log ADD COLUMN prev_hash VARCHAR;
 ALTER TABLE change_log ADD COLUMN hash VARCHAR;
 ALTER TABLE sync_peer ADD COLUMN chain_hash VARCHAR NOT NULL DEFAULT '';
+ALTER TABLE sync_device ADD COLUMN checkout_role VARCHAR;
 """
 
 
@@ -724,7 +725,7 @@ def _v11_change_log_chain(conn: sqlite3.Connection) -> None:
     its keys end with the rowid, which is `seq`, so no (device_id, seq) index is needed. Existing
     entries are chained here, per device in the order they were written. `sync_peer.chain_hash`
     is the newest hash of a laptop's chain the office accepted, so a return bundle must continue
-    it."""
+    it. `sync_device.checkout_role`: the access role a laptop was last checked out for."""
     chain.register(conn)
     run_script(conn, _V11_CHANGE_LOG_CHAIN)
     chain.chain_existing(conn)

@@ -26,6 +26,9 @@ class SyncDevice(SQLModel, table=True):
     revoked: bool = False
     revoked_at: datetime | None = None
     revoked_reason: str | None = None
+    # The access role (domain.access.Role) of its last checkout: devices carry the role they
+    # were checked out for.
+    checkout_role: str | None = None
 
 
 class SyncPeer(SQLModel, table=True):

@@ -23,6 +23,7 @@ from desktop_app.services.context import OFFICE_KEY, Device, ServiceError, UnitO
 from desktop_app.services.distribution import RECEIPT_KEY
 from desktop_app.services.signing import SignatureChecker, remember_signer_keys
 from desktop_app.services.sync import messages as M
+from desktop_app.services.sync.access import SYNC, requires
 from desktop_app.services.sync.authority import Violation, hold_dependents, load_authority
 from desktop_app.services.sync.base import BUNDLE_SUFFIX, FUTURE_LIMIT_MS, BundleRefused, StageHook
 from desktop_app.services.sync.bundle import (
@@ -100,6 +101,7 @@ def _import_result(m: Manifest, *, already_imported: bool, open_conflicts: int) 
 class SyncApply(SyncExport):
     """Importing and joining; an office answers a return bundle with an ack (so it exports too)."""
 
+    @requires(SYNC)
     def import_bundle(
         self,
         path: Path,
@@ -130,6 +132,7 @@ class SyncApply(SyncExport):
             result = _with_ack(result, ack)
         return result
 
+    @requires(SYNC)
     def join(
         self,
         path: Path,
@@ -149,6 +152,7 @@ class SyncApply(SyncExport):
             opened, path, on_stage=on_stage, confirm_fingerprint=confirm_fingerprint, code=code
         )
 
+    @requires(SYNC)
     def join_offer(self, path: Path) -> JoinOffer | None:
         """What a person must confirm before this database joins the checkout at `path`: the
         office's name and fingerprint. None when no confirmation is needed (not a checkout, or
@@ -515,7 +519,16 @@ class SyncApply(SyncExport):
         rounds = list(current.get("rounds", []))
         if m.extra.get("round_id") and m.extra["round_id"] not in rounds:
             rounds.append(m.extra["round_id"])
-        value = json.dumps({"role": ROLE_FIELD, "office_id": office["device_id"], "rounds": rounds})
+        # The role this laptop was checked out for (Petugas lapangan before checkouts said so).
+        access_role = str(m.extra.get("access_role") or current.get("access_role") or "field")
+        value = json.dumps(
+            {
+                "role": ROLE_FIELD,
+                "office_id": office["device_id"],
+                "rounds": rounds,
+                "access_role": access_role,
+            }
+        )
         if settings is None:
             s.add(Setting(key=SYNC_ROLE_SETTING, value=value))
         else:

@@ -214,6 +214,12 @@ CHECKOUT_DEVICE_REVOKED = Msg(
     "Perangkat {name} telah dicabut.",
     "Device {name} has been revoked.",
 )
+CHECKOUT_ROLE_INVALID = Msg(
+    "sync.checkout_role_invalid",
+    "Laptop hanya dapat di-checkout untuk peran Petugas lapangan atau Pekerja sosial, bukan "
+    "{role}.",
+    "A laptop can only be checked out for the Field officer or Social worker role, not {role}.",
+)
 CHECKOUT_EMPTY = Msg(
     "sync.checkout_empty",
     "Tidak ada data untuk checkout: pilih putaran atau KPM.",
