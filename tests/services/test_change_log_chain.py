@@ -167,3 +167,45 @@ def test_walk_links() -> None:
     assert chain.walk_links("", [("", "a"), ("c", "d")]) is None  # a gap
     assert chain.walk_links("", [("", "a"), ("", "b")]) is None  # a fork
     assert chain.walk_links("x", []) == []
+
+
+def test_upgrade_chains_the_entries_written_before(tmp_path: Path) -> None:
+    from desktop_app.storage import migrations
+    from desktop_app.storage.db import open_database
+
+    path = tmp_path / "v10.sqlite"
+    conn = sqlite3.connect(path, isolation_level=None)
+    try:
+        conn.execute(f"PRAGMA application_id = {migrations.APPLICATION_ID}")
+        conn.execute("BEGIN EXCLUSIVE")
+        migrations.upgrade(conn, 0, 10)
+        conn.execute("COMMIT")
+        conn.execute("INSERT INTO setting (key, value) VALUES ('device', '{\"id\": \"dev-a\"}')")
+        for i, device in enumerate(["dev-a", "dev-b", "dev-a", "dev-a", "dev-b"]):
+            conn.execute(
+                "INSERT INTO change_log (id, hlc, device_id, actor, at, entity, entity_id, op, "
+                "changes, source, batch_id) VALUES (?, ?, ?, 'lama', "
+                "'2025-01-02 03:04:05.000000', 'person', ?, 'update', '{}', NULL, NULL)",
+                (f"e{i}", f"{i:020d}", device, f"p{i}"),
+            )
+    finally:
+        conn.close()
+    db = open_database(path)
+    try:
+        assert db.opened.upgraded_from == 10
+    finally:
+        db.dispose()
+    conn = sqlite3.connect(path)
+    try:
+        rows = conn.execute(
+            "SELECT device_id, prev_hash, hash FROM change_log ORDER BY seq"
+        ).fetchall()
+        assert all(r[2] for r in rows)
+        assert [r[1] for r in rows if r[0] == "dev-b"] == ["", rows[1][2]]
+        assert chain.verify_device(conn, "dev-a", own=True) is None
+        assert chain.verify_device(conn, "dev-b", own=True) is None
+    finally:
+        conn.close()
+    report = check_database(path)
+    assert report.exit_code == 0 and report.chain_summary is not None
+    assert report.chain_summary.params == {"entries": 5, "devices": 2}
