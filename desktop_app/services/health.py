@@ -180,10 +180,30 @@ def check_chains(conn: sqlite3.Connection) -> tuple[ChainBreak | None, int, int]
     return None, int(entries), len(devices)
 
 
-def _break_finding(found: ChainBreak) -> Finding:
+def _device_label(conn: sqlite3.Connection, device_id: str) -> str:
+    """A device's name (its receipt prefix) and id, as the administrator knows it."""
+    name = None
+    row = conn.execute("SELECT name FROM sync_device WHERE id = ?", (device_id,)).fetchone()
+    if row is not None:
+        name = row[0]
+    elif device_id == _own_device(conn):
+        own = conn.execute("SELECT value FROM setting WHERE key = 'device'").fetchone()
+        try:
+            name = json.loads(own[0]).get("name")
+        except (ValueError, AttributeError):
+            name = None
+    return f"{name} ({device_id})" if name else device_id
+
+
+def _break_finding(conn: sqlite3.Connection, found: ChainBreak) -> Finding:
     return Finding(
         _BREAK_MESSAGES[found.kind],
-        {"device": found.device_id, "seq": found.seq, "entry_id": found.entry_id, "at": found.at},
+        {
+            "device": _device_label(conn, found.device_id),
+            "seq": found.seq,
+            "entry_id": found.entry_id,
+            "at": found.at,
+        },
     )
 
 
@@ -211,6 +231,7 @@ def check_database(path: Path) -> HealthReport:
                 ).fetchone()[0]
             fts = conn.execute("SELECT count(*) FROM person_fts").fetchone()[0]
             found, entries, devices = check_chains(conn)
+            broken = None if found is None else _break_finding(conn, found)
         finally:
             conn.close()
     finally:
@@ -222,8 +243,8 @@ def check_database(path: Path) -> HealthReport:
     if fts != report.counts.get("person"):
         report.findings.append(Finding(SEARCH_INDEX_MISMATCH))
     report.chain_break = found
-    if found is not None:
-        report.findings.append(_break_finding(found))
+    if broken is not None:
+        report.findings.append(broken)
     else:
         report.chain_summary = Finding(CHAIN_INTACT, {"entries": entries, "devices": devices})
     return report

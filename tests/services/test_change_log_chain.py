@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import shutil
 import sqlite3
 from datetime import date
@@ -93,6 +94,10 @@ def test_edited_changes_are_found(db: Path, capsys: pytest.CaptureFixture) -> No
     captured = capsys.readouterr()
     assert "The change log was altered" in captured.err
     assert captured.out.rstrip().endswith("Problems found.")
+    assert main(["check", "--db", str(db), "--json"]) == 1
+    data = json.loads(capsys.readouterr().out)
+    assert data["problem_codes"] == ["health.chain_altered"]
+    assert data["chain_break"]["seq"] == seq and data["exit_code"] == 1
 
 
 @pytest.mark.parametrize("column", ["actor", "at", "entity_id", "op", "hlc"])
