@@ -43,6 +43,7 @@ from bench.common import (
     report_child,
     run_child,
 )
+from desktop_app.storage import chain
 
 HEADER = [
     "NO", "NIK", "NO KK", "NAMA", "JENIS KELAMIN", "TEMPAT LAHIR", "TANGGAL LAHIR", "ALAMAT",
@@ -145,6 +146,7 @@ def step_schema(path: Path, db: Path, with_log: bool = False) -> dict:
             logs.append((new_id(), f"{i:020d}", "dev", "bench", now, "person", row[0], "create",
                          changes, "daftar.xlsx", "batch"))  # fmt: skip
     conn = sqlite3.connect(db, isolation_level=None)
+    chain.register(conn)  # the change-log trigger hashes every row (storage/chain.py)
     conn.execute("PRAGMA synchronous = FULL")
     clock = Stopwatch()
     conn.execute("BEGIN")

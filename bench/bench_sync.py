@@ -28,6 +28,7 @@ from desktop_app.services.context import open_app
 from desktop_app.services.distribution import DistributionService
 from desktop_app.services.sync import SyncService
 from desktop_app.services.sync.devices import DeviceService
+from desktop_app.storage import chain
 
 IMPORT_TARGET_S = 0.5  # CPU, signature checks included (issue 17)
 
@@ -116,6 +117,7 @@ def bench_raw(workdir: Path, laptop_db: Path, office_db: Path) -> dict[str, floa
     target = workdir / "office-raw.sqlite"
     _fresh_copy(office_db, target)
     conn = sqlite3.connect(target, isolation_level=None)
+    chain.register(conn)  # the change-log trigger hashes every row (storage/chain.py)
     conn.execute("PRAGMA journal_mode = WAL")
     conn.execute("PRAGMA synchronous = FULL")
     conn.execute("PRAGMA foreign_keys = ON")

@@ -46,22 +46,33 @@ def cmd_demo(args: argparse.Namespace) -> int:
 
 
 def cmd_check(args: argparse.Namespace) -> int:
+    from desktop_app.i18n import get_language
     from desktop_app.services.health import check_database
 
+    lang = get_language()
+    en = lang == "en"
     report = check_database(command_db_path(args))
     if args.json:
-        print_json(report.__dict__ | {"exit_code": report.exit_code})
-    else:
-        print(f"Basis data : {report.path}")
-        schema = "-" if report.schema_version is None else report.schema_version
-        print(f"Skema      : {schema} (aplikasi: {report.app_schema_version})")
-        print(f"Integritas : {report.integrity or '-'}")
-        for table, count in report.counts.items():
-            print(f"{table:<11}: {count}")
-        for problem in report.problems:
-            print(f"MASALAH    : {problem}", file=sys.stderr)
-        verdict = {0: "Sehat.", 1: "Ada masalah."}.get(report.exit_code, "Tidak dapat dipakai.")
-        print(verdict)
+        print_json(report.as_dict(lang))
+        return report.exit_code
+    labels = (
+        ("Database", "Schema", "app", "Integrity", "Chain", "PROBLEM")
+        if en
+        else ("Basis data", "Skema", "aplikasi", "Integritas", "Rantai", "MASALAH")
+    )
+    print(f"{labels[0]:<11}: {report.path}")
+    schema = "-" if report.schema_version is None else report.schema_version
+    print(f"{labels[1]:<11}: {schema} ({labels[2]}: {report.app_schema_version})")
+    print(f"{labels[3]:<11}: {report.integrity or '-'}")
+    for table, count in report.counts.items():
+        print(f"{table:<11}: {count}")
+    if report.chain_summary is not None:
+        print(f"{labels[4]:<11}: {report.chain_summary.render(lang)}")
+    for finding in report.findings:
+        print(f"{labels[5]:<11}: {finding.render(lang)}", file=sys.stderr)
+    verdicts = {0: "Healthy.", 1: "Problems found."} if en else {0: "Sehat.", 1: "Ada masalah."}
+    unusable = "Not usable." if en else "Tidak dapat dipakai."
+    print(verdicts.get(report.exit_code, unusable))
     return report.exit_code
 
 

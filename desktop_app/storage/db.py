@@ -25,7 +25,7 @@ from sqlalchemy.exc import OperationalError
 from sqlmodel import Session
 
 from desktop_app.domain.errors import Msg, Refusal
-from desktop_app.storage import messages, migrations
+from desktop_app.storage import chain, messages, migrations
 
 BUSY_TIMEOUT_MS = 5000
 
@@ -160,6 +160,7 @@ def _set_pragmas(dbapi_conn: sqlite3.Connection, _record: Any) -> None:
     cur.execute("PRAGMA foreign_keys = ON")
     cur.execute("PRAGMA synchronous = FULL")
     cur.close()
+    chain.register(dbapi_conn)  # the change-log trigger calls it on every insert
 
 
 def _raw_connect(path: Path, read_only: bool = False, inspect: bool = False) -> sqlite3.Connection:
@@ -173,12 +174,14 @@ def _raw_connect(path: Path, read_only: bool = False, inspect: bool = False) -> 
     query = "?mode=ro" if read_only or inspect else ""
     if inspect and _unjournaled(path):
         query = "?mode=ro&immutable=1"
-    return sqlite3.connect(
+    conn = sqlite3.connect(
         f"{path.resolve().as_uri()}{query}",
         uri=True,
         isolation_level=None,
         timeout=BUSY_TIMEOUT_MS / 1000,
     )
+    chain.register(conn)  # migrations append change-log rows: the chain trigger needs it
+    return conn
 
 
 SQLITE_MAGIC = b"SQLite format 3\x00"

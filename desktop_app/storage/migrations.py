@@ -15,6 +15,7 @@ from collections.abc import Callable
 
 from desktop_app.storage import (
     casework_models,  # noqa: F401 - registers the casework tables
+    chain,
     distribution_models,  # noqa: F401 - registers the distribution tables
     search,
     sync_models,  # noqa: F401 - registers the sync tables
@@ -710,6 +711,28 @@ def _v10_accounts(conn: sqlite3.Connection) -> None:
     run_script(conn, _V10_ACCOUNTS)
 
 
+_V11_CHANGE_LOG_CHAIN = """
+ALTER TABLE change_log ADD COLUMN prev_hash VARCHAR;
+ALTER TABLE change_log ADD COLUMN hash VARCHAR;
+ALTER TABLE sync_peer ADD COLUMN chain_hash VARCHAR NOT NULL DEFAULT '';
+ALTER TABLE sync_device ADD COLUMN checkout_role VARCHAR;
+"""
+
+
+def _v11_change_log_chain(conn: sqlite3.Connection) -> None:
+    """The change log becomes tamper-evident: each entry carries the hash of its device's
+    previous entry and its own hash (storage/chain.py), filled by a trigger on every insert so
+    no writer can forget it. A device's last entry is found through ix_change_log_device_id:
+    its keys end with the rowid, which is `seq`, so no (device_id, seq) index is needed. Existing
+    entries are chained here, per device in the order they were written. `sync_peer.chain_hash`
+    is the newest hash of a laptop's chain the office accepted, so a return bundle must continue
+    it. `sync_device.checkout_role`: the access role a laptop was last checked out for."""
+    chain.register(conn)
+    run_script(conn, _V11_CHANGE_LOG_CHAIN)
+    chain.chain_existing(conn)
+    conn.execute(chain.TRIGGER_SQL)
+
+
 _V12_CASEWORK = """
 CREATE TABLE case_file (
     id VARCHAR NOT NULL,
@@ -845,11 +868,6 @@ CREATE INDEX ix_case_stage_case_id ON case_stage (case_id);
 """
 
 
-def _v11_reserved(conn: sqlite3.Connection) -> None:
-    """Placeholder on the casework branch only: step 11 belongs to work merged in parallel
-    (the lead replaces this with it, or renumbers casework, at merge time)."""
-
-
 def _v12_casework(conn: sqlite3.Connection) -> None:
     """Casework for Si Hore, disability services and children (issue 15): cases (person,
     program, worker, opened/closed with reason, next follow-up, Si Hore carer and visit
@@ -870,7 +888,7 @@ STEPS: dict[int, Callable[[sqlite3.Connection], None]] = {
     8: _v8_collector_corrections,
     9: _v9_bast_register,
     10: _v10_accounts,
-    11: _v11_reserved,
+    11: _v11_change_log_chain,
     12: _v12_casework,
 }
 

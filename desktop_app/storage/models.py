@@ -155,6 +155,9 @@ class ChangeLog(SQLModel, table=True):
     changes: str  # JSON {field: [before, after]}
     source: str | None = None  # e.g. the imported file's name
     batch_id: str | None = Field(default=None, index=True)
+    # The hash chain (storage/chain.py): filled by the change_log_chain trigger, never by hand.
+    prev_hash: str | None = None
+    hash: str | None = None
 
 
 class UserAccount(SQLModel, table=True):

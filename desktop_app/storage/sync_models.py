@@ -26,6 +26,9 @@ class SyncDevice(SQLModel, table=True):
     revoked: bool = False
     revoked_at: datetime | None = None
     revoked_reason: str | None = None
+    # The access role (domain.access.Role) of its last checkout: devices carry the role they
+    # were checked out for.
+    checkout_role: str | None = None
 
 
 class SyncPeer(SQLModel, table=True):
@@ -43,6 +46,7 @@ class SyncPeer(SQLModel, table=True):
     delivered_upto: int = 0
     last_ack_hlc: str = ""
     last_export_seq: int = 0  # our highest seq put in a bundle for this peer (history only)
+    chain_hash: str = ""  # the newest hash of the peer's change-log chain accepted here
 
 
 class SyncSlice(SQLModel, table=True):

@@ -7,7 +7,7 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import event
+from sqlalchemy import event, select
 
 from desktop_app.domain.clock import FixedClock, HybridClock
 from desktop_app.services.context import AppContext, open_app
@@ -15,6 +15,8 @@ from desktop_app.services.distribution import PointInput
 from desktop_app.services.registry import HouseholdInput, PersonInput, RegistryService
 from desktop_app.services.sync import ImportResult, SyncService
 from desktop_app.services.sync.devices import DeviceService
+from desktop_app.services.sync.merge import Entry, insert_rows
+from desktop_app.storage.models import ChangeLog
 from tests.helpers import make_kk, make_nik, open_round
 from tests.services.distribution_fixtures import KEL_A, KEL_B, World, build_world
 
@@ -130,3 +132,21 @@ def accept_held(site: Site) -> int:
         before = len(held)
         site.sync.decide_quarantine(held[0].change_id, release=True)
         count += before - len([q for q in site.sync.quarantine() if q.status == "held"])
+
+
+def chain_into(site: Site, entries: list[Entry]) -> None:
+    """Append entries to the site's change log (its trigger chains them) and give them the
+    hashes they got: what the owner of a database can do with its own software."""
+    if not entries:
+        return
+    table = ChangeLog.__table__  # type: ignore[attr-defined]
+    with site.ctx.db.transaction() as s:
+        insert_rows(s, table, [e.to_row() for e in entries])
+        rows = s.execute(
+            select(table.c.id, table.c.prev_hash, table.c.hash).where(
+                table.c.id.in_([e.id for e in entries])
+            )
+        ).all()
+    hashes = {r.id: (r.prev_hash, r.hash) for r in rows}
+    for e in entries:
+        e.prev_hash, e.hash = hashes[e.id]

@@ -27,7 +27,14 @@ from desktop_app.services.sync import export as export_module
 from desktop_app.services.sync.authority import FIELD_EDITABLE
 from desktop_app.services.sync.merge import Entry, canonical_json
 from tests.conftest import FIXED_NOW
-from tests.sync.helpers import Site, join, open_site, open_two_point_round, register
+from tests.sync.helpers import (
+    Site,
+    chain_into,
+    join,
+    open_site,
+    open_two_point_round,
+    register,
+)
 from tests.sync.test_state_machine import SYNCED_TABLES, _snapshot
 
 
@@ -111,7 +118,9 @@ def forge(
 
 def send(s: Setup, lap: Site, entries: list[Entry], monkeypatch: pytest.MonkeyPatch) -> Any:
     """Seal the forged entries (plus whatever the laptop really has) with the laptop's real
-    key and import the bundle at the office."""
+    key and import the bundle at the office. The forged entries are written into the laptop's
+    change log first, as its owner could, so they are part of its hash chain."""
+    chain_into(lap, entries)
     real = export_module.own_entries
     monkeypatch.setattr(
         export_module, "own_entries", lambda sess, dev, after: [*real(sess, dev, after), *entries]

@@ -6,6 +6,7 @@ from __future__ import annotations
 from PySide6.QtCore import Signal
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QVBoxLayout, QWidget
 
+from desktop_app.domain.access import Permission
 from desktop_app.gui.sync import widgets
 from desktop_app.gui.sync.models import DoubleClaimModel, format_when
 from desktop_app.i18n import tr
@@ -21,6 +22,7 @@ class DoubleClaimPanel(QWidget):
         super().__init__(parent)
         self.claims = claims
         self.office = True
+        self.may_decide = True
         v = QVBoxLayout(self)
         self.model = DoubleClaimModel()
         self.view = widgets.table(self.model)
@@ -45,6 +47,12 @@ class DoubleClaimPanel(QWidget):
         """Show these claims; returns how many are open (for the queue's tab title)."""
         self.office = office
         self.confirm_button.setVisible(office)
+        self.may_decide = widgets.gate(
+            self.confirm_button,
+            self.claims.ctx,
+            Permission.SUPERVISE,
+            tr("Simpan sebagai klaim ganda nyata untuk pengembalian"),
+        )
         self.model.set_rows(claims)
         return sum(1 for c in claims if c.status == "open")
 
@@ -70,7 +78,7 @@ class DoubleClaimPanel(QWidget):
                 ]
             )
             value = r.number + (" — " + tr("dibatalkan") if r.voided else "")
-            can_void = not r.voided and claim.status == "open" and self.office
+            can_void = not r.voided and claim.status == "open" and self.office and self.may_decide
             button = tr("Batalkan tanda terima ini…") if can_void else None
             columns.append((tr("Tanda terima"), value, details, button, not r.voided))
         self.detail.set_columns(columns)
@@ -91,7 +99,7 @@ class DoubleClaimPanel(QWidget):
                 note=claim.note or "",
             )
         self.note.setText(note)
-        self.confirm_button.setEnabled(claim.status == "open" and self.office)
+        self.confirm_button.setEnabled(claim.status == "open" and self.office and self.may_decide)
 
     def void_receipt(self, column: int) -> None:
         claim = self.selected()

@@ -6,6 +6,7 @@ from __future__ import annotations
 from PySide6.QtCore import Signal
 from PySide6.QtWidgets import QCheckBox, QLabel, QVBoxLayout, QWidget
 
+from desktop_app.domain.access import Permission
 from desktop_app.gui.sync import widgets
 from desktop_app.gui.sync.models import ConflictModel, format_when
 from desktop_app.i18n import tr
@@ -63,7 +64,8 @@ class ConflictPanel(QWidget):
                 ]
             )
             # Decisions are the office supervisor's; a laptop shows the queue for information.
-            button = tr("Pakai nilai ini") if conflict.open and self.office else None
+            decides = conflict.open and self.office and self.sync.ctx.can(Permission.SYNC)
+            button = tr("Pakai nilai ini") if decides else None
             columns.append(
                 (tr(conflict.field_label), c.text, details, button, c.text == conflict.current_text)
             )

@@ -8,6 +8,7 @@ from pathlib import Path
 from PySide6.QtCore import Signal
 from PySide6.QtWidgets import QHBoxLayout, QMessageBox, QVBoxLayout, QWidget
 
+from desktop_app.domain.access import Permission
 from desktop_app.gui.sync import widgets
 from desktop_app.gui.sync.models import DeviceModel, RoundProgressModel
 from desktop_app.i18n import tr
@@ -43,6 +44,8 @@ class DevicesPanel(QWidget):
     def set_rows(self, rounds: list[RoundProgress], peers: list[PeerView], office: bool) -> None:
         self.register_button.setVisible(office)
         self.revoke_button.setVisible(office)
+        for button in (self.register_button, self.revoke_button):
+            widgets.gate(button, self.devices.ctx, Permission.DEVICES_MANAGE)
         self.round_model.set_rows(rounds)
         self.device_model.set_rows(peers)
 

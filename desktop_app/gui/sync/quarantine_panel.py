@@ -7,6 +7,7 @@ from __future__ import annotations
 from PySide6.QtCore import Signal
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QMessageBox, QVBoxLayout, QWidget
 
+from desktop_app.domain.access import Permission
 from desktop_app.gui.sync import widgets
 from desktop_app.gui.sync.models import QuarantineModel
 from desktop_app.i18n import tr
@@ -36,13 +37,17 @@ class QuarantinePanel(QWidget):
         self.view = widgets.table(self.model)
         v.addWidget(self.view, 1)
         row = QHBoxLayout()
-        row.addWidget(widgets.button(tr("Terima"), lambda: self.decide(True)))
-        row.addWidget(widgets.button(tr("Tolak"), lambda: self.decide(False)))
+        self.accept_button = widgets.button(tr("Terima"), lambda: self.decide(True))
+        self.reject_button = widgets.button(tr("Tolak"), lambda: self.decide(False))
+        row.addWidget(self.accept_button)
+        row.addWidget(self.reject_button)
         row.addStretch(1)
         v.addLayout(row)
 
     def load(self) -> int:
         """Reload the queue; returns how many changes are held (for the queue's tab title)."""
+        for button in (self.accept_button, self.reject_button):
+            widgets.gate(button, self.sync.ctx, Permission.SUPERVISE)
         held = self.sync.quarantine()
         self.model.set_rows(held)
         return sum(1 for q in held if q.status == "held")

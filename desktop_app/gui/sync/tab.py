@@ -24,6 +24,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from desktop_app.domain.access import Permission
 from desktop_app.gui.sync import join as join_dialog
 from desktop_app.gui.sync import widgets
 from desktop_app.gui.sync.checkout import CheckoutDialog, checkout_summary_text
@@ -132,6 +133,14 @@ class SyncTab(QWidget):
             )
         self.identity.setText(text)
         self.checkout_button.setVisible(office)
+        # The service refuses a role without the permission; the buttons say so beforehand.
+        for button, tip in (
+            (self.import_button, tr("Bundel dari laptop, atau dari kantor")),
+            (self.export_button, ""),
+            (self.checkout_button, ""),
+            (self.identity_button, ""),
+        ):
+            widgets.gate(button, self.ctx, Permission.SYNC, tip)
         self.export_button.setText(tr("Kirim ke kantor…") if not office else tr("Ekspor bundel…"))
         if not office:
             pending = self.sync.pending_count()

@@ -23,6 +23,7 @@ from desktop_app.services.context import OFFICE_KEY, Device, ServiceError, UnitO
 from desktop_app.services.distribution import RECEIPT_KEY
 from desktop_app.services.signing import SignatureChecker, remember_signer_keys
 from desktop_app.services.sync import messages as M
+from desktop_app.services.sync.access import SYNC, requires
 from desktop_app.services.sync.authority import Violation, hold_dependents, load_authority
 from desktop_app.services.sync.base import BUNDLE_SUFFIX, FUTURE_LIMIT_MS, BundleRefused, StageHook
 from desktop_app.services.sync.bundle import (
@@ -32,6 +33,7 @@ from desktop_app.services.sync.bundle import (
     open_bundle,
     read_bundle_file,
 )
+from desktop_app.services.sync.continuity import altered_entry, check_return_chain
 from desktop_app.services.sync.devices import (
     ROLE_FIELD,
     ROLE_OFFICE,
@@ -99,6 +101,7 @@ def _import_result(m: Manifest, *, already_imported: bool, open_conflicts: int) 
 class SyncApply(SyncExport):
     """Importing and joining; an office answers a return bundle with an ack (so it exports too)."""
 
+    @requires(SYNC)
     def import_bundle(
         self,
         path: Path,
@@ -129,6 +132,7 @@ class SyncApply(SyncExport):
             result = _with_ack(result, ack)
         return result
 
+    @requires(SYNC)
     def join(
         self,
         path: Path,
@@ -148,6 +152,7 @@ class SyncApply(SyncExport):
             opened, path, on_stage=on_stage, confirm_fingerprint=confirm_fingerprint, code=code
         )
 
+    @requires(SYNC)
     def join_offer(self, path: Path) -> JoinOffer | None:
         """What a person must confirm before this database joins the checkout at `path`: the
         office's name and fingerprint. None when no confirmation is needed (not a checkout, or
@@ -334,7 +339,8 @@ class SyncApply(SyncExport):
             if s.execute(text("SELECT 1 FROM sync_quarantine LIMIT 1")).first() is not None:
                 known |= quarantined_ids(s, ids)
             fresh = [e for e in unique.values() if e.id not in known]
-            held, ok = self._screen(s, m, fresh)
+            chain_violation = self._check_chain(s, m, opened.payload, incoming, fresh)
+            held, ok = self._screen(s, m, fresh, chain_violation)
             for e, violation in held:
                 s.add(
                     SyncQuarantine(
@@ -394,11 +400,43 @@ class SyncApply(SyncExport):
             double_claims=double_claims,
         )
 
+    def _check_chain(
+        self,
+        s: Session,
+        m: Manifest,
+        payload: dict[str, Any],
+        incoming: Sequence[Entry],
+        fresh: Sequence[Entry],
+    ) -> Violation | None:
+        """At the office, whether a return bundle continues the laptop's change-log chain as
+        last accepted (continuity.py); moves the accepted head. The violation holds every new
+        entry of the laptop; an older bundle whose entries are all known changes nothing."""
+        if m.kind != "return":
+            return None
+        peer = peer_row(s, m.from_device)
+        sender = s.get(SyncDevice, m.from_device)
+        name = sender.name if sender is not None else m.from_name
+        check = check_return_chain(m, payload, incoming, peer.chain_hash, name)
+        if not any(e.device_id == m.from_device for e in fresh):
+            if check.violation is None and check.head is not None:
+                peer.chain_hash = check.head
+            return None
+        if check.head is not None:
+            # Flagged once: the entries that follow continue from what the laptop holds now.
+            peer.chain_hash = check.head
+        s.add(peer)
+        return check.violation
+
     def _screen(
-        self, s: Session, m: Manifest, fresh: list[Entry]
+        self,
+        s: Session,
+        m: Manifest,
+        fresh: list[Entry],
+        chain_violation: Violation | None = None,
     ) -> tuple[list[tuple[Entry, Violation]], list[Entry]]:
-        """Hold back every entry the sender had no authority to make (see authority.py), and
-        whatever depends on a held entry; returns (held with reasons, entries to merge)."""
+        """Hold back every entry the sender had no authority to make (see authority.py), that
+        does not match its hash or breaks the sender's chain (`chain_violation`), and whatever
+        depends on a held entry; returns (held with reasons, entries to merge)."""
         now_ms = max(self.ctx.hlc.physical_ms(), _ms(self.ctx.clock.now()))
         sender = s.get(SyncDevice, m.from_device)
         auth = load_authority(
@@ -424,11 +462,17 @@ class SyncApply(SyncExport):
         passed: list[Entry] = []
         # In clock order, so a row's creation is admitted before the entries that use it.
         for e in sorted(fresh, key=lambda x: (x.hlc, x.id)):
+            violation: Violation | None
             if wall_ms(e.hlc) > now_ms + FUTURE_LIMIT_MS:
                 # Far ahead of this computer: released later with the then current time.
-                violation: Violation | None = Violation(M.RULE_CLOCK_FAR_AHEAD)
+                violation = Violation(M.RULE_CLOCK_FAR_AHEAD)
             else:
                 violation = auth.check(e)
+            # The more specific reason first; a broken chain holds whatever else passed.
+            if violation is None and altered_entry(e, m):
+                violation = Violation(M.RULE_CHAIN_ALTERED, {"device": auth.sender_name})
+            if violation is None and e.device_id == m.from_device:
+                violation = chain_violation
             if violation is None:
                 auth.admit(e)
                 passed.append(e)
@@ -475,7 +519,16 @@ class SyncApply(SyncExport):
         rounds = list(current.get("rounds", []))
         if m.extra.get("round_id") and m.extra["round_id"] not in rounds:
             rounds.append(m.extra["round_id"])
-        value = json.dumps({"role": ROLE_FIELD, "office_id": office["device_id"], "rounds": rounds})
+        # The role this laptop was checked out for (Petugas lapangan before checkouts said so).
+        access_role = str(m.extra.get("access_role") or current.get("access_role") or "field")
+        value = json.dumps(
+            {
+                "role": ROLE_FIELD,
+                "office_id": office["device_id"],
+                "rounds": rounds,
+                "access_role": access_role,
+            }
+        )
         if settings is None:
             s.add(Setting(key=SYNC_ROLE_SETTING, value=value))
         else:

@@ -26,6 +26,7 @@ from nacl.signing import SigningKey, VerifyKey
 from sqlalchemy import text
 from sqlmodel import Session, select
 
+from desktop_app.domain.access import Role
 from desktop_app.domain.devices import (
     is_device_name,
     normalise_device_name,
@@ -40,6 +41,7 @@ from desktop_app.services.context import (
     diff,
 )
 from desktop_app.services.sync import messages as M
+from desktop_app.services.sync.access import MANAGE_DEVICES, READ_QUEUES, SYNC, requires
 from desktop_app.storage.models import Setting
 from desktop_app.storage.sync_models import SyncDevice
 
@@ -136,6 +138,7 @@ class DeviceRecord:
     revoked: bool
     revoked_at: datetime | None
     revoked_reason: str | None
+    checkout_role: str | None = None  # domain.access.Role of its last checkout
 
 
 def _record(row: SyncDevice) -> DeviceRecord:
@@ -149,6 +152,7 @@ def _record(row: SyncDevice) -> DeviceRecord:
         revoked=row.revoked,
         revoked_at=row.revoked_at,
         revoked_reason=row.revoked_reason,
+        checkout_role=row.checkout_role,
     )
 
 
@@ -188,6 +192,16 @@ class DeviceService:
             row = s.get(Setting, SYNC_ROLE_SETTING)
             return json.loads(row.value) if row else {}
 
+    def checkout_role(self) -> Role | None:
+        """On a laptop, the access role it was checked out for (None at the office)."""
+        if self.role() != ROLE_FIELD:
+            return None
+        value = self.sync_settings().get("access_role") or Role.FIELD.value
+        try:
+            return Role(value)
+        except ValueError:
+            return Role.FIELD
+
     def office_device_id(self) -> str | None:
         return self.sync_settings().get("office_id")
 
@@ -200,6 +214,7 @@ class DeviceService:
             row = s.get(SyncDevice, office_id)
             return _record(row) if row is not None else None
 
+    @requires(SYNC)
     def export_identity(self, path: Path) -> DeviceIdentity:
         """Write this device's public identity, self-signed, for the office to register."""
         ident = self.identity()
@@ -245,6 +260,7 @@ class DeviceService:
             raise ServiceError(M.IDENTITY_TAMPERED, name=Path(path).name) from exc
         return DeviceIdentity(str(data["device_id"]), str(data["name"]), str(data["verify_key"]))
 
+    @requires(MANAGE_DEVICES)
     def register(
         self, identity: DeviceIdentity, *, name: str | None = None, role: str = ROLE_FIELD
     ) -> DeviceRecord:
@@ -311,12 +327,14 @@ class DeviceService:
         if name in on_receipts:
             raise ServiceError(M.DEVICE_NAME_ON_RECEIPTS, name=name, suggestion=suggestion)
 
+    @requires(MANAGE_DEVICES)
     def suggested_name(self) -> str:
         """A free name for the next laptop (LAP01, LAP02, …), for the register form."""
         with self.ctx.db.session() as s:
             taken = {r.name for r in s.exec(select(SyncDevice)).all()}
         return suggest_device_name(taken | {self.ctx.device.name, self.ctx.office.device_name})
 
+    @requires(MANAGE_DEVICES)
     def revoke(self, device_id: str, reason: str) -> DeviceRecord:
         if not reason.strip():
             raise ServiceError(M.REVOKE_REASON_REQUIRED)
@@ -331,6 +349,7 @@ class DeviceService:
             w.log("sync_device", row.id, "revoke", {"revoked": [False, True]})
             return _record(row)
 
+    @requires(READ_QUEUES)
     def devices(self) -> list[DeviceRecord]:
         with self.ctx.db.session() as s:
             rows = s.exec(select(SyncDevice).order_by(SyncDevice.name)).all()

@@ -25,6 +25,7 @@ from desktop_app.domain.ids import new_id
 from desktop_app.domain.values import as_utc
 from desktop_app.services.context import AppContext, ServiceError
 from desktop_app.services.sync import messages as M
+from desktop_app.services.sync.access import DECIDE, READ_QUEUES, requires
 from desktop_app.services.sync.merge import Entry, chunks, rows_in
 from desktop_app.services.sync.views import nested_dict
 from desktop_app.storage.distribution_models import ReceiptVoid
@@ -223,6 +224,7 @@ class DoubleClaimService:
     def __init__(self, ctx: AppContext) -> None:
         self.ctx = ctx
 
+    @requires(READ_QUEUES)
     def claims(
         self, round_id: str | None = None, *, include_confirmed: bool = True
     ) -> list[DoubleClaim]:
@@ -298,6 +300,7 @@ class DoubleClaimService:
             items.sort(key=lambda c: (c.status != "open", c.round_name, c.recipient_name))
             return items
 
+    @requires(DECIDE)
     def resolve(
         self,
         roster_id: str,
@@ -368,6 +371,7 @@ class DoubleClaimService:
                 op="decide",
             )
 
+    @requires(READ_QUEUES)
     def round_progress(self) -> list[RoundProgress]:
         """Per round: entitled, received (from every device's receipts merged here), receipts
         per device and open double claims."""

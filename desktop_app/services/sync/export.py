@@ -16,14 +16,17 @@ from sqlalchemy import func, select
 from sqlmodel import col
 
 from desktop_app import __version__
+from desktop_app.domain.access import Role
 from desktop_app.domain.ids import new_id
 from desktop_app.domain.programs import PROGRAMS
 from desktop_app.services.context import ServiceError
 from desktop_app.services.distribution import DistributionService
 from desktop_app.services.signing import signer_keys_for_bundle
 from desktop_app.services.sync import messages as M
+from desktop_app.services.sync.access import CHECKOUT_ROLES, SYNC, requires
 from desktop_app.services.sync.base import SyncBase
 from desktop_app.services.sync.bundle import seal
+from desktop_app.services.sync.continuity import chain_segment
 from desktop_app.services.sync.devices import ROLE_FIELD, join_code, may_hold_restricted
 from desktop_app.services.sync.double_claims import round_slice
 from desktop_app.services.sync.records import bundle_row, peer_row
@@ -44,6 +47,7 @@ __all__ = ["SyncExport", "write_atomic"]
 class SyncExport(SyncBase):
     """Building bundles; `SyncService` is the public face."""
 
+    @requires(SYNC)
     def export(
         self, path: Path, to_device: str | None = None, kind: str | None = None
     ) -> ExportResult:
@@ -57,6 +61,7 @@ class SyncExport(SyncBase):
             raise ServiceError(M.CHOOSE_TARGET_DEVICE)
         return self._export(Path(path), self.devices.get(to_device).id, kind or "ack")
 
+    @requires(SYNC)
     def checkout(
         self,
         device_id: str,
@@ -65,10 +70,18 @@ class SyncExport(SyncBase):
         household_ids: Sequence[str] = (),
         round_id: str | None = None,
         point_ids: Sequence[str] = (),
+        access_role: str = Role.FIELD,
     ) -> ExportResult:
-        """Hand a laptop the registry slice it needs (and, with distribution, a round's roster)."""
+        """Hand a laptop the registry slice it needs (and, with distribution, a round's roster).
+
+        `access_role`: the role the laptop is checked out for (domain.access.Role; Petugas
+        lapangan unless a social worker takes it for casework), carried in the bundle and
+        recorded on the device row."""
         if self.role() == ROLE_FIELD:
             raise ServiceError(M.CHECKOUT_AT_OFFICE)
+        if access_role not in CHECKOUT_ROLES:
+            raise ServiceError(M.CHECKOUT_ROLE_INVALID, role=str(access_role))
+        access_role = Role(access_role)
         device = self.devices.get(device_id)
         if device.revoked:
             raise ServiceError(M.CHECKOUT_DEVICE_REVOKED, name=device.name)
@@ -111,6 +124,7 @@ class SyncExport(SyncBase):
             # field verifies at the office. The bundle is encrypted to the laptop.
             "receipt_key": self._receipt_key() if round_id else None,
             "carries": carries,
+            "access_role": access_role.value,
         }
         result = self._export(
             Path(path),
@@ -120,6 +134,7 @@ class SyncExport(SyncBase):
             extra=extra,
             restricted=restricted,
         )
+        self._record_checkout_role(device.id, access_role)
         summary = CheckoutSummary(
             office_name=self.ctx.device.name,
             office_fingerprint=identity.fingerprint,
@@ -129,9 +144,23 @@ class SyncExport(SyncBase):
         )
         return dataclasses.replace(result, checkout=summary)
 
+    def _record_checkout_role(self, device_id: str, access_role: Role) -> None:
+        with self.ctx.unit_of_work(source="sync-checkout") as w:
+            row = w.session.get(SyncDevice, device_id)
+            if row is not None and row.checkout_role != access_role.value:
+                w.log(
+                    "sync_device",
+                    row.id,
+                    "checkout_role",
+                    {"checkout_role": [row.checkout_role, access_role.value]},
+                )
+                row.checkout_role = access_role.value
+                w.session.add(row)
+
     def _receipt_key(self) -> str:
         return DistributionService(self.ctx).receipt_code_key().hex()
 
+    @requires(SYNC)
     def households_in(self, kelurahan_codes: Sequence[str]) -> list[str]:
         """Households of some kelurahan: a registry-only checkout (e.g. a home-visit round)."""
         with self.ctx.db.session() as s:
@@ -217,7 +246,11 @@ class SyncExport(SyncBase):
                 "schema_version": migrations.CURRENT_VERSION,
                 "extra": extra or {},
             }
-            payload = {"entries": [e.to_wire() for e in entries]}
+            payload: dict[str, Any] = {"entries": [e.to_wire() for e in entries]}
+            if self.role() == ROLE_FIELD:
+                # The rest of this laptop's chain over the range, so the office can check that
+                # it continues what it accepted (continuity.py).
+                payload["chain"] = chain_segment(s, self.ctx.device.id, peer.delivered_upto)
             manifest, data = seal(manifest_fields, payload, self.devices.signing_key(), recipient)
             write_atomic(path, data)
             peer.last_export_seq = max(peer.last_export_seq, seq_to)

@@ -214,6 +214,12 @@ CHECKOUT_DEVICE_REVOKED = Msg(
     "Perangkat {name} telah dicabut.",
     "Device {name} has been revoked.",
 )
+CHECKOUT_ROLE_INVALID = Msg(
+    "sync.checkout_role_invalid",
+    "Laptop hanya dapat di-checkout untuk peran Petugas lapangan atau Pekerja sosial, bukan "
+    "{role}.",
+    "A laptop can only be checked out for the Field officer or Social worker role, not {role}.",
+)
 CHECKOUT_EMPTY = Msg(
     "sync.checkout_empty",
     "Tidak ada data untuk checkout: pilih putaran atau KPM.",
@@ -558,4 +564,23 @@ IDENTITY_WRITE_FAILED = Msg(
     "sync.identity_write_failed",
     "Berkas identitas {path} tidak dapat ditulis ({reason}). Periksa folder dan ruang disk.",
     "The identity file {path} could not be written ({reason}). Check the folder and disk space.",
+)
+
+# -- the change-log hash chain (storage/chain.py) -------------------------------------------------
+RULE_CHAIN_ALTERED = Msg(
+    "sync.rule.chain_altered",
+    "Perubahan dari {device} tidak cocok dengan hash-nya: isinya diubah setelah dicatat.",
+    "The change from {device} does not match its hash: it was altered after it was recorded.",
+)
+RULE_CHAIN_GAP = Msg(
+    "sync.rule.chain_gap",
+    "Rantai catatan perubahan dari {device} terputus: ada perubahan yang hilang dari paket.",
+    "The change-log chain from {device} has a gap: changes are missing from the bundle.",
+)
+RULE_CHAIN_REWRITTEN = Msg(
+    "sync.rule.chain_rewritten",
+    "Rantai catatan perubahan dari {device} tidak melanjutkan rantai yang terakhir diterima: "
+    "riwayatnya telah diubah.",
+    "The change-log chain from {device} does not continue the one last accepted here: its "
+    "history was rewritten.",
 )

@@ -12,6 +12,7 @@ from sqlalchemy import Table
 from sqlmodel import SQLModel
 
 from desktop_app.domain.values import as_utc
+from desktop_app.storage.chain import entry_hash
 from desktop_app.storage.distribution_models import (
     BastIssue,
     CollectionMark,
@@ -60,6 +61,8 @@ ENTRY_KEYS = (
     "changes",
     "source",
     "batch_id",
+    "prev_hash",  # the hash chain (storage/chain.py): entries travel with their sender's hashes
+    "hash",
 )
 RESOLVE_OP = "resolve"
 
@@ -168,6 +171,8 @@ class Entry:
     changes: str
     source: str | None = None
     batch_id: str | None = None
+    prev_hash: str | None = None
+    hash: str | None = None
     _parsed: dict[str, list[Any]] | None = field(default=None, repr=False, compare=False)
 
     @property
@@ -175,6 +180,23 @@ class Entry:
         if self._parsed is None:
             self._parsed = json.loads(self.changes)
         return self._parsed
+
+    def computed_hash(self) -> str:
+        """The chain hash its fields and `prev_hash` give; equal to `hash` unless altered."""
+        return entry_hash(
+            self.id,
+            self.hlc,
+            self.device_id,
+            self.actor,
+            self.at,
+            self.entity,
+            self.entity_id,
+            self.op,
+            self.changes,
+            self.source,
+            self.batch_id,
+            self.prev_hash,
+        )
 
     @property
     def is_create(self) -> bool:
@@ -213,6 +235,9 @@ class Entry:
             raise ValueError("entry field missing")
         if not isinstance(entry.changes, str) or not isinstance(entry.fields, dict):
             raise ValueError("entry changes must be a JSON object")
+        for digest in (entry.prev_hash, entry.hash):
+            if digest is not None and not isinstance(digest, str):
+                raise ValueError("entry hash must be text")
         datetime.fromisoformat(entry.at)
         return entry
 
@@ -231,6 +256,8 @@ class Entry:
             changes=row.changes,
             source=row.source,
             batch_id=row.batch_id,
+            prev_hash=getattr(row, "prev_hash", None),
+            hash=getattr(row, "hash", None),
         )
 
 

@@ -17,6 +17,7 @@ from desktop_app.domain.clock import Timestamp
 from desktop_app.domain.errors import all_messages
 from desktop_app.services.context import ServiceError, UnitOfWork
 from desktop_app.services.sync import messages as M
+from desktop_app.services.sync.access import DECIDE, READ_QUEUES, SYNC, requires
 from desktop_app.services.sync.apply import held_entities
 from desktop_app.services.sync.base import SyncBase
 from desktop_app.services.sync.merge import (
@@ -47,6 +48,7 @@ class SyncReview(SyncBase):
     """Conflicts and quarantine; `SyncService` is the public face."""
 
     # -- conflicts -----------------------------------------------------------------------------
+    @requires(READ_QUEUES)
     def conflicts(self, *, open_only: bool = True) -> list[ConflictView]:
         with self.ctx.db.session() as s:
             stmt = select(SyncConflict)
@@ -102,6 +104,7 @@ class SyncReview(SyncBase):
         values = [_jsonable(row._mapping[f]) for f in unit]
         return values[0] if len(unit) == 1 else dict(zip(unit, values, strict=True))
 
+    @requires(SYNC)
     def resolve_conflict(self, conflict_id: str, choice: int, note: str | None = None) -> None:
         """A supervisor's decision: the chosen candidate's value, written as a logged `resolve`
         change that every device will receive and that closes the conflict everywhere."""
@@ -129,6 +132,7 @@ class SyncReview(SyncBase):
             s.flush()
             Merger(s, w.now()).refold(row.entity, [row.entity_id])
 
+    @requires(SYNC)
     def rebuild_conflicts(self) -> int:
         """Re-derive every entity's row and conflicts from the log (after an upgrade, or to
         compare databases); returns the number of open conflicts."""
@@ -150,6 +154,7 @@ class SyncReview(SyncBase):
             return open_conflict_count(s)
 
     # -- quarantine ----------------------------------------------------------------------------
+    @requires(READ_QUEUES)
     def quarantine(self) -> list[QuarantineView]:
         with self.ctx.db.session() as s:
             names = device_names(s)
@@ -186,6 +191,7 @@ class SyncReview(SyncBase):
                 )
             return out
 
+    @requires(DECIDE)
     def decide_quarantine(self, change_id: str, release: bool) -> None:
         """Accept (`release`) or reject a held change, together with the changes recorded with
         it in one action on the sender (its batch: a death and its status history).

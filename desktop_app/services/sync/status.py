@@ -7,6 +7,7 @@ import json
 from sqlalchemy import func, select
 from sqlmodel import Session, col
 
+from desktop_app.services.sync.access import READ_QUEUES, requires
 from desktop_app.services.sync.base import SyncBase
 from desktop_app.services.sync.devices import ROLE_FIELD
 from desktop_app.services.sync.merge import POLICIES
@@ -20,6 +21,7 @@ __all__ = ["SyncStatus", "device_names"]
 class SyncStatus(SyncBase):
     """Bundle history and peers; `SyncService` is the public face."""
 
+    @requires(READ_QUEUES)
     def history(self, limit: int = 500) -> list[BundleView]:
         with self.ctx.db.session() as s:
             names = device_names(s)
@@ -49,6 +51,7 @@ class SyncStatus(SyncBase):
                 for r in rows
             ]
 
+    @requires(READ_QUEUES)
     def peers(self) -> list[PeerView]:
         with self.ctx.db.session() as s:
             devices = [r[0] for r in s.execute(select(SyncDevice).order_by(col(SyncDevice.name)))]
@@ -75,6 +78,7 @@ class SyncStatus(SyncBase):
                 )
             return out
 
+    @requires(READ_QUEUES)
     def pending_count(self) -> int:
         """Own changes not yet confirmed by the office (a field laptop's 'belum terkirim')."""
         if self.role() != ROLE_FIELD:
