@@ -8,6 +8,13 @@ persons never sit in memory as a workbook.
 Spreadsheet rules: the header row is frozen and has an autofilter, columns get sensible widths,
 dates are real dates (formatted dd-mm-yyyy) and NIK / No. KK are always text, never numbers
 (Excel would otherwise round them to 15 digits).
+
+Privacy rules (UU 27/2022; docs/privacy.md): every file is created owner-only (0600); the first
+sheet (xlsx) or the first lines (csv) say what the file holds, who exported it, when, and that
+it is personal data; NIK and No. KK can be masked (`3572********0001`); no cell is ever a
+formula (xlsx cells are written as strings, csv text that a spreadsheet would run as a formula
+gets a leading quote). An export holding anyone enrolled in a restricted program needs
+EXPORT_RESTRICTED, is a password-protected xlsx (never csv) and is written to the access log.
 """
 
 from __future__ import annotations
@@ -15,6 +22,8 @@ from __future__ import annotations
 import csv
 import itertools
 import json
+import os
+import tempfile
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import date, datetime
@@ -23,6 +32,7 @@ from typing import Any
 
 import xlsxwriter
 
+from desktop_app.domain.access import RESTRICTED_PROGRAMS, Permission, is_restricted_program
 from desktop_app.domain.errors import Msg
 from desktop_app.domain.ids import new_id
 from desktop_app.domain.people import program_names
@@ -30,16 +40,21 @@ from desktop_app.domain.search_text import normalise_search
 from desktop_app.domain.status import RELATION_LABELS, Relation
 from desktop_app.domain.values import as_date
 from desktop_app.services.context import AppContext, ServiceError
+from desktop_app.services.privacy import create_private, make_private, mask_nik
 from desktop_app.services.registry import PersonFilter, RegistryService
 from desktop_app.services.registry.reads import PERSON_PROGRAMS_FROM
 from desktop_app.storage import search
 
 __all__ = [
+    "NOTICE_SHEET",
     "Column",
+    "ExportNotice",
+    "ExportPolicy",
     "ExportResult",
     "ExportService",
     "Table",
     "export_table",
+    "neutralise_formula",
     "write_csv",
     "write_rejected_rows",
     "write_xlsx",
@@ -75,6 +90,82 @@ TRAINING_AMBIGUOUS = Msg(
 )
 
 
+RESTRICTED_NOT_ALLOWED = Msg(
+    "export.restricted_not_allowed",
+    "Daftar ini memuat {count} orang dalam program terbatas ({programs}); peran Anda tidak boleh "
+    "mengekspor data terbatas.",
+    "This list holds {count} persons in restricted programs ({programs}); your role may not "
+    "export restricted data.",
+)
+RESTRICTED_NEEDS_PASSWORD = Msg(
+    "export.password_required",
+    "Daftar ini memuat data terbatas ({programs}): beri kata sandi untuk berkasnya.",
+    "This list holds restricted data ({programs}): give a password for the file.",
+)
+RESTRICTED_NOT_CSV = Msg(
+    "export.restricted_csv",
+    "Data terbatas ({programs}) tidak dapat diekspor ke CSV (CSV tidak dapat diberi kata "
+    "sandi); pilih .xlsx.",
+    "Restricted data ({programs}) cannot be exported to CSV (a CSV file cannot carry a "
+    "password); choose .xlsx.",
+)
+PASSWORD_TOO_SHORT = Msg(
+    "export.password_too_short",
+    "Kata sandi berkas minimal {min} karakter.",
+    "The file password needs at least {min} characters.",
+)
+PASSWORD_NOT_XLSX = Msg(
+    "export.password_needs_xlsx",
+    "Hanya berkas .xlsx yang dapat diberi kata sandi; pilih .xlsx.",
+    "Only an .xlsx file can carry a password; choose .xlsx.",
+)
+
+# The file password guards a list of children or disabilities on a USB stick or in an e-mail;
+# short ones fall to a guesser in minutes (Office's key derivation is 100,000 SHA-512 rounds).
+MIN_FILE_PASSWORD = 8
+
+# The first sheet of every xlsx export: what the file holds (the importer skips it).
+NOTICE_SHEET = "Keterangan"
+PERSONAL_DATA_WARNING = "DATA PRIBADI - JANGAN DISEBARLUASKAN (UU 27/2022 Pelindungan Data Pribadi)"
+
+# A cell a spreadsheet would run as a formula (or DDE) when the text starts with one of these.
+FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+def neutralise_formula(text: str) -> str:
+    """`text` as a spreadsheet shows it but never runs it: a leading quote before = + - @ tab
+    or CR (the OWASP advice for CSV; Excel hides the quote)."""
+    return "'" + text if text.startswith(FORMULA_START) else text
+
+
+@dataclass(frozen=True)
+class ExportNotice:
+    """What the export says about itself (the xlsx's first sheet, the csv's first lines)."""
+
+    what: str  # "Daftar orang"
+    program: str  # "Semua program", or the program filtered on
+    exported_by: str
+    exported_at: datetime
+    masked: bool
+    protected: bool
+    office: str = ""
+    filter_text: str = ""
+
+    def lines(self, rows: int) -> list[tuple[str, str]]:
+        return [
+            ("Berkas", f"Ekspor Berdaya: {self.what}"),
+            ("Instansi", self.office or "-"),
+            ("Program", self.program),
+            ("Filter", self.filter_text or "-"),
+            ("Jumlah baris", str(rows)),
+            ("Tanggal ekspor", self.exported_at.strftime("%d-%m-%Y %H:%M")),
+            ("Diekspor oleh", self.exported_by or "-"),
+            ("NIK dan No. KK", "disamarkan" if self.masked else "lengkap (tidak disamarkan)"),
+            ("Kata sandi berkas", "ya" if self.protected else "tidak"),
+            ("Peringatan", PERSONAL_DATA_WARNING),
+        ]
+
+
 class ExportCancelled(ServiceError):
     def __init__(self, msg: Msg = CANCELLED, /, **params: Any) -> None:
         super().__init__(msg, **params)
@@ -94,12 +185,33 @@ class Table:
     rows: Iterable[Sequence[Any]]
     count: int | None = None  # rows expected, for progress
     description: dict[str, Any] = field(default_factory=dict)  # logged with the export
+    # Persons in restricted programs among the rows, and which programs (set by the adapters).
+    restricted: int = 0
+    restricted_programs: tuple[str, ...] = ()
+    program: str | None = None  # the program the list is filtered on
+    mask_ids: bool = False  # NIK / No. KK columns written masked
+    notice: ExportNotice | None = None
 
 
 @dataclass(frozen=True)
 class ExportResult:
     path: Path
     rows: int
+    masked: bool = False  # NIK / No. KK masked
+    protected: bool = False  # the xlsx is encrypted with a password
+    restricted: int = 0  # persons in restricted programs among the rows
+
+
+@dataclass(frozen=True)
+class ExportPolicy:
+    """What an export of a table needs, known before any file is written: the GUI and the CLI
+    ask for the password only when it is needed and preset the mask option."""
+
+    restricted: int  # persons in restricted programs among the rows
+    programs: str  # their restricted programs, "ABH, DISABILITAS"
+    allowed: bool  # the current user may export this list at all
+    password_required: bool  # only a password-protected .xlsx may be written
+    mask_default: bool  # the "NIK disamarkan" option's preset
 
 
 def _sheet_title(title: str) -> str:
@@ -145,10 +257,13 @@ def write_xlsx(
 ) -> int:
     rows = iter(table.rows)
     sample = list(itertools.islice(rows, _WIDTH_SAMPLE))
+    create_private(path)  # xlsxwriter then writes into the owner-only file
     # constant_memory: each row goes to disk as soon as the next one starts.
     workbook = xlsxwriter.Workbook(str(path), {"constant_memory": True})
     try:
+        notice_sheet = workbook.add_worksheet(NOTICE_SHEET) if table.notice else None
         sheet = workbook.add_worksheet(_sheet_title(table.title))
+        sheet.activate()  # the file opens on the data
         header_fmt = workbook.add_format(
             {"bold": True, "bg_color": "#DDEBF7", "border": 1, "text_wrap": True, "valign": "top"}
         )
@@ -161,7 +276,10 @@ def write_xlsx(
             sheet.write_string(0, i, col.header, header_fmt)
         sheet.freeze_panes(1, 0)
         datetime_fmt = workbook.add_format({"num_format": "dd-mm-yyyy hh:mm", "align": "left"})
-        writers = [_cell_writer(sheet, col, date_fmt, text_fmt, datetime_fmt) for col in columns]
+        writers = [
+            _cell_writer(sheet, col, date_fmt, text_fmt, datetime_fmt, table.mask_ids)
+            for col in columns
+        ]
         pairs = list(enumerate(writers))
         total = table.count or 0
         written = 0
@@ -177,21 +295,34 @@ def write_xlsx(
                 if progress is not None:
                     progress(r, total)
         sheet.autofilter(0, 0, max(written, 1), len(columns) - 1)
+        if notice_sheet is not None and table.notice is not None:
+            bold = workbook.add_format({"bold": True, "valign": "top"})
+            warn = workbook.add_format({"bold": True, "font_color": "#C00000", "text_wrap": True})
+            notice_sheet.set_column(0, 0, 20)
+            notice_sheet.set_column(1, 1, 80)
+            for r, (label, value) in enumerate(table.notice.lines(written)):
+                notice_sheet.write_string(r, 0, label, bold)
+                notice_sheet.write_string(r, 1, value, warn if label == "Peringatan" else None)
     except BaseException:
         workbook.close()
         path.unlink(missing_ok=True)
         raise
     workbook.close()
+    make_private(path)
     if progress is not None:
         progress(written, written)
     return written
 
 
 def _cell_writer(
-    sheet: Any, col: Column, date_fmt: Any, text_fmt: Any, datetime_fmt: Any
+    sheet: Any, col: Column, date_fmt: Any, text_fmt: Any, datetime_fmt: Any, masked: bool
 ) -> Callable[..., Any]:
+    """The writer of one column. Text always goes through `write_string`: a value starting
+    with = stays text, never a formula (xlsxwriter's generic `write` would make it one)."""
     if col.kind == "id":
         write_string = sheet.write_string
+        if masked:
+            return lambda r, c, v: write_string(r, c, mask_nik(str(v)), text_fmt)
         return lambda r, c, v: write_string(r, c, str(v), text_fmt)
     if col.kind == "datetime":
         write_datetime = sheet.write_datetime
@@ -231,14 +362,23 @@ def write_csv(
     delimiter: str = ";",
 ) -> int:
     """UTF-8 with BOM and ';' (what Excel expects in an Indonesian locale); dates as dd-mm-yyyy.
-    NIKs are plain digits: open the file with Excel's text import, or use .xlsx instead."""
+    NIKs are plain digits: open the file with Excel's text import, or use .xlsx instead.
+
+    The notice (what the file holds) comes first, one "label;value" line each, then a blank
+    line and the header. Text a spreadsheet would run as a formula gets a leading quote."""
     written = 0
+    masked = [table.mask_ids and c.kind == "id" for c in table.columns]
     try:
+        create_private(path)
         with path.open("w", encoding="utf-8-sig", newline="") as handle:
             writer = csv.writer(handle, delimiter=delimiter)
+            if table.notice is not None:
+                for label, value in table.notice.lines(table.count or 0):
+                    writer.writerow([f"# {label}", neutralise_formula(value)])
+                writer.writerow([])
             writer.writerow([c.header for c in table.columns])
             for r, row in enumerate(table.rows, start=1):
-                writer.writerow([_text(v) for v in row])
+                writer.writerow([_csv_cell(v, m) for v, m in zip(row, masked, strict=False)])
                 written = r
                 if r % 5000 == 0:
                     if cancelled is not None and cancelled():
@@ -249,6 +389,13 @@ def write_csv(
         path.unlink(missing_ok=True)
         raise
     return written
+
+
+def _csv_cell(value: Any, masked: bool) -> str:
+    if isinstance(value, str):
+        return neutralise_formula((mask_nik(value) or "") if masked else value)
+    text = _text(value)
+    return (mask_nik(text) or "") if masked else text
 
 
 def export_table(
@@ -347,10 +494,101 @@ def _relation_label(code: str | None) -> str | None:
         return code
 
 
+_CURRENT_RESTRICTED = "e.deleted = 0 AND e.end_date IS NULL AND e.program_code IN ({marks})"
+
+# Persons (by rowid or NIK) enrolled now in a restricted program, themselves or through their
+# household; and households with such an enrolment or such a member.
+_RESTRICTED_PERSONS = (
+    "SELECT p.rowid, p.nik, e.program_code FROM enrolment e JOIN person p ON p.id = e.person_id"
+    " WHERE p.deleted = 0 AND " + _CURRENT_RESTRICTED + " UNION "
+    "SELECT p.rowid, p.nik, e.program_code FROM enrolment e"
+    " JOIN person p ON p.household_id = e.household_id"
+    " WHERE p.deleted = 0 AND " + _CURRENT_RESTRICTED
+)
+_RESTRICTED_HOUSEHOLDS = (
+    "SELECT h.rowid, e.program_code FROM enrolment e JOIN household h ON h.id = e.household_id"
+    " WHERE " + _CURRENT_RESTRICTED + " UNION "
+    "SELECT h.rowid, e.program_code FROM enrolment e JOIN person p ON p.id = e.person_id"
+    " JOIN household h ON h.id = p.household_id WHERE p.deleted = 0 AND " + _CURRENT_RESTRICTED
+)
+
+_WHAT_LABELS = {
+    "persons": "Daftar orang",
+    "households": "Daftar KPM",
+    "round": "Daftar penerima tahap penyaluran",
+    "training": "Presensi pelatihan",
+}
+
+
+def _mark_restricted(table: Table, hits: dict[Any, set[str]], keys: Iterable[Any]) -> Table:
+    """Set the table's restricted count and programs from `hits` (key -> restricted codes)."""
+    count = 0
+    programs: set[str] = set()
+    for key in keys:
+        codes = hits.get(key)
+        if codes:
+            count += 1
+            programs |= codes
+    if table.program and is_restricted_program(table.program):
+        programs.add(table.program)
+        count = max(count, table.count or 0)
+    table.restricted = count
+    table.restricted_programs = tuple(sorted(programs))
+    return table
+
+
+def _encrypt_xlsx(plain: Path, target: Path, password: str) -> None:
+    """`plain` encrypted into `target` (ECMA-376 agile encryption, what Excel and LibreOffice
+    open after asking for the password)."""
+    import msoffcrypto.format.ooxml
+
+    create_private(target)
+    with plain.open("rb") as source, target.open("wb") as out:
+        msoffcrypto.format.ooxml.OOXMLFile(source).encrypt(password, out)
+
+
 class ExportService:
     def __init__(self, ctx: AppContext) -> None:
         self.ctx = ctx
         self.registry = RegistryService(ctx)
+
+    # -- restricted data -----------------------------------------------------------------------
+    def _restricted_query(self, sql: str, key_columns: int) -> dict[Any, set[str]]:
+        codes = sorted(RESTRICTED_PROGRAMS)
+        marks = ",".join("?" for _ in codes)
+        out: dict[Any, set[str]] = {}
+        with self.ctx.db.engine.connect() as conn:
+            for row in conn.exec_driver_sql(sql.format(marks=marks), tuple(codes) * 2):
+                for key in row[:key_columns]:
+                    if key is not None:
+                        out.setdefault(key, set()).add(str(row[key_columns]))
+        return out
+
+    def restricted_persons(self) -> dict[Any, set[str]]:
+        """Person rowid and NIK -> the restricted programs the person is enrolled in now."""
+        return self._restricted_query(_RESTRICTED_PERSONS, 2)
+
+    def restricted_households(self) -> dict[Any, set[str]]:
+        """Household rowid -> the restricted programs of the KPM or one of its members."""
+        return self._restricted_query(_RESTRICTED_HOUSEHOLDS, 1)
+
+    def policy(self, table: Table, path: Path | str | None = None) -> ExportPolicy:
+        """What exporting `table` (to `path`) needs from the current user."""
+        restricted = table.restricted > 0
+        # A database without accounts (made before accounts, or by tools below the login) has
+        # nobody to protect the file from: the password stays optional there.
+        password_required = restricted and self.ctx.accounts_exist
+        if restricted:
+            allowed = self.ctx.can(Permission.EXPORT_RESTRICTED)
+        else:
+            allowed = self.ctx.can(Permission.EXPORT)
+        return ExportPolicy(
+            restricted=table.restricted,
+            programs=", ".join(table.restricted_programs),
+            allowed=allowed,
+            password_required=password_required,
+            mask_default=not self.ctx.can(Permission.RESTRICTED_VIEW),
+        )
 
     def persons_table(self, flt: PersonFilter | None = None) -> Table:
         """The registry's person view with its current filter, in the view's order.
@@ -360,13 +598,15 @@ class ExportService:
         """
         flt = replace(_searched(flt), max_matches=None)
         rowids = self.registry.person_ids(flt)
-        return Table(
+        table = Table(
             "Orang",
             PERSON_COLUMNS,
             self._person_rows(rowids),
             len(rowids),
             {"what": "persons", "filter": _filter_dict(flt)},
+            program=flt.program_code,
         )
+        return _mark_restricted(table, self.restricted_persons(), rowids)
 
     def _person_rows(self, rowids: list[int]) -> Iterator[tuple[Any, ...]]:
         def sql(chunk: list[int]) -> str:
@@ -441,9 +681,15 @@ class ExportService:
 
         rows = self._rows_in_order(rowids, sql, lambda m: (*m[1:10], program_names(m[10])))
 
-        return Table(
-            "KPM", columns, rows, len(rowids), {"what": "households", "filter": _filter_dict(flt)}
+        table = Table(
+            "KPM",
+            columns,
+            rows,
+            len(rowids),
+            {"what": "households", "filter": _filter_dict(flt)},
+            program=flt.program_code,
         )
+        return _mark_restricted(table, self.restricted_households(), rowids)
 
     def round_table(self, round_ref: str) -> Table:
         """A distribution round's checklist: who is entitled, and who collected, when, how."""
@@ -479,9 +725,22 @@ class ExportService:
                         r.receipt_number, r.received_at, r.collector_name, r.mark_reason,
                     )  # fmt: skip
 
-        return Table(
-            rnd.code, columns, rows(), len(rowids), {"what": "round", "filter": {"round": rnd.id}}
+        table = Table(
+            rnd.code,
+            columns,
+            rows(),
+            len(rowids),
+            {"what": "round", "filter": {"round": rnd.id}},
+            program=rnd.program_code,
         )
+        with self.ctx.db.engine.connect() as conn:
+            niks = [
+                r[0]
+                for r in conn.exec_driver_sql(
+                    "SELECT nik FROM distribution_roster WHERE round_id = ?", (rnd.id,)
+                )
+            ]
+        return _mark_restricted(table, self.restricted_persons(), niks)
 
     def training_table(self, training_ref: str) -> Table:
         """A training's attendance: one column per session (H/I/S/A) and the completion rule."""
@@ -521,13 +780,15 @@ class ExportService:
                     grid.present(p.id), grid.pct(p.id), "Ya" if grid.complete(p.id) else "Tidak",
                 )  # fmt: skip
 
-        return Table(
+        table = Table(
             grid.training.title,
             columns,
             rows(),
             len(grid.participants),
             {"what": "training", "filter": {"training": grid.training.id}},
         )
+        niks = [p.nik for p in grid.participants]
+        return _mark_restricted(table, self.restricted_persons(), niks)
 
     def export(
         self,
@@ -535,11 +796,41 @@ class ExportService:
         path: Path | str,
         progress: Progress | None = None,
         cancelled: Cancelled | None = None,
+        *,
+        mask_ids: bool | None = None,
+        password: str | None = None,
     ) -> ExportResult:
         """Write the table and record the export in the change log (who exported what, when:
-        lists of beneficiaries are personal data under UU PDP)."""
+        lists of beneficiaries are personal data under UU PDP).
+
+        `mask_ids` None takes the policy's preset (masked for a role without RESTRICTED_VIEW).
+        A list holding persons in restricted programs needs EXPORT_RESTRICTED and, once the
+        database has accounts, a `password` (an encrypted .xlsx; never a .csv); it is also
+        written to the access log."""
         path = Path(path)
-        count = export_table(table, path, progress, cancelled)
+        policy = self.policy(table, path)
+        self._check(table, path, policy, password)
+        masked = policy.mask_default if mask_ids is None else mask_ids
+        protected = bool(password)
+        what = str(table.description.get("what", table.title))
+        table = replace(
+            table,
+            mask_ids=masked,
+            notice=ExportNotice(
+                what=_WHAT_LABELS.get(what, what) + f" ({table.title})",
+                program=_program_line(table.program),
+                exported_by=self.ctx.actor,
+                exported_at=self.ctx.clock.now(),
+                masked=masked,
+                protected=protected,
+                office=self.ctx.office.office_name,
+                filter_text=_filter_text(table.description.get("filter", {})),
+            ),
+        )
+        if protected:
+            count = self._write_protected(table, path, str(password), progress, cancelled)
+        else:
+            count = export_table(table, path, progress, cancelled)
         if not self.ctx.db.read_only:
             with self.ctx.unit_of_work(source=path.name) as w:
                 w.log(
@@ -547,12 +838,82 @@ class ExportService:
                     new_id(),
                     "export",
                     {
-                        "what": [None, table.description.get("what", table.title)],
+                        "what": [None, what],
                         "filter": [None, json.dumps(table.description.get("filter", {}))],
                         "rows": [None, count],
+                        "masked": [None, masked],
+                        "protected": [None, protected],
                     },
                 )
-        return ExportResult(path, count)
+        if policy.restricted:
+            self.ctx.log_access(
+                "export",
+                "export",
+                None,
+                detail=f"{path.name}; program {policy.programs}; {count} baris"
+                f"{'; NIK disamarkan' if masked else ''}",
+            )
+        return ExportResult(path, count, masked, protected, policy.restricted)
+
+    def _check(
+        self, table: Table, path: Path, policy: ExportPolicy, password: str | None
+    ) -> None:
+        suffix = path.suffix.lower()
+        if suffix not in (".xlsx", ".csv"):
+            raise ServiceError(FORMAT_UNSUPPORTED, suffix=suffix or "(tanpa akhiran)")
+        if policy.restricted:
+            if not self.ctx.can(Permission.EXPORT_RESTRICTED):
+                self.ctx.current_actor()  # nobody logged in: auth.login_required
+                raise ServiceError(
+                    RESTRICTED_NOT_ALLOWED, count=policy.restricted, programs=policy.programs
+                )
+        else:
+            self.ctx.require(Permission.EXPORT)
+        if policy.password_required and suffix == ".csv":
+            raise ServiceError(RESTRICTED_NOT_CSV, programs=policy.programs)
+        if password is not None and password != "" and suffix != ".xlsx":
+            raise ServiceError(PASSWORD_NOT_XLSX)
+        if policy.password_required and not password:
+            raise ServiceError(RESTRICTED_NEEDS_PASSWORD, programs=policy.programs)
+        if password and len(password) < MIN_FILE_PASSWORD:
+            raise ServiceError(PASSWORD_TOO_SHORT, min=MIN_FILE_PASSWORD)
+
+    def _write_protected(
+        self,
+        table: Table,
+        path: Path,
+        password: str,
+        progress: Progress | None,
+        cancelled: Cancelled | None,
+    ) -> int:
+        """The xlsx written to an owner-only temporary file beside `path`, encrypted into
+        `path`; the plain copy is removed whatever happens."""
+        fd, name = tempfile.mkstemp(prefix=f".{path.stem}-", suffix=".xlsx", dir=path.parent)
+        os.close(fd)
+        plain = Path(name)
+        try:
+            count = write_xlsx(table, plain, progress, cancelled)
+            try:
+                _encrypt_xlsx(plain, path, password)
+            except BaseException:
+                path.unlink(missing_ok=True)
+                raise
+        finally:
+            plain.unlink(missing_ok=True)
+        return count
+
+
+def _program_line(code: str | None) -> str:
+    if not code:
+        return "Semua program"
+    name = program_names(code)
+    return f"{name} ({code})" if name and name != code else code
+
+
+def _filter_text(flt: Any) -> str:
+    if not isinstance(flt, dict):
+        return ""
+    return ", ".join(f"{k}={v}" for k, v in flt.items() if k not in ("max_matches",))
 
 
 def _searched(flt: PersonFilter | None) -> PersonFilter:
