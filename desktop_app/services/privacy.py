@@ -24,7 +24,14 @@ from logging.handlers import RotatingFileHandler
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from desktop_app.domain.access import RESTRICTED_PROGRAMS, Permission
+from desktop_app.domain.access import (
+    PERMISSION_LABELS,
+    RESTRICTED_PROGRAMS,
+    ROLE_LABELS,
+    ROLE_PERMISSIONS,
+    Permission,
+    Role,
+)
 from desktop_app.domain.programs import PROGRAMS
 
 if TYPE_CHECKING:
@@ -40,6 +47,7 @@ __all__ = [
     "mask_identifiers",
     "mask_nik",
     "notice_deadline",
+    "permission_table_markdown",
     "private_log_handler",
 ]
 
@@ -140,6 +148,20 @@ def private_log_handler(path: Path, *, max_bytes: int = 2_000_000, backups: int 
 def notice_deadline(discovered_at: datetime) -> datetime:
     """The latest time the breach notice may go out (UU PDP art. 46: 3×24 hours)."""
     return discovered_at + timedelta(hours=BREACH_NOTICE_HOURS)
+
+
+def permission_table_markdown() -> str:
+    """The role × permission table of domain/access.py as Markdown: docs/privacy.md carries it
+    verbatim (tests/services/test_privacy.py checks that the two agree)."""
+    roles = list(Role)
+    header = "| Izin (permission) | " + " | ".join(ROLE_LABELS[r][0] for r in roles) + " |"
+    rule = "|---|" + "|".join(":-:" for _ in roles) + "|"
+    lines = [header, rule]
+    for permission in Permission:
+        label_id, label_en = PERMISSION_LABELS[permission]
+        marks = " | ".join("✓" if permission in ROLE_PERMISSIONS[r] else "" for r in roles)
+        lines.append(f"| `{permission.value}` {label_id} ({label_en}) | {marks} |")
+    return "\n".join(lines)
 
 
 # -- the incident report -----------------------------------------------------------------------
