@@ -232,16 +232,19 @@ def export_view(tab: Any, path: Path | None = None) -> None:
                 password=choice.password,
             )
 
+        def done(result: Any) -> None:
+            QMessageBox.information(
+                tab,
+                tr("Ekspor selesai"),
+                tr("{n} baris tersimpan di {path}.", n=result.rows, path=str(result.path)),
+            )
+
         run_job(
             work,
             parent=tab,
             title=tr("Ekspor daftar"),
             write=True,  # the export is recorded in the change log
-            on_success=lambda result: QMessageBox.information(
-                tab,
-                tr("Ekspor selesai"),
-                tr("{n} baris tersimpan di {path}.", n=result.rows, path=str(result.path)),
-            ),
+            on_success=done,
         )
 
     run_job(measure, parent=tab, title=tr("Ekspor daftar"), on_success=ask)
