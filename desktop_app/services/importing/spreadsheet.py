@@ -62,7 +62,7 @@ __all__ = [
 ]
 
 HEADER_SCAN_ROWS = 30
-# The first sheet of a Berdaya export (services/exporter.py NOTICE_SHEET): not data.
+# The first sheet of a Berdaya export (services/exporter NOTICE_SHEET): not data.
 EXPORT_NOTICE_SHEET = "Keterangan"
 # .xlsb is taken so the clerk reads why it is refused, instead of "not a spreadsheet".
 SPREADSHEET_SUFFIXES = (".xlsx", ".xlsm", ".xls", ".xlsb", ".ods", ".csv", ".txt", ".tsv")

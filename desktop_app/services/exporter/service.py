@@ -1,452 +1,53 @@
-"""Exporting views to .xlsx and .csv.
-
-Each export is a `Table`: column definitions plus an iterator of rows. An adapter per view
-(`persons_table`, `households_table`, and the round and training adapters that other services
-provide rows for) builds the table; `export_table` writes it. Rows are streamed, so 160,000
-persons never sit in memory as a workbook.
-
-Spreadsheet rules: the header row is frozen and has an autofilter, columns get sensible widths,
-dates are real dates (formatted dd-mm-yyyy) and NIK / No. KK are always text, never numbers
-(Excel would otherwise round them to 15 digits).
-
-Privacy rules (UU 27/2022; docs/privacy.md): every file is created owner-only (0600); the first
-sheet (xlsx) or the first lines (csv) say what the file holds, who exported it, when, and that
-it is personal data; NIK and No. KK can be masked (`3572********0001`); no cell is ever a
-formula (xlsx cells are written as strings, csv text that a spreadsheet would run as a formula
-gets a leading quote). An export holding anyone enrolled in a restricted program needs
-EXPORT_RESTRICTED, is a password-protected xlsx (never csv) and is written to the access log.
-"""
+"""`ExportService`: the adapters that turn a view into a `Table` (the registry's persons and
+KPM, a distribution round's checklist, a training's attendance), which of their rows are
+restricted, and the export itself with its permission, password, change-log and access-log
+rules."""
 
 from __future__ import annotations
 
-import csv
-import itertools
 import json
 import os
 import tempfile
-from collections.abc import Callable, Iterable, Iterator, Sequence
-from dataclasses import dataclass, field, replace
-from datetime import date, datetime
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
-import xlsxwriter
-
 from desktop_app.domain.access import RESTRICTED_PROGRAMS, Permission, is_restricted_program
-from desktop_app.domain.errors import Msg
 from desktop_app.domain.ids import new_id
 from desktop_app.domain.people import program_names
 from desktop_app.domain.search_text import normalise_search
 from desktop_app.domain.status import RELATION_LABELS, Relation
 from desktop_app.domain.values import as_date
 from desktop_app.services.context import AppContext, ServiceError
-from desktop_app.services.privacy import create_private, make_private, mask_nik
+from desktop_app.services.exporter.messages import (
+    FORMAT_UNSUPPORTED,
+    PASSWORD_NOT_XLSX,
+    PASSWORD_TOO_SHORT,
+    RESTRICTED_NEEDS_PASSWORD,
+    RESTRICTED_NOT_ALLOWED,
+    RESTRICTED_NOT_CSV,
+    TRAINING_AMBIGUOUS,
+    TRAINING_NOT_FOUND,
+)
+from desktop_app.services.exporter.tables import (
+    MIN_FILE_PASSWORD,
+    Cancelled,
+    Column,
+    ExportNotice,
+    ExportPolicy,
+    ExportResult,
+    Progress,
+    Table,
+)
+from desktop_app.services.exporter.writers import encrypt_xlsx, export_table, write_xlsx
 from desktop_app.services.registry import PersonFilter, RegistryService
 from desktop_app.services.registry.reads import PERSON_PROGRAMS_FROM
 from desktop_app.storage import search
 
-__all__ = [
-    "NOTICE_SHEET",
-    "Column",
-    "ExportNotice",
-    "ExportPolicy",
-    "ExportResult",
-    "ExportService",
-    "Table",
-    "export_table",
-    "neutralise_formula",
-    "write_csv",
-    "write_rejected_rows",
-    "write_xlsx",
-]
+__all__ = ["PERSON_COLUMNS", "ExportService"]
 
-Progress = Callable[[int, int], None]
-Cancelled = Callable[[], bool]
-
-DATE_FORMAT = "dd-mm-yyyy"
 _FETCH = 2000  # rows fetched per query while streaming a view
-_WIDTH_SAMPLE = 200  # rows looked at to size the columns
-
-
-CANCELLED = Msg(
-    "export.cancelled",
-    "Ekspor dibatalkan; berkas tidak dibuat.",
-    "The export was cancelled; no file was written.",
-)
-FORMAT_UNSUPPORTED = Msg(
-    "export.format_unsupported",
-    "Format {suffix} tidak didukung; pilih .xlsx atau .csv.",
-    "The format {suffix} is not supported; choose .xlsx or .csv.",
-)
-TRAINING_NOT_FOUND = Msg(
-    "export.training_not_found",
-    "Pelatihan '{ref}' tidak ditemukan.",
-    "The training '{ref}' was not found.",
-)
-TRAINING_AMBIGUOUS = Msg(
-    "export.training_ambiguous",
-    "Awalan '{ref}' cocok dengan {count} pelatihan; tulis lebih panjang.",
-    "The prefix '{ref}' matches {count} trainings; type more of it.",
-)
-
-
-RESTRICTED_NOT_ALLOWED = Msg(
-    "export.restricted_not_allowed",
-    "Daftar ini memuat {count} orang dalam program terbatas ({programs}); peran Anda tidak boleh "
-    "mengekspor data terbatas.",
-    "This list holds {count} persons in restricted programs ({programs}); your role may not "
-    "export restricted data.",
-)
-RESTRICTED_NEEDS_PASSWORD = Msg(
-    "export.password_required",
-    "Daftar ini memuat data terbatas ({programs}): beri kata sandi untuk berkasnya.",
-    "This list holds restricted data ({programs}): give a password for the file.",
-)
-RESTRICTED_NOT_CSV = Msg(
-    "export.restricted_csv",
-    "Data terbatas ({programs}) tidak dapat diekspor ke CSV (CSV tidak dapat diberi kata "
-    "sandi); pilih .xlsx.",
-    "Restricted data ({programs}) cannot be exported to CSV (a CSV file cannot carry a "
-    "password); choose .xlsx.",
-)
-PASSWORD_TOO_SHORT = Msg(
-    "export.password_too_short",
-    "Kata sandi berkas minimal {min} karakter.",
-    "The file password needs at least {min} characters.",
-)
-PASSWORD_NOT_XLSX = Msg(
-    "export.password_needs_xlsx",
-    "Hanya berkas .xlsx yang dapat diberi kata sandi; pilih .xlsx.",
-    "Only an .xlsx file can carry a password; choose .xlsx.",
-)
-
-# The file password guards a list of children or disabilities on a USB stick or in an e-mail;
-# short ones fall to a guesser in minutes (Office's key derivation is 100,000 SHA-512 rounds).
-MIN_FILE_PASSWORD = 8
-
-# The first sheet of every xlsx export: what the file holds (the importer skips it).
-NOTICE_SHEET = "Keterangan"
-PERSONAL_DATA_WARNING = "DATA PRIBADI - JANGAN DISEBARLUASKAN (UU 27/2022 Pelindungan Data Pribadi)"
-
-# A cell a spreadsheet would run as a formula (or DDE) when the text starts with one of these.
-FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
-
-
-def neutralise_formula(text: str) -> str:
-    """`text` as a spreadsheet shows it but never runs it: a leading quote before = + - @ tab
-    or CR (the OWASP advice for CSV; Excel hides the quote)."""
-    return "'" + text if text.startswith(FORMULA_START) else text
-
-
-@dataclass(frozen=True)
-class ExportNotice:
-    """What the export says about itself (the xlsx's first sheet, the csv's first lines)."""
-
-    what: str  # "Daftar orang"
-    program: str  # "Semua program", or the program filtered on
-    exported_by: str
-    exported_at: datetime
-    masked: bool
-    protected: bool
-    office: str = ""
-    filter_text: str = ""
-
-    def lines(self, rows: int) -> list[tuple[str, str]]:
-        return [
-            ("Berkas", f"Ekspor Berdaya: {self.what}"),
-            ("Instansi", self.office or "-"),
-            ("Program", self.program),
-            ("Filter", self.filter_text or "-"),
-            ("Jumlah baris", str(rows)),
-            ("Tanggal ekspor", self.exported_at.strftime("%d-%m-%Y %H:%M")),
-            ("Diekspor oleh", self.exported_by or "-"),
-            ("NIK dan No. KK", "disamarkan" if self.masked else "lengkap (tidak disamarkan)"),
-            ("Kata sandi berkas", "ya" if self.protected else "tidak"),
-            ("Peringatan", PERSONAL_DATA_WARNING),
-        ]
-
-
-class ExportCancelled(ServiceError):
-    def __init__(self, msg: Msg = CANCELLED, /, **params: Any) -> None:
-        super().__init__(msg, **params)
-
-
-@dataclass(frozen=True)
-class Column:
-    header: str
-    kind: str = "text"  # "text", "id" (NIK/KK: always text), "date", "datetime", "int", "number"
-    width: int | None = None  # characters; None: from the header and the first rows
-
-
-@dataclass
-class Table:
-    title: str  # sheet name (at most 31 characters in Excel)
-    columns: list[Column]
-    rows: Iterable[Sequence[Any]]
-    count: int | None = None  # rows expected, for progress
-    description: dict[str, Any] = field(default_factory=dict)  # logged with the export
-    # Persons in restricted programs among the rows, and which programs (set by the adapters).
-    restricted: int = 0
-    restricted_programs: tuple[str, ...] = ()
-    program: str | None = None  # the program the list is filtered on
-    mask_ids: bool = False  # NIK / No. KK columns written masked
-    notice: ExportNotice | None = None
-
-
-@dataclass(frozen=True)
-class ExportResult:
-    path: Path
-    rows: int
-    masked: bool = False  # NIK / No. KK masked
-    protected: bool = False  # the xlsx is encrypted with a password
-    restricted: int = 0  # persons in restricted programs among the rows
-
-
-@dataclass(frozen=True)
-class ExportPolicy:
-    """What an export of a table needs, known before any file is written: the GUI and the CLI
-    ask for the password only when it is needed and preset the mask option."""
-
-    restricted: int  # persons in restricted programs among the rows
-    programs: str  # their restricted programs, "ABH, DISABILITAS"
-    allowed: bool  # the current user may export this list at all
-    password_required: bool  # only a password-protected .xlsx may be written
-    mask_default: bool  # the "NIK disamarkan" option's preset
-
-
-def _sheet_title(title: str) -> str:
-    bad = "[]:*?/\\"
-    clean = "".join("-" if ch in bad else ch for ch in title).strip("'") or "Data"
-    return clean[:31]
-
-
-def _text(value: Any) -> str:
-    if value is None:
-        return ""
-    if isinstance(value, datetime):
-        return value.strftime("%d-%m-%Y %H:%M")
-    if isinstance(value, date):
-        return value.strftime("%d-%m-%Y")
-    if isinstance(value, float) and value.is_integer():
-        return str(int(value))
-    return str(value)
-
-
-def _widths(columns: list[Column], sample: list[Sequence[Any]]) -> list[int]:
-    widths = []
-    for i, col in enumerate(columns):
-        if col.width is not None:
-            widths.append(col.width)
-            continue
-        if col.kind == "id":
-            widths.append(max(19, len(col.header) + 2))
-            continue
-        if col.kind in ("date", "datetime"):
-            widths.append(max(12 if col.kind == "date" else 17, len(col.header) + 2))
-            continue
-        longest = max((len(_text(row[i])) for row in sample if i < len(row)), default=0)
-        widths.append(min(60, max(len(col.header) + 2, longest + 2, 6)))
-    return widths
-
-
-def write_xlsx(
-    table: Table,
-    path: Path,
-    progress: Progress | None = None,
-    cancelled: Cancelled | None = None,
-) -> int:
-    rows = iter(table.rows)
-    sample = list(itertools.islice(rows, _WIDTH_SAMPLE))
-    create_private(path)  # xlsxwriter then writes into the owner-only file
-    # constant_memory: each row goes to disk as soon as the next one starts.
-    workbook = xlsxwriter.Workbook(str(path), {"constant_memory": True})
-    try:
-        notice_sheet = workbook.add_worksheet(NOTICE_SHEET) if table.notice else None
-        sheet = workbook.add_worksheet(_sheet_title(table.title))
-        sheet.activate()  # the file opens on the data
-        header_fmt = workbook.add_format(
-            {"bold": True, "bg_color": "#DDEBF7", "border": 1, "text_wrap": True, "valign": "top"}
-        )
-        date_fmt = workbook.add_format({"num_format": DATE_FORMAT, "align": "left"})
-        text_fmt = workbook.add_format({"num_format": "@"})
-        columns = table.columns
-        for i, width in enumerate(_widths(columns, sample)):
-            sheet.set_column(i, i, width, text_fmt if columns[i].kind == "id" else None)
-        for i, col in enumerate(columns):
-            sheet.write_string(0, i, col.header, header_fmt)
-        sheet.freeze_panes(1, 0)
-        datetime_fmt = workbook.add_format({"num_format": "dd-mm-yyyy hh:mm", "align": "left"})
-        writers = [
-            _cell_writer(sheet, col, date_fmt, text_fmt, datetime_fmt, table.mask_ids)
-            for col in columns
-        ]
-        pairs = list(enumerate(writers))
-        total = table.count or 0
-        written = 0
-        for r, row in enumerate(itertools.chain(sample, rows), start=1):
-            for i, write in pairs:
-                value = row[i]
-                if value is not None and value != "":
-                    write(r, i, value)
-            written = r
-            if r % 5000 == 0:
-                if cancelled is not None and cancelled():
-                    raise ExportCancelled()
-                if progress is not None:
-                    progress(r, total)
-        sheet.autofilter(0, 0, max(written, 1), len(columns) - 1)
-        if notice_sheet is not None and table.notice is not None:
-            bold = workbook.add_format({"bold": True, "valign": "top"})
-            warn = workbook.add_format({"bold": True, "font_color": "#C00000", "text_wrap": True})
-            notice_sheet.set_column(0, 0, 20)
-            notice_sheet.set_column(1, 1, 80)
-            for r, (label, value) in enumerate(table.notice.lines(written)):
-                notice_sheet.write_string(r, 0, label, bold)
-                notice_sheet.write_string(r, 1, value, warn if label == "Peringatan" else None)
-    except BaseException:
-        workbook.close()
-        path.unlink(missing_ok=True)
-        raise
-    workbook.close()
-    make_private(path)
-    if progress is not None:
-        progress(written, written)
-    return written
-
-
-def _cell_writer(
-    sheet: Any, col: Column, date_fmt: Any, text_fmt: Any, datetime_fmt: Any, masked: bool
-) -> Callable[..., Any]:
-    """The writer of one column. Text always goes through `write_string`: a value starting
-    with = stays text, never a formula (xlsxwriter's generic `write` would make it one)."""
-    if col.kind == "id":
-        write_string = sheet.write_string
-        if masked:
-            return lambda r, c, v: write_string(r, c, mask_nik(str(v)), text_fmt)
-        return lambda r, c, v: write_string(r, c, str(v), text_fmt)
-    if col.kind == "datetime":
-        write_datetime = sheet.write_datetime
-        write_string = sheet.write_string
-
-        def write_moment(r: int, c: int, v: Any) -> None:
-            if isinstance(v, datetime):
-                # Excel has no time zones: write the local wall-clock time the clerk saw.
-                write_datetime(r, c, v.replace(tzinfo=None), datetime_fmt)
-            else:
-                write_string(r, c, str(v))
-
-        return write_moment
-    if col.kind == "date":
-        write_datetime = sheet.write_datetime
-        write_string = sheet.write_string
-
-        def write_date(r: int, c: int, v: Any) -> None:
-            if isinstance(v, date):
-                write_datetime(r, c, v, date_fmt)
-            else:
-                write_string(r, c, str(v))
-
-        return write_date
-    if col.kind in ("int", "number"):
-        write_number = sheet.write_number
-        return lambda r, c, v: write_number(r, c, v)
-    write_string = sheet.write_string
-    return lambda r, c, v: write_string(r, c, v if isinstance(v, str) else _text(v))
-
-
-def write_csv(
-    table: Table,
-    path: Path,
-    progress: Progress | None = None,
-    cancelled: Cancelled | None = None,
-    delimiter: str = ";",
-) -> int:
-    """UTF-8 with BOM and ';' (what Excel expects in an Indonesian locale); dates as dd-mm-yyyy.
-    NIKs are plain digits: open the file with Excel's text import, or use .xlsx instead.
-
-    The notice (what the file holds) comes first, one "label;value" line each, then a blank
-    line and the header. Text a spreadsheet would run as a formula gets a leading quote."""
-    written = 0
-    masked = [table.mask_ids and c.kind == "id" for c in table.columns]
-    try:
-        create_private(path)
-        with path.open("w", encoding="utf-8-sig", newline="") as handle:
-            writer = csv.writer(handle, delimiter=delimiter)
-            if table.notice is not None:
-                for label, value in table.notice.lines(table.count or 0):
-                    writer.writerow([f"# {label}", neutralise_formula(value)])
-                writer.writerow([])
-            writer.writerow([c.header for c in table.columns])
-            for r, row in enumerate(table.rows, start=1):
-                writer.writerow([_csv_cell(v, m) for v, m in zip(row, masked, strict=False)])
-                written = r
-                if r % 5000 == 0:
-                    if cancelled is not None and cancelled():
-                        raise ExportCancelled()
-                    if progress is not None:
-                        progress(r, table.count or 0)
-    except BaseException:
-        path.unlink(missing_ok=True)
-        raise
-    return written
-
-
-def _csv_cell(value: Any, masked: bool) -> str:
-    if isinstance(value, str):
-        return neutralise_formula((mask_nik(value) or "") if masked else value)
-    text = _text(value)
-    return (mask_nik(text) or "") if masked else text
-
-
-def export_table(
-    table: Table,
-    path: Path | str,
-    progress: Progress | None = None,
-    cancelled: Cancelled | None = None,
-) -> int:
-    path = Path(path)
-    suffix = path.suffix.lower()
-    if suffix == ".csv":
-        return write_csv(table, path, progress, cancelled)
-    if suffix == ".xlsx":
-        return write_xlsx(table, path, progress, cancelled)
-    shown = suffix or "(tanpa akhiran)"
-    raise ServiceError(FORMAT_UNSUPPORTED, suffix=shown)
-
-
-def write_rejected_rows(
-    path: Path,
-    header: Sequence[str],
-    rows: Sequence[tuple[int, Sequence[Any], Any]],
-    source: str = "",
-) -> int:
-    """The rejected rows as the sender wrote them, with their row number and the reasons, so the
-    sender can fix the original file."""
-    width = max([len(header), *(len(cells) for _, cells, _ in rows)])
-    labels = [
-        header[i] if i < len(header) and header[i] else f"Kolom {i + 1}" for i in range(width)
-    ]
-    columns = [Column("Baris di berkas asal", "int", 12)]
-    columns += [Column(label) for label in labels]
-    columns += [Column("Alasan ditolak", "text", 70)]
-
-    def generate() -> Iterator[list[Any]]:
-        for number, cells, result in rows:
-            padded = list(cells) + [""] * (width - len(cells))
-            yield [number, *(_report_value(v) for v in padded), result.reasons]
-
-    table = Table(f"Ditolak {source}"[:31], columns, generate(), len(rows))
-    return write_xlsx(table, path)
-
-
-def _report_value(value: Any) -> Any:
-    # Keep the sender's own values (numbers stay numbers, so a NIK Excel rounded is shown as
-    # the sender's Excel shows it); dates are written as text to keep the column kind simple.
-    if isinstance(value, date):
-        return _text(value)
-    if isinstance(value, float):
-        return _text(value) if value.is_integer() and abs(value) < 1e15 else f"{value:.5E}"
-    return value
 
 
 # -- adapters over the registry ----------------------------------------------------------------
@@ -535,16 +136,6 @@ def _mark_restricted(table: Table, hits: dict[Any, set[str]], keys: Iterable[Any
     table.restricted = count
     table.restricted_programs = tuple(sorted(programs))
     return table
-
-
-def _encrypt_xlsx(plain: Path, target: Path, password: str) -> None:
-    """`plain` encrypted into `target` (ECMA-376 agile encryption, what Excel and LibreOffice
-    open after asking for the password)."""
-    import msoffcrypto.format.ooxml
-
-    create_private(target)
-    with plain.open("rb") as source, target.open("wb") as out:
-        msoffcrypto.format.ooxml.OOXMLFile(source).encrypt(password, out)
 
 
 class ExportService:
@@ -894,7 +485,7 @@ class ExportService:
         try:
             count = write_xlsx(table, plain, progress, cancelled)
             try:
-                _encrypt_xlsx(plain, path, password)
+                encrypt_xlsx(plain, path, password)
             except BaseException:
                 path.unlink(missing_ok=True)
                 raise
