@@ -59,15 +59,13 @@ def register(sub: argparse._SubParsersAction) -> None:
 
 
 def _moment(value: str | None, now: datetime) -> datetime:
+    """The moment typed (office time when it names no zone), or now."""
     if not value:
         return now
     try:
-        moment = datetime.fromisoformat(value.strip())
+        return datetime.fromisoformat(value.strip())
     except ValueError:
         raise _Usage(BAD_MOMENT, value=value) from None
-    if moment.tzinfo is None and now.tzinfo is not None:
-        moment = moment.replace(tzinfo=now.tzinfo)
-    return moment
 
 
 def cmd_incident(args: argparse.Namespace) -> int:

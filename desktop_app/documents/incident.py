@@ -77,7 +77,8 @@ def _count(n: int) -> str:
 def _moment(value: datetime | None) -> str:
     if value is None:
         return "tidak diketahui"
-    return f"{format_date_id(value)} pukul {value:%H.%M}"
+    zone = value.tzname() if value.tzinfo else None
+    return f"{format_date_id(value)} pukul {value:%H.%M}" + (f" {zone}" if zone else "")
 
 
 def _facts_table(rows: list[tuple[str, object]], width: float) -> Table:

@@ -19,7 +19,7 @@ import contextlib
 import logging
 import os
 import re
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from logging.handlers import RotatingFileHandler
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -32,6 +32,7 @@ from desktop_app.domain.access import (
     Permission,
     Role,
 )
+from desktop_app.domain.clock import WIB
 from desktop_app.domain.programs import PROGRAMS
 
 if TYPE_CHECKING:
@@ -47,6 +48,7 @@ __all__ = [
     "mask_identifiers",
     "mask_nik",
     "notice_deadline",
+    "office_time",
     "permission_table_markdown",
     "private_log_handler",
 ]
@@ -145,6 +147,15 @@ def private_log_handler(path: Path, *, max_bytes: int = 2_000_000, backups: int 
     return handler
 
 
+def office_time(ctx: AppContext, moment: datetime) -> datetime:
+    """`moment` on the office's wall clock (WIB unless the clock says otherwise); a naive
+    moment is taken as already being office time (what a person types)."""
+    zone = getattr(ctx.clock, "tz", None) or WIB
+    if moment.tzinfo is None:
+        return moment.replace(tzinfo=zone)
+    return moment.astimezone(zone)
+
+
 def notice_deadline(discovered_at: datetime) -> datetime:
     """The latest time the breach notice may go out (UU PDP art. 46: 3×24 hours)."""
     return discovered_at + timedelta(hours=BREACH_NOTICE_HOURS)
@@ -209,13 +220,14 @@ def _device_info(ctx: AppContext, name: str) -> tuple[bool, bool, datetime | Non
 
 
 def _as_moment(value: Any) -> datetime | None:
-    if isinstance(value, datetime):
-        return value
+    # The change log stores UTC without its zone (SQLite has no time zones).
     if isinstance(value, str) and value:
         try:
-            return datetime.fromisoformat(value)
+            value = datetime.fromisoformat(value)
         except ValueError:
             return None
+    if isinstance(value, datetime):
+        return value if value.tzinfo else value.replace(tzinfo=UTC)
     return None
 
 
@@ -240,6 +252,7 @@ def incident_report_pdf(
     known, revoked, last_sync = False, False, None
     if lost_device:
         known, revoked, last_sync = _device_info(ctx, lost_device)
+    discovered_at = office_time(ctx, discovered_at)
     programs = [
         ProgramLine(code, name, count, restricted)
         for code, name, count, restricted in _program_counts(ctx)
@@ -250,14 +263,14 @@ def incident_report_pdf(
         device_name=lost_device,
         device_known=known,
         device_revoked=revoked,
-        last_sync=last_sync,
+        last_sync=office_time(ctx, last_sync) if last_sync else None,
         discovered_at=discovered_at,
         deadline=notice_deadline(discovered_at),
         description=description,
         persons=_scalar(ctx, "SELECT count(*) FROM person WHERE deleted = 0"),
         households=_scalar(ctx, "SELECT count(*) FROM household WHERE deleted = 0"),
         programs=programs,
-        printed_at=ctx.clock.now(),
+        printed_at=office_time(ctx, ctx.clock.now()),
     )
     output = Path(output)
     incident_pdf(output, data)

@@ -9,6 +9,7 @@ from pathlib import Path
 import msoffcrypto
 import openpyxl
 import pytest
+from pypdf import PdfReader
 
 from desktop_app.cli import main
 from desktop_app.domain.access import Actor, Role
@@ -109,6 +110,10 @@ def test_incident_report_command(db: Path, tmp_path: Path, capsys) -> None:
     args = ["laporan-insiden", "--db", str(db), "--perangkat", "lap02", "-o", str(out)]
     assert main([*args, "--diketahui", "2026-12-05 08:30", "--uraian", "Tas hilang"]) == 0
     assert out.read_bytes().startswith(b"%PDF") and "insiden.pdf" in capsys.readouterr().out
+    text = "".join(page.extract_text() or "" for page in PdfReader(out).pages)
+    # The time typed is office time; the notice is due 3×24 h later.
+    assert "5 Desember 2026 pukul 08.30 WIB" in text
+    assert "8 Desember 2026 pukul 08.30 WIB" in text
     assert main([*args[:-1], str(tmp_path / "x.txt")]) == 2
     bad = ["laporan-insiden", "--db", str(db), "--perangkat", "laptop-02", "-o", str(out)]
     assert main(bad) == 2

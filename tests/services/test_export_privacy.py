@@ -152,7 +152,7 @@ def test_the_first_sheet_says_what_the_file_holds(
     assert notice["Diekspor oleh"] == "tester"
     assert notice["NIK dan No. KK"] == "disamarkan"
     assert notice["Program"] == "Semua program"
-    assert "20-11-2026" in str(notice["Tanggal ekspor"])
+    assert notice["Tanggal ekspor"] == "20-11-2026 10:00 WIB"  # 03:00 UTC, office time
     assert "JANGAN DISEBARLUASKAN" in str(notice["Peringatan"])
 
 

@@ -158,7 +158,7 @@ def test_incident_report(ctx: AppContext, tmp_path: Path) -> None:
     text = pdf_text(out)
     assert "LAPORAN INSIDEN DATA PRIBADI" in text
     assert "LAP02" in text and "Tas hilang di pasar" in text
-    assert "23 November 2026 pukul 08.30" in text  # the 3×24 h deadline
+    assert "23 November 2026 pukul 15.30 WIB" in text  # the 3×24 h deadline, office time
     assert "(ABH)" in text and "YA - data pribadi spesifik" in text
     assert "ANAK UJI" not in text and make_nik(born, "L", 3) not in text  # counts, never people
     assert "Perangkat dicabut" in text  # the checklist

@@ -41,6 +41,7 @@ from desktop_app.services.exporter.tables import (
     Table,
 )
 from desktop_app.services.exporter.writers import encrypt_xlsx, export_table, write_xlsx
+from desktop_app.services.privacy import office_time
 from desktop_app.services.registry import PersonFilter, RegistryService
 from desktop_app.services.registry.reads import PERSON_PROGRAMS_FROM
 from desktop_app.storage import search
@@ -411,7 +412,7 @@ class ExportService:
                 what=_WHAT_LABELS.get(what, what) + f" ({table.title})",
                 program=_program_line(table.program),
                 exported_by=self.ctx.actor,
-                exported_at=self.ctx.clock.now(),
+                exported_at=office_time(self.ctx, self.ctx.clock.now()),
                 masked=masked,
                 protected=protected,
                 office=self.ctx.office.office_name,

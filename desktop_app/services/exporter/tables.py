@@ -46,6 +46,11 @@ def neutralise_formula(text: str) -> str:
     return "'" + text if text.startswith(FORMULA_START) else text
 
 
+def _moment(value: datetime) -> str:
+    zone = value.tzname() if value.tzinfo else None
+    return value.strftime("%d-%m-%Y %H:%M") + (f" {zone}" if zone else "")
+
+
 @dataclass(frozen=True)
 class ExportNotice:
     """What the export says about itself (the xlsx's first sheet, the csv's first lines)."""
@@ -66,7 +71,7 @@ class ExportNotice:
             ("Program", self.program),
             ("Filter", self.filter_text or "-"),
             ("Jumlah baris", str(rows)),
-            ("Tanggal ekspor", self.exported_at.strftime("%d-%m-%Y %H:%M")),
+            ("Tanggal ekspor", _moment(self.exported_at)),
             ("Diekspor oleh", self.exported_by or "-"),
             ("NIK dan No. KK", "disamarkan" if self.masked else "lengkap (tidak disamarkan)"),
             ("Kata sandi berkas", "ya" if self.protected else "tidak"),
