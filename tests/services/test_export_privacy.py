@@ -274,3 +274,32 @@ def test_without_accounts_a_restricted_export_keeps_working(
     assert result.rows == 3 and result.restricted == 1 and not result.protected
     with ctx.db.session() as s:
         assert len(s.exec(select(AccessLog)).all()) == 1
+
+
+def test_a_household_with_a_restricted_member_is_restricted(
+    ctx: AppContext, tmp_path: Path
+) -> None:
+    from desktop_app.services.importing import ImportKind, ImportOptions, ImportService
+    from desktop_app.storage.models import Person
+    from tests.services.import_files import HEADER, person_row, xlsx
+
+    rows = [
+        HEADER,
+        person_row(1, date(1980, 1, 2), kk_serial=1),
+        person_row(2, date(2012, 3, 4), kk_serial=1, relation="ANAK"),
+        person_row(3, date(1981, 5, 6), "P", kk_serial=2),
+    ]
+    service = ImportService(ctx)
+    prepared = service.prepare(
+        xlsx(tmp_path / "kpm.xlsx", rows), ImportOptions(kind=ImportKind.HOUSEHOLDS)
+    )
+    service.commit(prepared)
+    prepared.close()
+    with ctx.db.session() as s:
+        child = s.exec(select(Person).where(Person.birth_date == date(2012, 3, 4))).one()
+    RegistryService(ctx).enrol("ABH", person_id=child.id, details={"role": "saksi"})
+    exporter = ExportService(ctx)
+    households = exporter.households_table(PersonFilter())
+    assert households.count == 2 and households.restricted == 1
+    persons = exporter.persons_table(PersonFilter())
+    assert persons.count == 3 and persons.restricted == 1
