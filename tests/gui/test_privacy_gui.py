@@ -10,6 +10,7 @@ from datetime import date
 from pathlib import Path
 
 import msoffcrypto
+import pytest
 from PySide6.QtWidgets import QDialog, QFileDialog
 
 from desktop_app.domain.access import Actor, Role
@@ -131,3 +132,30 @@ def test_registry_export_of_restricted_data_is_protected(
         assert msoffcrypto.OfficeFile(handle).is_encrypted()
     if POSIX:
         assert stat.S_IMODE(os.stat(target).st_mode) == 0o600
+
+
+@pytest.mark.parametrize(("role", "name"), [(Role.OPERATOR, "abh.xlsx"), (Role.ADMIN, "abh.csv")])
+def test_a_refused_export_says_why_without_asking_options(
+    qtbot, ctx: AppContext, tmp_path: Path, monkeypatch, message_boxes, role: Role, name: str
+) -> None:
+    from desktop_app.gui.registry.tab import RegistryTab
+
+    born = date(2012, 7, 8)
+    reg = RegistryService(ctx)
+    child = reg.create_person(
+        PersonInput(name="ANAK UJI", sex="L", nik=make_nik(born, "L", 3), birth_date=born)
+    )
+    reg.enrol("ABH", person_id=child, details={"role": "korban"})
+    ctx.set_user(Actor(username="u", full_name="Pengguna", role=role))
+    tab = RegistryTab(ctx)
+    qtbot.addWidget(tab)
+    target = tmp_path / name
+    monkeypatch.setattr(
+        QFileDialog, "getSaveFileName", staticmethod(lambda *a, **k: (str(target), ""))
+    )
+    monkeypatch.setattr(ExportOptionsDialog, "exec", lambda self: pytest.fail("no options"))
+    tab.export_button.click()
+    qtbot.waitUntil(lambda: bool(message_boxes.texts()), timeout=10000)
+    text = message_boxes.texts()[-1]
+    assert ("tidak boleh mengekspor" in text) if role == Role.OPERATOR else ("CSV" in text)
+    assert not target.exists()

@@ -212,8 +212,11 @@ def export_view(tab: Any, path: Path | None = None) -> None:
 
         table, policy = measured
         choice = ExportChoice(policy.mask_default, None)
-        if policy.allowed:  # a refused list goes straight to the service's coded refusal
-            dialog = ExportOptionsDialog(tab, policy, xlsx=target.suffix.lower() == ".xlsx")
+        xlsx = target.suffix.lower() == ".xlsx"
+        # A list the user may not export, or restricted data as .csv, goes straight to the
+        # service's coded refusal: no options to ask first.
+        if policy.allowed and (xlsx or not policy.password_required):
+            dialog = ExportOptionsDialog(tab, policy, xlsx=xlsx)
             if dialog.exec() != QDialog.DialogCode.Accepted:
                 return
             choice = dialog.choice()
