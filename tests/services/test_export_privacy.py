@@ -188,6 +188,7 @@ def test_a_list_with_a_restricted_person_is_restricted(ctx: AppContext, world) -
     assert adults.restricted == 0
     abh = service.persons_table(PersonFilter(program_code="ABH"))
     assert abh.restricted == 1
+    assert service.policy(abh).programs == "ABH"
 
 
 def test_operator_cannot_export_restricted_data(ctx: AppContext, world, tmp_path: Path) -> None:
@@ -261,6 +262,10 @@ def test_restricted_export_is_encrypted_and_logged(
         change = s.exec(select(ChangeLog).where(ChangeLog.op == "export")).one()
     assert access.username == "social_worker" and access.entity == "export"
     assert "abh.xlsx" in access.detail and "ABH" in access.detail and "1 baris" in access.detail
+    book = openpyxl.load_workbook(plain)
+    notice = {row[0]: row[1] for row in book[NOTICE_SHEET].iter_rows(values_only=True)}
+    assert notice["Program"] == "Anak Berhadapan dengan Hukum (ABH)"
+    assert notice["Kata sandi berkas"] == "ya"
     assert '"protected": [null, true]' in change.changes.replace(" ,", ",")
 
 

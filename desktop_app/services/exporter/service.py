@@ -16,6 +16,7 @@ from typing import Any
 from desktop_app.domain.access import RESTRICTED_PROGRAMS, Permission, is_restricted_program
 from desktop_app.domain.ids import new_id
 from desktop_app.domain.people import program_names
+from desktop_app.domain.programs import PROGRAMS
 from desktop_app.domain.search_text import normalise_search
 from desktop_app.domain.status import RELATION_LABELS, Relation
 from desktop_app.domain.values import as_date
@@ -498,8 +499,10 @@ class ExportService:
 def _program_line(code: str | None) -> str:
     if not code:
         return "Semua program"
-    name = program_names(code)
-    return f"{name} ({code})" if name and name != code else code
+    program = PROGRAMS.get(code)
+    if program is None:
+        return code
+    return program.name if code in program.name else f"{program.name} ({code})"
 
 
 def _filter_text(flt: Any) -> str:
