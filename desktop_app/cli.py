@@ -45,6 +45,7 @@ COMMAND_MODULES: list[str] = [
     "desktop_app.commands.verify",
     "desktop_app.commands.report",
     "desktop_app.commands.casework",
+    "desktop_app.commands.privacy",
 ]
 
 APP_NAME = "Berdaya"

@@ -2,7 +2,12 @@
 
 Import exit codes: 0 every row imported (or, with --dry-run, would be), 1 some rows rejected
 (the report is on stdout; nothing is imported unless --accept-valid), 2 the file or the database
-cannot be used. Export: 0 written, 2 unusable request or file.
+cannot be used. Export: 0 written, 2 unusable request or file (a refused restricted export
+included).
+
+A list holding persons in restricted programs is written only for a role with
+EXPORT_RESTRICTED, as a password-protected .xlsx: the password is asked on the terminal, or read
+from the first line of stdin with --file-password-stdin (scripts).
 """
 
 from __future__ import annotations
@@ -27,6 +32,11 @@ EXPORT_NOT_AVAILABLE = Msg(
     "This export is not available in this version yet.",
 )
 EXPORT_NEEDS_ID = Msg("export.needs_id", "Sebutkan {option} ID.", "Give the {option} ID.")
+PASSWORDS_DIFFER = Msg(
+    "export.passwords_differ",
+    "Kedua kata sandi berkas tidak sama; berkas tidak dibuat.",
+    "The two file passwords differ; no file was written.",
+)
 
 
 def register(sub: argparse._SubParsersAction) -> None:
@@ -79,6 +89,24 @@ def register(sub: argparse._SubParsersAction) -> None:
     exp.add_argument("--status", choices=["aktif", "meninggal", "pindah", "keluar"])
     exp.add_argument("--round", metavar="ID", help="tahap penyaluran (untuk --what round)")
     exp.add_argument("--training", metavar="ID", help="pelatihan (untuk --what training)")
+    masking = exp.add_mutually_exclusive_group()
+    masking.add_argument(
+        "--mask-nik",
+        dest="mask_ids",
+        action="store_true",
+        default=None,
+        help="NIK dan No. KK disamarkan (3572********0001); bawaan untuk peran tanpa akses data "
+        "terbatas",
+    )
+    masking.add_argument(
+        "--full-nik", dest="mask_ids", action="store_false", help="NIK dan No. KK lengkap"
+    )
+    exp.add_argument(
+        "--file-password-stdin",
+        action="store_true",
+        help="baca kata sandi berkas .xlsx dari baris pertama stdin (wajib untuk data terbatas; "
+        "tanpa opsi ini kata sandi ditanyakan di terminal)",
+    )
     exp.set_defaults(func=cmd_export)
 
 
@@ -277,18 +305,51 @@ def cmd_export(args: argparse.Namespace) -> int:
                 )
             else:
                 table = _other_table(service, args)
-            result = service.export(table, args.output)
+            password = _file_password(service.policy(table, args.output), args)
+            result = service.export(
+                table, args.output, mask_ids=args.mask_ids, password=password
+            )
         except OSError as exc:  # the file cannot be written: a refusal like the others
             from desktop_app.commands.messages import OUTPUT_NOT_WRITABLE
 
             raise ServiceError(
                 OUTPUT_NOT_WRITABLE, path=str(args.output), error=exc.strerror
             ) from exc
-        print(f"Tersimpan: {result.path} ({result.rows} baris).")
+        notes = "".join(
+            note
+            for flag, note in (
+                (result.masked, "; NIK disamarkan"),
+                (result.protected, "; dilindungi kata sandi"),
+            )
+            if flag
+        )
+        print(f"Tersimpan: {result.path} ({result.rows} baris{notes}).")
         return 0
 
     # Every refusal, the file's included, is unusable input here (exit code 2).
     return run_on_database(args, body, lambda _exc: 2)
+
+
+def _file_password(policy: Any, args: argparse.Namespace) -> str | None:
+    """The file password: stdin's first line with --file-password-stdin; asked twice on a
+    terminal when the list needs one; else None (the service refuses a restricted list)."""
+    if args.file_password_stdin:
+        return sys.stdin.readline().rstrip("\r\n") or None
+    if not (policy.password_required and policy.allowed and sys.stdin.isatty()):
+        return None
+    import getpass
+
+    from desktop_app.services.context import ServiceError
+
+    print(
+        f"Daftar ini memuat data terbatas ({policy.programs}); berkas .xlsx akan dilindungi "
+        "kata sandi.",
+        file=sys.stderr,
+    )
+    first = getpass.getpass("Kata sandi berkas: ")
+    if getpass.getpass("Ulangi kata sandi: ") != first:
+        raise ServiceError(PASSWORDS_DIFFER)
+    return first or None
 
 
 def _other_table(service: Any, args: argparse.Namespace) -> Any:

@@ -21,6 +21,7 @@ from PySide6.QtWidgets import QApplication, QMessageBox, QWidget
 from desktop_app.domain.errors import Refusal
 from desktop_app.i18n import tr, tr_issue, tr_refusal
 from desktop_app.services.context import ServiceError
+from desktop_app.services.privacy import private_log_handler
 
 __all__ = [
     "install_excepthook",
@@ -41,19 +42,23 @@ def log_dir() -> Path:
 
 
 def setup_logging(folder: Path | None = None) -> Path | None:
-    """Log to a rotating file in the user log folder; returns its path (None if unwritable)."""
+    """Log to a rotating file in the user log folder; returns its path (None if unwritable).
+
+    The files are owner-only (0600) and every line goes through `RedactingFilter`: a NIK or an
+    SQL parameter in an exception's text never reaches the disk (UU PDP; the log is sent along
+    with bug reports)."""
     folder = folder or log_dir()
-    try:
-        folder.mkdir(parents=True, exist_ok=True)
-        path = folder / "berdaya.log"
-        handler = RotatingFileHandler(path, maxBytes=2_000_000, backupCount=3, encoding="utf-8")
-    except OSError:
-        return None
-    handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
+    path = folder / "berdaya.log"
     root = logging.getLogger()
     for existing in root.handlers:
         if isinstance(existing, RotatingFileHandler) and Path(existing.baseFilename) == path:
             return path
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+        handler = private_log_handler(path)
+    except OSError:
+        return None
+    handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
     root.addHandler(handler)
     root.setLevel(min(root.level or logging.INFO, logging.INFO))
     return path

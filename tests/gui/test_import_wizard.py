@@ -9,7 +9,7 @@ import openpyxl
 import pytest
 from PySide6.QtCore import QMimeData, QPoint, QPointF, Qt, QUrl
 from PySide6.QtGui import QDragEnterEvent, QDropEvent
-from PySide6.QtWidgets import QApplication, QFileDialog
+from PySide6.QtWidgets import QApplication, QDialog, QFileDialog
 from sqlalchemy import func
 from sqlmodel import select
 
@@ -232,11 +232,16 @@ def test_registry_tab_has_import_and_export_buttons(
     monkeypatch.setattr(
         QFileDialog, "getSaveFileName", staticmethod(lambda *a, **k: (str(target), ""))
     )
+    from desktop_app.gui.importer.export_dialog import ExportOptionsDialog
+
+    monkeypatch.setattr(ExportOptionsDialog, "exec", lambda self: QDialog.DialogCode.Accepted)
     tab.export_button.click()
     qtbot.waitUntil(lambda: bool(message_boxes.texts()), timeout=10000)
     assert "5 baris" in message_boxes.texts()[-1]
-    ws = openpyxl.load_workbook(target).active
+    book = openpyxl.load_workbook(target)
+    ws = book.active
     assert ws is not None and ws.max_row == 6 and ws["A1"].value == "NIK"
+    assert book.sheetnames[0] == "Keterangan"  # the first sheet says what the file holds
 
 
 def test_row_detail_names_the_kelurahan(qtbot, ctx: AppContext, tmp_path: Path) -> None:

@@ -120,6 +120,14 @@ def test_enrolments_need_a_known_program(db: Path, tmp_path: Path, capsys) -> No
     assert main([*args, "--program", "rapelan"]) == 0
 
 
+def table_lines(path: Path) -> list[str]:
+    """An exported csv's table: the lines after the notice (what the file holds) and its blank
+    line."""
+    lines = path.read_text(encoding="utf-8-sig").splitlines()
+    assert lines[0].startswith("# Berkas;")
+    return lines[lines.index("") + 1 :]
+
+
 def test_export_persons_and_households(db: Path, tmp_path: Path) -> None:
     main(["import", str(good_file(tmp_path)), "--db", str(db), "--kind", "households"])
     out = tmp_path / "orang.xlsx"
@@ -128,11 +136,11 @@ def test_export_persons_and_households(db: Path, tmp_path: Path) -> None:
     assert ws is not None and ws.max_row == 4
     kpm = tmp_path / "kpm.csv"
     assert main(["export", "--db", str(db), "--what", "households", "-o", str(kpm)]) == 0
-    assert kpm.read_text(encoding="utf-8-sig").splitlines()[0].startswith("NO KK;NIK;")
+    assert table_lines(kpm)[0].startswith("NO KK;NIK;")
     filtered = tmp_path / "bendo.csv"
     args = ["export", "--db", str(db), "--kelurahan", "Bendo", "-o", str(filtered)]
     assert main(args) == 0
-    assert len(filtered.read_text(encoding="utf-8-sig").splitlines()) == 1  # header only
+    assert len(table_lines(filtered)) == 1  # header only
 
 
 def test_export_refuses_unknown_region_and_format(db: Path, tmp_path: Path, capsys) -> None:
@@ -168,7 +176,7 @@ def test_export_round_and_training(db: Path, tmp_path: Path, capsys) -> None:
     out = tmp_path / "tahap.csv"
     args = ["export", "--db", str(db), "--what", "round", "--round", code, "-o", str(out)]
     assert main(args) == 0
-    assert out.read_text(encoding="utf-8-sig").startswith("NO;NIK;NO KK;NAMA")
+    assert table_lines(out)[0].startswith("NO;NIK;NO KK;NAMA")
     out = tmp_path / "hadir.xlsx"
     args = ["export", "--db", str(db), "--what", "training", "--training", training_id]
     assert main([*args, "-o", str(out)]) == 0

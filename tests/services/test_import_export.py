@@ -67,7 +67,10 @@ def test_csv_is_excel_friendly(ctx, exporter: ExportService, tmp_path: Path) -> 
     exporter.export(exporter.persons_table(PersonFilter()), out)
     raw = out.read_bytes()
     assert raw.startswith(b"\xef\xbb\xbf")  # BOM: Excel reads UTF-8 correctly
-    rows = list(csv.reader(raw.decode("utf-8-sig").splitlines(), delimiter=";"))
+    lines = list(csv.reader(raw.decode("utf-8-sig").splitlines(), delimiter=";"))
+    start = lines.index([])  # the notice lines first, then a blank line
+    assert lines[0][0] == "# Berkas" and any("DATA PRIBADI" in line[-1] for line in lines[:start])
+    rows = lines[start + 1 :]
     assert rows[0][0] == "NIK" and len(rows) == 7
     assert rows[1][5].count("-") == 2  # dd-mm-yyyy
 

@@ -154,5 +154,6 @@ def test_export_query_with_odd_text(tmp_path: Path, capsys: pytest.CaptureFixtur
         args = ["export", "--db", str(db), "--query", query, "-o", str(out)]
         assert main(args) == 0, capsys.readouterr().err
         lines = out.read_text(encoding="utf-8-sig").splitlines()
+        lines = lines[lines.index("") + 1 :]  # after the notice of what the file holds
         assert len(lines) == 1 + rows, query[:40]
         assert rows == 0 or "Siti Rahayu" in lines[1]

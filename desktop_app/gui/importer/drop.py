@@ -16,6 +16,7 @@ from PySide6.QtCore import QEvent, QObject, Qt
 from PySide6.QtGui import QDragEnterEvent, QDropEvent
 from PySide6.QtWidgets import (
     QBoxLayout,
+    QDialog,
     QFileDialog,
     QLabel,
     QLayout,
@@ -177,7 +178,11 @@ def install_import_export(tab: Any) -> DropHandler:
 
 
 def export_view(tab: Any, path: Path | None = None) -> None:
-    """Export the list the tab shows, with its filter, to .xlsx or .csv."""
+    """Export the list the tab shows, with its filter, to .xlsx or .csv.
+
+    Two steps off the GUI thread: measure the list (how many rows, whether it holds restricted
+    data: services.exporter.ExportPolicy), ask the options (masked NIK, the file password), then
+    write the file."""
     from desktop_app.services.exporter import ExportService
 
     households = getattr(tab, "current_view", 0) == 1
@@ -198,25 +203,51 @@ def export_view(tab: Any, path: Path | None = None) -> None:
     service = ExportService(tab.ctx)
     target = path
 
-    def work(job: JobControl) -> Any:
+    def measure(_job: JobControl) -> Any:
         table = service.households_table(flt) if households else service.persons_table(flt)
-        return service.export(
-            table,
-            target,
-            progress=lambda done, total: job.progress(
-                done, total, tr("Menulis {done} dari {total} baris…", done=done, total=total)
-            ),
-            cancelled=job.is_cancelled,
+        return table, service.policy(table, target)
+
+    def ask(measured: Any) -> None:
+        from desktop_app.gui.importer.export_dialog import ExportChoice, ExportOptionsDialog
+
+        table, policy = measured
+        choice = ExportChoice(policy.mask_default, None)
+        xlsx = target.suffix.lower() == ".xlsx"
+        # A list the user may not export, or restricted data as .csv, goes straight to the
+        # service's coded refusal: no options to ask first.
+        if policy.allowed and (xlsx or not policy.password_required):
+            dialog = ExportOptionsDialog(tab, policy, xlsx=xlsx)
+            if dialog.exec() != QDialog.DialogCode.Accepted:
+                return
+            choice = dialog.choice()
+        write(table, choice)
+
+    def write(table: Any, choice: Any) -> None:
+        def work(job: JobControl) -> Any:
+            return service.export(
+                table,
+                target,
+                progress=lambda done, total: job.progress(
+                    done, total, tr("Menulis {done} dari {total} baris…", done=done, total=total)
+                ),
+                cancelled=job.is_cancelled,
+                mask_ids=choice.mask_ids,
+                password=choice.password,
+            )
+
+        def done(result: Any) -> None:
+            QMessageBox.information(
+                tab,
+                tr("Ekspor selesai"),
+                tr("{n} baris tersimpan di {path}.", n=result.rows, path=str(result.path)),
+            )
+
+        run_job(
+            work,
+            parent=tab,
+            title=tr("Ekspor daftar"),
+            write=True,  # the export is recorded in the change log
+            on_success=done,
         )
 
-    run_job(
-        work,
-        parent=tab,
-        title=tr("Ekspor daftar"),
-        write=True,  # the export is recorded in the change log
-        on_success=lambda result: QMessageBox.information(
-            tab,
-            tr("Ekspor selesai"),
-            tr("{n} baris tersimpan di {path}.", n=result.rows, path=str(result.path)),
-        ),
-    )
+    run_job(measure, parent=tab, title=tr("Ekspor daftar"), on_success=ask)

@@ -390,7 +390,7 @@ class RegistryTab(QWidget):
         self.search_finished.emit(len(ids))
 
     def _search_failed(self, exc: BaseException) -> None:
-        log.warning("search failed: %s", exc)
+        log.warning("search failed: %s", type(exc).__name__)  # its text may hold the name searched
         self.result_label.setText(tr("Pencarian gagal; ubah kata kunci lalu coba lagi."))
 
     def _view_changed(self, which: int) -> None:

@@ -24,7 +24,9 @@ __all__ = [
     "clean_phone",
     "clean_rt",
     "clean_text",
+    "formula_cell_warning",
     "is_blank",
+    "looks_like_formula",
     "month_first_reading",
     "month_first_with_nik",
     "parse_date_cell",
@@ -162,6 +164,37 @@ def _id_from_number(value: float, label: str) -> tuple[str | None, Issue | None]
         "id.scientific",
         "{label} tersimpan sebagai angka di Excel ({value}): Excel hanya menyimpan 15 digit, "
         "jadi digit terakhir sudah hilang. Ketik ulang dari KTP/KK di kolom yang diformat Teks.",
+        label=label,
+        value=shown,
+    )
+
+
+# A cell a spreadsheet runs when the text is opened again: =SUM(..), @cmd, +cmd|' /C calc'!A0.
+# "+62 812-3456-7890" (a phone) and a lone "-" (an empty value) are everyday text, not formulas.
+_FORMULA_TAIL = re.compile(r"[A-Za-z=(!|*/^&+]")
+
+
+def looks_like_formula(text: str) -> bool:
+    """True for text that starts like a spreadsheet formula (= @, or + - followed by a formula
+    rather than the digits of a phone number or a negative number)."""
+    if not text:
+        return False
+    first = text[0]
+    if first in "=@":
+        return len(text) > 1
+    if first in "+-":
+        return _FORMULA_TAIL.search(text, 1) is not None
+    return False
+
+
+def formula_cell_warning(label: str, value: str) -> Issue:
+    """A warning, not a refusal: the value is kept as the text it is (the registry never runs
+    it), but an export opened in a spreadsheet or a copy pasted elsewhere might."""
+    shown = value if len(value) <= 40 else value[:39] + "…"
+    return _warning(
+        "import.formula_cell",
+        "Kolom {label} berisi teks yang tampak seperti rumus spreadsheet ({value}); disimpan "
+        "apa adanya sebagai teks. Periksa asal berkas ini.",
         label=label,
         value=shown,
     )

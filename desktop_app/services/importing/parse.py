@@ -19,7 +19,9 @@ from desktop_app.services.importing.cleaning import (
     clean_phone,
     clean_rt,
     clean_text,
+    formula_cell_warning,
     is_blank,
+    looks_like_formula,
     month_first_reading,
     month_first_with_nik,
     number_cell_warning,
@@ -29,7 +31,7 @@ from desktop_app.services.importing.cleaning import (
     text_of,
 )
 from desktop_app.services.importing.fields import ImportKind
-from desktop_app.services.importing.headers import header_key
+from desktop_app.services.importing.headers import FIELD_BY_KEY, header_key
 from desktop_app.services.importing.layouts import ImportLayout, code_key
 from desktop_app.services.importing.messages import error_issue as _error
 from desktop_app.services.importing.messages import warning_issue as _warning
@@ -42,6 +44,8 @@ __all__ = [
     "program_code",
     "read_list_status",
 ]
+
+_FORMULA_FIRST = "=+-@"  # first characters worth a closer look (looks_like_formula)
 
 
 @dataclass(slots=True)
@@ -186,6 +190,10 @@ class RowParser:
         if self.extra_cols:
             cand.extras = self.extra_cells(row)
         get = cells.get
+        for key, value in cells.items():
+            if type(value) is str and value[:1] in _FORMULA_FIRST and looks_like_formula(value):
+                label = FIELD_BY_KEY[key].label if key in FIELD_BY_KEY else key
+                warnings.append(formula_cell_warning(label, value))
 
         raw_nik = get("nik")
         raw_kk = get("kk_number")

@@ -62,6 +62,8 @@ __all__ = [
 ]
 
 HEADER_SCAN_ROWS = 30
+# The first sheet of a Berdaya export (services/exporter NOTICE_SHEET): not data.
+EXPORT_NOTICE_SHEET = "Keterangan"
 # .xlsb is taken so the clerk reads why it is refused, instead of "not a spreadsheet".
 SPREADSHEET_SUFFIXES = (".xlsx", ".xlsm", ".xls", ".xlsb", ".ods", ".csv", ".txt", ".tsv")
 
@@ -103,9 +105,12 @@ class Workbook:
         return self.path.name
 
     def resolve_sheet(self, sheet: str | None) -> str:
-        """The sheet to read: the given name (case and spaces forgiven) or the first one."""
+        """The sheet to read: the given name (case and spaces forgiven) or the first one; a
+        Berdaya export's first sheet says what the file holds, its data is the next one."""
         if sheet is None or sheet == "":
             visible = [s.name for s in self.sheets if s.visible] or self.sheet_names
+            if len(visible) > 1 and visible[0] == EXPORT_NOTICE_SHEET:
+                return visible[1]
             return visible[0]
         if sheet in self.sheet_names:
             return sheet
