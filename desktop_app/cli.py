@@ -13,6 +13,14 @@ command's.
 Feature areas add their subcommands through `COMMAND_MODULES`: each module has
 `register(subparsers)`, adds `--db` with `add_db_option`, sets `func` on its parsers
 (`func(args) -> int`) and opens the database with `open_command_context` (or `existing_db`).
+
+Login: a database that has accounts opens only for a person who logs in (UU PDP: access limited
+to the people whose work needs it). `--user NAME` (or the environment variable BERDAYA_USER)
+names the account; the password comes from a prompt on the terminal, or one line of stdin with
+`--password-stdin` (for scripts: `echo "$SANDI" | berdaya --user sari --password-stdin ...`).
+Both options work before or after the subcommand, like `--db`. No user, no password, a wrong
+password, a locked-out or disabled account: exit 2 with the reason, nothing opened. A database
+without accounts (made before accounts existed) opens as before.
 """
 
 from __future__ import annotations
@@ -20,6 +28,7 @@ from __future__ import annotations
 import argparse
 import contextlib
 import errno
+import getpass
 import importlib
 import json
 import os
@@ -44,9 +53,11 @@ COMMAND_MODULES: list[str] = [
     "desktop_app.commands.sync",
     "desktop_app.commands.verify",
     "desktop_app.commands.report",
+    "desktop_app.commands.users",
 ]
 
 APP_NAME = "Berdaya"
+USER_ENV = "BERDAYA_USER"  # the account name when --user is not given
 
 
 def default_db_path() -> Path:
@@ -78,6 +89,24 @@ def add_db_option(parser: argparse.ArgumentParser) -> None:
         default=argparse.SUPPRESS,
         help="buat basis data baru bila berkas --db belum ada",
     )
+    add_login_options(parser, suppress=True)
+
+
+def add_login_options(parser: argparse.ArgumentParser, *, suppress: bool = False) -> None:
+    """`--user` and `--password-stdin`; on subcommands SUPPRESS keeps values given before them
+    (see `add_db_option`)."""
+    parser.add_argument(
+        "--user",
+        default=argparse.SUPPRESS if suppress else None,
+        metavar="NAMA",
+        help=f"masuk sebagai pengguna ini (bawaan: variabel lingkungan {USER_ENV})",
+    )
+    parser.add_argument(
+        "--password-stdin",
+        action="store_true",
+        default=argparse.SUPPRESS if suppress else False,
+        help="baca kata sandi dari satu baris stdin (untuk skrip), bukan dari prompt",
+    )
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -94,6 +123,7 @@ def build_parser() -> argparse.ArgumentParser:
         action="store_true",
         help="perintah boleh membuat basis data baru bila berkas --db belum ada",
     )
+    add_login_options(parser)
     parser.add_argument(
         "--demo",
         action="store_true",
@@ -119,9 +149,10 @@ def command_db_path(args: argparse.Namespace) -> Path:
     return getattr(args, "db", None) or default_db_path()
 
 
-def existing_db(args: argparse.Namespace) -> Path:
+def usable_db(args: argparse.Namespace) -> Path:
     """The command's database path, refused (StorageError, exit 2) when it is missing, empty, a
-    folder or not a Berdaya file — unless `--create` allows making a new one. Creates nothing."""
+    folder or not a Berdaya file — unless `--create` allows making a new one. Creates nothing
+    and logs nobody in: for commands that must work before any account exists."""
     from desktop_app.commands.messages import DB_MISSING
     from desktop_app.storage.db import StorageError, require_database_file
 
@@ -137,11 +168,112 @@ def existing_db(args: argparse.Namespace) -> Path:
     return path
 
 
+def existing_db(args: argparse.Namespace) -> Path:
+    """`usable_db`, and when the database has accounts the person's login is checked first
+    (`LoginRefused`, exit 2): for commands that work on the file itself (backup)."""
+    path = usable_db(args)
+    if uses_accounts(path):
+        login_context(args, path).close()
+    return path
+
+
 def open_command_context(args: argparse.Namespace, *, read_only: bool = False) -> AppContext:
-    """Open the command's database (see `existing_db`); StorageError when it cannot be used."""
+    """Open the command's database (see `existing_db`) as the person logged in with `--user`
+    when it has accounts; StorageError (a `LoginRefused` for a failed login) when it cannot."""
     from desktop_app.services.context import open_app
 
-    return open_app(existing_db(args), read_only=read_only)
+    path = usable_db(args)
+    if uses_accounts(path):
+        return login_context(args, path, read_only=read_only)
+    return open_app(path, read_only=read_only)
+
+
+def uses_accounts(path: Path) -> bool:
+    """Whether opening `path` needs a login. A new or empty file has no accounts yet."""
+    from desktop_app.services.accounts import has_accounts
+
+    try:
+        if not path.is_file() or path.stat().st_size == 0:
+            return False
+    except (OSError, ValueError):
+        return False
+    return has_accounts(path)
+
+
+def command_username(args: argparse.Namespace) -> str:
+    """`--user`, else BERDAYA_USER; refused when neither names anybody."""
+    from desktop_app.commands.messages import LOGIN_USER_MISSING, LoginRefused
+
+    username = (getattr(args, "user", None) or os.environ.get(USER_ENV) or "").strip()
+    if not username:
+        raise LoginRefused(LOGIN_USER_MISSING)
+    return username
+
+
+def read_secret(args: argparse.Namespace, prompt_id: str, prompt_en: str) -> str:
+    """The next secret for this command: one line of stdin with `--password-stdin` (several
+    secrets are several lines, in the order the command documents), else a prompt on the
+    terminal. Refused when stdin is not a terminal and `--password-stdin` was not given: a
+    script must say where the password comes from rather than hang on a prompt."""
+    from desktop_app.commands.messages import PASSWORD_NEEDED, PASSWORD_STDIN_EMPTY, LoginRefused
+
+    if getattr(args, "password_stdin", False):
+        line = sys.stdin.readline()
+        secret = line.rstrip("\r\n")
+        if not secret:
+            raise LoginRefused(PASSWORD_STDIN_EMPTY)
+        return secret
+    if not _stdin_is_terminal():
+        raise LoginRefused(PASSWORD_NEEDED)
+    prompt = prompt_en if get_language() == "en" else prompt_id
+    try:
+        return getpass.getpass(prompt)
+    except EOFError:
+        raise LoginRefused(PASSWORD_NEEDED) from None
+
+
+def _stdin_is_terminal() -> bool:
+    try:
+        return bool(sys.stdin and sys.stdin.isatty())
+    except (OSError, ValueError):
+        return False
+
+
+def command_password(args: argparse.Namespace, username: str) -> str:
+    """The logged-in person's password, asked once per run (a command may check it twice)."""
+    cached = getattr(args, "_login", None)
+    if cached is not None and cached[0] == username:
+        return str(cached[1])
+    password = read_secret(args, f"Kata sandi {username}: ", f"Password for {username}: ")
+    args._login = (username, password)
+    return password
+
+
+def login_context(
+    args: argparse.Namespace, path: Path, *, read_only: bool = False
+) -> AppContext:
+    """The database opened as the person named by `--user` (`LoginRefused` when the login
+    fails). An account whose password must be changed first only runs
+    `pengguna ganti-sandi` (commands that allow it set `password_change=True`)."""
+    from desktop_app.commands.messages import MUST_CHANGE_PASSWORD, LoginRefused
+    from desktop_app.services.accounts import AccountService, login
+    from desktop_app.services.context import ServiceError
+
+    username = command_username(args)
+    password = command_password(args, username)
+    try:
+        ctx = login(path, username, password, read_only=read_only)
+    except ServiceError as exc:
+        raise LoginRefused(exc.msg, **exc.params) from None
+    try:
+        must_change = AccountService(ctx).must_change_password(username)
+    except BaseException:
+        ctx.close()
+        raise
+    if must_change and not getattr(args, "password_change", False):
+        ctx.close()
+        raise LoginRefused(MUST_CHANGE_PASSWORD, username=username.strip().lower())
+    return ctx
 
 
 def main(argv: list[str] | None = None) -> int:
