@@ -275,9 +275,7 @@ def command_password(args: argparse.Namespace, username: str) -> str:
     return password
 
 
-def login_context(
-    args: argparse.Namespace, path: Path, *, read_only: bool = False
-) -> AppContext:
+def login_context(args: argparse.Namespace, path: Path, *, read_only: bool = False) -> AppContext:
     """The database opened as the person named by `--user` (`LoginRefused` when the login
     fails). An account whose password must be changed first only runs
     `pengguna ganti-sandi` (commands that allow it set `password_change=True`)."""
@@ -307,7 +305,7 @@ def main(argv: list[str] | None = None) -> int:
     arguments = list(sys.argv[1:] if argv is None else argv)
     out, err = sys.stdout, sys.stderr
     language = get_language()
-    sys.stdout, sys.stderr = _GuardedStream(out), _GuardedStream(err)  # type: ignore[assignment]
+    sys.stdout, sys.stderr = _GuardedStream(out), _GuardedStream(err)
     try:
         code = _main(arguments)
         for stream in (sys.stdout, sys.stderr):
