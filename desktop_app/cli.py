@@ -554,6 +554,12 @@ def run_gui(args: argparse.Namespace) -> int:
 
             print(f"Membuat basis data demo di {db_path} …", file=sys.stderr)
             generate_demo(db_path, DemoOptions())
+        elif args.db is None and not uses_accounts(db_path):
+            # A demo file left by a version before accounts: give it the demo accounts so it
+            # opens like a new one. Only the app's own demo file, never a --db given.
+            from desktop_app.services.demo import add_demo_accounts
+
+            add_demo_accounts(db_path)
     from desktop_app.gui.app import run_app
 
     return run_app(db_path, lang=args.lang)

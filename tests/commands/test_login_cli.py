@@ -205,3 +205,30 @@ def test_demo_passwords_are_the_documented_ones() -> None:
         "peksos",
         "pimpinan",
     }
+
+
+def test_the_gui_demo_builds_its_accounts_and_gives_them_to_an_old_demo_file(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture
+) -> None:
+    import desktop_app.cli
+    import desktop_app.gui.app
+    from desktop_app.services.demo import DemoOptions, generate_demo
+
+    opened: list[Path] = []
+    monkeypatch.setattr(
+        desktop_app.gui.app, "run_app", lambda path, lang=None: opened.append(path) or 0
+    )
+    old_demo = tmp_path / "berdaya-demo" / "berdaya-demo.sqlite"
+    monkeypatch.setattr(desktop_app.cli, "demo_db_path", lambda: old_demo)
+    generate_demo(old_demo, DemoOptions(scale="tiny", seed=7, accounts=False))
+    assert not desktop_app.cli.uses_accounts(old_demo)
+    assert main(["--demo"]) == 0
+    assert opened == [old_demo]
+    assert desktop_app.cli.uses_accounts(old_demo)
+    login(old_demo, "admin", demo_password("admin")).close()
+    # A database named with --db is never given the demo's known passwords.
+    other = tmp_path / "kantor.sqlite"
+    with office_file(other):
+        pass
+    assert main(["--demo", "--db", str(other)]) == 0
+    assert not desktop_app.cli.uses_accounts(other)
