@@ -4,6 +4,7 @@ nothing. A database without accounts works as before."""
 
 from __future__ import annotations
 
+import argparse
 import importlib.util
 import shutil
 import sys
@@ -14,7 +15,7 @@ import pytest
 from desktop_app.cli import main
 from desktop_app.services.accounts import AccountService, login
 from desktop_app.services.demo_accounts import DEMO_ACCOUNTS
-from tests.commands.cli_tools import change_count
+from tests.commands.cli_tools import CREATING, change_count, leaf_commands, required_argv
 from tests.helpers import PasswordStdin, demo_password, login_as_demo_user, office_file
 
 
@@ -153,6 +154,33 @@ def test_a_disabled_account_cannot_log_in(
     assert "dinonaktifkan" in capsys.readouterr().err
 
 
+# Commands that run without a login: `check` reads only the file's health and table counts,
+# `pengguna pertama` makes the first account, `pengguna pulihkan` opens with the recovery key.
+WITHOUT_LOGIN = {("check",), ("pengguna", "pertama"), ("pengguna", "pulihkan")}
+LOGGED_IN = [
+    (command, parser)
+    for command, parser in leaf_commands()
+    if command not in CREATING and command not in WITHOUT_LOGIN
+]
+
+
+@pytest.mark.parametrize(("command", "parser"), LOGGED_IN, ids=["-".join(c) for c, _ in LOGGED_IN])
+def test_every_command_logs_in_before_it_reads_the_database(
+    command: tuple[str, ...],
+    parser: argparse.ArgumentParser,
+    demo_file: Path,
+    tmp_path: Path,
+    no_login: None,
+    capsys: pytest.CaptureFixture,
+) -> None:
+    # A new command that opened the database another way would skip the login: this finds it.
+    db = tmp_path / "kantor.sqlite"
+    shutil.copy(demo_file, db)
+    argv = [*command, *required_argv(parser, tmp_path), "--db", str(db)]
+    assert main(argv) == 2
+    assert "--user NAMA" in capsys.readouterr().err
+
+
 def test_commands_on_the_file_itself_log_in_too(
     db: Path, tmp_path: Path, no_login: None, capsys: pytest.CaptureFixture
 ) -> None:
@@ -215,9 +243,12 @@ def test_the_gui_demo_builds_its_accounts_and_gives_them_to_an_old_demo_file(
     from desktop_app.services.demo import DemoOptions, generate_demo
 
     opened: list[Path] = []
-    monkeypatch.setattr(
-        desktop_app.gui.app, "run_app", lambda path, lang=None: opened.append(path) or 0
-    )
+
+    def run_app(path: Path, lang: str | None = None) -> int:
+        opened.append(path)
+        return 0
+
+    monkeypatch.setattr(desktop_app.gui.app, "run_app", run_app)
     old_demo = tmp_path / "berdaya-demo" / "berdaya-demo.sqlite"
     monkeypatch.setattr(desktop_app.cli, "demo_db_path", lambda: old_demo)
     generate_demo(old_demo, DemoOptions(scale="tiny", seed=7, accounts=False))
