@@ -288,6 +288,8 @@ def login_context(args: argparse.Namespace, path: Path, *, read_only: bool = Fal
     try:
         ctx = login(path, username, password, read_only=read_only)
     except ServiceError as exc:
+        if read_only and exc.code == "account.wrong_password":
+            _count_wrong_password(path, username, password)
         raise LoginRefused(exc.msg, **exc.params) from None
     try:
         must_change = AccountService(ctx).must_change_password(username)
@@ -298,6 +300,19 @@ def login_context(args: argparse.Namespace, path: Path, *, read_only: bool = Fal
         ctx.close()
         raise LoginRefused(MUST_CHANGE_PASSWORD, username=username.strip().lower())
     return ctx
+
+
+def _count_wrong_password(path: Path, username: str, password: str) -> None:
+    """A read-only login does not write, so it does not count a wrong password towards the
+    lock-out: without this, read-only commands (`report`, `verify`) would let a script guess
+    without limit. The same attempt again on a writable open counts it. An encrypted
+    database's key file counts its own failures."""
+    from desktop_app.services.accounts import is_encrypted_database, login
+
+    if is_encrypted_database(path):
+        return
+    with contextlib.suppress(Refusal, OSError):
+        login(path, username, password).close()
 
 
 def main(argv: list[str] | None = None) -> int:

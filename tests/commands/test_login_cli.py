@@ -263,3 +263,17 @@ def test_the_gui_demo_builds_its_accounts_and_gives_them_to_an_old_demo_file(
         pass
     assert main(["--demo", "--db", str(other)]) == 0
     assert not desktop_app.cli.uses_accounts(other)
+
+
+def test_read_only_commands_count_wrong_passwords_too(
+    db: Path, no_login: None, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture
+) -> None:
+    # `pengguna daftar` opens read-only; guessing through it still ends in the lock-out.
+    argv = ["pengguna", "daftar", "--db", str(db), "--user", "admin", "--password-stdin"]
+    for _ in range(4):
+        _stdin(monkeypatch, "tebakan-salah")
+        assert main(argv) == 2
+    capsys.readouterr()
+    _stdin(monkeypatch, "demo-admin")
+    assert main(argv) == 2
+    assert "Terlalu banyak kata sandi salah" in capsys.readouterr().err
