@@ -230,7 +230,8 @@ def command_username(args: argparse.Namespace) -> str:
     """`--user`, else BERDAYA_USER; refused when neither names anybody."""
     from desktop_app.commands.messages import LOGIN_USER_MISSING, LoginRefused
 
-    username = (getattr(args, "user", None) or os.environ.get(USER_ENV) or "").strip()
+    # Lower case as the accounts keep them: `--user Sari` is the account sari.
+    username = (getattr(args, "user", None) or os.environ.get(USER_ENV) or "").strip().lower()
     if not username:
         raise LoginRefused(LOGIN_USER_MISSING)
     return username
@@ -292,13 +293,13 @@ def login_context(args: argparse.Namespace, path: Path, *, read_only: bool = Fal
             _count_wrong_password(path, username, password)
         raise LoginRefused(exc.msg, **exc.params) from None
     try:
-        must_change = AccountService(ctx).must_change_password(username)
+        must_change = AccountService(ctx).must_change_password(ctx.current_actor().username)
     except BaseException:
         ctx.close()
         raise
     if must_change and not getattr(args, "password_change", False):
         ctx.close()
-        raise LoginRefused(MUST_CHANGE_PASSWORD, username=username.strip().lower())
+        raise LoginRefused(MUST_CHANGE_PASSWORD, username=username)
     return ctx
 
 

@@ -244,3 +244,14 @@ def test_account_commands_on_a_database_without_accounts(
     assert _run(monkeypatch, argv, "sandi-budi-22") == 2  # never a first account that is no admin
     assert "pengguna pertama" in capsys.readouterr().err
     assert main(["round", "list", "--db", str(path)]) == 0  # still no login needed
+
+
+def test_the_user_name_is_not_case_sensitive(
+    db: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture
+) -> None:
+    _add_field_officer(db, monkeypatch)
+    assert _run(monkeypatch, _as(db, "Budi", "round", "list"), "sandi-awal-1") == 2
+    assert "--user budi" in capsys.readouterr().err  # still has to change the first password
+    argv = _as(db, " BUDI ", "pengguna", "ganti-sandi")
+    assert _run(monkeypatch, argv, "sandi-awal-1", "sandi-budi-22") == 0
+    assert _run(monkeypatch, _as(db, "Budi", "round", "list"), "sandi-budi-22") == 0
