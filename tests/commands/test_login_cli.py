@@ -277,3 +277,24 @@ def test_read_only_commands_count_wrong_passwords_too(
     _stdin(monkeypatch, "demo-admin")
     assert main(argv) == 2
     assert "Terlalu banyak kata sandi salah" in capsys.readouterr().err
+
+
+@pytest.mark.skipif(
+    importlib.util.find_spec("desktop_app.storage.keyring") is None,
+    reason="the key file (storage.keyring) is not in this tree yet",
+)
+def test_an_encrypted_demo_logs_in_every_role(
+    tmp_path: Path, no_login: None, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture
+) -> None:
+    from desktop_app.services import demo
+
+    monkeypatch.setattr(demo, "DEMO_ENCRYPTED", True)
+    path = tmp_path / "demo.sqlite"
+    assert main(["demo", "--db", str(path), "--scale", "tiny"]) == 0
+    for username, *_rest, password in DEMO_ACCOUNTS:
+        _stdin(monkeypatch, password)
+        argv = ["--db", str(path), "--user", username, "--password-stdin", "round", "list"]
+        assert main(argv) == 0, username
+    _stdin(monkeypatch, "demo-admin")
+    argv = ["--db", str(path), "--user", "operator", "--password-stdin", "round", "list"]
+    assert main(argv) == 2

@@ -3,6 +3,7 @@ reset and changed, all from the command line; passwords never as arguments."""
 
 from __future__ import annotations
 
+import importlib.util
 import json
 import sys
 from pathlib import Path
@@ -255,3 +256,27 @@ def test_the_user_name_is_not_case_sensitive(
     argv = _as(db, " BUDI ", "pengguna", "ganti-sandi")
     assert _run(monkeypatch, argv, "sandi-awal-1", "sandi-budi-22") == 0
     assert _run(monkeypatch, _as(db, "Budi", "round", "list"), "sandi-budi-22") == 0
+
+
+@pytest.mark.skipif(
+    importlib.util.find_spec("desktop_app.storage.keyring") is None,
+    reason="the key file (storage.keyring) is not in this tree yet",
+)
+def test_first_administrator_encrypts_and_the_recovery_key_sets_a_new_password(
+    tmp_path: Path, no_login: None, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture
+) -> None:
+    from desktop_app.commands import users
+
+    monkeypatch.setattr(users, "FIRST_ADMIN_ENCRYPTS", True)
+    path = tmp_path / "kantor.sqlite"
+    argv = ["pengguna", "pertama", "sari", "--nama", "Sari", "--db", str(path), "--create"]
+    assert _run(monkeypatch, argv, ADMIN_PASSWORD) == 0
+    out = capsys.readouterr().out
+    assert "KUNCI PEMULIHAN" in out
+    recovery_key = out.split("KUNCI PEMULIHAN", 1)[1].splitlines()[1].strip()
+    assert recovery_key
+    argv = ["pengguna", "pulihkan", "sari", "--db", str(path)]
+    assert _run(monkeypatch, argv, "KUNCI-YANG-SALAH", "sandi-baru-44") == 2
+    assert _run(monkeypatch, argv, recovery_key, "sandi-baru-44") == 0
+    assert _run(monkeypatch, _as(path, "sari", "round", "list"), ADMIN_PASSWORD) == 2
+    assert _run(monkeypatch, _as(path, "sari", "round", "list"), "sandi-baru-44") == 0
