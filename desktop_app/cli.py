@@ -13,6 +13,14 @@ command's.
 Feature areas add their subcommands through `COMMAND_MODULES`: each module has
 `register(subparsers)`, adds `--db` with `add_db_option`, sets `func` on its parsers
 (`func(args) -> int`) and opens the database with `open_command_context` (or `existing_db`).
+
+Login: a database that has accounts opens only for a person who logs in (UU PDP: access limited
+to the people whose work needs it). `--user NAME` (or the environment variable BERDAYA_USER)
+names the account; the password comes from a prompt on the terminal, or one line of stdin with
+`--password-stdin` (for scripts: `echo "$SANDI" | berdaya --user sari --password-stdin ...`).
+Both options work before or after the subcommand, like `--db`. No user, no password, a wrong
+password, a locked-out or disabled account: exit 2 with the reason, nothing opened. A database
+without accounts (made before accounts existed) opens as before.
 """
 
 from __future__ import annotations
@@ -20,6 +28,7 @@ from __future__ import annotations
 import argparse
 import contextlib
 import errno
+import getpass
 import importlib
 import json
 import os
@@ -46,9 +55,11 @@ COMMAND_MODULES: list[str] = [
     "desktop_app.commands.report",
     "desktop_app.commands.casework",
     "desktop_app.commands.privacy",
+    "desktop_app.commands.users",
 ]
 
 APP_NAME = "Berdaya"
+USER_ENV = "BERDAYA_USER"  # the account name when --user is not given
 
 
 def default_db_path() -> Path:
@@ -80,6 +91,24 @@ def add_db_option(parser: argparse.ArgumentParser) -> None:
         default=argparse.SUPPRESS,
         help="buat basis data baru bila berkas --db belum ada",
     )
+    add_login_options(parser, suppress=True)
+
+
+def add_login_options(parser: argparse.ArgumentParser, *, suppress: bool = False) -> None:
+    """`--user` and `--password-stdin`; on subcommands SUPPRESS keeps values given before them
+    (see `add_db_option`)."""
+    parser.add_argument(
+        "--user",
+        default=argparse.SUPPRESS if suppress else None,
+        metavar="NAMA",
+        help=f"masuk sebagai pengguna ini (bawaan: variabel lingkungan {USER_ENV})",
+    )
+    parser.add_argument(
+        "--password-stdin",
+        action="store_true",
+        default=argparse.SUPPRESS if suppress else False,
+        help="baca kata sandi dari satu baris stdin (untuk skrip), bukan dari prompt",
+    )
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -96,6 +125,7 @@ def build_parser() -> argparse.ArgumentParser:
         action="store_true",
         help="perintah boleh membuat basis data baru bila berkas --db belum ada",
     )
+    add_login_options(parser)
     parser.add_argument(
         "--demo",
         action="store_true",
@@ -121,9 +151,10 @@ def command_db_path(args: argparse.Namespace) -> Path:
     return getattr(args, "db", None) or default_db_path()
 
 
-def existing_db(args: argparse.Namespace) -> Path:
+def usable_db(args: argparse.Namespace) -> Path:
     """The command's database path, refused (StorageError, exit 2) when it is missing, empty, a
-    folder or not a Berdaya file — unless `--create` allows making a new one. Creates nothing."""
+    folder or not a Berdaya file — unless `--create` allows making a new one. Creates nothing
+    and logs nobody in: for commands that must work before any account exists."""
     from desktop_app.commands.messages import DB_MISSING
     from desktop_app.storage.db import StorageError, require_database_file
 
@@ -139,11 +170,152 @@ def existing_db(args: argparse.Namespace) -> Path:
     return path
 
 
+def existing_db(args: argparse.Namespace) -> Path:
+    """`usable_db`, and when the database has accounts the person's login is checked first
+    (`LoginRefused`, exit 2): for commands that work on the file itself (backup)."""
+    path = usable_db(args)
+    if uses_accounts(path):
+        login_context(args, path).close()
+    return path
+
+
 def open_command_context(args: argparse.Namespace, *, read_only: bool = False) -> AppContext:
-    """Open the command's database (see `existing_db`); StorageError when it cannot be used."""
+    """Open the command's database (see `existing_db`) as the person logged in with `--user`
+    when it has accounts; StorageError (a `LoginRefused` for a failed login) when it cannot."""
     from desktop_app.services.context import open_app
 
-    return open_app(existing_db(args), read_only=read_only)
+    path = usable_db(args)
+    if uses_accounts(path):
+        return login_context(args, path, read_only=read_only)
+    return open_app(path, read_only=read_only)
+
+
+def uses_accounts(path: Path) -> bool:
+    """Whether opening `path` needs a login. A new or empty file has no accounts yet."""
+    from desktop_app.services.accounts import has_accounts
+    from desktop_app.storage.db import StorageError
+
+    try:
+        if not path.is_file() or path.stat().st_size == 0:
+            return False
+    except (OSError, ValueError):
+        return False
+    try:
+        return has_accounts(path)
+    except StorageError as exc:
+        if exc.code != "storage.upgrade_needs_write":
+            raise
+    # A database of an older version cannot be read before its upgrade (has_accounts reads
+    # without writing), yet a version that already had accounts must still ask for a login.
+    return _plain_file_has_accounts(path)
+
+
+def _plain_file_has_accounts(path: Path) -> bool:
+    import sqlite3
+
+    try:
+        conn = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True)
+    except (sqlite3.Error, OSError, ValueError):
+        return True  # unreadable here: let the login (and its open) say what is wrong
+    try:
+        table = "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'user_account'"
+        if conn.execute(table).fetchone() is None:
+            return False
+        return conn.execute("SELECT 1 FROM user_account LIMIT 1").fetchone() is not None
+    except sqlite3.Error:
+        return True
+    finally:
+        conn.close()
+
+
+def command_username(args: argparse.Namespace) -> str:
+    """`--user`, else BERDAYA_USER; refused when neither names anybody."""
+    from desktop_app.commands.messages import LOGIN_USER_MISSING, LoginRefused
+
+    # Lower case as the accounts keep them: `--user Sari` is the account sari.
+    username = (getattr(args, "user", None) or os.environ.get(USER_ENV) or "").strip().lower()
+    if not username:
+        raise LoginRefused(LOGIN_USER_MISSING)
+    return username
+
+
+def read_secret(args: argparse.Namespace, prompt_id: str, prompt_en: str) -> str:
+    """The next secret for this command: one line of stdin with `--password-stdin` (several
+    secrets are several lines, in the order the command documents), else a prompt on the
+    terminal. Refused when stdin is not a terminal and `--password-stdin` was not given: a
+    script must say where the password comes from rather than hang on a prompt."""
+    from desktop_app.commands.messages import PASSWORD_NEEDED, PASSWORD_STDIN_EMPTY, LoginRefused
+
+    if getattr(args, "password_stdin", False):
+        line = sys.stdin.readline()
+        secret = line.rstrip("\r\n")
+        if not secret:
+            raise LoginRefused(PASSWORD_STDIN_EMPTY)
+        return secret
+    if not _stdin_is_terminal():
+        raise LoginRefused(PASSWORD_NEEDED)
+    prompt = prompt_en if get_language() == "en" else prompt_id
+    try:
+        return getpass.getpass(prompt)
+    except EOFError:
+        raise LoginRefused(PASSWORD_NEEDED) from None
+
+
+def _stdin_is_terminal() -> bool:
+    try:
+        return bool(sys.stdin and sys.stdin.isatty())
+    except (OSError, ValueError):
+        return False
+
+
+def command_password(args: argparse.Namespace, username: str) -> str:
+    """The logged-in person's password, asked once per run (a command may check it twice)."""
+    cached = getattr(args, "_login", None)
+    if cached is not None and cached[0] == username:
+        return str(cached[1])
+    password = read_secret(args, f"Kata sandi {username}: ", f"Password for {username}: ")
+    args._login = (username, password)
+    return password
+
+
+def login_context(args: argparse.Namespace, path: Path, *, read_only: bool = False) -> AppContext:
+    """The database opened as the person named by `--user` (`LoginRefused` when the login
+    fails). An account whose password must be changed first only runs
+    `pengguna ganti-sandi` (commands that allow it set `password_change=True`)."""
+    from desktop_app.commands.messages import MUST_CHANGE_PASSWORD, LoginRefused
+    from desktop_app.services.accounts import AccountService, login
+    from desktop_app.services.context import ServiceError
+
+    username = command_username(args)
+    password = command_password(args, username)
+    try:
+        ctx = login(path, username, password, read_only=read_only)
+    except ServiceError as exc:
+        if read_only and exc.code == "account.wrong_password":
+            _count_wrong_password(path, username, password)
+        raise LoginRefused(exc.msg, **exc.params) from None
+    try:
+        must_change = AccountService(ctx).must_change_password(ctx.current_actor().username)
+    except BaseException:
+        ctx.close()
+        raise
+    if must_change and not getattr(args, "password_change", False):
+        ctx.close()
+        raise LoginRefused(MUST_CHANGE_PASSWORD, username=username)
+    return ctx
+
+
+def _count_wrong_password(path: Path, username: str, password: str) -> None:
+    """A read-only login does not write, so it does not count a wrong password towards the
+    lock-out: without this, read-only commands (`report`, `verify`) would let a script guess
+    without limit. The same attempt again on a writable open counts it. An encrypted
+    database's key file counts its own failures."""
+    from desktop_app.services.accounts import is_encrypted_database, login
+
+    if is_encrypted_database(path):
+        return
+    with contextlib.suppress(Refusal, OSError):
+        login(path, username, password).close()
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -151,7 +323,7 @@ def main(argv: list[str] | None = None) -> int:
     arguments = list(sys.argv[1:] if argv is None else argv)
     out, err = sys.stdout, sys.stderr
     language = get_language()
-    sys.stdout, sys.stderr = _GuardedStream(out), _GuardedStream(err)  # type: ignore[assignment]
+    sys.stdout, sys.stderr = _GuardedStream(out), _GuardedStream(err)
     try:
         code = _main(arguments)
         for stream in (sys.stdout, sys.stderr):
@@ -400,6 +572,12 @@ def run_gui(args: argparse.Namespace) -> int:
 
             print(f"Membuat basis data demo di {db_path} …", file=sys.stderr)
             generate_demo(db_path, DemoOptions())
+        elif args.db is None and not uses_accounts(db_path):
+            # A demo file left by a version before accounts: give it the demo accounts so it
+            # opens like a new one. Only the app's own demo file, never a --db given.
+            from desktop_app.services.demo import add_demo_accounts
+
+            add_demo_accounts(db_path)
     from desktop_app.gui.app import run_app
 
     return run_app(db_path, lang=args.lang)

@@ -97,9 +97,10 @@ def office_file(path: Path) -> Iterator[AppContext]:
 
 
 def tiny_demo_file(factory: pytest.TempPathFactory, folder: str, today: date) -> Path:
-    """A tiny synthetic demo database (seed 7) dated `today`, made once per test module."""
+    """A tiny synthetic demo database (seed 7) dated `today`, made once per test module. Without
+    the demo accounts: the service tests that use it work below the login."""
     path = factory.mktemp(folder) / "tiny.sqlite"
-    generate_demo(path, DemoOptions(scale="tiny", seed=7, today=today))
+    generate_demo(path, DemoOptions(scale="tiny", seed=7, today=today, accounts=False))
     return path
 
 
@@ -118,3 +119,35 @@ def demo_copy(
     finally:
         raw.close()
         ctx.close()
+
+
+def demo_password(username: str) -> str:
+    """The documented password of a demo account (services/demo_accounts.py)."""
+    from desktop_app.services.demo_accounts import DEMO_ACCOUNTS
+
+    return {account[0]: account[4] for account in DEMO_ACCOUNTS}[username]
+
+
+def login_as_demo_user(monkeypatch: pytest.MonkeyPatch, username: str = "admin") -> None:
+    """Command-line runs in this test log in as a demo account the way a clerk does at a
+    terminal: BERDAYA_USER names the account and the password prompt is answered with its demo
+    password (still checked against the account). Databases without accounts ask nothing."""
+    import desktop_app.cli
+
+    password = demo_password(username)
+    monkeypatch.setenv("BERDAYA_USER", username)
+    monkeypatch.setattr(desktop_app.cli, "_stdin_is_terminal", lambda: True)
+    monkeypatch.setattr(desktop_app.cli.getpass, "getpass", lambda prompt="": password)
+
+
+class PasswordStdin:
+    """A stdin for `--password-stdin` runs: every line read is the next of `lines`, then EOF."""
+
+    def __init__(self, *lines: str) -> None:
+        self._lines = list(lines)
+
+    def readline(self) -> str:
+        return self._lines.pop(0) + "\n" if self._lines else ""
+
+    def isatty(self) -> bool:
+        return False

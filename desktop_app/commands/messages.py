@@ -3,6 +3,15 @@
 from __future__ import annotations
 
 from desktop_app.domain.errors import Msg
+from desktop_app.storage.db import StorageError
+
+
+class LoginRefused(StorageError):
+    """A login the command line refused (no user, no password, wrong password, locked out,
+    disabled): the database stays closed, exit code 2 like a database that cannot be opened.
+    A StorageError so that every command's "cannot open" path already handles it; it keeps
+    the code of the refusal behind it (`account.wrong_password`, `account.locked_out`, ...)."""
+
 
 DB_MISSING = Msg(
     "cli.db_missing",
@@ -51,6 +60,52 @@ FILE_UNUSABLE = Msg(
     "cli.file_unusable",
     "Berkas {path} tidak dapat dipakai ({error}).",
     "File {path} cannot be used ({error}).",
+)
+
+LOGIN_USER_MISSING = Msg(
+    "cli.login_user_missing",
+    "Basis data ini memakai akun: berikan --user NAMA (atau variabel lingkungan BERDAYA_USER) "
+    "dan kata sandinya (prompt, atau --password-stdin).",
+    "This database uses accounts: give --user NAME (or the BERDAYA_USER environment variable) "
+    "and its password (prompt, or --password-stdin).",
+)
+PASSWORD_NEEDED = Msg(
+    "cli.password_needed",
+    "Kata sandi diperlukan, tetapi tidak ada terminal untuk menanyakannya; tambahkan "
+    "--password-stdin dan kirim kata sandi sebagai satu baris stdin.",
+    "A password is needed but there is no terminal to ask for it; add --password-stdin and "
+    "send the password as one line on stdin.",
+)
+PASSWORD_STDIN_EMPTY = Msg(
+    "cli.password_stdin_empty",
+    "--password-stdin diberikan, tetapi stdin tidak memuat baris kata sandi (kosong).",
+    "--password-stdin was given, but stdin holds no password line (empty).",
+)
+PASSWORD_MISMATCH = Msg(
+    "cli.password_mismatch",
+    "Kedua kata sandi tidak sama; tidak ada yang diubah.",
+    "The two passwords differ; nothing was changed.",
+)
+MUST_CHANGE_PASSWORD = Msg(
+    "cli.must_change_password",
+    "Kata sandi akun {username} harus diganti sebelum bekerja: jalankan "
+    "`berdaya pengguna ganti-sandi --user {username}`.",
+    "The password of account {username} must be changed before working: run "
+    "`berdaya pengguna ganti-sandi --user {username}`.",
+)
+RECOVERY_NOT_ENCRYPTED = Msg(
+    "cli.recovery_not_encrypted",
+    "Basis data {path} tidak terenkripsi dan tidak memiliki kunci pemulihan; administrator lain "
+    "dapat mengatur ulang kata sandi dengan `berdaya pengguna reset-sandi`.",
+    "Database {path} is not encrypted and has no recovery key; another administrator can reset "
+    "the password with `berdaya pengguna reset-sandi`.",
+)
+NO_ACCOUNTS = Msg(
+    "cli.no_accounts",
+    "Basis data ini belum memiliki akun; buat administrator pertama dengan "
+    "`berdaya pengguna pertama`.",
+    "This database has no accounts yet; create the first administrator with "
+    "`berdaya pengguna pertama`.",
 )
 
 

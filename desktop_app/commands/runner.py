@@ -39,7 +39,8 @@ def run_on_database(
 ) -> int:
     """Opens the command's database, runs `body` on it and always closes it again.
 
-    A database that cannot be opened exits with its own code (2). A refusal of a type in
+    A database that cannot be opened, or whose login fails (`LoginRefused`, a StorageError),
+    exits with its own code (2). A refusal of a type in
     `catch` (by default the services' and the database's, `ServiceError` and `StorageError`)
     raised by `body` is printed and `exit_code(refusal)` returned; others propagate.
     """

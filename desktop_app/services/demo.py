@@ -10,6 +10,10 @@ Rows go in through `bulk_insert`, one unit of work per phase, so every row has i
 row (the demo is as auditable and syncable as typed data) while the office scale still takes
 only a few seconds. Other feature areas add their own demo data (distribution rounds, trainings)
 through `DEMO_EXTENSIONS`.
+
+`generate_demo` then adds the demo accounts (`DEMO_ACCOUNTS`: one per role, documented
+passwords) unless `DemoOptions(accounts=False)`: the administrator first, as at a real first
+start, then the others by that administrator.
 """
 
 from __future__ import annotations
@@ -27,6 +31,7 @@ from sqlalchemy import text
 from desktop_app.domain.errors import Msg
 from desktop_app.services.bulk import bulk_insert, chunked
 from desktop_app.services.context import AppContext, ServiceError, open_app
+from desktop_app.services.demo_accounts import DEMO_ACCOUNTS
 from desktop_app.services.demo_registry import (
     DEMO_ACTOR,
     SCALES,
@@ -37,10 +42,12 @@ from desktop_app.services.demo_registry import (
 
 __all__ = [
     "DEMO_EXTENSIONS",
+    "DEMO_ENCRYPTED",
     "SCALES",
     "DemoOptions",
     "DemoRefused",
     "Scale",
+    "add_demo_accounts",
     "generate_demo",
     "populate_demo",
 ]
@@ -55,6 +62,11 @@ DEMO_EXTENSIONS: list[str] = [
 ]
 
 DEMO_SOURCE = "demo"
+# Whether the demo build encrypts the demo database (SQLCipher + key file) under the demo
+# administrator's password, as a real first start does. Off until the key file (storage.keyring)
+# is in this tree; the lead turns it on after merging it. The recovery key of a demo database is
+# not kept: a demo is rebuilt, never recovered.
+DEMO_ENCRYPTED = False
 _CHUNK = 5000
 
 
@@ -164,6 +176,38 @@ def generate_demo(path: Path, options: DemoOptions) -> dict[str, int]:
     """Create (or fill an empty) database at `path` with demo data; refuses a non-empty one."""
     ctx = open_app(path, actor=DEMO_ACTOR)
     try:
-        return populate_demo(ctx, options)
+        summary = populate_demo(ctx, options)
+        if options.accounts:
+            # The first administrator is created by whoever the database names as its officer:
+            # the demo, not the operating-system login of the person who built the file.
+            ctx.save_officer(DEMO_ACTOR)
     finally:
         ctx.close()
+    if options.accounts:
+        summary["accounts"] = add_demo_accounts(path)
+    return summary
+
+
+def add_demo_accounts(path: Path) -> int:
+    """The demo accounts on a database that has none yet; returns how many were made."""
+    from desktop_app.services.accounts import AccountInput, AccountService, create_administrator
+
+    username, full_name, role, nip, password = DEMO_ACCOUNTS[0]
+    first = create_administrator(
+        path, AccountInput(username, full_name, role, nip), password, encrypt=DEMO_ENCRYPTED
+    )
+    ctx = first.ctx
+    try:
+        # Logged in as the demo administrator, who adds the others; the change log still names
+        # the demo as the writer of every demo row (screenshots, the sync tests).
+        ctx.actor = DEMO_ACTOR
+        service = AccountService(ctx)
+        for username, full_name, role, nip, password in DEMO_ACCOUNTS[1:]:
+            service.add_account(
+                AccountInput(username, full_name, role, nip),
+                password,
+                must_change_password=False,  # documented demo passwords, ready to use
+            )
+    finally:
+        ctx.close()
+    return len(DEMO_ACCOUNTS)

@@ -94,6 +94,10 @@ class DemoOptions:
     # today. Same seed and same date give the same data.
     today: date | None = None
     progress: Callable[[str], None] | None = field(default=None, compare=False)
+    # One account per role (services/demo_accounts.py), so the demo opens like a real office
+    # database: with a login. Off for tools that fill demo data below the login (benchmarks,
+    # the installer's self-test, service tests that open the file directly).
+    accounts: bool = True
 
 
 @dataclass

@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 
 from desktop_app.cli import _GuardedStream, build_parser, main
-from desktop_app.services.context import open_app
+from desktop_app.services.accounts import login
 from desktop_app.services.exporter import ExportService
 from desktop_app.services.registry import PersonFilter, RegistryService
 from tests.commands.cli_tools import (
@@ -25,6 +25,7 @@ from tests.commands.cli_tools import (
     listing,
     required_argv,
 )
+from tests.helpers import demo_password
 
 ROOT = Path(__file__).resolve().parents[2]
 COMMANDS = [path for path, _ in leaf_commands() if path not in CREATING]
@@ -201,7 +202,7 @@ def test_demo_without_db_is_one_sentence(capsys: pytest.CaptureFixture) -> None:
 
 
 def test_export_with_a_search_writes_every_match(demo_db: Path, tmp_path: Path) -> None:
-    ctx = open_app(demo_db)
+    ctx = login(demo_db, "admin", demo_password("admin"))
     try:
         flt = PersonFilter(query="a", max_matches=3)  # the screen's cap, made tiny
         matches = RegistryService(ctx).count_persons(PersonFilter(query="a"))
@@ -214,7 +215,7 @@ def test_export_with_a_search_writes_every_match(demo_db: Path, tmp_path: Path) 
 def test_export_query_through_the_cli_is_not_cut(
     demo_db: Path, tmp_path: Path, capsys: pytest.CaptureFixture
 ) -> None:
-    ctx = open_app(demo_db)
+    ctx = login(demo_db, "admin", demo_password("admin"))
     try:
         expected = RegistryService(ctx).count_persons(PersonFilter(query="a"))
     finally:
@@ -250,10 +251,18 @@ def test_non_utf8_bytes_on_the_real_command_line(demo_db: Path, tmp_path: Path) 
 def test_json_into_a_closed_pipe_ends_quietly(demo_db: Path, tmp_path: Path) -> None:
     # The reader is gone before the command writes: every write meets a broken pipe.
     argv = [sys.executable, "-m", "desktop_app", "round", "list", "--json", "--db", str(demo_db)]
+    argv += ["--password-stdin"]  # BERDAYA_USER names the demo account (tests/commands/conftest)
     proc = subprocess.Popen(
-        argv, cwd=tmp_path, env=_env(), stdout=subprocess.PIPE, stderr=subprocess.PIPE
+        argv,
+        cwd=tmp_path,
+        env=_env(),
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
     )
-    assert proc.stdout is not None and proc.stderr is not None
+    assert proc.stdin is not None and proc.stdout is not None and proc.stderr is not None
+    proc.stdin.write(demo_password("admin").encode() + b"\n")
+    proc.stdin.close()
     proc.stdout.close()
     err = proc.stderr.read()
     assert proc.wait(timeout=120) == 0
@@ -267,8 +276,9 @@ def test_large_json_into_head_ends_quietly(demo_db: Path, tmp_path: Path) -> Non
     if shutil.which("head") is None:
         pytest.skip("no head(1) here")
     script = (
-        f'"{sys.executable}" -m desktop_app import "{sheet}" --db "{demo_db}" --dry-run --json'
-        ' | head -c 1 >/dev/null; echo "${PIPESTATUS[0]}"'
+        f'echo "{demo_password("admin")}" | "{sys.executable}" -m desktop_app import "{sheet}"'
+        f' --db "{demo_db}" --password-stdin --dry-run --json'
+        ' | head -c 1 >/dev/null; echo "${PIPESTATUS[1]}"'
     )
     done = subprocess.run(
         ["bash", "-c", script], cwd=tmp_path, env=_env(), capture_output=True, timeout=300
