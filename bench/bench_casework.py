@@ -46,7 +46,9 @@ def office_db() -> Path:
         CACHE_DIR.mkdir(parents=True, exist_ok=True)
         partial = path.with_suffix(".partial.sqlite")
         partial.unlink(missing_ok=True)
-        generate_demo(partial, DemoOptions(scale="office", seed=2025, today=OFFICE_TODAY))
+        generate_demo(
+            partial, DemoOptions(scale="office", seed=2025, today=OFFICE_TODAY, accounts=False)
+        )
         conn = sqlite3.connect(partial)
         conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
         conn.close()

@@ -35,7 +35,9 @@ def city_db() -> Path:
         leftover.unlink()
     print(f"Generating the city-scale database into {path} …", file=sys.stderr)
     started = time.perf_counter()
-    summary = generate_demo(partial, DemoOptions(scale="city", seed=CITY_SEED, today=CITY_TODAY))
+    summary = generate_demo(
+        partial, DemoOptions(scale="city", seed=CITY_SEED, today=CITY_TODAY, accounts=False)
+    )
     _checkpoint(partial)
     partial.rename(path)
     print(

@@ -218,13 +218,17 @@ def check_database_upgrade(st: SelfTest) -> str:
 
 @check("demo_data", requires=("database.create",))
 def check_demo_data(st: SelfTest) -> str:
-    from desktop_app.services.context import open_app
+    from desktop_app.services.accounts import login
     from desktop_app.services.demo import DemoOptions, generate_demo
+    from desktop_app.services.demo_accounts import DEMO_LOGIN
 
     summary = generate_demo(st.db_path, DemoOptions(scale="tiny", seed=DEMO_SEED))
     if not summary.get("persons"):
         raise RuntimeError(f"no persons generated: {summary}")
-    st.state["ctx"] = open_app(st.db_path)
+    # The demo has accounts: log in as its administrator, which also proves Argon2id (and, on an
+    # encrypted demo, SQLCipher and the key file) work in this build.
+    username, _name, _role, _nip, password = DEMO_LOGIN
+    st.state["ctx"] = login(st.db_path, username, password)
     return ", ".join(f"{key} {value}" for key, value in summary.items() if key != "duration_ms")
 
 
