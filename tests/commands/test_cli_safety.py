@@ -25,7 +25,7 @@ from tests.commands.cli_tools import (
     listing,
     required_argv,
 )
-from tests.helpers import demo_password
+from tests.helpers import PasswordStdin, demo_password
 
 ROOT = Path(__file__).resolve().parents[2]
 COMMANDS = [path for path, _ in leaf_commands() if path not in CREATING]
@@ -213,16 +213,19 @@ def test_export_with_a_search_writes_every_match(demo_db: Path, tmp_path: Path) 
 
 
 def test_export_query_through_the_cli_is_not_cut(
-    demo_db: Path, tmp_path: Path, capsys: pytest.CaptureFixture
+    demo_db: Path, tmp_path: Path, capsys: pytest.CaptureFixture, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     ctx = login(demo_db, "admin", demo_password("admin"))
     try:
         expected = RegistryService(ctx).count_persons(PersonFilter(query="a"))
     finally:
         ctx.close()
-    out = tmp_path / "orang.csv"
-    assert main(["export", "--db", str(demo_db), "--query", "a", "-o", str(out)]) == 0
-    assert f"({expected} baris)" in capsys.readouterr().out
+    # The matches include people in restricted programs: only a password-protected xlsx.
+    out = tmp_path / "orang.xlsx"
+    monkeypatch.setattr("sys.stdin", PasswordStdin("sandi-berkas-1"))
+    args = ["export", "--db", str(demo_db), "--query", "a", "-o", str(out)]
+    assert main([*args, "--file-password-stdin"]) == 0
+    assert f"({expected} baris; dilindungi kata sandi)" in capsys.readouterr().out
 
 
 def test_an_argument_that_is_not_text_is_refused(
