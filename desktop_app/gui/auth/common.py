@@ -19,7 +19,7 @@ def role_label(role: Role | str) -> str:
 
 
 def user_text(user: Actor) -> str:
-    """"Full Name (Role)", as the status bar and the lock screen name the person."""
+    """The person as the status bar and the lock screen name them: Full Name (Role)."""
     return tr("{name} ({role})", name=user.full_name, role=role_label(user.role))
 
 

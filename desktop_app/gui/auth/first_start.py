@@ -202,9 +202,7 @@ class FirstStartDialog(QDialog):
             if started.removed_plain_copy:
                 notes.append(tr("Salinan tanpa enkripsi sudah dihapus."))
             if started.backups_encrypted:
-                notes.append(
-                    tr("{n} cadangan ikut dienkripsi.", n=len(started.backups_encrypted))
-                )
+                notes.append(tr("{n} cadangan ikut dienkripsi.", n=len(started.backups_encrypted)))
             self.noted.setChecked(False)
             self.continue_button.setEnabled(False)
         else:

@@ -62,7 +62,7 @@ class LoginDialog(QDialog):
             QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
         )
         self.login_button = self.buttons.button(QDialogButtonBox.StandardButton.Ok)
-        self.login_button.setText(tr("Masuk"))
+        self.login_button.setText(tr("&Masuk"))
         self.login_button.setObjectName("login")
         self.buttons.button(QDialogButtonBox.StandardButton.Cancel).setText(tr("Batal"))
         self.buttons.accepted.connect(self.try_login)

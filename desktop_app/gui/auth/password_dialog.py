@@ -107,9 +107,7 @@ def forced_password_change(
     )
 
 
-def reset_password(
-    ctx: AppContext, username: str, parent: QWidget | None = None
-) -> PasswordDialog:
+def reset_password(ctx: AppContext, username: str, parent: QWidget | None = None) -> PasswordDialog:
     return PasswordDialog(
         lambda _old, new: AccountService(ctx).reset_password(username, new),
         parent,
