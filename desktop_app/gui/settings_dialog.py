@@ -145,9 +145,12 @@ class SettingsDialog(QDialog):
 
         layout = QVBoxLayout(self)
         layout.addWidget(office_box)
-        layout.addWidget(language_box)
+        # Side by side: the dialog must fit a 1366x768 screen with a taskbar.
+        row = QHBoxLayout()
+        row.addWidget(language_box, 1)
         if security_box is not None:
-            layout.addWidget(security_box)
+            row.addWidget(security_box, 1)
+        layout.addLayout(row)
         layout.addWidget(computer_box)
         layout.addWidget(self.issues)
         layout.addWidget(self.buttons)

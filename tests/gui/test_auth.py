@@ -68,10 +68,18 @@ def admin_ctx(accounts_db: Path) -> Iterator[AppContext]:
     ctx.close()
 
 
-def shoot(widget: QWidget, name: str, size: tuple[int, int] | None = None) -> None:
-    if size is not None:
-        widget.resize(*size)
+def shoot(widget: QWidget, name: str) -> None:
+    """The main window at 1366x768; dialogs at the size they open with on that screen."""
+    qtbot_wait_for_layout(widget)
     widget.grab().save(str(SHOTS / f"guiauth-{name}.png"))
+
+
+def qtbot_wait_for_layout(widget: QWidget) -> None:
+    from PySide6.QtWidgets import QApplication
+
+    QApplication.processEvents()  # pending layout requests, so the grab shows the real size
+    if widget.layout() is not None:
+        widget.layout().activate()
 
 
 def type_into(qtbot, edit: QLineEdit, text: str) -> None:  # noqa: ANN001
@@ -79,13 +87,22 @@ def type_into(qtbot, edit: QLineEdit, text: str) -> None:  # noqa: ANN001
     qtbot.keyClicks(edit, text)
 
 
-def answering_login(qtbot, username: str, password: str, calls: list[LoginDialog]):  # noqa: ANN001, ANN201
+def answering_login(  # noqa: ANN201
+    qtbot,  # noqa: ANN001
+    username: str,
+    password: str,
+    calls: list[LoginDialog],
+    shot: str = "",
+):
     """A LoginDialog.exec that types `username`/`password` and presses Masuk."""
 
     def fake_exec(dialog: LoginDialog) -> int:
         calls.append(dialog)
         dialog.username.setCurrentText(username)
         type_into(qtbot, dialog.password, password)
+        if shot:
+            dialog.show()
+            shoot(dialog, shot)
         dialog.login_button.click()
         return dialog.result()
 
@@ -209,7 +226,6 @@ def test_first_start_creates_the_administrator(qtbot, tmp_path):
     path = tmp_path / "baru.sqlite"
     dialog = FirstStartDialog(path)
     qtbot.addWidget(dialog)
-    dialog.resize(1366, 768)
     dialog.show()
     shoot(dialog, "first-start-empty")
     fill_first_start(qtbot, dialog, again="lain-sekali")
@@ -249,7 +265,6 @@ def test_recovery_key_is_shown_once(qtbot, tmp_path, monkeypatch):
     monkeypatch.setattr(first_start, "create_administrator", encrypting)
     dialog = FirstStartDialog(tmp_path / "baru.sqlite")
     qtbot.addWidget(dialog)
-    dialog.resize(1366, 768)
     dialog.show()
     fill_first_start(qtbot, dialog)
     dialog.create_button.click()
@@ -342,7 +357,9 @@ def test_status_bar_and_switch_user(qtbot, qapp, admin_ctx, monkeypatch):
     shoot(window, "main-window-admin")
     calls: list[LoginDialog] = []
     monkeypatch.setattr(
-        LoginDialog, "exec", answering_login(qtbot, "budi", OPERATOR_PASSWORD, calls)
+        LoginDialog,
+        "exec",
+        answering_login(qtbot, "budi", OPERATOR_PASSWORD, calls, shot="switch-user"),
     )
     window.switch_user_action.trigger()
     assert len(calls) == 1 and calls[0].windowTitle() == "Ganti pengguna"
@@ -462,6 +479,8 @@ def test_settings_set_the_idle_lock_time(qtbot, admin_ctx):
     dialog = SettingsDialog(admin_ctx, window)
     qtbot.addWidget(dialog)
     assert dialog.idle_lock is not None and dialog.idle_lock.value() == 10
+    dialog.show()
+    shoot(dialog, "settings-idle-lock")
     dialog.idle_lock.setValue(3)
     dialog.save()
     assert dialog.idle_lock_changed
@@ -481,7 +500,6 @@ def fill_account(qtbot, dialog: AccountEditDialog, username: str, password: str)
 def test_accounts_dialog_adds_a_user(qtbot, admin_ctx, monkeypatch):
     dialog = AccountsDialog(admin_ctx)
     qtbot.addWidget(dialog)
-    dialog.resize(1366, 768)
     dialog.show()
     assert dialog.table.rowCount() == 2
     attempts: list[AccountEditDialog] = []
@@ -491,7 +509,6 @@ def test_accounts_dialog_adds_a_user(qtbot, admin_ctx, monkeypatch):
         fill_account(qtbot, edit, "wati", "pendek")
         edit.buttons.accepted.emit()
         assert edit.error.text() == M.PASSWORD_WEAK.text("id", minimum=8)  # stays open
-        edit.resize(1366, 768)
         shoot(edit, "account-add-refused")
         fill_account(qtbot, edit, "wati", "sandi-wati-1")
         edit.buttons.accepted.emit()

@@ -67,7 +67,9 @@ class FirstStartDialog(QDialog):
         self.pages = QStackedWidget()
         self.pages.addWidget(self._account_page())
         self.pages.addWidget(self._key_page())
-        layout = QVBoxLayout(self)
+        # A readable line length even when the dialog is maximised on a wide screen.
+        self.pages.setMaximumWidth(860)
+        layout = QHBoxLayout(self)
         layout.addWidget(self.pages)
 
     # -- page 1: the administrator ------------------------------------------------------------
@@ -154,6 +156,10 @@ class FirstStartDialog(QDialog):
         font.setWeight(QFont.Weight.Bold)
         self.key_label.setFont(font)
         self.key_label.setWordWrap(True)
+        self.key_label.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.key_label.setStyleSheet(
+            "background: white; color: black; border: 2px solid #555; padding: 16px;"
+        )
         self.key_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         self.key_warning = _intro(tr(RECOVERY_WARNING))
         self.key_warning.setStyleSheet("font-weight: bold;")

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import time
 
-from PySide6.QtCore import QEvent, QObject, Qt, QTimer, Signal
+from PySide6.QtCore import QEvent, QObject, QTimer, Signal
 from PySide6.QtWidgets import (
     QApplication,
     QHBoxLayout,
@@ -132,14 +132,21 @@ class LockScreen(QWidget):
         buttons.addWidget(self.unlock_button)
         buttons.addWidget(self.switch_button)
         box = QWidget()
-        box.setMaximumWidth(460)
+        box.setFixedWidth(460)
         inner = QVBoxLayout(box)
+        inner.setSpacing(10)
         for widget in (title, self.user_label, note, self.password, self.error):
             inner.addWidget(widget)
         inner.addLayout(buttons)
+        # Stretches, not an alignment flag: an aligned widget gets its plain size hint, which
+        # cuts the wrapped note short.
+        row = QHBoxLayout()
+        row.addStretch(1)
+        row.addWidget(box)
+        row.addStretch(1)
         layout = QVBoxLayout(self)
         layout.addStretch(1)
-        layout.addWidget(box, 0, Qt.AlignmentFlag.AlignHCenter)
+        layout.addLayout(row)
         layout.addStretch(2)
 
     def reset(self) -> None:
