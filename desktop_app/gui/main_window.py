@@ -10,7 +10,7 @@ from datetime import date
 from pathlib import Path
 
 from PySide6.QtCore import Qt, Signal
-from PySide6.QtGui import QAction, QActionGroup, QKeySequence
+from PySide6.QtGui import QAction, QActionGroup, QCloseEvent, QKeySequence
 from PySide6.QtWidgets import (
     QApplication,
     QDialog,
@@ -18,6 +18,7 @@ from PySide6.QtWidgets import (
     QLabel,
     QMainWindow,
     QMessageBox,
+    QProgressDialog,
     QStackedWidget,
     QTabWidget,
     QVBoxLayout,
@@ -297,6 +298,8 @@ class MainWindow(QMainWindow):
         for widget in QApplication.topLevelWidgets():
             if widget is self or not widget.isVisible():
                 continue
+            if isinstance(widget, QProgressDialog):
+                continue  # a running job's progress: no personal data, and Cancel would stop it
             if isinstance(widget, QDialog):
                 widget.reject()
             else:
@@ -311,6 +314,12 @@ class MainWindow(QMainWindow):
         self.body.setCurrentWidget(self.lock_screen)
         self.menuBar().setEnabled(False)
         self.lock_screen.password.setFocus()
+
+    def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802 - Qt's API
+        # A window replaced by a rebuild must not lock (or watch input) any more.
+        if self.idle_watcher is not None:
+            self.idle_watcher.stop()
+        super().closeEvent(event)
 
     def unlock(self) -> None:
         self.body.setCurrentWidget(self.tabs)
