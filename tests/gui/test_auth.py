@@ -138,6 +138,10 @@ def test_login_opens_the_database_as_that_person(qtbot, accounts_db, monkeypatch
     finally:
         if ctx is not None:
             ctx.close()
+    # The next start on this computer offers the same name first.
+    monkeypatch.setattr(LoginDialog, "exec", lambda dialog: calls.append(dialog) or 0)
+    assert gui_app.open_context(accounts_db, demo=False) is None
+    assert calls[-1].username.currentText() == "budi"
 
 
 def test_wrong_password_is_shown_and_the_dialog_stays(qtbot, accounts_db):

@@ -6,13 +6,19 @@ from __future__ import annotations
 import logging
 from pathlib import Path
 
+from PySide6.QtCore import QSettings
 from PySide6.QtWidgets import QWidget
 
 from desktop_app.gui.auth.first_start import FirstStartDialog
 from desktop_app.gui.auth.login_dialog import LoginDialog
 from desktop_app.gui.auth.password_dialog import forced_password_change
 from desktop_app.i18n import tr
-from desktop_app.services.accounts import AccountService, has_accounts, login, login_usernames
+from desktop_app.services.accounts import (
+    AccountService,
+    is_encrypted_database,
+    login,
+    login_usernames,
+)
 from desktop_app.services.context import AppContext, open_app
 
 __all__ = [
@@ -35,27 +41,51 @@ def sign_in(path: Path, parent: QWidget | None = None, *, demo: bool = False) ->
     demo administrator is logged in without a dialog, and a demo database made before accounts
     opens as before.
     """
-    if path.exists() and has_accounts(path):
-        if demo:
-            ctx = demo_login(path)
-            if ctx is not None:
+    if not is_encrypted_database(path):
+        if not path.exists():
+            return open_app(path, verify="structure") if demo else ask_first_start(path, parent)
+        # Opened for writing first: a database from an older version is upgraded here (a
+        # read-only look could not tell whether it has accounts).
+        ctx = open_app(path, verify="structure")
+        if not ctx.accounts_exist:
+            if demo:
                 return ctx
-        return ask_login(path, parent)
+            ctx.close()
+            return ask_first_start(path, parent)
+        ctx.close()
     if demo:
-        return open_app(path, verify="structure")
-    return ask_first_start(path, parent)
+        logged_in = demo_login(path)
+        if logged_in is not None:
+            return logged_in
+    return ask_login(path, parent)
+
+
+LAST_USERNAME_KEY = "last_username"
+
+
+def _settings() -> QSettings:
+    from desktop_app.gui.app import APPLICATION, ORGANISATION
+
+    return QSettings(ORGANISATION, APPLICATION)
 
 
 def ask_login(path: Path, parent: QWidget | None = None) -> AppContext | None:
+    # The name last used on this computer is preselected: a counter PC mostly has one clerk.
+    last = _settings().value(LAST_USERNAME_KEY)
     dialog = LoginDialog(
         login_usernames(path),
         lambda username, password: login(path, username, password, verify="structure"),
         parent,
         intro=tr("Basis data: {name}", name=path.name),
+        current=str(last) if last else None,
     )
     if not dialog.exec():
         return None
     ctx: AppContext = dialog.value
+    if ctx.user is not None:
+        settings = _settings()
+        settings.setValue(LAST_USERNAME_KEY, ctx.user.username)
+        settings.sync()
     if not _password_changed_if_needed(ctx, dialog.entered_password(), parent):
         ctx.close()
         return None
