@@ -458,8 +458,14 @@ def test_typing_and_scanning_count_as_activity(qtbot, admin_ctx):
 
 def test_lock_now_and_switch_user_from_the_lock_screen(qtbot, admin_ctx, monkeypatch):
     window = locked_window(qtbot, admin_ctx, idle_ms=60_000)
+    from PySide6.QtWidgets import QProgressDialog
+
+    progress = QProgressDialog("Mengekspor…", "Batal", 0, 0, window)  # a job still running
+    progress.show()
     window.lock_action.trigger()
     assert window.locked
+    assert progress.isVisible() and not progress.wasCanceled()  # the job is not stopped
+    progress.close()
     rebuilds: list[bool] = []
     window.rebuild_requested.connect(lambda: rebuilds.append(True))
     monkeypatch.setattr(LoginDialog, "exec", answering_login(qtbot, "budi", OPERATOR_PASSWORD, []))
