@@ -1,4 +1,5 @@
-"""Start the GUI: QApplication, language, opening the database safely, the main window."""
+"""Start the GUI: QApplication, language, opening the database safely, logging in (or creating
+the first administrator), the main window."""
 
 from __future__ import annotations
 
@@ -13,15 +14,14 @@ from PySide6.QtWidgets import QApplication, QFileDialog, QMessageBox, QWidget
 from desktop_app.gui.errors import install_excepthook, setup_logging, show_error, user_message
 from desktop_app.gui.qt_texts import apply_locale, install_qt_texts
 from desktop_app.i18n import LANGUAGES, set_language, tr
-from desktop_app.services.context import AppContext, open_app, verify_integrity
+from desktop_app.services.context import AppContext, verify_integrity
 
 __all__ = [
     "open_context",
     "run_app",
+    "is_demo_database",
     "save_language",
-    "save_officer",
     "saved_language",
-    "saved_officer",
 ]
 
 log = logging.getLogger(__name__)
@@ -46,30 +46,34 @@ def save_language(lang: str) -> None:
     settings.sync()
 
 
-def saved_officer() -> str | None:
-    """The officer's name as typed in Pengaturan (per computer account), if any."""
-    value = _settings().value("officer")
-    return str(value).strip() or None if value else None
+def is_demo_database(path: Path) -> bool:
+    """Whether `path` is the demo database `berdaya --demo` makes (the only one opened without
+    a login dialog)."""
+    from desktop_app.cli import demo_db_path
+
+    try:
+        return path.resolve() == demo_db_path().resolve()
+    except OSError:
+        return False
 
 
-def save_officer(name: str) -> None:
-    settings = _settings()
-    settings.setValue("officer", name.strip())
-    settings.sync()
-
-
-def open_context(path: Path, parent: QWidget | None = None) -> AppContext | None:
-    """Open a database, or explain in Indonesian why not and let the user pick another file.
+def open_context(
+    path: Path, parent: QWidget | None = None, *, demo: bool | None = None
+) -> AppContext | None:
+    """Open a database and log in (or create its first administrator), or explain in
+    Indonesian why the file cannot be opened and let the user pick another one.
 
     Returns None when the user gives up. A refused file is never changed (the storage layer
-    refuses before writing anything).
+    refuses before writing anything). The logged-in person is the officer on receipts,
+    documents and the change log (`ctx.set_user`). `demo` (default: whether `path` is the demo
+    database) logs the demo administrator in without asking.
     """
+    from desktop_app.gui.auth.start import sign_in
+
     while True:
         try:
             # The full page check reads the whole file; it runs after the window is shown.
-            # Receipts and the change log name the officer; office PCs often share one login
-            # ("User", "Admin"), so the name typed in Pengaturan wins over the login name.
-            return open_app(path, actor=saved_officer(), verify="structure")
+            return sign_in(path, parent, demo=is_demo_database(path) if demo is None else demo)
         except Exception as exc:  # noqa: BLE001 - every failure becomes a dialog, not a traceback
             message = user_message(exc)
             if message is None:
@@ -116,6 +120,7 @@ class _Session:
         old_window, old_ctx = self.window, self.ctx
         window = MainWindow(ctx)
         window.open_requested.connect(self.open_other)
+        # Language change or another user: every widget again, for the new language or role.
         window.rebuild_requested.connect(lambda: self.show(ctx))
         self.ctx, self.window = ctx, window
         if old_window is not None:
@@ -203,7 +208,7 @@ def show_main_window(window: QWidget) -> None:
         window.show()
 
 
-def run_app(db_path: Path, lang: str | None = None) -> int:
+def run_app(db_path: Path, lang: str | None = None, *, demo: bool | None = None) -> int:
     app = QApplication.instance() or QApplication(sys.argv)
     assert isinstance(app, QApplication)
     app.setOrganizationName(ORGANISATION)
@@ -218,7 +223,7 @@ def run_app(db_path: Path, lang: str | None = None) -> int:
     if not check_installation(app):
         return 2
 
-    ctx = open_context(Path(db_path))
+    ctx = open_context(Path(db_path), demo=demo)
     if ctx is None:
         return 2
     session = _Session(app)

@@ -1,4 +1,5 @@
-"""The main window: one tab per area, menus, and a status bar with the database and counts."""
+"""The main window: one tab per area, menus, and a status bar with the database, counts and who
+is logged in; the idle lock hides the tabs behind a password screen."""
 
 from __future__ import annotations
 
@@ -9,18 +10,24 @@ from datetime import date
 from pathlib import Path
 
 from PySide6.QtCore import Qt, Signal
-from PySide6.QtGui import QAction, QActionGroup, QKeySequence
+from PySide6.QtGui import QAction, QActionGroup, QCloseEvent, QKeySequence
 from PySide6.QtWidgets import (
+    QApplication,
+    QDialog,
     QFileDialog,
     QLabel,
     QMainWindow,
     QMessageBox,
+    QProgressDialog,
+    QStackedWidget,
     QTabWidget,
     QVBoxLayout,
     QWidget,
 )
 
 from desktop_app import __version__
+from desktop_app.domain.access import Permission
+from desktop_app.gui.auth.lock import IdleWatcher, LockScreen
 from desktop_app.gui.changes import ChangeBus
 from desktop_app.gui.qt_texts import install_qt_texts
 from desktop_app.i18n import LANGUAGES, get_language, set_language, tr
@@ -92,9 +99,18 @@ def _failed_text() -> str:
 
 class MainWindow(QMainWindow):
     open_requested = Signal(Path)  # another database file chosen (handled by gui.app)
-    rebuild_requested = Signal()  # language changed: rebuild every widget in the new language
+    # Language or user changed: rebuild every widget in the new language, for the new role.
+    rebuild_requested = Signal()
 
-    def __init__(self, ctx: AppContext, parent: QWidget | None = None) -> None:
+    def __init__(
+        self,
+        ctx: AppContext,
+        parent: QWidget | None = None,
+        *,
+        idle_lock_ms: int | None = None,
+    ) -> None:
+        """`idle_lock_ms` overrides the administrator's idle time (tests); the lock only runs
+        when somebody is logged in."""
         super().__init__(parent)
         self.ctx = ctx
         install_qt_texts()  # Qt's own OK/Batal/Ya/Tidak, also in tests and --self-test
@@ -108,7 +124,11 @@ class MainWindow(QMainWindow):
         self.changes.changed.connect(self._on_changes)
         self.tabs = QTabWidget()
         self.tabs.setDocumentMode(True)
-        self.setCentralWidget(self.tabs)
+        # The tabs, or the lock screen in their place: locked, nothing personal stays on screen.
+        self.body = QStackedWidget()
+        self.body.addWidget(self.tabs)
+        self.setCentralWidget(self.body)
+        self.lock_screen: LockScreen | None = None
         # Only the first tab is built now; the others when first opened, so the window is
         # usable at once even when an area's tab loads a lot (measured on 160,000 persons).
         self._specs = tab_specs()
@@ -123,6 +143,10 @@ class MainWindow(QMainWindow):
         self.tabs.currentChanged.connect(self._ensure_built)
         self._build_menus()
         self._build_status_bar()
+        self.idle_watcher: IdleWatcher | None = None
+        if ctx.user is not None:
+            self.idle_watcher = IdleWatcher(idle_lock_ms or self._idle_lock_ms(), self)
+            self.idle_watcher.idle.connect(self.lock)
 
     # -- tabs ---------------------------------------------------------------------------------
     def tab(self, title: str) -> QWidget | None:
@@ -188,6 +212,8 @@ class MainWindow(QMainWindow):
         from desktop_app.gui.beranda.reports import add_report_actions
 
         self.report_actions = add_report_actions(bar.addMenu(tr("&Laporan")), self.ctx, self)
+        if self.ctx.user is not None:
+            self._build_account_menu()
 
         help_menu = bar.addMenu(tr("B&antuan"))
         self.help_action = QAction(tr("&Panduan"), self)
@@ -200,6 +226,106 @@ class MainWindow(QMainWindow):
         about = QAction(tr("&Tentang Berdaya"), self)
         about.triggered.connect(self.show_about)
         help_menu.addAction(about)
+
+    def _build_account_menu(self) -> None:
+        menu = self.account_menu = self.menuBar().addMenu(tr("A&kun"))
+        self.switch_user_action = QAction(tr("Ganti &pengguna…"), self)
+        self.switch_user_action.triggered.connect(self.switch_user)
+        menu.addAction(self.switch_user_action)
+        self.change_password_action = QAction(tr("Ganti &kata sandi…"), self)
+        self.change_password_action.triggered.connect(self.change_password)
+        menu.addAction(self.change_password_action)
+        self.lock_action = QAction(tr("&Kunci sekarang"), self)
+        self.lock_action.setShortcut(QKeySequence("Ctrl+L"))
+        self.lock_action.triggered.connect(self.lock)
+        menu.addAction(self.lock_action)
+        self.users_action: QAction | None = None
+        self.access_log_action: QAction | None = None
+        if self.ctx.can(Permission.USERS_MANAGE):
+            menu.addSeparator()
+            self.users_action = QAction(tr("P&engguna…"), self)
+            self.users_action.triggered.connect(self.manage_users)
+            menu.addAction(self.users_action)
+            # The access log (restricted records opened, printed, exported) is another
+            # module's work; the lead connects `show_access_log` to its dialog.
+            self.access_log_action = QAction(tr("&Log akses…"), self)
+            self.access_log_action.setObjectName("access_log_action")
+            self.access_log_action.triggered.connect(self.show_access_log)
+            menu.addAction(self.access_log_action)
+
+    # -- the logged-in person -----------------------------------------------------------------
+    def switch_user(self) -> None:
+        from desktop_app.gui.auth.start import switch_user
+
+        if switch_user(self.ctx, self):
+            self.unlock()
+            self.rebuild_requested.emit()  # tabs and menus follow the new role
+
+    def change_password(self) -> None:
+        from desktop_app.gui.auth.password_dialog import change_own_password
+
+        if change_own_password(self.ctx, self).exec():
+            self.statusBar().showMessage(tr("Kata sandi sudah diganti."), 10000)
+
+    def manage_users(self) -> None:
+        from desktop_app.gui.auth.accounts_dialog import AccountsDialog
+
+        AccountsDialog(self.ctx, self).exec()
+        self.user_label.setText(self._user_text())  # one's own name or NIP may have changed
+
+    def show_access_log(self) -> None:
+        """Slot for the access-log dialog (wired by the lead when services/access.py lands)."""
+        QMessageBox.information(
+            self, tr("Log akses"), tr("Log akses belum tersedia pada versi ini.")
+        )
+
+    def _idle_lock_ms(self) -> int:
+        from desktop_app.services.accounts import AccountService
+
+        return AccountService(self.ctx).idle_lock_minutes() * 60_000
+
+    @property
+    def locked(self) -> bool:
+        return self.body.currentWidget() is self.lock_screen and self.lock_screen is not None
+
+    def lock(self) -> None:
+        """Hide everything personal: the tabs, the menus and every other open window (an open
+        dialog is cancelled: its content may be a person's record)."""
+        if self.ctx.user is None or self.locked:
+            return
+        if self.idle_watcher is not None:
+            self.idle_watcher.pause()
+        for widget in QApplication.topLevelWidgets():
+            if widget is self or not widget.isVisible():
+                continue
+            if isinstance(widget, QProgressDialog):
+                continue  # a running job's progress: no personal data, and Cancel would stop it
+            if isinstance(widget, QDialog):
+                widget.reject()
+            else:
+                widget.hide()
+        if self.lock_screen is None:
+            screen = LockScreen(self.ctx)
+            screen.unlocked.connect(self.unlock)
+            screen.switch_requested.connect(self.switch_user)
+            self.lock_screen = screen
+            self.body.addWidget(screen)
+        self.lock_screen.reset()
+        self.body.setCurrentWidget(self.lock_screen)
+        self.menuBar().setEnabled(False)
+        self.lock_screen.password.setFocus()
+
+    def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802 - Qt's API
+        # A window replaced by a rebuild must not lock (or watch input) any more.
+        if self.idle_watcher is not None:
+            self.idle_watcher.stop()
+        super().closeEvent(event)
+
+    def unlock(self) -> None:
+        self.body.setCurrentWidget(self.tabs)
+        self.menuBar().setEnabled(True)
+        if self.idle_watcher is not None:
+            self.idle_watcher.resume()
 
     def show_help(self) -> None:
         from desktop_app.gui.help_window import HelpWindow
@@ -260,6 +386,8 @@ class MainWindow(QMainWindow):
         if dialog.exec():
             self.setWindowTitle(tr("Berdaya — {office}", office=self.ctx.office.office_name))
             self.device_label.setText(self._device_text())
+            if self.idle_watcher is not None and dialog.idle_lock_changed:
+                self.idle_watcher.set_interval_ms(self._idle_lock_ms())
             if dialog.language_changed:
                 self.rebuild_requested.emit()
 
@@ -295,11 +423,21 @@ class MainWindow(QMainWindow):
         from desktop_app.gui.backup_status import BackupStatusLabel
 
         self.backup_label = BackupStatusLabel(self.ctx)
+        self.user_label = QLabel(self._user_text())
+        self.user_label.setObjectName("user_label")
+        self.user_label.setVisible(self.ctx.user is not None)
         bar.addWidget(self.db_label, 1)
+        bar.addPermanentWidget(self.user_label)
         bar.addPermanentWidget(self.backup_label)
         bar.addPermanentWidget(self.counts_label)
         bar.addPermanentWidget(self.device_label)
         self.refresh_counts()
+
+    def _user_text(self) -> str:
+        from desktop_app.gui.auth.common import user_text
+
+        user = self.ctx.user
+        return tr("Pengguna: {user}", user=user_text(user)) if user is not None else ""
 
     def _device_text(self) -> str:
         return tr("Perangkat: {device}", device=self.ctx.office.device_name or self.ctx.device.name)

@@ -1,5 +1,6 @@
-"""Settings: the office profile (letterhead, region, device name), the interface language, and
-this computer's receipt printer, receipt size and how many daily backups are kept."""
+"""Settings: the office profile (letterhead, region, device name), the interface language, the
+idle lock time (administrator), and this computer's receipt printer, receipt size and how many
+daily backups are kept. The officer is the logged-in person, not a name typed here."""
 
 from __future__ import annotations
 
@@ -19,6 +20,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from desktop_app.domain.access import Permission
 from desktop_app.domain.office import OfficeProfile
 from desktop_app.gui.errors import show_error
 from desktop_app.gui.widgets import IssueLabel, button_box, mark_field
@@ -60,6 +62,7 @@ class SettingsDialog(QDialog):
         super().__init__(parent)
         self.ctx = ctx
         self.language_changed = False
+        self.idle_lock_changed = False
         self.setWindowTitle(tr("Pengaturan"))
         self.setMinimumWidth(640)
         labels = _field_labels()
@@ -106,15 +109,30 @@ class SettingsDialog(QDialog):
         self.language.setCurrentIndex(self.language.findData(get_language()))
         language_form.addRow(tr("Bahasa"), self.language)
 
-        officer_box = QGroupBox(tr("Komputer ini: petugas, printer, cadangan"))
-        officer_form = QFormLayout(officer_box)
-        self.officer = QLineEdit(ctx.actor)
-        self.officer.setPlaceholderText(tr("Nama lengkap petugas"))
-        self.officer.setToolTip(
-            tr("Nama ini tercatat pada tanda terima, daftar, dan riwayat perubahan.")
-        )
-        officer_form.addRow(tr("Nama petugas"), self.officer)
-        self._build_computer_fields(officer_form)
+        # Accounts exist and this person may change settings: the idle lock time.
+        self.idle_lock: QSpinBox | None = None
+        security_box: QGroupBox | None = None
+        if ctx.user is not None and ctx.can(Permission.PROFILE_EDIT):
+            from desktop_app.services.accounts import AccountService
+
+            security_box = QGroupBox(tr("Keamanan"))
+            security_form = QFormLayout(security_box)
+            self.idle_lock = QSpinBox()
+            self.idle_lock.setObjectName("idle_lock")
+            self.idle_lock.setRange(1, 240)
+            self.idle_lock.setSuffix(tr(" menit"))
+            self.idle_lock.setValue(AccountService(ctx).idle_lock_minutes())
+            self.idle_lock.setToolTip(
+                tr(
+                    "Tanpa aktivitas selama waktu ini, layar dikunci dan meminta kata sandi "
+                    "pengguna."
+                )
+            )
+            security_form.addRow(tr("Kunci otomatis setelah"), self.idle_lock)
+
+        computer_box = QGroupBox(tr("Komputer ini: printer, cadangan"))
+        computer_form = QFormLayout(computer_box)
+        self._build_computer_fields(computer_form)
 
         self.issues = IssueLabel()
         self.buttons = button_box(self, tr("Simpan"), self.save, save=True)
@@ -127,8 +145,13 @@ class SettingsDialog(QDialog):
 
         layout = QVBoxLayout(self)
         layout.addWidget(office_box)
-        layout.addWidget(language_box)
-        layout.addWidget(officer_box)
+        # Side by side: the dialog must fit a 1366x768 screen with a taskbar.
+        row = QHBoxLayout()
+        row.addWidget(language_box, 1)
+        if security_box is not None:
+            row.addWidget(security_box, 1)
+        layout.addLayout(row)
+        layout.addWidget(computer_box)
         layout.addWidget(self.issues)
         layout.addWidget(self.buttons)
         self._validate()
@@ -209,16 +232,17 @@ class SettingsDialog(QDialog):
             except Exception as exc:  # noqa: BLE001 - shown in Indonesian, dialog stays open
                 show_error(self, exc, title=tr("Pengaturan"))
                 return
-        officer = " ".join(self.officer.text().split())
-        if officer and officer != self.ctx.actor:
-            from desktop_app.gui.app import save_officer
+        if self.idle_lock is not None:
+            from desktop_app.services.accounts import AccountService
 
-            try:  # this database too: the CLI's documents name them
-                self.ctx.save_officer(officer)
-            except Exception as exc:  # noqa: BLE001 - shown in Indonesian, dialog stays open
-                show_error(self, exc, title=tr("Pengaturan"))
-                return
-            save_officer(officer)
+            service = AccountService(self.ctx)
+            if self.idle_lock.value() != service.idle_lock_minutes():
+                try:
+                    service.set_idle_lock_minutes(self.idle_lock.value())
+                except Exception as exc:  # noqa: BLE001 - shown translated, dialog stays open
+                    show_error(self, exc, title=tr("Pengaturan"))
+                    return
+                self.idle_lock_changed = True
         self._save_computer_fields()
         lang = self.language.currentData()
         if lang != get_language():

@@ -1,14 +1,15 @@
-"""The first-run set-up: the office profile, this computer's name and officer, the printer.
+"""The first-run set-up: the office profile, this computer's name, the printer.
 
 Shown when the profile is incomplete (`domain.office.profile_complete`): until then every
 document prints a "DRAF" mark. It can be run again from Pengaturan. Everything it saves goes
-through the services (`AppContext.save_office_profile`, `save_officer`), which refuse a device
-name another device holds; the wizard only helps a person get there with the keyboard.
+through the services (`AppContext.save_office_profile`), which refuse a device name another
+device holds; the wizard only helps a person get there with the keyboard.
 """
 
 from __future__ import annotations
 
 import dataclasses
+from typing import Any
 
 from PySide6.QtCore import QSettings, QTimer
 from PySide6.QtPrintSupport import QPrinterInfo
@@ -115,7 +116,10 @@ class ProfilePage(QWizardPage):
         self.base = profile
 
     def profile(self) -> OfficeProfile:
-        values = {name: " ".join(edit.text().split()) for name, edit in self.edits.items()}
+        # Any: dataclasses.replace's keywords are checked per field, these are all str fields.
+        values: dict[str, Any] = {
+            name: " ".join(edit.text().split()) for name, edit in self.edits.items()
+        }
         values["head_nip"] = values["head_nip"].replace(" ", "")
         return dataclasses.replace(self.base, **values)
 
@@ -150,7 +154,7 @@ class ProfilePage(QWizardPage):
 
 
 class DevicePage(QWizardPage):
-    """This computer's name (receipt-number prefix) and the officer working at it."""
+    """This computer's name (receipt-number prefix). The officer is whoever is logged in."""
 
     def __init__(self, ctx: AppContext, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -168,10 +172,6 @@ class DevicePage(QWizardPage):
         self.device_name.setObjectName("device_name")
         self.device_name.setMaxLength(8)
         self.device_name.textChanged.connect(self._changed)
-        self.officer = QLineEdit("" if ctx.actor == _login_name() else ctx.actor)
-        self.officer.setObjectName("officer")
-        self.officer.setPlaceholderText(tr("Nama lengkap petugas"))
-        self.officer.textChanged.connect(self._changed)
         form = QFormLayout(self)
         form.addRow(tr("Nama perangkat") + " *", self.device_name)
         note = tr(
@@ -184,11 +184,6 @@ class DevicePage(QWizardPage):
                 "Laptop ini sudah bergabung; namanya diberikan kantor dan tidak diubah di sini."
             )
         form.addRow("", _intro(note))
-        form.addRow(tr("Nama petugas") + " *", self.officer)
-        form.addRow(
-            "",
-            _intro(tr("Nama petugas tercatat pada tanda terima, daftar, dan riwayat perubahan.")),
-        )
         self.issues = IssueLabel()
         form.addRow(self.issues)
 
@@ -196,8 +191,7 @@ class DevicePage(QWizardPage):
         return normalise_device_name(self.device_name.text())
 
     def initializePage(self) -> None:  # noqa: N802 - Qt's API
-        target = self.officer if self.device_name.isReadOnly() else self.device_name
-        _focus_later(target)
+        _focus_later(self.device_name)
         self._changed()
 
     def _changed(self) -> None:
@@ -214,7 +208,7 @@ class DevicePage(QWizardPage):
         self.completeChanged.emit()
 
     def isComplete(self) -> bool:  # noqa: N802 - Qt's API
-        return not self.issues.has_errors() and bool(self.officer.text().strip())
+        return not self.issues.has_errors()
 
 
 class PrinterPage(QWizardPage):
@@ -284,12 +278,6 @@ class SetupWizard(QWizard):
             profile = self.profile()
             if profile != self.ctx.office:
                 self.ctx.save_office_profile(profile)
-            officer = " ".join(self.device_page.officer.text().split())
-            if officer and officer != self.ctx.actor:
-                self.ctx.save_officer(officer)
-                from desktop_app.gui.app import save_officer
-
-                save_officer(officer)
         except Exception as exc:  # noqa: BLE001 - shown in the chosen language; wizard stays open
             show_error(self, exc, title=tr("Panduan penyiapan"))
             return
@@ -297,12 +285,6 @@ class SetupWizard(QWizard):
         settings.setValue(PRINTER_KEY, self.printer_page.chosen())
         settings.sync()
         super().accept()
-
-
-def _login_name() -> str:
-    from desktop_app.services.context import default_actor
-
-    return default_actor()
 
 
 def needs_setup(ctx: AppContext) -> bool:

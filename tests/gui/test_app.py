@@ -20,6 +20,17 @@ def keep_excepthook(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(sys, "excepthook", sys.excepthook)
 
 
+@pytest.fixture(autouse=True)
+def no_first_start(monkeypatch: pytest.MonkeyPatch) -> None:
+    """These databases have no account; instead of the first administrator's dialog (tested in
+    test_auth.py) they open as a database without accounts."""
+    from desktop_app.gui.auth import start
+
+    monkeypatch.setattr(
+        start, "ask_first_start", lambda path, parent=None: open_app(path, verify="structure")
+    )
+
+
 @pytest.fixture
 def dialogs(monkeypatch: pytest.MonkeyPatch) -> list[str]:
     """Texts of the 'cannot open' boxes; the user answers 'Keluar'."""

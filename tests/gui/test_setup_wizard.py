@@ -1,5 +1,5 @@
 """The first-run set-up wizard: opens while the profile is incomplete, is driven by the keyboard,
-saves the profile, this computer's name and officer, and the printer; refusals keep it open."""
+saves the profile, this computer's name and the printer; refusals keep it open."""
 
 from __future__ import annotations
 
@@ -36,7 +36,7 @@ def _next(qtbot, wizard: SetupWizard) -> None:
     qtbot.keyClick(wizard.focusWidget() or wizard, Qt.Key.Key_Return)
 
 
-def test_wizard_saves_profile_device_officer_and_printer(qtbot, ctx, db_path, clock) -> None:
+def test_wizard_saves_profile_device_and_printer(qtbot, ctx, db_path, clock) -> None:
     assert needs_setup(ctx)
     wizard = SetupWizard(ctx)
     qtbot.addWidget(wizard)
@@ -55,7 +55,6 @@ def test_wizard_saves_profile_device_officer_and_printer(qtbot, ctx, db_path, cl
     _type(qtbot, page.device_name, "lap 1")
     assert not wizard.button(QWizard.WizardButton.NextButton).isEnabled()
     _type(qtbot, page.device_name, "lap01")
-    _type(qtbot, page.officer, "Petugas Contoh")
     wizard.grab().save(str(SHOTS / "i14c-wizard-2.png"))
     _next(qtbot, wizard)
     assert wizard.currentPage() is wizard.printer_page
@@ -64,12 +63,11 @@ def test_wizard_saves_profile_device_officer_and_printer(qtbot, ctx, db_path, cl
     assert wizard.result() == QWizard.DialogCode.Accepted
     assert profile_complete(ctx.office) and not needs_setup(ctx)
     assert ctx.office.device_name == ctx.device.name == "LAP01"
-    assert ctx.actor == "Petugas Contoh" and gui_app.saved_officer() == "Petugas Contoh"
     assert QSettings("Berdaya", "Berdaya").contains(PRINTER_KEY)
     assert saved_printer() == wizard.printer_page.chosen()
     again = open_app(db_path, clock=clock)
     try:
-        assert again.actor == "Petugas Contoh" and profile_complete(again.office)
+        assert profile_complete(again.office)
     finally:
         again.close()
 
@@ -91,7 +89,6 @@ def test_a_name_another_device_holds_is_refused_and_the_wizard_stays(
     _fill_profile(qtbot, wizard)
     wizard.next()
     _type(qtbot, wizard.device_page.device_name, "LAP01")
-    _type(qtbot, wizard.device_page.officer, "Petugas Contoh")
     wizard.next()
     wizard.accept()
     assert shown == ["office.device_name_used"]
