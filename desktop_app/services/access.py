@@ -1,0 +1,234 @@
+"""Enforcing the permission table in the services, restricted records, and the access log.
+
+`requires(...)` guards a public service method: the first guarded method a call enters checks
+the current actor's permission (a set lookup, no query: the scan -> receipt path is
+benchmarked); methods it calls in turn run under that check, so one use case is judged by the
+action the user asked for, not by the helpers it happens to reuse.
+
+Restricted records: persons actively enrolled in a `RESTRICTED_PERSON_PROGRAMS` program
+(neglected children, children in conflict with the law). An actor without RESTRICTED_VIEW sees
+that they exist and how many, never their name, NIK or address; enrolments in any
+`RESTRICTED_PROGRAMS` program are hidden from such an actor's view of a person. Every opening of
+a restricted record and every printing of a document naming one is written to the access log,
+whoever does it (`AccessLogService` lists it for the administrator).
+"""
+
+from __future__ import annotations
+
+import functools
+import threading
+import weakref
+from collections.abc import Callable, Iterable
+from contextvars import ContextVar
+from dataclasses import dataclass
+from datetime import datetime
+from typing import ParamSpec, Protocol, TypeVar
+
+from sqlalchemy import text
+from sqlmodel import col, select
+
+from desktop_app.domain.access import (
+    RESTRICTED_PERSON_PROGRAMS,
+    Permission,
+    is_restricted_program,
+)
+from desktop_app.domain.errors import Msg
+from desktop_app.services.context import AppContext, ChangeSet, ServiceError
+from desktop_app.storage.models import AccessLog
+
+__all__ = [
+    "MASKED_NAME",
+    "RESTRICTED_PERSONS_SQL",
+    "RESTRICTED_RECORD",
+    "AccessEntry",
+    "AccessLogService",
+    "guard_person",
+    "log_printed",
+    "mask_name",
+    "requires",
+    "restricted_person_ids",
+    "sees_restricted",
+    "visible_program_codes",
+]
+
+RESTRICTED_RECORD = Msg(
+    "auth.restricted_record",
+    "Data ini terbatas (program perlindungan anak); akun Anda tidak berhak membukanya.",
+    "This is a restricted record (child protection program); your account may not open it.",
+)
+
+# What a list or document shows instead of a restricted person's name.
+MASKED_NAME = "[data terbatas]"
+
+P = ParamSpec("P")
+R = TypeVar("R")
+
+
+class _HasContext(Protocol):
+    ctx: AppContext
+
+
+# True inside a guarded call that already passed its check (per thread / task).
+_authorised: ContextVar[bool] = ContextVar("berdaya_authorised", default=False)
+
+
+def requires(*permissions: Permission) -> Callable[[Callable[P, R]], Callable[P, R]]:
+    """Guard a service method (of an object with `self.ctx`): the actor needs ANY of
+    `permissions` (one for most actions; several for reads shared by roles, e.g. a round's
+    roster read at the counter and in the office). Refused with `auth.permission_denied` (for
+    the first permission listed) or `auth.login_required`."""
+    if not permissions:
+        raise ValueError("requires() needs at least one permission")
+    first = permissions[0]
+
+    def decorate(fn: Callable[P, R]) -> Callable[P, R]:
+        @functools.wraps(fn)
+        def guarded(*args: P.args, **kwargs: P.kwargs) -> R:
+            if _authorised.get():
+                return fn(*args, **kwargs)
+            service: _HasContext = args[0]  # type: ignore[assignment]  # a bound method's self
+            ctx = service.ctx
+            if not any(ctx.can(p) for p in permissions):
+                ctx.require(first)  # raises the coded refusal (or login_required)
+            token = _authorised.set(True)
+            try:
+                return fn(*args, **kwargs)
+            finally:
+                _authorised.reset(token)
+
+        guarded.__required__ = permissions  # type: ignore[attr-defined]  # read by tests
+        return guarded
+
+    return decorate
+
+
+# -- restricted records ---------------------------------------------------------------------
+
+_CODES = ",".join(f"'{c}'" for c in sorted(RESTRICTED_PERSON_PROGRAMS))
+# Ids of restricted persons, as an uncorrelated subquery SQLite evaluates once per statement
+# (the program_code index; a few hundred rows in a city): what search and lists exclude.
+RESTRICTED_PERSONS_SQL = (
+    "(SELECT e.person_id FROM enrolment e WHERE e.program_code IN ("
+    + _CODES
+    + ") AND e.end_date IS NULL AND e.deleted = 0 AND e.person_id IS NOT NULL)"
+)
+
+
+def sees_restricted(ctx: AppContext) -> bool:
+    """Whether the current actor may see restricted records (no query)."""
+    return ctx.can(Permission.RESTRICTED_VIEW)
+
+
+_cache: weakref.WeakKeyDictionary[AppContext, frozenset[str] | None] = (
+    weakref.WeakKeyDictionary()
+)
+_cache_lock = threading.Lock()
+
+
+def _watch(ctx: AppContext) -> None:
+    def forget(changes: ChangeSet) -> None:
+        if changes.touches("enrolment", "person"):
+            with _cache_lock:
+                _cache[ctx] = None
+
+    ctx.subscribe(forget)
+
+
+def restricted_person_ids(ctx: AppContext) -> frozenset[str]:
+    """Ids of the persons who are restricted records now; cached per context and dropped on
+    every committed change to enrolments or persons."""
+    with _cache_lock:
+        known = ctx in _cache
+        ids = _cache.get(ctx)
+    if ids is not None:
+        return ids
+    if not known:
+        _watch(ctx)
+    with ctx.db.engine.connect() as conn:
+        # Restricted person ids are the subquery's own select list.
+        ids = frozenset(r[0] for r in conn.execute(text(RESTRICTED_PERSONS_SQL[1:-1])))
+    with _cache_lock:
+        _cache[ctx] = ids
+    return ids
+
+
+def visible_program_codes(ctx: AppContext, codes: str | None) -> str | None:
+    """A comma-separated program list as the actor may see it: restricted programs dropped for
+    an actor without RESTRICTED_VIEW."""
+    if not codes or sees_restricted(ctx):
+        return codes
+    return ",".join(c for c in codes.split(",") if not is_restricted_program(c)) or None
+
+
+def mask_name(ctx: AppContext, person_id: str | None, name: str) -> str:
+    """`name`, or MASKED_NAME when the person is restricted and the actor may not see it."""
+    if person_id is None or sees_restricted(ctx):
+        return name
+    return MASKED_NAME if person_id in restricted_person_ids(ctx) else name
+
+
+def guard_person(ctx: AppContext, person_id: str, *, detail: str = "") -> None:
+    """Before a person's record is opened: refuse (`auth.restricted_record`, logged as
+    "denied") an actor without RESTRICTED_VIEW when the person is restricted; log the opening
+    of a restricted record by anyone allowed."""
+    if person_id not in restricted_person_ids(ctx):
+        return
+    if not sees_restricted(ctx):
+        ctx.log_access("denied", "person", person_id, detail)
+        raise ServiceError(RESTRICTED_RECORD)
+    ctx.log_access("open", "person", person_id, detail)
+
+
+def log_printed(ctx: AppContext, person_ids: Iterable[str | None], document: str) -> int:
+    """Log one "print" entry per restricted person a document names (by anyone); returns how
+    many. `document` says which (e.g. "tanda terima R-..."), never a NIK."""
+    restricted = restricted_person_ids(ctx)
+    hits = sorted({p for p in person_ids if p and p in restricted})
+    for person_id in hits:
+        ctx.log_access("print", "person", person_id, document)
+    return len(hits)
+
+
+# -- the access log -------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class AccessEntry:
+    at: datetime
+    username: str
+    actor: str
+    device_id: str
+    action: str
+    entity: str
+    entity_id: str | None
+    detail: str
+
+
+class AccessLogService:
+    """The access log, for the administrator (USERS_MANAGE)."""
+
+    def __init__(self, ctx: AppContext) -> None:
+        self.ctx = ctx
+
+    @requires(Permission.USERS_MANAGE)
+    def entries(self, since: datetime | None = None, limit: int = 500) -> list[AccessEntry]:
+        """The newest `limit` entries (since `since` when given), newest first."""
+        stmt = select(AccessLog)
+        if since is not None:
+            stmt = stmt.where(col(AccessLog.at) >= since)
+        stmt = stmt.order_by(col(AccessLog.seq).desc()).limit(int(limit))
+        with self.ctx.db.session() as session:
+            rows = session.exec(stmt).all()
+        return [
+            AccessEntry(
+                at=r.at,
+                username=r.username,
+                actor=r.actor,
+                device_id=r.device_id,
+                action=r.action,
+                entity=r.entity,
+                entity_id=r.entity_id,
+                detail=r.detail or "",
+            )
+            for r in rows
+        ]
