@@ -40,6 +40,8 @@ __all__ = [
     "MASKED_NAME",
     "RESTRICTED_PERSONS_SQL",
     "RESTRICTED_RECORD",
+    "ROUND_READERS",
+    "TRAINING_READERS",
     "AccessEntry",
     "AccessLogService",
     "guard_person",
@@ -67,6 +69,20 @@ R = TypeVar("R")
 class _HasContext(Protocol):
     ctx: AppContext
 
+
+# Who may read rounds, points, rosters and receipts: the office managing them, the counter
+# working them, the head reading reports on them.
+ROUND_READERS: tuple[Permission, ...] = (
+    Permission.ROUNDS_MANAGE,
+    Permission.COUNTER,
+    Permission.REPORTS_VIEW,
+)
+# Who may read trainings, sessions, participants and attendance.
+TRAINING_READERS: tuple[Permission, ...] = (
+    Permission.TRAINING_MANAGE,
+    Permission.ATTENDANCE,
+    Permission.REPORTS_VIEW,
+)
 
 # True inside a guarded call that already passed its check (per thread / task).
 _authorised: ContextVar[bool] = ContextVar("berdaya_authorised", default=False)

@@ -18,7 +18,9 @@ from desktop_app.documents.distribution import (
     ReceptionList,
     RoundInfo,
 )
+from desktop_app.domain.access import Permission
 from desktop_app.domain.receipts import signed_qr_payload
+from desktop_app.services.access import ROUND_READERS, requires
 from desktop_app.services.context import ServiceError
 from desktop_app.services.distribution.base import from_row
 from desktop_app.services.distribution.cards import Cards
@@ -37,6 +39,7 @@ class DocData(Cards):
     """What each document needs, as the plain dataclasses of documents.distribution."""
 
     # -- documents' data -----------------------------------------------------------------------
+    @requires(*ROUND_READERS)
     def round_info(self, round_id: str) -> RoundInfo:
         # A RoundView extends RoundInfo; the documents get exactly the RoundInfo part.
         r = self.get_round(round_id)
@@ -48,6 +51,7 @@ class DocData(Cards):
             return None
         return PointInfo(id=point.id, name=point.name, kind=point.kind, address=point.address)
 
+    @requires(Permission.PRINT)
     def receipt_docs(
         self,
         round_id: str,
@@ -109,6 +113,7 @@ class DocData(Cards):
                 progress(i, len(rows))
         return docs
 
+    @requires(Permission.PRINT)
     def reception_list(
         self,
         round_id: str,
@@ -151,6 +156,7 @@ class DocData(Cards):
     def _point_or_none(self, round_id: str, point_id: str | None) -> PointView | None:
         return self.get_point(round_id, point_id) if point_id else None
 
+    @requires(Permission.PRINT)
     def card_docs(
         self,
         round_id: str,
@@ -183,6 +189,7 @@ class DocData(Cards):
                 progress(i, len(people))
         return cards
 
+    @requires(Permission.PRINT)
     def recap(self, round_id: str) -> RecapDoc:
         """Entitled / received / by proxy / absent / refused per kelurahan and point."""
         info = self.round_info(round_id)

@@ -9,11 +9,13 @@ from typing import Any
 from sqlalchemy import text
 from sqlalchemy.engine import Connection
 
+from desktop_app.domain.access import Permission
 from desktop_app.domain.nik import clean_number
 from desktop_app.domain.receipts import (
     parse_receipt_number,
 )
 from desktop_app.domain.search_text import MAX_SEARCH_TERMS, normalise_search
+from desktop_app.services.access import ROUND_READERS, requires
 from desktop_app.services.context import ServiceError
 from desktop_app.services.distribution.messages import (
     ROUND_GONE,
@@ -43,6 +45,7 @@ class Lookup(Roster):
     """From what was scanned or typed to exactly one roster entry, or a refusal that says why."""
 
     # -- finding a recipient at the counter --------------------------------------------------
+    @requires(*ROUND_READERS)
     def find(
         self, round_id: str, query: str, point_id: str | None = None, limit: int = 50
     ) -> list[RosterRow]:
@@ -176,6 +179,7 @@ class Lookup(Roster):
         parsed = parse_receipt_number(text_)
         return str(parsed) if parsed else None
 
+    @requires(Permission.COUNTER, Permission.ROUNDS_MANAGE)
     def scan(self, round_id: str, code: str, point_id: str | None = None) -> RosterRow:
         """Exactly one roster entry for a scanned/typed code, or a ServiceError that says why."""
         code = normalise_search(code)

@@ -10,10 +10,12 @@ from typing import Any
 
 from sqlalchemy import text
 
+from desktop_app.domain.access import Permission
 from desktop_app.domain.errors import Refusal
 from desktop_app.domain.ids import new_id
 from desktop_app.domain.nik import clean_number
 from desktop_app.domain.programs import Unit, get_program
+from desktop_app.services.access import ROUND_READERS, requires
 from desktop_app.services.bulk import bulk_insert, chunked
 from desktop_app.services.context import ServiceError, UnitOfWork
 from desktop_app.services.distribution.messages import (
@@ -72,6 +74,7 @@ _CURRENT_ASSIGNMENTS = """
 class Points(Numbering):
     """Where a round is handed out: kelurahan offices, partner shops and their recipients."""
 
+    @requires(Permission.ROUNDS_MANAGE)
     def default_points(self) -> list[PointInput]:
         """One point per kelurahan of the office's city: its kelurahan office."""
         prefix = self.ctx.office.region_code + "."
@@ -199,6 +202,7 @@ class Points(Numbering):
             bulk_insert(w, "distribution_assignment", batch)
         return row.id
 
+    @requires(*ROUND_READERS)
     def points(self, round_id: str) -> list[PointView]:
         with self._conn() as conn:
             rows = conn.execute(
@@ -229,6 +233,7 @@ class Points(Numbering):
             return result
 
     # -- managing points: the "Titik salur" dialog ------------------------------------------
+    @requires(Permission.ROUNDS_MANAGE)
     def update_point(self, round_id: str, point_id: str, point: PointInput) -> PointView:
         """Change a point's name, kind, address, owner (the BAST's second party) and title,
         and, while the round is a draft, the kelurahan it serves. Change-logged; refused on a
@@ -271,6 +276,7 @@ class Points(Numbering):
             )
         return self.get_point(round_id, current.id)
 
+    @requires(Permission.ROUNDS_MANAGE)
     def assign_recipients(self, round_id: str, point_id: str, codes: Sequence[str]) -> AssignResult:
         """Serve these KPM (No. KK, NIK or card code each) at this point, whatever their
         kelurahan: a partner shop's card list. In a draft round this records the assignment the
@@ -397,6 +403,7 @@ class Points(Numbering):
         )
         return dict(m) if m else None
 
+    @requires(*ROUND_READERS)
     def point_members(self, round_id: str, point_id: str, limit: int = 2000) -> list[PointMember]:
         """Who is served at a point: before opening, the KPM assigned one by one; once open,
         the point's roster (by kelurahan and assigned), with whether each has received."""
@@ -445,6 +452,7 @@ class Points(Numbering):
                 for m in rows
             ]
 
+    @requires(*ROUND_READERS)
     def get_point(self, round_id: str, ref: str) -> PointView:
         """A point by id, by its number in the round (1, 2, ...) or by its exact name."""
         ref = (ref or "").strip()
@@ -455,6 +463,7 @@ class Points(Numbering):
         names = "; ".join(f"{p.no}. {p.name}" for p in points[:30])
         raise ServiceError(POINT_NOT_FOUND, ref=ref, points=names)
 
+    @requires(Permission.ROUNDS_MANAGE)
     def points_from_file(self, path: Path | str) -> list[PointInput]:
         """Points from a CSV file (comma or semicolon separated, with a header row).
 

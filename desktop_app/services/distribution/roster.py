@@ -9,10 +9,12 @@ from typing import Any
 from sqlalchemy import text
 from sqlalchemy.engine import Connection
 
+from desktop_app.domain.access import Permission
 from desktop_app.domain.ids import new_id
 from desktop_app.domain.nik import clean_number
 from desktop_app.domain.programs import Unit, get_program
 from desktop_app.domain.search_text import MAX_SEARCH_TERMS, normalise_search
+from desktop_app.services.access import ROUND_READERS, requires
 from desktop_app.services.bulk import chunked
 from desktop_app.services.context import ServiceError, UnitOfWork
 from desktop_app.services.distribution.base import from_row
@@ -50,6 +52,7 @@ class Roster(Rounds):
     """Changes to a frozen roster (each with a reason) and the roster as a filtered list."""
 
     # -- roster changes --------------------------------------------------------------------
+    @requires(Permission.ROUNDS_MANAGE)
     def add_recipient(
         self, round_ref: str, code: str, reason: str, point_ref: str | None = None
     ) -> str:
@@ -141,6 +144,7 @@ class Roster(Rounds):
             raise ServiceError(RECIPIENT_NOT_IN_REGISTRY)
         return dict(row)
 
+    @requires(Permission.ROUNDS_MANAGE)
     def remove_recipient(self, round_ref: str, roster_id: str, reason: str) -> None:
         rnd = self.get_round(round_ref)
         self._require_writable(rnd)
@@ -175,6 +179,7 @@ class Roster(Rounds):
             "distribution_roster_change",
         )
 
+    @requires(*ROUND_READERS)
     def roster_changes(self, round_id: str) -> list[tuple[str, str, str, str, datetime | None]]:
         """(name, add/remove, reason, actor, when) for the round's roster edits."""
         with self._conn() as conn:
@@ -217,6 +222,7 @@ class Roster(Rounds):
             params["c"] = query.upper()
         return " AND ".join(conds), params
 
+    @requires(*ROUND_READERS)
     def roster_ids(self, round_id: str, flt: RosterFilter = RosterFilter()) -> list[int]:
         """Row keys of matching roster entries in list order; rows are fetched per page."""
         where, params = self._roster_where(round_id, flt)
@@ -229,6 +235,7 @@ class Roster(Rounds):
                 )
             ]
 
+    @requires(*ROUND_READERS)
     def roster_rows(self, rowids: Sequence[int]) -> list[RosterRow]:
         if not rowids:
             return []
@@ -245,6 +252,7 @@ class Roster(Rounds):
                     by_key[m["rowid"]] = self._roster_row_view(m)
         return [by_key[r] for r in rowids if r in by_key]
 
+    @requires(*ROUND_READERS)
     def roster_rows_by_id(self, ids: Sequence[str]) -> list[RosterRow]:
         if not ids:
             return []
@@ -275,6 +283,7 @@ class Roster(Rounds):
             matched_relation=None,
         )
 
+    @requires(*ROUND_READERS)
     def pending(self, round_id: str, point_id: str | None = None) -> list[RosterRow]:
         """Who has not collected yet (and was not marked absent or refused)."""
         return self.roster_rows(self.roster_ids(round_id, RosterFilter(point_id, status="belum")))
