@@ -31,7 +31,7 @@ from desktop_app.domain.receipts import (
 from desktop_app.domain.search_text import normalise_search
 from desktop_app.domain.status import PersonStatus
 from desktop_app.domain.values import as_date
-from desktop_app.services.access import ROUND_READERS, requires
+from desktop_app.services.access import MASKED_NAME, ROUND_READERS, requires
 from desktop_app.services.bulk import bulk_insert
 from desktop_app.services.context import ServiceError, UnitOfWork
 from desktop_app.services.distribution.base import from_row
@@ -246,7 +246,7 @@ class Counter(Lookup):
             roster_id=row["roster_id"],
             point_id=row["point_id"],
             point_name=point_name,
-            recipient_name=entry["name"],
+            recipient_name=MASKED_NAME if self._masked(entry["person_id"]) else entry["name"],
             collector_name=row["collector_name"],
             collector_nik=row["collector_nik"],
             collector_relation=row["collector_relation"],
@@ -562,6 +562,9 @@ class Counter(Lookup):
             point_name=m["point_name"] or "",
             received_at=self._local(m["received_at"]),
             voided=bool(m["voided"]),
+            recipient_name=(
+                MASKED_NAME if self._masked(m["recipient_person_id"]) else m["recipient_name"]
+            ),
         )
 
     @requires(*ROUND_READERS)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import replace
 from datetime import datetime
 from typing import Any
 
@@ -14,7 +15,7 @@ from desktop_app.domain.ids import new_id
 from desktop_app.domain.nik import clean_number
 from desktop_app.domain.programs import Unit, get_program
 from desktop_app.domain.search_text import MAX_SEARCH_TERMS, normalise_search
-from desktop_app.services.access import ROUND_READERS, requires
+from desktop_app.services.access import MASKED_NAME, ROUND_READERS, requires
 from desktop_app.services.bulk import chunked
 from desktop_app.services.context import ServiceError, UnitOfWork
 from desktop_app.services.distribution.base import from_row
@@ -266,7 +267,7 @@ class Roster(Rounds):
         return [by_id[i] for i in ids if i in by_id]
 
     def _roster_row_view(self, m: Any) -> RosterRow:
-        return from_row(
+        row = from_row(
             RosterRow,
             m,
             point_name=m["point_name"] or "",
@@ -282,6 +283,11 @@ class Roster(Rounds):
             matched_nik=None,
             matched_relation=None,
         )
+        if self._masked(row.person_id):
+            row = replace(
+                row, name=MASKED_NAME, nik=None, kk_number=None, address="", rt=None, rw=None
+            )
+        return row
 
     @requires(*ROUND_READERS)
     def pending(self, round_id: str, point_id: str | None = None) -> list[RosterRow]:

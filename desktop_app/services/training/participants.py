@@ -4,6 +4,7 @@ rule, withdrawals, and the participant list."""
 from __future__ import annotations
 
 from contextlib import suppress
+from dataclasses import replace
 from datetime import date
 
 from sqlmodel import select
@@ -11,7 +12,13 @@ from sqlmodel import select
 from desktop_app.domain.access import Permission
 from desktop_app.domain.nik import Issue, Severity, clean_number, has_errors
 from desktop_app.domain.training import TrainingStatus
-from desktop_app.services.access import TRAINING_READERS, requires
+from desktop_app.services.access import (
+    MASKED_NAME,
+    TRAINING_READERS,
+    requires,
+    restricted_person_ids,
+    sees_restricted,
+)
 from desktop_app.services.context import ServiceError, UnitOfWork
 from desktop_app.services.registry import PersonInput, ValidationFailed
 from desktop_app.services.training import messages as m
@@ -171,7 +178,8 @@ class TrainingParticipants(TrainingSessions):
                 stmt = stmt.where(TrainingParticipant.status == ACTIVE)
             rows = s.exec(stmt).all()
         rows = sorted(rows, key=lambda r: (r[0].status != ACTIVE, r[1].name.upper(), r[1].id))
-        return [
+        hidden = frozenset() if sees_restricted(self.ctx) else restricted_person_ids(self.ctx)
+        views = [
             ParticipantView(
                 id=p.id,
                 person_id=person.id,
@@ -189,6 +197,14 @@ class TrainingParticipants(TrainingSessions):
                 nik_warning=p.nik_warning,
             )
             for i, (p, person, kelurahan) in enumerate(rows)
+        ]
+        if not hidden:
+            return views
+        return [
+            replace(v, name=MASKED_NAME, nik=None, birth_place=None, birth_date=None)
+            if v.person_id in hidden
+            else v
+            for v in views
         ]
 
     @requires(*TRAINING_READERS)
