@@ -183,16 +183,22 @@ def mask_name(ctx: AppContext, person_id: str | None, name: str) -> str:
     return MASKED_NAME if person_id in restricted_person_ids(ctx) else name
 
 
-def guard_person(ctx: AppContext, person_id: str, *, detail: str = "") -> None:
+def guard_person(ctx: AppContext, person_id: str, *, detail: str = "", log: bool = True) -> None:
     """Before a person's record is opened: refuse (`auth.restricted_record`, logged as
     "denied") an actor without RESTRICTED_VIEW when the person is restricted; log the opening
-    of a restricted record by anyone allowed."""
+    of a restricted record by anyone allowed.
+
+    Call it outside any unit of work: the access log is written in its own transaction, which
+    would wait for the caller's (SQLite has one writer). `log=False` only checks, for a caller
+    that already holds one (e.g. an import batch enrolling)."""
     if person_id not in restricted_person_ids(ctx):
         return
     if not sees_restricted(ctx):
-        ctx.log_access("denied", "person", person_id, detail)
+        if log:
+            ctx.log_access("denied", "person", person_id, detail)
         raise ServiceError(RESTRICTED_RECORD)
-    ctx.log_access("open", "person", person_id, detail)
+    if log:
+        ctx.log_access("open", "person", person_id, detail)
 
 
 def log_printed(ctx: AppContext, person_ids: Iterable[str | None], document: str) -> int:

@@ -47,7 +47,7 @@ class EnrolmentWrites(RegistryReads):
         if is_restricted_program(program_code):
             self.ctx.require(Permission.RESTRICTED_VIEW)
         if person_id is not None:
-            guard_person(self.ctx, person_id, detail="kepesertaan")
+            guard_person(self.ctx, person_id, detail="kepesertaan", log=uow is None)
         details = details or {}
         start_date = start_date or self.ctx.clock.today()
         with self.ctx.join_or_open(uow) as w:
@@ -97,12 +97,15 @@ class EnrolmentWrites(RegistryReads):
     def leave_program(self, enrolment_id: str, end_date: date, reason: str) -> None:
         if not reason.strip():
             raise ServiceError(LEAVE_REASON_MISSING)
+        with self.ctx.db.session() as s:
+            found = require_row(s, Enrolment, enrolment_id, ENROLMENT_NOT_FOUND)
+            program_code, person_id = found.program_code, found.person_id
+        if is_restricted_program(program_code):
+            self.ctx.require(Permission.RESTRICTED_VIEW)
+        if person_id is not None:
+            guard_person(self.ctx, person_id, detail="kepesertaan")
         with self.ctx.unit_of_work() as w:
             enrolment = require_row(w.session, Enrolment, enrolment_id, ENROLMENT_NOT_FOUND)
-            if is_restricted_program(enrolment.program_code):
-                self.ctx.require(Permission.RESTRICTED_VIEW)
-            if enrolment.person_id is not None:
-                guard_person(self.ctx, enrolment.person_id, detail="kepesertaan")
             if enrolment.end_date is not None:
                 raise ServiceError(ENROLMENT_ENDED)
             if end_date < enrolment.start_date:
