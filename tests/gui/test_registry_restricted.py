@@ -121,3 +121,15 @@ def test_a_social_worker_sees_restricted_records(qtbot, demo) -> None:
     assert tab.detail.currentWidget() is tab.detail.person
     assert restricted[child] in tab.detail.person.header.text()
     assert tab.add_person_button.isEnabled() and not tab.add_person_button.toolTip()
+
+
+def test_beranda_tells_a_role_without_reports_why_it_stays_empty(qtbot, demo) -> None:
+    from desktop_app.gui.beranda.tab import BerandaTab
+
+    ctx, _restricted = demo
+    ctx.accounts_exist = True
+    ctx.set_user(FIELD)
+    tab = BerandaTab(ctx)
+    qtbot.addWidget(tab)
+    settle(qtbot)
+    assert "tidak berhak" in tab.status_label.text() and tab.dashboard is None
