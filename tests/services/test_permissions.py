@@ -241,6 +241,11 @@ ACTIONS = [
         lambda ctx, _: build_report(ctx, "kualitas", Period(TODAY, TODAY)),
     ),
     Action(
+        "office.profile",
+        frozenset({P.PROFILE_EDIT}),
+        lambda ctx, _: ctx.save_office_profile(ctx.office),
+    ),
+    Action(
         "access_log.entries",
         frozenset({P.USERS_MANAGE}),
         lambda ctx, _: AccessLogService(ctx).entries(),
