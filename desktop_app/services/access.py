@@ -49,6 +49,8 @@ __all__ = [
     "mask_name",
     "requires",
     "restricted_person_ids",
+    "restricted_person_rowids",
+    "restricted_rowid_list",
     "sees_restricted",
     "visible_program_codes",
 ]
@@ -135,9 +137,16 @@ def sees_restricted(ctx: AppContext) -> bool:
     return ctx.can(Permission.RESTRICTED_VIEW)
 
 
-_cache: weakref.WeakKeyDictionary[AppContext, frozenset[str] | None] = (
-    weakref.WeakKeyDictionary()
-)
+@dataclass(frozen=True)
+class _Restricted:
+    ids: frozenset[str]
+    rowids: frozenset[int]
+    # "(r1,r2,...)" for `person.rowid [NOT] IN ...`: integers, so inlining them is safe; an
+    # integer list costs SQLite far less per row than the subquery over text UUIDs.
+    rowid_list: str
+
+
+_cache: weakref.WeakKeyDictionary[AppContext, _Restricted | None] = weakref.WeakKeyDictionary()
 _cache_lock = threading.Lock()
 
 
@@ -150,22 +159,48 @@ def _watch(ctx: AppContext) -> None:
     ctx.subscribe(forget)
 
 
-def restricted_person_ids(ctx: AppContext) -> frozenset[str]:
-    """Ids of the persons who are restricted records now; cached per context and dropped on
-    every committed change to enrolments or persons."""
+_RESTRICTED_ROWS = text(
+    "SELECT person.id, person.rowid FROM person WHERE person.id IN " + RESTRICTED_PERSONS_SQL
+)
+
+
+def _restricted(ctx: AppContext) -> _Restricted:
     with _cache_lock:
         known = ctx in _cache
-        ids = _cache.get(ctx)
-    if ids is not None:
-        return ids
+        found = _cache.get(ctx)
+    if found is not None:
+        return found
     if not known:
         _watch(ctx)
     with ctx.db.engine.connect() as conn:
-        # Restricted person ids are the subquery's own select list.
-        ids = frozenset(r[0] for r in conn.execute(text(RESTRICTED_PERSONS_SQL[1:-1])))
+        rows = conn.execute(_RESTRICTED_ROWS).all()
+    rowids = frozenset(int(r[1]) for r in rows)
+    found = _Restricted(
+        ids=frozenset(r[0] for r in rows),
+        rowids=rowids,
+        rowid_list="(" + ",".join(str(r) for r in sorted(rowids)) + ")",
+    )
     with _cache_lock:
-        _cache[ctx] = ids
-    return ids
+        _cache[ctx] = found
+    return found
+
+
+def restricted_person_ids(ctx: AppContext) -> frozenset[str]:
+    """Ids of the persons who are restricted records now; cached per context and dropped on
+    every committed change to enrolments or persons (a few hundred in a city)."""
+    return _restricted(ctx).ids
+
+
+def restricted_person_rowids(ctx: AppContext) -> frozenset[int]:
+    """The restricted persons' rowids (cached like `restricted_person_ids`)."""
+    return _restricted(ctx).rowids
+
+
+def restricted_rowid_list(ctx: AppContext) -> str | None:
+    """The restricted persons' rowids as an SQL list "(1,2,...)", None when there are none:
+    what person lists exclude for an actor without RESTRICTED_VIEW."""
+    found = _restricted(ctx)
+    return found.rowid_list if found.rowids else None
 
 
 def visible_program_codes(ctx: AppContext, codes: str | None) -> str | None:
