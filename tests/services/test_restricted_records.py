@@ -108,6 +108,10 @@ def test_an_editor_without_restricted_view_cannot_change_a_restricted_record(
     with pytest.raises(ServiceError) as exc:
         reg.enrol("DISABILITAS", person_id=people["other"], details={"ragam": ["fisik"]})
     assert exc.value.code == "auth.permission_denied"
+    # Typing a restricted child's NIK warns of the duplicate without naming the child.
+    issues = reg.check_person(PersonInput(name="Anak Baru", sex="P", nik=CHILD_NIK))
+    duplicate = next(i for i in issues if i.code == "dup.nik")
+    assert "Putri" not in duplicate.message and MASKED_NAME in duplicate.message
 
 
 def test_restricted_enrolments_are_hidden_from_a_persons_detail(

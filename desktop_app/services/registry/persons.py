@@ -12,7 +12,7 @@ from desktop_app.domain.households import check_relation
 from desktop_app.domain.nik import Issue, Severity, has_errors
 from desktop_app.domain.people import blank_to_none
 from desktop_app.domain.status import PersonStatus
-from desktop_app.services.access import guard_person, requires
+from desktop_app.services.access import guard_person, mask_name, requires
 from desktop_app.services.context import ServiceError, UnitOfWork
 from desktop_app.services.registry.messages import (
     DEATH_DATE_MISSING,
@@ -78,7 +78,8 @@ class PersonWrites(RegistryReads):
                             "dup.nik",
                             Severity.WARNING,
                             "NIK ini sudah terdaftar atas nama {name}.",
-                            name=other.name,
+                            # A restricted record exists: say so, never whose it is.
+                            name=mask_name(self.ctx, other.id, other.name),
                         )
                     )
         if inp.name and inp.birth_date:
