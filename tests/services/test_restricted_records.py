@@ -168,3 +168,41 @@ def test_only_the_administrator_reads_the_access_log(ctx: AppContext) -> None:
         assert exc.value.code == "auth.permission_denied"
     ctx.set_user(ADMIN)
     assert AccessLogService(ctx).entries(limit=5) == []
+
+
+def test_rosters_receipts_and_their_printouts_mask_a_restricted_child(
+    ctx: AppContext, people: dict[str, str]
+) -> None:
+    from desktop_app.services.distribution import DistributionService
+    from tests.helpers import open_round
+
+    # The child also gets the elderly ration (a warning only): a roster that names them.
+    RegistryService(ctx).enrol("RAPELAN", person_id=people["child"])
+    rid = open_round(ctx, program_code="RAPELAN", name="Rapelan Uji", item="Ransum", unit="pak")
+    svc = DistributionService(ctx)
+    entry = next(r for r in svc.pending(rid) if r.person_id == people["child"])
+    ctx.set_user(FIELD)
+    svc = DistributionService(ctx)
+    rows = svc.roster_rows(svc.roster_ids(rid))
+    child_row = next(r for r in rows if r.id == entry.id)
+    assert child_row.name == MASKED_NAME and child_row.nik is None
+    assert "Dewi Wulandari" in {r.name for r in rows}
+    receipt = svc.receive(rid, entry.id, in_person=True)
+    assert receipt.recipient_name == MASKED_NAME
+    assert svc.get_receipt(receipt.id).recipient_name == MASKED_NAME
+    docs = svc.receipt_docs(rid)
+    assert [d.recipient_name for d in docs] == [MASKED_NAME]
+    assert docs[0].recipient_nik == "" and docs[0].address == ""
+    listed = svc.reception_list(rid)
+    assert "Putri Wulandari" not in {r.name for r in listed.rows}
+    ctx.set_user(WORKER)
+    docs = DistributionService(ctx).receipt_docs(rid)
+    assert [d.recipient_name for d in docs] == ["Putri Wulandari"]
+    ctx.set_user(ADMIN)
+    printed = [e for e in AccessLogService(ctx).entries() if e.action == "print"]
+    assert [(e.username, e.detail.split()[0]) for e in printed] == [
+        ("sri", "tanda"),
+        ("budi", "daftar"),
+        ("budi", "tanda"),
+    ]
+    assert all(CHILD_NIK not in e.detail for e in printed)
