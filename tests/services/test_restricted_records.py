@@ -173,7 +173,7 @@ def test_only_the_administrator_reads_the_access_log(ctx: AppContext) -> None:
 def test_rosters_receipts_and_their_printouts_mask_a_restricted_child(
     ctx: AppContext, people: dict[str, str]
 ) -> None:
-    from desktop_app.services.distribution import DistributionService
+    from desktop_app.services.distribution import DistributionService, RosterFilter
     from tests.helpers import open_round
 
     # The child also gets the elderly ration (a warning only): a roster that names them.
@@ -187,6 +187,9 @@ def test_rosters_receipts_and_their_printouts_mask_a_restricted_child(
     child_row = next(r for r in rows if r.id == entry.id)
     assert child_row.name == MASKED_NAME and child_row.nik is None
     assert "Dewi Wulandari" in {r.name for r in rows}
+    # Name and NIK do not find the child for the field officer; the card (here none) would.
+    assert svc.find(rid, "Putri") == [] and svc.find(rid, CHILD_NIK) == []
+    assert svc.roster_ids(rid, RosterFilter(query="Putri")) == []
     receipt = svc.receive(rid, entry.id, in_person=True)
     assert receipt.recipient_name == MASKED_NAME
     assert svc.get_receipt(receipt.id).recipient_name == MASKED_NAME

@@ -214,8 +214,11 @@ class Roster(Rounds):
         if query:
             key = name_key(query)
             digits = clean_number(query)
+            # A restricted child is found by card code only by a role that may not see them.
             conds.append(
-                "(e.name_key LIKE :q OR e.nik LIKE :d OR e.kk_number LIKE :d OR e.card_code = :c)"
+                "(((e.name_key LIKE :q OR e.nik LIKE :d OR e.kk_number LIKE :d)"
+                + self._unseen_sql("e.person_id")
+                + ") OR e.card_code = :c)"
             )
             # name_key leaves no LIKE wildcard; the words are capped like any search's.
             params["q"] = "%" + "%".join(key.split()[:MAX_SEARCH_TERMS]) + "%"
