@@ -358,6 +358,21 @@ class RegistryReads:
             )
             return [_person_row(m, hide) for m in result]
 
+    @requires(READ)
+    def relations(self, person_ids: Sequence[str]) -> dict[str, str | None]:
+        """Each person's relation in their household (SHDK), for a members list: no opening of
+        the records (nothing logged); restricted persons left out for an actor who may not see
+        them."""
+        hidden = self._hidden_set() or frozenset()
+        wanted = [p for p in person_ids if p not in hidden]
+        if not wanted:
+            return {}
+        with self.ctx.db.session() as s:
+            rows = s.exec(
+                select(Person.id, Person.relation).where(col(Person.id).in_(wanted))
+            ).all()
+        return {pid: relation for pid, relation in rows}
+
     def _hidden_members(self, household_id: str) -> int:
         if not self._hide():
             return 0

@@ -148,10 +148,10 @@ class PersonDetailPanel(PanelBase):
         self.history.set_history(detail.history)
 
     def _head_id(self, detail: PersonDetail) -> str | None:
-        for m in detail.members:
-            if self.service.get_person(m.id).relation == Relation.KEPALA.value:
-                return m.id
-        return None
+        relations = self.service.relations([m.id for m in detail.members])
+        return next(
+            (m.id for m in detail.members if relations.get(m.id) == Relation.KEPALA.value), None
+        )
 
     def _region_name(self, code: str | None) -> str:
         if not code:
