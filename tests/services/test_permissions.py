@@ -345,3 +345,30 @@ def test_a_use_case_is_judged_by_its_entry_point_not_its_helpers(ctx: AppContext
     assert DistributionService(ctx).receive(round_id, roster_id, in_person=True).number
     ctx.set_user(Actor("kepala", "Kepala", Role.HEAD))
     assert DistributionService(ctx).pending(round_id) is not None
+
+
+# Public methods that need no permission: reference lists without personal data, the clock, and
+# the device's receipt keys (used inside the guarded counter and verification paths).
+UNGUARDED = {
+    "RegistryService": {"kecamatan_options", "kelurahan_options", "program_options"},
+    "DistributionService": {"receipt_code_key", "receipt_signing_key"},
+    "TrainingService": set(),
+    "ReportingService": {"kelurahan_name", "today"},
+}
+
+
+def test_every_public_service_method_is_guarded() -> None:
+    """A new public method must say which permission it needs (or be listed above)."""
+    import inspect
+
+    from desktop_app.services.training import TrainingService
+
+    for cls in (RegistryService, DistributionService, TrainingService, ReportingService):
+        unguarded = set()
+        for name, fn in inspect.getmembers(cls, callable):
+            static = inspect.getattr_static(cls, name)
+            if name.startswith("_") or isinstance(static, staticmethod | classmethod | property):
+                continue
+            if not hasattr(fn, "__required__"):
+                unguarded.add(name)
+        assert unguarded == UNGUARDED[cls.__name__], cls.__name__

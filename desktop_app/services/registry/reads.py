@@ -472,6 +472,7 @@ class RegistryReads:
             rows = _person_rows_plain(conn, ids[:page], self._hidden_rowids())
         return PersonPage(rows, len(ids) > page)
 
+    @requires(READ)
     def count_hidden(self, flt: PersonFilter) -> int:
         """How many restricted records match `flt` but are not shown to this actor (0 for an
         actor with RESTRICTED_VIEW): the list says "N data terbatas tidak ditampilkan". The
