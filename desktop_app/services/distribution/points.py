@@ -15,7 +15,7 @@ from desktop_app.domain.errors import Refusal
 from desktop_app.domain.ids import new_id
 from desktop_app.domain.nik import clean_number
 from desktop_app.domain.programs import Unit, get_program
-from desktop_app.services.access import ROUND_READERS, requires
+from desktop_app.services.access import MASKED_NAME, ROUND_READERS, requires
 from desktop_app.services.bulk import bulk_insert, chunked
 from desktop_app.services.context import ServiceError, UnitOfWork
 from desktop_app.services.distribution.messages import (
@@ -415,6 +415,7 @@ class Points(Numbering):
                 rows = conn.execute(
                     text(
                         f"SELECT coalesce(p.name, head.name) AS name, "
+                        f"coalesce(p.id, head.id) AS pid, "
                         f"coalesce(p.nik, head.nik) AS nik, h.kk_number, "
                         f"coalesce(p.kelurahan_code, h.kelurahan_code) AS kel, 1 AS assigned, "
                         f"0 AS received FROM ({_CURRENT_ASSIGNMENTS}) a "
@@ -428,7 +429,8 @@ class Points(Numbering):
             else:
                 rows = conn.execute(
                     text(
-                        "SELECT e.name, e.nik, e.kk_number, e.kelurahan_code AS kel, "
+                        "SELECT e.name, e.person_id AS pid, e.nik, e.kk_number, "
+                        "e.kelurahan_code AS kel, "
                         "EXISTS (SELECT 1 FROM distribution_assignment a WHERE a.round_id = "
                         "e.round_id AND a.point_id = e.point_id AND coalesce(a.household_id, '') "
                         "= coalesce(e.household_id, '')) AS assigned, "
@@ -442,14 +444,15 @@ class Points(Numbering):
                 ).mappings()
             return [
                 PointMember(
-                    name=m["name"] or "(tanpa nama)",
-                    nik=m["nik"],
-                    kk_number=m["kk_number"],
+                    name=MASKED_NAME if hidden else m["name"] or "(tanpa nama)",
+                    nik=None if hidden else m["nik"],
+                    kk_number=None if hidden else m["kk_number"],
                     kelurahan=self._kelurahan_name(m["kel"]) if m["kel"] else "",
                     assigned=bool(m["assigned"]),
                     received=bool(m["received"]),
                 )
                 for m in rows
+                for hidden in (self._masked(m["pid"]),)
             ]
 
     @requires(*ROUND_READERS)

@@ -186,14 +186,17 @@ class Roster(Rounds):
         with self._conn() as conn:
             rows = conn.execute(
                 text(
-                    "SELECT e.name, c.op, c.reason, c.actor, c.at "
+                    "SELECT e.name, c.op, c.reason, c.actor, c.at, e.person_id "
                     "FROM distribution_roster_change c "
                     "JOIN distribution_roster e ON e.id = c.roster_id WHERE c.round_id = :r "
                     "ORDER BY c.hlc"
                 ),
                 {"r": round_id},
             ).all()
-        return [(r[0], r[1], r[2], r[3], self._local(r[4])) for r in rows]
+        return [
+            (MASKED_NAME if self._masked(r[5]) else r[0], r[1], r[2], r[3], self._local(r[4]))
+            for r in rows
+        ]
 
     # -- lists and progress ------------------------------------------------------------------
     def _roster_where(self, round_id: str, flt: RosterFilter) -> tuple[str, dict[str, Any]]:
