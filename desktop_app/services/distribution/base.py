@@ -14,6 +14,7 @@ from desktop_app.domain.clock import WIB
 from desktop_app.domain.office import format_date_id
 from desktop_app.domain.values import as_utc
 from desktop_app.services.access import (
+    MASKED_NAME,
     RESTRICTED_PERSONS_SQL,
     restricted_person_ids,
     sees_restricted,
@@ -52,6 +53,10 @@ class ServiceBase:
         if sees_restricted(self.ctx):
             return ""
         return f" AND ({column} IS NULL OR {column} NOT IN {RESTRICTED_PERSONS_SQL})"
+
+    def _shown_name(self, entry: Any) -> str:
+        """A roster entry's name as a refusal may say it (masked for a restricted child)."""
+        return MASKED_NAME if self._masked(entry["person_id"]) else str(entry["name"])
 
     def _masked(self, person_id: str | None) -> bool:
         """Whether this person's name must not be shown to the current actor (a restricted

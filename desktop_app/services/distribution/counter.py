@@ -169,13 +169,15 @@ class Counter(Lookup):
         if entry["round_status"] != RoundStatus.OPEN.value:
             raise ServiceError(ROUND_NOT_OPEN, name=entry["round_name"])
         if not entry["active"]:
-            raise ServiceError(RECIPIENT_REMOVED, name=entry["name"])
+            raise ServiceError(RECIPIENT_REMOVED, name=self._shown_name(entry))
         if point_id and entry["point_id"] and entry["point_id"] != point_id:
-            raise ServiceError(SERVED_ELSEWHERE, name=entry["name"], point=entry["point_name"])
+            raise ServiceError(
+                SERVED_ELSEWHERE, name=self._shown_name(entry), point=entry["point_name"]
+            )
         first = self._active_receipt(conn, roster_id) if entry["received"] else None
         if first is not None:
             params = {
-                "name": entry["name"],
+                "name": self._shown_name(entry),
                 "when": self._when(first["received_at"]),
                 "point": first["point_name"] or "titik salur",
                 "officer": first["officer"],
