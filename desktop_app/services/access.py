@@ -30,7 +30,6 @@ from sqlmodel import col, select
 from desktop_app.domain.access import (
     RESTRICTED_PERSON_PROGRAMS,
     Permission,
-    is_restricted_program,
 )
 from desktop_app.domain.errors import Msg
 from desktop_app.services.context import AppContext, ChangeSet, ServiceError
@@ -52,7 +51,6 @@ __all__ = [
     "restricted_person_rowids",
     "restricted_rowid_list",
     "sees_restricted",
-    "visible_program_codes",
 ]
 
 RESTRICTED_RECORD = Msg(
@@ -124,7 +122,8 @@ def requires(*permissions: Permission) -> Callable[[Callable[P, R]], Callable[P,
 
 _CODES = ",".join(f"'{c}'" for c in sorted(RESTRICTED_PERSON_PROGRAMS))
 # Ids of restricted persons, as an uncorrelated subquery SQLite evaluates once per statement
-# (the program_code index; a few hundred rows in a city): what search and lists exclude.
+# (the program_code index; a few hundred rows in a city). The long person lists use the cached
+# rowid list instead (`restricted_rowid_list`): cheaper per row than comparing text ids.
 RESTRICTED_PERSONS_SQL = (
     "(SELECT e.person_id FROM enrolment e WHERE e.program_code IN ("
     + _CODES
@@ -201,14 +200,6 @@ def restricted_rowid_list(ctx: AppContext) -> str | None:
     what person lists exclude for an actor without RESTRICTED_VIEW."""
     found = _restricted(ctx)
     return found.rowid_list if found.rowids else None
-
-
-def visible_program_codes(ctx: AppContext, codes: str | None) -> str | None:
-    """A comma-separated program list as the actor may see it: restricted programs dropped for
-    an actor without RESTRICTED_VIEW."""
-    if not codes or sees_restricted(ctx):
-        return codes
-    return ",".join(c for c in codes.split(",") if not is_restricted_program(c)) or None
 
 
 def mask_name(ctx: AppContext, person_id: str | None, name: str) -> str:
