@@ -491,6 +491,7 @@ class AppContext:
         database holds: two devices with one name would mint the same receipt numbers), and on
         a field laptop when the name differs from the one the office assigned. The device
         identity's name follows the profile, so identity files and bundles carry it."""
+        self.require(Permission.PROFILE_EDIT)
         profile = dataclasses.replace(
             profile, device_name=normalise_device_name(profile.device_name)
         )

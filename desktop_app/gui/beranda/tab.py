@@ -27,12 +27,14 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from desktop_app.domain.access import Permission
+from desktop_app.domain.errors import Refusal
 from desktop_app.domain.office import format_date_id
 from desktop_app.gui.beranda.bars import Bar, Segment, StackedBars, format_count
 from desktop_app.gui.beranda.navigate import open_registry, open_roster
 from desktop_app.gui.changes import ChangeBus
 from desktop_app.gui.workers import run_job
-from desktop_app.i18n import tr
+from desktop_app.i18n import tr, tr_refusal
 from desktop_app.services.context import AppContext, ChangeSet
 from desktop_app.services.reporting import (
     Dashboard,
@@ -233,6 +235,14 @@ class BerandaTab(QWidget):
         self._stale = False
         self._generation += 1
         generation = self._generation
+        if not self.ctx.can(Permission.REPORTS_VIEW):
+            # A role without reports (e.g. a field officer): say so, coded, instead of failing
+            # in a worker on every refresh.
+            try:
+                self.ctx.require(Permission.REPORTS_VIEW)
+            except Refusal as exc:
+                self.status_label.setText(tr_refusal(exc))
+            return
         self.status_label.setText(tr("Memuat…"))
         started = time.perf_counter()
         run_job(
@@ -270,7 +280,10 @@ class BerandaTab(QWidget):
             self.reload()
 
     def _failed(self, exc: BaseException) -> None:
-        log.warning("dashboard failed: %s", exc)
+        log.warning("dashboard failed: %s", type(exc).__name__)
+        if isinstance(exc, Refusal):
+            self.status_label.setText(tr_refusal(exc))
+            return
         self.status_label.setText(tr("Angka gagal dimuat; coba Perbarui."))
 
     def _loaded(self, generation: int, board: Dashboard, started: float) -> None:

@@ -20,6 +20,7 @@ from PySide6.QtGui import QBrush, QColor, QIcon, QPainter, QPen, QPixmap
 from desktop_app.domain.programs import PROGRAMS
 from desktop_app.domain.status import STATUS_LABELS, PersonStatus
 from desktop_app.i18n import tr
+from desktop_app.services.access import MASKED_NAME
 from desktop_app.services.registry import HouseholdRow, PersonRow
 
 __all__ = [
@@ -255,7 +256,7 @@ class HouseholdTableModel(LazyTableModel[HouseholdRow]):
     def build_columns(self) -> list[Column]:
         return [
             Column(tr("No. KK"), lambda r: r.kk_number),
-            Column(tr("Kepala keluarga"), lambda r: r.head_name or tr("(belum ditetapkan)")),
+            Column(tr("Kepala keluarga"), lambda r: _head_name(r.head_name)),
             Column(tr("NIK kepala"), lambda r: r.head_nik or ""),
             Column(tr("Kelurahan"), lambda r: r.kelurahan),
             Column(tr("Anggota"), lambda r: r.members, Qt.AlignmentFlag.AlignRight),
@@ -339,3 +340,9 @@ def restricted_tooltip() -> str:
         "Data pribadi spesifik (UU PDP 27/2022): kesehatan/disabilitas atau data anak. "
         "Akses terbatas; jangan dibagikan."
     )
+
+
+def _head_name(name: str | None) -> str:
+    if name == MASKED_NAME:  # a restricted record the role may not see
+        return tr(MASKED_NAME)
+    return name or tr("(belum ditetapkan)")

@@ -31,6 +31,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from desktop_app.domain.access import Permission
 from desktop_app.domain.programs import PROGRAMS
 from desktop_app.domain.status import STATUS_LABELS
 from desktop_app.gui.changes import ChangeBus
@@ -119,8 +120,7 @@ class RegistryTab(QWidget):
         self.add_person_button.clicked.connect(self.add_person)
         self.add_household_button = QPushButton(tr("+ Tambah KPM"))
         self.add_household_button.clicked.connect(self.add_household)
-        for b in (self.add_person_button, self.add_household_button):
-            b.setEnabled(not self.ctx.db.read_only)
+        self.apply_permissions()
 
         self.view_bar = QTabBar()
         self.view_bar.addTab(tr("Orang"))
@@ -213,6 +213,16 @@ class RegistryTab(QWidget):
         self.kecamatan.currentIndexChanged.connect(self._kecamatan_changed)
         self.view_bar.currentChanged.connect(self._view_changed)
         install_import_export(self)  # drag-and-drop import, Impor…/Ekspor… buttons
+
+    def apply_permissions(self) -> None:
+        """Enable what the logged-in role may use; say why the rest is disabled (call again
+        after a user switch)."""
+        may_edit = self.ctx.can(Permission.REGISTRY_EDIT)
+        for b in (self.add_person_button, self.add_household_button):
+            b.setEnabled(not self.ctx.db.read_only and may_edit)
+            b.setToolTip(
+                "" if may_edit else tr("Peran Anda tidak berhak mengubah registri.")
+            )
 
     def _table(self, model: LazyTableModel) -> QTableView:
         table = QTableView()
@@ -335,11 +345,15 @@ class RegistryTab(QWidget):
         generation = self._generation
         self.result_label.setText(tr("Mencari…"))
         fetch = self.service.person_rows if which == PERSONS else self.service.household_rows
+        # Restricted records are left out of the persons list for a role without
+        # RESTRICTED_VIEW; the list says how many (a set lookup here, a count in the worker).
+        count_hidden = which == PERSONS and not self.ctx.can(Permission.RESTRICTED_VIEW)
 
-        def search(_job: object) -> tuple[list[int], list]:
+        def search(_job: object) -> tuple[list[int], list, int]:
             ids = view.load_ids(flt)
+            hidden = self.service.count_hidden(flt) if count_hidden else 0
             # The first screenful is read here too, so the GUI thread only resets and paints.
-            return ids, fetch(view.model.first_page_keys(ids))
+            return ids, fetch(view.model.first_page_keys(ids)), hidden
 
         run_job(
             search,
@@ -355,6 +369,7 @@ class RegistryTab(QWidget):
         flt: PersonFilter,
         ids: Sequence[int],
         first_page: Sequence[object] | None = None,
+        hidden: int = 0,
     ) -> None:
         if generation != self._generation:
             return  # an older answer; a newer search is on its way
@@ -376,6 +391,8 @@ class RegistryTab(QWidget):
             text = tr("{n} {noun} ditemukan", n=_thousands(len(ids)), noun=noun)
         else:
             text = tr("{n} {noun}", n=_thousands(len(ids)), noun=noun)
+        if hidden:
+            text += " · " + tr("{n} data terbatas tidak ditampilkan", n=_thousands(hidden))
         view.result_text = text
         self.result_label.setText(text)
         self.result_label.setToolTip(text)

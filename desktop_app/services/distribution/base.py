@@ -13,6 +13,12 @@ from sqlalchemy.engine import Connection
 from desktop_app.domain.clock import WIB
 from desktop_app.domain.office import format_date_id
 from desktop_app.domain.values import as_utc
+from desktop_app.services.access import (
+    MASKED_NAME,
+    RESTRICTED_PERSONS_SQL,
+    restricted_person_ids,
+    sees_restricted,
+)
 from desktop_app.services.context import AppContext, ServiceError, UnitOfWork
 from desktop_app.services.distribution.messages import (
     ROUND_CLOSED_NO_WRITE,
@@ -40,6 +46,24 @@ def from_row(cls: type[_T], m: Any, **computed: Any) -> _T:
 
 class ServiceBase:
     """The context, the office's time zone and the round checks every write repeats."""
+
+    def _unseen_sql(self, column: str = "person_id") -> str:
+        """" AND <column> is no restricted person", for an actor without RESTRICTED_VIEW
+        ("" otherwise): what searching a roster by name or NIK must not match."""
+        if sees_restricted(self.ctx):
+            return ""
+        return f" AND ({column} IS NULL OR {column} NOT IN {RESTRICTED_PERSONS_SQL})"
+
+    def _shown_name(self, entry: Any) -> str:
+        """A roster entry's name as a refusal may say it (masked for a restricted child)."""
+        return MASKED_NAME if self._masked(entry["person_id"]) else str(entry["name"])
+
+    def _masked(self, person_id: str | None) -> bool:
+        """Whether this person's name must not be shown to the current actor (a restricted
+        record, an actor without RESTRICTED_VIEW): a set lookup, the ids are cached."""
+        if person_id is None or sees_restricted(self.ctx):
+            return False
+        return person_id in restricted_person_ids(self.ctx)
 
     def __init__(self, ctx: AppContext) -> None:
         self.ctx = ctx

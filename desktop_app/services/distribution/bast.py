@@ -24,8 +24,10 @@ from typing import Any
 from sqlalchemy import text
 
 from desktop_app.documents.distribution import BastDoc, PointInfo, RoundInfo, Totals
+from desktop_app.domain.access import Permission
 from desktop_app.domain.ids import new_id
 from desktop_app.domain.office import format_date_id, format_number_id
+from desktop_app.services.access import ROUND_READERS, requires
 from desktop_app.services.context import ServiceError, UnitOfWork
 from desktop_app.services.distribution.doc_data import DocData
 from desktop_app.services.distribution.messages import (
@@ -64,12 +66,14 @@ class BastIssueView:
 class Bast(DocData):
     """Preview, issue and list BASTs."""
 
+    @requires(*ROUND_READERS)
     def bast_handover_default(self, round_id: str, point_id: str | None = None) -> date:
         """The point's last distribution day: the local date of its last valid receipt (the
         round's, without a point); today when nothing was handed out yet."""
         last = self._last_receipt_date(round_id, point_id)
         return last or self.ctx.clock.today()
 
+    @requires(Permission.PRINT)
     def bast(
         self,
         round_id: str,
@@ -93,6 +97,7 @@ class Bast(DocData):
             return replace(doc, number=str(number), copy=True)
         return replace(doc, number=BAST_PREVIEW_NUMBER, preview=True)
 
+    @requires(Permission.ROUNDS_MANAGE)
     def issue_bast(
         self,
         round_id: str,
@@ -145,6 +150,7 @@ class Bast(DocData):
             )
         return replace(doc, number=number)
 
+    @requires(*ROUND_READERS)
     def bast_register(self, round_id: str) -> list[BastIssueView]:
         """Every BAST issued for the round, oldest first."""
         with self._conn() as conn:

@@ -9,8 +9,10 @@ from __future__ import annotations
 
 from typing import Any
 
+from desktop_app.domain.access import Permission
 from desktop_app.domain.cards import format_card_code
 from desktop_app.domain.programs import Unit, get_program
+from desktop_app.services.access import requires
 from desktop_app.services.distribution.reports import Reports
 from desktop_app.services.distribution.types import RosterFilter, RoundStatus, RoundView
 from desktop_app.storage.distribution_models import RosterEntry
@@ -50,6 +52,7 @@ class Cards(Reports):
             for r in self.roster_rows(self.roster_ids(rnd.id, flt))
         ]
 
+    @requires(Permission.ROUNDS_MANAGE)
     def mint_cards(self, round_ref: str, *, point_id: str | None = None) -> int:
         """Give every household of the round (or of one point) without a card code a new one.
 

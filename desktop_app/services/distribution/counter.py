@@ -13,6 +13,7 @@ from nacl.signing import SigningKey
 from sqlalchemy import Table, text
 from sqlalchemy.engine import Connection, Dialect
 
+from desktop_app.domain.access import Permission
 from desktop_app.domain.collectors import (
     CollectorFacts,
     collector_refusal,
@@ -30,6 +31,7 @@ from desktop_app.domain.receipts import (
 from desktop_app.domain.search_text import normalise_search
 from desktop_app.domain.status import PersonStatus
 from desktop_app.domain.values import as_date
+from desktop_app.services.access import MASKED_NAME, ROUND_READERS, requires
 from desktop_app.services.bulk import bulk_insert
 from desktop_app.services.context import ServiceError, UnitOfWork
 from desktop_app.services.distribution.base import from_row
@@ -92,6 +94,7 @@ from desktop_app.storage.models import ChangeLog
 class Counter(Lookup):
     """Facts appended at the counter: a receipt exactly once, its void, a non-collection mark."""
 
+    @requires(Permission.COUNTER)
     def receive(
         self,
         round_id: str,
@@ -166,13 +169,15 @@ class Counter(Lookup):
         if entry["round_status"] != RoundStatus.OPEN.value:
             raise ServiceError(ROUND_NOT_OPEN, name=entry["round_name"])
         if not entry["active"]:
-            raise ServiceError(RECIPIENT_REMOVED, name=entry["name"])
+            raise ServiceError(RECIPIENT_REMOVED, name=self._shown_name(entry))
         if point_id and entry["point_id"] and entry["point_id"] != point_id:
-            raise ServiceError(SERVED_ELSEWHERE, name=entry["name"], point=entry["point_name"])
+            raise ServiceError(
+                SERVED_ELSEWHERE, name=self._shown_name(entry), point=entry["point_name"]
+            )
         first = self._active_receipt(conn, roster_id) if entry["received"] else None
         if first is not None:
             params = {
-                "name": entry["name"],
+                "name": self._shown_name(entry),
                 "when": self._when(first["received_at"]),
                 "point": first["point_name"] or "titik salur",
                 "officer": first["officer"],
@@ -243,7 +248,7 @@ class Counter(Lookup):
             roster_id=row["roster_id"],
             point_id=row["point_id"],
             point_name=point_name,
-            recipient_name=entry["name"],
+            recipient_name=MASKED_NAME if self._masked(entry["person_id"]) else entry["name"],
             collector_name=row["collector_name"],
             collector_nik=row["collector_nik"],
             collector_relation=row["collector_relation"],
@@ -269,6 +274,7 @@ class Counter(Lookup):
             raise ServiceError(MATCHED_NOT_ON_KK, name=entry["name"])
         raise ServiceError(MEMBER_NEEDS_CHOICE, member=member["name"], name=entry["name"])
 
+    @requires(*ROUND_READERS)
     def member_proxy(self, entry: RosterRow) -> Proxy | None:
         """The collector a member's own NIK stands for: that member, as a same-KK proxy (or as
         the heir when the recipient has died). None when the lookup did not land on a member."""
@@ -277,6 +283,7 @@ class Counter(Lookup):
         relation = member_collector_relation(self.recipient_deceased(entry.id))
         return Proxy(entry.matched_name or "", entry.matched_nik, relation)
 
+    @requires(Permission.COUNTER)
     def receive_code(
         self,
         round_id: str,
@@ -373,6 +380,7 @@ class Counter(Lookup):
         _insert_logged(w, db, _RECEIPTS, "distribution_receipt", row, op="receive")
         return self._new_receipt_view(row, entry, point_name)
 
+    @requires(Permission.COUNTER)
     def correct_collector(self, receipt_ref: str, proxy: Proxy | None, reason: str) -> ReceiptView:
         """Correct who collected a receipt, on the day it was recorded, with a reason.
 
@@ -503,6 +511,7 @@ class Counter(Lookup):
             error = DistributionInputError if refusal.bad_input else ServiceError
             raise error(refusal.msg, **refusal.params)
 
+    @requires(Permission.SUPERVISE)
     def void(self, receipt_ref: str, reason: str) -> ReceiptView:
         """Cancel a receipt with a reason (another fact; the receipt itself stays)."""
         reason = " ".join((reason or "").split())
@@ -530,6 +539,7 @@ class Counter(Lookup):
             )
         return self.get_receipt(receipt.id)
 
+    @requires(*ROUND_READERS)
     def get_receipt(self, ref: str) -> ReceiptView:
         """A receipt by id, number or QR payload."""
         ref = (ref or "").strip()
@@ -554,8 +564,12 @@ class Counter(Lookup):
             point_name=m["point_name"] or "",
             received_at=self._local(m["received_at"]),
             voided=bool(m["voided"]),
+            recipient_name=(
+                MASKED_NAME if self._masked(m["recipient_person_id"]) else m["recipient_name"]
+            ),
         )
 
+    @requires(*ROUND_READERS)
     def receipts(self, round_id: str, roster_id: str | None = None) -> list[ReceiptView]:
         sql = RECEIPT_SELECT + " WHERE r.round_id = :r"
         params: dict[str, Any] = {"r": round_id}
@@ -568,6 +582,7 @@ class Counter(Lookup):
                 for m in conn.execute(text(sql + " ORDER BY r.hlc"), params).mappings()
             ]
 
+    @requires(Permission.COUNTER)
     def mark(
         self,
         round_id: str,
@@ -608,6 +623,7 @@ class Counter(Lookup):
                 op=kind,
             )
 
+    @requires(*ROUND_READERS)
     def collector_candidates(self, roster_id: str) -> list[tuple[str, str, str]]:
         """(name, NIK, SHDK relation) of the living members of the recipient's KK, for the
         proxy dialog."""
@@ -639,6 +655,7 @@ class Counter(Lookup):
             ).all()
         return [(r[0], r[1], r[2]) for r in rows]
 
+    @requires(*ROUND_READERS)
     def recipient_deceased(self, roster_id: str) -> bool:
         status = self._first_value(
             "SELECT p.status FROM distribution_roster e JOIN person p "
@@ -648,6 +665,7 @@ class Counter(Lookup):
         return bool(status == PersonStatus.MENINGGAL.value)
 
     # -- scan logs -----------------------------------------------------------------------------
+    @requires(Permission.COUNTER)
     def receive_batch(
         self, round_ref: str, rows: Sequence[dict[str, str]], point_ref: str | None = None
     ) -> BatchReport:

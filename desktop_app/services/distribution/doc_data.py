@@ -18,7 +18,9 @@ from desktop_app.documents.distribution import (
     ReceptionList,
     RoundInfo,
 )
+from desktop_app.domain.access import Permission
 from desktop_app.domain.receipts import signed_qr_payload
+from desktop_app.services.access import MASKED_NAME, ROUND_READERS, log_printed, requires
 from desktop_app.services.context import ServiceError
 from desktop_app.services.distribution.base import from_row
 from desktop_app.services.distribution.cards import Cards
@@ -37,6 +39,7 @@ class DocData(Cards):
     """What each document needs, as the plain dataclasses of documents.distribution."""
 
     # -- documents' data -----------------------------------------------------------------------
+    @requires(*ROUND_READERS)
     def round_info(self, round_id: str) -> RoundInfo:
         # A RoundView extends RoundInfo; the documents get exactly the RoundInfo part.
         r = self.get_round(round_id)
@@ -48,6 +51,7 @@ class DocData(Cards):
             return None
         return PointInfo(id=point.id, name=point.name, kind=point.kind, address=point.address)
 
+    @requires(Permission.PRINT)
     def receipt_docs(
         self,
         round_id: str,
@@ -66,7 +70,8 @@ class DocData(Cards):
                    {effective_collector("collector_nik")} AS collector_nik,
                    {effective_collector("collector_relation")} AS collector_relation,
                    r.officer, r.received_at, r.device_name,
-                   e.name, e.nik, e.kk_number, e.street, e.rt, e.rw, e.kelurahan_code
+                   e.name, e.nik, e.kk_number, e.street, e.rt, e.rw, e.kelurahan_code,
+                   e.person_id
             FROM distribution_receipt r JOIN distribution_roster e ON e.id = r.roster_id
             WHERE r.round_id = :r
               AND NOT EXISTS (SELECT 1 FROM distribution_receipt_void v WHERE v.receipt_id = r.id)
@@ -87,7 +92,9 @@ class DocData(Cards):
             missing = wanted - {m["number"] for m in rows}
             if missing:
                 raise ServiceError(RECEIPTS_MISSING, numbers=", ".join(sorted(missing)))
+        log_printed(self.ctx, (m["person_id"] for m in rows), f"tanda terima {info.code}")
         for i, m in enumerate(rows, 1):
+            hidden = self._masked(m["person_id"])
             docs.append(
                 from_row(
                     ReceiptDoc,
@@ -95,9 +102,10 @@ class DocData(Cards):
                     receipt_number=m["number"],
                     round=info,
                     point=self.point_info(points.get(m["point_id"])),
-                    recipient_name=m["name"],
-                    recipient_nik=m["nik"] or "",
-                    address=format_address(m["street"], m["rt"], m["rw"]),
+                    recipient_name=MASKED_NAME if hidden else m["name"],
+                    recipient_nik="" if hidden else m["nik"] or "",
+                    kk_number=None if hidden else m["kk_number"],
+                    address="" if hidden else format_address(m["street"], m["rt"], m["rw"]),
                     kelurahan=self._kelurahan_name(m["kelurahan_code"]),
                     received_at=self._local(m["received_at"]),
                     qr_payload=signed_qr_payload(
@@ -109,6 +117,7 @@ class DocData(Cards):
                 progress(i, len(rows))
         return docs
 
+    @requires(Permission.PRINT)
     def reception_list(
         self,
         round_id: str,
@@ -122,6 +131,8 @@ class DocData(Cards):
         ids = self.roster_ids(
             round_id, RosterFilter(point_id=point_id, kelurahan_code=kelurahan_code)
         )
+        roster = self.roster_rows(ids)
+        log_printed(self.ctx, (r.person_id for r in roster), f"daftar penerimaan {info.code}")
         rows = [
             ListRow(
                 no=i,
@@ -136,7 +147,7 @@ class DocData(Cards):
                 receipt_number=r.receipt_number,
                 collector_name=r.collector_name,
             )
-            for i, r in enumerate(self.roster_rows(ids), 1)
+            for i, r in enumerate(roster, 1)
         ]
         return ReceptionList(
             round=info,
@@ -151,6 +162,7 @@ class DocData(Cards):
     def _point_or_none(self, round_id: str, point_id: str | None) -> PointView | None:
         return self.get_point(round_id, point_id) if point_id else None
 
+    @requires(Permission.PRINT)
     def card_docs(
         self,
         round_id: str,
@@ -162,8 +174,11 @@ class DocData(Cards):
         so every household has a card code; one without a code shows its NIK instead."""
         rnd = self.get_round(round_id)
         people = self._card_people(rnd, point_id)
+        log_printed(self.ctx, (p.get("pid") for p in people), f"kartu {rnd.code}")
         cards = []
         for i, p in enumerate(people, 1):
+            if self._masked(p.get("pid")):
+                p = {**p, "name": MASKED_NAME, "nik": None, "kk_number": None, "address": "-"}
             kel = p["kelurahan_code"] or ""
             kec = self.ctx.regions.kecamatan_of(kel) if kel else None
             code = p["card_code"] or (p["nik"] or "")
@@ -183,6 +198,7 @@ class DocData(Cards):
                 progress(i, len(people))
         return cards
 
+    @requires(Permission.PRINT)
     def recap(self, round_id: str) -> RecapDoc:
         """Entitled / received / by proxy / absent / refused per kelurahan and point."""
         info = self.round_info(round_id)

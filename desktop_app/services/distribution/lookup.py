@@ -9,11 +9,13 @@ from typing import Any
 from sqlalchemy import text
 from sqlalchemy.engine import Connection
 
+from desktop_app.domain.access import Permission
 from desktop_app.domain.nik import clean_number
 from desktop_app.domain.receipts import (
     parse_receipt_number,
 )
 from desktop_app.domain.search_text import MAX_SEARCH_TERMS, normalise_search
+from desktop_app.services.access import MASKED_NAME, ROUND_READERS, requires
 from desktop_app.services.context import ServiceError
 from desktop_app.services.distribution.messages import (
     ROUND_GONE,
@@ -43,6 +45,7 @@ class Lookup(Roster):
     """From what was scanned or typed to exactly one roster entry, or a refusal that says why."""
 
     # -- finding a recipient at the counter --------------------------------------------------
+    @requires(*ROUND_READERS)
     def find(
         self, round_id: str, query: str, point_id: str | None = None, limit: int = 50
     ) -> list[RosterRow]:
@@ -58,6 +61,8 @@ class Lookup(Roster):
         rows = self.roster_rows_by_id(ids)
         if person is None:
             return rows
+        if self._masked(person["id"]):
+            person = {**person, "name": MASKED_NAME}
         return [self._with_match(row, person) for row in rows]
 
     @staticmethod
@@ -118,10 +123,13 @@ class Lookup(Roster):
             if found:
                 return found
         digits = clean_number(query)
+        # Name and NIK never find a restricted child for a role that may not see them.
+        unseen = self._unseen_sql()
         if digits.isdigit() and len(digits) == 16:
             found = ids(
                 "SELECT id FROM distribution_roster WHERE round_id = :r AND nik = :c "
-                "ORDER BY active DESC, no LIMIT :lim",
+                + unseen
+                + " ORDER BY active DESC, no LIMIT :lim",
                 c=digits,
             )
             if found:
@@ -137,7 +145,9 @@ class Lookup(Roster):
             return ids(
                 "SELECT e.id FROM person p JOIN distribution_roster e "
                 "ON e.household_id = p.household_id AND e.round_id = :r "
-                "WHERE p.nik = :c AND p.deleted = 0 ORDER BY e.active DESC, e.no LIMIT :lim",
+                "WHERE p.nik = :c AND p.deleted = 0"
+                + self._unseen_sql("p.id")
+                + " ORDER BY e.active DESC, e.no LIMIT :lim",
                 c=digits,
             )
         card = re.sub(r"\s", "", query).upper()
@@ -153,7 +163,7 @@ class Lookup(Roster):
             return []
         found = ids(
             "SELECT id FROM distribution_roster WHERE round_id = :r AND name_key >= :k "
-            "AND name_key < :k || char(1114111) ORDER BY name_key, no LIMIT :lim",
+            "AND name_key < :k || char(1114111)" + unseen + " ORDER BY name_key, no LIMIT :lim",
             k=key,
         )
         if found:
@@ -162,8 +172,9 @@ class Lookup(Roster):
         # number is capped like any search's ("A.B.C...." is one term but many words).
         like = "%" + "%".join(key.split()[:MAX_SEARCH_TERMS]) + "%"
         return ids(
-            "SELECT id FROM distribution_roster WHERE round_id = :r AND name_key LIKE :k "
-            "ORDER BY name_key, no LIMIT :lim",
+            "SELECT id FROM distribution_roster WHERE round_id = :r AND name_key LIKE :k"
+            + unseen
+            + " ORDER BY name_key, no LIMIT :lim",
             k=like,
         )
 
@@ -176,6 +187,7 @@ class Lookup(Roster):
         parsed = parse_receipt_number(text_)
         return str(parsed) if parsed else None
 
+    @requires(Permission.COUNTER, Permission.ROUNDS_MANAGE)
     def scan(self, round_id: str, code: str, point_id: str | None = None) -> RosterRow:
         """Exactly one roster entry for a scanned/typed code, or a ServiceError that says why."""
         code = normalise_search(code)

@@ -12,9 +12,11 @@ from nacl.signing import SigningKey
 from sqlalchemy import text
 from sqlalchemy.engine import Connection
 
+from desktop_app.domain.access import Permission
 from desktop_app.domain.cards import card_code_prefix
 from desktop_app.domain.devices import is_device_name, normalise_device_name
 from desktop_app.domain.programs import get_program
+from desktop_app.services.access import requires
 from desktop_app.services.context import ServiceError
 from desktop_app.services.distribution.base import ServiceBase
 from desktop_app.services.distribution.messages import (
@@ -31,6 +33,7 @@ from desktop_app.services.signing import device_signing_key
 class Numbering(ServiceBase):
     """Round codes, the receipt verification key, the device prefix and card sequences."""
 
+    @requires(Permission.ROUNDS_MANAGE)
     def suggest_code(self, program_code: str, name: str, on: date | None = None) -> str:
         """A short round code for receipt numbers: program prefix and stage ("RST4")."""
         program = get_program(program_code)

@@ -10,10 +10,12 @@ from typing import Any
 
 from sqlalchemy import text
 
+from desktop_app.domain.access import Permission
 from desktop_app.domain.errors import Refusal
 from desktop_app.domain.ids import new_id
 from desktop_app.domain.nik import clean_number
 from desktop_app.domain.programs import Unit, get_program
+from desktop_app.services.access import MASKED_NAME, ROUND_READERS, requires
 from desktop_app.services.bulk import bulk_insert, chunked
 from desktop_app.services.context import ServiceError, UnitOfWork
 from desktop_app.services.distribution.messages import (
@@ -72,6 +74,7 @@ _CURRENT_ASSIGNMENTS = """
 class Points(Numbering):
     """Where a round is handed out: kelurahan offices, partner shops and their recipients."""
 
+    @requires(Permission.ROUNDS_MANAGE)
     def default_points(self) -> list[PointInput]:
         """One point per kelurahan of the office's city: its kelurahan office."""
         prefix = self.ctx.office.region_code + "."
@@ -199,6 +202,7 @@ class Points(Numbering):
             bulk_insert(w, "distribution_assignment", batch)
         return row.id
 
+    @requires(*ROUND_READERS)
     def points(self, round_id: str) -> list[PointView]:
         with self._conn() as conn:
             rows = conn.execute(
@@ -229,6 +233,7 @@ class Points(Numbering):
             return result
 
     # -- managing points: the "Titik salur" dialog ------------------------------------------
+    @requires(Permission.ROUNDS_MANAGE)
     def update_point(self, round_id: str, point_id: str, point: PointInput) -> PointView:
         """Change a point's name, kind, address, owner (the BAST's second party) and title,
         and, while the round is a draft, the kelurahan it serves. Change-logged; refused on a
@@ -271,6 +276,7 @@ class Points(Numbering):
             )
         return self.get_point(round_id, current.id)
 
+    @requires(Permission.ROUNDS_MANAGE)
     def assign_recipients(self, round_id: str, point_id: str, codes: Sequence[str]) -> AssignResult:
         """Serve these KPM (No. KK, NIK or card code each) at this point, whatever their
         kelurahan: a partner shop's card list. In a draft round this records the assignment the
@@ -397,6 +403,7 @@ class Points(Numbering):
         )
         return dict(m) if m else None
 
+    @requires(*ROUND_READERS)
     def point_members(self, round_id: str, point_id: str, limit: int = 2000) -> list[PointMember]:
         """Who is served at a point: before opening, the KPM assigned one by one; once open,
         the point's roster (by kelurahan and assigned), with whether each has received."""
@@ -408,6 +415,7 @@ class Points(Numbering):
                 rows = conn.execute(
                     text(
                         f"SELECT coalesce(p.name, head.name) AS name, "
+                        f"coalesce(p.id, head.id) AS pid, "
                         f"coalesce(p.nik, head.nik) AS nik, h.kk_number, "
                         f"coalesce(p.kelurahan_code, h.kelurahan_code) AS kel, 1 AS assigned, "
                         f"0 AS received FROM ({_CURRENT_ASSIGNMENTS}) a "
@@ -421,7 +429,8 @@ class Points(Numbering):
             else:
                 rows = conn.execute(
                     text(
-                        "SELECT e.name, e.nik, e.kk_number, e.kelurahan_code AS kel, "
+                        "SELECT e.name, e.person_id AS pid, e.nik, e.kk_number, "
+                        "e.kelurahan_code AS kel, "
                         "EXISTS (SELECT 1 FROM distribution_assignment a WHERE a.round_id = "
                         "e.round_id AND a.point_id = e.point_id AND coalesce(a.household_id, '') "
                         "= coalesce(e.household_id, '')) AS assigned, "
@@ -435,16 +444,18 @@ class Points(Numbering):
                 ).mappings()
             return [
                 PointMember(
-                    name=m["name"] or "(tanpa nama)",
-                    nik=m["nik"],
-                    kk_number=m["kk_number"],
+                    name=MASKED_NAME if hidden else m["name"] or "(tanpa nama)",
+                    nik=None if hidden else m["nik"],
+                    kk_number=None if hidden else m["kk_number"],
                     kelurahan=self._kelurahan_name(m["kel"]) if m["kel"] else "",
                     assigned=bool(m["assigned"]),
                     received=bool(m["received"]),
                 )
                 for m in rows
+                for hidden in (self._masked(m["pid"]),)
             ]
 
+    @requires(*ROUND_READERS)
     def get_point(self, round_id: str, ref: str) -> PointView:
         """A point by id, by its number in the round (1, 2, ...) or by its exact name."""
         ref = (ref or "").strip()
@@ -455,6 +466,7 @@ class Points(Numbering):
         names = "; ".join(f"{p.no}. {p.name}" for p in points[:30])
         raise ServiceError(POINT_NOT_FOUND, ref=ref, points=names)
 
+    @requires(Permission.ROUNDS_MANAGE)
     def points_from_file(self, path: Path | str) -> list[PointInput]:
         """Points from a CSV file (comma or semicolon separated, with a header row).
 

@@ -78,7 +78,7 @@ LEFT JOIN distribution_point p ON p.id = e.point_id
 
 RECEIPT_SELECT = f"""
 SELECT r.id, r.number, r.verification_code, r.signature, r.round_id, r.roster_id, r.point_id,
-       p.name AS point_name, e.name AS recipient_name,
+       p.name AS point_name, e.name AS recipient_name, e.person_id AS recipient_person_id,
        CASE WHEN c.id IS NULL THEN r.collector_name ELSE c.collector_name END AS collector_name,
        CASE WHEN c.id IS NULL THEN r.collector_nik ELSE c.collector_nik END AS collector_nik,
        CASE WHEN c.id IS NULL THEN r.collector_relation ELSE c.collector_relation END

@@ -9,6 +9,7 @@ from sqlalchemy import text
 from desktop_app.documents.distribution import (
     Totals,
 )
+from desktop_app.services.access import ROUND_READERS, requires
 from desktop_app.services.distribution.counter import Counter
 from desktop_app.services.distribution.queries import (
     STATUS_SQL,
@@ -23,6 +24,7 @@ from desktop_app.services.distribution.types import (
 class Reports(Counter):
     """How far a round has come: counts per status, per point and per kelurahan."""
 
+    @requires(*ROUND_READERS)
     def totals(
         self, round_id: str, point_id: str | None = None, kelurahan_code: str | None = None
     ) -> Totals:
@@ -94,6 +96,7 @@ class Reports(Counter):
             for g, c in counts.items()
         }
 
+    @requires(*ROUND_READERS)
     def progress_text(self, round_id: str, point_id: str | None = None) -> str:
         t = self.totals(round_id, point_id)
         return f"{format_count(t.received)} / {format_count(t.entitled)} diterima"

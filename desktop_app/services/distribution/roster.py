@@ -3,16 +3,19 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import replace
 from datetime import datetime
 from typing import Any
 
 from sqlalchemy import text
 from sqlalchemy.engine import Connection
 
+from desktop_app.domain.access import Permission
 from desktop_app.domain.ids import new_id
 from desktop_app.domain.nik import clean_number
 from desktop_app.domain.programs import Unit, get_program
 from desktop_app.domain.search_text import MAX_SEARCH_TERMS, normalise_search
+from desktop_app.services.access import MASKED_NAME, ROUND_READERS, requires
 from desktop_app.services.bulk import chunked
 from desktop_app.services.context import ServiceError, UnitOfWork
 from desktop_app.services.distribution.base import from_row
@@ -50,6 +53,7 @@ class Roster(Rounds):
     """Changes to a frozen roster (each with a reason) and the roster as a filtered list."""
 
     # -- roster changes --------------------------------------------------------------------
+    @requires(Permission.ROUNDS_MANAGE)
     def add_recipient(
         self, round_ref: str, code: str, reason: str, point_ref: str | None = None
     ) -> str:
@@ -141,6 +145,7 @@ class Roster(Rounds):
             raise ServiceError(RECIPIENT_NOT_IN_REGISTRY)
         return dict(row)
 
+    @requires(Permission.ROUNDS_MANAGE)
     def remove_recipient(self, round_ref: str, roster_id: str, reason: str) -> None:
         rnd = self.get_round(round_ref)
         self._require_writable(rnd)
@@ -175,19 +180,23 @@ class Roster(Rounds):
             "distribution_roster_change",
         )
 
+    @requires(*ROUND_READERS)
     def roster_changes(self, round_id: str) -> list[tuple[str, str, str, str, datetime | None]]:
         """(name, add/remove, reason, actor, when) for the round's roster edits."""
         with self._conn() as conn:
             rows = conn.execute(
                 text(
-                    "SELECT e.name, c.op, c.reason, c.actor, c.at "
+                    "SELECT e.name, c.op, c.reason, c.actor, c.at, e.person_id "
                     "FROM distribution_roster_change c "
                     "JOIN distribution_roster e ON e.id = c.roster_id WHERE c.round_id = :r "
                     "ORDER BY c.hlc"
                 ),
                 {"r": round_id},
             ).all()
-        return [(r[0], r[1], r[2], r[3], self._local(r[4])) for r in rows]
+        return [
+            (MASKED_NAME if self._masked(r[5]) else r[0], r[1], r[2], r[3], self._local(r[4]))
+            for r in rows
+        ]
 
     # -- lists and progress ------------------------------------------------------------------
     def _roster_where(self, round_id: str, flt: RosterFilter) -> tuple[str, dict[str, Any]]:
@@ -208,8 +217,11 @@ class Roster(Rounds):
         if query:
             key = name_key(query)
             digits = clean_number(query)
+            # A restricted child is found by card code only by a role that may not see them.
             conds.append(
-                "(e.name_key LIKE :q OR e.nik LIKE :d OR e.kk_number LIKE :d OR e.card_code = :c)"
+                "(((e.name_key LIKE :q OR e.nik LIKE :d OR e.kk_number LIKE :d)"
+                + self._unseen_sql("e.person_id")
+                + ") OR e.card_code = :c)"
             )
             # name_key leaves no LIKE wildcard; the words are capped like any search's.
             params["q"] = "%" + "%".join(key.split()[:MAX_SEARCH_TERMS]) + "%"
@@ -217,6 +229,7 @@ class Roster(Rounds):
             params["c"] = query.upper()
         return " AND ".join(conds), params
 
+    @requires(*ROUND_READERS)
     def roster_ids(self, round_id: str, flt: RosterFilter = RosterFilter()) -> list[int]:
         """Row keys of matching roster entries in list order; rows are fetched per page."""
         where, params = self._roster_where(round_id, flt)
@@ -229,6 +242,7 @@ class Roster(Rounds):
                 )
             ]
 
+    @requires(*ROUND_READERS)
     def roster_rows(self, rowids: Sequence[int]) -> list[RosterRow]:
         if not rowids:
             return []
@@ -245,6 +259,7 @@ class Roster(Rounds):
                     by_key[m["rowid"]] = self._roster_row_view(m)
         return [by_key[r] for r in rowids if r in by_key]
 
+    @requires(*ROUND_READERS)
     def roster_rows_by_id(self, ids: Sequence[str]) -> list[RosterRow]:
         if not ids:
             return []
@@ -258,7 +273,7 @@ class Roster(Rounds):
         return [by_id[i] for i in ids if i in by_id]
 
     def _roster_row_view(self, m: Any) -> RosterRow:
-        return from_row(
+        row = from_row(
             RosterRow,
             m,
             point_name=m["point_name"] or "",
@@ -274,7 +289,13 @@ class Roster(Rounds):
             matched_nik=None,
             matched_relation=None,
         )
+        if self._masked(row.person_id):
+            row = replace(
+                row, name=MASKED_NAME, nik=None, kk_number=None, address="", rt=None, rw=None
+            )
+        return row
 
+    @requires(*ROUND_READERS)
     def pending(self, round_id: str, point_id: str | None = None) -> list[RosterRow]:
         """Who has not collected yet (and was not marked absent or refused)."""
         return self.roster_rows(self.roster_ids(round_id, RosterFilter(point_id, status="belum")))

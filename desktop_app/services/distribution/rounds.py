@@ -9,9 +9,11 @@ from typing import Any
 from sqlalchemy import text
 from sqlalchemy.engine import Connection
 
+from desktop_app.domain.access import Permission
 from desktop_app.domain.ids import new_id
 from desktop_app.domain.programs import PROGRAMS, Unit, get_program
 from desktop_app.domain.values import as_date
+from desktop_app.services.access import ROUND_READERS, requires
 from desktop_app.services.bulk import bulk_insert, chunked
 from desktop_app.services.context import ServiceError
 from desktop_app.services.distribution.messages import (
@@ -49,6 +51,7 @@ class Rounds(Points):
     """A round from draft to open (its roster frozen) to closed."""
 
     # -- rounds ----------------------------------------------------------------------------
+    @requires(*ROUND_READERS)
     def list_rounds(self, program_code: str | None = None) -> list[RoundView]:
         return self._rounds(program_code=program_code)
 
@@ -93,6 +96,7 @@ class Rounds(Points):
             entitled=int(m["n_entitled"]),
         )
 
+    @requires(*ROUND_READERS)
     def get_round(self, ref: str) -> RoundView:
         """A round by its id or its code ("RST4", case and spaces forgiven)."""
         ref = (ref or "").strip()
@@ -108,6 +112,7 @@ class Rounds(Points):
             raise ServiceError(ROUND_NOT_FOUND, ref=ref)
         return self._rounds(round_id=row[0])[0]
 
+    @requires(Permission.ROUNDS_MANAGE)
     def create_round(
         self,
         *,
@@ -179,6 +184,7 @@ class Rounds(Points):
                 self._add_point(w, rnd.id, point, members, order)
             return rnd.id
 
+    @requires(Permission.ROUNDS_MANAGE)
     def add_point(self, round_ref: str, point: PointInput) -> str:
         """A further point for a draft or open round (e.g. a partner shop joins late)."""
         rnd = self.get_round(round_ref)
@@ -196,6 +202,7 @@ class Rounds(Points):
             return self._add_point(w, rnd.id, point, resolved, len(existing) + 1)
 
     # -- opening: freezing the roster ------------------------------------------------------
+    @requires(Permission.ROUNDS_MANAGE)
     def open_round(self, round_ref: str) -> OpenSummary:
         """Freeze the roster from today's active enrolments and open the counter."""
         rnd = self.get_round(round_ref)
@@ -314,6 +321,7 @@ class Rounds(Points):
             params["only"] = only_id
         return [dict(m) for m in conn.execute(text(sql), params).mappings()]
 
+    @requires(Permission.ROUNDS_MANAGE)
     def close_round(self, round_ref: str) -> None:
         rnd = self.get_round(round_ref)
         if rnd.status == RoundStatus.CLOSED.value:

@@ -7,8 +7,10 @@ from datetime import date
 
 from sqlmodel import select
 
+from desktop_app.domain.access import Permission, is_restricted_program
 from desktop_app.domain.programs import Unit, get_program, validate_enrolment
 from desktop_app.domain.status import PersonStatus
+from desktop_app.services.access import guard_person, requires
 from desktop_app.services.context import ServiceError, UnitOfWork
 from desktop_app.services.registry.messages import (
     ALREADY_ENROLLED,
@@ -30,6 +32,7 @@ __all__ = ["EnrolmentWrites"]
 
 
 class EnrolmentWrites(RegistryReads):
+    @requires(Permission.REGISTRY_EDIT)
     def enrol(
         self,
         program_code: str,
@@ -41,6 +44,10 @@ class EnrolmentWrites(RegistryReads):
         uow: UnitOfWork | None = None,
     ) -> str:
         program = get_program(program_code)
+        if is_restricted_program(program_code):
+            self.ctx.require(Permission.RESTRICTED_VIEW)
+        if person_id is not None:
+            guard_person(self.ctx, person_id, detail="kepesertaan", log=uow is None)
         details = details or {}
         start_date = start_date or self.ctx.clock.today()
         with self.ctx.join_or_open(uow) as w:
@@ -86,9 +93,17 @@ class EnrolmentWrites(RegistryReads):
             )
             return enrolment.id
 
+    @requires(Permission.REGISTRY_EDIT)
     def leave_program(self, enrolment_id: str, end_date: date, reason: str) -> None:
         if not reason.strip():
             raise ServiceError(LEAVE_REASON_MISSING)
+        with self.ctx.db.session() as s:
+            found = require_row(s, Enrolment, enrolment_id, ENROLMENT_NOT_FOUND)
+            program_code, person_id = found.program_code, found.person_id
+        if is_restricted_program(program_code):
+            self.ctx.require(Permission.RESTRICTED_VIEW)
+        if person_id is not None:
+            guard_person(self.ctx, person_id, detail="kepesertaan")
         with self.ctx.unit_of_work() as w:
             enrolment = require_row(w.session, Enrolment, enrolment_id, ENROLMENT_NOT_FOUND)
             if enrolment.end_date is not None:

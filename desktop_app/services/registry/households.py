@@ -10,6 +10,7 @@ from datetime import date
 
 from sqlmodel import select
 
+from desktop_app.domain.access import Permission
 from desktop_app.domain.households import (
     check_relation,
     head_problem,
@@ -19,6 +20,7 @@ from desktop_app.domain.households import (
 )
 from desktop_app.domain.nik import Issue, Severity, clean_number, has_errors, validate_kk
 from desktop_app.domain.status import Relation
+from desktop_app.services.access import requires
 from desktop_app.services.context import ServiceError, UnitOfWork
 from desktop_app.services.registry.messages import (
     HEAD_CANNOT_LEAVE,
@@ -44,6 +46,7 @@ __all__ = ["HouseholdWrites"]
 
 
 class HouseholdWrites(RegistryReads):
+    @requires(Permission.REGISTRY_EDIT)
     def check_household(self, inp: HouseholdInput, household_id: str | None = None) -> list[Issue]:
         inp = inp.cleaned()
         issues = validate_kk(inp.kk_number, office_province=self.ctx.office.province_code)
@@ -73,6 +76,7 @@ class HouseholdWrites(RegistryReads):
                         )
         return issues
 
+    @requires(Permission.REGISTRY_EDIT)
     def create_household(
         self,
         inp: HouseholdInput,
@@ -100,6 +104,7 @@ class HouseholdWrites(RegistryReads):
                 w.update(household, "household", {"head_person_id": head_person_id})
             return household.id
 
+    @requires(Permission.REGISTRY_EDIT)
     def update_household(self, household_id: str, inp: HouseholdInput) -> dict:
         inp = inp.cleaned()
         with self.ctx.unit_of_work() as w:
@@ -108,6 +113,7 @@ class HouseholdWrites(RegistryReads):
                 raise ServiceError(KK_CHANGE_NEEDS_HISTORY)
             return w.update(household, "household", asdict(inp))
 
+    @requires(Permission.REGISTRY_EDIT)
     def add_member(self, household_id: str, person_id: str, relation: str) -> None:
         check_relation(relation)
         with self.ctx.unit_of_work() as w:
@@ -124,6 +130,7 @@ class HouseholdWrites(RegistryReads):
             raise ServiceError(HEAD_TAKEN)
         w.update(person, "person", {"household_id": household.id, "relation": relation})
 
+    @requires(Permission.REGISTRY_EDIT)
     def remove_member(self, person_id: str) -> None:
         with self.ctx.unit_of_work() as w:
             person = require_row(w.session, Person, person_id, PERSON_NOT_FOUND)
@@ -134,6 +141,7 @@ class HouseholdWrites(RegistryReads):
                 raise ServiceError(HEAD_CANNOT_LEAVE)
             w.update(person, "person", {"household_id": None, "relation": None})
 
+    @requires(Permission.REGISTRY_EDIT)
     def set_head(self, household_id: str, person_id: str) -> None:
         with self.ctx.unit_of_work() as w:
             household = require_row(w.session, Household, household_id, HOUSEHOLD_NOT_FOUND)
@@ -146,6 +154,7 @@ class HouseholdWrites(RegistryReads):
             w.update(person, "person", {"relation": Relation.KEPALA.value})
             w.update(household, "household", {"head_person_id": person_id}, op="set_head")
 
+    @requires(Permission.REGISTRY_EDIT)
     def change_kk(
         self, household_id: str, new_kk: str, reason: str, valid_from: date | None = None
     ) -> None:

@@ -7,10 +7,12 @@ from datetime import date
 
 from sqlmodel import select
 
+from desktop_app.domain.access import Permission
 from desktop_app.domain.households import check_relation
 from desktop_app.domain.nik import Issue, Severity, has_errors
 from desktop_app.domain.people import blank_to_none
 from desktop_app.domain.status import PersonStatus
+from desktop_app.services.access import guard_person, mask_name, requires
 from desktop_app.services.context import ServiceError, UnitOfWork
 from desktop_app.services.registry.messages import (
     DEATH_DATE_MISSING,
@@ -34,6 +36,7 @@ __all__ = ["PersonWrites"]
 
 class PersonWrites(RegistryReads):
     # -- validation --------------------------------------------------------------------------
+    @requires(Permission.REGISTRY_EDIT)
     def check_person(self, inp: PersonInput, person_id: str | None = None) -> list[Issue]:
         """Errors block saving; warnings (NIK/record disagreement, possible duplicates) do not."""
         inp = inp.cleaned()
@@ -75,7 +78,8 @@ class PersonWrites(RegistryReads):
                             "dup.nik",
                             Severity.WARNING,
                             "NIK ini sudah terdaftar atas nama {name}.",
-                            name=other.name,
+                            # A restricted record exists: say so, never whose it is.
+                            name=mask_name(self.ctx, other.id, other.name),
                         )
                     )
         if inp.name and inp.birth_date:
@@ -94,6 +98,7 @@ class PersonWrites(RegistryReads):
         return issues
 
     # -- persons -----------------------------------------------------------------------------
+    @requires(Permission.REGISTRY_EDIT)
     def create_person(
         self,
         inp: PersonInput,
@@ -115,7 +120,9 @@ class PersonWrites(RegistryReads):
             )
             return person.id
 
+    @requires(Permission.REGISTRY_EDIT)
     def update_person(self, person_id: str, inp: PersonInput) -> dict:
+        guard_person(self.ctx, person_id, detail="ubah")
         inp = inp.cleaned()
         issues = self.check_person(inp, person_id=person_id)
         ValidationFailed.raise_if_errors(issues)
@@ -123,10 +130,12 @@ class PersonWrites(RegistryReads):
             person = require_row(w.session, Person, person_id, PERSON_NOT_FOUND)
             return w.update(person, "person", asdict(inp))
 
+    @requires(Permission.REGISTRY_EDIT)
     def set_status(
         self, person_id: str, status: str, effective_date: date | None, note: str | None = None
     ) -> None:
         """Record a status change as history; leaving (death, moving) ends person enrolments."""
+        guard_person(self.ctx, person_id, detail="ubah")
         new_status = PersonStatus(status)
         if effective_date and effective_date > self.ctx.clock.today():
             raise ServiceError(STATUS_DATE_FUTURE)
@@ -170,8 +179,10 @@ class PersonWrites(RegistryReads):
                         op="leave",
                     )
 
+    @requires(Permission.REGISTRY_EDIT)
     def delete_person(self, person_id: str, reason: str) -> None:
         """A tombstone: the row stays for history and sync but leaves every list."""
+        guard_person(self.ctx, person_id, detail="ubah")
         if not reason.strip():
             raise ServiceError(DELETE_REASON_MISSING)
         with self.ctx.unit_of_work() as w:

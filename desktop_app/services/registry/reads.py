@@ -17,11 +17,22 @@ from sqlalchemy import bindparam, or_, text
 from sqlalchemy.sql.elements import ColumnElement
 from sqlmodel import col, select
 
+from desktop_app.domain.access import Permission, is_restricted_program
 from desktop_app.domain.nik import clean_number
 from desktop_app.domain.people import format_address, normalise_name, program_names
 from desktop_app.domain.programs import PROGRAMS
 from desktop_app.domain.search_text import normalise_search
 from desktop_app.domain.values import as_date
+from desktop_app.services.access import (
+    MASKED_NAME,
+    RESTRICTED_PERSONS_SQL,
+    guard_person,
+    requires,
+    restricted_person_ids,
+    restricted_person_rowids,
+    restricted_rowid_list,
+    sees_restricted,
+)
 from desktop_app.services.context import AppContext, ServiceError
 from desktop_app.services.registry.messages import HOUSEHOLD_NOT_FOUND, PERSON_NOT_FOUND
 from desktop_app.services.registry.records import (
@@ -47,6 +58,8 @@ __all__ = [
     "PersonPage",
     "RegistryReads",
 ]
+
+READ = Permission.REGISTRY_READ
 
 # Rows a keystroke shows at once: the registry table model's page.
 SEARCH_PAGE = 100
@@ -74,7 +87,8 @@ SELECT person.rowid AS rowid, person.id, person.nik, person.name, person.sex, pe
 )
 
 HOUSEHOLD_SELECT = """
-SELECT household.rowid AS rowid, household.id, household.kk_number, head.name AS head_name,
+SELECT household.rowid AS rowid, household.id, household.kk_number,
+       household.head_person_id AS head_person_id, head.name AS head_name,
        head.nik AS head_nik, household.street, household.rt, household.rw,
        kel.name AS kelurahan, kec.name AS kecamatan,
        (SELECT count(*) FROM person m WHERE m.household_id = household.id AND m.deleted = 0)
@@ -88,7 +102,14 @@ LEFT JOIN region kec ON kec.code = kel.parent_code
 """
 
 
-def _person_row(m: Any) -> PersonRow:
+def _programs(codes: str | None, hide: bool) -> str:
+    """Program names for a list cell; restricted programs left out when `hide`."""
+    if hide and codes:
+        codes = ",".join(c for c in codes.split(",") if not is_restricted_program(c))
+    return program_names(codes)
+
+
+def _person_row(m: Any, hide: bool = False) -> PersonRow:
     return PersonRow(
         rowid=m.rowid,
         id=m.id,
@@ -101,18 +122,26 @@ def _person_row(m: Any) -> PersonRow:
         kecamatan=m.kecamatan or "",
         kk_number=m.kk_number,
         status=m.status,
-        programs=program_names(m.programs),
+        programs=_programs(m.programs, hide),
     )
 
 
-def _person_rows_plain(conn: sqlite3.Connection, rowids: Sequence[int]) -> list[PersonRow]:
-    """`person_rows` on a plain sqlite3 connection: tuples in PERSON_SELECT's column order."""
+def _person_rows_plain(
+    conn: sqlite3.Connection, rowids: Sequence[int], hidden: frozenset[int] | None = None
+) -> list[PersonRow]:
+    """`person_rows` on a plain sqlite3 connection: tuples in PERSON_SELECT's column order.
+    `hidden`: rowids of restricted records the actor may not see (left out, and restricted
+    programs too); None when the actor sees everything."""
+    hide = hidden is not None
+    if hidden:
+        rowids = [r for r in rowids if r not in hidden]
     if not rowids:
         return []
     # Integers only, so inlining them is safe and avoids SQLite's bound-parameter limit.
     keys = ",".join(str(int(r)) for r in rowids)
+    sql = f"{PERSON_SELECT} WHERE person.rowid IN ({keys})"
     by_key = {}
-    for m in conn.execute(f"{PERSON_SELECT} WHERE person.rowid IN ({keys})"):
+    for m in conn.execute(sql):
         rowid, pid, nik, name, sex, birth, street, rt, rw, kel, kec, kk, status, programs = m
         by_key[rowid] = PersonRow(
             rowid=rowid,
@@ -126,7 +155,7 @@ def _person_rows_plain(conn: sqlite3.Connection, rowids: Sequence[int]) -> list[
             kecamatan=kec or "",
             kk_number=kk,
             status=status,
-            programs=program_names(programs),
+            programs=_programs(programs, hide),
         )
     return [by_key[r] for r in rowids if r in by_key]
 
@@ -139,18 +168,21 @@ class PersonPage:
     more: bool
 
 
-def _household_row(m: Any) -> HouseholdRow:
+def _household_row(m: Any, restricted: frozenset[str] | None = None) -> HouseholdRow:
+    """`restricted`: the restricted person ids when the actor may not see them (the head's
+    name and NIK are masked then, and restricted programs left out)."""
+    hidden_head = restricted is not None and m.head_person_id in restricted
     return HouseholdRow(
         rowid=m.rowid,
         id=m.id,
         kk_number=m.kk_number,
-        head_name=m.head_name,
-        head_nik=m.head_nik,
+        head_name=MASKED_NAME if hidden_head else m.head_name,
+        head_nik=None if hidden_head else m.head_nik,
         address=format_address(m.street, m.rt, m.rw),
         kelurahan=m.kelurahan or "",
         kecamatan=m.kecamatan or "",
         members=m.members,
-        programs=program_names(m.programs),
+        programs=_programs(m.programs, restricted is not None),
     )
 
 
@@ -160,12 +192,25 @@ class RegistryReads:
     def __init__(self, ctx: AppContext) -> None:
         self.ctx = ctx
 
+    def _hide(self) -> bool:
+        """Whether restricted records are hidden from the current actor (no query)."""
+        return not sees_restricted(self.ctx)
+
+    def _hidden_rowids(self) -> frozenset[int] | None:
+        """The restricted persons' rowids when the actor may not see them, else None."""
+        return restricted_person_rowids(self.ctx) if self._hide() else None
+
+    def _hidden_set(self) -> frozenset[str] | None:
+        """The restricted person ids when the actor may not see them, else None."""
+        return restricted_person_ids(self.ctx) if self._hide() else None
+
     # -- persons -----------------------------------------------------------------------------
     def _persons_with_nik(self, nik: str, exclude_id: str | None = None) -> list[Person]:
         with self.ctx.db.session() as s:
             stmt = select(Person).where(Person.nik == nik, Person.deleted == False)  # noqa: E712
             return [p for p in s.exec(stmt).all() if p.id != exclude_id]
 
+    @requires(READ)
     def similar_persons(
         self, name: str, birth_date: date, exclude_id: str | None = None
     ) -> list[PersonRow]:
@@ -176,6 +221,9 @@ class RegistryReads:
                 Person.deleted == False,  # noqa: E712
             )
             candidates = [p for p in s.exec(stmt).all() if p.id != exclude_id]
+        hidden = self._hidden_set()
+        if hidden:
+            candidates = [p for p in candidates if p.id not in hidden]
         similar = [
             p.id
             for p in candidates
@@ -183,22 +231,36 @@ class RegistryReads:
         ]
         return self.person_rows_by_id(similar)
 
+    @requires(READ)
     def get_person(self, person_id: str) -> PersonRecord:
+        """One person's record (for the edit dialog); a restricted record is refused to an
+        actor without RESTRICTED_VIEW and its opening logged for anyone."""
+        guard_person(self.ctx, person_id, detail="ubah")
+        return self._get_person(person_id)
+
+    def _get_person(self, person_id: str) -> PersonRecord:
         with self.ctx.db.session() as s:
             p = s.get(Person, person_id)
             if p is None:
                 raise ServiceError(PERSON_NOT_FOUND)
             return _record(p)
 
+    @requires(READ)
     def person_detail(self, person_id: str) -> PersonDetail:
-        record = self.get_person(person_id)
+        """Everything about one person. A restricted record is refused to an actor without
+        RESTRICTED_VIEW (`auth.restricted_record`, logged as denied) and its opening logged for
+        anyone else; restricted enrolments are left out (counted) for such an actor."""
+        guard_person(self.ctx, person_id)
+        record = self._get_person(person_id)
         household = None
         members: list[PersonRow] = []
         if record.household_id:
             rows = self.household_rows_by_id([record.household_id])
             household = rows[0] if rows else None
             members = self.household_members(record.household_id)
-        enrolments = self._enrolments(person_id=person_id, household_id=record.household_id)
+        enrolments, hidden = self._enrolments(
+            person_id=person_id, household_id=record.household_id
+        )
         with self.ctx.db.session() as s:
             hist = s.exec(
                 select(StatusHistory)
@@ -219,11 +281,17 @@ class RegistryReads:
             members=members,
             enrolments=enrolments,
             status_history=status_history,
-            history=self.history(person_id),
+            history=self._history(person_id),
             nik_issues=nik_issues,
+            hidden_enrolments=hidden,
         )
 
+    @requires(READ)
     def history(self, entity_id: str, limit: int = 200) -> list[HistoryEntry]:
+        guard_person(self.ctx, entity_id, detail="riwayat")
+        return self._history(entity_id, limit)
+
+    def _history(self, entity_id: str, limit: int = 200) -> list[HistoryEntry]:
         rows = []
         with self.ctx.db.engine.connect() as conn:
             result = conn.execute(
@@ -246,10 +314,12 @@ class RegistryReads:
         return rows
 
     # -- households --------------------------------------------------------------------------
+    @requires(READ)
     def household_detail(self, household_id: str) -> HouseholdDetail:
         rows = self.household_rows_by_id([household_id])
         if not rows:
             raise ServiceError(HOUSEHOLD_NOT_FOUND)
+        enrolments, hidden = self._enrolments(household_id=household_id)
         with self.ctx.db.session() as s:
             h = s.get(Household, household_id)
             assert h is not None
@@ -266,24 +336,63 @@ class RegistryReads:
             head_person_id=head,
             members=self.household_members(household_id),
             kk_history=[(k.kk_number, k.valid_from, k.valid_to, k.reason) for k in hist],
-            enrolments=self._enrolments(household_id=household_id),
+            enrolments=enrolments,
+            hidden_enrolments=hidden,
+            hidden_members=self._hidden_members(household_id),
         )
 
+    @requires(READ)
     def household_members(self, household_id: str) -> list[PersonRow]:
+        """The household's live members; restricted ones left out for an actor without
+        RESTRICTED_VIEW (see `HouseholdDetail.hidden_members`)."""
+        hide = self._hide()
+        restricted = f" AND person.id NOT IN {RESTRICTED_PERSONS_SQL}" if hide else ""
         with self.ctx.db.engine.connect() as conn:
             result = conn.execute(
                 text(
                     PERSON_SELECT + " WHERE person.household_id = :hid AND person.deleted = 0"
-                    " ORDER BY person.relation = 'kepala' DESC, person.birth_date"
+                    + restricted
+                    + " ORDER BY person.relation = 'kepala' DESC, person.birth_date"
                 ),
                 {"hid": household_id},
             )
-            return [_person_row(m) for m in result]
+            return [_person_row(m, hide) for m in result]
+
+    @requires(READ)
+    def relations(self, person_ids: Sequence[str]) -> dict[str, str | None]:
+        """Each person's relation in their household (SHDK), for a members list: no opening of
+        the records (nothing logged); restricted persons left out for an actor who may not see
+        them."""
+        hidden = self._hidden_set() or frozenset()
+        wanted = [p for p in person_ids if p not in hidden]
+        if not wanted:
+            return {}
+        with self.ctx.db.session() as s:
+            rows = s.exec(
+                select(Person.id, Person.relation).where(col(Person.id).in_(wanted))
+            ).all()
+        return {pid: relation for pid, relation in rows}
+
+    def _hidden_members(self, household_id: str) -> int:
+        if not self._hide():
+            return 0
+        with self.ctx.db.engine.connect() as conn:
+            return int(
+                conn.execute(
+                    text(
+                        "SELECT count(*) FROM person WHERE household_id = :hid AND deleted = 0"
+                        f" AND id IN {RESTRICTED_PERSONS_SQL}"
+                    ),
+                    {"hid": household_id},
+                ).scalar_one()
+            )
 
     # -- enrolments --------------------------------------------------------------------------
     def _enrolments(
         self, *, person_id: str | None = None, household_id: str | None = None
-    ) -> list[EnrolmentView]:
+    ) -> tuple[list[EnrolmentView], int]:
+        """The enrolments the actor may see, and how many restricted ones were left out."""
+        hide = self._hide()
         with self.ctx.db.session() as s:
             conds: list[ColumnElement[bool]] = []
             if person_id:
@@ -291,13 +400,15 @@ class RegistryReads:
             if household_id:
                 conds.append(col(Enrolment.household_id) == household_id)
             if not conds:
-                return []
+                return [], 0
             stmt = (
                 select(Enrolment)
                 .where(or_(*conds), Enrolment.deleted == False)  # noqa: E712
                 .order_by(Enrolment.start_date)  # type: ignore[arg-type]
             )
-            return [
+            rows = [e for e in s.exec(stmt).all()]
+            shown = [e for e in rows if not (hide and is_restricted_program(e.program_code))]
+            views = [
                 EnrolmentView(
                     id=e.id,
                     program_code=e.program_code,
@@ -310,10 +421,12 @@ class RegistryReads:
                     details=json.loads(e.details or "{}"),
                     via_household=e.household_id is not None,
                 )
-                for e in s.exec(stmt).all()
+                for e in shown
             ]
+            return views, len(rows) - len(shown)
 
     # -- search and lazy listing -------------------------------------------------------------
+    @requires(READ)
     def person_ids(self, flt: PersonFilter) -> list[int]:
         """Row keys of every matching person, in display order; rows are fetched per page.
 
@@ -329,8 +442,11 @@ class RegistryReads:
     ) -> list[int]:
         # The plain sqlite3 cursor: per keystroke, SQLAlchemy's result handling cost about as
         # much as SQLite's own work (issue 17).
-        where, params = self._person_where(flt, with_text=False)
         query = normalise_search(flt.query)
+        # Listing everything by name: restricted records are dropped here rather than by SQL
+        # (a set lookup per key; a NOT IN per row made listing a city 40% slower).
+        hidden = None if query else self._hidden_rowids()
+        where, params = self._person_where(flt, with_text=False, exclude=hidden is None)
         if query:
             source, text_where, text_params = search.person_source(conn, query)
             params.update(text_params)
@@ -339,19 +455,42 @@ class RegistryReads:
                 sql += f" LIMIT {int(limit)}"
         else:
             sql = f"SELECT {search.rowid_column()} FROM person WHERE {where} ORDER BY person.name"
+        if hidden:
+            return [r[0] for r in conn.execute(sql, params) if r[0] not in hidden]
         return [r[0] for r in conn.execute(sql, params)]
 
+    @requires(READ)
     def search_page(self, flt: PersonFilter, page: int = SEARCH_PAGE) -> PersonPage:
         """What a keystroke needs: the first `page` matching persons as rows, and whether there
         are more. One plain connection, `page + 1` keys, one read of rows; the full list
-        (`person_ids`) and its count (`count_persons`) can follow off the keystroke.
-        A search without text lists by name, as `person_ids` does."""
+        (`person_ids`), its count (`count_persons`) and, for an actor without RESTRICTED_VIEW,
+        how many restricted records were left out (`count_hidden`) can follow off the
+        keystroke. A search without text lists by name, as `person_ids` does."""
         with self.ctx.db.plain() as conn:
             search.prepare_plain(conn)
             ids = self._person_ids(conn, flt, page + 1)
-            rows = _person_rows_plain(conn, ids[:page])
+            rows = _person_rows_plain(conn, ids[:page], self._hidden_rowids())
         return PersonPage(rows, len(ids) > page)
 
+    @requires(READ)
+    def count_hidden(self, flt: PersonFilter) -> int:
+        """How many restricted records match `flt` but are not shown to this actor (0 for an
+        actor with RESTRICTED_VIEW): the list says "N data terbatas tidak ditampilkan". The
+        restricted rowids drive; costs about what the search itself does (off the keystroke,
+        like `count_persons`)."""
+        if not self._hide():
+            return 0
+        with self.ctx.db.plain() as conn:
+            search.prepare_plain(conn)
+            return self._count(conn, flt, restricted_only=True)
+
+    def _count(
+        self, conn: sqlite3.Connection, flt: PersonFilter, *, restricted_only: bool = False
+    ) -> int:
+        where, params = self._person_where(flt, restricted_only=restricted_only)
+        return int(conn.execute(f"SELECT count(*) FROM person WHERE {where}", params).fetchone()[0])
+
+    @requires(READ)
     def count_persons(self, flt: PersonFilter) -> int:
         where, params = self._person_where(flt)
         with self.ctx.db.engine.connect() as conn:
@@ -362,9 +501,25 @@ class RegistryReads:
             )
 
     def _person_where(
-        self, flt: PersonFilter, with_text: bool = True
+        self,
+        flt: PersonFilter,
+        with_text: bool = True,
+        *,
+        restricted_only: bool = False,
+        exclude: bool = True,
     ) -> tuple[str, dict[str, Any]]:
+        """The WHERE of a person list: an actor without RESTRICTED_VIEW never matches a
+        restricted record (`restricted_only`: only those, to count what is hidden;
+        `exclude=False`: the caller drops them itself)."""
         conds = ["person.deleted = 0"]
+        if restricted_only or (exclude and self._hide()):
+            # The cached rowid list: per row an integer lookup, where the subquery over text
+            # ids made listing a city by name five times slower.
+            restricted = restricted_rowid_list(self.ctx)
+            if restricted_only:
+                conds.append(f"person.rowid IN {restricted}" if restricted else "0")
+            elif restricted:
+                conds.append(f"person.rowid NOT IN {restricted}")
         params: dict[str, Any] = {}
         query = normalise_search(flt.query) if with_text else ""
         if query:
@@ -390,15 +545,21 @@ class RegistryReads:
         # exec_driver_sql takes the DBAPI's named style, which for sqlite3 is :name.
         return " AND ".join(conds), params
 
+    @requires(READ)
     def person_rows(self, rowids: Sequence[int]) -> list[PersonRow]:
         """Rows for the given keys, in the given order (missing keys are skipped). The person
         lists follow a search, so their connection gets the search page cache."""
         with self.ctx.db.plain() as conn:
             search.prepare_plain(conn)
-            return _person_rows_plain(conn, rowids)
+            return _person_rows_plain(conn, rowids, self._hidden_rowids())
 
+    @requires(READ)
     def person_rows_by_id(self, ids: Sequence[str]) -> list[PersonRow]:
-        return self._rows_by_id(PERSON_SELECT, "person", ids, _person_row)
+        hidden = self._hidden_set()
+        if hidden is None:
+            return self._rows_by_id(PERSON_SELECT, "person", ids, _person_row)
+        shown = [i for i in ids if i not in hidden]
+        return self._rows_by_id(PERSON_SELECT, "person", shown, lambda m: _person_row(m, True))
 
     def _rows_by_rowid(
         self,
@@ -436,12 +597,17 @@ class RegistryReads:
             )
             return [make(m) for m in result]
 
+    @requires(READ)
     def household_ids(self, flt: PersonFilter) -> list[int]:
         conds = ["household.deleted = 0"]
         params: dict[str, Any] = {}
         query = normalise_search(flt.query)
         if query:
             clause, p = search.match_clause(query)
+            restricted = restricted_rowid_list(self.ctx) if self._hide() else None
+            if restricted:
+                # A restricted member's name must not find (and so reveal) their household.
+                clause += f" AND person.rowid NOT IN {restricted}"
             conds.append(
                 "household.id IN (SELECT person.household_id FROM person WHERE " + clause + ")"
             )
@@ -460,12 +626,21 @@ class RegistryReads:
         with self.ctx.db.engine.connect() as conn:
             return [r[0] for r in conn.exec_driver_sql(sql, params)]
 
+    @requires(READ)
     def household_rows(self, rowids: Sequence[int]) -> list[HouseholdRow]:
-        return self._rows_by_rowid(HOUSEHOLD_SELECT, "household", rowids, _household_row)
+        hidden = self._hidden_set()
+        return self._rows_by_rowid(
+            HOUSEHOLD_SELECT, "household", rowids, lambda m: _household_row(m, hidden)
+        )
 
+    @requires(READ)
     def household_rows_by_id(self, ids: Sequence[str]) -> list[HouseholdRow]:
-        return self._rows_by_id(HOUSEHOLD_SELECT, "household", ids, _household_row)
+        hidden = self._hidden_set()
+        return self._rows_by_id(
+            HOUSEHOLD_SELECT, "household", ids, lambda m: _household_row(m, hidden)
+        )
 
+    @requires(READ)
     def find_household_by_kk(self, kk_number: str) -> HouseholdRow | None:
         kk = clean_number(kk_number)
         with self.ctx.db.session() as s:
@@ -479,9 +654,11 @@ class RegistryReads:
             return None
         return self.household_rows_by_id([h.id])[0]
 
+    @requires(READ)
     def find_person_by_nik(self, nik: str) -> PersonRow | None:
         people = self._persons_with_nik(clean_number(nik))
-        return self.person_rows_by_id([people[0].id])[0] if people else None
+        rows = self.person_rows_by_id([people[0].id]) if people else []
+        return rows[0] if rows else None
 
     # -- reference lists ---------------------------------------------------------------------
     def kecamatan_options(self) -> list[tuple[str, str]]:

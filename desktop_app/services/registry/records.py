@@ -213,6 +213,8 @@ class PersonDetail:
     status_history: list[tuple[str, date | None, str | None]]
     history: list[HistoryEntry]
     nik_issues: list[Issue] = field(default_factory=list)
+    # Enrolments in restricted programs left out for an actor without RESTRICTED_VIEW.
+    hidden_enrolments: int = 0
 
 
 @dataclass(frozen=True)
@@ -223,3 +225,6 @@ class HouseholdDetail:
     members: list[PersonRow]
     kk_history: list[tuple[str, date | None, date | None, str | None]]
     enrolments: list[EnrolmentView]
+    # Left out for an actor without RESTRICTED_VIEW: restricted enrolments, restricted members.
+    hidden_enrolments: int = 0
+    hidden_members: int = 0

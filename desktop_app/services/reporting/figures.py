@@ -24,6 +24,7 @@ from typing import Any
 from sqlalchemy import text
 from sqlalchemy.engine import Connection
 
+from desktop_app.domain.access import Permission
 from desktop_app.domain.programs import (
     ADULT_AGE,
     DISABILITY_RAGAM,
@@ -32,6 +33,7 @@ from desktop_app.domain.programs import (
     Program,
     Unit,
 )
+from desktop_app.services.access import requires
 from desktop_app.services.context import AppContext, ServiceError
 from desktop_app.services.reporting.messages import BAD_PERIOD, NO_ROUND, UNKNOWN_PROGRAM
 from desktop_app.services.reporting.types import (
@@ -242,6 +244,7 @@ class ReportingService:
         return region.name if region else code
 
     # -- programs ----------------------------------------------------------------------------
+    @requires(Permission.REPORTS_VIEW)
     def program_figures(
         self, period: Period | None = None, programs: Iterable[str] | None = None
     ) -> list[ProgramFigures]:
@@ -288,6 +291,7 @@ class ReportingService:
         ).one()
         return int(row[0]), int(row[1])
 
+    @requires(Permission.REPORTS_VIEW)
     def left_by_reason(self, program_code: str, period: Period) -> dict[str, int]:
         """Enrolments of the program that ended in the period, by their end reason."""
         program = program_of(program_code)
@@ -314,6 +318,7 @@ class ReportingService:
             return _OPEN, {"on": self.today().isoformat()}
         return _ACTIVE_ON, {"on": on.isoformat()}
 
+    @requires(Permission.REPORTS_VIEW)
     def by_kelurahan(self, program_code: str, on: date | None = None) -> list[GroupCount]:
         """Beneficiaries per kelurahan and sex (active now, or on `on`), by kelurahan name."""
         program = program_of(program_code)
@@ -336,6 +341,7 @@ class ReportingService:
         ]
         return sorted(groups, key=lambda g: (g.key is None, g.label))
 
+    @requires(Permission.REPORTS_VIEW)
     def breakdown(self, program_code: str, on: date | None = None) -> Breakdown:
         """Beneficiaries by sex and age group (active now, or on `on`); age on that day."""
         program = program_of(program_code)
@@ -351,6 +357,7 @@ class ReportingService:
             counts={(str(r[0]), str(r[1])): int(r[2]) for r in rows},
         )
 
+    @requires(Permission.REPORTS_VIEW)
     def disability_by_ragam(self, on: date | None = None) -> dict[str, int]:
         """Active disability beneficiaries per ragam (a person with two ragam counts in both);
         ragam recorded outside the UU 8/2016 list are counted under their own key."""
@@ -423,6 +430,7 @@ class ReportingService:
             by_point=point_bars,
         )
 
+    @requires(Permission.REPORTS_VIEW)
     def round_progress(self, round_ref: str) -> RoundProgress:
         """One round's progress per kelurahan and per point; the round by id or code."""
         with self._conn() as conn:
@@ -435,12 +443,14 @@ class ReportingService:
                 raise ServiceError(NO_ROUND, ref=round_ref)
             return self._progress_of(conn, rnd, detail=True)
 
+    @requires(Permission.REPORTS_VIEW)
     def open_rounds(self) -> list[RoundProgress]:
         with self._conn() as conn:
             rounds = [r for r in self._round_rows(conn) if r["status"] == "open"]
             rounds.sort(key=lambda r: (str(r["start_date"] or ""), r["code"]))
             return [self._progress_of(conn, r, detail=True) for r in rounds]
 
+    @requires(Permission.REPORTS_VIEW)
     def stages(self, program_code: str, year: int) -> StageComparison:
         """The opened rounds of a program in a year (by start date), in date order."""
         program = program_of(program_code)
@@ -461,6 +471,7 @@ class ReportingService:
             stages=[self._progress_of(conn, r, detail=False) for r in rounds],
         )
 
+    @requires(Permission.REPORTS_VIEW)
     def stage_comparisons(self, year: int) -> list[StageComparison]:
         """Every program with more than one opened round in the year."""
         with self._conn() as conn:
@@ -475,6 +486,7 @@ class ReportingService:
         return [s for s in out if len(s.stages) > 1]
 
     # -- training ----------------------------------------------------------------------------
+    @requires(Permission.REPORTS_VIEW)
     def training_summary(self, period: Period) -> TrainingSummary:
         """Trainings that ran (at least partly) in the period: participation and completion."""
         _check_period(period)
@@ -531,6 +543,7 @@ class ReportingService:
             )
 
     # -- data quality ------------------------------------------------------------------------
+    @requires(Permission.REPORTS_VIEW)
     def data_quality(self) -> list[QualityItem]:
         with self._conn() as conn:
             counts = dict(conn.execute(text(_PERSON_CHECKS_SQL)).mappings().one())
@@ -541,6 +554,7 @@ class ReportingService:
         ]
 
     # -- everything the Beranda shows --------------------------------------------------------
+    @requires(Permission.REPORTS_VIEW)
     def dashboard(self, *, quality: bool = True) -> Dashboard:
         """Every figure of the Beranda. `quality=False` leaves out the data-quality checks,
         which read every person: the Beranda asks for them apart, and only again after the

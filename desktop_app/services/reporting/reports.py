@@ -19,6 +19,7 @@ from desktop_app.documents.reports import (
     ReportTable,
     report_pdf,
 )
+from desktop_app.domain.access import Permission
 from desktop_app.domain.office import format_date_id
 from desktop_app.domain.programs import DISABILITY_RAGAM, Unit
 from desktop_app.services.context import AppContext, ServiceError
@@ -70,6 +71,7 @@ def build_report(
     program: str | None = None,
     round_ref: str | None = None,
 ) -> ReportDoc:
+    ctx.require(Permission.REPORTS_VIEW)
     key = report_name(name)
     svc = ReportingService(ctx)
     if key == "bulanan":

@@ -7,9 +7,11 @@ from collections.abc import Mapping
 
 from sqlmodel import col, select
 
+from desktop_app.domain.access import Permission
 from desktop_app.domain.attendance import AttendanceCode, parse_attendance
 from desktop_app.domain.office import format_date_id
 from desktop_app.domain.training import TrainingStatus
+from desktop_app.services.access import TRAINING_READERS, requires
 from desktop_app.services.context import ServiceError, UnitOfWork
 from desktop_app.services.training import messages as m
 from desktop_app.services.training.common import ACTIVE, live
@@ -26,11 +28,13 @@ __all__ = ["TrainingAttendance"]
 
 
 class TrainingAttendance(TrainingParticipants):
+    @requires(Permission.ATTENDANCE)
     def set_attendance(
         self, session_id: str, participant_id: str, code: AttendanceCode | str | None
     ) -> None:
         self.set_attendance_many(session_id, {participant_id: code})
 
+    @requires(Permission.ATTENDANCE)
     def set_attendance_many(
         self,
         session_id: str,
@@ -106,6 +110,7 @@ class TrainingAttendance(TrainingParticipants):
                 w.update(training, "training", running, op="status")
             return changed
 
+    @requires(Permission.ATTENDANCE)
     def mark_all_present(self, session_id: str) -> int:
         """'Semua hadir': every active participant without a mark becomes H. Marks already
         entered (izin, sakit) are kept."""
@@ -134,6 +139,7 @@ class TrainingAttendance(TrainingParticipants):
             return 0
         return self.set_attendance_many(session_id, todo)
 
+    @requires(*TRAINING_READERS)
     def attendance_grid(self, training_id: str) -> AttendanceGrid:
         training = self.get_training(training_id)
         sessions = self.sessions(training_id)

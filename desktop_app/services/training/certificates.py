@@ -7,6 +7,7 @@ from nacl.signing import SigningKey
 from sqlalchemy import func
 from sqlmodel import col, select
 
+from desktop_app.domain.access import Permission
 from desktop_app.domain.attendance import AttendanceCode, floor_pct
 from desktop_app.domain.receipts import certificate_signed_bytes, encode_signature
 from desktop_app.domain.training import (
@@ -14,6 +15,7 @@ from desktop_app.domain.training import (
     certificate_issue_date,
     format_certificate_number,
 )
+from desktop_app.services.access import TRAINING_READERS, requires
 from desktop_app.services.context import ServiceError, UnitOfWork
 from desktop_app.services.signing import device_signing_key
 from desktop_app.services.training import messages as m
@@ -33,6 +35,7 @@ __all__ = ["TrainingCertificates"]
 class TrainingCertificates(TrainingAttendance):
     _signing_key: SigningKey | None = None
 
+    @requires(*TRAINING_READERS)
     def results(self, training_id: str) -> list[ParticipantResult]:
         grid = self.attendance_grid(training_id)
         certs = {c.participant_id: c for c in self._certificates(training_id)}
@@ -52,6 +55,7 @@ class TrainingCertificates(TrainingAttendance):
             )
         return out
 
+    @requires(Permission.TRAINING_MANAGE)
     def issue_certificates(self, training_id: str) -> list[str]:
         """Numbers for every active participant who meets the rule and has none yet."""
         training = self.get_training(training_id)
@@ -66,6 +70,7 @@ class TrainingCertificates(TrainingAttendance):
         with self.ctx.unit_of_work() as w:
             return [self._issue(w, training_id, pid, None) for pid in eligible]
 
+    @requires(Permission.SUPERVISE)
     def issue_certificate_override(self, participant_id: str, reason: str) -> str:
         """A certificate below the completion rule: an administrator's decision with its
         reason, kept on the certificate and in the change log."""
@@ -103,6 +108,7 @@ class TrainingCertificates(TrainingAttendance):
             )
             return number
 
+    @requires(*TRAINING_READERS)
     def certificates(self, training_id: str) -> list[CertificateView]:
         names = {p.id: p.name for p in self.participants(training_id)}
         return [

@@ -12,10 +12,12 @@ from desktop_app.documents.training import (
     SheetSession,
     TrainingInfo,
 )
+from desktop_app.domain.access import Permission
 from desktop_app.domain.nik import mask_nik
 from desktop_app.domain.office import format_date_id
 from desktop_app.domain.receipts import signed_qr_payload
 from desktop_app.domain.training import TrainingStatus
+from desktop_app.services.access import log_printed, requires
 from desktop_app.services.context import ServiceError
 from desktop_app.services.training import messages as m
 from desktop_app.services.training.certificates import TrainingCertificates
@@ -25,6 +27,7 @@ __all__ = ["TrainingDocData", "sheet_session"]
 
 
 class TrainingDocData(TrainingCertificates):
+    @requires(Permission.PRINT)
     def training_info(self, training_id: str) -> TrainingInfo:
         t = self.get_training(training_id)
         return TrainingInfo(
@@ -38,6 +41,7 @@ class TrainingDocData(TrainingCertificates):
             threshold_pct=t.threshold_pct,
         )
 
+    @requires(Permission.PRINT)
     def attendance_sheet_data(
         self, training_id: str, session_id: str | None = None
     ) -> AttendanceSheetData:
@@ -52,6 +56,7 @@ class TrainingDocData(TrainingCertificates):
         if not sessions:
             raise ServiceError(m.NO_SESSIONS)
         people = self.participants(training_id, include_withdrawn=False)
+        log_printed(self.ctx, (p.person_id for p in people), f"daftar hadir {info.title}")
         return AttendanceSheetData(
             training=info,
             sessions=[sheet_session(s) for s in sessions],
@@ -67,9 +72,13 @@ class TrainingDocData(TrainingCertificates):
             ],
         )
 
+    @requires(Permission.PRINT)
     def recap_data(self, training_id: str) -> AttendanceRecapData:
         grid = self.attendance_grid(training_id)
         info = self.training_info(training_id)
+        log_printed(
+            self.ctx, (p.person_id for p in grid.participants), f"rekap kehadiran {info.title}"
+        )
         rows = [
             RecapRow(
                 number=i + 1,
@@ -95,11 +104,18 @@ class TrainingDocData(TrainingCertificates):
             finished=self.get_training(training_id).status == TrainingStatus.FINISHED.value,
         )
 
+    @requires(Permission.PRINT)
     def certificate_data(self, training_id: str) -> list[CertificateData]:
         info = self.training_info(training_id)
         people = {p.id: p for p in self.participants(training_id)}
+        certified = self._certificates(training_id)
+        log_printed(
+            self.ctx,
+            (people[c.participant_id].person_id for c in certified),
+            f"sertifikat {info.title}",
+        )
         out = []
-        for c in self._certificates(training_id):
+        for c in certified:
             p = people[c.participant_id]
             out.append(
                 CertificateData(

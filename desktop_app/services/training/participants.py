@@ -4,12 +4,21 @@ rule, withdrawals, and the participant list."""
 from __future__ import annotations
 
 from contextlib import suppress
+from dataclasses import replace
 from datetime import date
 
 from sqlmodel import select
 
+from desktop_app.domain.access import Permission
 from desktop_app.domain.nik import Issue, Severity, clean_number, has_errors
 from desktop_app.domain.training import TrainingStatus
+from desktop_app.services.access import (
+    MASKED_NAME,
+    TRAINING_READERS,
+    requires,
+    restricted_person_ids,
+    sees_restricted,
+)
 from desktop_app.services.context import ServiceError, UnitOfWork
 from desktop_app.services.registry import PersonInput, ValidationFailed
 from desktop_app.services.training import messages as m
@@ -30,6 +39,7 @@ __all__ = ["TrainingParticipants"]
 
 
 class TrainingParticipants(TrainingSessions):
+    @requires(Permission.TRAINING_MANAGE)
     def add_participant(
         self,
         training_id: str,
@@ -88,6 +98,7 @@ class TrainingParticipants(TrainingSessions):
             self._ensure_enrolment(w, person_id, today)
             return participant.id
 
+    @requires(Permission.TRAINING_MANAGE)
     def check_new_participant(self, inp: PersonInput) -> list[Issue]:
         """What registering this person on the spot would say: registry errors and warnings,
         plus the training's NIK rule."""
@@ -108,6 +119,7 @@ class TrainingParticipants(TrainingSessions):
             )
         return issues
 
+    @requires(Permission.TRAINING_MANAGE)
     def register_participant(
         self, training_id: str, inp: PersonInput, *, registered_on: date | None = None
     ) -> str:
@@ -126,6 +138,7 @@ class TrainingParticipants(TrainingSessions):
             w.session.flush()
             return self.add_participant(training_id, person_id, uow=w, registered_on=registered_on)
 
+    @requires(Permission.TRAINING_MANAGE)
     def withdraw(self, participant_id: str, reason: str, on: date | None = None) -> None:
         reason = clean(reason) or ""
         if not reason:
@@ -147,6 +160,7 @@ class TrainingParticipants(TrainingSessions):
                 op="withdraw",
             )
 
+    @requires(*TRAINING_READERS)
     def participants(
         self, training_id: str, include_withdrawn: bool = True
     ) -> list[ParticipantView]:
@@ -164,7 +178,8 @@ class TrainingParticipants(TrainingSessions):
                 stmt = stmt.where(TrainingParticipant.status == ACTIVE)
             rows = s.exec(stmt).all()
         rows = sorted(rows, key=lambda r: (r[0].status != ACTIVE, r[1].name.upper(), r[1].id))
-        return [
+        hidden = frozenset() if sees_restricted(self.ctx) else restricted_person_ids(self.ctx)
+        views = [
             ParticipantView(
                 id=p.id,
                 person_id=person.id,
@@ -183,7 +198,16 @@ class TrainingParticipants(TrainingSessions):
             )
             for i, (p, person, kelurahan) in enumerate(rows)
         ]
+        if not hidden:
+            return views
+        return [
+            replace(v, name=MASKED_NAME, nik=None, birth_place=None, birth_date=None)
+            if v.person_id in hidden
+            else v
+            for v in views
+        ]
 
+    @requires(*TRAINING_READERS)
     def participant_person_ids(self, training_id: str) -> set[str]:
         """Persons already active in the training (the picker greys them out)."""
         with self.ctx.db.session() as s:

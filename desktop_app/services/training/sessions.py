@@ -6,6 +6,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from datetime import date, time
 
+from desktop_app.domain.access import Permission
 from desktop_app.domain.office import format_date_id
 from desktop_app.domain.training import (
     MAX_SESSION_RANGE_DAYS,
@@ -14,6 +15,7 @@ from desktop_app.domain.training import (
     numbered_topics,
     widened_dates,
 )
+from desktop_app.services.access import TRAINING_READERS, requires
 from desktop_app.services.context import ServiceError, UnitOfWork
 from desktop_app.services.training import messages as m
 from desktop_app.services.training.common import clean, has_marks, live, session_rows, time_text
@@ -34,6 +36,7 @@ def _time_range(
 
 
 class TrainingSessions(TrainingLifecycle):
+    @requires(Permission.TRAINING_MANAGE)
     def add_session(
         self,
         training_id: str,
@@ -44,6 +47,7 @@ class TrainingSessions(TrainingLifecycle):
     ) -> str:
         return self.add_sessions(training_id, [(session_date, topic)], start_time, end_time)[0]
 
+    @requires(Permission.TRAINING_MANAGE)
     def add_sessions(
         self,
         training_id: str,
@@ -87,6 +91,7 @@ class TrainingSessions(TrainingLifecycle):
             _widen_dates(w, training, [d for d, _t in items])
             return ids
 
+    @requires(Permission.TRAINING_MANAGE)
     def add_daily_sessions(
         self,
         training_id: str,
@@ -110,6 +115,7 @@ class TrainingSessions(TrainingLifecycle):
         dated = numbered_topics(dates, topic_list, already=len(self.sessions(training_id)))
         return self.add_sessions(training_id, dated, start_time, end_time)
 
+    @requires(Permission.TRAINING_MANAGE)
     def update_session(
         self,
         session_id: str,
@@ -141,6 +147,7 @@ class TrainingSessions(TrainingLifecycle):
             _widen_dates(w, training, [session_date])
             return changes
 
+    @requires(Permission.TRAINING_MANAGE)
     def remove_session(self, session_id: str) -> None:
         with self.ctx.unit_of_work() as w:
             session = live(w, TrainingSession, session_id, m.NO_SESSION)
@@ -151,6 +158,7 @@ class TrainingSessions(TrainingLifecycle):
                 raise ServiceError(m.MARKED_SESSION_KEPT)
             w.update(session, "training_session", {"deleted": True}, op="delete")
 
+    @requires(*TRAINING_READERS)
     def sessions(self, training_id: str) -> list[SessionView]:
         with self.ctx.db.session() as s:
             rows = session_rows(s, training_id)

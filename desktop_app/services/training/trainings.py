@@ -9,6 +9,7 @@ from typing import Any
 from sqlalchemy import func
 from sqlmodel import col, select
 
+from desktop_app.domain.access import Permission
 from desktop_app.domain.errors import Msg
 from desktop_app.domain.office import format_date_id
 from desktop_app.domain.training import (
@@ -17,6 +18,7 @@ from desktop_app.domain.training import (
     can_move,
     split_trainers,
 )
+from desktop_app.services.access import TRAINING_READERS, requires
 from desktop_app.services.context import ServiceError, UnitOfWork, replace_json_setting
 from desktop_app.services.training import messages as m
 from desktop_app.services.training.common import (
@@ -43,11 +45,13 @@ __all__ = ["TrainingLifecycle"]
 
 class TrainingLifecycle(TrainingServiceBase):
     # -- settings --------------------------------------------------------------------------
+    @requires(*TRAINING_READERS)
     def settings(self) -> TrainingSettings:
         with self.ctx.db.session() as s:
             row = s.get(Setting, SETTINGS_KEY)
             return TrainingSettings.from_dict(json.loads(row.value) if row else {})
 
+    @requires(Permission.TRAINING_MANAGE)
     def save_settings(self, settings: TrainingSettings) -> None:
         settings = TrainingSettings.from_dict(settings.to_dict())
         with self.ctx.unit_of_work() as w:
@@ -101,12 +105,14 @@ class TrainingLifecycle(TrainingServiceBase):
             "notes": clean(inp.notes),
         }
 
+    @requires(Permission.TRAINING_MANAGE)
     def create_training(self, inp: TrainingInput, *, uow: UnitOfWork | None = None) -> str:
         values = self._check_training(inp)
         with self.ctx.join_or_open(uow) as w:
             training = w.create(Training, "training", **values, status=TrainingStatus.PLANNED.value)
             return training.id
 
+    @requires(Permission.TRAINING_MANAGE)
     def update_training(self, training_id: str, inp: TrainingInput) -> dict:
         values = self._check_training(inp)
         with self.ctx.unit_of_work() as w:
@@ -120,6 +126,7 @@ class TrainingLifecycle(TrainingServiceBase):
                 raise ServiceError(m.QUOTA_BELOW_ACTIVE, quota=values["quota"], active=active)
             return w.update(training, "training", values)
 
+    @requires(Permission.TRAINING_MANAGE)
     def set_status(self, training_id: str, status: TrainingStatus | str) -> None:
         target = TrainingStatus(status)
         with self.ctx.unit_of_work() as w:
@@ -141,6 +148,7 @@ class TrainingLifecycle(TrainingServiceBase):
                     raise ServiceError(m.SESSIONS_AHEAD, date=format_date_id(last))
             w.update(training, "training", {"status": target.value}, op="status")
 
+    @requires(Permission.TRAINING_MANAGE)
     def delete_training(self, training_id: str, reason: str) -> None:
         if not reason.strip():
             raise ServiceError(m.DELETE_REASON_REQUIRED)
@@ -156,6 +164,7 @@ class TrainingLifecycle(TrainingServiceBase):
                 op="delete",
             )
 
+    @requires(*TRAINING_READERS)
     def list_trainings(self, status: str | None = None) -> list[TrainingRow]:
         with self.ctx.db.session() as s:
             stmt = select(Training).where(Training.deleted == False)  # noqa: E712
@@ -181,6 +190,7 @@ class TrainingLifecycle(TrainingServiceBase):
             )
         return [training_row(t, counts.get(t.id, 0), sessions.get(t.id, 0)) for t in trainings]
 
+    @requires(*TRAINING_READERS)
     def get_training(self, training_id: str) -> TrainingRow:
         with self.ctx.db.session() as s:
             t = live(s, Training, training_id, m.NO_TRAINING)

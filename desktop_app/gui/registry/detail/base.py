@@ -24,6 +24,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from desktop_app.domain.access import Permission
 from desktop_app.domain.status import RELATION_LABELS, Relation
 from desktop_app.gui.errors import show_error
 from desktop_app.gui.registry.models import (
@@ -149,6 +150,11 @@ def relation_label(relation: str | None, is_head: bool, short: bool = False) -> 
         return relation or ""
 
 
+def hidden_note(text: str) -> str:
+    """A grey line under a detail's header saying what restricted data is left out."""
+    return f"<div style='color:#666; margin-top:4px'>{html.escape(text)}</div>" if text else ""
+
+
 class PanelBase(QWidget):
     changed = Signal(object)  # a Change
     open_person = Signal(str)  # person id, e.g. double-click on a member
@@ -157,7 +163,18 @@ class PanelBase(QWidget):
         super().__init__(parent)
         self.ctx = ctx
         self.service = RegistryService(ctx)
-        self.can_write = not ctx.db.read_only
+
+    @property
+    def can_write(self) -> bool:
+        """Asked on every reload: the user may change (switch user, lock) between two."""
+        return not self.ctx.db.read_only and self.ctx.can(Permission.REGISTRY_EDIT)
+
+    def explain_disabled(self, *buttons: QWidget) -> None:
+        """Say on the disabled write buttons why a role cannot use them."""
+        denied = not self.ctx.db.read_only and not self.ctx.can(Permission.REGISTRY_EDIT)
+        tip = tr("Peran Anda tidak berhak mengubah registri.") if denied else ""
+        for button in buttons:
+            button.setToolTip(tip)
 
     def lay_out(self, *parts: QWidget | QLayout) -> None:
         """Stack the parts top to bottom; the last one (the tabs) takes the spare height."""

@@ -16,6 +16,7 @@ from desktop_app.gui.registry.detail.base import (
     button_row,
     fill_table,
     header_label,
+    hidden_note,
     make_button,
     make_table,
     tab_widget,
@@ -81,9 +82,23 @@ class HouseholdDetailPanel(PanelBase):
             + "<div>"
             + tr("{n} anggota", n=row.members)
             + "</div>"
+            + hidden_note(
+                tr("{n} anggota terbatas tidak ditampilkan.", n=detail.hidden_members)
+                if detail.hidden_members
+                else ""
+            )
+            + hidden_note(
+                tr(
+                    "{n} kepesertaan program terbatas tidak ditampilkan.",
+                    n=detail.hidden_enrolments,
+                )
+                if detail.hidden_enrolments
+                else ""
+            )
         )
         self.edit_button.setEnabled(self.can_write)
         self.enrol_button.setEnabled(self.can_write)
+        self.explain_disabled(self.edit_button, self.enrol_button)
         self.members.set_household(
             row.id, detail.head_person_id, detail.members, "", self.can_write
         )

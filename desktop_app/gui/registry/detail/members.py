@@ -86,8 +86,9 @@ class MembersWidget(QWidget):
         service = self.panel.service
         rows = []
         today = self.panel.ctx.clock.today()
+        relations = service.relations([m.id for m in members])
         for m in members:
-            relation = service.get_person(m.id).relation  # a handful of members: fine
+            relation = relations.get(m.id)
             rows.append(
                 [
                     m.name,

@@ -19,6 +19,7 @@ from desktop_app.gui.registry.detail.base import (
     button_row,
     fill_table,
     header_label,
+    hidden_note,
     make_button,
     make_table,
     sex_label,
@@ -103,12 +104,21 @@ class PersonDetailPanel(PanelBase):
             f"<div>{' · '.join(facts)}</div>"
             f"<div>{html.escape(place) or tr('(alamat belum diisi)')}</div>"
             f"<div style='margin-top:4px'>{status}</div>"
+            + hidden_note(
+                tr(
+                    "{n} kepesertaan program terbatas tidak ditampilkan.",
+                    n=detail.hidden_enrolments,
+                )
+                if detail.hidden_enrolments
+                else ""
+            )
         )
         self.nik_issues.set_issues(detail.nik_issues)
         active = rec.status == "aktif"
         self.edit_button.setEnabled(self.can_write)
         self.status_button.setEnabled(self.can_write)
         self.enrol_button.setEnabled(self.can_write and active)
+        self.explain_disabled(self.edit_button, self.status_button, self.enrol_button)
         if detail.household is not None:
             h = detail.household
             summary = tr(
@@ -138,10 +148,10 @@ class PersonDetailPanel(PanelBase):
         self.history.set_history(detail.history)
 
     def _head_id(self, detail: PersonDetail) -> str | None:
-        for m in detail.members:
-            if self.service.get_person(m.id).relation == Relation.KEPALA.value:
-                return m.id
-        return None
+        relations = self.service.relations([m.id for m in detail.members])
+        return next(
+            (m.id for m in detail.members if relations.get(m.id) == Relation.KEPALA.value), None
+        )
 
     def _region_name(self, code: str | None) -> str:
         if not code:
