@@ -15,9 +15,15 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-from typing import Any
+from dataclasses import replace
+from typing import TYPE_CHECKING, Any
 
 from desktop_app.services.importing.cleaning import clean_rt, clean_text, split_rt_rw, text_of
+from desktop_app.services.importing.headers import header_key
+
+if TYPE_CHECKING:
+    from desktop_app.services.importing.layouts import ImportLayout
+    from desktop_app.services.importing.spreadsheet import Workbook
 
 __all__ = [
     "AddressLine",
@@ -25,6 +31,8 @@ __all__ = [
     "FamilyAddresses",
     "TitleBlock",
     "address_line",
+    "list_program",
+    "read_list_title",
     "read_title_block",
 ]
 
@@ -65,9 +73,15 @@ class TitleBlock:
     kecamatan: str = ""
     kelurahan: str = ""
     periode: str = ""
+    # The programme the whole list is about ("Daftar Peserta Program BLT DANA DESA", an OpenSID
+    # export's Program sheet), when its layout says where to find it (list_program).
+    program: str = ""
 
     def __bool__(self) -> bool:
-        return any((self.provinsi, self.kabupaten, self.kecamatan, self.kelurahan, self.periode))
+        return any(
+            (self.provinsi, self.kabupaten, self.kecamatan, self.kelurahan, self.periode,
+             self.program)
+        )  # fmt: skip
 
 
 def _strip_code(value: str) -> str:
@@ -113,6 +127,71 @@ def read_title_block(rows: list[list[Any]], header_row: int) -> TitleBlock:
                 found[key] = _strip_code(value) if key != "periode" else value.strip(" :")
             i += used
     return TitleBlock(**found)
+
+
+# -- the programme a participant list is about --------------------------------------------------
+
+
+def _words(text: str) -> str:
+    return " ".join(text.split()).upper()
+
+
+def list_program(
+    layout: ImportLayout | None,
+    head: list[list[Any]],
+    header_row: int,
+    workbook: Workbook | None = None,
+    sheet: str | None = None,
+) -> str:
+    """The programme a participant list names once for all its rows, or "".
+
+    Only a layout with a ``list_program`` rule is asked (OpenSID peserta program bantuan):
+    - ``title_prefixes``: a title row "Daftar Peserta Program BLT DANA DESA" -> "BLT DANA DESA";
+    - ``sheet`` + ``sheet_labels``: another sheet of label/value rows (OpenSID's export has a
+      sheet "Program" with a row "Nama Program | BLT DANA DESA").
+    A title row wins over the other sheet (it is the sheet being imported)."""
+    if layout is None:
+        return ""
+    options = layout.rules.get("list_program")
+    if not isinstance(options, dict):
+        return ""
+    prefixes = [_words(p) for p in options.get("title_prefixes") or ()]
+    for row in head[:header_row]:
+        for cell in row:
+            if not isinstance(cell, str):
+                continue
+            text = _words(cell)
+            for prefix in prefixes:
+                if text.startswith(prefix) and len(text) > len(prefix):
+                    name = text[len(prefix) :].strip(" :-")
+                    if name:
+                        return " ".join(cell.split())[len(prefix) :].strip(" :-")
+    other = options.get("sheet")
+    if workbook is None or not isinstance(other, str):
+        return ""
+    names = {n.casefold(): n for n in workbook.sheet_names}
+    found = names.get(other.casefold())
+    if found is None or found == sheet:
+        return ""
+    labels = {header_key(x) for x in options.get("sheet_labels") or ()}
+    for row in workbook.head(found, 40):
+        cells = [c for c in row if c not in ("", None)]
+        if len(cells) >= 2 and header_key(cells[0]) in labels:
+            return clean_text(cells[1]) or ""
+    return ""
+
+
+def read_list_title(
+    head: list[list[Any]],
+    header_row: int,
+    layout: ImportLayout | None = None,
+    workbook: Workbook | None = None,
+    sheet: str | None = None,
+) -> TitleBlock:
+    """The title block (read_title_block) and the programme the list names (list_program)."""
+    title = read_title_block(head, header_row)
+    program = list_program(layout, head, header_row, workbook, sheet)
+    return replace(title, program=program) if program else title
 
 
 # -- address lines in family blocks --------------------------------------------------------------

@@ -241,10 +241,18 @@ def detect_header(rows: list[list[Any]]) -> int | None:
     two are needed (NIK and NAMA, for example).
     """
     best, best_score = None, 1
+    scores: list[int] = []
     for index, row in enumerate(rows[:HEADER_SCAN_ROWS]):
         score = header_score(row)
+        scores.append(score)
         if score > best_score:
             best, best_score = index, score
+    # A sub-header naming more fields than the row above it ("Identitas di Kartu Peserta" over
+    # NIK | Nama | Tempat Lahir ...): the header starts at the upper row, which header_layout
+    # joins to this one, so the upper row's own columns (No. KK, Nama Penduduk) are kept.
+    if best is not None and best > 0 and scores[best - 1] >= 2:
+        if _is_subheader(rows[best - 1], rows[best]):
+            return best - 1
     return best
 
 

@@ -67,6 +67,9 @@ class Candidate:
     # A recognised layout's extra columns on this row (extra field -> decoded cell): SIAK
     # Status, Cacat, Agama ... for the rules that turn them into review items.
     extras: dict[str, Any] | None = None
+    # The programme a participant list names on this row (a Program / Nama Program column of a
+    # recognised layout); the planner falls back to the one the list names for all rows.
+    list_program: str | None = None
 
 
 _RAGAM_WORDS: dict[str, str] = {
@@ -270,6 +273,8 @@ class RowParser:
             read_list_status(extras, cand)
         if extras and ("relation_dtks" in extras or "head_name" in extras):
             household_roles(extras, cand)
+        if extras and extras.get("program_name") is not None:
+            cand.list_program = clean_text(extras["program_name"])
         return cand
 
     def _month_first_hint(self, nik: str, raw: Any, errors: list[Issue]) -> None:
