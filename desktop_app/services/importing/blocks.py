@@ -14,8 +14,7 @@ has no identity number anywhere and its first filled cell begins with the label.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
-from dataclasses import replace
+from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING, Any
 
 from desktop_app.services.importing.cleaning import clean_rt, clean_text, split_rt_rw, text_of

@@ -250,9 +250,13 @@ def detect_header(rows: list[list[Any]]) -> int | None:
     # A sub-header naming more fields than the row above it ("Identitas di Kartu Peserta" over
     # NIK | Nama | Tempat Lahir ...): the header starts at the upper row, which header_layout
     # joins to this one, so the upper row's own columns (No. KK, Nama Penduduk) are kept.
-    if best is not None and best > 0 and scores[best - 1] >= 2:
-        if _is_subheader(rows[best - 1], rows[best]):
-            return best - 1
+    if (
+        best is not None
+        and best > 0
+        and scores[best - 1] >= 2
+        and _is_subheader(rows[best - 1], rows[best])
+    ):
+        return best - 1
     return best
 
 

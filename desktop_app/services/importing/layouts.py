@@ -140,7 +140,9 @@ def _keys(names: Iterable[str]) -> list[str]:
     return [header_key(n) for n in names if header_key(n)]
 
 
-def _groups(groups: Iterable[Any], fail: Callable[[str], LayoutError]) -> tuple[frozenset[str], ...]:
+def _groups(
+    groups: Iterable[Any], fail: Callable[[str], LayoutError]
+) -> tuple[frozenset[str], ...]:
     """Groups of alternative header names (a name alone is a group of one)."""
     out = []
     for group in groups:
@@ -270,8 +272,9 @@ def recognise(
     Every signature group must name a header of the sheet; a layout with ``title_words`` also
     needs one of them in the title rows, one with ``needs_numbering_row`` a column-number row
     under the header, or else (when it has a ``score``) enough of its typical headers, one of
-    them distinctive (BNBA: NAMA KPM, JENIS BANTUAN, TANDA TANGAN ...). Of several that match, the one with the largest signature (then the
-    highest priority) wins: the most specific description of the file.
+    them distinctive (BNBA: NAMA KPM, JENIS BANTUAN, TANDA TANGAN ...). Of several that match,
+    the one with the largest signature (then the highest priority) wins: the most specific
+    description of the file.
     """
     present = _present_keys(header.labels)
     title = header_key(title_text(head, header)) if head else ""
@@ -281,9 +284,12 @@ def recognise(
             continue
         if layout.title_words and not any(w in title for w in layout.title_words):
             continue
-        if layout.needs_numbering_row and not header.numbering_rows:
-            if not _scores(layout, present):
-                continue
+        if (
+            layout.needs_numbering_row
+            and not header.numbering_rows
+            and not _scores(layout, present)
+        ):
+            continue
         if best is None or (layout.signature_size, layout.priority) > (
             best.signature_size,
             best.priority,

@@ -23,6 +23,7 @@ from desktop_app.domain.status import RELATION_LABELS, PersonStatus, Relation
 from desktop_app.domain.values import as_date
 from desktop_app.services.context import AppContext
 from desktop_app.services.importing.cleaning import same_text
+from desktop_app.services.importing.enrolment_rules import EnrolmentRules
 from desktop_app.services.importing.fields import (
     COMPARED,
     HOUSEHOLD_LABELS,
@@ -37,7 +38,6 @@ from desktop_app.services.importing.fields import (
 )
 from desktop_app.services.importing.messages import error_issue as _error
 from desktop_app.services.importing.messages import warning_issue as _warning
-from desktop_app.services.importing.enrolment_rules import EnrolmentRules
 from desktop_app.services.importing.parse import Candidate
 
 __all__ = ["Existing", "Ops", "Planner", "fingerprint", "load_existing"]
