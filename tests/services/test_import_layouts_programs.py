@@ -338,3 +338,15 @@ def test_restricted_enrolments_left_out_rest_imports(ctx: AppContext, tmp_path: 
     with ctx.db.session() as s:
         assert len(s.exec(select(Person)).all()) == 3
         assert [e.program_code for e in s.exec(select(Enrolment)).all()] == ["PELATIHAN"]
+
+
+def test_cli_prints_the_notes(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    from desktop_app.cli import main
+    from desktop_app.services.context import open_app
+
+    db = tmp_path / "cli.sqlite"
+    open_app(db).close()
+    path = siak_file(tmp_path, ["", "", ""])
+    assert main(["import", str(path), "--db", str(db), "--dry-run"]) == 0
+    out = capsys.readouterr().out
+    assert "Catatan  : Kolom tidak disimpan (tidak diperlukan" in out and "Agama" in out
