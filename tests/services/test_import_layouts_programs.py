@@ -350,3 +350,42 @@ def test_cli_prints_the_notes(tmp_path: Path, capsys: pytest.CaptureFixture[str]
     assert main(["import", str(path), "--db", str(db), "--dry-run"]) == 0
     out = capsys.readouterr().out
     assert "Catatan  : Kolom tidak disimpan (tidak diperlukan" in out and "Agama" in out
+
+
+# -- DTKS / BDT and Regsosek life-status codes ------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("field", "code", "expected"),
+    [
+        ("status", 1, None),  # tinggal di ruta
+        ("status", 2, "mati"),
+        ("status", 3, "pindah"),
+        ("status", 4, None),  # anggota rumah tangga baru
+        ("status", 5, "tidak_valid"),  # kesalahan prelist
+        ("status", 6, "hilang"),  # tidak ditemukan
+        ("status_regsosek", 1, None),
+        ("status_regsosek", 3, "pindah"),
+        ("status_regsosek", 4, "pindah"),  # ke luar negeri (DTKS: a new member)
+        ("status_regsosek", 5, None),  # anggota keluarga baru (DTKS: prelist error)
+        ("status_regsosek", 6, "hilang"),
+    ],
+)
+def test_dtks_and_regsosek_status_codes(field: str, code: int, expected: str | None) -> None:
+    from desktop_app.services.importing.layouts import layout_by_id
+    from desktop_app.services.importing.parse import Candidate, read_list_status
+
+    dtks = layout_by_id("dtks")
+    assert dtks is not None
+    cand = Candidate(row=2, values={}, errors=[], warnings=[])
+    read_list_status({field: dtks.decode(field, code)}, cand)
+    assert cand.list_status == expected and cand.warnings == []
+
+
+def test_the_header_decides_which_status_table() -> None:
+    from desktop_app.services.importing.layouts import layout_by_id
+
+    dtks = layout_by_id("dtks")
+    assert dtks is not None
+    labels = ["STATUS KEBERADAAN ART", "KETERANGAN KEBERADAAN ANGGOTA KELUARGA"]
+    assert dtks.extra_mapping(labels) == {"status": 0, "status_regsosek": 1}

@@ -63,7 +63,7 @@ _RULE_MODULES = ("desktop_app.services.importing.blocks",)
 # only what the office's programmes need (data minimisation, UU PDP 27/2022 art. 16), and the
 # report names those columns instead of dropping them silently.
 READ_EXTRAS: frozenset[str] = frozenset(
-    {"status", "disability", "relation_dtks", "head_name", "program_name"}
+    {"status", "status_regsosek", "disability", "relation_dtks", "head_name", "program_name"}
 )
 
 
