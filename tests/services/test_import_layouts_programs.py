@@ -389,3 +389,11 @@ def test_the_header_decides_which_status_table() -> None:
     assert dtks is not None
     labels = ["STATUS KEBERADAAN ART", "KETERANGAN KEBERADAAN ANGGOTA KELUARGA"]
     assert dtks.extra_mapping(labels) == {"status": 0, "status_regsosek": 1}
+
+
+def test_a_card_number_column_alone_is_not_opensid() -> None:
+    """A health-insurance list with NO KARTU PESERTA is not an OpenSID participant list."""
+    header = ["NO", "NO KARTU PESERTA", "NIK", "NAMA", "TANGGAL LAHIR"]
+    rows: list[list[Any]] = [header, ["1", "0001", "3572010101010001", "X", "01-01-1970"]]
+    found = recognise(header_layout(rows, 0), rows)
+    assert found is None or found.id != "opensid_peserta"
