@@ -397,3 +397,28 @@ def test_a_card_number_column_alone_is_not_opensid() -> None:
     rows: list[list[Any]] = [header, ["1", "0001", "3572010101010001", "X", "01-01-1970"]]
     found = recognise(header_layout(rows, 0), rows)
     assert found is None or found.id != "opensid_peserta"
+
+
+def test_opensid_table_keys(ctx: AppContext, tmp_path: Path) -> None:
+    """program_peserta rows as OpenSID's API or a database dump gives them."""
+    rows: list[list[Any]] = [
+        ["peserta", "no_id_kartu", "kartu_nik", "kartu_nama", "kartu_tempat_lahir",
+         "kartu_tanggal_lahir", "kartu_alamat"],
+    ]  # fmt: skip
+    for (name, _sex, born, _s), nik in zip(PEOPLE, niks(), strict=True):
+        rows.append([nik, "", nik, name, "BLITAR", born.isoformat(), "RT 001 / RW 002"])
+    path = write(tmp_path / "program_peserta.xlsx", {"program_peserta": rows})
+    svc = ImportService(ctx)
+    prepared = svc.prepare(path, ImportOptions())
+    try:
+        assert prepared.recognised is not None and prepared.recognised.id == "opensid_peserta"
+        assert {k: prepared.labels[v] for k, v in prepared.mapping.items()} == {
+            "nik": "kartu_nik",
+            "name": "kartu_nama",
+            "birth_place": "kartu_tempat_lahir",
+            "birth_date": "kartu_tanggal_lahir",
+            "street": "kartu_alamat",
+        }
+    finally:
+        prepared.close()
+    assert run(svc, path).count(RowStatus.NEW) == 3

@@ -63,6 +63,7 @@ FIELDS: tuple[FieldSpec, ...] = (
             "NIK PESERTA",
             "NIK KEPALA KELUARGA",
             "NIK KK",
+            "KARTU NIK",  # OpenSID program_peserta.kartu_nik: the NIK on the participant's card
         ),
     ),
     FieldSpec(
@@ -96,6 +97,7 @@ FIELDS: tuple[FieldSpec, ...] = (
             "NAMA ANAK",
             "NAMA KEPALA KELUARGA",
             "NAMA PENGURUS",
+            "KARTU NAMA",
         ),
     ),
     FieldSpec(
@@ -105,7 +107,11 @@ FIELDS: tuple[FieldSpec, ...] = (
     ),
     FieldSpec("sex_male_mark", "Tanda laki-laki (kolom L)", ("L", "LK", "LAKI LAKI", "LAKI2")),
     FieldSpec("sex_female_mark", "Tanda perempuan (kolom P)", ("P", "PR", "PEREMPUAN")),
-    FieldSpec("birth_place", "Tempat lahir", ("TEMPAT LAHIR", "TMP LAHIR", "TEMPAT", "TPT LAHIR")),
+    FieldSpec(
+        "birth_place",
+        "Tempat lahir",
+        ("TEMPAT LAHIR", "TMP LAHIR", "TEMPAT", "TPT LAHIR", "KARTU TEMPAT LAHIR"),
+    ),
     FieldSpec(
         "birth_date",
         "Tanggal lahir",
@@ -115,6 +121,7 @@ FIELDS: tuple[FieldSpec, ...] = (
             "TANGGAL LHR",
             "TGL LHR",
             "TGLLAHIR",
+            "KARTU TANGGAL LAHIR",
         ),
     ),
     FieldSpec(
@@ -139,6 +146,7 @@ FIELDS: tuple[FieldSpec, ...] = (
             "ALAMAT JALAN",
             "DUSUN",
             "ALAMAT KPM",
+            "KARTU ALAMAT",
         ),
     ),
     FieldSpec("rt", "RT", ("RT",)),
