@@ -41,6 +41,7 @@ from desktop_app.services.importing.headers import (
     suggest_mapping,
 )
 from desktop_app.services.importing.layouts import (
+    READ_EXTRAS,
     layout_mapping,
     load_layouts,
     not_stored_columns,
@@ -389,7 +390,8 @@ class ImportService:
             blocks.mapping,
             ImportKind(prepared.options.kind),
             layout=prepared.recognised,
-            extras=prepared.extras,
+            # Only the extras a rule reads: agama, pendidikan ... are never even held per row.
+            extras={k: c for k, c in prepared.extras.items() if k in READ_EXTRAS},
         )
         rules = row_rules(prepared.recognised, prepared)
         nik_col = prepared.mapping.get("nik")
