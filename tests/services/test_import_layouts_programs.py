@@ -422,3 +422,23 @@ def test_opensid_table_keys(ctx: AppContext, tmp_path: Path) -> None:
     finally:
         prepared.close()
     assert run(svc, path).count(RowStatus.NEW) == 3
+
+
+# -- OpenSID penduduk: the dusun column joins the street ----------------------------------------
+
+
+def test_dusun_into_street_rule() -> None:
+    from desktop_app.services.importing.blocks import DusunIntoStreet
+
+    rule = DusunIntoStreet(street_col=0, dusun_col=1, nik_col=2)
+    nik = "3572010101010001"
+    assert rule.row(5, ["JL. MELATI 7", "KRAJAN", nik]) == [
+        "JL. MELATI 7, Dusun KRAJAN",
+        "KRAJAN",
+        nik,
+    ]
+    assert rule.row(5, ["", "LINGKUNGAN II", nik])[0] == "LINGKUNGAN II"
+    assert rule.row(5, ["JL. X, DUSUN KRAJAN", "Krajan", nik])[0] == "JL. X, DUSUN KRAJAN"
+    assert rule.row(5, ["JL. X", "-", nik])[0] == "JL. X"
+    assert rule.row(5, ["", "KRAJAN", ""])[0] == ""  # no NIK: not a person row, left alone
+    assert DusunIntoStreet(None, 1, 2).row(5, ["", "KRAJAN", nik]) == ["", "KRAJAN", nik]

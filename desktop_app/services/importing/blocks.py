@@ -19,14 +19,16 @@ from typing import TYPE_CHECKING, Any
 
 from desktop_app.services.importing.cleaning import clean_rt, clean_text, split_rt_rw, text_of
 from desktop_app.services.importing.headers import header_key
+from desktop_app.services.importing.layouts import register_row_rule
 
 if TYPE_CHECKING:
-    from desktop_app.services.importing.layouts import ImportLayout
+    from desktop_app.services.importing.layouts import ImportLayout, RowRule
     from desktop_app.services.importing.spreadsheet import Workbook
 
 __all__ = [
     "AddressLine",
     "BlockReader",
+    "DusunIntoStreet",
     "FamilyAddresses",
     "TitleBlock",
     "address_line",
@@ -191,6 +193,55 @@ def read_list_title(
     title = read_title_block(head, header_row)
     program = list_program(layout, head, header_row, workbook, sheet)
     return replace(title, program=program) if program else title
+
+
+# -- a separate dusun column (OpenSID penduduk) --------------------------------------------------
+
+# Values that already say what kind of area they are ("LINGKUNGAN I", "DSN. KRAJAN").
+_AREA_WORD = re.compile(
+    r"^\s*(DUSUN|DSN|LINGKUNGAN|LINK|LING|KAMPUNG|KP|BANJAR|JORONG|DUKUH|PADUKUHAN)\b\.?",
+    re.IGNORECASE,
+)
+
+
+class DusunIntoStreet:
+    """The layout rule ``dusun_into_street``: a list that gives the dusun/lingkungan in its own
+    column (OpenSID ``dusun``) has it added to the street, as a BIP address line does
+    ("JL. MELATI 7, Dusun KRAJAN"; "LINGKUNGAN I" as it is). Only on rows with a NIK, only when
+    the street does not already name it, and never when the clerk mapped that column itself."""
+
+    def __init__(self, street_col: int | None, dusun_col: int | None, nik_col: int | None) -> None:
+        self.street_col = street_col
+        self.dusun_col = dusun_col if dusun_col != street_col else None
+        self.nik_col = nik_col
+
+    def row(self, index: int, row: list[Any]) -> list[Any] | None:
+        s, d, n = self.street_col, self.dusun_col, self.nik_col
+        if s is None or d is None or d >= len(row):
+            return row
+        if n is not None and (n >= len(row) or not text_of(row[n]).strip()):
+            return row
+        dusun = clean_text(row[d])
+        if not dusun or not dusun.strip("-. "):
+            return row
+        street = clean_text(row[s]) if s < len(row) else None
+        if street and dusun.upper() in street.upper():
+            return row
+        part = dusun if _AREA_WORD.match(dusun) else f"Dusun {dusun}"
+        out = list(row)
+        if s >= len(out):
+            out.extend([None] * (s + 1 - len(out)))
+        out[s] = f"{street}, {part}" if street else part
+        return out
+
+
+@register_row_rule("dusun_into_street")
+def _dusun_into_street(layout: ImportLayout, options: Any, prepared: Any) -> RowRule:
+    mapping = prepared.mapping
+    dusun_col = prepared.extras.get("dusun")
+    if dusun_col in mapping.values():  # the clerk mapped the dusun column to a field
+        dusun_col = None
+    return DusunIntoStreet(mapping.get("street"), dusun_col, mapping.get("nik"))
 
 
 # -- address lines in family blocks --------------------------------------------------------------

@@ -58,12 +58,21 @@ LAYOUT_FORMAT = 1
 _RULE_MODULES = ("desktop_app.services.importing.blocks",)
 
 # Extra columns something reads (parse.read_list_status, parse.household_roles, the list's
-# program). Every other extra column a layout knows (agama, pendidikan, pekerjaan, status kawin,
-# golongan darah, nama ibu ...) is decoded for the preview but never stored: the registry keeps
-# only what the office's programmes need (data minimisation, UU PDP 27/2022 art. 16), and the
-# report names those columns instead of dropping them silently.
+# programme, blocks.DusunIntoStreet). Every other extra column a layout knows (agama,
+# pendidikan, pekerjaan, status kawin, golongan darah, nama ibu ...) is not passed to the rows
+# and never stored: the registry keeps only what the office's programmes need (data
+# minimisation, UU PDP 27/2022 art. 16), and the report names those columns instead of
+# dropping them silently.
 READ_EXTRAS: frozenset[str] = frozenset(
-    {"status", "status_regsosek", "disability", "relation_dtks", "head_name", "program_name"}
+    {
+        "status",
+        "status_regsosek",
+        "disability",
+        "relation_dtks",
+        "head_name",
+        "program_name",
+        "dusun",
+    }
 )
 
 
