@@ -226,6 +226,8 @@ def _print_report(report: Any, prepared: Any, *, dry_run: bool, accept_valid: bo
         + ", ".join(f"{STATUS_LABELS[s].lower()} {counts[s.value]}" for s in RowStatus)
         + f"; peringatan {counts['warnings']}; diabaikan {report.ignored_rows}"
     )
+    for note in report.notes:  # the list's programme, left-out enrolments, columns not stored
+        print(f"Catatan  : {note.message}")
     for status, title in (
         (RowStatus.REJECTED, "DITOLAK"),
         (RowStatus.REVIEW, "PERLU DITINJAU (tidak diimpor)"),

@@ -244,20 +244,32 @@ def test_opensid_penduduk_builds_households_with_heads(
     with ctx.db.session() as s:
         person = s.exec(select(Person).where(Person.name == "ADI SAPUTRO")).one()
     assert person.sex == "L" and person.birth_date == date(1990, 1, 7)
-    assert person.street == "JL. MELATI 7" and person.rt == "004" and person.rw == "003"
+    # OpenSID's dusun column joins the street, as a BIP address line's Nama Dusun does.
+    assert person.street == "JL. MELATI 7, LINGKUNGAN I"
+    assert person.rt == "004" and person.rw == "003"
 
 
-def test_opensid_codes_decode_the_extra_columns(svc: ImportService, tmp_path: Path) -> None:
+def test_opensid_codes_decode_but_unneeded_extras_stay_out_of_the_rows(
+    svc: ImportService, tmp_path: Path
+) -> None:
     path = write(tmp_path / "penduduk.xlsx", opensid_rows())
     prepared = svc.prepare(path, ImportOptions())
     try:
+        layout = prepared.recognised
+        assert layout is not None
+        assert layout.decode("religion", 1) == "ISLAM"
+        assert layout.decode("occupation", 88.0) == "WIRASWASTA"
+        assert layout.decode("marital_status", "02") == "KAWIN"
         candidates, _ = svc._read(prepared, None, None)
     finally:
         prepared.close()
-    extras = candidates[0].extras
-    assert extras is not None
-    assert extras["religion"] == "ISLAM" and extras["occupation"] == "WIRASWASTA"
-    assert extras["marital_status"] == "KAWIN" and extras["dusun"] == "LINGKUNGAN I"
+    # Data minimisation: agama, pekerjaan, status kawin ... are not even held per row; the
+    # report names them as not stored.
+    extras = candidates[0].extras or {}
+    assert not {"religion", "occupation", "marital_status", "education"} & set(extras)
+    report = run(svc, path)
+    assert {"agama_id", "pekerjaan_id", "status_kawin"} <= set(report.not_stored)
+    assert "dusun" not in report.not_stored  # it joins the street
 
 
 # -- BNBA: title rows, split header, column-number rows --------------------------------------------

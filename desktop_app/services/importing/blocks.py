@@ -14,17 +14,26 @@ has no identity number anywhere and its first filled cell begins with the label.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
-from typing import Any
+from dataclasses import dataclass, field, replace
+from typing import TYPE_CHECKING, Any
 
 from desktop_app.services.importing.cleaning import clean_rt, clean_text, split_rt_rw, text_of
+from desktop_app.services.importing.headers import header_key
+from desktop_app.services.importing.layouts import register_row_rule
+
+if TYPE_CHECKING:
+    from desktop_app.services.importing.layouts import ImportLayout, RowRule
+    from desktop_app.services.importing.spreadsheet import Workbook
 
 __all__ = [
     "AddressLine",
     "BlockReader",
+    "DusunIntoStreet",
     "FamilyAddresses",
     "TitleBlock",
     "address_line",
+    "list_program",
+    "read_list_title",
     "read_title_block",
 ]
 
@@ -65,9 +74,15 @@ class TitleBlock:
     kecamatan: str = ""
     kelurahan: str = ""
     periode: str = ""
+    # The programme the whole list is about ("Daftar Peserta Program BLT DANA DESA", an OpenSID
+    # export's Program sheet), when its layout says where to find it (list_program).
+    program: str = ""
 
     def __bool__(self) -> bool:
-        return any((self.provinsi, self.kabupaten, self.kecamatan, self.kelurahan, self.periode))
+        return any(
+            (self.provinsi, self.kabupaten, self.kecamatan, self.kelurahan, self.periode,
+             self.program)
+        )  # fmt: skip
 
 
 def _strip_code(value: str) -> str:
@@ -113,6 +128,120 @@ def read_title_block(rows: list[list[Any]], header_row: int) -> TitleBlock:
                 found[key] = _strip_code(value) if key != "periode" else value.strip(" :")
             i += used
     return TitleBlock(**found)
+
+
+# -- the programme a participant list is about --------------------------------------------------
+
+
+def _words(text: str) -> str:
+    return " ".join(text.split()).upper()
+
+
+def list_program(
+    layout: ImportLayout | None,
+    head: list[list[Any]],
+    header_row: int,
+    workbook: Workbook | None = None,
+    sheet: str | None = None,
+) -> str:
+    """The programme a participant list names once for all its rows, or "".
+
+    Only a layout with a ``list_program`` rule is asked (OpenSID peserta program bantuan):
+    - ``title_prefixes``: a title row "Daftar Peserta Program BLT DANA DESA" -> "BLT DANA DESA";
+    - ``sheet`` + ``sheet_labels``: another sheet of label/value rows (OpenSID's export has a
+      sheet "Program" with a row "Nama Program | BLT DANA DESA").
+    A title row wins over the other sheet (it is the sheet being imported)."""
+    if layout is None:
+        return ""
+    options = layout.rules.get("list_program")
+    if not isinstance(options, dict):
+        return ""
+    prefixes = [_words(p) for p in options.get("title_prefixes") or ()]
+    for row in head[:header_row]:
+        for cell in row:
+            if not isinstance(cell, str):
+                continue
+            text = _words(cell)
+            for prefix in prefixes:
+                if text.startswith(prefix) and len(text) > len(prefix):
+                    name = text[len(prefix) :].strip(" :-")
+                    if name:
+                        return " ".join(cell.split())[len(prefix) :].strip(" :-")
+    other = options.get("sheet")
+    if workbook is None or not isinstance(other, str):
+        return ""
+    names = {n.casefold(): n for n in workbook.sheet_names}
+    found = names.get(other.casefold())
+    if found is None or found == sheet:
+        return ""
+    labels = {header_key(x) for x in options.get("sheet_labels") or ()}
+    for row in workbook.head(found, 40):
+        cells = [c for c in row if c not in ("", None)]
+        if len(cells) >= 2 and header_key(cells[0]) in labels:
+            return clean_text(cells[1]) or ""
+    return ""
+
+
+def read_list_title(
+    head: list[list[Any]],
+    header_row: int,
+    layout: ImportLayout | None = None,
+    workbook: Workbook | None = None,
+    sheet: str | None = None,
+) -> TitleBlock:
+    """The title block (read_title_block) and the programme the list names (list_program)."""
+    title = read_title_block(head, header_row)
+    program = list_program(layout, head, header_row, workbook, sheet)
+    return replace(title, program=program) if program else title
+
+
+# -- a separate dusun column (OpenSID penduduk) --------------------------------------------------
+
+# Values that already say what kind of area they are ("LINGKUNGAN I", "DSN. KRAJAN").
+_AREA_WORD = re.compile(
+    r"^\s*(DUSUN|DSN|LINGKUNGAN|LINK|LING|KAMPUNG|KP|BANJAR|JORONG|DUKUH|PADUKUHAN)\b\.?",
+    re.IGNORECASE,
+)
+
+
+class DusunIntoStreet:
+    """The layout rule ``dusun_into_street``: a list that gives the dusun/lingkungan in its own
+    column (OpenSID ``dusun``) has it added to the street, as a BIP address line does
+    ("JL. MELATI 7, Dusun KRAJAN"; "LINGKUNGAN I" as it is). Only on rows with a NIK, only when
+    the street does not already name it, and never when the clerk mapped that column itself."""
+
+    def __init__(self, street_col: int | None, dusun_col: int | None, nik_col: int | None) -> None:
+        self.street_col = street_col
+        self.dusun_col = dusun_col if dusun_col != street_col else None
+        self.nik_col = nik_col
+
+    def row(self, index: int, row: list[Any]) -> list[Any] | None:
+        s, d, n = self.street_col, self.dusun_col, self.nik_col
+        if s is None or d is None or d >= len(row):
+            return row
+        if n is not None and (n >= len(row) or not text_of(row[n]).strip()):
+            return row
+        dusun = clean_text(row[d])
+        if not dusun or not dusun.strip("-. "):
+            return row
+        street = clean_text(row[s]) if s < len(row) else None
+        if street and dusun.upper() in street.upper():
+            return row
+        part = dusun if _AREA_WORD.match(dusun) else f"Dusun {dusun}"
+        out = list(row)
+        if s >= len(out):
+            out.extend([None] * (s + 1 - len(out)))
+        out[s] = f"{street}, {part}" if street else part
+        return out
+
+
+@register_row_rule("dusun_into_street")
+def _dusun_into_street(layout: ImportLayout, options: Any, prepared: Any) -> RowRule:
+    mapping = prepared.mapping
+    dusun_col = prepared.extras.get("dusun")
+    if dusun_col in mapping.values():  # the clerk mapped the dusun column to a field
+        dusun_col = None
+    return DusunIntoStreet(mapping.get("street"), dusun_col, mapping.get("nik"))
 
 
 # -- address lines in family blocks --------------------------------------------------------------

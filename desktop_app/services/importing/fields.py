@@ -254,6 +254,11 @@ class ImportReport:
     fingerprint: str = ""
     layout: str | None = None  # the recognised layout's name ("SIAK Dukcapil")
     layout_id: str | None = None
+    # What the file as a whole needs to be told (a list programme not in the catalogue,
+    # enrolments left out for want of permission, columns not stored), in the report.
+    notes: list[Issue] = field(default_factory=list)
+    # A recognised layout's columns read but deliberately not stored (agama, pendidikan ...).
+    not_stored: list[str] = field(default_factory=list)
 
     def count(self, status: RowStatus) -> int:
         return sum(1 for r in self.rows if r.status == status)
@@ -299,5 +304,7 @@ class ImportReport:
             "counts": self.counts,
             "ignored_rows": self.ignored_rows,
             "suggestions": self.suggestions,
+            "notes": [{"code": n.code, "message": n.message} for n in self.notes],
+            "not_stored_columns": list(self.not_stored),
             "rows": [r.to_dict() for r in rows],
         }

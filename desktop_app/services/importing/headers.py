@@ -63,6 +63,7 @@ FIELDS: tuple[FieldSpec, ...] = (
             "NIK PESERTA",
             "NIK KEPALA KELUARGA",
             "NIK KK",
+            "KARTU NIK",  # OpenSID program_peserta.kartu_nik: the NIK on the participant's card
         ),
     ),
     FieldSpec(
@@ -96,6 +97,7 @@ FIELDS: tuple[FieldSpec, ...] = (
             "NAMA ANAK",
             "NAMA KEPALA KELUARGA",
             "NAMA PENGURUS",
+            "KARTU NAMA",
         ),
     ),
     FieldSpec(
@@ -105,7 +107,11 @@ FIELDS: tuple[FieldSpec, ...] = (
     ),
     FieldSpec("sex_male_mark", "Tanda laki-laki (kolom L)", ("L", "LK", "LAKI LAKI", "LAKI2")),
     FieldSpec("sex_female_mark", "Tanda perempuan (kolom P)", ("P", "PR", "PEREMPUAN")),
-    FieldSpec("birth_place", "Tempat lahir", ("TEMPAT LAHIR", "TMP LAHIR", "TEMPAT", "TPT LAHIR")),
+    FieldSpec(
+        "birth_place",
+        "Tempat lahir",
+        ("TEMPAT LAHIR", "TMP LAHIR", "TEMPAT", "TPT LAHIR", "KARTU TEMPAT LAHIR"),
+    ),
     FieldSpec(
         "birth_date",
         "Tanggal lahir",
@@ -115,6 +121,7 @@ FIELDS: tuple[FieldSpec, ...] = (
             "TANGGAL LHR",
             "TGL LHR",
             "TGLLAHIR",
+            "KARTU TANGGAL LAHIR",
         ),
     ),
     FieldSpec(
@@ -139,6 +146,7 @@ FIELDS: tuple[FieldSpec, ...] = (
             "ALAMAT JALAN",
             "DUSUN",
             "ALAMAT KPM",
+            "KARTU ALAMAT",
         ),
     ),
     FieldSpec("rt", "RT", ("RT",)),
@@ -241,10 +249,22 @@ def detect_header(rows: list[list[Any]]) -> int | None:
     two are needed (NIK and NAMA, for example).
     """
     best, best_score = None, 1
+    scores: list[int] = []
     for index, row in enumerate(rows[:HEADER_SCAN_ROWS]):
         score = header_score(row)
+        scores.append(score)
         if score > best_score:
             best, best_score = index, score
+    # A sub-header naming more fields than the row above it ("Identitas di Kartu Peserta" over
+    # NIK | Nama | Tempat Lahir ...): the header starts at the upper row, which header_layout
+    # joins to this one, so the upper row's own columns (No. KK, Nama Penduduk) are kept.
+    if (
+        best is not None
+        and best > 0
+        and scores[best - 1] >= 2
+        and _is_subheader(rows[best - 1], rows[best])
+    ):
+        return best - 1
     return best
 
 

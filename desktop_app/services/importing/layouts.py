@@ -24,15 +24,18 @@ from functools import cache
 from pathlib import Path
 from typing import Any, Protocol
 
+from desktop_app.domain.nik import Issue
 from desktop_app.services.importing.headers import (
     FIELD_BY_KEY,
     HeaderLayout,
     header_key,
     suggest_mapping,
 )
+from desktop_app.services.importing.messages import warning_issue
 
 __all__ = [
     "LAYOUT_FORMAT",
+    "READ_EXTRAS",
     "ImportLayout",
     "LayoutError",
     "RowRule",
@@ -41,6 +44,8 @@ __all__ = [
     "layout_mapping",
     "load_layout",
     "load_layouts",
+    "not_stored_columns",
+    "not_stored_note",
     "recognise",
     "register_row_rule",
     "row_rules",
@@ -51,6 +56,24 @@ LAYOUT_FORMAT = 1
 # Modules that register row rules (block rules). Imported lazily, only if present, so a rule
 # module can be added beside this one without editing it.
 _RULE_MODULES = ("desktop_app.services.importing.blocks",)
+
+# Extra columns something reads (parse.read_list_status, parse.household_roles, the list's
+# programme, blocks.DusunIntoStreet). Every other extra column a layout knows (agama,
+# pendidikan, pekerjaan, status kawin, golongan darah, nama ibu ...) is not passed to the rows
+# and never stored: the registry keeps only what the office's programmes need (data
+# minimisation, UU PDP 27/2022 art. 16), and the report names those columns instead of
+# dropping them silently.
+READ_EXTRAS: frozenset[str] = frozenset(
+    {
+        "status",
+        "status_regsosek",
+        "disability",
+        "relation_dtks",
+        "head_name",
+        "program_name",
+        "dusun",
+    }
+)
 
 
 class LayoutError(ValueError):
@@ -68,6 +91,11 @@ class ImportLayout:
     # Words (header keys) of which one must appear in the rows above the header, if given.
     title_words: tuple[str, ...] = ()
     needs_numbering_row: bool = False
+    # Recognition without the column-number row: at least ``score_min`` of ``score_groups``
+    # present, one of them from ``score_distinctive`` (words only this kind of list uses).
+    score_groups: tuple[frozenset[str], ...] = ()
+    score_distinctive: tuple[frozenset[str], ...] = ()
+    score_min: int = 0
     priority: int = 0  # breaks ties between layouts whose signatures both match
     # header key -> import field (FIELD_BY_KEY) or extra field (anything else)
     columns: dict[str, str] = field(default_factory=dict)
@@ -95,6 +123,8 @@ class ImportLayout:
         out: dict[str, int] = {}
         for col, label in enumerate(labels):
             name = self.extra_columns.get(_label_key(label))
+            if name is None and " / " in label:  # "Identitas di Kartu Peserta / No. Kartu"
+                name = self.extra_columns.get(header_key(label.rpartition(" / ")[2]))
             if name is not None and name not in out:
                 out[name] = col
         return out
@@ -119,6 +149,19 @@ def _keys(names: Iterable[str]) -> list[str]:
     return [header_key(n) for n in names if header_key(n)]
 
 
+def _groups(
+    groups: Iterable[Any], fail: Callable[[str], LayoutError]
+) -> tuple[frozenset[str], ...]:
+    """Groups of alternative header names (a name alone is a group of one)."""
+    out = []
+    for group in groups:
+        keys = _keys([group] if isinstance(group, str) else list(group))
+        if not keys:
+            raise fail("an empty signature group")
+        out.append(frozenset(keys))
+    return tuple(out)
+
+
 def load_layout(data: dict[str, Any], source: str = "") -> ImportLayout:
     """One layout from its parsed JSON; LayoutError when it does not follow the format."""
 
@@ -130,13 +173,7 @@ def load_layout(data: dict[str, Any], source: str = "") -> ImportLayout:
     for key in ("id", "name", "signature"):
         if key not in data:
             raise fail(f"{key!r} missing")
-    signature = []
-    for group in data["signature"]:
-        names = [group] if isinstance(group, str) else list(group)
-        keys = _keys(names)
-        if not keys:
-            raise fail("an empty signature group")
-        signature.append(frozenset(keys))
+    signature = _groups(data["signature"], fail)
     columns: dict[str, str] = {}
     for field_name, names in (data.get("columns") or {}).items():
         if field_name not in FIELD_BY_KEY:
@@ -154,6 +191,12 @@ def load_layout(data: dict[str, Any], source: str = "") -> ImportLayout:
         if not isinstance(table, dict):
             raise fail(f"codes of {field_name!r} is not an object")
         codes[field_name] = {code_key(k): str(v) for k, v in table.items()}
+    score = data.get("score") or {}
+    score_groups = _groups(score.get("groups") or (), fail)
+    score_distinctive = _groups(score.get("distinctive") or (), fail)
+    score_min = int(score.get("min", 0))
+    if score and (score_min < 1 or score_min > len(score_groups)):
+        raise fail(f"score min {score_min} is not between 1 and {len(score_groups)}")
     return ImportLayout(
         id=str(data["id"]),
         name=str(data["name"]),
@@ -161,6 +204,9 @@ def load_layout(data: dict[str, Any], source: str = "") -> ImportLayout:
         signature=tuple(signature),
         title_words=tuple(_keys(data.get("title_words") or ())),
         needs_numbering_row=bool(data.get("needs_numbering_row", False)),
+        score_groups=score_groups,
+        score_distinctive=score_distinctive,
+        score_min=score_min,
         priority=int(data.get("priority", 0)),
         columns=columns,
         extra_columns=extra,
@@ -234,8 +280,10 @@ def recognise(
 
     Every signature group must name a header of the sheet; a layout with ``title_words`` also
     needs one of them in the title rows, one with ``needs_numbering_row`` a column-number row
-    under the header. Of several that match, the one with the largest signature (then the
-    highest priority) wins: the most specific description of the file.
+    under the header, or else (when it has a ``score``) enough of its typical headers, one of
+    them distinctive (BNBA: NAMA KPM, JENIS BANTUAN, TANDA TANGAN ...). Of several that match,
+    the one with the largest signature (then the highest priority) wins: the most specific
+    description of the file.
     """
     present = _present_keys(header.labels)
     title = header_key(title_text(head, header)) if head else ""
@@ -245,7 +293,11 @@ def recognise(
             continue
         if layout.title_words and not any(w in title for w in layout.title_words):
             continue
-        if layout.needs_numbering_row and not header.numbering_rows:
+        if (
+            layout.needs_numbering_row
+            and not header.numbering_rows
+            and not _scores(layout, present)
+        ):
             continue
         if best is None or (layout.signature_size, layout.priority) > (
             best.signature_size,
@@ -253,6 +305,39 @@ def recognise(
         ):
             best = layout
     return best
+
+
+def _scores(layout: ImportLayout, present: set[str]) -> bool:
+    if not layout.score_groups:
+        return False
+    hits = sum(1 for group in layout.score_groups if group & present)
+    return hits >= layout.score_min and any(group & present for group in layout.score_distinctive)
+
+
+def not_stored_columns(
+    layout: ImportLayout | None, labels: Sequence[str], mapping: dict[str, int]
+) -> list[str]:
+    """The columns of a recognised layout that are read but deliberately not stored (READ_EXTRAS
+    says which extras are used), by header name, for the report; a column the clerk mapped to a
+    field is stored and not listed."""
+    if layout is None:
+        return []
+    used = set(mapping.values())
+    return [
+        labels[col]
+        for name, col in sorted(layout.extra_mapping(labels).items(), key=lambda item: item[1])
+        if name not in READ_EXTRAS and col not in used
+    ]
+
+
+def not_stored_note(columns: Sequence[str]) -> Issue:
+    """The report's line naming the columns read but not stored, and why."""
+    return warning_issue(
+        "import.columns_not_stored",
+        "Kolom tidak disimpan (tidak diperlukan untuk program Dinas Sosial; UU PDP pasal 16): "
+        "{columns}.",
+        columns=", ".join(columns),
+    )
 
 
 def layout_mapping(

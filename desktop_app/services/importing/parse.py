@@ -71,6 +71,9 @@ class Candidate:
     # A recognised layout's extra columns on this row (extra field -> decoded cell): SIAK
     # Status, Cacat, Agama ... for the rules that turn them into review items.
     extras: dict[str, Any] | None = None
+    # The programme a participant list names on this row (a Program / Nama Program column of a
+    # recognised layout); the planner falls back to the one the list names for all rows.
+    list_program: str | None = None
 
 
 _RAGAM_WORDS: dict[str, str] = {
@@ -274,10 +277,12 @@ class RowParser:
         if self.kind == ImportKind.ENROLMENTS:
             self._enrolment(cells, cand)
         extras = cand.extras
-        if extras and ("status" in extras or "disability" in extras):
+        if extras and ("status" in extras or "disability" in extras or "status_regsosek" in extras):
             read_list_status(extras, cand)
         if extras and ("relation_dtks" in extras or "head_name" in extras):
             household_roles(extras, cand)
+        if extras and extras.get("program_name") is not None:
+            cand.list_program = clean_text(extras["program_name"])
         return cand
 
     def _month_first_hint(self, nik: str, raw: Any, errors: list[Issue]) -> None:
@@ -567,6 +572,17 @@ _LIFE_STATUS: dict[str, str] = {
     "PINDAHKELUAR": "pindah",
     "PERGI": "pindah",
     "HILANG": "hilang",
+    # DTKS/BDT status keberadaan ART and Regsosek 2022 keterangan keberadaan (dtks.json).
+    "TINGGALDIRUTA": "hidup",
+    "ANGGOTARUMAHTANGGABARU": "hidup",
+    "TINGGALBERSAMAKELUARGA": "hidup",
+    "ANGGOTAKELUARGABARU": "hidup",
+    "TIDAKTINGGALDIRUTAPINDAH": "pindah",
+    "TIDAKTINGGALBERSAMAKELUARGAPINDAH": "pindah",
+    "TIDAKTINGGALBERSAMAKELUARGAPINDAHKEDAERAHLAINDIINDONESIA": "pindah",
+    "TIDAKTINGGALBERSAMAKELUARGAPINDAHKELUARNEGERI": "pindah",
+    "KESALAHANPRELIST": "tidak_valid",
+    "TIDAKDITEMUKAN": "hilang",
 }
 # Cells that say "no disability".
 _NO_DISABILITY = {
@@ -586,6 +602,8 @@ def read_list_status(extras: dict[str, Any], cand: Candidate) -> None:
     (the planner decides, against the registry), and a disability becomes a suggestion to enrol
     in the disability register that a person reviews. Unknown statuses are a warning."""
     raw = extras.get("status")
+    if raw is None:
+        raw = extras.get("status_regsosek")  # Regsosek's own codes, decoded the same way
     if raw is not None:
         text = clean_text(raw) or ""
         status = _LIFE_STATUS.get(header_key(text))

@@ -23,6 +23,7 @@ from desktop_app.domain.status import RELATION_LABELS, PersonStatus, Relation
 from desktop_app.domain.values import as_date
 from desktop_app.services.context import AppContext
 from desktop_app.services.importing.cleaning import same_text
+from desktop_app.services.importing.enrolment_rules import EnrolmentRules
 from desktop_app.services.importing.fields import (
     COMPARED,
     HOUSEHOLD_LABELS,
@@ -163,6 +164,8 @@ class Planner:
         self.ops = Ops()
         self.results: dict[int, RowResult] = {}
         self.now = ctx.clock.now()
+        # A participant list's programme, and what the clerk may enrol (enrolment_rules.py).
+        self.rules = EnrolmentRules(ctx, prepared.title.program)
 
     # -- persons --------------------------------------------------------------------------------
     def person_row(self, cand: Candidate) -> tuple[RowResult, dict[str, Any] | None]:
@@ -336,7 +339,13 @@ class Planner:
         Not suggested for someone already enrolled, or enrolled by this very import."""
         enrolling = (self.program is not None and self.program.code == DISABILITY_PROGRAM)
         for cand in candidates:
-            if cand.disability is None or cand.row not in pending:
+            if cand.row not in pending:
+                continue
+            if self.kind != ImportKind.ENROLMENTS:
+                self.rules.suggest_list_program(
+                    cand, pending[cand.row], self.results[cand.row], self.existing
+                )
+            if cand.disability is None:
                 continue
             if enrolling or cand.program == DISABILITY_PROGRAM:
                 continue
@@ -344,6 +353,8 @@ class Planner:
             if "current" in op and (DISABILITY_PROGRAM, op["current"]["id"]) in (
                 self.existing.person_enrolled
             ):
+                continue
+            if not self.rules.may_enrol(DISABILITY_PROGRAM):
                 continue
             result = self.results[cand.row]
             result.suggestions.append(
@@ -592,6 +603,8 @@ class Planner:
             op = pending[cand.row]
             code = cand.program or (self.program.code if self.program else None)
             if code is None:
+                code = self.rules.list_program(cand)[1]  # a participant list's own programme
+            if code is None:
                 self._reject(
                     cand.row,
                     pending,
@@ -602,6 +615,8 @@ class Planner:
                 )
                 continue
             program = PROGRAMS[code]
+            if not self.rules.may_enrol(code):
+                continue  # the person still imports; the report counts what was left out
             start = cand.start_date or self.default_start
             if program.unit == Unit.HOUSEHOLD:
                 hid = op.get("household_id")

@@ -14,10 +14,11 @@ from typing import Any
 from sqlalchemy.engine import Connection
 from sqlmodel import col, select
 
+from desktop_app.domain.nik import Issue
 from desktop_app.domain.programs import get_program
 from desktop_app.services.context import AppContext, UnitOfWork, diff
 from desktop_app.services.importing.apply import Cancelled, Progress, apply_ops
-from desktop_app.services.importing.blocks import BlockReader, read_title_block
+from desktop_app.services.importing.blocks import BlockReader, read_list_title
 from desktop_app.services.importing.cleaning import is_blank
 from desktop_app.services.importing.fields import (
     KIND_FIELDS,
@@ -40,8 +41,11 @@ from desktop_app.services.importing.headers import (
     suggest_mapping,
 )
 from desktop_app.services.importing.layouts import (
+    READ_EXTRAS,
     layout_mapping,
     load_layouts,
+    not_stored_columns,
+    not_stored_note,
     recognise,
     row_rules,
 )
@@ -168,7 +172,7 @@ class ImportService:
             mapping_origin=origin,
             suggested=suggested,
             preview=preview,
-            title=read_title_block(head, layout.row),
+            title=read_list_title(head, layout.row, recognised, workbook, sheet),
             recognised=recognised,
             extras=recognised.extra_mapping(layout.labels) if recognised else {},
             kind_from_layout=kind_from_layout,
@@ -224,6 +228,8 @@ class ImportService:
             kind == ImportKind.ENROLMENTS
             and prepared.options.program_code is None
             and "program" not in prepared.mapping
+            and not prepared.title.program  # a participant list names its programme
+            and "program_name" not in prepared.extras
         ):
             raise SpreadsheetError(PROGRAM_NOT_CHOSEN)
 
@@ -314,7 +320,7 @@ class ImportService:
             with self.ctx.db.engine.connect() as conn:
                 planner = self._planner(conn, prepared, candidates)
             results = planner.plan(candidates)
-        return _report(prepared, results, ignored)
+        return _report(prepared, results, ignored, planner.rules.notes())
 
     def commit(
         self,
@@ -350,7 +356,7 @@ class ImportService:
             planner = self._planner(uow.session.connection(), prepared, candidates)
             results = planner.plan(candidates)
             candidates.clear()  # the plan holds what the writes need
-            report = _report(prepared, results, ignored)
+            report = _report(prepared, results, ignored, planner.rules.notes())
             if expected is not None and expected != report.fingerprint:
                 raise PlanChanged()
             rejected = report.count(RowStatus.REJECTED)
@@ -384,7 +390,8 @@ class ImportService:
             blocks.mapping,
             ImportKind(prepared.options.kind),
             layout=prepared.recognised,
-            extras=prepared.extras,
+            # Only the extras a rule reads: agama, pendidikan ... are never even held per row.
+            extras={k: c for k, c in prepared.extras.items() if k in READ_EXTRAS},
         )
         rules = row_rules(prepared.recognised, prepared)
         nik_col = prepared.mapping.get("nik")
@@ -484,8 +491,13 @@ def _take(rows: Iterable[list[Any]], n: int) -> list[list[Any]]:
     return out
 
 
-def _report(prepared: PreparedImport, results: list[RowResult], ignored: int) -> ImportReport:
+def _report(
+    prepared: PreparedImport, results: list[RowResult], ignored: int, notes: list[Issue]
+) -> ImportReport:
     """The report of one plan: the dry run shows it, the commit compares its fingerprint."""
+    not_stored = not_stored_columns(prepared.recognised, prepared.labels, prepared.mapping)
+    if not_stored:
+        notes = [*notes, not_stored_note(not_stored)]
     return ImportReport(
         prepared.file_name,
         prepared.sheet,
@@ -495,4 +507,6 @@ def _report(prepared: PreparedImport, results: list[RowResult], ignored: int) ->
         fingerprint=fingerprint(results),
         layout=prepared.layout_name,
         layout_id=prepared.recognised.id if prepared.recognised else None,
+        notes=notes,
+        not_stored=not_stored,
     )

@@ -183,6 +183,11 @@ class FilePage(QWidget):
         )
         if prepared.kind_from_layout:
             note += " " + tr("KPM dan kepala keluarga dibentuk dari kolom No. KK dan SHDK.")
+        if prepared.title.program:
+            note += " " + tr(
+                "Daftar peserta program <b>{program}</b>.",
+                program=html.escape(prepared.title.program),
+            )
         return note
 
     def show_failure(self, message: str) -> None:

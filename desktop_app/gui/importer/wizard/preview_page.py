@@ -141,13 +141,22 @@ class PreviewPage(QWidget):
                 "valid): tidak diimpor, status orangnya tidak diubah.",
                 n=counts["review"],
             )
-        suggestions = len(report.suggestions)
-        if suggestions:
+        disability = sum(1 for s in report.suggestions if s["program"] == "DISABILITAS")
+        if disability:
             text += " " + tr(
                 "{n} orang tercatat cacat di daftar: usulan pendaftaran ke registri disabilitas "
                 "(lihat peringatan; tidak didaftarkan otomatis).",
-                n=suggestions,
+                n=disability,
             )
+        others = len(report.suggestions) - disability
+        if others:
+            text += " " + tr(
+                "{n} usulan pendaftaran ke program daftar ini (lihat peringatan; tidak "
+                "didaftarkan otomatis).",
+                n=others,
+            )
+        for note in report.notes:
+            text += " " + html.escape(tr_issue(note))
         if report.ignored_rows:
             text += " " + tr(
                 "{n} baris kosong atau di bawah data (tanda tangan, jumlah) diabaikan.",
