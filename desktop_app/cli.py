@@ -580,7 +580,7 @@ def run_gui(args: argparse.Namespace) -> int:
             add_demo_accounts(db_path)
     from desktop_app.gui.app import run_app
 
-    return run_app(db_path, lang=args.lang)
+    return run_app(db_path, lang=args.lang, demo=args.demo or None)
 
 
 def print_json(data: object) -> None:

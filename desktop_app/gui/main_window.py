@@ -246,12 +246,14 @@ class MainWindow(QMainWindow):
             self.users_action = QAction(tr("P&engguna…"), self)
             self.users_action.triggered.connect(self.manage_users)
             menu.addAction(self.users_action)
-            # The access log (restricted records opened, printed, exported) is another
-            # module's work; the lead connects `show_access_log` to its dialog.
             self.access_log_action = QAction(tr("&Log akses…"), self)
             self.access_log_action.setObjectName("access_log_action")
             self.access_log_action.triggered.connect(self.show_access_log)
             menu.addAction(self.access_log_action)
+            self.incident_action = QAction(tr("Laporan &insiden data…"), self)
+            self.incident_action.setObjectName("incident_action")
+            self.incident_action.triggered.connect(self.report_incident)
+            menu.addAction(self.incident_action)
 
     # -- the logged-in person -----------------------------------------------------------------
     def switch_user(self) -> None:
@@ -274,10 +276,37 @@ class MainWindow(QMainWindow):
         self.user_label.setText(self._user_text())  # one's own name or NIP may have changed
 
     def show_access_log(self) -> None:
-        """Slot for the access-log dialog (wired by the lead when services/access.py lands)."""
-        QMessageBox.information(
-            self, tr("Log akses"), tr("Log akses belum tersedia pada versi ini.")
+        from desktop_app.gui.auth.privacy_dialogs import AccessLogDialog
+        from desktop_app.gui.errors import show_error
+
+        try:
+            dialog = AccessLogDialog(self.ctx, self)
+        except Exception as exc:  # noqa: BLE001 - a refusal or a read failure, shown
+            show_error(self, exc, tr("Log akses"))
+            return
+        dialog.exec()
+
+    def report_incident(self) -> None:
+        """Laporan insiden: the prefilled data-breach report for a lost laptop or copied file."""
+        from desktop_app.gui.auth.privacy_dialogs import (
+            IncidentReportDialog,
+            ask_incident_path,
+            write_incident_report,
         )
+        from desktop_app.services.sync import DeviceService
+
+        try:
+            devices = [d.name for d in DeviceService(self.ctx).devices() if d.name]
+        except Exception:  # noqa: BLE001 - the list is a convenience; the name can be typed
+            devices = []
+        dialog = IncidentReportDialog(self.ctx, sorted(set(devices)), self)
+        if not dialog.exec():
+            return
+        path = ask_incident_path(self)
+        if path is not None and write_incident_report(self.ctx, dialog, path):
+            from desktop_app.gui.printing import preview_and_print
+
+            preview_and_print(self, path, tr("Laporan insiden"))
 
     def _idle_lock_ms(self) -> int:
         from desktop_app.services.accounts import AccountService
