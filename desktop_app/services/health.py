@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-import sqlite3
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from desktop_app.storage import migrations
 from desktop_app.storage.db import StorageError, backup_database, open_database
+from desktop_app.storage.driver import connect
 from desktop_app.storage.messages import NOT_FOUND
 
 COUNTED_TABLES = ("person", "household", "enrolment", "change_log")
@@ -45,7 +45,7 @@ def check_database(path: Path) -> HealthReport:
     report.usable = True
     try:
         report.schema_version = db.schema_version()
-        conn = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True)
+        conn = connect(f"{path.resolve().as_uri()}?mode=ro", key=db.key, uri=True)
         try:
             report.integrity = conn.execute("PRAGMA integrity_check").fetchone()[0]
             report.foreign_key_problems = len(conn.execute("PRAGMA foreign_key_check").fetchall())

@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import difflib
 import json
-import sqlite3
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import date
@@ -36,7 +35,7 @@ from desktop_app.services.registry.records import (
     PersonRecord,
     PersonRow,
 )
-from desktop_app.storage import search
+from desktop_app.storage import driver, search
 from desktop_app.storage.models import Enrolment, Household, KkHistory, Person, StatusHistory
 
 __all__ = [
@@ -105,7 +104,7 @@ def _person_row(m: Any) -> PersonRow:
     )
 
 
-def _person_rows_plain(conn: sqlite3.Connection, rowids: Sequence[int]) -> list[PersonRow]:
+def _person_rows_plain(conn: driver.Connection, rowids: Sequence[int]) -> list[PersonRow]:
     """`person_rows` on a plain sqlite3 connection: tuples in PERSON_SELECT's column order."""
     if not rowids:
         return []
@@ -325,7 +324,7 @@ class RegistryReads:
             return self._person_ids(conn, flt, flt.max_matches)
 
     def _person_ids(
-        self, conn: sqlite3.Connection, flt: PersonFilter, limit: int | None
+        self, conn: driver.Connection, flt: PersonFilter, limit: int | None
     ) -> list[int]:
         # The plain sqlite3 cursor: per keystroke, SQLAlchemy's result handling cost about as
         # much as SQLite's own work (issue 17).
