@@ -190,7 +190,7 @@ def _set_pragmas(dbapi_conn: driver.Connection, _record: Any) -> None:
     cur.close()
 
 
-def _raw_connect(
+def raw_connect(
     path: Path, read_only: bool = False, inspect: bool = False, key: bytes | None = None
 ) -> driver.Connection:
     """A DB-API connection; `inspect=True` is a read-only look at a file that may yet be refused.
@@ -359,7 +359,7 @@ def _inspect(path: Path, key: bytes | None) -> tuple[int, int, bool, bool]:
     if encrypted and key is None:
         raise EncryptedDatabaseError(messages.ENCRYPTED_LOCKED, name=path.name)
     try:
-        conn = _raw_connect(path, inspect=True, key=key if encrypted else None)
+        conn = raw_connect(path, inspect=True, key=key if encrypted else None)
         try:
             app_id = conn.execute("PRAGMA application_id").fetchone()[0]
             version = conn.execute("PRAGMA user_version").fetchone()[0]
@@ -388,7 +388,7 @@ def _wrong_key_or_damaged(path: Path, key: bytes, detail: str) -> StorageError:
     page fails its authentication with a wrong key; with the right key only damaged pages do,
     so the first two pages tell the cases apart."""
     try:
-        conn = _raw_connect(path, inspect=True, key=key)
+        conn = raw_connect(path, inspect=True, key=key)
         try:
             failed = conn.execute("PRAGMA cipher_integrity_check").fetchmany(2)
         finally:
@@ -416,7 +416,7 @@ def backup_database(source: Path, target: Path, *, key: bytes | None = None) -> 
     target.parent.mkdir(parents=True, exist_ok=True)
     tmp = target.with_name(target.name + ".partial")
     key = _key_for(source, key)
-    src = _raw_connect(source, read_only=True, key=key)
+    src = raw_connect(source, read_only=True, key=key)
     try:
         # A backup holds every NIK and name of the registry: readable by its owner only (on
         # POSIX; on Windows the per-user folder is what protects it).
@@ -459,10 +459,10 @@ def integrity_problem(
 
     It reads the whole file: about half a second for a city-sized database, seconds when the
     file is not in the OS cache. The GUI therefore runs it in the background after start-up.
-    `inspect=True` for a file being opened, which may yet be refused (see `_raw_connect`).
+    `inspect=True` for a file being opened, which may yet be refused (see `raw_connect`).
     `key` for an encrypted file: every page's authentication code is then checked too.
     """
-    conn = _raw_connect(path, read_only=True, inspect=inspect, key=key)
+    conn = raw_connect(path, read_only=True, inspect=inspect, key=key)
     try:
         result = conn.execute("PRAGMA quick_check").fetchone()[0]
     except driver.DatabaseError as exc:
@@ -490,7 +490,7 @@ def _check_structure(path: Path, key: bytes | None) -> None:
     """
     try:
         if key is not None:
-            conn = _raw_connect(path, inspect=True, key=key)
+            conn = raw_connect(path, inspect=True, key=key)
             try:
                 page_size = int(conn.execute("PRAGMA page_size").fetchone()[0])
                 size = path.stat().st_size
@@ -517,7 +517,7 @@ def _check_structure(path: Path, key: bytes | None) -> None:
                 f"file has {path.stat().st_size} bytes, header says {pages * page_size}",
                 name=path.name,
             )
-        conn = _raw_connect(path, inspect=True)
+        conn = raw_connect(path, inspect=True)
         try:
             conn.execute("SELECT count(*) FROM sqlite_master").fetchone()
             conn.execute("SELECT * FROM setting LIMIT 1").fetchall()
@@ -537,7 +537,7 @@ def _is_lock_error(text: str) -> bool:
 def _migrate(path: Path, from_version: int, fresh: bool, key: bytes | None = None) -> None:
     if fresh:
         driver.create_private(path)  # before SQLite writes a byte (see create_private)
-    conn = _raw_connect(path, key=key)
+    conn = raw_connect(path, key=key)
     try:
         conn.execute("PRAGMA journal_mode = WAL")
         conn.execute("PRAGMA foreign_keys = OFF")  # DDL steps may rebuild tables
