@@ -308,16 +308,17 @@ def _read_header(path: Path) -> bytes:
         raise _path_error(exc, path) from exc
 
 
-def _classify_header(path: Path, header: bytes) -> bool:
+def _classify_header(path: Path, header: bytes, key: bytes | None = None) -> bool:
     """Refuse, from the first 100 bytes alone, a file that is not a Berdaya database; True when
-    the file is encrypted (its header is then checked only once it is keyed).
+    the file is encrypted (its header is then checked only once it is keyed). Given a key, any
+    file that is not plain SQLite is taken for encrypted: the key then decides.
 
     Nothing is opened with SQLite, so nothing is created beside the file. The application id in
     the header is the truth unless a WAL file beside it may hold a newer first page.
     """
     if not header:
         raise NotBerdayaDatabase(messages.EMPTY, name=path.name)
-    if _looks_encrypted(path, header):
+    if _looks_encrypted(path, header) or (key is not None and not header.startswith(SQLITE_MAGIC)):
         return True
     if not header.startswith(SQLITE_MAGIC):
         raise NotBerdayaDatabase(messages.NOT_BERDAYA, name=path.name)
@@ -355,7 +356,7 @@ def require_database_file(path: Path) -> None:
 
 def _inspect(path: Path, key: bytes | None) -> tuple[int, int, bool, bool]:
     """Return (application_id, user_version, has_tables, encrypted) or raise a StorageError."""
-    encrypted = _classify_header(path, _read_header(path))
+    encrypted = _classify_header(path, _read_header(path), key)
     if encrypted and key is None:
         raise EncryptedDatabaseError(messages.ENCRYPTED_LOCKED, name=path.name)
     try:

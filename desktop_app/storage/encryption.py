@@ -188,10 +188,9 @@ def verify_copy(original: Path, copy: Path, key: bytes) -> None:
 
 
 def _require_unjournaled(path: Path) -> None:
-    """Another connection still open on the plain file keeps its journal: replacing the file
-    under it would lose what it writes next."""
-    wal = side_file(path, "-wal")
-    if wal.exists() and wal.stat().st_size > 0:
+    """Another connection still open on the plain file keeps its journal (the last one to
+    close removes it): replacing the file under it would lose what it writes next."""
+    if side_file(path, "-wal").exists() or side_file(path, "-shm").exists():
         raise EncryptionError(
             messages.ENCRYPT_FAILED, "database still open", name=path.name, reason="sedang dipakai"
         )
