@@ -228,6 +228,7 @@ def _key_for(path: Path, key: bytes | None) -> bytes | None:
 SQLITE_MAGIC = b"SQLite format 3\x00"
 SIDE_SUFFIXES = ("-wal", "-shm", "-journal")
 KEYS_SUFFIX = ".keys"
+MIN_ENCRYPTED_PAGES = 16
 
 
 def keyring_path(db_path: Path) -> Path:
@@ -238,7 +239,9 @@ def keyring_path(db_path: Path) -> Path:
 def _looks_encrypted(path: Path, header: bytes) -> bool:
     """An SQLCipher file is random bytes from its first one (a salt): it can only be told from
     another program's file by its shape. A key file beside it settles the question; otherwise a
-    whole number of pages and non-text bytes in the salt (a text or CSV file has neither)."""
+    whole number of 4 KiB pages (SQLCipher's page size), more than a Berdaya schema's worth of
+    them (an empty Berdaya database has dozens of tables and indexes, a page or more each),
+    and non-text bytes in the salt (a text or CSV file has none)."""
     if not header or header.startswith(SQLITE_MAGIC):
         return False
     if keyring_path(path).exists():
@@ -247,7 +250,8 @@ def _looks_encrypted(path: Path, header: bytes) -> bool:
         size = path.stat().st_size
     except OSError:
         return False
-    return size >= 1024 and size % 512 == 0 and any(b < 9 or b > 126 for b in header[:16])
+    pages, rest = divmod(size, 4096)
+    return not rest and pages >= MIN_ENCRYPTED_PAGES and any(b < 9 or b > 126 for b in header[:16])
 
 
 def is_encrypted(path: Path | str) -> bool:
@@ -396,8 +400,8 @@ def _wrong_key_or_damaged(path: Path, key: bytes, detail: str) -> StorageError:
             conn.close()
     except driver.DatabaseError:
         failed = []
-    pages = _file_size(path) or 0
-    if len(failed) >= min(2, max(1, pages // 4096)) or not failed:
+    pages = (_file_size(path) or 0) // 4096  # SQLCipher's default page size
+    if not failed or len(failed) >= min(2, max(1, pages)):
         return WrongKeyError(messages.WRONG_KEY, detail, name=path.name)
     return CorruptDatabaseError(messages.CORRUPT, detail, name=path.name)
 
@@ -429,13 +433,13 @@ def backup_database(source: Path, target: Path, *, key: bytes | None = None) -> 
             dst.execute("PRAGMA journal_mode = DELETE")
         finally:
             dst.close()
+        if key is not None:
+            copy_key_file(source, target)
     except (driver.Error, OSError) as exc:
         tmp.unlink(missing_ok=True)
         raise classify_write_error(exc) from exc
     finally:
         src.close()
-    if key is not None:
-        copy_key_file(source, target)
     os.replace(tmp, target)
     return target
 
