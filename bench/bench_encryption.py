@@ -4,7 +4,7 @@ beside the plain one (issue 12).
 (a) unlock: `Keyring.unlock` (one Argon2id run with the stated parameters, then the SecretBox)
     plus `open_database(key=..., verify="structure")`, what the GUI does between the password
     and the open database; beside it, the Argon2id run alone and the plain file's open.
-    Target: <= 0.5 s (wall: Argon2id's CPU time adds up its threads).
+    Target: <= 0.5 s (CPU time of the process: Argon2id's threads added up).
 (b) search: `RegistryService.search_page` per keystroke (bench_search's typed sequences) on the
     plain city database and on its encrypted copy, alternating keystroke by keystroke so both
     see the same machine load. Target: encrypted / plain p95 <= 1.3x.
@@ -272,11 +272,12 @@ def main() -> None:
             f"{label:<27} wall median {u[name]['wall']['p50']:7.1f} ms  max "
             f"{u[name]['wall']['max']:7.1f} ms   CPU median {u[name]['cpu']['p50']:7.1f} ms"
         )
-    # Judged on wall time: Argon2id's CPU time is summed over its threads (parallelism 2), so
-    # on an idle machine it exceeds the wait the clerk sees. The median of the runs.
-    unlock_s = u["unlock_open"]["wall"]["p50"] / 1000
+    # Judged on CPU time like the other rows (on the shared machine the wall time also counts
+    # waiting for a core). The process's CPU time adds up Argon2id's threads (parallelism 2),
+    # so it is an upper bound of the wait on an idle machine.
+    unlock_s = u["unlock_open"]["cpu"]["p50"] / 1000
     print(
-        f"unlock target <= {TARGET_UNLOCK_S:g} s (wall, median): "
+        f"unlock target <= {TARGET_UNLOCK_S:g} s (CPU, median): "
         f"{'met' if unlock_s <= TARGET_UNLOCK_S else 'MISSED'}"
     )
     for title, block in (("search_page per keystroke", "search"), ("scan -> receipt", "scan")):

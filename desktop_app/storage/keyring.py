@@ -275,7 +275,9 @@ class Keyring:
         entry = self._data["users"].get(name)
         if entry is None:
             # Spend what a real entry costs, so the time taken does not tell the name is unknown.
-            self.params.derive(password.encode(), nacl.utils.random(SALT_BYTES))
+            entries = list(self._data["users"].values())
+            params = Argon2Params.from_json(entries[0]) if entries else self.params
+            params.derive(password.encode(), nacl.utils.random(SALT_BYTES))
             db_key = None
         else:
             db_key = _open(entry, password.encode())
