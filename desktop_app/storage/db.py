@@ -13,7 +13,6 @@ version, damaged, truncated) apply to an encrypted file once it is keyed.
 from __future__ import annotations
 
 import contextlib
-import errno
 import os
 import sqlite3
 import stat
@@ -29,80 +28,47 @@ from sqlalchemy.exc import DatabaseError as SADatabaseError
 from sqlalchemy.exc import OperationalError
 from sqlmodel import Session
 
-from desktop_app.domain.errors import Msg, Refusal
 from desktop_app.storage import driver, messages, migrations
+from desktop_app.storage.driver import copy_key_file, keyring_path  # re-exported
+from desktop_app.storage.errors import (  # re-exported: callers import them from here
+    CorruptDatabaseError,
+    DatabaseInUseError,
+    EncryptedDatabaseError,
+    NewerDatabaseError,
+    NotBerdayaDatabase,
+    ReadOnlyDatabaseError,
+    StorageError,
+    WriteFailedError,
+    WrongKeyError,
+    classify_write_error,
+)
+
+__all__ = [
+    "CorruptDatabaseError",
+    "Database",
+    "DatabaseInUseError",
+    "EncryptedDatabaseError",
+    "NewerDatabaseError",
+    "NotBerdayaDatabase",
+    "OpenResult",
+    "ReadOnlyDatabaseError",
+    "StorageError",
+    "WriteFailedError",
+    "WrongKeyError",
+    "backup_database",
+    "backup_path_for",
+    "classify_write_error",
+    "copy_key_file",
+    "integrity_problem",
+    "is_encrypted",
+    "keyring_path",
+    "open_database",
+    "raw_connect",
+    "require_database_file",
+    "side_file",
+]
 
 BUSY_TIMEOUT_MS = 5000
-
-
-class StorageError(Refusal):
-    """A problem with the database file, coded like every refusal; `detail` is the technical
-    cause for the log (never shown to the clerk)."""
-
-    exit_code = 2
-
-    def __init__(self, msg: Msg, /, detail: str = "", **params: Any) -> None:
-        super().__init__(msg, **params)
-        self.detail = detail
-
-    @property
-    def user_message(self) -> str:
-        return self.message
-
-    def __reduce__(self) -> tuple[Any, ...]:
-        return (_rebuild_storage_error, (type(self), self.msg, self.detail, self.params))
-
-
-def _rebuild_storage_error(
-    cls: type[StorageError], msg: Msg, detail: str, params: dict[str, Any]
-) -> StorageError:
-    return cls(msg, detail, **params)
-
-
-class NotBerdayaDatabase(StorageError):
-    pass
-
-
-class NewerDatabaseError(StorageError):
-    pass
-
-
-class CorruptDatabaseError(StorageError):
-    pass
-
-
-class ReadOnlyDatabaseError(StorageError):
-    pass
-
-
-class EncryptedDatabaseError(StorageError):
-    """The file is encrypted and no key was given: the user has to sign in first."""
-
-
-class WrongKeyError(StorageError):
-    """The key given does not open this encrypted file."""
-
-
-class DatabaseInUseError(StorageError):
-    """Another program holds the file locked; trying again later may work."""
-
-
-class WriteFailedError(StorageError):
-    """A write could not be completed (disk full, locked file); nothing was saved."""
-
-
-def classify_write_error(exc: BaseException) -> WriteFailedError:
-    """Turn a low-level failure during a write into a message a clerk understands."""
-    text = str(exc).lower()
-    if isinstance(exc, OSError) and exc.errno == errno.ENOSPC or "disk is full" in text:
-        msg = messages.DISK_FULL
-    elif "locked" in text or "busy" in text:
-        msg = messages.IN_USE
-    elif "readonly" in text or "read-only" in text:
-        msg = messages.WRITE_READ_ONLY
-    else:
-        msg = messages.WRITE_FAILED
-    return WriteFailedError(msg, str(exc))
 
 
 @dataclass(frozen=True)
@@ -227,13 +193,7 @@ def _key_for(path: Path, key: bytes | None) -> bytes | None:
 
 SQLITE_MAGIC = b"SQLite format 3\x00"
 SIDE_SUFFIXES = ("-wal", "-shm", "-journal")
-KEYS_SUFFIX = ".keys"
 MIN_ENCRYPTED_PAGES = 16
-
-
-def keyring_path(db_path: Path) -> Path:
-    """The key file of database `db_path` (storage/keyring.py): `<db>.keys` beside it."""
-    return Path(str(db_path) + KEYS_SUFFIX)
 
 
 def _looks_encrypted(path: Path, header: bytes) -> bool:
@@ -441,19 +401,6 @@ def backup_database(source: Path, target: Path, *, key: bytes | None = None) -> 
     finally:
         src.close()
     os.replace(tmp, target)
-    return target
-
-
-def copy_key_file(source_db: Path, target_db: Path) -> Path | None:
-    """Copy the key file of `source_db` beside `target_db` (atomically, 0600); None when the
-    source has no key file."""
-    source = keyring_path(source_db)
-    try:
-        data = source.read_bytes()
-    except FileNotFoundError:
-        return None
-    target = keyring_path(target_db)
-    driver.write_private_atomically(target, data)
     return target
 
 

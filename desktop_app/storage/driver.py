@@ -8,6 +8,9 @@ is given to a connection.
 
 The key is the raw 256-bit database key (`x'<hex>'`): SQLCipher then skips its own PBKDF2,
 since the key was already stretched by Argon2id when it was unwrapped (storage/keyring.py).
+
+Also here: the files the app writes beside a database with personal data or keys in them
+(created owner-only, written atomically), and where the key file of a database lives.
 """
 
 from __future__ import annotations
@@ -27,13 +30,16 @@ __all__ = [
     "connect",
     "dbapi",
     "key_pragma",
+    "copy_key_file",
     "create_private",
+    "keyring_path",
     "fsync_folder",
     "write_private_atomically",
     "key_literal",
 ]
 
 KEY_BYTES = 32
+KEYS_SUFFIX = ".keys"
 
 Connection = dbapi.Connection
 Error = dbapi.Error
@@ -127,3 +133,21 @@ def fsync_folder(folder: Path) -> None:
         os.fsync(fd)
     finally:
         os.close(fd)
+
+
+def keyring_path(db_path: Path) -> Path:
+    """The key file of database `db_path` (storage/keyring.py): `<db>.keys` beside it."""
+    return Path(str(db_path) + KEYS_SUFFIX)
+
+
+def copy_key_file(source_db: Path, target_db: Path) -> Path | None:
+    """Copy the key file of `source_db` beside `target_db` (atomically, 0600); None when the
+    source has no key file."""
+    source = keyring_path(source_db)
+    try:
+        data = source.read_bytes()
+    except FileNotFoundError:
+        return None
+    target = keyring_path(target_db)
+    write_private_atomically(target, data)
+    return target
