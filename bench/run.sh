@@ -21,6 +21,8 @@ echo
 echo
 "$PY" -m bench.bench_documents
 echo
+"$PY" -m bench.bench_encryption
+echo
 RESULTS=${BERDAYA_BENCH_CACHE:-bench/.cache}/results
 mkdir -p "$RESULTS"
 # bench_sync prints its results as JSON on stdout (--json); keep them for the report.

@@ -18,7 +18,6 @@ import json
 import logging
 import os
 import platform
-import sqlite3
 import sys
 import tempfile
 import time
@@ -193,10 +192,11 @@ def check_database_upgrade(st: SelfTest) -> str:
     """An oldest-version database is backed up and migrated, as after installing an upgrade."""
     from desktop_app.storage import migrations
     from desktop_app.storage.db import open_database
+    from desktop_app.storage.driver import connect
 
     old = st.workdir / "old" / "berdaya.sqlite"
     old.parent.mkdir(parents=True)
-    conn = sqlite3.connect(old, isolation_level=None)
+    conn = connect(str(old), isolation_level=None)
     try:
         conn.execute(f"PRAGMA application_id = {migrations.APPLICATION_ID}")
         conn.execute("BEGIN EXCLUSIVE")

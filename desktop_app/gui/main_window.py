@@ -380,7 +380,7 @@ class MainWindow(QMainWindow):
 
     def backup_database(self) -> None:
         from desktop_app.gui.workers import run_job
-        from desktop_app.services.health import backup
+        from desktop_app.services.backups import backup_now
 
         source = self.ctx.db.path
         suggested = source.with_name(f"{source.stem}-cadangan-{date.today():%Y%m%d}.sqlite")
@@ -398,7 +398,7 @@ class MainWindow(QMainWindow):
             )
             return
         run_job(
-            lambda _job: backup(source, target),
+            lambda _job: backup_now(self.ctx, target),
             parent=self,
             title=tr("Cadangkan basis data"),
             label=tr("Menyalin basis data…"),

@@ -7,6 +7,11 @@ a day whose backup failed (a failing disk must not also eat the good copies).
 
 A failure is reported in the result, never raised: a full USB disk must not stop the counter.
 The GUI reads the result and reminds in the status bar (`DailyBackup.reminder`).
+
+The backup of an encrypted database is encrypted with the same key and has a copy of the key
+file beside it (`<backup>.keys`, storage/db.py `backup_database`); `restore_backup` puts both
+back. `encrypt_database_and_backups` converts a plain database and every plain copy of it the
+app made (upgrade copies, daily backups) when encryption is switched on.
 """
 
 from __future__ import annotations
@@ -20,8 +25,17 @@ from pathlib import Path
 
 from desktop_app.domain.errors import Msg, Refusal
 from desktop_app.services.context import AppContext
-from desktop_app.services.health import backup
-from desktop_app.storage.db import classify_write_error
+from desktop_app.storage import driver
+from desktop_app.storage.db import (
+    SIDE_SUFFIXES,
+    Database,
+    backup_database,
+    classify_write_error,
+    keyring_path,
+    require_database_file,
+    side_file,
+)
+from desktop_app.storage.encryption import EncryptResult, encrypt_database
 
 __all__ = [
     "BACKUP_FAILED",
@@ -30,10 +44,15 @@ __all__ = [
     "MAX_KEEP",
     "REMIND_AFTER_DAYS",
     "DailyBackup",
+    "backup",
     "backup_folder",
+    "backup_now",
     "daily_backup",
+    "encrypt_database_and_backups",
     "existing_backups",
+    "known_backups",
     "plan_retention",
+    "restore_backup",
 ]
 
 FOLDER_NAME = "cadangan"
@@ -116,17 +135,76 @@ def _writable_folder(folder: Path) -> bool:
     return os.access(folder, os.W_OK)
 
 
+def _user_folder() -> Path:
+    from platformdirs import user_data_dir
+
+    return Path(user_data_dir("Berdaya", "Berdaya")) / FOLDER_NAME
+
+
 def backup_folder(db_path: Path, fallback: Path | None = None) -> Path:
     """``cadangan`` beside the database; where that folder cannot be written (a database in a
     read-only share or Program Files), ``cadangan`` in the per-user data folder."""
     beside = db_path.resolve().parent / FOLDER_NAME
     if _writable_folder(beside):
         return beside
-    if fallback is None:
-        from platformdirs import user_data_dir
+    return fallback if fallback is not None else _user_folder()
 
-        fallback = Path(user_data_dir("Berdaya", "Berdaya")) / FOLDER_NAME
-    return fallback
+
+def known_backups(db_path: Path, fallback: Path | None = None) -> list[Path]:
+    """Every daily backup of `db_path` the app may have made: in ``cadangan`` beside it and in
+    the per-user fallback folder. Creates no folder."""
+    folders = [db_path.resolve().parent / FOLDER_NAME, fallback or _user_folder()]
+    found: list[Path] = []
+    for folder in dict.fromkeys(folders):
+        found.extend(path for _day, path in existing_backups(folder, db_path.stem))
+    return found
+
+
+def encrypt_database_and_backups(
+    db_path: Path, key: bytes, fallback: Path | None = None
+) -> EncryptResult:
+    """Encrypt the plain database `db_path` in place with `key` (close it first), then its
+    upgrade copies and daily backups, each with a copy of the key file beside it (see
+    storage/encryption.py: the plain file goes only once the encrypted one verifies)."""
+    return encrypt_database(db_path, key, backups=known_backups(db_path, fallback))
+
+
+def backup(db: Database, target: Path) -> Path:
+    """A consistent copy of the open database `db` at `target`, encrypted like the database
+    (same key) and with its key file beside it."""
+    return backup_database(db.path, target, key=db.key)
+
+
+def backup_now(ctx: AppContext, target: Path) -> Path:
+    """A backup of `ctx`'s open database at `target` (the "Cadangkan" menu)."""
+    return backup(ctx.db, target)
+
+
+def restore_backup(backup: Path, target: Path) -> Path:
+    """Put `backup` in place of the database `target` (which must not be open), with the key
+    file beside the backup when there is one: an encrypted backup opens only with it.
+
+    The stale journal of the replaced database is removed: it belongs to the old file.
+    """
+    require_database_file(backup)
+    partial = target.with_name(target.name + ".partial")
+    try:
+        driver.create_private(partial)
+        with open(backup, "rb") as src, open(partial, "wb") as dst:
+            while chunk := src.read(1 << 20):
+                dst.write(chunk)
+            dst.flush()
+            os.fsync(dst.fileno())
+        if keyring_path(backup).exists():
+            driver.write_private_atomically(keyring_path(target), keyring_path(backup).read_bytes())
+        for suffix in SIDE_SUFFIXES:
+            side_file(target, suffix).unlink(missing_ok=True)
+        os.replace(partial, target)
+        driver.fsync_folder(target.parent)
+    except OSError as exc:
+        partial.unlink(missing_ok=True)
+        raise classify_write_error(exc) from exc
+    return target
 
 
 def daily_backup(
@@ -155,7 +233,7 @@ def daily_backup(
             )
         target = target_folder / f"{stem}-{day:%Y%m%d}.sqlite"
         try:
-            made = backup(source, target)
+            made = backup(ctx.db, target)
         except Exception as exc:  # noqa: BLE001 - reported, never raised (see module doc)
             newest = max((d for d, _ in before), default=None)
             return DailyBackup(folder=target_folder, today=day, last=newest, error=_failure(exc))
@@ -168,6 +246,7 @@ def daily_backup(
                 path.unlink()
             except OSError:
                 continue  # a copy open in another program: try again tomorrow
+            keyring_path(path).unlink(missing_ok=True)
             removed.append(path)
         newest = max((d for d, _ in after), default=day)
         return DailyBackup(

@@ -15,7 +15,6 @@ import dataclasses
 import getpass
 import json
 import logging
-import sqlite3
 import threading
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from contextlib import AbstractContextManager, contextmanager, nullcontext
@@ -44,6 +43,7 @@ from desktop_app.domain.office import OfficeProfile
 from desktop_app.domain.regions import RegionCatalog
 from desktop_app.i18n import resource_path
 from desktop_app.services import messages as msgs
+from desktop_app.storage import driver
 from desktop_app.storage.db import Database, integrity_problem, open_database
 from desktop_app.storage.models import AccessLog, ChangeLog, Region, Setting
 from desktop_app.storage.sync_models import SyncDevice
@@ -224,17 +224,17 @@ class UnitOfWork:
     def now(self) -> datetime:
         return self.ctx.clock.now()
 
-    def plain(self) -> sqlite3.Connection:
-        """This unit of work's own sqlite3 connection, inside its transaction.
+    def plain(self) -> driver.Connection:
+        """This unit of work's own DB-API (SQLCipher) connection, inside its transaction.
 
         For the few hot paths where SQLAlchemy's per-statement work costs more than SQLite's
         (the counter's scan -> receipt: ~0.1 ms a statement against ~0.01 ms in SQLite).
         Statements run on it commit or roll back with the unit of work; SQL stays in
         services/storage as everywhere else.
         """
-        driver = self.session.connection().connection.driver_connection
-        assert isinstance(driver, sqlite3.Connection)
-        return driver
+        dbapi_conn = self.session.connection().connection.driver_connection
+        assert isinstance(dbapi_conn, driver.Connection)
+        return dbapi_conn
 
     def logged(self, entity: str, ids: Sequence[str], *, created: bool = False) -> None:
         """Count change-log rows the caller appended itself through `plain` (one per id, each
@@ -576,10 +576,9 @@ def open_app(
     """Open a database for the app or the CLI: migrate if needed, load identity and regions.
 
     `verify="structure"` defers the full page check to `verify_integrity()` (see
-    `storage.db.open_database`).
+    `storage.db.open_database`). `key` opens an encrypted database (storage/keyring.py).
     """
-    keyed: dict[str, Any] = {"key": key} if key is not None else {}
-    db = open_database(path, read_only=read_only, verify=verify, **keyed)
+    db = open_database(path, key=key, read_only=read_only, verify=verify)
     ctx = AppContext(db, actor=actor, clock=clock)
     ctx.ensure_regions()
     return ctx
@@ -587,4 +586,4 @@ def open_app(
 
 def verify_integrity(ctx: AppContext) -> str | None:
     """The full page check of an open database, for a background job; None when healthy."""
-    return integrity_problem(ctx.db.path)
+    return integrity_problem(ctx.db.path, key=ctx.db.key)

@@ -48,9 +48,10 @@ from desktop_app.storage.models import ChangeLog
 __all__ = ["DEMO_WORKERS", "add_casework_demo"]
 
 DEMO_SOURCE = "demo"
-# The demo's social workers (usernames) and Si Hore carers.
-DEMO_WORKERS = ("peksos.rina", "peksos.agus", "peksos.dewi")
-CHILD_WORKERS = ("peksos.dewi", "peksos.agus")
+# The demo's social workers (usernames) and Si Hore carers. "peksos" is the demo account of the
+# Pekerja sosial role (demo_accounts.py): logged in as it, "Kasus saya" has cases.
+DEMO_WORKERS = ("peksos", "peksos.agus", "peksos.dewi")
+CHILD_WORKERS = ("peksos.dewi", "peksos")
 
 _ENROLLED = text(
     "SELECT e.person_id, e.start_date, e.details, p.name, p.status, p.status_date "

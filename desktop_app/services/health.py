@@ -8,7 +8,6 @@ removed, inserted or moved change-log entry is a problem named by its device, nu
 from __future__ import annotations
 
 import json
-import sqlite3
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -17,6 +16,7 @@ from desktop_app.domain.errors import Msg
 from desktop_app.storage import chain, migrations
 from desktop_app.storage.chain import ChainBreak
 from desktop_app.storage.db import StorageError, backup_database, open_database
+from desktop_app.storage.driver import Connection, connect
 from desktop_app.storage.messages import NOT_FOUND
 
 __all__ = [
@@ -154,7 +154,7 @@ class HealthReport:
         }
 
 
-def _own_device(conn: sqlite3.Connection) -> str | None:
+def _own_device(conn: Connection) -> str | None:
     row = conn.execute("SELECT value FROM setting WHERE key = 'device'").fetchone()
     if row is None:
         return None
@@ -166,7 +166,7 @@ def _own_device(conn: sqlite3.Connection) -> str | None:
     return device if isinstance(device, str) else None
 
 
-def check_chains(conn: sqlite3.Connection) -> tuple[ChainBreak | None, int, int]:
+def check_chains(conn: Connection) -> tuple[ChainBreak | None, int, int]:
     """(first break, entries, devices) over every device's chain. This database's own device
     must chain from its first entry; other devices' entries were received in parts."""
     own = _own_device(conn)
@@ -180,7 +180,7 @@ def check_chains(conn: sqlite3.Connection) -> tuple[ChainBreak | None, int, int]
     return None, int(entries), len(devices)
 
 
-def _device_label(conn: sqlite3.Connection, device_id: str) -> str:
+def _device_label(conn: Connection, device_id: str) -> str:
     """A device's name (its receipt prefix) and id, as the administrator knows it."""
     name = None
     row = conn.execute("SELECT name FROM sync_device WHERE id = ?", (device_id,)).fetchone()
@@ -195,7 +195,7 @@ def _device_label(conn: sqlite3.Connection, device_id: str) -> str:
     return f"{name} ({device_id})" if name else device_id
 
 
-def _break_finding(conn: sqlite3.Connection, found: ChainBreak) -> Finding:
+def _break_finding(conn: Connection, found: ChainBreak) -> Finding:
     return Finding(
         _BREAK_MESSAGES[found.kind],
         {
@@ -221,7 +221,7 @@ def check_database(path: Path) -> HealthReport:
     report.usable = True
     try:
         report.schema_version = db.schema_version()
-        conn = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True)
+        conn = connect(f"{path.resolve().as_uri()}?mode=ro", key=db.key, uri=True)
         try:
             report.integrity = conn.execute("PRAGMA integrity_check").fetchone()[0]
             report.foreign_key_problems = len(conn.execute("PRAGMA foreign_key_check").fetchall())

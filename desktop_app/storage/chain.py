@@ -24,6 +24,12 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
+from desktop_app.storage import driver
+
+# The app's connections are SQLCipher's (storage/driver.py); tools and tests may hand in the
+# standard library's: both have the same API.
+DBConnection = sqlite3.Connection | driver.Connection
+
 __all__ = [
     "CHAIN_FIELDS",
     "FUNCTION_NAME",
@@ -118,7 +124,7 @@ def row_hash(values: Sequence[Any], prev_hash: Any) -> str:
     return hashlib.sha256(_ENCODE(fields).encode("utf-8")).hexdigest()
 
 
-def register(conn: sqlite3.Connection) -> None:
+def register(conn: DBConnection) -> None:
     """Make `berdaya_chain_hash` available on a connection (the trigger calls it)."""
     conn.create_function(FUNCTION_NAME, 12, entry_hash, deterministic=True)
 
@@ -144,7 +150,7 @@ END;
 _COLUMNS = ", ".join(("seq", *CHAIN_FIELDS, "prev_hash", "hash"))
 
 
-def chain_existing(conn: sqlite3.Connection) -> int:
+def chain_existing(conn: DBConnection) -> int:
     """Chain every entry that has no hash yet, per device in `seq` order (migration step 11:
     the entries written before the chain existed). Returns how many were chained."""
     heads: dict[str, str] = {}
@@ -178,12 +184,12 @@ class ChainBreak:
     kind: str
 
 
-def _rows(conn: sqlite3.Connection, device_id: str) -> Iterator[tuple[Any, ...]]:
+def _rows(conn: DBConnection, device_id: str) -> Iterator[tuple[Any, ...]]:
     sql = f"SELECT {_COLUMNS} FROM change_log WHERE device_id = ? ORDER BY seq"  # noqa: S608
     yield from conn.execute(sql, (device_id,))
 
 
-def verify_device(conn: sqlite3.Connection, device_id: str, *, own: bool) -> ChainBreak | None:
+def verify_device(conn: DBConnection, device_id: str, *, own: bool) -> ChainBreak | None:
     """The first break in one device's chain, None when it verifies.
 
     `own`: this database wrote the device's entries, so they must link one after the other from

@@ -104,3 +104,56 @@ UPGRADE_READ_ONLY = Msg(
     "Basis data {name} perlu diperbarui tetapi dibuka hanya-baca.",
     "Database {name} needs an upgrade but was opened read-only.",
 )
+ENCRYPTED_LOCKED = Msg(
+    "storage.encrypted_locked",
+    "Basis data ini terenkripsi: masuk dengan akun Anda untuk membukanya.",
+    "This database is encrypted: sign in with your account to open it.",
+)
+WRONG_KEY = Msg(
+    "storage.wrong_key",
+    "Kunci tidak cocok dengan basis data {name} (berkas kunci milik basis data lain?). Berkas "
+    "tidak diubah.",
+    "The key does not match database {name} (a key file of another database?). The file was "
+    "not changed.",
+)
+KEYRING_MISSING = Msg(
+    "storage.keyring_missing",
+    "Berkas kunci {name} tidak ditemukan di samping basis data. Pulihkan berkas kunci dari "
+    "cadangan.",
+    "Key file {name} was not found beside the database. Restore the key file from a backup.",
+)
+KEYRING_DAMAGED = Msg(
+    "storage.keyring_damaged",
+    "Berkas kunci {name} rusak atau tidak dapat dibaca. Pulihkan berkas kunci dari cadangan.",
+    "Key file {name} is damaged or cannot be read. Restore the key file from a backup.",
+)
+KEYRING_EXISTS = Msg(
+    "storage.keyring_exists",
+    "Berkas kunci {name} sudah ada; berkas itu tidak ditimpa.",
+    "Key file {name} already exists; it was not overwritten.",
+)
+KEYRING_KEY_MISMATCH = Msg(
+    "storage.keyring_key_mismatch",
+    "Kunci basis data tidak cocok dengan berkas kunci {name}; tidak ada yang diubah.",
+    "The database key does not match key file {name}; nothing was changed.",
+)
+ENCRYPT_FAILED = Msg(
+    "storage.encrypt_failed",
+    "Basis data {name} tidak dapat dienkripsi; berkas asli tidak diubah. ({reason})",
+    "Database {name} could not be encrypted; the original file was not changed. ({reason})",
+)
+WRONG_PASSWORD = Msg(
+    "auth.wrong_password",
+    "Nama pengguna atau kata sandi salah.",
+    "Wrong user name or password.",
+)
+LOCKED_OUT = Msg(
+    "auth.locked_out",
+    "Terlalu banyak kata sandi salah. Coba lagi dalam {seconds} detik.",
+    "Too many wrong passwords. Try again in {seconds} seconds.",
+)
+WRONG_RECOVERY_KEY = Msg(
+    "auth.wrong_recovery_key",
+    "Kunci pemulihan salah. Periksa ke-30 hurufnya lalu coba lagi.",
+    "Wrong recovery key. Check its 30 characters and try again.",
+)

@@ -16,6 +16,7 @@ from sqlalchemy import text
 from sqlalchemy.engine import Connection
 
 from desktop_app.domain.search_text import LIKE_ESCAPE, like_escape, search_terms
+from desktop_app.storage import driver
 
 # The body is built in SQL so that the triggers and the rebuild share one definition.
 _BODY = """
@@ -65,13 +66,13 @@ def prepare_connection(conn: Connection) -> None:
         info["search_cache"] = True
 
 
-def prepare_plain(conn: sqlite3.Connection) -> None:
-    """`prepare_connection` for a plain sqlite3 connection (`Database.plain`)."""
+def prepare_plain(conn: driver.Connection) -> None:
+    """`prepare_connection` for a DB-API connection (`Database.plain`)."""
     if conn.execute("PRAGMA cache_size").fetchone()[0] != -SEARCH_CACHE_KIB:
         conn.execute(f"PRAGMA cache_size = -{SEARCH_CACHE_KIB}")
 
 
-def create_person_index(conn: sqlite3.Connection) -> None:
+def create_person_index(conn: sqlite3.Connection | driver.Connection) -> None:
     for statement in _DDL:
         conn.execute(statement)
 
@@ -166,7 +167,7 @@ _KK_PREFIX = "h.kk_number >= :{lo} AND h.kk_number < :{hi}"
 
 
 def _number_prefix(
-    conn: Connection | sqlite3.Connection, term: str, i: int
+    conn: Connection | driver.Connection, term: str, i: int
 ) -> tuple[str, dict[str, str]] | None:
     """A NIK/KK prefix condition for `term`, or None when no NIK or KK starts with it."""
     lo, hi = f"num_lo{i}", f"num_hi{i}"
@@ -177,7 +178,7 @@ def _number_prefix(
         f"SELECT EXISTS (SELECT 1 FROM person WHERE {nik})"
         f" OR EXISTS (SELECT 1 FROM household h WHERE {kk})"
     )
-    if isinstance(conn, sqlite3.Connection):
+    if isinstance(conn, driver.Connection):
         found = conn.execute(probe, params).fetchone()[0]
     else:
         found = conn.execute(text(probe), params).scalar()
@@ -188,7 +189,7 @@ def _number_prefix(
 
 
 def person_source(
-    conn: Connection | sqlite3.Connection, query: str
+    conn: Connection | driver.Connection, query: str
 ) -> tuple[str, str, dict[str, str]]:
     """FROM and WHERE fragments for persons matching every term of `query`, in rowid order.
 
@@ -203,7 +204,7 @@ def person_source(
     prefix through the ordinary B-tree indexes (~0.1 ms); otherwise (the end or middle of a
     number was typed) it falls back to the trigram index.
     """
-    if isinstance(conn, sqlite3.Connection):
+    if isinstance(conn, driver.Connection):
         prepare_plain(conn)
     else:
         prepare_connection(conn)

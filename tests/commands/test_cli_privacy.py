@@ -13,6 +13,7 @@ from pypdf import PdfReader
 
 from desktop_app.cli import main
 from desktop_app.domain.access import Actor, Role
+from desktop_app.services.accounts import AccountInput, AccountService
 from desktop_app.services.context import open_app
 from desktop_app.services.registry import PersonInput, RegistryService
 from tests.helpers import make_nik
@@ -40,19 +41,27 @@ def db(tmp_path: Path) -> Path:
 
 
 @pytest.fixture
-def as_role(monkeypatch: pytest.MonkeyPatch):  # noqa: ANN201
-    """Run the commands as a logged-in user of a role (the login itself is the CLI's --user)."""
-    import desktop_app.commands.runner as runner
-
-    opened = runner.open_command_context
+def as_role(db: Path, monkeypatch: pytest.MonkeyPatch):  # noqa: ANN201
+    """Run the commands logged in (the CLI's real login) as an account of `role`."""
+    import desktop_app.cli
 
     def use(role: Role) -> None:
-        def open_as(args, **kwargs):  # noqa: ANN001, ANN202
-            ctx = opened(args, **kwargs)
-            ctx.set_user(Actor(username=role.value, full_name=f"Uji {role.value}", role=role))
-            return ctx
-
-        monkeypatch.setattr(runner, "open_command_context", open_as)
+        username, password = f"uji.{role.value}".replace("_", "-"), "sandi-uji-123"
+        ctx = open_app(db)
+        try:
+            accounts = AccountService(ctx)
+            if not ctx.accounts_exist:
+                admin = AccountInput("uji.admin", "Uji Admin", Role.ADMIN)
+                accounts.add_account(admin, password, must_change_password=False)
+            ctx.set_user(Actor("uji.admin", "Uji Admin", Role.ADMIN))
+            if role is not Role.ADMIN:
+                data = AccountInput(username, f"Uji {role.value}", role)
+                accounts.add_account(data, password, must_change_password=False)
+        finally:
+            ctx.close()
+        monkeypatch.setenv("BERDAYA_USER", "uji.admin" if role is Role.ADMIN else username)
+        monkeypatch.setattr(desktop_app.cli, "_stdin_is_terminal", lambda: True)
+        monkeypatch.setattr(desktop_app.cli.getpass, "getpass", lambda prompt="": password)
 
     return use
 
@@ -121,9 +130,7 @@ def test_incident_report_command(db: Path, tmp_path: Path, capsys) -> None:
     assert main([*args, "--diketahui", "kemarin"]) == 2
 
 
-def test_incident_report_needs_an_administrator(
-    db: Path, tmp_path: Path, capsys, as_role
-) -> None:
+def test_incident_report_needs_an_administrator(db: Path, tmp_path: Path, capsys, as_role) -> None:
     as_role(Role.FIELD)
     out = tmp_path / "insiden.pdf"
     assert main(["laporan-insiden", "--db", str(db), "-o", str(out)]) == 1

@@ -6,7 +6,6 @@ from __future__ import annotations
 import argparse
 import os
 import shutil
-import sqlite3
 import subprocess
 import sys
 from pathlib import Path
@@ -123,7 +122,8 @@ def test_a_locked_database_is_named_in_use(
     path = tmp_path / "locked.sqlite"
     shutil.copy(demo_db, path)
     monkeypatch.setattr(db_module, "BUSY_TIMEOUT_MS", 50)
-    holder = sqlite3.connect(path, isolation_level=None)
+    # The app's own driver: two SQLite libraries in one process do not see each other's locks.
+    holder = db_module.driver.connect(str(path), isolation_level=None)
     try:
         holder.execute("PRAGMA locking_mode = EXCLUSIVE")
         holder.execute("BEGIN EXCLUSIVE")

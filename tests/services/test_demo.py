@@ -21,7 +21,7 @@ from desktop_app.services.demo import DemoOptions, DemoRefused, generate_demo, p
 from desktop_app.services.registry import PersonFilter, RegistryService
 
 TODAY = date(2026, 11, 20)
-TINY = DemoOptions(scale="tiny", seed=7, today=TODAY)
+TINY = DemoOptions(scale="tiny", seed=7, today=TODAY, accounts=False)
 
 
 def persons_digest(path: Path) -> str:
@@ -61,7 +61,7 @@ def test_same_seed_same_data_other_seed_other_data(
     assert persons_digest(again) == persons_digest(tiny_db[0])
 
     other = tmp_path / "other.sqlite"
-    generate_demo(other, DemoOptions(scale="tiny", seed=8, today=TODAY))
+    generate_demo(other, DemoOptions(scale="tiny", seed=8, today=TODAY, accounts=False))
     assert persons_digest(other) != persons_digest(tiny_db[0])
 
 

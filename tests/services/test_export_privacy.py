@@ -87,7 +87,7 @@ def test_neutralise_formula(text: str, expected: str) -> None:
     assert neutralise_formula(text) == expected
 
 
-HOSTILE = ["=HYPERLINK(\"http://x\",\"klik\")", "+1+1", "-1+1", "@SUM(1)", "\t=1", "\r=1"]
+HOSTILE = ['=HYPERLINK("http://x","klik")', "+1+1", "-1+1", "@SUM(1)", "\t=1", "\r=1"]
 
 
 def hostile_table() -> Table:
@@ -138,9 +138,7 @@ def test_masked_export_has_no_full_nik(ctx: AppContext, world, tmp_path: Path) -
             assert nik.encode() not in data
 
 
-def test_the_first_sheet_says_what_the_file_holds(
-    ctx: AppContext, world, tmp_path: Path
-) -> None:
+def test_the_first_sheet_says_what_the_file_holds(ctx: AppContext, world, tmp_path: Path) -> None:
     service = ExportService(ctx)
     out = tmp_path / "orang.xlsx"
     service.export(service.persons_table(PersonFilter(query="WARGA")), out, mask_ids=True)
@@ -208,9 +206,17 @@ def test_operator_cannot_export_restricted_data(ctx: AppContext, world, tmp_path
 def test_field_officer_cannot_export_restricted_data(ctx: AppContext, world, tmp_path) -> None:
     login(ctx, Role.FIELD)
     service = ExportService(ctx)
+    # The child is hidden from the field officer's registry, so the whole list holds no
+    # restricted record and exports, without the child.
+    out = service.export(service.persons_table(PersonFilter()), tmp_path / "a.xlsx").path
+    sheets = openpyxl.load_workbook(out, read_only=True)
+    text = " ".join(str(v) for ws in sheets for row in ws.iter_rows(values_only=True) for v in row)
+    assert "ANAK UJI" not in text and "WARGA" in text
+    # Asking for the restricted program itself is refused, though the list would be empty.
     with pytest.raises(ServiceError) as caught:
-        service.export(service.persons_table(PersonFilter()), tmp_path / "a.xlsx")
+        service.export(service.persons_table(PersonFilter(program_code="ABH")), tmp_path / "b.xlsx")
     assert caught.value.code == "export.restricted_not_allowed"
+    assert not (tmp_path / "b.xlsx").exists()
 
 
 def test_head_of_office_cannot_export_at_all(ctx: AppContext, world, tmp_path: Path) -> None:
@@ -221,9 +227,7 @@ def test_head_of_office_cannot_export_at_all(ctx: AppContext, world, tmp_path: P
     assert caught.value.code == "auth.permission_denied"
 
 
-def test_restricted_export_is_encrypted_and_logged(
-    ctx: AppContext, world, tmp_path: Path
-) -> None:
+def test_restricted_export_is_encrypted_and_logged(ctx: AppContext, world, tmp_path: Path) -> None:
     tmp_path = tmp_path / "ekspor"
     tmp_path.mkdir()
     login(ctx, Role.SOCIAL_WORKER)

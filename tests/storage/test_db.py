@@ -166,7 +166,8 @@ def test_a_database_locked_by_another_program_is_named_in_use(
 
     open_database(db_path).dispose()
     monkeypatch.setattr(db_module, "BUSY_TIMEOUT_MS", 50)
-    holder = sqlite3.connect(db_path, isolation_level=None)
+    # The app's own driver: two SQLite libraries in one process do not see each other's locks.
+    holder = db_module.driver.connect(str(db_path), isolation_level=None)
     try:
         # An exclusive-locking writer (another program) keeps every reader out.
         holder.execute("PRAGMA locking_mode = EXCLUSIVE")

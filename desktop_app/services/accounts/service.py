@@ -395,8 +395,7 @@ def _refuse_last_admin(session: Session, account_id: str) -> None:
 
 def _key_file(ctx: AppContext) -> Any:
     """The database's key file when the database is encrypted, else None."""
-    key = getattr(ctx.db, "key", None)
-    if key is None:
+    if ctx.db.key is None:
         return None
     from desktop_app.storage.keyring import Keyring
 
@@ -406,7 +405,7 @@ def _key_file(ctx: AppContext) -> Any:
 def _wrap_key(ctx: AppContext, username: str, password: str) -> None:
     keyring = _key_file(ctx)
     if keyring is not None:
-        keyring.set_user(username, password, ctx.db.key)  # type: ignore[attr-defined]
+        keyring.set_user(username, password, ctx.db.key)
 
 
 def _unwrap_key(ctx: AppContext, username: str) -> None:

@@ -43,8 +43,11 @@ class FirstStart:
 
 
 def is_encrypted_database(path: Path | str) -> bool:
-    # The key file beside the database (storage.keyring) is what makes it an encrypted one.
-    return Path(str(path) + ".keys").exists()
+    from desktop_app.storage.keyring import Keyring
+
+    # The key file beside the database is what the login needs: without it no password can
+    # open an encrypted file.
+    return Keyring.exists(Path(path))
 
 
 def create_administrator(
@@ -72,12 +75,12 @@ def create_administrator(
         ctx.close()
     if not encrypt:
         return FirstStart(login(path, data.username, password, clock=clock), None, False)
-    from desktop_app.storage.db import encrypt_database  # type: ignore[attr-defined]
+    from desktop_app.services.backups import encrypt_database_and_backups
     from desktop_app.storage.keyring import Keyring
 
     keyring, key, recovery_key = Keyring.create(path, data.username.strip().lower(), password)
     try:
-        result = encrypt_database(path, key)
+        result = encrypt_database_and_backups(path, key)
     except BaseException:
         # The database stays plain and usable; a key file without an encrypted database would
         # make the next start ask for a password it cannot use.
@@ -88,8 +91,8 @@ def create_administrator(
         ctx,
         recovery_key,
         True,
-        removed_plain_copy=bool(getattr(result, "removed_plain", True)),
-        backups_encrypted=list(getattr(result, "backups_encrypted", [])),
+        removed_plain_copy=result.removed_plain,
+        backups_encrypted=list(result.backups_encrypted),
     )
 
 
@@ -157,9 +160,9 @@ def login_usernames(path: Path | str) -> list[str]:
     login, so they come from its key file; a plain one is read (without changing it)."""
     path = Path(path)
     if is_encrypted_database(path):
-        from desktop_app.storage import keyring as key_file
+        from desktop_app.storage.keyring import Keyring
 
-        return sorted(key_file.Keyring.load(path).usernames())
+        return sorted(Keyring.load(path).usernames())
     ctx = open_app(path, read_only=True, verify="structure")
     try:
         return AccountService(ctx).usernames()

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import sqlite3
 from datetime import date
 from typing import Any
 
@@ -214,7 +213,7 @@ class CaseOps(CaseworkBase):
         # Straight to the driver: SQLAlchemy's per-row processing of a year of visits costs
         # more than SQLite's own work.
         driver = s.connection().connection.driver_connection
-        assert isinstance(driver, sqlite3.Connection)
+        assert driver is not None
         day = date.fromisoformat
         activities = tuple(
             ActivityView(

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import json
 import re
-import sqlite3
 from collections.abc import Mapping, Sequence
 from datetime import date, datetime
 from typing import Any
@@ -81,6 +80,7 @@ from desktop_app.services.distribution.types import (
     RowReport,
     parse_collector_relation,
 )
+from desktop_app.storage import driver
 from desktop_app.storage.distribution_models import (
     CollectionMark,
     CollectorCorrection,
@@ -755,7 +755,7 @@ _BY_KK = (
 )
 
 
-def _scanned_entry(db: sqlite3.Connection, round_id: str, code: str) -> str:
+def _scanned_entry(db: driver.Connection, round_id: str, code: str) -> str:
     """The one roster entry `code` names the way `Lookup.find` would, or _NotSimple: several
     entries, none, a name, or a NIK that may be a household member's (the general path asks
     who collects)."""
@@ -791,7 +791,7 @@ _dumps = json.JSONEncoder(
 _INSERTS: dict[str, tuple[str, list[tuple[str, Any]]]] = {}
 
 
-def _plain_insert(db: sqlite3.Connection, table: Table, dialect: Dialect, values: dict) -> None:
+def _plain_insert(db: driver.Connection, table: Table, dialect: Dialect, values: dict) -> None:
     """INSERT one row with each value converted by its column's own SQLAlchemy type, so it is
     stored exactly as `services.bulk.bulk_insert` (and the ORM) would store it."""
     prepared = _INSERTS.get(table.name)
@@ -811,7 +811,7 @@ def _plain_insert(db: sqlite3.Connection, table: Table, dialect: Dialect, values
 
 
 def _insert_logged(
-    w: UnitOfWork, db: sqlite3.Connection, table: Table, entity: str, row: dict, op: str
+    w: UnitOfWork, db: driver.Connection, table: Table, entity: str, row: dict, op: str
 ) -> None:
     """One new synced row and its change-log row on the unit of work's plain connection: the
     same rows `bulk_insert(w, entity, [row], op=op)` writes, without SQLAlchemy per statement."""

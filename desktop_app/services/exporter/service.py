@@ -133,8 +133,12 @@ def _mark_restricted(table: Table, hits: dict[Any, set[str]], keys: Iterable[Any
             count += 1
             programs |= codes
     if table.program and is_restricted_program(table.program):
+        # A list of a restricted program is restricted data even when the role sees none of
+        # its people (they are hidden from it): refused or protected all the same, and the
+        # count said is the program's, not the empty list's.
         programs.add(table.program)
-        count = max(count, table.count or 0)
+        enrolled = sum(1 for k, c in hits.items() if isinstance(k, int) and table.program in c)
+        count = max(count, table.count or 0, enrolled, 1)
     table.restricted = count
     table.restricted_programs = tuple(sorted(programs))
     return table

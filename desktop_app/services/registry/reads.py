@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import difflib
 import json
-import sqlite3
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import date
@@ -47,7 +46,7 @@ from desktop_app.services.registry.records import (
     PersonRecord,
     PersonRow,
 )
-from desktop_app.storage import search
+from desktop_app.storage import driver, search
 from desktop_app.storage.models import Enrolment, Household, KkHistory, Person, StatusHistory
 
 __all__ = [
@@ -127,7 +126,7 @@ def _person_row(m: Any, hide: bool = False) -> PersonRow:
 
 
 def _person_rows_plain(
-    conn: sqlite3.Connection, rowids: Sequence[int], hidden: frozenset[int] | None = None
+    conn: driver.Connection, rowids: Sequence[int], hidden: frozenset[int] | None = None
 ) -> list[PersonRow]:
     """`person_rows` on a plain sqlite3 connection: tuples in PERSON_SELECT's column order.
     `hidden`: rowids of restricted records the actor may not see (left out, and restricted
@@ -438,7 +437,7 @@ class RegistryReads:
             return self._person_ids(conn, flt, flt.max_matches)
 
     def _person_ids(
-        self, conn: sqlite3.Connection, flt: PersonFilter, limit: int | None
+        self, conn: driver.Connection, flt: PersonFilter, limit: int | None
     ) -> list[int]:
         # The plain sqlite3 cursor: per keystroke, SQLAlchemy's result handling cost about as
         # much as SQLite's own work (issue 17).
@@ -485,7 +484,7 @@ class RegistryReads:
             return self._count(conn, flt, restricted_only=True)
 
     def _count(
-        self, conn: sqlite3.Connection, flt: PersonFilter, *, restricted_only: bool = False
+        self, conn: driver.Connection, flt: PersonFilter, *, restricted_only: bool = False
     ) -> int:
         where, params = self._person_where(flt, restricted_only=restricted_only)
         return int(conn.execute(f"SELECT count(*) FROM person WHERE {where}", params).fetchone()[0])

@@ -27,7 +27,9 @@ TABLES = ("case_file", "case_assessment", "case_plan", "case_goal", "case_activi
 @pytest.fixture(scope="module")
 def demo_db(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, dict[str, int]]:
     path = tmp_path_factory.mktemp("demo") / "demo.sqlite"
-    return path, generate_demo(path, DemoOptions(scale="tiny", seed=11, today=TODAY))
+    return path, generate_demo(
+        path, DemoOptions(scale="tiny", seed=11, today=TODAY, accounts=False)
+    )
 
 
 def test_a_case_for_every_casework_enrolment(demo_db: tuple[Path, dict[str, int]]) -> None:
