@@ -179,6 +179,23 @@ def existing_db(args: argparse.Namespace) -> Path:
     return path
 
 
+def database_key(args: argparse.Namespace) -> tuple[Path, bytes | None]:
+    """The command's database and, when it is encrypted, its key from the person's login (for
+    commands that work on the file itself: check, backup). A plain database needs no key."""
+    from desktop_app.services.accounts import is_encrypted_database
+
+    path = usable_db(args)
+    if not is_encrypted_database(path):
+        if uses_accounts(path):
+            login_context(args, path, read_only=True).close()
+        return path, None
+    ctx = login_context(args, path, read_only=True)
+    try:
+        return path, ctx.db.key
+    finally:
+        ctx.close()
+
+
 def open_command_context(args: argparse.Namespace, *, read_only: bool = False) -> AppContext:
     """Open the command's database (see `existing_db`) as the person logged in with `--user`
     when it has accounts; StorageError (a `LoginRefused` for a failed login) when it cannot."""
@@ -291,7 +308,7 @@ def login_context(args: argparse.Namespace, path: Path, *, read_only: bool = Fal
     try:
         ctx = login(path, username, password, read_only=read_only)
     except ServiceError as exc:
-        if read_only and exc.code == "account.wrong_password":
+        if read_only and exc.code == "auth.wrong_password":
             _count_wrong_password(path, username, password)
         raise LoginRefused(exc.msg, **exc.params) from None
     try:

@@ -41,7 +41,10 @@ def _cheap_password_hashing(monkeypatch: pytest.MonkeyPatch) -> None:
     from argon2 import PasswordHasher
 
     from desktop_app.services.accounts import service
+    from desktop_app.storage import keyring
 
+    # The key file's Argon2id likewise (its entries carry their own parameters).
+    monkeypatch.setattr(keyring, "DEFAULT_PARAMS", keyring.Argon2Params(1, 8, 1))
     monkeypatch.setattr(
         service, "HASHER", PasswordHasher(time_cost=1, memory_cost=8, parallelism=1)
     )

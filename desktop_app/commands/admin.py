@@ -6,7 +6,7 @@ import argparse
 import sys
 from pathlib import Path
 
-from desktop_app.cli import add_db_option, command_db_path, existing_db, print_json
+from desktop_app.cli import add_db_option, command_db_path, database_key, print_json
 from desktop_app.commands.runner import refused
 from desktop_app.storage.db import StorageError
 
@@ -51,7 +51,20 @@ def cmd_check(args: argparse.Namespace) -> int:
 
     lang = get_language()
     en = lang == "en"
-    report = check_database(command_db_path(args))
+    from desktop_app.cli import login_context
+    from desktop_app.services.accounts import is_encrypted_database
+
+    path, key = command_db_path(args), None
+    if is_encrypted_database(path):
+        # Nothing of an encrypted file can be checked without its key: the person logs in. A
+        # plain file is checked as it is, without a login (health and counts only).
+        try:
+            ctx = login_context(args, path, read_only=True)
+        except StorageError as exc:
+            return refused(exc, 2)
+        key = ctx.db.key
+        ctx.close()
+    report = check_database(path, key)
     if args.json:
         print_json(report.as_dict(lang))
         return report.exit_code
@@ -80,7 +93,8 @@ def cmd_backup(args: argparse.Namespace) -> int:
     from desktop_app.services.health import backup
 
     try:
-        target = backup(existing_db(args), args.output)
+        path, key = database_key(args)
+        target = backup(path, args.output, key)
     except StorageError as exc:
         return refused(exc, 2)
     print(f"Cadangan tersimpan: {target}")

@@ -10,7 +10,7 @@ class LoginRefused(StorageError):
     """A login the command line refused (no user, no password, wrong password, locked out,
     disabled): the database stays closed, exit code 2 like a database that cannot be opened.
     A StorageError so that every command's "cannot open" path already handles it; it keeps
-    the code of the refusal behind it (`account.wrong_password`, `account.locked_out`, ...)."""
+    the code of the refusal behind it (`auth.wrong_password`, `auth.locked_out`, ...)."""
 
 
 DB_MISSING = Msg(

@@ -45,9 +45,9 @@ if TYPE_CHECKING:
     from desktop_app.services.accounts import AccountView
     from desktop_app.services.context import AppContext
 
-# Whether `pengguna pertama` encrypts the database under the new administrator's password
-# (SQLCipher + key file, storage.keyring). Off until the key file is merged into this tree.
-FIRST_ADMIN_ENCRYPTS = False
+# `pengguna pertama` encrypts the database under the new administrator's password (SQLCipher +
+# key file, storage.keyring), as the GUI's first start does.
+FIRST_ADMIN_ENCRYPTS = True
 
 # Refusals that mean the input cannot be used (exit 2) rather than a rule refusing it (exit 1).
 INPUT_CODES = frozenset(

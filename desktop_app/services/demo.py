@@ -62,11 +62,10 @@ DEMO_EXTENSIONS: list[str] = [
 ]
 
 DEMO_SOURCE = "demo"
-# Whether the demo build encrypts the demo database (SQLCipher + key file) under the demo
-# administrator's password, as a real first start does. Off until the key file (storage.keyring)
-# is in this tree; the lead turns it on after merging it. The recovery key of a demo database is
+# The demo build encrypts the demo database (SQLCipher + key file) under the demo
+# administrator's password, as a real first start does. The recovery key of a demo database is
 # not kept: a demo is rebuilt, never recovered.
-DEMO_ENCRYPTED = False
+DEMO_ENCRYPTED = True
 _CHUNK = 5000
 
 

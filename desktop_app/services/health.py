@@ -207,14 +207,15 @@ def _break_finding(conn: Connection, found: ChainBreak) -> Finding:
     )
 
 
-def check_database(path: Path) -> HealthReport:
-    """Integrity, schema version, counts and the change-log chains, without changing the file."""
+def check_database(path: Path, key: bytes | None = None) -> HealthReport:
+    """Integrity, schema version, counts and the change-log chains, without changing the file.
+    `key` opens an encrypted database (from a login); without it one is reported locked."""
     report = HealthReport(path=str(path), usable=False)
     if not path.exists():
         report.findings.append(Finding(FILE_MISSING, {"path": str(path)}))
         return report
     try:
-        db = open_database(path, create=False, read_only=True)
+        db = open_database(path, create=False, read_only=True, key=key)
     except StorageError as exc:
         report.findings.append(Finding(exc.msg, dict(exc.params)))
         return report
@@ -250,9 +251,11 @@ def check_database(path: Path) -> HealthReport:
     return report
 
 
-def backup(path: Path, target: Path) -> Path:
-    """A consistent copy, safe while the app is writing to the same file."""
+def backup(path: Path, target: Path, key: bytes | None = None) -> Path:
+    """A consistent copy, safe while the app is writing to the same file; an encrypted
+    database (opened with `key`) gives an encrypted copy with its key file beside it."""
     if not path.exists():
         raise StorageError(NOT_FOUND, path=str(path))
-    open_database(path, create=False, read_only=True).dispose()  # refuses foreign/corrupt files
-    return backup_database(path, target)
+    # Refuses foreign, corrupt and (without the key) locked files before copying anything.
+    open_database(path, create=False, read_only=True, key=key).dispose()
+    return backup_database(path, target, key=key)

@@ -166,12 +166,14 @@ class Keyring:
         data: dict[str, Any],
         *,
         clock: Callable[[], float] = time.time,
-        params: Argon2Params = DEFAULT_PARAMS,
+        params: Argon2Params | None = None,
     ) -> None:
         self.path = path
         self._data = data
         self._clock = clock
-        self.params = params  # for new entries; each entry keeps its own
+        # For new entries (each entry keeps its own); None: the module's DEFAULT_PARAMS at the
+        # time of the call (tests lower the cost there).
+        self.params = params or DEFAULT_PARAMS
 
     # -- the file ------------------------------------------------------------------------------
 
@@ -185,7 +187,7 @@ class Keyring:
         db_path: Path,
         *,
         clock: Callable[[], float] = time.time,
-        params: Argon2Params = DEFAULT_PARAMS,
+        params: Argon2Params | None = None,
     ) -> Keyring:
         path = keyring_path(Path(db_path))
         try:
@@ -221,7 +223,7 @@ class Keyring:
         password: str,
         *,
         clock: Callable[[], float] = time.time,
-        params: Argon2Params = DEFAULT_PARAMS,
+        params: Argon2Params | None = None,
     ) -> tuple[Keyring, bytes, str]:
         """A new key file with a new random database key, for `username` and a new recovery
         key. Returns (keyring, db_key, recovery_key_text): show the recovery key once, it is
@@ -230,6 +232,7 @@ class Keyring:
         path = keyring_path(Path(db_path))
         if path.exists():
             raise KeyringError(messages.KEYRING_EXISTS, name=path.name)
+        params = params or DEFAULT_PARAMS
         db_key = secrets.token_bytes(KEY_BYTES)
         recovery = _new_recovery_key()
         data: dict[str, Any] = {

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import argparse
 import hashlib
-import sqlite3
 from pathlib import Path
 
 from desktop_app.cli import build_parser
@@ -67,7 +66,15 @@ def digest(path: Path) -> str:
 
 def change_count(path: Path) -> int:
     """Rows in the change log: any saved change adds one."""
-    conn = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True)
+    from desktop_app.storage import driver
+    from desktop_app.storage.keyring import Keyring
+    from tests.helpers import demo_password
+
+    # The demo databases are encrypted: their administrator's demo password gives the key.
+    key = None
+    if Keyring.exists(path):
+        key = Keyring.load(path).unlock("admin", demo_password("admin"))
+    conn = driver.connect(f"{path.resolve().as_uri()}?mode=ro", key=key, uri=True)
     try:
         return int(conn.execute("SELECT count(*) FROM change_log").fetchone()[0])
     finally:

@@ -16,6 +16,7 @@ from desktop_app.cli import _GuardedStream, build_parser, main
 from desktop_app.services.accounts import login
 from desktop_app.services.exporter import ExportService
 from desktop_app.services.registry import PersonFilter, RegistryService
+from desktop_app.storage.db import copy_key_file
 from tests.commands.cli_tools import (
     CREATING,
     change_count,
@@ -118,12 +119,15 @@ def test_a_locked_database_is_named_in_use(
     demo_db: Path, tmp_path: Path, capsys: pytest.CaptureFixture, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     from desktop_app.storage import db as db_module
+    from desktop_app.storage.keyring import Keyring
 
     path = tmp_path / "locked.sqlite"
     shutil.copy(demo_db, path)
+    db_module.copy_key_file(demo_db, path)  # the demo is encrypted: its key file goes along
+    key = Keyring.load(path).unlock("admin", demo_password("admin"))
     monkeypatch.setattr(db_module, "BUSY_TIMEOUT_MS", 50)
     # The app's own driver: two SQLite libraries in one process do not see each other's locks.
-    holder = db_module.driver.connect(str(path), isolation_level=None)
+    holder = db_module.driver.connect(str(path), key=key, isolation_level=None)
     try:
         holder.execute("PRAGMA locking_mode = EXCLUSIVE")
         holder.execute("BEGIN EXCLUSIVE")
@@ -176,6 +180,7 @@ def test_a_refused_command_leaves_an_existing_database_in_place(
 ) -> None:
     path = tmp_path / "kantor.sqlite"
     shutil.copy(demo_db, path)
+    copy_key_file(demo_db, path)  # an encrypted database needs its key file
     changes = change_count(path)
     bundle = tmp_path / "kiriman.bdl"
     bundle.write_bytes(os.urandom(2000))

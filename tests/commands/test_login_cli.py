@@ -5,7 +5,6 @@ nothing. A database without accounts works as before."""
 from __future__ import annotations
 
 import argparse
-import importlib.util
 import shutil
 import sys
 from pathlib import Path
@@ -15,6 +14,7 @@ import pytest
 from desktop_app.cli import main
 from desktop_app.services.accounts import AccountService, login
 from desktop_app.services.demo_accounts import DEMO_ACCOUNTS
+from desktop_app.storage.db import copy_key_file
 from tests.commands.cli_tools import CREATING, change_count, leaf_commands, required_argv
 from tests.helpers import PasswordStdin, demo_password, login_as_demo_user, office_file
 
@@ -30,6 +30,7 @@ def demo_file(tmp_path_factory: pytest.TempPathFactory) -> Path:
 def db(demo_file: Path, tmp_path: Path) -> Path:
     path = tmp_path / "kantor.sqlite"
     shutil.copy(demo_file, path)
+    copy_key_file(demo_file, path)  # an encrypted database needs its key file
     return path
 
 
@@ -125,7 +126,7 @@ def test_a_wrong_password_exits_2_with_the_reason(
     assert captured.out == ""
     _stdin(monkeypatch, "salah-sekali")
     assert main(["--lang", "en", *argv]) == 2
-    assert capsys.readouterr().err.strip() == "Wrong username or password."
+    assert capsys.readouterr().err.strip() == "Wrong user name or password."
     _stdin(monkeypatch, "demo-operator")
     assert main(["round", "list", "--db", str(db), "--user", "tidak.ada", "--password-stdin"]) == 2
     assert "salah" in capsys.readouterr().err  # an unknown name reads like a wrong password
@@ -151,7 +152,8 @@ def test_a_disabled_account_cannot_log_in(
     assert main(["pengguna", "nonaktifkan", "peksos", "--db", str(db)]) == 0
     login_as_demo_user(monkeypatch, "peksos")
     assert main(["round", "list", "--db", str(db)]) == 2
-    assert "dinonaktifkan" in capsys.readouterr().err
+    # Disabling removed the account's wrapped key from the key file: its password opens nothing.
+    assert "kata sandi salah" in capsys.readouterr().err
 
 
 # Commands that run without a login: `check` reads only the file's health and table counts,
@@ -176,6 +178,7 @@ def test_every_command_logs_in_before_it_reads_the_database(
     # A new command that opened the database another way would skip the login: this finds it.
     db = tmp_path / "kantor.sqlite"
     shutil.copy(demo_file, db)
+    copy_key_file(demo_file, db)  # an encrypted database needs its key file
     argv = [*command, *required_argv(parser, tmp_path), "--db", str(db)]
     assert main(argv) == 2
     assert "--user NAMA" in capsys.readouterr().err
@@ -209,10 +212,6 @@ def test_a_database_without_accounts_needs_no_login(
     assert main(["--create", "round", "list", "--db", str(tmp_path / "baru.sqlite")]) == 0
 
 
-@pytest.mark.skipif(
-    importlib.util.find_spec("desktop_app.services.access") is None,
-    reason="the services' permission enforcement is not in this tree yet",
-)
 def test_a_field_officer_cannot_export_children_in_conflict_with_the_law(
     db: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture
 ) -> None:
@@ -244,7 +243,7 @@ def test_the_gui_demo_builds_its_accounts_and_gives_them_to_an_old_demo_file(
 
     opened: list[Path] = []
 
-    def run_app(path: Path, lang: str | None = None) -> int:
+    def run_app(path: Path, lang: str | None = None, demo: bool | None = None) -> int:
         opened.append(path)
         return 0
 
@@ -279,10 +278,6 @@ def test_read_only_commands_count_wrong_passwords_too(
     assert "Terlalu banyak kata sandi salah" in capsys.readouterr().err
 
 
-@pytest.mark.skipif(
-    importlib.util.find_spec("desktop_app.storage.keyring") is None,
-    reason="the key file (storage.keyring) is not in this tree yet",
-)
 def test_an_encrypted_demo_logs_in_every_role(
     tmp_path: Path, no_login: None, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture
 ) -> None:

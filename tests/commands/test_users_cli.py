@@ -3,7 +3,6 @@ reset and changed, all from the command line; passwords never as arguments."""
 
 from __future__ import annotations
 
-import importlib.util
 import json
 import sys
 from pathlib import Path
@@ -187,12 +186,16 @@ def test_change_disable_enable(
     assert "dinonaktifkan" in capsys.readouterr().out
     argv = _as(db, "budi", "pengguna", "ganti-sandi")
     assert _run(monkeypatch, argv, "sandi-awal-1", "sandi-budi-22") == 2
-    assert "dinonaktifkan" in capsys.readouterr().err
+    # Disabling removed budi's wrapped key from the key file: the old password opens nothing.
+    assert "kata sandi salah" in capsys.readouterr().err
 
     argv = _as(db, "sari", "pengguna", "ubah", "budi", "--aktifkan")
     assert _run(monkeypatch, argv, ADMIN_PASSWORD) == 0
+    # Enabled again, the account needs a new password from the administrator to open the file.
+    argv = _as(db, "sari", "pengguna", "reset-sandi", "budi")
+    assert _run(monkeypatch, argv, ADMIN_PASSWORD, "sandi-awal-2") == 0
     argv = _as(db, "budi", "pengguna", "ganti-sandi")
-    assert _run(monkeypatch, argv, "sandi-awal-1", "sandi-budi-22") == 0
+    assert _run(monkeypatch, argv, "sandi-awal-2", "sandi-budi-22") == 0
 
 
 def test_the_last_administrator_stays(
@@ -224,13 +227,28 @@ def test_reset_password(
 
 
 def test_recovery_needs_an_encrypted_database(
-    db: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture
+    tmp_path: Path, no_login: None, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture
 ) -> None:
     # Recovery works with the key file of an encrypted database (storage.keyring); a plain one
     # has no recovery key, and another administrator resets the password instead.
-    argv = ["pengguna", "pulihkan", "sari", "--db", str(db)]
+    from desktop_app.commands import users
+
+    monkeypatch.setattr(users, "FIRST_ADMIN_ENCRYPTS", False)
+    path = tmp_path / "polos.sqlite"
+    argv = ["pengguna", "pertama", "sari", "--nama-lengkap", "Sari Wulandari", "--db", str(path)]
+    assert _run(monkeypatch, [*argv, "--create"], ADMIN_PASSWORD) == 0
+    capsys.readouterr()
+    argv = ["pengguna", "pulihkan", "sari", "--db", str(path)]
     assert _run(monkeypatch, argv, "KUNCI-PEMULIHAN", "sandi-baru-44") == 2
     assert "reset-sandi" in capsys.readouterr().err
+
+
+def test_a_wrong_recovery_key_is_refused(
+    db: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture
+) -> None:
+    argv = ["pengguna", "pulihkan", "sari", "--db", str(db)]
+    assert _run(monkeypatch, argv, "KUNCI-PEMULIHAN", "sandi-baru-44") == 2
+    assert "Kunci pemulihan salah" in capsys.readouterr().err
 
 
 def test_account_commands_on_a_database_without_accounts(
@@ -258,10 +276,6 @@ def test_the_user_name_is_not_case_sensitive(
     assert _run(monkeypatch, _as(db, "Budi", "round", "list"), "sandi-budi-22") == 0
 
 
-@pytest.mark.skipif(
-    importlib.util.find_spec("desktop_app.storage.keyring") is None,
-    reason="the key file (storage.keyring) is not in this tree yet",
-)
 def test_first_administrator_encrypts_and_the_recovery_key_sets_a_new_password(
     tmp_path: Path, no_login: None, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture
 ) -> None:

@@ -186,7 +186,7 @@ def test_login_dialog_in_english(qtbot, accounts_db):
     assert dialog.login_button.text() == "&Log in"
     type_into(qtbot, dialog.password, "wrong-password")
     dialog.login_button.click()
-    assert dialog.error.text() == "Wrong username or password."
+    assert dialog.error.text() == "Wrong user name or password."
 
 
 def test_cancelled_login_opens_nothing(qtbot, accounts_db, monkeypatch):

@@ -59,7 +59,7 @@ def test_login_refuses_wrong_password_and_unknown_user_alike(tmp_path, clock):
     for name, password in (("admin", "salah-sekali"), ("nobody", "rahasia-admin")):
         with pytest.raises(ServiceError) as exc:
             login(path, name, password, clock=clock)
-        assert exc.value.code == "account.wrong_password"
+        assert exc.value.code == "auth.wrong_password"
     ctx = login(path, "ADMIN ", "rahasia-admin", clock=clock)
     assert ctx.user is not None and ctx.user.username == "admin"
     ctx.close()
@@ -74,7 +74,7 @@ def test_lock_out_grows_and_ends_with_time(tmp_path):
             login(path, "admin", "salah-sekali", clock=clock)
     with pytest.raises(ServiceError) as exc:
         login(path, "admin", "rahasia-admin", clock=clock)
-    assert exc.value.code == "account.locked_out" and exc.value.params["seconds"] <= 31
+    assert exc.value.code == "auth.locked_out" and exc.value.params["seconds"] <= 31
     clock.set(FIXED_NOW + timedelta(seconds=31))
     ctx = login(path, "admin", "rahasia-admin", clock=clock)
     ctx.close()

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from desktop_app.domain.errors import Msg
+from desktop_app.storage import messages as storage_messages
 
 USERNAME_INVALID = Msg(
     "account.username_invalid",
@@ -37,16 +38,10 @@ PASSWORD_WEAK = Msg(
     "Kata sandi minimal {minimum} karakter dan tidak boleh sama dengan nama pengguna.",
     "A password needs at least {minimum} characters and must differ from the username.",
 )
-WRONG_PASSWORD = Msg(
-    "account.wrong_password",
-    "Nama pengguna atau kata sandi salah.",
-    "Wrong username or password.",
-)
-LOCKED_OUT = Msg(
-    "account.locked_out",
-    "Terlalu banyak kata sandi salah. Coba lagi dalam {seconds} detik.",
-    "Too many wrong passwords. Try again in {seconds} seconds.",
-)
+# The same refusals whether the key file (encrypted database) or the account's hash checked the
+# password: one code each for the person at the keyboard.
+WRONG_PASSWORD = storage_messages.WRONG_PASSWORD
+LOCKED_OUT = storage_messages.LOCKED_OUT
 INACTIVE = Msg(
     "account.inactive",
     "Akun {username} sudah dinonaktifkan. Hubungi administrator.",
