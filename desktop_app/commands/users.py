@@ -10,6 +10,7 @@ password).
     pengguna reset-sandi NAMA                                a temporary password
     pengguna ganti-sandi                                     one's own password
     pengguna pulihkan NAMA                                   recovery key -> new password
+    pengguna kunci-pemulihan                                 a new recovery key (old one void)
 
 Passwords are never arguments (they would stay in the shell history and the process list): a
 prompt asks for them (a new one twice), or with `--password-stdin` they are lines of stdin in
@@ -122,6 +123,12 @@ def register(sub: argparse._SubParsersAction) -> None:
     _common(recover)
     recover.add_argument("username", metavar="NAMA", help="akun administrator")
     recover.set_defaults(func=cmd_recover)
+
+    rotate = users_sub.add_parser(
+        "kunci-pemulihan", help="buat kunci pemulihan baru (yang lama tidak berlaku lagi)"
+    )
+    _common(rotate)
+    rotate.set_defaults(func=cmd_rotate_recovery)
 
 
 def _common(parser: argparse.ArgumentParser) -> None:
@@ -333,6 +340,23 @@ def cmd_disable(args: argparse.Namespace) -> int:
                 f"Account {view.username} disabled; it cannot log in any more.",
             )
         )
+        return 0
+
+    return run_on_database(args, body, _exit_code)
+
+
+def cmd_rotate_recovery(args: argparse.Namespace) -> int:
+    from desktop_app.services.accounts import AccountService
+
+    def body(ctx: AppContext) -> int:
+        key = AccountService(ctx).rotate_recovery_key()
+        print(
+            _say(
+                "KUNCI PEMULIHAN BARU (hanya ditampilkan sekali; kunci lama tidak berlaku lagi):",
+                "NEW RECOVERY KEY (shown only once; the old one no longer works):",
+            )
+        )
+        print(f"    {key}")
         return 0
 
     return run_on_database(args, body, _exit_code)

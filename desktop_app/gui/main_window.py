@@ -250,6 +250,11 @@ class MainWindow(QMainWindow):
             self.access_log_action.setObjectName("access_log_action")
             self.access_log_action.triggered.connect(self.show_access_log)
             menu.addAction(self.access_log_action)
+            self.recovery_action = QAction(tr("Kunci &pemulihan baru…"), self)
+            self.recovery_action.setObjectName("recovery_action")
+            self.recovery_action.setEnabled(self.ctx.db.key is not None)
+            self.recovery_action.triggered.connect(self.rotate_recovery_key)
+            menu.addAction(self.recovery_action)
             self.incident_action = QAction(tr("Laporan &insiden data…"), self)
             self.incident_action.setObjectName("incident_action")
             self.incident_action.triggered.connect(self.report_incident)
@@ -285,6 +290,26 @@ class MainWindow(QMainWindow):
             show_error(self, exc, tr("Log akses"))
             return
         dialog.exec()
+
+    def rotate_recovery_key(self) -> None:
+        """A new recovery key (the old one may be in a lost laptop bag): asked, then shown once."""
+        from desktop_app.gui.auth.privacy_dialogs import RecoveryKeyDialog
+        from desktop_app.gui.errors import show_error
+        from desktop_app.services.accounts import AccountService
+
+        answer = QMessageBox.question(
+            self,
+            tr("Kunci pemulihan baru"),
+            tr("Buat kunci pemulihan baru? Kunci yang lama langsung tidak berlaku."),
+        )
+        if answer != QMessageBox.StandardButton.Yes:
+            return
+        try:
+            key = AccountService(self.ctx).rotate_recovery_key()
+        except Exception as exc:  # noqa: BLE001 - a coded refusal, shown
+            show_error(self, exc, tr("Kunci pemulihan baru"))
+            return
+        RecoveryKeyDialog(key, self).exec()
 
     def report_incident(self) -> None:
         """Laporan insiden: the prefilled data-breach report for a lost laptop or copied file."""

@@ -294,3 +294,16 @@ def test_first_administrator_encrypts_and_the_recovery_key_sets_a_new_password(
     assert _run(monkeypatch, argv, recovery_key, "sandi-baru-44") == 0
     assert _run(monkeypatch, _as(path, "sari", "round", "list"), ADMIN_PASSWORD) == 2
     assert _run(monkeypatch, _as(path, "sari", "round", "list"), "sandi-baru-44") == 0
+
+
+def test_a_new_recovery_key_replaces_the_old_one(
+    db: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture
+) -> None:
+    assert _run(monkeypatch, _as(db, "sari", "pengguna", "kunci-pemulihan"), ADMIN_PASSWORD) == 0
+    out = capsys.readouterr().out
+    assert "KUNCI PEMULIHAN BARU" in out
+    new_key = out.strip().splitlines()[-1].strip()
+    argv = ["pengguna", "pulihkan", "sari", "--db", str(db)]
+    assert _run(monkeypatch, argv, new_key, "sandi-baru-44") == 0
+    capsys.readouterr()
+    assert _run(monkeypatch, _as(db, "sari", "round", "list"), "sandi-baru-44") == 0

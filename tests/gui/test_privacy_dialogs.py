@@ -56,3 +56,18 @@ def test_incident_dialog_writes_the_report_and_logs_it(qtbot, ctx, tmp_path: Pat
     from desktop_app.services.access import AccessLogService
 
     assert any(e.action == "print" for e in AccessLogService(ctx).entries())
+
+
+def test_recovery_key_dialog_closes_only_once_the_key_is_noted(qtbot):
+    from desktop_app.gui.auth.privacy_dialogs import RecoveryKeyDialog
+
+    dialog = RecoveryKeyDialog("ABCDE-FGHIJ-KLMNO-PQRST-UVWXY-Z2345")
+    qtbot.addWidget(dialog)
+    dialog.show()
+    assert dialog.key_label.text() == "ABCDE-FGHIJ-KLMNO-PQRST-UVWXY-Z2345"
+    assert not dialog.close_button.isEnabled()
+    dialog.reject()  # Esc before noting it down does nothing
+    assert dialog.isVisible()
+    dialog.noted.setChecked(True)
+    dialog.close_button.click()
+    assert not dialog.isVisible() and dialog.key_label.text() == ""

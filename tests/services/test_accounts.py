@@ -150,3 +150,32 @@ def test_bad_account_input_is_refused_with_a_code(tmp_path, clock, data, passwor
         assert exc.value.code == code
     finally:
         ctx.close()
+
+
+def test_the_recovery_key_can_be_replaced_on_an_encrypted_database(tmp_path, clock):
+    from desktop_app.services.accounts import recover
+
+    path = tmp_path / "b.sqlite"
+    started = create_administrator(path, ADMIN, "rahasia-admin", clock=clock)
+    old_key = started.recovery_key
+    assert started.encrypted and old_key
+    try:
+        new_key = AccountService(started.ctx).rotate_recovery_key()
+    finally:
+        started.ctx.close()
+    assert new_key != old_key
+    with pytest.raises(Exception) as exc:
+        recover(path, old_key, "admin", "sandi-baru-123")
+    assert getattr(exc.value, "code", "") == "auth.wrong_recovery_key"
+    recover(path, new_key, "admin", "sandi-baru-123").close()
+    login(path, "admin", "sandi-baru-123", clock=clock).close()
+
+
+def test_a_plain_database_has_no_recovery_key(tmp_path, clock):
+    ctx = _first(tmp_path / "b.sqlite", clock)
+    try:
+        with pytest.raises(ServiceError) as exc:
+            AccountService(ctx).rotate_recovery_key()
+        assert exc.value.code == "account.not_encrypted"
+    finally:
+        ctx.close()

@@ -175,3 +175,59 @@ def ask_incident_path(parent: QWidget | None) -> Path | None:
         parent, tr("Simpan laporan insiden"), "laporan-insiden.pdf", "PDF (*.pdf)"
     )
     return Path(name) if name else None
+
+
+class RecoveryKeyDialog(QDialog):
+    """A new recovery key, shown once: "Tutup" stays off until the administrator says it is
+    written down; nothing keeps the key after the dialog closes."""
+
+    def __init__(self, recovery_key: str, parent: QWidget | None = None) -> None:
+        from PySide6.QtGui import QFont, QFontDatabase, QGuiApplication
+        from PySide6.QtWidgets import QCheckBox, QHBoxLayout, QPushButton
+
+        super().__init__(parent)
+        self.setWindowTitle(tr("Kunci pemulihan baru"))
+        layout = QVBoxLayout(self)
+        title = QLabel(
+            tr(
+                "Ini kunci pemulihan yang baru; kunci lama tidak berlaku lagi. Kunci ini hanya "
+                "ditampilkan sekali: catat dan simpan di brankas kantor."
+            )
+        )
+        title.setWordWrap(True)
+        layout.addWidget(title)
+        self.key_label = QLabel(recovery_key)
+        self.key_label.setObjectName("recovery_key")
+        font = QFontDatabase.systemFont(QFontDatabase.SystemFont.FixedFont)
+        font.setPointSize(max(18, font.pointSize() * 2))
+        font.setWeight(QFont.Weight.Bold)
+        self.key_label.setFont(font)
+        self.key_label.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.key_label.setStyleSheet(
+            "background: white; color: black; border: 2px solid #555; padding: 16px;"
+        )
+        self.key_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        layout.addWidget(self.key_label)
+        self.noted = QCheckBox(tr("Sudah saya catat"))
+        layout.addWidget(self.noted)
+        buttons = QHBoxLayout()
+        copy = QPushButton(tr("Salin"))
+        copy.clicked.connect(
+            lambda: (clip := QGuiApplication.clipboard()) and clip.setText(recovery_key)
+        )
+        buttons.addWidget(copy)
+        buttons.addStretch(1)
+        self.close_button = QPushButton(tr("Tutup"))
+        self.close_button.setEnabled(False)
+        self.close_button.clicked.connect(self.accept)
+        self.noted.toggled.connect(self.close_button.setEnabled)
+        buttons.addWidget(self.close_button)
+        layout.addLayout(buttons)
+
+    def reject(self) -> None:
+        if self.noted.isChecked():  # Esc only once the key is written down
+            super().reject()
+
+    def done(self, result: int) -> None:
+        self.key_label.clear()
+        super().done(result)

@@ -67,3 +67,8 @@ IDLE_MINUTES_INVALID = Msg(
     "Waktu kunci otomatis antara {low} dan {high} menit.",
     "The automatic lock time is between {low} and {high} minutes.",
 )
+NOT_ENCRYPTED = Msg(
+    "account.not_encrypted",
+    "Basis data ini belum terenkripsi, jadi tidak memiliki kunci pemulihan.",
+    "This database is not encrypted yet, so it has no recovery key.",
+)

@@ -299,6 +299,20 @@ class AccountService:
             row = _find(session, username)
             return bool(row and row.must_change_password)
 
+    def rotate_recovery_key(self) -> str:
+        """A new recovery key for this encrypted database (shown once by the caller); the old
+        one stops working at once — after a lost laptop bag or a departed administrator."""
+        actor = self.ctx.require(Permission.USERS_MANAGE)
+        keyring = _key_file(self.ctx)
+        if keyring is None:
+            raise ServiceError(M.NOT_ENCRYPTED)
+        assert self.ctx.db.key is not None
+        with self.ctx.unit_of_work() as uow:
+            # The change log says who and when; the key itself is written nowhere.
+            uow.log("setting", "recovery_key", "rotate", {"by": [None, actor.username]})
+            recovery = str(keyring.rotate_recovery(self.ctx.db.key))
+        return recovery
+
     # -- idle lock ------------------------------------------------------------------------------
     def idle_lock_minutes(self) -> int:
         with self.ctx.db.session() as session:
