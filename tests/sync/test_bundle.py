@@ -371,3 +371,23 @@ def test_a_hostile_clear_header_is_refused(header: bytes) -> None:
     with pytest.raises(BundleError) as refused:
         _open(fmt.MAGIC + header + b"\n" + b"\0" * 100)
     assert refused.value.code in ("sync.bundle_header_damaged", "sync.bundle_header_incomplete")
+
+
+def test_real_checkout_and_return_bundles_hold_no_nik_or_name_in_clear(field) -> None:
+    # UU PDP: a bundle on a USB stick is as exposed as the stick. Every NIK and name the
+    # checkout carries must be unreadable in its bytes (and in the return's).
+    identities: list[bytes] = []
+    for family in field.people:
+        for pid in family:
+            person = field.office.registry.get_person(pid).input
+            identities += [person.name.encode(), (person.nik or "").encode()]
+    identities = [i for i in identities if len(i) >= 6]
+    assert len(identities) >= 4
+    checkout = (field.tmp / "checkout.bdl").read_bytes()
+    person = field.people[0][0]
+    inp = field.lap.registry.get_person(person).input
+    inp.phone = "081234"
+    field.lap.registry.update_person(person, inp)
+    returned = field.lap.sync.export(field.tmp / "ret.bdl").path.read_bytes()
+    for data in (checkout, returned):
+        assert not [i for i in identities if i in data]
