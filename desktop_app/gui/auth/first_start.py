@@ -29,6 +29,7 @@ from PySide6.QtWidgets import (
 from desktop_app.domain.access import Role
 from desktop_app.gui.auth.common import ErrorLine, password_field
 from desktop_app.gui.errors import show_error
+from desktop_app.gui.workers import run_job
 from desktop_app.i18n import tr
 from desktop_app.services.accounts import (
     MIN_PASSWORD,
@@ -129,20 +130,32 @@ class FirstStartDialog(QDialog):
         data = AccountInput(
             self.username.text(), self.full_name.text(), Role.ADMIN, self.nip.text() or None
         )
-        try:
-            self.started = create_administrator(
-                self.path,
-                data,
-                self.password.text(),
-                encrypt=ENCRYPT,
-            )
-        except Exception as exc:  # noqa: BLE001 - refusals under the form; bugs get the dialog
-            if not self.account_error.show_exception(exc):
-                show_error(self, exc, title=self.windowTitle())
-            return
+        password = self.password.text()
+        # Encrypting an office's database (150 MB) takes 10-20 s: in a worker, with a progress
+        # dialog, never a frozen window. Nothing can be cancelled half-way: the conversion
+        # either completes (verified) or leaves the plain file as it was.
+        self.create_button.setEnabled(False)
+        self.job = run_job(
+            lambda _control: create_administrator(self.path, data, password, encrypt=ENCRYPT),
+            parent=self,
+            title=self.windowTitle(),
+            label=tr("Membuat administrator dan mengenkripsi basis data…"),
+            on_success=self._created,
+            on_error=self._failed,
+            write=True,
+            cancellable=False,
+        )
+
+    def _created(self, started: FirstStart) -> None:
+        self.started = started
         self.password.clear()
         self.again.clear()
-        self.show_key(self.started)
+        self.show_key(started)
+
+    def _failed(self, exc: BaseException) -> None:
+        self.create_button.setEnabled(True)
+        if not self.account_error.show_exception(exc):
+            show_error(self, exc, title=self.windowTitle())
 
     # -- page 2: the recovery key, once -------------------------------------------------------
     def _key_page(self) -> QWidget:
