@@ -21,6 +21,7 @@ from PySide6.QtWidgets import (
 )
 
 from desktop_app import __version__
+from desktop_app.domain.access import Permission
 from desktop_app.gui.changes import ChangeBus
 from desktop_app.gui.qt_texts import install_qt_texts
 from desktop_app.i18n import LANGUAGES, get_language, set_language, tr
@@ -112,6 +113,10 @@ class MainWindow(QMainWindow):
         # Only the first tab is built now; the others when first opened, so the window is
         # usable at once even when an area's tab loads a lot (measured on 160,000 persons).
         self._specs = tab_specs()
+        if ctx.can(Permission.CASEWORK) or ctx.can(Permission.REPORTS_VIEW):
+            # Layanan (casework) before Sinkronisasi; without CASEWORK it shows counts only.
+            layanan = TabSpec("desktop_app.gui.casework.tab", "CaseworkTab", tr("Layanan"))
+            self._specs.insert(len(self._specs) - 1, layanan)
         self._pending: dict[int, QWidget] = {}
         for index, spec in enumerate(self._specs):
             if index == 0:
