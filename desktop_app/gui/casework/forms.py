@@ -169,6 +169,7 @@ class OpenCaseDialog(CaseForm):
         self.search.setPlaceholderText(tr("Cari nama atau NIK penerima program…"))
         self.people = QListWidget()
         self.people.setMinimumHeight(150)
+        self.setMinimumWidth(560)
         self.worker = QLineEdit(svc.worker_name(svc.ctx.current_actor()))
         self.opened_on = _date_edit(self.today, self.today)
         self.carer = QLineEdit()
@@ -410,7 +411,7 @@ class AssessmentDialog(CaseForm):
             self.fields[field.key] = holder
             caption = tr(field.label) + (" *" if field.required else "")
             self.form.addRow(caption, holder.widget)
-        self.setMinimumWidth(560)
+        self.setMinimumWidth(660)
 
     def answers(self) -> dict[str, object]:
         found: dict[str, object] = {}

@@ -8,6 +8,7 @@ import html
 import logging
 from collections.abc import Callable
 from datetime import date
+from typing import Any
 
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
@@ -35,6 +36,7 @@ from desktop_app.gui.casework.models import (
     ActivityModel,
     DeviceModel,
     GoalModel,
+    RowsModel,
     StageModel,
     format_date,
     label,
@@ -152,9 +154,9 @@ class CasePanel(QWidget):
         scroll.setWidgetResizable(True)
         scroll.setWidget(self.assessment_label)
         self.activity_model = ActivityModel(self)
-        self.activity_table = self._table(self.activity_model)
+        self.activity_table = self._table(self.activity_model, [80, 150, 95, 85])
         self.goal_model = GoalModel(self)
-        self.goal_table = self._table(self.goal_model)
+        self.goal_table = self._table(self.goal_model, [300, 85, 85])
         self.plan_label = QLabel()
         self.plan_label.setWordWrap(True)
         self.goal_done_button = push_button(
@@ -167,14 +169,14 @@ class CasePanel(QWidget):
             self.plan_label, self.goal_table, [self.goal_done_button, self.goal_cancel_button]
         )
         self.device_model = DeviceModel(self)
-        self.device_table = self._table(self.device_model)
+        self.device_table = self._table(self.device_model, [120, 85, 85, 85, 120, 130])
         self.hand_over_button = push_button(tr("Serahkan alat…"), self.hand_over)
         self.receipt_button = push_button(tr("Cetak tanda terima"), self.print_receipt)
         device_page = self._page(
             None, self.device_table, [self.hand_over_button, self.receipt_button]
         )
         self.stage_model = StageModel(self)
-        self.stage_table = self._table(self.stage_model)
+        self.stage_table = self._table(self.stage_model, [85, 130, 150])
         self.sections.addTab(self.activity_table, tr("Kegiatan"))
         self.sections.addTab(scroll, tr("Asesmen"))
         self.sections.addTab(plan_page, tr("Rencana"))
@@ -194,8 +196,10 @@ class CasePanel(QWidget):
         if self.case is not None and changes.touches(*CASEWORK_KINDS):
             self.reload()
 
-    def _table(self, model: object) -> QTableView:
-        table = read_only_table(model)  # type: ignore[arg-type]
+    def _table(self, model: RowsModel, widths: list[int]) -> QTableView:
+        table = read_only_table(model)
+        for column, width in enumerate(widths):
+            table.setColumnWidth(column, width)
         return table
 
     def _page(self, top: QWidget | None, table: QTableView, buttons: list[QPushButton]) -> QWidget:
@@ -378,18 +382,18 @@ class CasePanel(QWidget):
             case = self.case
             self._form(lambda: forms.CloseCaseDialog(self.svc, case, self))
 
-    def _selected(self, table: QTableView, model: object) -> object | None:
+    def _selected(self, table: QTableView, model: RowsModel) -> Any:
         index = table.currentIndex()
         if not index.isValid():
             return None
-        return model.row_at(index.row())  # type: ignore[attr-defined]
+        return model.row_at(index.row())
 
     def set_goal(self, status: str) -> None:
         goal = self._selected(self.goal_table, self.goal_model)
         if goal is None:
             return
         try:
-            self.svc.set_goal_status(goal.id, status)  # type: ignore[attr-defined]
+            self.svc.set_goal_status(goal.id, status)
         except ServiceError as exc:
             show_error(self, exc, tr("Rencana"))
 
@@ -398,7 +402,7 @@ class CasePanel(QWidget):
         if device is None or self.case is None:
             return
         case = self.case
-        device_id = str(device.id)  # type: ignore[attr-defined]
+        device_id = str(device.id)
         dialog = forms.HandOverDialog(self.svc, case, device_id, self)
         if dialog.exec():
             self.changed.emit(case.id)
@@ -408,7 +412,7 @@ class CasePanel(QWidget):
         device = self._selected(self.device_table, self.device_model)
         if device is None or not getattr(device, "number", None):
             return
-        docs.print_device_receipt(self, self.svc, device.id, device.number)  # type: ignore[attr-defined]
+        docs.print_device_receipt(self, self.svc, device.id, device.number)
 
     def print_card(self) -> None:
         if self.case is not None:

@@ -15,6 +15,7 @@ from __future__ import annotations
 import html
 import logging
 from datetime import date
+from typing import Any
 
 from PySide6.QtCore import QModelIndex, Qt, QTimer, Signal
 from PySide6.QtWidgets import (
@@ -137,7 +138,7 @@ class CaseworkTab(QWidget):
         )
         note = tr("Nama dan isi kasus hanya terlihat oleh pekerja sosial.")
         self.counts_label.setText(
-            f"<h3>{html.escape(tr('Jumlah kasus aktif'))}</h3><table>{rows}</table>"
+            f"<h3>{html.escape(tr('Jumlah kasus aktif'))}</h3><table align='center'>{rows}</table>"
             f"<p>{html.escape(totals)}</p><p style='color:#555'>{html.escape(note)}</p>"
         )
 
@@ -176,7 +177,7 @@ class CaseworkTab(QWidget):
 
         self.case_model = CaseTableModel(self.ctx.clock.today, self)
         self.overdue_model = OverdueModel(self)
-        self.case_table = self._table(self.case_model, [200, 110, 120, 90, 110])
+        self.case_table = self._table(self.case_model, [170, 95, 115, 85, 105])
         self.overdue_table = self._table(self.overdue_model, [200, 120, 130, 120, 90])
         self.stack = QStackedWidget()
         self.stack.addWidget(self.case_table)
@@ -268,7 +269,7 @@ class CaseworkTab(QWidget):
         query = self.search.text().strip().lower()
         flt = self.case_filter() if which != OVERDUE else None
 
-        def work(_job: JobControl) -> list[object]:
+        def work(_job: JobControl) -> list[Any]:
             if flt is None:
                 late = svc.overdue_visits()
                 return [v for v in late if query in v.person_name.lower()]
@@ -281,7 +282,7 @@ class CaseworkTab(QWidget):
             on_error=lambda exc: self._failed(generation, exc),
         )
 
-    def _loaded(self, generation: int, which: int, rows: list[object]) -> None:
+    def _loaded(self, generation: int, which: int, rows: list[Any]) -> None:
         if generation != self._generation:
             return  # a newer search is on its way
         model: RowsModel = self.overdue_model if which == OVERDUE else self.case_model
