@@ -110,6 +110,7 @@ class CaseForm(QDialog):
         self.svc = svc
         self.setWindowTitle(title)
         self.result_value: Any = None
+        self.refusal_code = ""  # the code of the refusal shown (tests and logs branch on it)
         self.form = QFormLayout()
         self.error = QLabel()
         self.error.setWordWrap(True)
@@ -144,6 +145,7 @@ class CaseForm(QDialog):
         message = user_message(exc)
         if message is None:
             raise exc
+        self.refusal_code = str(getattr(exc, "code", ""))
         self.error.setText(message)
         self.error.setVisible(True)
 
