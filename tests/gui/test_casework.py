@@ -425,3 +425,43 @@ def test_device_handover_prints_the_signed_receipt(qtbot, ctx, svc, cases, print
     settle(qtbot)
     assert written and written[0].exists()
     assert svc.devices(case.id)[0].signed
+
+
+# -- English -----------------------------------------------------------------------------------
+def test_casework_labels_have_english_entries():
+    import json
+
+    from desktop_app.domain import casework as cw
+    from tests.i18n_scan import EN_JSON
+
+    data = json.loads(EN_JSON.read_text(encoding="utf-8"))
+    labels: list[str] = []
+    for choices in (
+        cw.CLOSE_REASONS,
+        cw.ACTIVITY_KINDS,
+        cw.REFERRAL_TARGETS,
+        cw.GOAL_STATUSES,
+        cw.SIHORE_SERVICES,
+        cw.SIHORE_CONDITIONS,
+        cw.DEVICE_KINDS,
+        cw.DEVICE_STATUSES,
+        cw.SPPA_STAGES,
+        cw.PLACEMENTS,
+    ):
+        labels += choices.values()
+    for fields in cw.ASSESSMENT_FIELDS.values():
+        for f in fields:
+            labels += [f.label, *(f.choices or {}).values()]
+    assert [text for text in labels if not data.get(text)] == []
+
+
+def test_tab_in_english(qtbot, ctx, svc, cases):
+    from desktop_app.i18n import set_language
+
+    set_language("en")
+    tab = _tab(qtbot, ctx)
+    assert tab.lists.tabText(0) == "My cases"
+    tab.open_case_id(cases["SIHORE"])
+    svc.record_visit(cases["SIHORE"], services=["makanan", "obat"], condition="baik")
+    tab.panel.reload()
+    assert "Food, Medicine · Condition: Good" in tab.panel.activity_model.index(0, 4).data()
