@@ -192,7 +192,7 @@ class ActivityModel(RowsModel):
     def build_columns(self) -> list[Column]:
         return [
             Column(tr("Tanggal"), lambda r: format_date(r.done_on)),
-            Column(tr("Kegiatan"), lambda r: label(ACTIVITY_KINDS, r.kind)),
+            Column(tr("Jenis"), lambda r: label(ACTIVITY_KINDS, r.kind)),
             Column(tr("Petugas"), lambda r: r.worker),
             Column(tr("Tindak lanjut"), lambda r: format_date(r.follow_up_on)),
             Column(tr("Keterangan"), _activity_text),
@@ -215,10 +215,10 @@ class DeviceModel(RowsModel):
 class GoalModel(RowsModel):
     def build_columns(self) -> list[Column]:
         return [
-            Column(tr("Tujuan"), lambda r: r.text),
-            Column(tr("Target"), lambda r: format_date(r.target_on)),
             Column(tr("Status"), lambda r: label(GOAL_STATUSES, r.status)),
+            Column(tr("Target"), lambda r: format_date(r.target_on)),
             Column(tr("Selesai"), lambda r: format_date(r.done_on)),
+            Column(tr("Tujuan"), lambda r: r.text),
         ]
 
 

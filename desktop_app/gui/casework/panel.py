@@ -156,7 +156,7 @@ class CasePanel(QWidget):
         self.activity_model = ActivityModel(self)
         self.activity_table = self._table(self.activity_model, [80, 150, 95, 85])
         self.goal_model = GoalModel(self)
-        self.goal_table = self._table(self.goal_model, [300, 85, 85])
+        self.goal_table = self._table(self.goal_model, [90, 85, 85])
         self.plan_label = QLabel()
         self.plan_label.setWordWrap(True)
         self.goal_done_button = push_button(

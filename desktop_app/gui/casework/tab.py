@@ -268,6 +268,8 @@ class CaseworkTab(QWidget):
         svc = self.svc
         query = self.search.text().strip().lower()
         flt = self.case_filter() if which != OVERDUE else None
+        # One program chosen: its name in every row would only push the other columns out.
+        self.case_table.setColumnHidden(1, combo_data(self.program) is not None)
 
         def work(_job: JobControl) -> list[Any]:
             if flt is None:
