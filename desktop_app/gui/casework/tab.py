@@ -157,8 +157,9 @@ class CaseworkTab(QWidget):
         ):
             self.lists.addTab(title)
         self.lists.setExpanding(False)
-        self.lists.setUsesScrollButtons(False)
-        self.lists.setSizePolicy(QSizePolicy.Policy.Fixed, QSizePolicy.Policy.Fixed)
+        # Whole at 1366 px; at the 1000 px minimum the bar scrolls so the case keeps its room.
+        self.lists.setUsesScrollButtons(True)
+        self.lists.setSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Fixed)
         self.program = QComboBox()
         fill_combo(
             self.program,
