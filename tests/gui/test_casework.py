@@ -325,6 +325,10 @@ def test_open_case_dialog_finds_enrolled_people(qtbot, ctx, svc, cases):
     people.make("SIHORE", "Mbah Karto")
     dialog = forms.OpenCaseDialog(svc, "SIHORE")
     qtbot.addWidget(dialog)
+    dialog.search.setText("tidak ada orang ini")
+    dialog.find_people()
+    dialog.submit()
+    assert dialog.refusal_text() and dialog.result() != dialog.DialogCode.Accepted
     dialog.search.setText("karto")
     dialog.find_people()
     assert dialog.people.count() == 1 and "Mbah Karto" in dialog.people.item(0).text()

@@ -102,6 +102,10 @@ def _notes() -> QPlainTextEdit:
     return edit
 
 
+class _Incomplete(Exception):
+    """Something the form itself needs before the service is asked (its text is shown)."""
+
+
 class CaseForm(QDialog):
     """A form that saves with one service call: `save()` returns True when it was stored."""
 
@@ -139,6 +143,10 @@ class CaseForm(QDialog):
         except ServiceError as exc:
             self.show_refusal(exc)
             return
+        except _Incomplete as exc:
+            self.error.setText(str(exc))
+            self.error.setVisible(True)
+            return
         self.accept()
 
     def show_refusal(self, exc: BaseException) -> None:
@@ -150,7 +158,7 @@ class CaseForm(QDialog):
         self.error.setVisible(True)
 
     def refusal_text(self) -> str:
-        return self.error.text() if self.error.isVisible() else ""
+        return "" if self.error.isHidden() else self.error.text()
 
 
 # -- opening a case ----------------------------------------------------------------------------
@@ -224,9 +232,7 @@ class OpenCaseDialog(CaseForm):
     def save(self) -> str:
         item = self.people.currentItem()
         if item is None:
-            self.error.setText(tr("Pilih orangnya dulu."))
-            self.error.setVisible(True)
-            raise _Stay
+            raise _Incomplete(tr("Pilih orangnya dulu."))
         sihore = combo_data(self.program) == "SIHORE"
         return self.svc.open_case(
             str(item.data(Qt.ItemDataRole.UserRole)),
@@ -236,16 +242,6 @@ class OpenCaseDialog(CaseForm):
             carer=self.carer.text() if sihore else None,
             visit_every_days=self.every.value() if sihore else None,
         )
-
-    def submit(self) -> None:
-        try:
-            super().submit()
-        except _Stay:
-            return
-
-
-class _Stay(Exception):
-    """The form is not complete: it stays open with its message shown."""
 
 
 # -- Si Hore visit -----------------------------------------------------------------------------
@@ -437,7 +433,7 @@ class PlanDialog(CaseForm):
     def __init__(self, svc: CaseworkService, case: CaseDetail, parent: QWidget | None = None):
         super().__init__(svc, tr("Rencana — {name}", name=case.person.name), parent)
         self.case = case
-        self.summary = QLineEdit(case.plan.summary or "" if case.plan else "")
+        self.summary = QLineEdit((case.plan.summary or "") if case.plan else "")
         self.goals = QPlainTextEdit()
         self.goals.setTabChangesFocus(True)
         self.goals.setPlaceholderText(tr("Satu tujuan per baris"))
