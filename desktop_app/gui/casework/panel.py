@@ -11,6 +11,7 @@ from datetime import date
 from typing import Any
 
 from PySide6.QtCore import Qt, Signal
+from PySide6.QtGui import QShowEvent
 from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
@@ -97,6 +98,7 @@ class CasePanel(QWidget):
         self.svc = svc
         self.ctx = svc.ctx
         self.case: CaseDetail | None = None
+        self._stale = False
         self.header = QLabel()
         self.header.setTextFormat(Qt.TextFormat.RichText)
         self.header.setWordWrap(True)
@@ -193,7 +195,18 @@ class CasePanel(QWidget):
         ChangeBus.of(self.ctx).changed.connect(self._on_changes)
 
     def _on_changes(self, changes: ChangeSet) -> None:
-        if self.case is not None and changes.touches(*CASEWORK_KINDS):
+        if self.case is None or not changes.touches(*CASEWORK_KINDS):
+            return
+        # Opening a case is written to the access log: a hidden panel waits until it is seen.
+        if self.isVisible():
+            self.reload()
+        else:
+            self._stale = True
+
+    def showEvent(self, event: QShowEvent) -> None:  # noqa: N802
+        super().showEvent(event)
+        if self._stale:
+            self._stale = False
             self.reload()
 
     def _table(self, model: RowsModel, widths: list[int]) -> QTableView:
@@ -232,6 +245,7 @@ class CasePanel(QWidget):
 
     def set_case(self, case: CaseDetail) -> None:
         self.case = case
+        self._stale = False
         today = self.ctx.clock.today()
         person = case.person
         age = age_on(person.birth_date, today)
