@@ -469,3 +469,44 @@ def test_tab_in_english(qtbot, ctx, svc, cases):
     svc.record_visit(cases["SIHORE"], services=["makanan", "obat"], condition="baik")
     tab.panel.reload()
     assert "Food, Medicine · Condition: Good" in tab.panel.activity_model.index(0, 4).data()
+
+
+def test_visit_date_moves_the_next_visit_and_digits_reach_the_boxes_from_the_list(
+    qtbot, ctx, svc, cases
+):
+    dialog = forms.VisitDialog(svc, svc.get_case(cases["SIHORE"]))
+    qtbot.addWidget(dialog)
+    dialog.show()
+    qtbot.waitExposed(dialog)
+    dialog.visited_on.setDate(dialog.visited_on.date().addDays(-3))
+    assert dialog.next_visit.date().toPython() == TODAY + timedelta(days=4)
+    dialog.condition.setFocus()
+    qtbot.keyClick(dialog.condition, Qt.Key.Key_5)
+    assert dialog.chosen_services() == ["pendampingan"]
+
+
+def test_goal_status_from_the_plan_section(qtbot, ctx, svc, cases):
+    svc.make_plan(cases["ANAK_TERLANTAR"], ["Kembali ke keluarga", "Akta kelahiran"])
+    panel = CasePanel(svc)
+    qtbot.addWidget(panel)
+    panel.show()
+    panel.show_case(cases["ANAK_TERLANTAR"])
+    assert panel.goal_model.rowCount() == 2
+    panel.goal_table.selectRow(1)
+    panel.set_goal("tercapai")
+    qtbot.waitUntil(lambda: panel.goal_model.row_at(1).status == "tercapai", timeout=5000)
+    assert panel.goal_model.index(1, 0).data() == "Tercapai"
+
+
+def test_head_of_office_has_the_tab_and_the_recap_dialog(qtbot, ctx, svc, cases):
+    from desktop_app.gui.casework.tab import RecapDialog
+
+    ctx.set_user(Actor(username="pimpinan", full_name="Pimpinan", role=Role.HEAD))
+    window = MainWindow(ctx)
+    qtbot.addWidget(window)
+    assert window.tab("Layanan") is not None
+    recap = RecapDialog(TODAY)
+    qtbot.addWidget(recap)
+    assert recap.chosen_month() == date(2026, 11, 1) and not recap.xlsx()
+    recap.format.setCurrentIndex(recap.format.findData("xlsx"))
+    assert recap.xlsx()

@@ -11,7 +11,7 @@ from collections.abc import Callable, Mapping
 from datetime import date, timedelta
 from typing import Any
 
-from PySide6.QtCore import Qt, QTimer
+from PySide6.QtCore import QEvent, QObject, Qt, QTimer
 from PySide6.QtGui import QIntValidator, QKeyEvent
 from PySide6.QtWidgets import (
     QCheckBox,
@@ -265,6 +265,7 @@ class VisitDialog(CaseForm):
         self.condition = QComboBox()
         _choices(self.condition, SIHORE_CONDITIONS)
         select_combo_data(self.condition, self._last_condition())
+        self.condition.installEventFilter(self)
         self.visited_on = _date_edit(self.today, self.today)
         self.next_visit = _date_edit(self.today + timedelta(days=self.every))
         self.visited_on.dateChanged.connect(self._visit_date_changed)
@@ -288,9 +289,8 @@ class VisitDialog(CaseForm):
         day = date_from_qdate(self.visited_on.date())
         self.next_visit.setDate(qdate(day + timedelta(days=self.every)))
 
-    def keyPressEvent(self, event: QKeyEvent) -> None:  # noqa: N802
-        # Digits reach the dialog only when the focused field does not take them (a check box,
-        # the condition list): there they tick the service with that number.
+    def _tick_by_digit(self, event: QKeyEvent) -> bool:
+        """Digit n ticks (or unticks) the n-th service; True when it did."""
         key = event.key()
         boxes = list(self.services.values())
         if Qt.Key.Key_1 <= key <= Qt.Key.Key_9 and event.modifiers() in (
@@ -300,8 +300,24 @@ class VisitDialog(CaseForm):
             index = key - Qt.Key.Key_1
             if index < len(boxes):
                 boxes[index].toggle()
-                return
-        super().keyPressEvent(event)
+                return True
+        return False
+
+    def keyPressEvent(self, event: QKeyEvent) -> None:  # noqa: N802
+        # Digits reach the dialog when the focused field does not take them (a check box).
+        if not self._tick_by_digit(event):
+            super().keyPressEvent(event)
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802
+        # The condition list would use a digit to search its items (none starts with one).
+        if (
+            watched is self.condition
+            and event.type() == QEvent.Type.KeyPress
+            and isinstance(event, QKeyEvent)
+            and self._tick_by_digit(event)
+        ):
+            return True
+        return super().eventFilter(watched, event)
 
     def chosen_services(self) -> list[str]:
         return [key for key, box in self.services.items() if box.isChecked()]
