@@ -175,6 +175,9 @@ class CaseworkTab(QWidget):
         self.recap_button.setVisible(self.ctx.can(Permission.PRINT))
         self.result_label = QLabel()
         self.result_label.setStyleSheet("color: #444;")
+        # The count gives way to the list names (it wraps) rather than scrolling them.
+        self.result_label.setWordWrap(True)
+        self.result_label.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
 
         self.case_model = CaseTableModel(self.ctx.clock.today, self)
         self.overdue_model = OverdueModel(self)
