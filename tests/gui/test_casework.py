@@ -12,6 +12,7 @@ from PySide6.QtWidgets import QAbstractItemView, QLabel, QTableView
 
 from desktop_app.domain.access import Actor, Role
 from desktop_app.gui.casework import docs, forms
+from desktop_app.gui.casework.assessment import AssessmentDialog
 from desktop_app.gui.casework.models import OVERDUE_FOREGROUND, ROW_ROLE
 from desktop_app.gui.casework.panel import CasePanel
 from desktop_app.gui.casework.tab import ALL, DUE, MINE, OVERDUE, CaseworkTab
@@ -223,7 +224,7 @@ def test_visit_form_refusal_is_coded_and_keeps_the_form(qtbot, ctx, svc, cases):
 
 def test_assessment_form_is_built_from_the_fields_and_saves_answers(qtbot, ctx, svc, cases):
     case = svc.get_case(cases["DISABILITAS"])
-    dialog = forms.AssessmentDialog(svc, case)
+    dialog = AssessmentDialog(svc, case)
     qtbot.addWidget(dialog)
     assert list(dialog.fields) == [
         "ragam",
@@ -255,14 +256,14 @@ def test_assessment_form_is_built_from_the_fields_and_saves_answers(qtbot, ctx, 
         "bpjs": True,
     }
     # The next assessment starts from these answers.
-    again = forms.AssessmentDialog(svc, svc.get_case(case.id))
+    again = AssessmentDialog(svc, svc.get_case(case.id))
     qtbot.addWidget(again)
     assert again.fields["ragam"].boxes["sensorik_rungu"].isChecked()
     assert again.answers() == answers | {"bpjs": "ya"}
 
 
 def test_abh_assessment_number_and_date_fields(qtbot, ctx, svc, cases):
-    dialog = forms.AssessmentDialog(svc, svc.get_case(cases["ABH"]))
+    dialog = AssessmentDialog(svc, svc.get_case(cases["ABH"]))
     qtbot.addWidget(dialog)
     f = dialog.fields
     f["kedudukan"].widget.setCurrentIndex(f["kedudukan"].widget.findData("korban"))

@@ -12,7 +12,7 @@ from datetime import date, timedelta
 from typing import Any
 
 from PySide6.QtCore import QEvent, QObject, Qt, QTimer
-from PySide6.QtGui import QIntValidator, QKeyEvent
+from PySide6.QtGui import QKeyEvent
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
@@ -33,7 +33,6 @@ from PySide6.QtWidgets import (
 
 from desktop_app.domain.casework import (
     ACTIVITY_KINDS,
-    ASSESSMENT_FIELDS,
     CASEWORK_PROGRAMS,
     CLOSE_REASONS,
     DEFAULT_VISIT_EVERY_DAYS,
@@ -44,8 +43,6 @@ from desktop_app.domain.casework import (
     SIHORE_SERVICES,
     SPPA_STAGES,
     ActivityKind,
-    FieldDef,
-    FieldKind,
     stage_move_allowed,
 )
 from desktop_app.gui.casework.models import label, program_label
@@ -66,7 +63,6 @@ from desktop_app.services.registry import PersonFilter, RegistryService
 
 __all__ = [
     "ActivityDialog",
-    "AssessmentDialog",
     "CaseForm",
     "CloseCaseDialog",
     "DeviceRequestDialog",
@@ -76,12 +72,15 @@ __all__ = [
     "ReferralDialog",
     "StageDialog",
     "VisitDialog",
+    "date_edit",
+    "fill_choices",
+    "notes_edit",
 ]
 
 NOTES_HEIGHT = 70
 
 
-def _date_edit(value: date, maximum: date | None = None) -> QDateEdit:
+def date_edit(value: date, maximum: date | None = None) -> QDateEdit:
     edit = QDateEdit(qdate(value))
     edit.setCalendarPopup(True)
     edit.setDisplayFormat("dd-MM-yyyy")
@@ -90,12 +89,12 @@ def _date_edit(value: date, maximum: date | None = None) -> QDateEdit:
     return edit
 
 
-def _choices(combo: QComboBox, choices: Mapping[str, str], blank: str | None = None) -> None:
+def fill_choices(combo: QComboBox, choices: Mapping[str, str], blank: str | None = None) -> None:
     options: list[tuple[str | None, str]] = [(None, blank)] if blank is not None else []
     fill_combo(combo, options + [(k, label(choices, k)) for k in choices], keep=False)
 
 
-def _notes() -> QPlainTextEdit:
+def notes_edit() -> QPlainTextEdit:
     edit = QPlainTextEdit()
     edit.setTabChangesFocus(True)  # Tab moves on, as in every other field
     edit.setFixedHeight(NOTES_HEIGHT)
@@ -181,7 +180,7 @@ class OpenCaseDialog(CaseForm):
         self.people.setMinimumHeight(150)
         self.setMinimumWidth(560)
         self.worker = QLineEdit(svc.worker_name(svc.ctx.current_actor()))
-        self.opened_on = _date_edit(self.today, self.today)
+        self.opened_on = date_edit(self.today, self.today)
         self.carer = QLineEdit()
         self.every = QSpinBox()
         self.every.setRange(1, 90)
@@ -263,11 +262,11 @@ class VisitDialog(CaseForm):
         services.setLayout(grid)
         grid.setContentsMargins(0, 0, 0, 0)
         self.condition = QComboBox()
-        _choices(self.condition, SIHORE_CONDITIONS)
+        fill_choices(self.condition, SIHORE_CONDITIONS)
         select_combo_data(self.condition, self._last_condition())
         self.condition.installEventFilter(self)
-        self.visited_on = _date_edit(self.today, self.today)
-        self.next_visit = _date_edit(self.today + timedelta(days=self.every))
+        self.visited_on = date_edit(self.today, self.today)
+        self.next_visit = date_edit(self.today + timedelta(days=self.every))
         self.visited_on.dateChanged.connect(self._visit_date_changed)
         self.notes = QLineEdit()
         self.form.addRow(tr("Layanan (tekan 1–5)"), services)
@@ -333,114 +332,6 @@ class VisitDialog(CaseForm):
         )
 
 
-# -- assessment --------------------------------------------------------------------------------
-class _FieldWidget:
-    """One assessment field: its widget and how to read and prefill it."""
-
-    def __init__(self, field: FieldDef) -> None:
-        self.field = field
-        self.widget: QWidget
-        self.boxes: dict[str, QCheckBox] = {}
-        kind = field.kind
-        if kind is FieldKind.TEXT and field.max_chars > 500:
-            self.widget = _notes()
-        elif kind in (FieldKind.TEXT, FieldKind.INT):
-            edit = QLineEdit()
-            if kind is FieldKind.INT:
-                edit.setValidator(QIntValidator(field.minimum or 0, field.maximum or 999_999))
-                edit.setMaximumWidth(100)
-            else:
-                edit.setMaxLength(field.max_chars)
-            self.widget = edit
-        elif kind is FieldKind.CHOICE:
-            combo = QComboBox()
-            _choices(combo, field.choices or {}, blank="—")
-            self.widget = combo
-        elif kind is FieldKind.BOOL:
-            combo = QComboBox()
-            fill_combo(combo, [(None, "—"), ("ya", tr("Ya")), ("tidak", tr("Tidak"))])
-            self.widget = combo
-        elif kind is FieldKind.DATE:
-            self.widget = OptionalDateEdit(label=tr("Diketahui"))
-        else:
-            grid = QGridLayout()
-            grid.setContentsMargins(0, 0, 0, 0)
-            for n, key in enumerate(field.choices or {}):
-                box = QCheckBox(label(field.choices or {}, key))
-                self.boxes[key] = box
-                grid.addWidget(box, n // 2, n % 2)
-            holder = QWidget()
-            holder.setLayout(grid)
-            self.widget = holder
-
-    def value(self) -> object:
-        w = self.widget
-        if isinstance(w, QPlainTextEdit):
-            return w.toPlainText().strip()
-        if isinstance(w, QLineEdit):
-            return w.text().strip()
-        if isinstance(w, QComboBox):
-            return combo_data(w)
-        if isinstance(w, OptionalDateEdit):
-            return w.value()
-        return [key for key, box in self.boxes.items() if box.isChecked()]
-
-    def set_value(self, value: object) -> None:
-        w = self.widget
-        if value is None:
-            return
-        if isinstance(w, QPlainTextEdit):
-            w.setPlainText(str(value))
-        elif isinstance(w, QLineEdit):
-            w.setText(str(value))
-        elif isinstance(w, QComboBox):
-            if isinstance(value, bool):
-                value = "ya" if value else "tidak"
-            select_combo_data(w, str(value))
-        elif isinstance(w, OptionalDateEdit):
-            try:
-                w.set_value(date.fromisoformat(str(value)))
-            except ValueError:
-                return
-        elif isinstance(value, list | tuple):
-            for key in value:
-                if str(key) in self.boxes:
-                    self.boxes[str(key)].setChecked(True)
-
-
-class AssessmentDialog(CaseForm):
-    """Built from ASSESSMENT_FIELDS[program]: one widget per field kind, prefilled from the
-    latest assessment (a new assessment is a new record; the old one stays as history)."""
-
-    def __init__(self, svc: CaseworkService, case: CaseDetail, parent: QWidget | None = None):
-        super().__init__(svc, tr("Asesmen — {name}", name=case.person.name), parent)
-        self.case = case
-        self.fields: dict[str, _FieldWidget] = {}
-        previous = case.assessment.answers if case.assessment is not None else {}
-        self.assessed_on = _date_edit(self.today, self.today)
-        self.form.addRow(tr("Tanggal asesmen"), self.assessed_on)
-        for field in ASSESSMENT_FIELDS.get(case.program_code, ()):
-            holder = _FieldWidget(field)
-            holder.set_value(previous.get(field.key))
-            self.fields[field.key] = holder
-            caption = tr(field.label) + (" *" if field.required else "")
-            self.form.addRow(caption, holder.widget)
-        self.setMinimumWidth(660)
-
-    def answers(self) -> dict[str, object]:
-        found: dict[str, object] = {}
-        for key, holder in self.fields.items():
-            value = holder.value()
-            if value not in (None, "", []):
-                found[key] = value
-        return found
-
-    def save(self) -> str:
-        return self.svc.record_assessment(
-            self.case.id, self.answers(), assessed_on=date_from_qdate(self.assessed_on.date())
-        )
-
-
 # -- plan, activity, referral ------------------------------------------------------------------
 class PlanDialog(CaseForm):
     """A plan: one goal per line (the goals still running are prefilled), a summary and the
@@ -482,9 +373,9 @@ class ActivityDialog(CaseForm):
         super().__init__(svc, tr("Kegiatan — {name}", name=case.person.name), parent)
         self.case = case
         self.kind = QComboBox()
-        _choices(self.kind, {k.value: ACTIVITY_KINDS[k] for k in self.KINDS})
-        self.done_on = _date_edit(self.today, self.today)
-        self.notes = _notes()
+        fill_choices(self.kind, {k.value: ACTIVITY_KINDS[k] for k in self.KINDS})
+        self.done_on = date_edit(self.today, self.today)
+        self.notes = notes_edit()
         self.follow_up = OptionalDateEdit(label=tr("Ada"))
         self.follow_up.set_value(None, default=self.today + timedelta(days=7))
         self.form.addRow(tr("&Kegiatan"), self.kind)
@@ -507,9 +398,9 @@ class ReferralDialog(CaseForm):
         super().__init__(svc, tr("Rujukan — {name}", name=case.person.name), parent)
         self.case = case
         self.target = QComboBox()
-        _choices(self.target, REFERRAL_TARGETS)
-        self.done_on = _date_edit(self.today, self.today)
-        self.notes = _notes()
+        fill_choices(self.target, REFERRAL_TARGETS)
+        self.done_on = date_edit(self.today, self.today)
+        self.notes = notes_edit()
         self.follow_up = OptionalDateEdit(label=tr("Ada"))
         self.follow_up.set_value(None, default=self.today + timedelta(days=14))
         self.form.addRow(tr("&Dirujuk ke"), self.target)
@@ -533,11 +424,11 @@ class DeviceRequestDialog(CaseForm):
         super().__init__(svc, tr("Permintaan alat bantu — {name}", name=case.person.name), parent)
         self.case = case
         self.kind = QComboBox()
-        _choices(self.kind, DEVICE_KINDS)
-        self.requested_on = _date_edit(self.today, self.today)
+        fill_choices(self.kind, DEVICE_KINDS)
+        self.requested_on = date_edit(self.today, self.today)
         self.spec = QLineEdit()
         self.spec.setPlaceholderText(tr("ukuran, sisi, model…"))
-        self.notes = _notes()
+        self.notes = notes_edit()
         self.form.addRow(tr("&Alat bantu"), self.kind)
         self.form.addRow(tr("&Tanggal permintaan"), self.requested_on)
         self.form.addRow(tr("&Spesifikasi"), self.spec)
@@ -567,7 +458,7 @@ class HandOverDialog(CaseForm):
         self.case = case
         self.device_id = device_id
         self.received_by = QLineEdit(case.person.name)
-        self.delivered_on = _date_edit(self.today, self.today)
+        self.delivered_on = date_edit(self.today, self.today)
         self.form.addRow(tr("&Diterima oleh"), self.received_by)
         self.form.addRow(tr("&Tanggal serah terima"), self.delivered_on)
         self.buttons.button(QDialogButtonBox.StandardButton.Save).setText(tr("Serahkan && cetak"))
@@ -589,10 +480,10 @@ class StageDialog(CaseForm):
         self.case = case
         self.stage = QComboBox()
         allowed = {k: v for k, v in SPPA_STAGES.items() if stage_move_allowed(case.stage, k)}
-        _choices(self.stage, allowed)
-        self.started_on = _date_edit(self.today, self.today)
+        fill_choices(self.stage, allowed)
+        self.started_on = date_edit(self.today, self.today)
         self.placement = QComboBox()
-        _choices(self.placement, PLACEMENTS, blank="—")
+        fill_choices(self.placement, PLACEMENTS, blank="—")
         self.note = QLineEdit()
         self.form.addRow(tr("Tahap sekarang"), QLabel(label(SPPA_STAGES, case.stage) or "—"))
         self.form.addRow(tr("&Tahap baru"), self.stage)
@@ -623,9 +514,9 @@ class CloseCaseDialog(CaseForm):
         super().__init__(svc, tr("Tutup kasus — {name}", name=case.person.name), parent)
         self.case = case
         self.reason = QComboBox()
-        _choices(self.reason, CLOSE_REASONS, blank="—")
-        self.closed_on = _date_edit(self.today, self.today)
-        self.note = _notes()
+        fill_choices(self.reason, CLOSE_REASONS, blank="—")
+        self.closed_on = date_edit(self.today, self.today)
+        self.note = notes_edit()
         hint = QLabel(tr("Kasus yang ditutup tetap tersimpan dan tidak bisa diubah lagi."))
         hint.setWordWrap(True)
         self.form.addRow(hint)

@@ -33,6 +33,7 @@ from desktop_app.domain.casework import (
 )
 from desktop_app.domain.status import SEX_LABELS
 from desktop_app.gui.casework import docs, forms
+from desktop_app.gui.casework.assessment import AssessmentDialog
 from desktop_app.gui.casework.models import (
     ActivityModel,
     DeviceModel,
@@ -374,7 +375,7 @@ class CasePanel(QWidget):
     def assess(self) -> None:
         if self.case is not None:
             case = self.case
-            self._form(lambda: forms.AssessmentDialog(self.svc, case, self))
+            self._form(lambda: AssessmentDialog(self.svc, case, self))
 
     def plan(self) -> None:
         if self.case is not None:
