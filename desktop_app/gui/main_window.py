@@ -39,6 +39,7 @@ log = logging.getLogger(__name__)
 
 # The entities the status-bar counts are made of.
 COUNTED = ("person", "household")
+CASEWORK_TAB = "desktop_app.gui.casework.tab"
 
 
 @dataclass(frozen=True)
@@ -55,6 +56,7 @@ def tab_specs() -> list[TabSpec]:
         TabSpec("desktop_app.gui.registry.tab", "RegistryTab", tr("Registri")),
         TabSpec("desktop_app.gui.distribution.tab", "DistributionTab", tr("Penyaluran")),
         TabSpec("desktop_app.gui.training.tab", "TrainingTab", tr("Pelatihan")),
+        TabSpec(CASEWORK_TAB, "CaseworkTab", tr("Layanan")),
         TabSpec("desktop_app.gui.sync.tab", "SyncTab", tr("Sinkronisasi")),
     ]
 
@@ -131,7 +133,9 @@ class MainWindow(QMainWindow):
         self.lock_screen: LockScreen | None = None
         # Only the first tab is built now; the others when first opened, so the window is
         # usable at once even when an area's tab loads a lot (measured on 160,000 persons).
-        self._specs = tab_specs()
+        # Layanan only for casework (names) or reports (its counts, without names).
+        casework = ctx.can(Permission.CASEWORK) or ctx.can(Permission.REPORTS_VIEW)
+        self._specs = [s for s in tab_specs() if s.module != CASEWORK_TAB or casework]
         self._pending: dict[int, QWidget] = {}
         for index, spec in enumerate(self._specs):
             if index == 0:
