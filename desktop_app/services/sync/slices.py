@@ -9,7 +9,9 @@ whatever they refer to.
 A device whose role may not hold restricted-programme data (a field laptop: see
 `devices.may_hold_restricted`) is never sent an enrolment in a sensitive programme (children in
 conflict with the law, neglected children, disability, home care), neither in its checkout nor
-later, and nobody joins its slice through one.
+later, and nobody joins its slice through one. Casework rows (cases and everything recorded on
+them) travel only to a laptop checked out for a social worker (`casework=True`, see casework.py):
+its checkout carries the chosen case records, and later updates follow the cases it holds.
 """
 
 from __future__ import annotations
@@ -23,6 +25,7 @@ from sqlmodel import Session, col
 
 from desktop_app.domain.programs import PROGRAMS
 from desktop_app.services.sync.merge import ENTRY_KEYS, POLICIES, Entry, chunks, rows_in
+from desktop_app.services.sync.policies import CASEWORK_ENTITIES
 from desktop_app.storage.models import (
     ChangeLog,
     Enrolment,
@@ -192,13 +195,16 @@ def entries_for_device(
     new_slice: dict[str, str] | None,
     *,
     restricted: bool = True,
+    casework: bool = False,
 ) -> list[Entry]:
     """The office's stream for one field device: what it does not have yet, limited to the
     entities it holds. Children of the entities it serves (a receipt another laptop made for
     one of its recipients, a new member of one of its households) join its slice, together
     with whatever they refer to, so the device can always store what it is sent. Without
     `restricted`, enrolments in restricted programmes are never sent (not even ones a slice
-    recorded before this rule)."""
+    recorded before this rule). Without `casework` no casework row is ever sent; with it, a
+    checkout (`new_slice`) carries only the case records chosen for it, not a case's whole
+    history, and later updates follow the cases the device holds."""
     slice_rows = {
         row[0]: row[1]
         for row in s.execute(
@@ -209,7 +215,11 @@ def entries_for_device(
     }
     held = set(slice_rows)
     roots = {i for i, e in slice_rows.items() if not e.endswith(REF_ONLY)}
-    added: dict[str, str] = {i: e for i, e in (new_slice or {}).items() if i not in held}
+    added: dict[str, str] = {
+        i: e
+        for i, e in (new_slice or {}).items()
+        if i not in held and (casework or e not in CASEWORK_ENTITIES)
+    }
     for i, kind in (new_slice or {}).items():
         if i in held and slice_rows[i].endswith(REF_ONLY) and not kind.endswith(REF_ONLY):
             # A point held for its name becomes one the device serves.
@@ -227,6 +237,13 @@ def entries_for_device(
         .order_by(col(ChangeLog.seq))
     )
     candidates = [Entry.from_row(r) for r in s.execute(stmt)]
+    if not casework:
+        candidates = [e for e in candidates if e.entity not in CASEWORK_ENTITIES]
+    elif new_slice is not None:
+        # A checkout carries the case records chosen for it, not a case's whole history.
+        candidates = [
+            e for e in candidates if e.entity not in CASEWORK_ENTITIES or e.entity_id in held
+        ]
     if not restricted:
         hidden = restricted_enrolments(
             s, [e.entity_id for e in candidates if e.entity == "enrolment"]
@@ -276,6 +293,8 @@ def entries_for_device(
         )
         for row in s.execute(stmt):
             chosen.setdefault(row.id, Entry.from_row(row))
+    if not casework:
+        chosen = {i: e for i, e in chosen.items() if e.entity not in CASEWORK_ENTITIES}
     if not restricted:
         hidden = restricted_enrolments(
             s, [e.entity_id for e in chosen.values() if e.entity == "enrolment"]
