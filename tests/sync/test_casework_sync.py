@@ -82,9 +82,7 @@ def _decrypted(site: Site, path: Path) -> tuple[dict[str, Any], list[dict[str, A
 
 def _checkout_worker(w: Office, name: str = "co.bdl", worker: str = "budi") -> Path:
     path = w.tmp / name
-    w.office.sync.checkout(
-        "LAP01", path, access_role=Role.SOCIAL_WORKER.value, worker=worker
-    )
+    w.office.sync.checkout("LAP01", path, access_role=Role.SOCIAL_WORKER.value, worker=worker)
     return path
 
 
@@ -161,7 +159,10 @@ def test_a_field_checkout_cannot_name_a_worker(world: Office) -> None:
 
 
 def test_a_social_worker_checkout_needs_a_worker_with_cases(world: Office) -> None:
-    for worker, code in ((None, "sync.checkout_worker_required"), ("tono", "sync.checkout_no_cases")):
+    for worker, code in (
+        (None, "sync.checkout_worker_required"),
+        ("tono", "sync.checkout_no_cases"),
+    ):
         with pytest.raises(ServiceError) as exc:
             world.office.sync.checkout(
                 "LAP01", world.tmp / "x.bdl", access_role="social_worker", worker=worker

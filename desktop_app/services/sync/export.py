@@ -159,9 +159,7 @@ class SyncExport(SyncBase):
         self._record_checkout_role(device.id, access_role)
         if cases:
             # Restricted records left the office (encrypted to the laptop): who, how many.
-            self.ctx.log_access(
-                "checkout", "case", None, f"{device.name}: {cases} kasus {worker}"
-            )
+            self.ctx.log_access("checkout", "case", None, f"{device.name}: {cases} kasus {worker}")
         summary = CheckoutSummary(
             office_name=self.ctx.device.name,
             office_fingerprint=identity.fingerprint,

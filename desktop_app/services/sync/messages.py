@@ -596,8 +596,7 @@ CHECKOUT_WORKER_FIELD = Msg(
     "sync.checkout_worker_field_role",
     "Kasus hanya dibawa checkout untuk Pekerja sosial; laptop Petugas lapangan tidak membawa "
     "data kasus.",
-    "Cases travel only in a Social worker checkout; a Field officer's laptop carries no case "
-    "data.",
+    "Cases travel only in a Social worker checkout; a Field officer's laptop carries no case data.",
 )
 CHECKOUT_NO_CASES = Msg(
     "sync.checkout_no_cases",
