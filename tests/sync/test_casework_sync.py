@@ -316,3 +316,26 @@ def test_an_activity_on_a_case_closed_at_the_office_is_held(world: Office) -> No
     world.casework(world.lap).add_activity(world.child, "sesi")
     _return(world, "late.bdl")
     assert [q.reason_code for q in _held(world.office)] == ["sync.rule.case_closed_at_office"]
+
+
+# -- the command line -----------------------------------------------------------------------------
+def test_the_checkout_command_takes_the_role_and_the_worker(
+    world: Office, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from desktop_app.cli import main
+
+    world.office.ctx.close()
+    base = ["sync", "checkout", "--db", str(world.office.path), "--device", "LAP01"]
+    code = main(
+        [*base, "--peran", "social_worker", "--pekerja", "budi", "-o", str(world.tmp / "a.bdl")]
+    )
+    out, _err = capsys.readouterr()
+    assert code == 0 and "Kasus: 2" in out
+    # --pekerja alone means a social worker's checkout; a field checkout never names one.
+    assert main([*base, "--pekerja", "budi", "-o", str(world.tmp / "b.bdl")]) == 0
+    capsys.readouterr()
+    code = main([*base, "--peran", "field", "--pekerja", "budi", "-o", str(world.tmp / "c.bdl")])
+    _out, err = capsys.readouterr()
+    assert code == 1 and "Pekerja sosial" in err
+    extra, _entries, _text = _decrypted(world.lap, world.tmp / "b.bdl")
+    assert extra["worker"] == "budi" and extra["access_role"] == "social_worker"

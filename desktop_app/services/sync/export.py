@@ -90,7 +90,7 @@ class SyncExport(SyncBase):
         worker = " ".join((worker or "").split()) or None
         if casework:
             self.ctx.require(Permission.RESTRICTED_VIEW)
-            if worker is None:
+            if worker is None and round_id is None and not household_ids:
                 raise ServiceError(M.CHECKOUT_WORKER_REQUIRED)
         elif worker is not None:
             raise ServiceError(M.CHECKOUT_WORKER_FIELD)
