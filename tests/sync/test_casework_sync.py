@@ -195,6 +195,7 @@ def _visit_and_close(w: Office) -> tuple[str, str]:
         w.sihore, services=["makanan", "obat"], condition="stabil", notes="Tekanan darah normal"
     )
     goal_plan = lap_cw.make_plan(w.child, ["Hadir di sesi diversi"])
+    lap_cw.record_assessment(w.sihore, {"mobilitas": "tirah_baring", "kondisi": "menurun"})
     lap_cw.close_case(w.sihore, "pindah", note="Pindah ke panti")
     return visit, goal_plan
 
@@ -208,8 +209,10 @@ def test_round_trip_visit_applies_and_close_is_a_proposal(world: Office) -> None
     assert [a.id for a in office.activities] == [visit]
     assert office.activities[0].details["services"] == ["makanan", "obat"]
     assert office.last_visit_on == FIXED_NOW.date() and office.status == "aktif"
+    assert office.assessment is not None and office.assessment.answers["kondisi"] == "menurun"
     child = world.casework(world.office).get_case(world.child)
     assert child.plan is not None and child.plan.id == plan
+    assert [g.text for g in child.plan.goals] == ["Hadir di sesi diversi"]
     (held,) = _held(world.office)
     assert held.reason_code == "sync.rule.case_close_proposal" and "LAP01" in held.reason
     assert held.entity == "case" and held.entity_id == world.sihore
@@ -285,6 +288,17 @@ def test_an_activity_on_a_case_not_checked_out_is_held(world: Office) -> None:
     assert held.reason_code == "sync.rule.case_not_checked_out" and held.entity_id != honest
     assert world.casework(world.office).get_case(world.other).activities == ()
     assert honest in {a.id for a in world.casework(world.office).get_case(world.child).activities}
+
+
+def test_an_edit_of_a_case_not_checked_out_is_held(world: Office) -> None:
+    join(world.lap, _checkout_worker(world), world.office)
+    forged = _forged_activity(world.lap, world.other)
+    forged.entity, forged.entity_id, forged.op = "case", world.other, "update"
+    forged.changes = canonical_json({"follow_up_on": [None, "2026-12-01"]})
+    chain_into(world.lap, [forged])
+    _return(world, "forged.bdl")
+    assert [q.reason_code for q in _held(world.office)] == ["sync.rule.case_not_checked_out"]
+    assert world.casework(world.office).get_case(world.other).follow_up_on != date(2026, 12, 1)
 
 
 def test_casework_from_a_field_laptop_is_held(world: Office) -> None:
