@@ -332,6 +332,17 @@ def test_an_activity_on_a_case_closed_at_the_office_is_held(world: Office) -> No
     assert [q.reason_code for q in _held(world.office)] == ["sync.rule.case_closed_at_office"]
 
 
+def test_an_activity_on_a_case_reassigned_at_the_office_is_held(world: Office) -> None:
+    join(world.lap, _checkout_worker(world), world.office)
+    world.casework(world.office).reassign(world.child, "sari")
+    world.casework(world.lap).add_activity(world.child, "sesi")
+    kept = world.casework(world.lap).add_activity(world.sihore, "sesi")
+    _return(world, "late.bdl")
+    (held,) = _held(world.office)
+    assert held.reason_code == "sync.rule.case_not_assigned" and "sari" in held.reason
+    assert kept in {a.id for a in world.casework(world.office).get_case(world.sihore).activities}
+
+
 # -- the command line -----------------------------------------------------------------------------
 def test_the_checkout_command_takes_the_role_and_the_worker(
     world: Office, capsys: pytest.CaptureFixture[str]

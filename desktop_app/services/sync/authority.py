@@ -568,7 +568,7 @@ def load_authority(
     sender = conn.exec_driver_sql(
         "SELECT checkout_role FROM sync_device WHERE id = ?", (sender_id,)
     ).first()
-    auth.casework = load_casework_authority(s, sender[0] if sender else None, entries)
+    auth.casework = load_casework_authority(s, sender_id, sender[0] if sender else None, entries)
     auth.receipt_device = {
         r[0]: r[1]
         for r in rows_in(

@@ -10,7 +10,8 @@ Later office updates follow the cases it holds. A field checkout carries no case
 On return the office holds every casework entry to these rules (`check_casework`, called from
 `authority.Authority.check`): the laptop must be checked out for a social worker; it may *add*
 activities (visits), assessments, plans and goals to cases checked out to it that are still open
-at the office, and move the case's next due date and last visit with them; closing a case arrives
+at the office and still assigned to the worker it was checked out for, and move the case's next
+due date and last visit with them; closing a case arrives
 as a proposal (`sync.rule.case_close_proposal`) a supervisor accepts or rejects; anything else
 (opening, reassigning, editing, deleting, stages, devices) is held with a coded reason.
 """
@@ -39,6 +40,7 @@ from desktop_app.domain.errors import Msg
 from desktop_app.services.sync import messages as M
 from desktop_app.services.sync.merge import Entry, rows_in
 from desktop_app.services.sync.policies import CASEWORK_ENTITIES
+from desktop_app.storage.models import Setting
 
 __all__ = [
     "ACTIVITY_DAYS",
@@ -47,11 +49,14 @@ __all__ = [
     "CASEWORK_ENTITIES",
     "CASEWORK_VALUE_RULES",
     "MIN_ACTIVITIES",
+    "CHECKOUT_WORKERS_SETTING",
     "CaseworkAuthority",
     "casework_slice",
     "check_casework",
+    "checkout_worker",
     "load_casework_authority",
     "may_hold_casework",
+    "record_checkout_worker",
 ]
 
 # A checkout carries the activities of the last ACTIVITY_DAYS days, and at least the newest
@@ -64,6 +69,10 @@ ADDABLE = frozenset({"case_activity", "case_assessment", "case_plan", "case_goal
 # Case fields that move with the work a laptop adds (a follow-up date, a Si Hore visit).
 CASE_FIELD_WORK = frozenset({"follow_up_on", "last_visit_on"})
 
+# At the office: device id -> the worker its last checkout was for (None: no casework). A
+# setting, never synced: the office's own bookkeeping, like the slice.
+CHECKOUT_WORKERS_SETTING = "sync_checkout_workers"
+
 _OPEN = CaseStatus.OPEN.value
 _CLOSED = CaseStatus.CLOSED.value
 _NEW_RECORD = "catatan baru"
@@ -72,6 +81,36 @@ _NEW_RECORD = "catatan baru"
 def may_hold_casework(checkout_role: str | None) -> bool:
     """Whether a laptop checked out for this access role is sent casework (restricted data)."""
     return checkout_role == Role.SOCIAL_WORKER.value
+
+
+def _workers(s: Session) -> dict[str, str | None]:
+    row = s.get(Setting, CHECKOUT_WORKERS_SETTING)
+    try:
+        value = json.loads(row.value) if row is not None else {}
+    except ValueError:
+        value = {}
+    return value if isinstance(value, dict) else {}
+
+
+def checkout_worker(s: Session, device_id: str) -> str | None:
+    """The worker the device's last checkout was for (None: not a casework checkout)."""
+    worker = _workers(s).get(device_id)
+    return worker if isinstance(worker, str) else None
+
+
+def record_checkout_worker(s: Session, device_id: str, worker: str | None) -> str | None:
+    """Remember the worker of a device's checkout; returns the one it replaces."""
+    workers = _workers(s)
+    before = workers.get(device_id)
+    if before == worker:
+        return worker  # also: no setting at all while no laptop was checked out for casework
+    workers[device_id] = worker
+    row = s.get(Setting, CHECKOUT_WORKERS_SETTING) or Setting(
+        key=CHECKOUT_WORKERS_SETTING, value="{}"
+    )
+    row.value = json.dumps(workers, sort_keys=True)
+    s.add(row)
+    return before if isinstance(before, str) else None
 
 
 # -- what a checkout carries ----------------------------------------------------------------------
@@ -156,14 +195,19 @@ class CaseworkAuthority:
     """What one sender may do with casework at the office, read once per import."""
 
     allowed: bool = False  # the laptop is checked out for a social worker
+    worker: str | None = None  # the worker it was checked out for
     cases: dict[str, str] = field(default_factory=dict)  # case id -> status at the office
+    workers: dict[str, str] = field(default_factory=dict)  # case id -> its worker at the office
 
 
 def load_casework_authority(
-    s: Session, checkout_role: str | None, entries: Sequence[Entry]
+    s: Session, sender_id: str, checkout_role: str | None, entries: Sequence[Entry]
 ) -> CaseworkAuthority:
-    """The office's status of every case these entries name (by id or by `case_id`)."""
-    out = CaseworkAuthority(allowed=may_hold_casework(checkout_role))
+    """The office's status and worker of every case these entries name (by id or by
+    `case_id`), and the worker the sender was checked out for."""
+    out = CaseworkAuthority(
+        allowed=may_hold_casework(checkout_role), worker=checkout_worker(s, sender_id)
+    )
     ids: set[str] = set()
     for e in entries:
         if e.entity not in CASEWORK_ENTITIES:
@@ -178,8 +222,10 @@ def load_casework_authority(
         if isinstance(pair, list) and len(pair) == 2 and isinstance(pair[1], str):
             ids.add(pair[1])
     if ids:
-        sql = "SELECT id, status FROM case_file WHERE deleted = 0 AND id IN ({ids})"
-        out.cases = {r[0]: r[1] for r in rows_in(s, sql, sorted(ids))}
+        sql = "SELECT id, status, worker FROM case_file WHERE deleted = 0 AND id IN ({ids})"
+        for case_id, status, worker in rows_in(s, sql, sorted(ids)):
+            out.cases[case_id] = status
+            out.workers[case_id] = worker
     return out
 
 
@@ -213,9 +259,7 @@ def check_casework(
         other = changed - CASE_FIELD_WORK
         if other:
             return M.RULE_CASE_CHANGE, {**params, "fields": fields_label(other)}
-        if rules.cases.get(e.entity_id) != _OPEN:
-            return M.RULE_CASE_CLOSED, params
-        return None
+        return _case_open_and_assigned(rules, e.entity_id, params)
     if e.entity not in ADDABLE or not e.is_create or exists:
         what = _NEW_RECORD if e.is_create else fields_label(changed)
         return M.RULE_CASE_CHANGE, {**params, "fields": what}
@@ -224,6 +268,16 @@ def check_casework(
         return M.RULE_CASE_NOT_CHECKED_OUT, params
     if e.entity == "case_goal" and values.get("plan_id") not in slice_ids:
         return M.RULE_CASE_NOT_CHECKED_OUT, params
-    if rules.cases[case_id] != _OPEN:
+    return _case_open_and_assigned(rules, case_id, params)
+
+
+def _case_open_and_assigned(
+    rules: CaseworkAuthority, case_id: str, params: dict[str, Any]
+) -> tuple[Msg, dict[str, Any]] | None:
+    """Work on a case from the laptop needs the case still open at the office and still
+    assigned to the worker the laptop was checked out for."""
+    if rules.cases.get(case_id) != _OPEN:
         return M.RULE_CASE_CLOSED, params
+    if rules.workers.get(case_id) != rules.worker:
+        return M.RULE_CASE_NOT_ASSIGNED, {**params, "worker": rules.workers.get(case_id) or "-"}
     return None

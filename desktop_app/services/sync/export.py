@@ -26,7 +26,11 @@ from desktop_app.services.sync import messages as M
 from desktop_app.services.sync.access import CHECKOUT_ROLES, SYNC, requires
 from desktop_app.services.sync.base import SyncBase
 from desktop_app.services.sync.bundle import seal
-from desktop_app.services.sync.casework import casework_slice, may_hold_casework
+from desktop_app.services.sync.casework import (
+    casework_slice,
+    may_hold_casework,
+    record_checkout_worker,
+)
 from desktop_app.services.sync.continuity import chain_segment
 from desktop_app.services.sync.devices import ROLE_FIELD, join_code, may_hold_restricted
 from desktop_app.services.sync.double_claims import round_slice
@@ -156,7 +160,7 @@ class SyncExport(SyncBase):
             restricted=restricted,
             casework=casework,
         )
-        self._record_checkout_role(device.id, access_role)
+        self._record_checkout_role(device.id, access_role, worker)
         if cases:
             # Restricted records left the office (encrypted to the laptop): who, how many.
             self.ctx.log_access("checkout", "case", None, f"{device.name}: {cases} kasus {worker}")
@@ -169,8 +173,13 @@ class SyncExport(SyncBase):
         )
         return dataclasses.replace(result, checkout=summary)
 
-    def _record_checkout_role(self, device_id: str, access_role: Role) -> None:
+    def _record_checkout_role(
+        self, device_id: str, access_role: Role, worker: str | None = None
+    ) -> None:
         with self.ctx.unit_of_work(source="sync-checkout") as w:
+            before = record_checkout_worker(w.session, device_id, worker)
+            if before != worker:
+                w.log("sync_device", device_id, "checkout_worker", {"worker": [before, worker]})
             row = w.session.get(SyncDevice, device_id)
             if row is not None and row.checkout_role != access_role.value:
                 w.log(

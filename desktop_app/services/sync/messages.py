@@ -620,6 +620,13 @@ RULE_CASE_CLOSED = Msg(
     "{device} recorded a {entity} on a case already closed at the office; check, then Accept "
     "or Reject.",
 )
+RULE_CASE_NOT_ASSIGNED = Msg(
+    "sync.rule.case_not_assigned",
+    "{device} mencatat {entity} pada kasus yang kini ditangani {worker}, bukan petugas checkout "
+    "laptop ini; periksa lalu Terima atau Tolak.",
+    "{device} recorded a {entity} on a case now assigned to {worker}, not to the worker this "
+    "laptop was checked out for; check, then Accept or Reject.",
+)
 RULE_CASE_CLOSE_PROPOSAL = Msg(
     "sync.rule.case_close_proposal",
     "Usulan dari {device}: tutup kasus (alasan: {reason}). Kasus ditutup di kantor; penyelia "
