@@ -223,6 +223,22 @@ def test_round_trip_visit_applies_and_close_is_a_proposal(world: Office) -> None
     assert office.close_note == "Pindah ke panti"
 
 
+def test_the_quarantine_shows_case_data_only_to_who_may_see_it(world: Office) -> None:
+    join(world.lap, _checkout_worker(world), world.office)
+    world.casework(world.lap).close_case(world.sihore, "pindah", note="Pindah ke rumah anak")
+    _return(world, "ret1.bdl")
+    (held,) = _held(world.office)
+    assert (
+        held.subject == f"Kasus SIHORE ({CLIENT_NAME})" and "Pindah ke rumah anak" in held.summary
+    )
+    ctx = world.office.ctx
+    ctx.set_user(Actor(username="ops", full_name="Operator", role=Role.OPERATOR))
+    ctx.accounts_exist = True
+    (masked,) = _held(world.office)
+    assert masked.subject == "Kasus SIHORE (data terbatas)" and masked.summary == "data terbatas"
+    assert CLIENT_NAME not in json.dumps(masked.as_dict(), ensure_ascii=False)
+
+
 def test_a_rejected_close_reopens_the_case_on_the_laptop(world: Office) -> None:
     join(world.lap, _checkout_worker(world), world.office)
     _visit_and_close(world)

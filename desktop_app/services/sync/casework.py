@@ -39,7 +39,7 @@ from desktop_app.domain.casework import (
 from desktop_app.domain.errors import Msg
 from desktop_app.services.sync import messages as M
 from desktop_app.services.sync.merge import Entry, rows_in
-from desktop_app.services.sync.policies import CASEWORK_ENTITIES
+from desktop_app.services.sync.policies import CASEWORK_ENTITIES, POLICIES
 from desktop_app.storage.models import Setting
 
 __all__ = [
@@ -50,7 +50,11 @@ __all__ = [
     "CASEWORK_VALUE_RULES",
     "MIN_ACTIVITIES",
     "CHECKOUT_WORKERS_SETTING",
+    "RESTRICTED_TEXT",
     "CaseworkAuthority",
+    "case_ids_of_rows",
+    "case_of",
+    "case_subjects",
     "casework_slice",
     "check_casework",
     "checkout_worker",
@@ -281,3 +285,45 @@ def _case_open_and_assigned(
     if rules.workers.get(case_id) != rules.worker:
         return M.RULE_CASE_NOT_ASSIGNED, {**params, "worker": rules.workers.get(case_id) or "-"}
     return None
+
+
+# -- the review queues: whose case, and nothing more without RESTRICTED_VIEW ----------------------
+RESTRICTED_TEXT = "data terbatas"
+
+
+def case_of(e: Entry) -> str | None:
+    """The case a casework entry is about (its own id for a case row)."""
+    if e.entity == "case":
+        return e.entity_id
+    try:
+        pair = e.fields.get("case_id")
+    except ValueError:
+        return None
+    if isinstance(pair, list) and len(pair) == 2 and isinstance(pair[1], str):
+        return pair[1]
+    return None
+
+
+def case_ids_of_rows(s: Session, entity: str, ids: Sequence[str]) -> dict[str, str]:
+    """Row id -> case id for existing casework rows (a case is its own case)."""
+    if entity == "case":
+        return {i: i for i in ids}
+    if entity not in CASEWORK_ENTITIES:
+        return {}
+    table = POLICIES[entity].table.name
+    sql = f"SELECT id, case_id FROM {table} WHERE id IN ({{ids}})"
+    return {r[0]: r[1] for r in rows_in(s, sql, ids)}
+
+
+def case_subjects(s: Session, case_ids: Iterable[str], *, reveal: bool) -> dict[str, str]:
+    """A label per case for the review queues: the programme and the person's name, or only
+    the programme for a user who may not see restricted data."""
+    sql = (
+        "SELECT c.id, c.program_code, p.name FROM case_file c "
+        "LEFT JOIN person p ON p.id = c.person_id WHERE c.id IN ({ids})"
+    )
+    out: dict[str, str] = {}
+    for case_id, program, name in rows_in(s, sql, sorted(set(case_ids))):
+        shown = name if reveal and name else RESTRICTED_TEXT
+        out[case_id] = f"Kasus {program} ({shown})"
+    return out
