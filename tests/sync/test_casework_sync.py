@@ -317,6 +317,29 @@ def test_an_edit_of_a_case_not_checked_out_is_held(world: Office) -> None:
     assert world.casework(world.office).get_case(world.other).follow_up_on != date(2026, 12, 1)
 
 
+def test_an_assessment_that_breaks_the_form_rules_is_held(world: Office) -> None:
+    join(world.lap, _checkout_worker(world), world.office)
+    forged = _forged_activity(world.lap, world.sihore)
+    aid = new_id()
+    forged.entity, forged.entity_id = "case_assessment", aid
+    answers = json.dumps({"mobilitas": "terbang", "kondisi": "baik"})
+    forged.changes = canonical_json(
+        {
+            "id": [None, aid],
+            "case_id": [None, world.sihore],
+            "assessed_on": [None, FIXED_NOW.date().isoformat()],
+            "assessor": [None, "budi"],
+            "answers": [None, answers],
+            "deleted": [None, False],
+        }
+    )
+    chain_into(world.lap, [forged])
+    _return(world, "bad.bdl")
+    (held,) = _held(world.office)
+    assert held.reason_code == "sync.rule.invalid_value" and "Mobilitas" in held.reason
+    assert world.casework(world.office).get_case(world.sihore).assessment is None
+
+
 def test_casework_from_a_field_laptop_is_held(world: Office) -> None:
     world.office.sync.checkout("LAP01", world.tmp / "field.bdl", household_ids=[world.household])
     join(world.lap, world.tmp / "field.bdl", world.office)

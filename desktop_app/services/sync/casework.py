@@ -35,6 +35,7 @@ from desktop_app.domain.casework import (
     GOAL_STATUSES,
     REFERRAL_TARGETS,
     CaseStatus,
+    validate_assessment,
 )
 from desktop_app.domain.errors import Msg
 from desktop_app.services.sync import messages as M
@@ -202,6 +203,7 @@ class CaseworkAuthority:
     worker: str | None = None  # the worker it was checked out for
     cases: dict[str, str] = field(default_factory=dict)  # case id -> status at the office
     workers: dict[str, str] = field(default_factory=dict)  # case id -> its worker at the office
+    programs: dict[str, str] = field(default_factory=dict)  # case id -> its programme
 
 
 def load_casework_authority(
@@ -226,10 +228,14 @@ def load_casework_authority(
         if isinstance(pair, list) and len(pair) == 2 and isinstance(pair[1], str):
             ids.add(pair[1])
     if ids:
-        sql = "SELECT id, status, worker FROM case_file WHERE deleted = 0 AND id IN ({ids})"
-        for case_id, status, worker in rows_in(s, sql, sorted(ids)):
+        sql = (
+            "SELECT id, status, worker, program_code FROM case_file "
+            "WHERE deleted = 0 AND id IN ({ids})"
+        )
+        for case_id, status, worker, program in rows_in(s, sql, sorted(ids)):
             out.cases[case_id] = status
             out.workers[case_id] = worker
+            out.programs[case_id] = program
     return out
 
 
@@ -272,6 +278,19 @@ def check_casework(
         return M.RULE_CASE_NOT_CHECKED_OUT, params
     if e.entity == "case_goal" and values.get("plan_id") not in slice_ids:
         return M.RULE_CASE_NOT_CHECKED_OUT, params
+    if e.entity == "case_assessment":
+        # The same form rules as at the office (domain.casework.ASSESSMENT_FIELDS).
+        answers = json.loads(str(values.get("answers") or "{}"))
+        _cleaned, problems = validate_assessment(rules.programs[case_id], answers)
+        if problems:
+            first = problems[0]
+            value = f"{first.label}: {first.value}"[:40]
+            return M.RULE_INVALID_VALUE, {
+                **params,
+                "field": "jawaban asesmen",
+                "value": value,
+                "rule": first.reason,
+            }
     return _case_open_and_assigned(rules, case_id, params)
 
 
