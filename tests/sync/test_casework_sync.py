@@ -263,6 +263,23 @@ def test_office_updates_follow_the_workers_cases_only(world: Office) -> None:
     assert mine in {a.id for a in world.casework(world.lap).get_case(world.child).activities}
 
 
+def test_an_update_before_the_first_return_does_not_bring_old_history(world: Office) -> None:
+    cw = world.casework(world.office)
+    old = [
+        cw.add_activity(world.child, "sesi", done_on=date(2026, 2, 1) + timedelta(days=7 * i))
+        for i in range(8)
+    ]
+    path = _checkout_worker(world)
+    _extra, _entries, checkout = _decrypted(world.lap, path)
+    join(world.lap, path, world.office)
+    carried = {a for a in old if a in checkout}
+    assert len(carried) == 5  # the five newest; the rest are older than 90 days
+    new = cw.add_activity(world.child, "sesi", notes="Baru")
+    update = world.office.sync.export(world.tmp / "upd.bdl", to_device="LAP01")
+    _extra, _entries, text = _decrypted(world.lap, update.path)
+    assert new in text and not any(a in text for a in set(old) - carried)
+
+
 # -- what is held ---------------------------------------------------------------------------------
 def _forged_activity(lap: Site, case_id: str) -> Entry:
     """An activity as a modified copy of the laptop's software would log it."""

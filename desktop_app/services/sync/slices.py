@@ -20,7 +20,7 @@ from collections import defaultdict
 from collections.abc import Sequence
 from typing import Any
 
-from sqlalchemy import Table, bindparam, select
+from sqlalchemy import Table, bindparam, func, select
 from sqlmodel import Session, col
 
 from desktop_app.domain.programs import PROGRAMS
@@ -34,7 +34,7 @@ from desktop_app.storage.models import (
     Person,
     StatusHistory,
 )
-from desktop_app.storage.sync_models import SyncSlice
+from desktop_app.storage.sync_models import SyncBundle, SyncSlice
 
 # SQLModel declares no type for `__table__`; the Core table keeps these statements as they were.
 _SLICE: Table = SyncSlice.__table__  # type: ignore[attr-defined]
@@ -188,6 +188,26 @@ def own_entries(s: Session, device_id: str, after_seq: int) -> list[Entry]:
     return [Entry.from_row(r) for r in s.execute(stmt)]
 
 
+def _casework_before_checkout(s: Session, device_id: str, after_seq: int) -> set[str]:
+    """Ids of casework change-log entries after `after_seq` that were already in the office's
+    log when it last made a checkout for the device."""
+    floor = s.execute(
+        select(func.max(col(SyncBundle.seq_to))).where(
+            col(SyncBundle.direction) == "out",
+            col(SyncBundle.kind) == "checkout",
+            col(SyncBundle.to_device) == device_id,
+        )
+    ).scalar_one()
+    if not floor or floor <= after_seq:
+        return set()
+    stmt = select(col(ChangeLog.id)).where(
+        col(ChangeLog.seq) > after_seq,
+        col(ChangeLog.seq) <= floor,
+        col(ChangeLog.entity).in_(sorted(CASEWORK_ENTITIES)),
+    )
+    return {row[0] for row in s.execute(stmt)}
+
+
 def entries_for_device(
     s: Session,
     device_id: str,
@@ -237,6 +257,13 @@ def entries_for_device(
         .order_by(col(ChangeLog.seq))
     )
     candidates = [Entry.from_row(r) for r in s.execute(stmt)]
+    # Casework history from before the device's last checkout stays at the office: that checkout
+    # chose what the device holds (recent activities), later updates add what is new.
+    before_checkout = (
+        _casework_before_checkout(s, device_id, after_seq)
+        if casework and new_slice is None
+        else set()
+    )
     if not casework:
         candidates = [e for e in candidates if e.entity not in CASEWORK_ENTITIES]
     elif new_slice is not None:
@@ -263,6 +290,8 @@ def entries_for_device(
         if e.entity not in POLICIES:
             continue
         if e.entity_id not in held:
+            if e.id in before_checkout:
+                continue
             if not any(p in roots for p in scope_rows.get(e.entity_id, ())):
                 continue
             held.add(e.entity_id)
