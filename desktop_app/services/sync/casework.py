@@ -11,9 +11,10 @@ On return the office holds every casework entry to these rules (`check_casework`
 `authority.Authority.check`): the laptop must be checked out for a social worker; it may *add*
 activities (visits), assessments, plans and goals to cases checked out to it that are still open
 at the office and still assigned to the worker it was checked out for, and move the case's next
-due date and last visit with them; closing a case arrives
-as a proposal (`sync.rule.case_close_proposal`) a supervisor accepts or rejects; anything else
-(opening, reassigning, editing, deleting, stages, devices) is held with a coded reason.
+due date and last visit with them; closing a case arrives as a proposal
+(`sync.rule.case_close_proposal`) a supervisor accepts or rejects; anything else (opening,
+reassigning, editing, deleting, stages, devices) is held with a coded reason. The review queues
+name the case, and show its content only to a user with RESTRICTED_VIEW (`case_subjects`).
 """
 
 from __future__ import annotations
