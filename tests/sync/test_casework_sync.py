@@ -280,6 +280,24 @@ def test_an_update_before_the_first_return_does_not_bring_old_history(world: Off
     assert new in text and not any(a in text for a in set(old) - carried)
 
 
+def test_a_concurrent_edit_of_a_case_is_listed_and_masked_without_restricted_view(
+    world: Office,
+) -> None:
+    join(world.lap, _checkout_worker(world), world.office)
+    world.casework(world.office).set_follow_up(world.sihore, date(2026, 11, 24))
+    world.casework(world.lap).record_visit(world.sihore, services=["obat"], condition="baik")
+    _return(world, "ret.bdl")
+    (conflict,) = world.office.sync.conflicts()
+    assert conflict.entity == "case" and conflict.subject == f"Kasus SIHORE ({CLIENT_NAME})"
+    ctx = world.office.ctx
+    ctx.set_user(Actor(username="ops", full_name="Operator", role=Role.OPERATOR))
+    ctx.accounts_exist = True
+    (masked,) = world.office.sync.conflicts()
+    assert masked.subject == "Kasus SIHORE (data terbatas)"
+    assert {c.text for c in masked.candidates} == {"data terbatas"}
+    assert CLIENT_NAME not in json.dumps(masked.as_dict(), default=str, ensure_ascii=False)
+
+
 # -- what is held ---------------------------------------------------------------------------------
 def _forged_activity(lap: Site, case_id: str) -> Entry:
     """An activity as a modified copy of the laptop's software would log it."""
