@@ -565,10 +565,7 @@ def load_authority(
             )
             if r[0] is not None
         }
-    sender = conn.exec_driver_sql(
-        "SELECT checkout_role FROM sync_device WHERE id = ?", (sender_id,)
-    ).first()
-    auth.casework = load_casework_authority(s, sender_id, sender[0] if sender else None, entries)
+    auth.casework = load_casework_authority(s, sender_id, entries)
     auth.receipt_device = {
         r[0]: r[1]
         for r in rows_in(

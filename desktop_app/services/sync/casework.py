@@ -207,13 +207,18 @@ class CaseworkAuthority:
     programs: dict[str, str] = field(default_factory=dict)  # case id -> its programme
 
 
+_CHECKOUT_ROLE = text("SELECT checkout_role FROM sync_device WHERE id = :d")
+
+
 def load_casework_authority(
-    s: Session, sender_id: str, checkout_role: str | None, entries: Sequence[Entry]
+    s: Session, sender_id: str, entries: Sequence[Entry]
 ) -> CaseworkAuthority:
-    """The office's status and worker of every case these entries name (by id or by
-    `case_id`), and the worker the sender was checked out for."""
+    """The role and worker the sender was last checked out for, and the office's status,
+    worker and programme of every case these entries name (by id or by `case_id`)."""
+    role = s.execute(_CHECKOUT_ROLE, {"d": sender_id}).first()
     out = CaseworkAuthority(
-        allowed=may_hold_casework(checkout_role), worker=checkout_worker(s, sender_id)
+        allowed=may_hold_casework(role[0] if role else None),
+        worker=checkout_worker(s, sender_id),
     )
     ids: set[str] = set()
     for e in entries:
