@@ -158,6 +158,15 @@ def test_a_field_checkout_cannot_name_a_worker(world: Office) -> None:
     assert exc.value.code == "sync.checkout_worker_field_role" and exc.value.message
 
 
+def test_a_laptop_holding_cases_is_not_checked_out_to_a_field_officer(world: Office) -> None:
+    join(world.lap, _checkout_worker(world), world.office)
+    with pytest.raises(ServiceError) as exc:
+        world.office.sync.checkout("LAP01", world.tmp / "x.bdl", household_ids=[world.household])
+    assert exc.value.code == "sync.checkout_holds_casework" and "LAP01" in exc.value.message
+    # Another checkout for the social worker is fine.
+    _checkout_worker(world, "again.bdl")
+
+
 def test_a_social_worker_checkout_needs_a_worker_with_cases(world: Office) -> None:
     for worker, code in (
         (None, "sync.checkout_worker_required"),

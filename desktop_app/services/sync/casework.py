@@ -60,6 +60,7 @@ __all__ = [
     "casework_slice",
     "check_casework",
     "checkout_worker",
+    "holds_casework",
     "load_casework_authority",
     "may_hold_casework",
     "record_checkout_worker",
@@ -102,6 +103,12 @@ def checkout_worker(s: Session, device_id: str) -> str | None:
     """The worker the device's last checkout was for (None: not a casework checkout)."""
     worker = _workers(s).get(device_id)
     return worker if isinstance(worker, str) else None
+
+
+def holds_casework(s: Session, device_id: str) -> bool:
+    """Whether the office checked casework out to this device (its slice holds a case row)."""
+    sql = text("SELECT 1 FROM sync_slice WHERE device_id = :d AND entity = 'case' LIMIT 1")
+    return s.execute(sql, {"d": device_id}).first() is not None
 
 
 def record_checkout_worker(s: Session, device_id: str, worker: str | None) -> str | None:

@@ -28,6 +28,7 @@ from desktop_app.services.sync.base import SyncBase
 from desktop_app.services.sync.bundle import seal
 from desktop_app.services.sync.casework import (
     casework_slice,
+    holds_casework,
     may_hold_casework,
     record_checkout_worker,
 )
@@ -101,6 +102,11 @@ class SyncExport(SyncBase):
         device = self.devices.get(device_id)
         if device.revoked:
             raise ServiceError(M.CHECKOUT_DEVICE_REVOKED, name=device.name)
+        if not casework:
+            with self.ctx.db.session() as s:
+                if holds_casework(s, device.id):
+                    # A laptop that holds a worker's cases must not pass to a field officer.
+                    raise ServiceError(M.CHECKOUT_HOLDS_CASEWORK, name=device.name)
         restricted = may_hold_restricted(device.role)
         if round_id is not None:
             dist = DistributionService(self.ctx)

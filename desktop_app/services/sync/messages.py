@@ -641,3 +641,11 @@ RULE_CASE_CHANGE = Msg(
     "Proposal from {device}: {fields} of a {entity}. A social worker's laptop only adds "
     "activities, visits, assessments and plan goals; check, then Accept or Reject.",
 )
+CHECKOUT_HOLDS_CASEWORK = Msg(
+    "sync.checkout_holds_casework",
+    "Laptop {name} menyimpan data kasus dari checkout Pekerja sosial; laptop Petugas lapangan "
+    "tidak boleh membawanya. Siapkan basis data laptop yang baru dan daftarkan sebagai perangkat "
+    "baru.",
+    "Laptop {name} holds case data from a Social worker checkout; a Field officer's laptop must "
+    "not carry it. Prepare a fresh laptop database and register it as a new device.",
+)
