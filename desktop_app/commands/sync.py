@@ -26,8 +26,8 @@ from desktop_app.storage.db import StorageError
 # What the person typed does not name one thing to act on: exit 2, nothing changed.
 CLI_CHECKOUT_WHAT = Msg(
     "sync.cli_checkout_what",
-    "Pilih --round (atau --kelurahan untuk irisan registri).",
-    "Choose --round (or --kelurahan for a registry slice).",
+    "Pilih --round (atau --kelurahan untuk irisan registri, atau --pekerja untuk kasus).",
+    "Choose --round (or --kelurahan for a registry slice, or --pekerja for cases).",
 )
 CLI_QUARANTINE_NOT_FOUND = Msg(
     "sync.cli_quarantine_not_found",
@@ -92,6 +92,17 @@ def register(sub: argparse._SubParsersAction) -> None:
         "--kelurahan", action="append", default=[], help="kode kelurahan (irisan registri)"
     )
     checkout.add_argument("--device", required=True, help="id atau nama laptop tujuan")
+    checkout.add_argument(
+        "--peran",
+        choices=["field", "social_worker"],
+        help="peran laptop: field (Petugas lapangan, bawaan) atau social_worker (Pekerja "
+        "sosial; bawaan bila --pekerja disebut)",
+    )
+    checkout.add_argument(
+        "--pekerja",
+        metavar="NAMA_PENGGUNA",
+        help="nama pengguna pekerja sosial yang kasus aktifnya dibawa",
+    )
     checkout.add_argument("-o", "--output", type=Path, required=True)
 
     join = _sub(ssub, "join", "buka bundel checkout: jadikan laptop lapangan", cmd_join)
@@ -258,7 +269,7 @@ def cmd_checkout(ctx: AppContext, args: argparse.Namespace) -> int:
 
     svc = SyncService(ctx)
     households = svc.households_in(args.kelurahan) if args.kelurahan else []
-    if not args.round and not households:
+    if not args.round and not households and not args.pekerja:
         return _usage(CLI_CHECKOUT_WHAT)
     result = svc.checkout(
         args.device,
@@ -266,6 +277,8 @@ def cmd_checkout(ctx: AppContext, args: argparse.Namespace) -> int:
         household_ids=households,
         round_id=args.round,
         point_ids=args.point,
+        access_role=args.peran or ("social_worker" if args.pekerja else "field"),
+        worker=args.pekerja,
     )
     print(
         f"Bundel checkout untuk {result.to_name}: {result.entries} perubahan, "

@@ -4,6 +4,7 @@ One module per responsibility: `bundle` (the file format), `devices` (identities
 `merge` (entity policies and folding concurrent changes), `slices` (what a laptop holds and is
 sent), `export`/`apply` (bundles out and in), `review` (conflict and quarantine queues),
 `status` (history and peers), `double_claims` (receipts from two laptops for one recipient),
+`casework` (a social worker's cases in checkouts and the rules for what its laptop returns),
 `messages` (every coded refusal). The public names stay importable from here.
 """
 

@@ -27,6 +27,13 @@ from desktop_app.domain.receipts import parse_receipt_number
 from desktop_app.domain.status import PersonStatus, Relation
 from desktop_app.domain.values import as_date, as_utc
 from desktop_app.services.sync import messages as M
+from desktop_app.services.sync.casework import (
+    CASEWORK_ENTITIES,
+    CASEWORK_VALUE_RULES,
+    CaseworkAuthority,
+    check_casework,
+    load_casework_authority,
+)
 from desktop_app.services.sync.devices import ROLE_FIELD
 from desktop_app.services.sync.merge import POLICIES, Entry, rows_in
 from desktop_app.services.sync.records import wall_ms
@@ -149,6 +156,7 @@ _ENTITY_VALUE_RULES: dict[tuple[str, str], tuple[Callable[[Any], bool], str]] = 
         lambda v: v in ("draft", "open", "closed"),
         "status putaran draft, open atau closed",
     ),
+    **CASEWORK_VALUE_RULES,
 }
 
 
@@ -278,6 +286,7 @@ class Authority:
     shapes: dict[str, str | None] = field(default_factory=dict)  # entry id -> _malformed()
     # Why a receipt's own signature does not hold (services.signing), or None; unset: unchecked.
     receipt_signature: Callable[[Mapping[str, Any]], Refusal | None] | None = None
+    casework: CaseworkAuthority = field(default_factory=CaseworkAuthority)
 
     # -- the rules -------------------------------------------------------------------------------
     def check(self, e: Entry) -> Violation | None:
@@ -313,6 +322,17 @@ class Authority:
             return Violation(M.RULE_OTHER_ORIGIN, {**who, "origin": e.device_id[:8]})
         if e.entity in REGISTRY:
             return self._registry(e, who, entity)
+        if e.entity in CASEWORK_ENTITIES:
+            held = check_casework(
+                self.casework,
+                e,
+                exists=self._exists(e),
+                slice_ids=self.slice_ids,
+                who=who,
+                entity=entity,
+                fields_label=_fields_label,
+            )
+            return Violation(*held) if held is not None else None
         if e.entity in OFFICE_ONLY:
             return Violation(M.RULE_OFFICE_ONLY, {**who, "entity": entity})
         if e.entity == "double_claim_decision":
@@ -545,6 +565,7 @@ def load_authority(
             )
             if r[0] is not None
         }
+    auth.casework = load_casework_authority(s, sender_id, entries)
     auth.receipt_device = {
         r[0]: r[1]
         for r in rows_in(

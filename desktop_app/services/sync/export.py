@@ -16,7 +16,7 @@ from sqlalchemy import func, select
 from sqlmodel import col
 
 from desktop_app import __version__
-from desktop_app.domain.access import Role
+from desktop_app.domain.access import Permission, Role
 from desktop_app.domain.ids import new_id
 from desktop_app.domain.programs import PROGRAMS
 from desktop_app.services.context import ServiceError
@@ -26,6 +26,12 @@ from desktop_app.services.sync import messages as M
 from desktop_app.services.sync.access import CHECKOUT_ROLES, SYNC, requires
 from desktop_app.services.sync.base import SyncBase
 from desktop_app.services.sync.bundle import seal
+from desktop_app.services.sync.casework import (
+    casework_slice,
+    holds_casework,
+    may_hold_casework,
+    record_checkout_worker,
+)
 from desktop_app.services.sync.continuity import chain_segment
 from desktop_app.services.sync.devices import ROLE_FIELD, join_code, may_hold_restricted
 from desktop_app.services.sync.double_claims import round_slice
@@ -71,20 +77,36 @@ class SyncExport(SyncBase):
         round_id: str | None = None,
         point_ids: Sequence[str] = (),
         access_role: str = Role.FIELD,
+        worker: str | None = None,
     ) -> ExportResult:
         """Hand a laptop the registry slice it needs (and, with distribution, a round's roster).
 
         `access_role`: the role the laptop is checked out for (domain.access.Role; Petugas
         lapangan unless a social worker takes it for casework), carried in the bundle and
-        recorded on the device row."""
+        recorded on the device row. A social worker's checkout names the `worker` (a username)
+        and carries that worker's open cases (sync/casework.py); it needs RESTRICTED_VIEW, and
+        is written to the access log. A field checkout carries no casework."""
         if self.role() == ROLE_FIELD:
             raise ServiceError(M.CHECKOUT_AT_OFFICE)
         if access_role not in CHECKOUT_ROLES:
             raise ServiceError(M.CHECKOUT_ROLE_INVALID, role=str(access_role))
         access_role = Role(access_role)
+        casework = may_hold_casework(access_role.value)
+        worker = " ".join((worker or "").split()) or None
+        if casework:
+            self.ctx.require(Permission.RESTRICTED_VIEW)
+            if worker is None and round_id is None and not household_ids:
+                raise ServiceError(M.CHECKOUT_WORKER_REQUIRED)
+        elif worker is not None:
+            raise ServiceError(M.CHECKOUT_WORKER_FIELD)
         device = self.devices.get(device_id)
         if device.revoked:
             raise ServiceError(M.CHECKOUT_DEVICE_REVOKED, name=device.name)
+        if not casework:
+            with self.ctx.db.session() as s:
+                if holds_casework(s, device.id):
+                    # A laptop that holds a worker's cases must not pass to a field officer.
+                    raise ServiceError(M.CHECKOUT_HOLDS_CASEWORK, name=device.name)
         restricted = may_hold_restricted(device.role)
         if round_id is not None:
             dist = DistributionService(self.ctx)
@@ -101,8 +123,16 @@ class SyncExport(SyncBase):
             point_ids = [dist.get_point(round_id, p).id for p in point_ids]
         withheld: set[str] = set()
         slice_ids = self._slice_for(
-            list(household_ids), round_id, list(point_ids), restricted=restricted, withheld=withheld
+            list(household_ids),
+            round_id,
+            list(point_ids),
+            restricted=restricted,
+            withheld=withheld,
+            worker=worker,
         )
+        cases = sum(1 for e in slice_ids.values() if e == "case")
+        if worker is not None and not cases and round_id is None and not household_ids:
+            raise ServiceError(M.CHECKOUT_NO_CASES, worker=worker)
         if not slice_ids:
             raise ServiceError(M.CHECKOUT_EMPTY)
         identity = self.devices.identity()
@@ -125,6 +155,7 @@ class SyncExport(SyncBase):
             "receipt_key": self._receipt_key() if round_id else None,
             "carries": carries,
             "access_role": access_role.value,
+            "worker": worker,
         }
         result = self._export(
             Path(path),
@@ -133,8 +164,12 @@ class SyncExport(SyncBase):
             new_slice=slice_ids,
             extra=extra,
             restricted=restricted,
+            casework=casework,
         )
-        self._record_checkout_role(device.id, access_role)
+        self._record_checkout_role(device.id, access_role, worker)
+        if cases:
+            # Restricted records left the office (encrypted to the laptop): who, how many.
+            self.ctx.log_access("checkout", "case", None, f"{device.name}: {cases} kasus {worker}")
         summary = CheckoutSummary(
             office_name=self.ctx.device.name,
             office_fingerprint=identity.fingerprint,
@@ -144,8 +179,13 @@ class SyncExport(SyncBase):
         )
         return dataclasses.replace(result, checkout=summary)
 
-    def _record_checkout_role(self, device_id: str, access_role: Role) -> None:
+    def _record_checkout_role(
+        self, device_id: str, access_role: Role, worker: str | None = None
+    ) -> None:
         with self.ctx.unit_of_work(source="sync-checkout") as w:
+            before = record_checkout_worker(w.session, device_id, worker)
+            if before != worker:
+                w.log("sync_device", device_id, "checkout_worker", {"worker": [before, worker]})
             row = w.session.get(SyncDevice, device_id)
             if row is not None and row.checkout_role != access_role.value:
                 w.log(
@@ -178,17 +218,22 @@ class SyncExport(SyncBase):
         *,
         restricted: bool = True,
         withheld: set[str] | None = None,
+        worker: str | None = None,
     ) -> dict[str, str]:
         """entity_id -> entity of everything a field device needs for a checkout: the round's
         roster with the recipients, their households and members (the counter shows them and
-        the collector rules need them), and no restricted-programme enrolment unless
-        `restricted`."""
+        the collector rules need them), no restricted-programme enrolment unless
+        `restricted`, and with a `worker` that worker's open cases and their persons."""
         with self.ctx.db.session() as s:
             out: dict[str, str] = {}
             if round_id is not None:
                 out.update(round_slice(s, round_id, point_ids))
+            case_persons: list[str] = []
+            if worker is not None:
+                case_rows, case_persons = casework_slice(s, worker, self.ctx.clock.today())
+                out.update(case_rows)
             households = household_ids + [i for i, e in out.items() if e == "household"]
-            persons = [i for i, e in out.items() if e == "person"]
+            persons = [i for i, e in out.items() if e == "person"] + case_persons
             out.update(
                 registry_closure(s, households, persons, restricted=restricted, withheld=withheld)
             )
@@ -203,6 +248,7 @@ class SyncExport(SyncBase):
         new_slice: dict[str, str] | None = None,
         extra: dict[str, Any] | None = None,
         restricted: bool | None = None,
+        casework: bool | None = None,
     ) -> ExportResult:
         if self.role() != ROLE_FIELD:
             # Every device's public key in every office bundle (checkout, ack, update), so a
@@ -218,11 +264,18 @@ class SyncExport(SyncBase):
             if self.role() == ROLE_FIELD:
                 entries = own_entries(s, self.ctx.device.id, peer.delivered_upto)
             else:
+                role = s.get(SyncDevice, to_device)
                 if restricted is None:
-                    role = s.get(SyncDevice, to_device)
                     restricted = may_hold_restricted(role.role if role else ROLE_FIELD)
+                if casework is None:
+                    casework = may_hold_casework(role.checkout_role if role else None)
                 entries = entries_for_device(
-                    s, to_device, peer.delivered_upto, new_slice, restricted=restricted
+                    s,
+                    to_device,
+                    peer.delivered_upto,
+                    new_slice,
+                    restricted=restricted,
+                    casework=casework,
                 )
             counts = dict(Counter(e.entity for e in entries))
             recipient = self.devices.trusted_key(to_device)

@@ -584,3 +584,68 @@ RULE_CHAIN_REWRITTEN = Msg(
     "The change-log chain from {device} does not continue the one last accepted here: its "
     "history was rewritten.",
 )
+
+# -- casework in checkouts (sync/casework.py) -----------------------------------------------------
+CHECKOUT_WORKER_REQUIRED = Msg(
+    "sync.checkout_worker_required",
+    "Checkout untuk pekerja sosial membawa kasus milik satu petugas: sebutkan nama pengguna "
+    "pekerja sosialnya.",
+    "A social worker's checkout carries one worker's cases: give the social worker's user name.",
+)
+CHECKOUT_WORKER_FIELD = Msg(
+    "sync.checkout_worker_field_role",
+    "Kasus hanya dibawa checkout untuk Pekerja sosial; laptop Petugas lapangan tidak membawa "
+    "data kasus.",
+    "Cases travel only in a Social worker checkout; a Field officer's laptop carries no case data.",
+)
+CHECKOUT_NO_CASES = Msg(
+    "sync.checkout_no_cases",
+    "Tidak ada kasus aktif yang ditangani {worker}.",
+    "There are no open cases assigned to {worker}.",
+)
+RULE_CASEWORK_ROLE = Msg(
+    "sync.rule.casework_role",
+    "{device} mengirim {entity}, padahal laptop ini tidak di-checkout untuk Pekerja sosial.",
+    "{device} sent a {entity}, but this laptop is not checked out for a Social worker.",
+)
+RULE_CASE_NOT_CHECKED_OUT = Msg(
+    "sync.rule.case_not_checked_out",
+    "{device} mencatat {entity} pada kasus yang tidak di-checkout ke laptop ini.",
+    "{device} recorded a {entity} on a case that is not checked out to this laptop.",
+)
+RULE_CASE_CLOSED = Msg(
+    "sync.rule.case_closed_at_office",
+    "{device} mencatat {entity} pada kasus yang sudah ditutup di kantor; periksa lalu Terima "
+    "atau Tolak.",
+    "{device} recorded a {entity} on a case already closed at the office; check, then Accept "
+    "or Reject.",
+)
+RULE_CASE_NOT_ASSIGNED = Msg(
+    "sync.rule.case_not_assigned",
+    "{device} mencatat {entity} pada kasus yang kini ditangani {worker}, bukan petugas checkout "
+    "laptop ini; periksa lalu Terima atau Tolak.",
+    "{device} recorded a {entity} on a case now assigned to {worker}, not to the worker this "
+    "laptop was checked out for; check, then Accept or Reject.",
+)
+RULE_CASE_CLOSE_PROPOSAL = Msg(
+    "sync.rule.case_close_proposal",
+    "Usulan dari {device}: tutup kasus (alasan: {reason}). Kasus ditutup di kantor; penyelia "
+    "memeriksa lalu Terima atau Tolak.",
+    "Proposal from {device}: close the case (reason: {reason}). Cases are closed at the office; "
+    "a supervisor checks, then Accepts or Rejects.",
+)
+RULE_CASE_CHANGE = Msg(
+    "sync.rule.case_change_not_allowed",
+    "Usulan dari {device}: {fields} pada {entity}. Laptop pekerja sosial hanya menambah "
+    "kegiatan, kunjungan, asesmen dan tujuan rencana; periksa lalu Terima atau Tolak.",
+    "Proposal from {device}: {fields} of a {entity}. A social worker's laptop only adds "
+    "activities, visits, assessments and plan goals; check, then Accept or Reject.",
+)
+CHECKOUT_HOLDS_CASEWORK = Msg(
+    "sync.checkout_holds_casework",
+    "Laptop {name} menyimpan data kasus dari checkout Pekerja sosial; laptop Petugas lapangan "
+    "tidak boleh membawanya. Siapkan basis data laptop yang baru dan daftarkan sebagai perangkat "
+    "baru.",
+    "Laptop {name} holds case data from a Social worker checkout; a Field officer's laptop must "
+    "not carry it. Prepare a fresh laptop database and register it as a new device.",
+)

@@ -12,6 +12,15 @@ from sqlalchemy import Table
 from sqlmodel import SQLModel
 
 from desktop_app.domain.values import as_utc
+from desktop_app.storage.casework_models import (
+    CaseActivity,
+    CaseAssessment,
+    CaseDevice,
+    CaseFile,
+    CaseGoal,
+    CasePlan,
+    CaseStage,
+)
 from desktop_app.storage.chain import entry_hash
 from desktop_app.storage.distribution_models import (
     BastIssue,
@@ -35,6 +44,7 @@ from desktop_app.storage.models import (
 from desktop_app.storage.sync_models import DoubleClaimDecision
 
 __all__ = [
+    "CASEWORK_ENTITIES",
     "CHUNK",
     "DEATH",
     "ENTRY_KEYS",
@@ -141,7 +151,37 @@ POLICIES: dict[str, EntityPolicy] = {
     # An issued BAST is a fact: the register travels so the office sees every number a laptop
     # printed (numbers carry the device prefix, so two laptops never mint the same one).
     "distribution_bast": EntityPolicy(BastIssue, scope=("point_id",), facts=True),
+    # Casework (restricted programmes): travels only to a laptop checked out for a social worker
+    # (slices.py, authority.py). A case has no scope, so nobody's slice grows into another
+    # worker's case; its children follow the case a laptop holds. Who works the case and its
+    # closing are decided together and by the office (critical).
+    "case": EntityPolicy(
+        CaseFile,
+        critical=frozenset(
+            {"person_id", "program_code", "worker", "status", "closed_on", "close_reason"}
+        ),
+        units=(("status", "closed_on", "close_reason", "close_note"),),
+    ),
+    "case_assessment": EntityPolicy(CaseAssessment, scope=("case_id",), facts=True),
+    "case_plan": EntityPolicy(CasePlan, scope=("case_id",)),
+    "case_goal": EntityPolicy(CaseGoal, scope=("case_id",)),
+    "case_activity": EntityPolicy(CaseActivity, scope=("case_id",), facts=True),
+    "case_stage": EntityPolicy(CaseStage, scope=("case_id",), facts=True),
+    "case_device": EntityPolicy(CaseDevice, scope=("case_id",)),
 }
+
+# The casework entities (as the change log names them): restricted data, never on a field laptop.
+CASEWORK_ENTITIES: frozenset[str] = frozenset(
+    {
+        "case",
+        "case_assessment",
+        "case_plan",
+        "case_goal",
+        "case_activity",
+        "case_stage",
+        "case_device",
+    }
+)
 
 
 def register_policy(entity: str, policy: EntityPolicy) -> None:

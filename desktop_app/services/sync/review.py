@@ -13,6 +13,7 @@ from typing import Any
 from sqlalchemy import select, text
 from sqlmodel import Session, col
 
+from desktop_app.domain.access import Permission
 from desktop_app.domain.clock import Timestamp
 from desktop_app.domain.errors import all_messages
 from desktop_app.services.context import ServiceError, UnitOfWork
@@ -20,6 +21,13 @@ from desktop_app.services.sync import messages as M
 from desktop_app.services.sync.access import DECIDE, READ_QUEUES, SYNC, requires
 from desktop_app.services.sync.apply import held_entities
 from desktop_app.services.sync.base import SyncBase
+from desktop_app.services.sync.casework import (
+    CASEWORK_ENTITIES,
+    RESTRICTED_TEXT,
+    case_ids_of_rows,
+    case_of,
+    case_subjects,
+)
 from desktop_app.services.sync.merge import (
     POLICIES,
     RESOLVE_OP,
@@ -62,8 +70,16 @@ class SyncReview(SyncBase):
             ]
             names = device_names(s)
             subjects = _subjects(s, [(r.entity, r.entity_id) for r in rows])
+            reveal = self.ctx.can(Permission.RESTRICTED_VIEW)
+            for entity in {r.entity for r in rows} & CASEWORK_ENTITIES:
+                cases = case_ids_of_rows(
+                    s, entity, [r.entity_id for r in rows if r.entity == entity]
+                )
+                labels = case_subjects(s, cases.values(), reveal=reveal)
+                subjects.update({i: labels[c] for i, c in cases.items() if c in labels})
             views = []
             for r in rows:
+                hidden = r.entity in CASEWORK_ENTITIES and not reveal
                 current = self._current_value(s, r.entity, r.entity_id, r.field.split(","))
                 views.append(
                     ConflictView(
@@ -74,12 +90,12 @@ class SyncReview(SyncBase):
                         field=r.field,
                         field_label=FIELD_LABELS.get(r.field, r.field),
                         kind=r.kind,
-                        base_text=value_text(json.loads(r.base)),
-                        current_text=value_text(current),
+                        base_text=RESTRICTED_TEXT if hidden else value_text(json.loads(r.base)),
+                        current_text=RESTRICTED_TEXT if hidden else value_text(current),
                         candidates=[
                             CandidateView(
-                                value=c["value"],
-                                text=value_text(c["value"]),
+                                value=None if hidden else c["value"],
+                                text=RESTRICTED_TEXT if hidden else value_text(c["value"]),
                                 device_id=c["device_id"],
                                 device_name=names.get(c["device_id"], c["device_id"][:8]),
                                 actor=c["actor"],
@@ -165,6 +181,10 @@ class SyncReview(SyncBase):
             rows.sort(key=lambda r: r.status != "held")
             entries = [Entry.from_wire(json.loads(r.entry)) for r in rows]
             subjects = _subjects(s, [(e.entity, e.entity_id) for e in entries])
+            # Casework: whose case, and its content only for a user who may see restricted data.
+            reveal = self.ctx.can(Permission.RESTRICTED_VIEW)
+            cases = {e.id: case_of(e) for e in entries if e.entity in CASEWORK_ENTITIES}
+            labels = case_subjects(s, [c for c in cases.values() if c], reveal=reveal)
             out = []
             for r, e in zip(rows, entries, strict=True):
                 summary = "; ".join(
@@ -172,6 +192,9 @@ class SyncReview(SyncBase):
                     for k, v in e.fields.items()
                     if k != "id"
                 )
+                if e.id in cases:
+                    subjects[e.entity_id] = labels.get(cases[e.id] or "", RESTRICTED_TEXT)
+                    summary = summary if reveal else RESTRICTED_TEXT
                 out.append(
                     QuarantineView(
                         change_id=r.change_id,

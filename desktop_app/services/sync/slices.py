@@ -9,7 +9,9 @@ whatever they refer to.
 A device whose role may not hold restricted-programme data (a field laptop: see
 `devices.may_hold_restricted`) is never sent an enrolment in a sensitive programme (children in
 conflict with the law, neglected children, disability, home care), neither in its checkout nor
-later, and nobody joins its slice through one.
+later, and nobody joins its slice through one. Casework rows (cases and everything recorded on
+them) travel only to a laptop checked out for a social worker (`casework=True`, see casework.py):
+its checkout carries the chosen case records, and later updates follow the cases it holds.
 """
 
 from __future__ import annotations
@@ -18,11 +20,12 @@ from collections import defaultdict
 from collections.abc import Sequence
 from typing import Any
 
-from sqlalchemy import Table, bindparam, select
+from sqlalchemy import Table, bindparam, func, select
 from sqlmodel import Session, col
 
 from desktop_app.domain.programs import PROGRAMS
 from desktop_app.services.sync.merge import ENTRY_KEYS, POLICIES, Entry, chunks, rows_in
+from desktop_app.services.sync.policies import CASEWORK_ENTITIES
 from desktop_app.storage.models import (
     ChangeLog,
     Enrolment,
@@ -31,7 +34,7 @@ from desktop_app.storage.models import (
     Person,
     StatusHistory,
 )
-from desktop_app.storage.sync_models import SyncSlice
+from desktop_app.storage.sync_models import SyncBundle, SyncSlice
 
 # SQLModel declares no type for `__table__`; the Core table keeps these statements as they were.
 _SLICE: Table = SyncSlice.__table__  # type: ignore[attr-defined]
@@ -185,6 +188,26 @@ def own_entries(s: Session, device_id: str, after_seq: int) -> list[Entry]:
     return [Entry.from_row(r) for r in s.execute(stmt)]
 
 
+def _casework_before_checkout(s: Session, device_id: str, after_seq: int) -> set[str]:
+    """Ids of casework change-log entries after `after_seq` that were already in the office's
+    log when it last made a checkout for the device."""
+    floor = s.execute(
+        select(func.max(col(SyncBundle.seq_to))).where(
+            col(SyncBundle.direction) == "out",
+            col(SyncBundle.kind) == "checkout",
+            col(SyncBundle.to_device) == device_id,
+        )
+    ).scalar_one()
+    if not floor or floor <= after_seq:
+        return set()
+    stmt = select(col(ChangeLog.id)).where(
+        col(ChangeLog.seq) > after_seq,
+        col(ChangeLog.seq) <= floor,
+        col(ChangeLog.entity).in_(sorted(CASEWORK_ENTITIES)),
+    )
+    return {row[0] for row in s.execute(stmt)}
+
+
 def entries_for_device(
     s: Session,
     device_id: str,
@@ -192,13 +215,16 @@ def entries_for_device(
     new_slice: dict[str, str] | None,
     *,
     restricted: bool = True,
+    casework: bool = False,
 ) -> list[Entry]:
     """The office's stream for one field device: what it does not have yet, limited to the
     entities it holds. Children of the entities it serves (a receipt another laptop made for
     one of its recipients, a new member of one of its households) join its slice, together
     with whatever they refer to, so the device can always store what it is sent. Without
     `restricted`, enrolments in restricted programmes are never sent (not even ones a slice
-    recorded before this rule)."""
+    recorded before this rule). Without `casework` no casework row is ever sent; with it, a
+    checkout (`new_slice`) carries only the case records chosen for it, not a case's whole
+    history, and later updates follow the cases the device holds."""
     slice_rows = {
         row[0]: row[1]
         for row in s.execute(
@@ -209,7 +235,11 @@ def entries_for_device(
     }
     held = set(slice_rows)
     roots = {i for i, e in slice_rows.items() if not e.endswith(REF_ONLY)}
-    added: dict[str, str] = {i: e for i, e in (new_slice or {}).items() if i not in held}
+    added: dict[str, str] = {
+        i: e
+        for i, e in (new_slice or {}).items()
+        if i not in held and (casework or e not in CASEWORK_ENTITIES)
+    }
     for i, kind in (new_slice or {}).items():
         if i in held and slice_rows[i].endswith(REF_ONLY) and not kind.endswith(REF_ONLY):
             # A point held for its name becomes one the device serves.
@@ -227,6 +257,20 @@ def entries_for_device(
         .order_by(col(ChangeLog.seq))
     )
     candidates = [Entry.from_row(r) for r in s.execute(stmt)]
+    # Casework history from before the device's last checkout stays at the office: that checkout
+    # chose what the device holds (recent activities), later updates add what is new.
+    before_checkout = (
+        _casework_before_checkout(s, device_id, after_seq)
+        if casework and new_slice is None
+        else set()
+    )
+    if not casework:
+        candidates = [e for e in candidates if e.entity not in CASEWORK_ENTITIES]
+    elif new_slice is not None:
+        # A checkout carries the case records chosen for it, not a case's whole history.
+        candidates = [
+            e for e in candidates if e.entity not in CASEWORK_ENTITIES or e.entity_id in held
+        ]
     if not restricted:
         hidden = restricted_enrolments(
             s, [e.entity_id for e in candidates if e.entity == "enrolment"]
@@ -246,6 +290,8 @@ def entries_for_device(
         if e.entity not in POLICIES:
             continue
         if e.entity_id not in held:
+            if e.id in before_checkout:
+                continue
             if not any(p in roots for p in scope_rows.get(e.entity_id, ())):
                 continue
             held.add(e.entity_id)
@@ -276,6 +322,8 @@ def entries_for_device(
         )
         for row in s.execute(stmt):
             chosen.setdefault(row.id, Entry.from_row(row))
+    if not casework:
+        chosen = {i: e for i, e in chosen.items() if e.entity not in CASEWORK_ENTITIES}
     if not restricted:
         hidden = restricted_enrolments(
             s, [e.entity_id for e in chosen.values() if e.entity == "enrolment"]

@@ -175,6 +175,13 @@ ENTITY_LABELS = {
     "double_claim_decision": "Keputusan klaim ganda",
     "distribution_collector_correction": "Koreksi pengambil",
     "distribution_bast": "Berita acara serah terima",
+    "case": "Kasus",
+    "case_assessment": "Asesmen kasus",
+    "case_plan": "Rencana kasus",
+    "case_goal": "Tujuan rencana",
+    "case_activity": "Kegiatan kasus",
+    "case_stage": "Tahap SPPA",
+    "case_device": "Alat bantu",
 }
 
 
@@ -193,6 +200,15 @@ FIELD_LABELS = {
     "notes": "Catatan",
     "deleted": "Dihapus",
     "sex": "Jenis kelamin",
+    "worker": "Pekerja sosial",
+    "status,closed_on,close_reason,close_note": "Penutupan kasus",
+    "closed_on": "Tanggal ditutup",
+    "close_reason": "Alasan penutupan",
+    "follow_up_on": "Tindak lanjut",
+    "last_visit_on": "Kunjungan terakhir",
+    "carer": "Pendamping",
+    "visit_every_days": "Frekuensi kunjungan",
+    "stage": "Tahap SPPA",
 }
 
 
