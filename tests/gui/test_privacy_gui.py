@@ -146,6 +146,12 @@ def test_a_refused_export_says_why_without_asking_options(
         PersonInput(name="ANAK UJI", sex="L", nik=make_nik(born, "L", 3), birth_date=born)
     )
     reg.enrol("ABH", person_id=child, details={"role": "korban"})
+    # The child is hidden from an operator's registry altogether; a person with a disability
+    # stays visible to them, and that enrolment makes the list restricted data.
+    adult = reg.create_person(
+        PersonInput(name="WARGA UJI", sex="P", nik=make_nik(date(1970, 3, 4), "P", 4))
+    )
+    reg.enrol("DISABILITAS", person_id=adult, details={"ragam": ["fisik"]})
     ctx.set_user(Actor(username="u", full_name="Pengguna", role=role))
     tab = RegistryTab(ctx)
     qtbot.addWidget(tab)

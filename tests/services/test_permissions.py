@@ -37,7 +37,7 @@ _serial = itertools.count(1)
 @pytest.fixture(scope="module")
 def demo_file(tmp_path_factory: pytest.TempPathFactory) -> Path:
     path = tmp_path_factory.mktemp("perms") / "tiny.sqlite"
-    generate_demo(path, DemoOptions(scale="tiny", seed=7, today=TODAY))
+    generate_demo(path, DemoOptions(scale="tiny", seed=7, today=TODAY, accounts=False))
     return path
 
 
