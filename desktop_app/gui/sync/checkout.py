@@ -9,11 +9,13 @@ from PySide6.QtWidgets import (
     QDialogButtonBox,
     QFormLayout,
     QLabel,
+    QLineEdit,
     QListWidget,
     QListWidgetItem,
     QWidget,
 )
 
+from desktop_app.domain.access import Role
 from desktop_app.gui.sync.models import format_count
 from desktop_app.gui.widgets import button_box
 from desktop_app.i18n import tr
@@ -74,10 +76,26 @@ class CheckoutDialog(QDialog):
         for r in self.dist.list_rounds():
             if r.status == "open":
                 self.round.addItem(f"{r.name} ({r.code})", r.id)
+        # A social worker's checkout needs no round; a field officer's always has one.
+        self.round.insertItem(0, tr("(tanpa putaran)"), None)
+        self.round.setCurrentIndex(1 if self.round.count() > 1 else 0)
         self.points = QListWidget()
         self.points.setMinimumHeight(180)
         self.round.currentIndexChanged.connect(self._load_points)
+        # Who takes the laptop: a field officer (a round's roster) or a social worker (their
+        # open cases; no round needed). The service enforces what each may carry.
+        self.role = QComboBox()
+        self.role.addItem(tr("Petugas lapangan (penyaluran)"), str(Role.FIELD))
+        self.role.addItem(tr("Pekerja sosial (kasus)"), str(Role.SOCIAL_WORKER))
+        self.worker = QLineEdit()
+        self.worker.setPlaceholderText(tr("nama pengguna pekerja sosial, mis. peksos"))
+        user = ctx.user
+        if user is not None and user.role is Role.SOCIAL_WORKER:
+            self.worker.setText(user.username)
+        self.role.currentIndexChanged.connect(self._role_changed)
         form.addRow(tr("Laptop"), self.device)
+        form.addRow(tr("Untuk"), self.role)
+        form.addRow(tr("Pekerja sosial"), self.worker)
         form.addRow(tr("Putaran (dibuka)"), self.round)
         form.addRow(tr("Titik salur"), self.points)
         hint = QLabel(tr("Tanpa centang: semua titik salur putaran ini."))
@@ -86,8 +104,16 @@ class CheckoutDialog(QDialog):
         buttons = button_box(self)
         form.addRow(buttons)
         self.ok_button = buttons.button(QDialogButtonBox.StandardButton.Ok)
-        self.ok_button.setEnabled(self.device.count() > 0 and self.round.count() > 0)
+        self._role_changed()
         self._load_points()
+
+    def _role_changed(self) -> None:
+        casework = self.role.currentData() == str(Role.SOCIAL_WORKER)
+        self.worker.setEnabled(casework)
+        has_round = self.round.count() > 1  # the first entry is "(tanpa putaran)"
+        if not casework and self.round.currentData() is None and has_round:
+            self.round.setCurrentIndex(1)
+        self.ok_button.setEnabled(self.device.count() > 0 and (casework or has_round))
 
     def _load_points(self) -> None:
         self.points.clear()
@@ -101,10 +127,16 @@ class CheckoutDialog(QDialog):
             item.setCheckState(Qt.CheckState.Unchecked)
             self.points.addItem(item)
 
-    def chosen(self) -> tuple[str, str, list[str]]:
+    def chosen(self) -> tuple[str, str | None, list[str]]:
         points = [
             self.points.item(i).data(Qt.ItemDataRole.UserRole)
             for i in range(self.points.count())
             if self.points.item(i).checkState() == Qt.CheckState.Checked
         ]
         return self.device.currentData(), self.round.currentData(), points
+
+    def access(self) -> tuple[str, str | None]:
+        """The role the laptop is checked out for, and the social worker's username."""
+        role = str(self.role.currentData())
+        worker = self.worker.text().strip().lower() or None
+        return role, worker if role == str(Role.SOCIAL_WORKER) else None

@@ -330,17 +330,34 @@ class SyncTab(QWidget):
         if not dialog.exec():
             return
         device, round_id, points = dialog.chosen()
+        role, worker = dialog.access()
         name = dialog.device.currentText()
         suggested = f"berdaya-checkout-{name}-{date.today():%Y%m%d}.bdl"
         path = widgets.ask_save_path(
             self, tr("Simpan bundel checkout"), suggested, widgets.BUNDLE_FILTER
         )
         if path is not None:
-            self.checkout_to(path, device, round_id, points)
+            self.checkout_to(path, device, round_id, points, role=role, worker=worker)
 
-    def checkout_to(self, path: Path, device: str, round_id: str, points: Sequence[str]) -> None:
+    def checkout_to(
+        self,
+        path: Path,
+        device: str,
+        round_id: str | None,
+        points: Sequence[str],
+        *,
+        role: str = "field",
+        worker: str | None = None,
+    ) -> None:
         self._bundle_job(
-            lambda _job: self.sync.checkout(device, path, round_id=round_id, point_ids=points),
+            lambda _job: self.sync.checkout(
+                device,
+                path,
+                round_id=round_id,
+                point_ids=points,
+                access_role=role,
+                worker=worker,
+            ),
             tr("Checkout untuk laptop"),
             tr("Menyiapkan daftar penerima dan data registri…"),
             self._exported,
