@@ -22,7 +22,9 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from desktop_app.i18n import tr, tr_issue
+from desktop_app.domain.access import PERMISSION_LABELS, ROLE_LABELS, Permission
+from desktop_app.i18n import get_language, tr, tr_issue
+from desktop_app.services.context import AppContext
 
 __all__ = [
     "ERROR_COLOUR",
@@ -242,3 +244,39 @@ def button_box(
     buttons.accepted.connect(on_ok or dialog.accept)
     buttons.rejected.connect(dialog.reject)
     return buttons
+
+
+# -- permissions: the services refuse; these only show it before the click -------------------
+def denied_text(ctx: AppContext, permission: Permission) -> str:
+    """Why an action is unavailable to the person logged in, in the interface's language."""
+    en = get_language() == "en"
+    action = PERMISSION_LABELS[permission][1 if en else 0]
+    if ctx.user is None:
+        return tr("Masuk dulu untuk {action}.", action=action)
+    role = ROLE_LABELS[ctx.user.role][1 if en else 0]
+    return tr("Peran Anda ({role}) tidak memiliki izin: {action}.", role=role, action=action)
+
+
+def gate(widget: QWidget, ctx: AppContext, permission: Permission, tooltip: str = "") -> bool:
+    """Enable `widget` only for a role with `permission` (the service refuses the others
+    anyway); a disabled one says why in its tooltip. Returns whether it is allowed."""
+    allowed = ctx.can(permission)
+    if not allowed:
+        widget.setEnabled(False)
+        widget.setProperty("gated", True)
+    elif widget.property("gated"):
+        # Allowed again (another user logged in): undo only what the gate did.
+        widget.setEnabled(True)
+        widget.setProperty("gated", False)
+    widget.setToolTip(tooltip if allowed else denied_text(ctx, permission))
+    return allowed
+
+
+def allow(widget: QWidget, enabled: bool, ctx: AppContext, permission: Permission) -> None:
+    """`widget.setEnabled(enabled)`, unless the person's role lacks `permission`: then it is
+    off and its tooltip says why (for buttons whose state also follows the screen's state)."""
+    if not ctx.can(permission):
+        widget.setEnabled(False)
+        widget.setToolTip(denied_text(ctx, permission))
+        return
+    widget.setEnabled(enabled)

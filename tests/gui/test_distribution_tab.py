@@ -380,3 +380,26 @@ def test_correction_dialog_needs_a_reason_and_offers_in_person(qtbot, tab, world
     dialog.accept()
     assert dialog.result() == dialog.DialogCode.Accepted
     assert dialog.proxy is None and dialog.reason_text == "kepala keluarga hadir"
+
+
+def test_a_field_officer_records_but_neither_manages_rounds_nor_voids(
+    qtbot, ctx: AppContext, round_id: str, world: World
+):
+    from desktop_app.domain.access import Actor, Role
+
+    ctx.accounts_exist = True
+    ctx.set_user(Actor("budi", "Budi Lapangan", Role.FIELD))
+    widget = DistributionTab(ctx)
+    qtbot.addWidget(widget)
+    widget.resize(1366, 768)
+    widget.show()
+    settle(qtbot)
+    bar = widget.round_bar
+    for button in (bar.new_button, bar.close_button, bar.points_button):
+        assert not button.isEnabled() and "Petugas lapangan" in button.toolTip()
+    with qtbot.waitSignal(widget.receipt_recorded, timeout=5000):
+        scan(qtbot, widget, world.families[0].kk)
+    qtbot.waitUntil(lambda: widget.counter.reprint_button.isEnabled(), timeout=5000)
+    assert widget.counter.reprint_button.isEnabled()
+    assert not widget.counter.void_button.isEnabled()
+    assert "Petugas lapangan" in widget.counter.void_button.toolTip()

@@ -37,6 +37,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from desktop_app.domain.access import Permission
 from desktop_app.domain.collectors import correction_refusal
 from desktop_app.domain.errors import Refusal
 from desktop_app.domain.nik import mask_nik
@@ -49,7 +50,7 @@ from desktop_app.gui.distribution.dialogs import (
 )
 from desktop_app.gui.distribution.models import status_text
 from desktop_app.gui.errors import show_error, user_message
-from desktop_app.gui.widgets import push_button
+from desktop_app.gui.widgets import allow, push_button
 from desktop_app.gui.workers import run_job
 from desktop_app.i18n import tr, tr_refusal
 from desktop_app.services.context import AppContext, ServiceError
@@ -224,7 +225,8 @@ class CounterPanel(QWidget):
         )
         self.absent_button.setEnabled(bool(pending))
         self.refuse_button.setEnabled(bool(pending))
-        self.void_button.setEnabled(bool(received))
+        # Voiding a receipt is a supervisor's decision (the service refuses others too).
+        allow(self.void_button, bool(received), self.ctx, Permission.SUPERVISE)
         self.reprint_button.setEnabled(
             self.current is not None and self.current.receipt_number is not None
         )

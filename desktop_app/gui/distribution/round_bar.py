@@ -6,7 +6,9 @@ from PySide6.QtCore import QSettings, Signal
 from PySide6.QtGui import QAction, QActionGroup
 from PySide6.QtWidgets import QComboBox, QHBoxLayout, QLabel, QMenu, QPushButton, QWidget
 
+from desktop_app.domain.access import Permission
 from desktop_app.gui.distribution import printing
+from desktop_app.gui.widgets import allow
 from desktop_app.i18n import tr
 from desktop_app.services.distribution import DistributionService, RoundView
 
@@ -115,10 +117,12 @@ class RoundBar(QWidget):
     def update_buttons(self) -> None:
         rnd = self.current_round()
         status = rnd.status if rnd else None
-        self.open_button.setEnabled(status == "draft")
-        self.close_button.setEnabled(status == "open")
-        self.print_button.setEnabled(rnd is not None)
-        self.points_button.setEnabled(rnd is not None)
+        ctx, manage = self.svc.ctx, Permission.ROUNDS_MANAGE
+        allow(self.new_button, True, ctx, manage)
+        allow(self.open_button, status == "draft", ctx, manage)
+        allow(self.close_button, status == "open", ctx, manage)
+        allow(self.print_button, rnd is not None, ctx, Permission.PRINT)
+        allow(self.points_button, rnd is not None, ctx, manage)
 
     def manage_points(self) -> None:
         rnd = self.current_round()

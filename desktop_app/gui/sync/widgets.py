@@ -20,11 +20,9 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from desktop_app.domain.access import PERMISSION_LABELS, ROLE_LABELS, Permission
 from desktop_app.gui.sync.models import ListModel
-from desktop_app.gui.widgets import push_button, read_only_table
-from desktop_app.i18n import get_language, tr
-from desktop_app.services.context import AppContext
+from desktop_app.gui.widgets import denied_text, gate, push_button, read_only_table
+from desktop_app.i18n import tr
 
 __all__ = [
     "BUNDLE_FILTER",
@@ -91,31 +89,6 @@ def attempt(
 
 def button(text: str, slot: Callable[[], None], tooltip: str = "") -> QPushButton:
     return push_button(text, slot, tooltip)
-
-
-def denied_text(ctx: AppContext, permission: Permission) -> str:
-    """Why an action is unavailable to the person logged in, in the interface's language."""
-    en = get_language() == "en"
-    action = PERMISSION_LABELS[permission][1 if en else 0]
-    if ctx.user is None:
-        return tr("Masuk dulu untuk {action}.", action=action)
-    role = ROLE_LABELS[ctx.user.role][1 if en else 0]
-    return tr("Peran Anda ({role}) tidak memiliki izin: {action}.", role=role, action=action)
-
-
-def gate(widget: QWidget, ctx: AppContext, permission: Permission, tooltip: str = "") -> bool:
-    """Enable `widget` only for a role with `permission` (the service refuses the others
-    anyway); a disabled one says why in its tooltip. Returns whether it is allowed."""
-    allowed = ctx.can(permission)
-    if not allowed:
-        widget.setEnabled(False)
-        widget.setProperty("gated", True)
-    elif widget.property("gated"):
-        # Allowed again (another user logged in): undo only what the gate did.
-        widget.setEnabled(True)
-        widget.setProperty("gated", False)
-    widget.setToolTip(tooltip if allowed else denied_text(ctx, permission))
-    return allowed
 
 
 def heading(text: str) -> QLabel:
