@@ -414,3 +414,19 @@ def test_read_only_database_refuses_marks_politely(
         assert grid_codes(TrainingService(read_only), tid, sessions[0]) == [None, None]
     finally:
         read_only.close()
+
+
+def test_a_field_officer_takes_attendance_but_does_not_manage_the_training(
+    qtbot, ctx: AppContext, running
+):
+    from desktop_app.domain.access import Actor, Role
+
+    training_id, _people, _sessions = running
+    ctx.accounts_exist = True
+    ctx.set_user(Actor("budi", "Budi Lapangan", Role.FIELD))
+    tab = open_tab(qtbot, ctx, training_id)
+    for button in (tab.edit_button, tab.advance_button, tab.trainings.new_button):
+        assert not button.isEnabled() and "Petugas lapangan" in button.toolTip()
+    assert not tab.participants.register_button.isEnabled()
+    assert not tab.sessions.add_session_button.isEnabled()
+    assert tab.attendance.all_present_button.isEnabled()

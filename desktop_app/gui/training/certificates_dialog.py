@@ -8,11 +8,13 @@ import html
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QDialog, QLabel, QVBoxLayout, QWidget
 
+from desktop_app.domain.access import Permission
 from desktop_app.domain.training import TrainingStatus
 from desktop_app.gui.training import printing
 from desktop_app.gui.training.models import ResultTableModel
 from desktop_app.gui.training.override_dialog import OverrideDialog
 from desktop_app.gui.training.widgets import bar, button, table_view
+from desktop_app.gui.widgets import allow
 from desktop_app.i18n import tr
 from desktop_app.services.context import AppContext
 from desktop_app.services.training import ParticipantResult, TrainingRow, TrainingService
@@ -91,12 +93,16 @@ class CertificatesDialog(QDialog):
         writable = finished and not self.ctx.db.read_only
         self.print_button.setEnabled(finished)
         r = self.selected()
-        self.override_button.setEnabled(
+        # Certifying someone short of the attendance rule is a supervisor's decision.
+        allow(
+            self.override_button,
             writable
             and r is not None
             and r.participant.active
             and not r.complete
-            and r.certificate_number is None
+            and r.certificate_number is None,
+            self.ctx,
+            Permission.SUPERVISE,
         )
 
     def print_all(self) -> None:

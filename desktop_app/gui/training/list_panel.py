@@ -14,10 +14,12 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from desktop_app.domain.access import Permission
 from desktop_app.domain.training import TRAINING_STATUS_LABELS
 from desktop_app.gui.training.models import TrainingListModel
 from desktop_app.gui.training.training_dialogs import TrainingDialog, TrainingSettingsDialog
 from desktop_app.gui.training.widgets import bar, button, table_view
+from desktop_app.gui.widgets import allow
 from desktop_app.i18n import tr
 from desktop_app.services.training import TrainingService
 
@@ -68,8 +70,9 @@ class TrainingListPanel(QWidget):
         filters.addWidget(self.status_filter)
         layout.addLayout(filters)
         layout.addWidget(self.list_view, 1)
-        self.new_button.setEnabled(not read_only)
-        self.settings_button.setEnabled(not read_only)
+        ctx = service.ctx
+        allow(self.new_button, not read_only, ctx, Permission.TRAINING_MANAGE)
+        allow(self.settings_button, not read_only, ctx, Permission.TRAINING_MANAGE)
 
     def load(self, keep: str | None) -> str | None:
         """Reload the list and select `keep` (or the first training); returns the id selected."""

@@ -21,6 +21,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from desktop_app.domain.access import Permission
 from desktop_app.domain.training import TrainingStatus
 from desktop_app.gui.errors import show_error
 from desktop_app.gui.training import printing
@@ -32,6 +33,7 @@ from desktop_app.gui.training.participants_panel import ParticipantsPanel
 from desktop_app.gui.training.sessions_panel import SessionsPanel
 from desktop_app.gui.training.training_dialogs import TrainingDialog
 from desktop_app.gui.training.widgets import button
+from desktop_app.gui.widgets import allow
 from desktop_app.i18n import tr
 from desktop_app.services.context import AppContext
 from desktop_app.services.training import SessionView, TrainingRow, TrainingService
@@ -192,7 +194,8 @@ class TrainingTab(QWidget):
         t = self.current
         writable = t is not None and not self.read_only
         finished = t is not None and t.status == TrainingStatus.FINISHED.value
-        self.edit_button.setEnabled(writable)
+        manage = Permission.TRAINING_MANAGE
+        allow(self.edit_button, writable, self.ctx, manage)
         if t is None or finished:
             self.advance_button.setVisible(False)
         else:
@@ -202,9 +205,14 @@ class TrainingTab(QWidget):
                 if t.status == TrainingStatus.PLANNED.value
                 else tr("Nyatakan selesai")
             )
-            self.advance_button.setEnabled(writable)
-        for panel in (self.participants, self.sessions, self.attendance):
-            panel.set_writable(writable and not finished)
+            allow(self.advance_button, writable, self.ctx, manage)
+        # The services refuse a role without the permission; the panels say so beforehand.
+        can_manage = self.ctx.can(manage)
+        for panel in (self.participants, self.sessions):
+            panel.set_writable(writable and not finished and can_manage)
+        self.attendance.set_writable(
+            writable and not finished and self.ctx.can(Permission.ATTENDANCE)
+        )
         has_sessions = bool(t and t.sessions)
         self.print_session_action.setEnabled(has_sessions)
         self.print_all_action.setEnabled(has_sessions)
