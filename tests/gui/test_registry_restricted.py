@@ -133,3 +133,12 @@ def test_beranda_tells_a_role_without_reports_why_it_stays_empty(qtbot, demo) ->
     qtbot.addWidget(tab)
     settle(qtbot)
     assert "tidak berhak" in tab.status_label.text() and tab.dashboard is None
+
+
+def test_the_head_of_office_reads_but_neither_imports_nor_exports(qtbot, demo):
+    ctx, _names = demo
+    tab = open_tab(qtbot, ctx, Actor("kepala", "Kepala Dinas", Role.HEAD))
+    for button in (tab.import_button, tab.export_button):
+        assert not button.isEnabled() and "Pimpinan" in button.toolTip()
+    worker = open_tab(qtbot, ctx, WORKER)
+    assert not worker.import_button.isEnabled() and worker.export_button.isEnabled()

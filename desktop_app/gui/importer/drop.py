@@ -25,6 +25,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from desktop_app.domain.access import Permission
+from desktop_app.gui.widgets import gate
 from desktop_app.gui.workers import JobControl, run_job
 from desktop_app.i18n import tr
 from desktop_app.services.context import AppContext
@@ -166,6 +168,9 @@ def install_import_export(tab: Any) -> DropHandler:
     tab.import_button.clicked.connect(lambda: open_import_wizard(tab.ctx, tab, None))
     tab.export_button = QPushButton(tr("Ekspor…"))
     tab.export_button.setToolTip(tr("Simpan daftar yang tampil (dengan filternya) ke .xlsx/.csv"))
+    # The services refuse a role without these permissions; the buttons say so beforehand.
+    gate(tab.import_button, tab.ctx, Permission.IMPORT, tab.import_button.toolTip())
+    gate(tab.export_button, tab.ctx, Permission.EXPORT, tab.export_button.toolTip())
     tab.export_button.clicked.connect(lambda: export_view(tab))
     anchor = tab.add_household_button
     holder = anchor.parentWidget()
