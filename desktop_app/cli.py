@@ -264,9 +264,8 @@ def read_secret(args: argparse.Namespace, prompt_id: str, prompt_en: str) -> str
     from desktop_app.commands.messages import PASSWORD_NEEDED, PASSWORD_STDIN_EMPTY, LoginRefused
 
     if getattr(args, "password_stdin", False):
-        line = sys.stdin.readline()
-        secret = line.rstrip("\r\n")
-        if not secret:
+        secret = read_stdin_line()
+        if not secret:  # closed, unreadable or an empty line
             raise LoginRefused(PASSWORD_STDIN_EMPTY)
         return secret
     if not _stdin_is_terminal():
@@ -276,6 +275,16 @@ def read_secret(args: argparse.Namespace, prompt_id: str, prompt_en: str) -> str
         return getpass.getpass(prompt)
     except EOFError:
         raise LoginRefused(PASSWORD_NEEDED) from None
+
+
+def read_stdin_line() -> str | None:
+    """One line of stdin without its line end; None when stdin is closed, unreadable (a
+    detached service, a closed pipe) or not text: the caller refuses instead of crashing."""
+    try:
+        line = sys.stdin.readline() if sys.stdin is not None else ""
+    except (OSError, ValueError, UnicodeDecodeError):
+        return None
+    return line.rstrip("\r\n")
 
 
 def _stdin_is_terminal() -> bool:

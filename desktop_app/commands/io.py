@@ -18,7 +18,7 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from desktop_app.cli import add_db_option, open_command_context, print_json
+from desktop_app.cli import add_db_option, open_command_context, print_json, read_stdin_line
 from desktop_app.domain.errors import Msg
 
 _SHOW = 50  # rows listed per section in the text report
@@ -332,12 +332,19 @@ def cmd_export(args: argparse.Namespace) -> int:
     return run_on_database(args, body, lambda _exc: 2)
 
 
+def _isatty() -> bool:
+    try:
+        return bool(sys.stdin and sys.stdin.isatty())
+    except (OSError, ValueError):
+        return False
+
+
 def _file_password(policy: Any, args: argparse.Namespace) -> str | None:
     """The file password: stdin's first line with --file-password-stdin; asked twice on a
     terminal when the list needs one; else None (the service refuses a restricted list)."""
     if args.file_password_stdin:
-        return sys.stdin.readline().rstrip("\r\n") or None
-    if not (policy.password_required and policy.allowed and sys.stdin.isatty()):
+        return read_stdin_line() or None
+    if not (policy.password_required and policy.allowed and _isatty()):
         return None
     import getpass
 

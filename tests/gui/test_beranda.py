@@ -26,7 +26,7 @@ TODAY = date(2026, 11, 20)
 @pytest.fixture(scope="module")
 def demo_file(tmp_path_factory: pytest.TempPathFactory) -> Path:
     path = tmp_path_factory.mktemp("beranda") / "tiny.sqlite"
-    generate_demo(path, DemoOptions(scale="tiny", seed=7, today=TODAY))
+    generate_demo(path, DemoOptions(scale="tiny", seed=7, today=TODAY, accounts=False))
     return path
 
 
