@@ -6,14 +6,20 @@ same run and on the same disk, the raw baseline: plain sqlite3 `executemany` of 
 rows and change-log rows into a copy of the same office database, in one durable transaction
 (WAL, synchronous=FULL), with no decryption, verification or merging.
 
-    python -m bench.bench_sync [--receipts 8000] [--dir DIR]
+    python -m bench.bench_sync [--receipts 8000] [--dir DIR] [--profile 25]
+
+`--profile N` adds one more import under cProfile and prints its N most expensive functions
+(own time): the signature checks (libsodium, about 55 µs each) should lead, beside the
+driver's executemany; anything of ours above them is worth a look.
 """
 
 from __future__ import annotations
 
 import argparse
+import cProfile
 import json
 import os
+import pstats
 import shutil
 import sqlite3
 import statistics
@@ -104,6 +110,20 @@ def bench_import(workdir: Path, office_db: Path, bundle: Path) -> dict[str, floa
     }
 
 
+def profile_import(workdir: Path, office_db: Path, bundle: Path, top: int) -> None:
+    """One import into a fresh copy of the office under cProfile; prints the costliest calls."""
+    target = workdir / "office-profile.sqlite"
+    _fresh_copy(office_db, target)
+    office = open_app(target, actor="kantor", clock=SystemClock())
+    svc = SyncService(office)
+    profiler = cProfile.Profile()
+    profiler.enable()
+    svc.import_bundle(bundle, make_ack=False)
+    profiler.disable()
+    office.close()
+    pstats.Stats(profiler).sort_stats("tottime").print_stats(top)
+
+
 def bench_raw(workdir: Path, laptop_db: Path, office_db: Path) -> dict[str, float]:
     """The same rows, already decoded, written with executemany in one durable transaction."""
     src = sqlite3.connect(laptop_db)
@@ -149,6 +169,7 @@ def main() -> None:
     parser.add_argument("--runs", type=int, default=5)
     parser.add_argument("--dir", type=Path, default=None)
     parser.add_argument("--json", action="store_true")
+    parser.add_argument("--profile", type=int, default=0, metavar="N")
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as tmp:
         workdir = args.dir or Path(tmp)
@@ -163,6 +184,8 @@ def main() -> None:
         for _ in range(args.runs):  # alternate, so both sides see the same machine load
             raws.append(bench_raw(workdir, workdir / "laptop.sqlite", office_db))
             ours.append(bench_import(workdir, office_db, setup["bundle"].path))
+        if args.profile:
+            profile_import(workdir, office_db, setup["bundle"].path, args.profile)
     bundle = setup["bundle"]
     result = {
         "receipts": args.receipts,

@@ -292,6 +292,8 @@ def cmd_checkout(ctx: AppContext, args: argparse.Namespace) -> int:
             f"{ENTITY_LABELS.get(kind, kind)}: {_count(n)}" for kind, n in summary.carries.items()
         )
         print(f"Isi: {carries}.")
+        if summary.fields:
+            print(f"Data pribadi: {summary.fields}.")
         if summary.withheld:
             print(
                 f"Tidak dibawa: {_count(summary.withheld)} kepesertaan program khusus "

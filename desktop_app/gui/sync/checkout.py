@@ -44,6 +44,8 @@ def checkout_summary_text(summary: CheckoutSummary) -> str:
         for kind, n in sorted(summary.carries.items(), key=lambda kv: order_kinds(kv[0]))
     )
     text = tr("Isi checkout: {carries}.", carries=carries)
+    if summary.fields:
+        text += "\n" + tr("Data pribadi: {fields}.", fields=summary.fields)
     if summary.withheld:
         text += " " + tr(
             "Tidak dibawa: {n} kepesertaan program khusus (data pribadi spesifik).",

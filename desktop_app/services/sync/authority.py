@@ -13,6 +13,7 @@ pure function of the entry, cheap enough for the 8,000 receipts of a return bund
 
 from __future__ import annotations
 
+import functools
 import json
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -35,7 +36,7 @@ from desktop_app.services.sync.casework import (
     load_casework_authority,
 )
 from desktop_app.services.sync.devices import ROLE_FIELD
-from desktop_app.services.sync.merge import POLICIES, Entry, rows_in
+from desktop_app.services.sync.merge import POLICIES, Entry, driver_rows, tuples_in
 from desktop_app.services.sync.records import wall_ms
 from desktop_app.services.sync.views import ENTITY_LABELS, FIELD_LABELS
 
@@ -128,6 +129,9 @@ def _rt(value: Any) -> bool:
     return isinstance(value, str) and 1 <= len(value) <= 3 and value.isascii() and value.isdigit()
 
 
+# The value rule and the prefix rule both read a receipt number: parse each one once.
+_parse_number = functools.lru_cache(maxsize=32768)(parse_receipt_number)
+
 _PERSON_STATUS: tuple[Callable[[Any], bool], str] = (
     lambda v: v in _STATUSES,
     "status aktif, meninggal, pindah atau keluar",
@@ -147,7 +151,7 @@ _VALUE_RULES: dict[str, tuple[Callable[[Any], bool], str]] = {
 _ENTITY_VALUE_RULES: dict[tuple[str, str], tuple[Callable[[Any], bool], str]] = {
     ("distribution_mark", "kind"): (lambda v: v in MARK_KINDS, "tidak_hadir atau ditolak"),
     ("distribution_receipt", "number"): (
-        lambda v: isinstance(v, str) and parse_receipt_number(v) is not None,
+        lambda v: isinstance(v, str) and _parse_number(v) is not None,
         "nomor tanda terima",
     ),
     ("person", "status"): _PERSON_STATUS,
@@ -205,15 +209,20 @@ def _type_check(column: Any) -> Callable[[Any], bool]:
     return _is_str
 
 
-# entity -> column -> (type check, nullable); built once, the hot loop of a large import
-_COLUMNS: dict[str, dict[str, tuple[Callable[[Any], bool], bool]]] = {}
+# entity -> column -> (type check, nullable, domain rule or None); built once, the hot loop of a
+# large import. A text column's type check is None: `isinstance(value, str)` inline.
+_Rule = tuple[Callable[[Any], bool], str]
+_COLUMNS: dict[str, dict[str, tuple[Callable[[Any], bool] | None, bool, _Rule | None]]] = {}
 
 
-def _columns(entity: str) -> dict[str, tuple[Callable[[Any], bool], bool]]:
+def _columns(entity: str) -> dict[str, tuple[Callable[[Any], bool] | None, bool, _Rule | None]]:
     if entity not in _COLUMNS:
-        _COLUMNS[entity] = {
-            c.name: (_type_check(c), bool(c.nullable)) for c in POLICIES[entity].table.columns
-        }
+        compiled: dict[str, tuple[Callable[[Any], bool] | None, bool, _Rule | None]] = {}
+        for c in POLICIES[entity].table.columns:
+            check = _type_check(c)
+            rule = _ENTITY_VALUE_RULES.get((entity, c.name)) or _VALUE_RULES.get(c.name)
+            compiled[c.name] = (None if check is _is_str else check, bool(c.nullable), rule)
+        _COLUMNS[entity] = compiled
     return _COLUMNS[entity]
 
 
@@ -232,13 +241,13 @@ def validate_values(
         column = columns.get(name)
         if column is None:
             return name, value, "kolom tidak dikenal"
+        type_check, nullable, rule = column
         if value is None:
-            if not column[1] and name != "id":
+            if not nullable and name != "id":
                 return name, value, "wajib diisi"
             continue
-        if not column[0](value):
+        if not (isinstance(value, str) if type_check is None else type_check(value)):
             return name, value, "jenis nilai salah"
-        rule = _ENTITY_VALUE_RULES.get((entity, name)) or _VALUE_RULES.get(name)
         if rule is not None and not rule[0](value):
             return name, value, rule[1]
         if name == "kelurahan_code" and not known_region(value):
@@ -423,7 +432,7 @@ class Authority:
             )
         if e.entity == "distribution_receipt":
             number = str(values.get("number"))
-            parsed = parse_receipt_number(number)
+            parsed = _parse_number(number)
             prefix = f"{rnd.code}-{self.sender_name}-"
             if (
                 parsed is None
@@ -495,9 +504,9 @@ def load_authority(
     auth.shapes = {e.id: _malformed(e) for e in entries}
     if not auth.receiver_is_office:
         return auth
-    conn = s.connection()
-    for entity_id, entity in conn.exec_driver_sql(
-        "SELECT entity_id, entity FROM sync_slice WHERE device_id = ?", (sender_id,)
+    # The whole slice (tens of thousands of rows for a city's round) in one driver fetch.
+    for entity_id, entity in driver_rows(
+        s, "SELECT entity_id, entity FROM sync_slice WHERE device_id = ?", (sender_id,)
     ):
         if entity.endswith(":ref"):
             continue
@@ -511,7 +520,7 @@ def load_authority(
     for entity, ids in by_entity.items():
         table = POLICIES[entity].table.name
         auth.existing[entity] = {
-            r[0] for r in rows_in(s, f"SELECT id FROM {table} WHERE id IN ({{ids}})", ids)
+            r[0] for r in tuples_in(s, f"SELECT id FROM {table} WHERE id IN ({{ids}})", ids)
         }
     # Rows the laptop created itself are its own to edit (a baby registered in the field).
     outside = [
@@ -522,18 +531,18 @@ def load_authority(
         if i not in auth.slice_ids
     ]
     sql = "SELECT DISTINCT entity_id FROM change_log WHERE device_id = ? AND entity_id IN ({ids})"
-    auth.slice_ids.update(r[0] for r in rows_in(s, sql, outside, (sender_id,)))
+    auth.slice_ids.update(r[0] for r in tuples_in(s, sql, outside, (sender_id,)))
     facts = [e for e in entries if e.entity in COUNTER_FACTS]
     rosters = {
         str(e.fields.get("roster_id", [None, None])[1]) for e in facts if _ok_shape(e, auth.shapes)
     }
     auth.rosters = {
         r[0]: r[1]
-        for r in rows_in(
+        for r in tuples_in(
             s, "SELECT id, round_id FROM distribution_roster WHERE id IN ({ids})", rosters
         )
     }
-    for rid, code, status, opened, closed in conn.exec_driver_sql(
+    for rid, code, status, opened, closed in s.connection().exec_driver_sql(
         "SELECT id, code, status, opened_at, closed_at FROM distribution_round"
     ):
         auth.rounds[rid] = _Round(code, status, _ms(opened), _ms(closed))
@@ -544,7 +553,7 @@ def load_authority(
     ]
     auth.numbers = {
         r[0]
-        for r in rows_in(
+        for r in tuples_in(
             s, "SELECT number FROM distribution_receipt WHERE number IN ({ids})", numbers
         )
     }
@@ -558,7 +567,7 @@ def load_authority(
     if any(e.entity == "distribution_bast" for e in entries):
         auth.served_points = {
             str(r[0])
-            for r in rows_in(
+            for r in tuples_in(
                 s,
                 "SELECT DISTINCT point_id FROM distribution_roster WHERE id IN ({ids})",
                 auth.served_roster,
@@ -568,7 +577,7 @@ def load_authority(
     auth.casework = load_casework_authority(s, sender_id, entries)
     auth.receipt_device = {
         r[0]: r[1]
-        for r in rows_in(
+        for r in tuples_in(
             s, "SELECT id, device_id FROM distribution_receipt WHERE id IN ({ids})", voided
         )
     }

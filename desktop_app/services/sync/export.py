@@ -38,6 +38,7 @@ from desktop_app.services.sync.double_claims import round_slice
 from desktop_app.services.sync.records import bundle_row, peer_row
 from desktop_app.services.sync.slices import (
     REF_ONLY,
+    carried_fields_text,
     entries_for_device,
     own_entries,
     registry_closure,
@@ -176,6 +177,7 @@ class SyncExport(SyncBase):
             join_code=join_code(result.bundle_id, identity.verify_key),
             carries=carries,
             withheld=len(withheld),
+            fields="" if restricted else carried_fields_text(),
         )
         return dataclasses.replace(result, checkout=summary)
 

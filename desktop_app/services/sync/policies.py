@@ -301,6 +301,10 @@ class Entry:
         )
 
 
+# One encoder for every entry: json.dumps with options builds a new one per call.
+_CANONICAL = json.JSONEncoder(ensure_ascii=False, sort_keys=True).encode
+
+
 def canonical_json(value: Any) -> str:
     """How the unit of work and bulk inserts write `changes`."""
-    return json.dumps(value, ensure_ascii=False, sort_keys=True)
+    return _CANONICAL(value)

@@ -12,6 +12,8 @@ conflict with the law, neglected children, disability, home care), neither in it
 later, and nobody joins its slice through one. Casework rows (cases and everything recorded on
 them) travel only to a laptop checked out for a social worker (`casework=True`, see casework.py):
 its checkout carries the chosen case records, and later updates follow the cases it holds.
+Of persons and KPM it is sent only the fields in `FIELD_CARRIED` (`minimal_entries`): the rest
+stays at the office.
 """
 
 from __future__ import annotations
@@ -25,7 +27,7 @@ from sqlmodel import Session, col
 
 from desktop_app.domain.programs import PROGRAMS
 from desktop_app.services.sync.merge import ENTRY_KEYS, POLICIES, Entry, chunks, rows_in
-from desktop_app.services.sync.policies import CASEWORK_ENTITIES
+from desktop_app.services.sync.policies import CASEWORK_ENTITIES, canonical_json
 from desktop_app.storage.models import (
     ChangeLog,
     Enrolment,
@@ -40,11 +42,15 @@ from desktop_app.storage.sync_models import SyncBundle, SyncSlice
 _SLICE: Table = SyncSlice.__table__  # type: ignore[attr-defined]
 
 __all__ = [
+    "FIELD_CARRIED",
     "REF_ONLY",
+    "carried_fields_text",
     "created_by",
     "entries_for_device",
     "entry_select",
+    "minimal_entries",
     "missing_parents",
+    "office_only_fields",
     "own_entries",
     "registry_closure",
     "restricted_enrolments",
@@ -57,6 +63,96 @@ REF_ONLY = ":ref"  # a slice row the device holds without serving it (another po
 # version does not know, counts as restricted: a new programme is kept off laptops until it is
 # listed here by being in the catalogue as not sensitive.
 OPEN_PROGRAMS: tuple[str, ...] = tuple(sorted(c for c, p in PROGRAMS.items() if not p.sensitive))
+
+
+# Of persons and KPM, the fields a field laptop is sent: what the counter shows, what the proxy
+# rules need, what a field role may edit (authority.FIELD_EDITABLE: phone, street, rt, rw,
+# kelurahan_code, notes) and the row's bookkeeping. Every other column stays at the office, and a
+# column added later stays there too until it is listed here (field -> the word the checkout
+# summary uses). A laptop's edit names only the fields it changed and the office merges by field,
+# so what stays at the office is never overwritten by a return bundle.
+_BOOKKEEPING = ("id", "created_at", "updated_at", "deleted", "hlc")
+FIELD_CARRIED: dict[str, dict[str, str]] = {
+    "person": {
+        "name": "nama",  # shown at the counter; required to store the row
+        "nik": "NIK",  # shown; the proxy rules compare collectors' NIKs
+        "sex": "jenis kelamin",  # shown beside the name; required to store the row
+        # The counter offers members as collectors oldest first; tells namesakes apart.
+        "birth_date": "tanggal lahir",
+        "household_id": "KPM",  # the proxy rules: same KK, members of the household
+        "relation": "hubungan keluarga",  # the head first; the proxy rules
+        "status": "status",  # a deceased recipient: only an heir collects
+        "status_date": "tanggal status",  # the heir rule's message names the date of death
+        "street": "alamat",  # field-editable from here down
+        "rt": "RT",
+        "rw": "RW",
+        "kelurahan_code": "kelurahan",
+        "phone": "telepon",
+        "notes": "catatan",
+    },
+    "household": {
+        "kk_number": "No. KK",  # shown; the proxy rules (same KK)
+        "head_person_id": "kepala keluarga",  # whose name the counter shows for the KPM
+        "card_code": "kode kartu",  # what the counter scans
+        "street": "alamat",  # field-editable from here down
+        "rt": "RT",
+        "rw": "RW",
+        "kelurahan_code": "kelurahan",
+    },
+}
+# The words for the fields that stay at the office, for the checkout summary.
+_OFFICE_ONLY_WORDS = {"birth_place": "tempat lahir"}
+_ENTITY_WORDS = {"person": "orang", "household": "KPM"}
+
+
+def office_only_fields(entity: str) -> tuple[str, ...]:
+    """The columns of a person or KPM that a field laptop is not sent (none for other rows)."""
+    carried = FIELD_CARRIED.get(entity)
+    if carried is None:
+        return ()
+    return tuple(
+        c.name
+        for c in POLICIES[entity].table.columns
+        if c.name not in carried and c.name not in _BOOKKEEPING
+    )
+
+
+def carried_fields_text() -> str:
+    """The checkout summary's line on what a field laptop carries of persons and KPM:
+    "orang: nama, NIK, …; KPM: No. KK, …; tidak dibawa: tempat lahir"."""
+    parts = [
+        f"{_ENTITY_WORDS[entity]}: {', '.join(dict.fromkeys(words.values()))}"
+        for entity, words in FIELD_CARRIED.items()
+    ]
+    left = dict.fromkeys(
+        _OFFICE_ONLY_WORDS.get(name, name) for e in FIELD_CARRIED for name in office_only_fields(e)
+    )
+    if left:
+        parts.append(f"tidak dibawa: {', '.join(left)}")
+    return "; ".join(parts)
+
+
+def minimal_entries(entries: Sequence[Entry]) -> list[Entry]:
+    """The entries as a field laptop is sent them: of persons and KPM only the carried fields.
+
+    An entry that changed only fields staying at the office is left out. A shortened entry keeps
+    its id, clock, device and `prev_hash`; its `hash` is recomputed over what it now says, so the
+    laptop holds a consistent entry (the office's own log keeps the original: the bundle's
+    signature is what vouches for what the office sent)."""
+    out: list[Entry] = []
+    for e in entries:
+        dropped = office_only_fields(e.entity)
+        if not dropped or not any(name in e.fields for name in dropped):
+            out.append(e)
+            continue
+        kept = {k: v for k, v in e.fields.items() if k not in dropped}
+        if not kept:
+            continue
+        short = Entry(**{k: getattr(e, k) for k in ENTRY_KEYS})
+        short.changes = canonical_json(kept)
+        short.hash = short.computed_hash() if e.hash is not None else None
+        out.append(short)
+    return out
 
 
 def restricted_enrolments(s: Session, ids: Sequence[str]) -> set[str]:
@@ -330,6 +426,8 @@ def entries_for_device(
         )
         chosen = {i: e for i, e in chosen.items() if e.entity_id not in hidden}
         added = {i: e for i, e in added.items() if i not in hidden}
+        # A field laptop also gets only the carried fields of persons and KPM.
+        chosen = {e.id: e for e in minimal_entries(list(chosen.values()))}
     if added:
         s.execute(
             _SLICE.insert(),

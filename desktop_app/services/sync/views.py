@@ -233,6 +233,8 @@ class CheckoutSummary:
     join_code: str
     carries: dict[str, int]  # rows per kind: households, persons, roster entries, enrolments...
     withheld: int  # restricted-programme enrolments the device's role may not hold
+    # Which fields of persons and KPM it carries and which stay at the office (sync.slices).
+    fields: str = ""
 
 
 @dataclass(frozen=True)
