@@ -983,3 +983,39 @@ def test_the_plain_paths_change_log_rows_are_chained_as_the_trigger_chains(
         assert row[11] == previous
         assert row[12] == chain.row_hash(row[:11], previous)
         previous = row[12]
+
+
+def test_the_plain_path_keeps_the_unit_of_works_guarantees(
+    ctx, world: World, svc: DistributionService, monkeypatch: pytest.MonkeyPatch
+):
+    """Without an SQLAlchemy session the plain path still persists the clock in the same
+    transaction, tells subscribers after the commit, and rolls everything back on a storage
+    failure, which reaches the clerk as the usual WriteFailedError."""
+    from desktop_app.services.context import HLC_KEY
+    from desktop_app.services.distribution import counter as counter_module
+    from desktop_app.storage.db import WriteFailedError
+
+    rid = rastrada_round(svc)
+    fam, other = world.families[0], world.families[1]
+    heard = []
+    ctx.subscribe(heard.append)
+    receipt = svc.receive_code(rid, fam.kk)
+    with ctx.db.plain() as conn:
+        saved = conn.execute("SELECT value FROM setting WHERE key = ?", (HLC_KEY,)).fetchone()
+        hlc = conn.execute(
+            "SELECT hlc FROM distribution_receipt WHERE id = ?", (receipt.id,)
+        ).fetchone()
+    assert json.loads(saved[0]) == hlc[0]  # the receipt's stamp is the clock's last
+    assert [c.ids("distribution_receipt") for c in heard] == [{receipt.id}]
+
+    def broken(*_a: object, **_k: object) -> None:
+        raise __import__("sqlite3").OperationalError("database or disk is full")
+
+    monkeypatch.setattr(counter_module, "_chain_log", broken)
+    with pytest.raises(WriteFailedError):
+        svc.receive_code(rid, other.kk)
+    monkeypatch.undo()
+    assert len(heard) == 1  # nothing committed, nobody told
+    with ctx.db.plain() as conn:
+        assert conn.execute("SELECT count(*) FROM distribution_receipt").fetchone() == (1,)
+    assert svc.receive_code(rid, other.kk).number == "RST4-KANTOR-000002"
