@@ -38,6 +38,7 @@ from desktop_app.services.bulk import bulk_insert, chunked
 from desktop_app.services.context import open_app
 from desktop_app.services.distribution import DistributionService
 from desktop_app.services.distribution import counter as counter_module
+from desktop_app.storage import chain
 
 TARGET_P95_MS = 1.0  # issue 17 (issue 3 had 5 ms): scan -> durable receipt p95
 TARGET_SIGNING_MS = 0.5  # issue 11
@@ -163,7 +164,7 @@ def bench_service(workdir: Path, roster: int, scans: int) -> tuple[list[float], 
         conn.exec_driver_sql("PRAGMA wal_checkpoint(TRUNCATE)")
     os.sync()
     rng = random.Random(11)
-    extra = 3 * PHASE_SCANS
+    extra = 4 * PHASE_SCANS
     picked = [f"K{i:09d}" for i in rng.sample(range(roster), scans + extra)]
     codes, more = picked[:scans], picked[scans:]
     svc.receive_code(rid, "K000000000" if "K000000000" not in codes else codes.pop())  # warm
@@ -189,8 +190,8 @@ def bench_service(workdir: Path, roster: int, scans: int) -> tuple[list[float], 
     svc._signing_key = real_key
     counter_module.receipt_signed_bytes = real_bytes  # type: ignore[assignment]
     sign_ms = signing_cost_ms(svc)
-    chain_cpu = chain_share(ctx, svc, rid, more[: 2 * PHASE_SCANS])
-    panel_cpu = counter_panel(svc, rid, more[2 * PHASE_SCANS :])
+    chain_cpu = chain_share(ctx, svc, rid, more[: 3 * PHASE_SCANS])
+    panel_cpu = counter_panel(svc, rid, more[3 * PHASE_SCANS :])
     ctx.close()
     return times, {
         "chain_cpu": chain_cpu,
@@ -219,19 +220,26 @@ def _cpu_ms(fn: Callable[[], object]) -> float:
 def chain_share(ctx, svc: DistributionService, rid: str, codes: list[str]) -> dict:
     """CPU per scan with the change-log hash computed by the counter in Python (what it does)
     vs left to the chain trigger (as every other writer), alternating scan by scan; then
-    without any chain (trigger dropped, on this scratch file only) for the chain's whole cost."""
-    half = len(codes) // 2
-    by_mode: dict[str, list[float]] = {"python": [], "trigger": [], "none": []}
+    without any chain (trigger dropped, on this scratch file only), then in Python again with
+    the trigger back: the last two phases run one after the other, so the one after shows how
+    much the machine drifted meanwhile."""
+    third = len(codes) // 3
+    by_mode: dict[str, list[float]] = {"python": [], "trigger": [], "none": [], "python_after": []}
     try:
-        for i, code in enumerate(codes[:half]):
+        for i, code in enumerate(codes[:third]):
             mode = "python" if i % 2 == 0 else "trigger"
             counter_module.CHAIN_IN_PYTHON = mode == "python"
             by_mode[mode].append(_cpu_ms(lambda code=code: svc.receive_code(rid, code)))
         counter_module.CHAIN_IN_PYTHON = False
         with ctx.db.engine.begin() as conn:
             conn.exec_driver_sql("DROP TRIGGER change_log_chain")
-        for code in codes[half:]:
+        for code in codes[third : 2 * third]:
             by_mode["none"].append(_cpu_ms(lambda code=code: svc.receive_code(rid, code)))
+        with ctx.db.engine.begin() as conn:
+            conn.exec_driver_sql(chain.TRIGGER_SQL)
+        counter_module.CHAIN_IN_PYTHON = True
+        for code in codes[2 * third :]:
+            by_mode["python_after"].append(_cpu_ms(lambda code=code: svc.receive_code(rid, code)))
     finally:
         counter_module.CHAIN_IN_PYTHON = True
     return {mode: summary_ms(values) for mode, values in by_mode.items()}
@@ -369,11 +377,11 @@ def main() -> None:
     )
     chain = result["chain_cpu_ms"]
     print(
-        "change-log chain, CPU per scan (mean / p95, "
-        f"{PHASE_SCANS // 2} scans each): hash in Python {chain['python']['mean']:.3f} / "
-        f"{chain['python']['p95']:.3f} ms, by the trigger {chain['trigger']['mean']:.3f} / "
-        f"{chain['trigger']['p95']:.3f} ms, no chain {chain['none']['mean']:.3f} / "
-        f"{chain['none']['p95']:.3f} ms"
+        "change-log chain, CPU per scan (mean / p95): alternating, hash in Python "
+        f"{chain['python']['mean']:.3f} / {chain['python']['p95']:.3f} ms, by the trigger "
+        f"{chain['trigger']['mean']:.3f} / {chain['trigger']['p95']:.3f} ms; then no chain "
+        f"{chain['none']['mean']:.3f} / {chain['none']['p95']:.3f} ms, then in Python again "
+        f"{chain['python_after']['mean']:.3f} / {chain['python_after']['p95']:.3f} ms"
     )
     panel = result["counter_panel_cpu_ms"]
     print(

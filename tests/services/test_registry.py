@@ -319,3 +319,19 @@ def test_children_program_refuses_adults(reg: RegistryService) -> None:
     pid = reg.create_person(person())
     with pytest.raises(ValidationFailed):
         reg.enrol("ANAK_TERLANTAR", person_id=pid)
+
+
+def test_page_rows_are_the_dataclass_rows(reg: RegistryService) -> None:
+    """The search page fills its rows' dicts directly (reads._FILL_DIRECTLY): they must be
+    the very rows the dataclass constructor gives, equal, hashable, still frozen."""
+    import dataclasses
+
+    from desktop_app.services.registry import PersonRow, reads
+
+    assert reads._FILL_DIRECTLY
+    reg.create_person(person())
+    row = reg.search_page(PersonFilter(query="siti")).rows[0]
+    built = PersonRow(**{f.name: getattr(row, f.name) for f in dataclasses.fields(PersonRow)})
+    assert row == built and hash(row) == hash(built) and repr(row) == repr(built)
+    with pytest.raises(dataclasses.FrozenInstanceError):
+        row.name = "x"  # type: ignore[misc]
