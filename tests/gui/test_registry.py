@@ -517,9 +517,6 @@ def test_a_keystroke_shows_the_first_page_and_the_rest_follows(qtbot, tab, regis
     """The keystroke's job reads only `search_page`; the full key list and its count come
     from a second job and are appended without a reset: the first rows are never read again
     on the GUI thread, and the selected row stays selected."""
-    from desktop_app.gui.registry import tab as tab_module
-
-    monkeypatch.setattr(tab_module, "SEARCH_PAGE", 2)
     pages: list[int] = []
     real = tab.service.search_page
     monkeypatch.setattr(

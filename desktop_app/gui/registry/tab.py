@@ -49,7 +49,7 @@ from desktop_app.gui.workers import run_job
 from desktop_app.i18n import tr
 from desktop_app.services.context import AppContext, ChangeSet
 from desktop_app.services.registry import PersonFilter, RegistryService
-from desktop_app.services.registry.reads import SEARCH_PAGE, PersonPage
+from desktop_app.services.registry.reads import PersonPage
 
 __all__ = ["RegistryTab"]
 
@@ -372,7 +372,8 @@ class RegistryTab(QWidget):
         """Search as you type (issue 17): the keystroke's job reads only the first page and
         whether more match (`search_page`); the rest of the keys and the counts follow in a
         second job, off the keystroke, and extend the list without repainting it."""
-        page_size = SEARCH_PAGE
+        # One page of the model: the screenful the table paints first (as before issue 17).
+        page_size = self.person_model.PAGE_SIZE
         if flt.query.strip() and flt.max_matches is not None:
             page_size = min(page_size, flt.max_matches)
         # Restricted records are left out of the persons list for a role without
