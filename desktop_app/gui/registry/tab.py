@@ -456,8 +456,9 @@ class RegistryTab(QWidget):
         if hidden:
             text += " · " + tr("{n} data terbatas tidak ditampilkan", n=_thousands(hidden))
         view.result_text = text
-        self.result_label.setText(text)
-        self.result_label.setToolTip(text)
+        if which == self.current_view:  # the other list may be shown by now (two jobs)
+            self.result_label.setText(text)
+            self.result_label.setToolTip(text)
         target = (
             self._pending_select[1]
             if self._pending_select and self._pending_select[0] == which
