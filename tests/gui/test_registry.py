@@ -574,3 +574,33 @@ def test_extending_a_model_keeps_its_rows_and_refuses_another_result(qtmodeltest
     model.set_ids(ids[:1], service.person_rows(ids[:1]))
     assert model.extend_ids(ids)
     assert [model.row_at(i).rowid for i in range(3)] == ids
+
+
+def test_a_row_clicked_before_the_rest_arrives_stays_selected(qtbot, tab, registry, monkeypatch):
+    """The second job lands after the clerk clicked a row of the first page: that row stays
+    selected (not the one selected before the search)."""
+    from desktop_app.gui.registry import tab as tab_module
+
+    select_person(qtbot, tab, "Siti Rahayu")
+    tab.search.blockSignals(True)
+    tab.search.setText("kenanga")  # all three persons
+    tab.search.blockSignals(False)
+    flt = tab.current_filter()
+    jobs: list[tuple] = []
+    def held(fn, parent, on_success, on_error):  # noqa: ARG001 - run_job's signature
+        jobs.append((fn, on_success))
+
+    monkeypatch.setattr(tab_module, "run_job", held)
+    tab.person_model.PAGE_SIZE = 2
+    tab._generation += 1
+    page = tab.service.search_page(flt, 2)
+    tab._page_loaded(tab._generation, flt, page, False)  # Siti and Budi, more to come
+    assert len(jobs) == 1
+    budi = next(i for i in range(2) if tab.person_model.row_at(i).name == "Budi Santoso")
+    tab.views[PERSONS].table.selectRow(budi)
+    qtbot.waitUntil(lambda: tab.detail.person.person_id == registry["budi"], timeout=5000)
+    fn, on_success = jobs[0]
+    on_success(fn(None))  # the rest of the keys arrive
+    assert tab.person_model.rowCount() == 3
+    assert tab._selected_id(PERSONS) == registry["budi"]
+    assert tab.detail.person.person_id == registry["budi"]

@@ -433,8 +433,11 @@ class RegistryTab(QWidget):
         if generation != self._generation:
             return  # an older answer; a newer search is on its way
         view = self.views[which]
-        if isinstance(selected, _Unset):
-            selected = self._selected_id(which)
+        # What is selected now wins (the clerk may have clicked a row of the first page);
+        # otherwise the row selected before the search began.
+        now_selected = self._selected_id(which)
+        if isinstance(selected, _Unset) or now_selected is not None:
+            selected = now_selected
         extended = first_page is None and view.model.extend_ids(ids)
         if not extended:
             view.model.set_ids(ids, first_page)
