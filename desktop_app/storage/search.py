@@ -142,7 +142,12 @@ def match_clause(query: str) -> tuple[str, dict[str, str]]:
     return sql, params
 
 
-def _conditions(terms: Sequence[str], fts: str) -> tuple[list[str], dict[str, str]]:
+def _conditions(
+    terms: Sequence[str], fts: str, body: str | None = None
+) -> tuple[list[str], dict[str, str]]:
+    """MATCH for the long terms, LIKE on `body` (default: the index's own column) for the
+    short ones."""
+    body = body or f"{fts}.body"
     long_terms = [t for t in terms if len(t) >= MIN_TERM]
     short_terms = [t for t in terms if len(t) < MIN_TERM]
     params: dict[str, str] = {}
@@ -155,9 +160,17 @@ def _conditions(terms: Sequence[str], fts: str) -> tuple[list[str], dict[str, st
     for i, term in enumerate(short_terms):
         key = f"fts_like{i}"
         params[key] = f"%{like_escape(term)}%"
-        conditions.append(f"{fts}.body LIKE :{key} ESCAPE '{LIKE_ESCAPE}'")
+        conditions.append(f"{body} LIKE :{key} ESCAPE '{LIKE_ESCAPE}'")
     return conditions, params
 
+
+# FTS5 keeps the indexed text of a table without external content in its shadow table
+# "<name>_content" (columns id = rowid, c0 = the first column). Terms too short for trigrams
+# are checked with LIKE on that text: reading it there is 2-3x cheaper per row than through the
+# virtual table, and the rows and the LIKE are the same (the trigram tokenizer does not take
+# LIKE patterns without a 3-character run; SQLite's LIKE checks the text in both cases).
+_CONTENT = "person_fts_content"
+_BODY_ROW = "fts_body"
 
 # A run of this many digits is a NIK or KK being typed: see person_source.
 NUMBER_PREFIX_MIN = 9
@@ -221,12 +234,22 @@ def person_source(
         else:
             number_conditions.append(prefix[0])
             params.update(prefix[1])
-    conditions, text_params = _conditions(text_terms, "person_fts")
+    long_terms = any(len(t) >= MIN_TERM for t in text_terms)
+    short_terms = any(len(t) < MIN_TERM for t in text_terms)
+    conditions, text_params = _conditions(text_terms, "person_fts", f"{_BODY_ROW}.c0")
     params.update(text_params)
-    if conditions:
+    if long_terms and short_terms:
+        source = (
+            f"person_fts CROSS JOIN {_CONTENT} AS {_BODY_ROW} ON {_BODY_ROW}.id = person_fts.rowid"
+            " CROSS JOIN person ON person.rowid = person_fts.rowid"
+        )
+    elif long_terms:
         source = "person_fts CROSS JOIN person ON person.rowid = person_fts.rowid"
-        return source, " AND ".join(conditions + number_conditions), params
-    return "person", " AND ".join(number_conditions) or "1", params
+    elif short_terms:
+        source = f"{_CONTENT} AS {_BODY_ROW} CROSS JOIN person ON person.rowid = {_BODY_ROW}.id"
+    else:
+        return "person", " AND ".join(number_conditions) or "1", params
+    return source, " AND ".join(conditions + number_conditions), params
 
 
 def rowid_column() -> str:

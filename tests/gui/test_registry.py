@@ -508,3 +508,99 @@ def test_a_capped_search_says_there_are_more(qtbot, tab, monkeypatch):
     qtbot.keyClicks(tab.search, "kenanga")  # all three test persons live on Jl. Kenanga
     qtbot.waitUntil(lambda: "Lebih dari 2 orang" in tab.result_label.text(), timeout=5000)
     assert tab.person_model.rowCount() == 2
+
+
+# -- search as you type in two steps (issue 17) ------------------------------------------------
+
+
+def test_a_keystroke_shows_the_first_page_and_the_rest_follows(qtbot, tab, registry, monkeypatch):
+    """The keystroke's job reads only `search_page`; the full key list and its count come
+    from a second job and are appended without a reset: the first rows are never read again
+    on the GUI thread, and the selected row stays selected."""
+    pages: list[int] = []
+    real = tab.service.search_page
+    monkeypatch.setattr(
+        tab.service, "search_page", lambda flt, page: pages.append(page) or real(flt, page)
+    )
+    model = tab.person_model
+    resets: list[int] = []
+    model.modelReset.connect(lambda: resets.append(model.rowCount()))
+    model.PAGE_SIZE = 2  # the page the keystroke read is the model's first page
+    tab.views[PERSONS].table.selectRow(0)  # Agus Prasetyo (by name)
+    qtbot.waitUntil(lambda: tab.detail.person.person_id is not None, timeout=5000)
+    with qtbot.waitSignal(tab.search_finished, timeout=5000) as finished:
+        qtbot.keyClicks(tab.search, "kenanga")  # all three persons live on Jl. Kenanga
+    assert finished.args == [3]
+    assert pages == [2]
+    assert resets == [2]  # one reset with the first page; the third row was appended
+    before = model.fetch_count
+    assert names(model)[:2] == [model.row_at(0).name, model.row_at(1).name]
+    assert model.fetch_count == before  # the first page came with the keystroke
+    assert sorted(names(model)) == ["Agus Prasetyo", "Budi Santoso", "Siti Rahayu"]
+    assert tab.result_label.text() == "3 orang ditemukan"
+    # Agus was selected; his row came with the second job and is selected again.
+    assert tab.detail.person.person_id == registry["agus"]
+    assert tab._selected_id(PERSONS) == registry["agus"]
+
+
+def test_a_search_within_one_page_is_one_job(qtbot, tab, monkeypatch):
+    calls: list[str] = []
+    real = tab.service.person_ids
+    monkeypatch.setattr(tab.service, "person_ids", lambda flt: calls.append(flt.query) or real(flt))
+    with qtbot.waitSignal(tab.search_finished, timeout=5000):
+        tab.search.setText("Rahayu")
+    assert names(tab.person_model) == ["Siti Rahayu"]
+    assert calls == []  # no second job: the page said there was nothing more
+    assert tab.result_label.text() == "1 orang ditemukan"
+
+
+def test_extending_a_model_keeps_its_rows_and_refuses_another_result(qtmodeltester, ctx, registry):
+    service = RegistryService(ctx)
+    ids = service.person_ids(PersonFilter())
+    model = PersonTableModel(service.person_rows)
+    model.PAGE_SIZE = 2
+    model.set_ids(ids[:2], service.person_rows(ids[:2]))
+    inserted: list[tuple[int, int]] = []
+    model.rowsInserted.connect(lambda _p, first, last: inserted.append((first, last)))
+    assert model.extend_ids(ids)
+    assert inserted == [(2, 2)]
+    assert model.fetch_count == 0
+    assert [model.row_at(i).rowid for i in range(3)] == ids
+    assert model.fetch_count == 1  # only the appended page was read
+    assert not model.extend_ids(list(reversed(ids)))  # another result: the caller resets
+    assert model.ids() == ids
+    qtmodeltester.check(model, force_py=True)
+    # A first page cut short by the old end is read again once rows follow it.
+    model.set_ids(ids[:1], service.person_rows(ids[:1]))
+    assert model.extend_ids(ids)
+    assert [model.row_at(i).rowid for i in range(3)] == ids
+
+
+def test_a_row_clicked_before_the_rest_arrives_stays_selected(qtbot, tab, registry, monkeypatch):
+    """The second job lands after the clerk clicked a row of the first page: that row stays
+    selected (not the one selected before the search)."""
+    from desktop_app.gui.registry import tab as tab_module
+
+    select_person(qtbot, tab, "Siti Rahayu")
+    tab.search.blockSignals(True)
+    tab.search.setText("kenanga")  # all three persons
+    tab.search.blockSignals(False)
+    flt = tab.current_filter()
+    jobs: list[tuple] = []
+    def held(fn, parent, on_success, on_error):  # noqa: ARG001 - run_job's signature
+        jobs.append((fn, on_success))
+
+    monkeypatch.setattr(tab_module, "run_job", held)
+    tab.person_model.PAGE_SIZE = 2
+    tab._generation += 1
+    page = tab.service.search_page(flt, 2)
+    tab._page_loaded(tab._generation, flt, page, False)  # Siti and Budi, more to come
+    assert len(jobs) == 1
+    budi = next(i for i in range(2) if tab.person_model.row_at(i).name == "Budi Santoso")
+    tab.views[PERSONS].table.selectRow(budi)
+    qtbot.waitUntil(lambda: tab.detail.person.person_id == registry["budi"], timeout=5000)
+    fn, on_success = jobs[0]
+    on_success(fn(None))  # the rest of the keys arrive
+    assert tab.person_model.rowCount() == 3
+    assert tab._selected_id(PERSONS) == registry["budi"]
+    assert tab.detail.person.person_id == registry["budi"]

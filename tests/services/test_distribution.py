@@ -20,6 +20,7 @@ from desktop_app.services.distribution import (
     RosterFilter,
 )
 from desktop_app.services.registry import RegistryService
+from desktop_app.storage import driver
 from desktop_app.storage.models import ChangeLog
 from tests.conftest import FIXED_NOW
 from tests.services.distribution_fixtures import KEL_A, KEL_B, World, build_world
@@ -904,3 +905,118 @@ def test_scan_fast_path_takes_the_recipients_own_nik_and_leaves_the_rest(
             "SELECT count(*) FROM change_log WHERE entity = 'distribution_receipt'"
         ).scalar_one()
     assert logged == 3
+
+
+def _no_general_record(svc: DistributionService, monkeypatch: pytest.MonkeyPatch) -> None:
+    def refuse(*_a: object, **_k: object) -> None:
+        raise AssertionError("the general path ran")
+
+    monkeypatch.setattr(svc, "_record", refuse)
+
+
+def test_the_counters_enter_takes_the_plain_path_when_it_can(
+    ctx, world: World, svc: DistributionService, monkeypatch: pytest.MonkeyPatch
+):
+    """`receive` (the counter panel's Enter after a scan) records the simple case on the plain
+    connection too; a member's NIK without a decision, a proxy, an entry already served still
+    go the general way, with its refusals."""
+    rid = rastrada_round(svc)
+    fam, other, third = world.families[0], world.families[1], world.families[2]
+    entry = svc.scan(rid, fam.kk)
+    heard = []
+    ctx.subscribe(heard.append)
+    with monkeypatch.context() as m:
+        _no_general_record(svc, m)
+        receipt = svc.receive(rid, entry.id, matched_person_id=entry.matched_person_id)
+        # In person, by the recipient's own NIK, through receive_code: the plain path too.
+        by_nik = svc.receive_code(rid, other.head_nik, in_person=True)
+    assert receipt.number == "RST4-KANTOR-000001" and receipt.collector_name is None
+    assert by_nik.number == "RST4-KANTOR-000002" and by_nik.collector_name is None
+    assert svc.get_receipt(receipt.number) == receipt
+    assert heard[0].ids("distribution_receipt") == {receipt.id}
+    # A member's own NIK and nobody said who collects: refused by the general path, and the
+    # plain path's attempt left no number behind.
+    wife_id, wife_nik, _wife = third.members[0]
+    by_member = svc.scan(rid, wife_nik)
+    with pytest.raises(ServiceError) as info:
+        svc.receive(rid, by_member.id, matched_person_id=by_member.matched_person_id)
+    assert info.value.code == "distribution.member_needs_choice"
+    with pytest.raises(ServiceError) as info:
+        svc.receive(rid, entry.id)
+    assert info.value.code == "distribution.already_received"
+    with pytest.raises(ServiceError) as info:
+        svc.receive(rid, "no-such-entry")
+    assert info.value.code == "distribution.not_on_roster"
+    proxy = svc.member_proxy(by_member)
+    assert proxy is not None
+    by_proxy = svc.receive(
+        rid, by_member.id, matched_person_id=by_member.matched_person_id, proxy=proxy
+    )
+    assert by_proxy.number == "RST4-KANTOR-000003" and by_proxy.collector_nik == wife_nik
+
+
+@pytest.mark.parametrize("in_python", [True, False])
+def test_the_plain_paths_change_log_rows_are_chained_as_the_trigger_chains(
+    ctx, world: World, svc: DistributionService, monkeypatch: pytest.MonkeyPatch, in_python
+):
+    """The counter hashes its change-log rows itself (the trigger skips rows with a hash):
+    the same prev_hash and hash the trigger gives, interleaved with other writers, and the
+    chain verifies as `berdaya check` walks it."""
+    from desktop_app.services.distribution import counter as counter_module
+    from desktop_app.storage import chain
+
+    monkeypatch.setattr(counter_module, "CHAIN_IN_PYTHON", in_python)
+    rid = rastrada_round(svc)
+    for fam, absent in zip(world.families[:2], world.families[2:4], strict=True):
+        svc.receive_code(rid, fam.kk)
+        svc.mark(rid, svc.scan(rid, absent.kk).id, "tidak_hadir")  # the trigger chains it
+    with ctx.db.plain() as conn:
+        rows = conn.execute(
+            "SELECT id, hlc, device_id, actor, at, entity, entity_id, op, changes, source,"
+            " batch_id, prev_hash, hash FROM change_log WHERE device_id = ? ORDER BY seq",
+            (ctx.device.id,),
+        ).fetchall()
+        assert chain.verify_device(conn, ctx.device.id, own=True) is None
+    receipts = [r for r in rows if r[5] == "distribution_receipt"]
+    assert len(receipts) == 2
+    previous = chain.GENESIS
+    for row in rows:
+        assert row[11] == previous
+        assert row[12] == chain.row_hash(row[:11], previous)
+        previous = row[12]
+
+
+def test_the_plain_path_keeps_the_unit_of_works_guarantees(
+    ctx, world: World, svc: DistributionService, monkeypatch: pytest.MonkeyPatch
+):
+    """Without an SQLAlchemy session the plain path still persists the clock in the same
+    transaction, tells subscribers after the commit, and rolls everything back on a storage
+    failure, which reaches the clerk as the usual WriteFailedError."""
+    from desktop_app.services.context import HLC_KEY
+    from desktop_app.services.distribution import counter as counter_module
+    from desktop_app.storage.db import WriteFailedError
+
+    rid = rastrada_round(svc)
+    fam, other = world.families[0], world.families[1]
+    heard = []
+    ctx.subscribe(heard.append)
+    receipt = svc.receive_code(rid, fam.kk)
+    with ctx.db.plain() as conn:
+        saved = conn.execute("SELECT value FROM setting WHERE key = ?", (HLC_KEY,)).fetchone()
+        hlc = conn.execute(
+            "SELECT hlc FROM distribution_receipt WHERE id = ?", (receipt.id,)
+        ).fetchone()
+    assert json.loads(saved[0]) == hlc[0]  # the receipt's stamp is the clock's last
+    assert [c.ids("distribution_receipt") for c in heard] == [{receipt.id}]
+
+    def broken(*_a: object, **_k: object) -> None:
+        raise driver.dbapi.OperationalError("database or disk is full")
+
+    monkeypatch.setattr(counter_module, "_chain_log", broken)
+    with pytest.raises(WriteFailedError):
+        svc.receive_code(rid, other.kk)
+    monkeypatch.undo()
+    assert len(heard) == 1  # nothing committed, nobody told
+    with ctx.db.plain() as conn:
+        assert conn.execute("SELECT count(*) FROM distribution_receipt").fetchone() == (1,)
+    assert svc.receive_code(rid, other.kk).number == "RST4-KANTOR-000002"

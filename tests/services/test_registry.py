@@ -230,6 +230,65 @@ def test_search_page_is_the_first_page_of_the_same_search(reg: RegistryService) 
     assert reg.search_page(PersonFilter(query="warga"), page=5).more is False
 
 
+def test_short_terms_match_exactly_what_like_on_the_index_matches(
+    ctx: AppContext, reg: RegistryService
+) -> None:
+    """Terms under three characters are checked on FTS5's stored text (person_fts_content) for
+    speed: the same persons, in the same order, as LIKE on the index itself, alone and beside
+    a long term, with LIKE's wildcards taken literally."""
+    names = ["Warga Ayu", "Ayu Lestari", "Budi_Santoso", "Dewi 50% Sari", "Agus Prasetyo"]
+    for n, name in enumerate(names, start=1):
+        reg.create_person(person(name=name, birth=date(1970, 1, n), serial=n))
+    with ctx.db.plain() as conn:
+        for query, terms in (
+            ("ay", ["ay"]),
+            ("ayu le", ["le"]),
+            ("_s", ["_s"]),
+            ("0%", ["0%"]),
+            ("a", ["a"]),
+            ("zz", ["zz"]),
+        ):
+            flt = PersonFilter(query=query)
+            long_terms = [t for t in query.split() if len(t) >= 3]
+            sql = "SELECT rowid FROM person_fts WHERE " + " AND ".join(
+                ["person_fts MATCH ?"] * bool(long_terms)
+                + ["body LIKE ? ESCAPE '\\'"] * len(terms)
+            )
+            like = [
+                "%" + t.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
+                for t in terms
+            ]
+            params = [" ".join(f'"{t}"' for t in long_terms)] * bool(long_terms) + like
+            expected = [r[0] for r in conn.execute(sql + " ORDER BY rowid", params)]
+            assert reg.person_ids(flt) == expected, query
+            page = reg.search_page(flt, page=2)
+            assert [r.rowid for r in page.rows] == expected[:2], query
+            assert page.more == (len(expected) > 2)
+    assert len(reg.person_ids(PersonFilter(query="ay"))) == 2
+
+
+def test_search_page_without_text_leaves_restricted_records_out_of_a_full_page(
+    ctx: AppContext, reg: RegistryService
+) -> None:
+    """The page without search text is cut by SQL: a restricted record must neither take a
+    row of it nor make it look shorter ("more" stays right)."""
+    from desktop_app.domain.access import Actor, Role
+
+    made = [
+        reg.create_person(person(name=f"Anak {n}", birth=date(2015, 1, n), serial=n))
+        for n in range(1, 5)
+    ]
+    reg.enrol("ABH", person_id=made[0], details={"role": "korban"})
+    ctx.accounts_exist = True
+    ctx.set_user(Actor("budi", "Budi Lapangan", Role.FIELD))
+    page = reg.search_page(PersonFilter(), page=2)
+    assert [r.id for r in page.rows] == made[1:3]
+    assert page.more is True
+    page = reg.search_page(PersonFilter(), page=3)
+    assert [r.id for r in page.rows] == made[1:4]
+    assert page.more is False
+
+
 def test_long_numbers_match_nik_kk_prefix_or_any_part(reg: RegistryService) -> None:
     budi = reg.create_person(person(name="Budi Santoso", sex="L", birth=date(1970, 2, 1)))
     sri = reg.create_person(person(name="Sri Wahyuni", birth=date(1972, 6, 9), serial=2))
@@ -260,3 +319,19 @@ def test_children_program_refuses_adults(reg: RegistryService) -> None:
     pid = reg.create_person(person())
     with pytest.raises(ValidationFailed):
         reg.enrol("ANAK_TERLANTAR", person_id=pid)
+
+
+def test_page_rows_are_the_dataclass_rows(reg: RegistryService) -> None:
+    """The search page fills its rows' dicts directly (reads._FILL_DIRECTLY): they must be
+    the very rows the dataclass constructor gives, equal, hashable, still frozen."""
+    import dataclasses
+
+    from desktop_app.services.registry import PersonRow, reads
+
+    assert reads._FILL_DIRECTLY
+    reg.create_person(person())
+    row = reg.search_page(PersonFilter(query="siti")).rows[0]
+    built = PersonRow(**{f.name: getattr(row, f.name) for f in dataclasses.fields(PersonRow)})
+    assert row == built and hash(row) == hash(built) and repr(row) == repr(built)
+    with pytest.raises(dataclasses.FrozenInstanceError):
+        row.name = "x"  # type: ignore[misc]

@@ -91,16 +91,40 @@ class LazyTableModel(QAbstractTableModel, Generic[RowT]):
     def set_ids(self, ids: Sequence[int], first_page: Sequence[RowT] | None = None) -> None:
         """A new result: reset the model (views keep no stale rows).
 
-        `first_page` (the rows of `ids[:PAGE_SIZE]`, read by the search worker) lets the view
-        paint the top of a new result without a query on the GUI thread.
+        `first_page` (the rows of the first keys, read by the search worker: `ids[:PAGE_SIZE]`
+        or more) lets the view paint the top of a new result without a query on the GUI
+        thread. Pages after the first are kept only when every one of their rows is there.
         """
         self.beginResetModel()
         self._ids = list(ids)
         self._pages.clear()
         self._positions = None
         if first_page is not None and self._ids:
-            self._pages[0] = {row.rowid: row for row in first_page}
+            by_key = {row.rowid: row for row in first_page}
+            size = self.PAGE_SIZE
+            for page_no in range(max(1, -(-len(first_page) // size))):
+                keys = self._ids[page_no * size : (page_no + 1) * size]
+                if page_no == 0 or all(k in by_key for k in keys):
+                    self._pages[page_no] = {k: by_key[k] for k in keys if k in by_key}
         self.endResetModel()
+
+    def extend_ids(self, ids: Sequence[int]) -> bool:
+        """The rest of the current result: `ids` starts with the keys shown. Rows are appended
+        without a reset (the view keeps its scroll position, selection and painted rows); a
+        page that was cut short by the old end is read again when painted. False, changing
+        nothing, when `ids` does not continue the current keys (the caller resets instead)."""
+        old = len(self._ids)
+        if len(ids) < old or list(ids[:old]) != self._ids:
+            return False
+        if len(ids) > old:
+            self.beginInsertRows(QModelIndex(), old, len(ids) - 1)
+            self._ids.extend(ids[old:])
+            self._positions = None
+            # After the keys grew: a view may read rows while the insert is announced.
+            for page_no in [n for n in self._pages if (n + 1) * self.PAGE_SIZE > old]:
+                del self._pages[page_no]
+            self.endInsertRows()
+        return True
 
     def first_page_keys(self, ids: Sequence[int]) -> list[int]:
         return list(ids[: self.PAGE_SIZE])

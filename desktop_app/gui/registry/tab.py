@@ -49,6 +49,7 @@ from desktop_app.gui.workers import run_job
 from desktop_app.i18n import tr
 from desktop_app.services.context import AppContext, ChangeSet
 from desktop_app.services.registry import PersonFilter, RegistryService
+from desktop_app.services.registry.reads import PersonPage
 
 __all__ = ["RegistryTab"]
 
@@ -62,6 +63,13 @@ REGISTRY_KINDS = ("person", "household", "enrolment", "kk_history", "status_hist
 
 def _thousands(n: int) -> str:
     return f"{n:,}".replace(",", ".")
+
+
+class _Unset:
+    """No selection was passed (`None` means "nothing was selected")."""
+
+
+_UNSET = _Unset()
 
 
 @dataclass
@@ -344,21 +352,66 @@ class RegistryTab(QWidget):
         self._generation += 1
         generation = self._generation
         self.result_label.setText(tr("Mencari…"))
-        fetch = self.service.person_rows if which == PERSONS else self.service.household_rows
-        # Restricted records are left out of the persons list for a role without
-        # RESTRICTED_VIEW; the list says how many (a set lookup here, a count in the worker).
-        count_hidden = which == PERSONS and not self.ctx.can(Permission.RESTRICTED_VIEW)
+        if which == PERSONS:
+            self._load_persons(flt, generation)
+            return
 
-        def search(_job: object) -> tuple[list[int], list, int]:
+        def search(_job: object) -> tuple[list[int], list]:
             ids = view.load_ids(flt)
-            hidden = self.service.count_hidden(flt) if count_hidden else 0
             # The first screenful is read here too, so the GUI thread only resets and paints.
-            return ids, fetch(view.model.first_page_keys(ids)), hidden
+            return ids, self.service.household_rows(view.model.first_page_keys(ids))
 
         run_job(
             search,
             parent=self,
             on_success=lambda result: self._loaded(which, generation, flt, *result),
+            on_error=self._search_failed,
+        )
+
+    def _load_persons(self, flt: PersonFilter, generation: int) -> None:
+        """Search as you type (issue 17): the keystroke's job reads only the first page and
+        whether more match (`search_page`); the rest of the keys and the counts follow in a
+        second job, off the keystroke, and extend the list without repainting it."""
+        # One page of the model: the screenful the table paints first (as before issue 17).
+        page_size = self.person_model.PAGE_SIZE
+        if flt.query.strip() and flt.max_matches is not None:
+            page_size = min(page_size, flt.max_matches)
+        # Restricted records are left out of the persons list for a role without
+        # RESTRICTED_VIEW; the list says how many (counted in the second job).
+        count_hidden = not self.ctx.can(Permission.RESTRICTED_VIEW)
+        run_job(
+            lambda _job: self.service.search_page(flt, page_size),
+            parent=self,
+            on_success=lambda page: self._page_loaded(generation, flt, page, count_hidden),
+            on_error=self._search_failed,
+        )
+
+    def _page_loaded(
+        self, generation: int, flt: PersonFilter, page: PersonPage, count_hidden: bool
+    ) -> None:
+        if generation != self._generation:
+            return  # an older answer; a newer search is on its way
+        ids = [row.rowid for row in page.rows]
+        if not page.more and not count_hidden:
+            self._loaded(PERSONS, generation, flt, ids, page.rows)  # the whole result
+            return
+        selected = self._selected_id(PERSONS)
+        view = self.views[PERSONS]
+        view.model.set_ids(ids, page.rows)
+        if selected is not None:
+            self._select_id(PERSONS, selected)  # when it is on the first page
+
+        def rest(_job: object) -> tuple[list[int], None, int]:
+            keys = self.service.person_ids(flt) if page.more else ids
+            hidden = self.service.count_hidden(flt) if count_hidden else 0
+            return keys, None, hidden
+
+        run_job(
+            rest,
+            parent=self,
+            on_success=lambda result: self._loaded(
+                PERSONS, generation, flt, *result, selected=selected
+            ),
             on_error=self._search_failed,
         )
 
@@ -370,12 +423,24 @@ class RegistryTab(QWidget):
         ids: Sequence[int],
         first_page: Sequence[object] | None = None,
         hidden: int = 0,
+        *,
+        selected: str | None | _Unset = _UNSET,
     ) -> None:
+        """The whole result: its keys (`first_page` with the rows of the first ones, or None
+        when they extend what `_page_loaded` showed), the label, the selection.
+        `selected`: the row selected before the search began, when its first page is already
+        shown."""
         if generation != self._generation:
             return  # an older answer; a newer search is on its way
         view = self.views[which]
-        selected = self._selected_id(which)
-        view.model.set_ids(ids, first_page)
+        # What is selected now wins (the clerk may have clicked a row of the first page);
+        # otherwise the row selected before the search began.
+        now_selected = self._selected_id(which)
+        if isinstance(selected, _Unset) or now_selected is not None:
+            selected = now_selected
+        extended = first_page is None and view.model.extend_ids(ids)
+        if not extended:
+            view.model.set_ids(ids, first_page)
         view.stale = False
         view.loaded_filter = flt
         noun = tr("orang") if which == PERSONS else tr("KPM")
@@ -394,15 +459,18 @@ class RegistryTab(QWidget):
         if hidden:
             text += " · " + tr("{n} data terbatas tidak ditampilkan", n=_thousands(hidden))
         view.result_text = text
-        self.result_label.setText(text)
-        self.result_label.setToolTip(text)
+        if which == self.current_view:  # the other list may be shown by now (two jobs)
+            self.result_label.setText(text)
+            self.result_label.setToolTip(text)
         target = (
             self._pending_select[1]
             if self._pending_select and self._pending_select[0] == which
             else selected
         )
         self._pending_select = None
-        if target is None or not self._select_id(which, target):
+        if extended and target is not None and target == self._selected_id(which):
+            pass  # still selected and shown: the rows were appended below it
+        elif target is None or not self._select_id(which, target):
             self._show_detail(which, None)
         self.search_finished.emit(len(ids))
 

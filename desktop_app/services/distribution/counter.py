@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterator, Mapping, Sequence
+from contextlib import contextmanager
 from datetime import date, datetime
 from typing import Any
 
@@ -32,7 +33,7 @@ from desktop_app.domain.status import PersonStatus
 from desktop_app.domain.values import as_date
 from desktop_app.services.access import MASKED_NAME, ROUND_READERS, requires
 from desktop_app.services.bulk import bulk_insert
-from desktop_app.services.context import ServiceError, UnitOfWork
+from desktop_app.services.context import HLC_KEY, AppContext, ServiceError, UnitOfWork
 from desktop_app.services.distribution.base import from_row
 from desktop_app.services.distribution.lookup import Lookup
 from desktop_app.services.distribution.messages import (
@@ -80,7 +81,8 @@ from desktop_app.services.distribution.types import (
     RowReport,
     parse_collector_relation,
 )
-from desktop_app.storage import driver
+from desktop_app.storage import chain, driver
+from desktop_app.storage.db import classify_write_error
 from desktop_app.storage.distribution_models import (
     CollectionMark,
     CollectorCorrection,
@@ -118,6 +120,12 @@ class Counter(Lookup):
         proxy = self._clean_proxy(proxy)
         if proxy is not None and in_person:
             raise DistributionInputError(IN_PERSON_AND_PROXY)
+        matched = None if in_person or proxy else matched_person_id
+        if proxy is None:
+            # The counter's Enter after a scan: the plain path when the case is simple.
+            fast = self._receive_plain(round_id, point_id, roster_id=roster_id, matched=matched)
+            if fast is not None:
+                return fast
         key, device = self.receipt_code_key(), self._device_prefix()
         signer = self.receipt_signing_key()
         with self.ctx.unit_of_work(source="counter") as w:
@@ -130,7 +138,7 @@ class Counter(Lookup):
                 key,
                 device,
                 signer,
-                matched_person_id=None if in_person or proxy else matched_person_id,
+                matched_person_id=matched,
             )
         return receipt
 
@@ -299,7 +307,7 @@ class Counter(Lookup):
         heir for a deceased recipient): the person who showed that KTP is the one collecting.
         `in_person=True` records the recipient in person instead; an explicit `proxy` wins.
         """
-        if proxy is None and not in_person:
+        if proxy is None:
             fast = self._receive_scanned(round_id, code, point_id)
             if fast is not None:
                 return fast
@@ -318,67 +326,77 @@ class Counter(Lookup):
     def _receive_scanned(
         self, round_id: str, code: str, point_id: str | None
     ) -> ReceiptView | None:
-        """The counter's common case, scan -> durable receipt, in one transaction on one plain
-        connection: a card code, or the recipient's own NIK or KK, naming exactly one active
-        entry of an open round, not yet served, collected in person. None (nothing written, the
-        transaction rolled back) for anything else: the general path (`scan`, `receive`) then
-        gives the same receipt or refusal as it always did.
-
-        SQLAlchemy's per-statement work and four connection checkouts were ~90% of a scan's CPU
-        (issue 17); here each statement goes straight to sqlite3. Same guarantees: the receipt
-        and its change-log row commit together with synchronous=FULL before the number is
-        returned, and the row is built and signed by the same `_receipt_row`.
-        """
+        """`receive_code`'s common case on the plain path (`_receive_plain`): a card code, or
+        the recipient's own NIK or KK, naming exactly one entry. A member's NIK, a name, a
+        receipt number or QR payload, several entries: None, for the general path."""
         code = normalise_search(code)
         if not code or code.upper().startswith(QR_PREFIX + "|") or self._receipt_number_in(code):
             return None
+        return self._receive_plain(round_id, point_id, code=code)
+
+    def _receive_plain(
+        self,
+        round_id: str,
+        point_id: str | None,
+        *,
+        roster_id: str | None = None,
+        code: str | None = None,
+        matched: str | None = None,
+    ) -> ReceiptView | None:
+        """The counter's common case, scan -> durable receipt, in one transaction on one plain
+        connection: the entry (`roster_id`, or the one `code` names) of an open round, active,
+        not yet served, collected in person (`matched`, a person the lookup matched, is the
+        recipient or None). None (nothing written, the transaction rolled back) for anything
+        else: the general path (`scan`, `receive`) then gives the same receipt or refusal as
+        it always did.
+
+        SQLAlchemy's per-statement work and four connection checkouts were ~90% of a scan's CPU
+        (issue 17); here each statement goes straight to sqlite3, the entry is found and read
+        in one statement, and the change-log row comes with its chain hash (`_insert_logged`).
+        Same guarantees: the receipt and its change-log row commit together with
+        synchronous=FULL before the number is returned, and the row is built and signed by the
+        same `_receipt_row`.
+        """
+        if self.ctx.db.read_only:
+            return None  # the general path refuses it, as for every write
         key, device = self.receipt_code_key(), self._device_prefix()
         signer = self.receipt_signing_key()
         try:
-            with self.ctx.unit_of_work(source="counter") as w:
-                return self._record_scanned(w, round_id, code, point_id, key, device, signer)
+            with _plain_unit(self.ctx, "counter") as (w, db):
+                # The counter first: it starts the write transaction, so the lookup, the checks
+                # and the insert are serialised against any other program writing to this file.
+                seq = db.execute(NEXT_SEQ.text, {"r": round_id, "d": device}).fetchone()[0]
+                if roster_id is not None:
+                    entry = _entry_state(db, roster_id)
+                else:
+                    assert code is not None
+                    entry = _scanned_state(db, round_id, code)
+                if (
+                    entry["round_id"] != round_id
+                    or entry["round_status"] != RoundStatus.OPEN.value
+                    or not entry["active"]
+                    or entry["received"]
+                    or (point_id and entry["point_id"] and entry["point_id"] != point_id)
+                    # A member's NIK with nobody saying who collects: the general path refuses.
+                    or (matched is not None and matched != entry["person_id"])
+                    # A deceased recipient's receipt needs the heir rules of the general path.
+                    or (
+                        entry["person_id"]
+                        and entry["person_status"] == PersonStatus.MENINGGAL.value
+                    )
+                ):
+                    raise _NotSimple
+                row = self._receipt_row(
+                    w, entry, seq, round_id, entry["id"], None, point_id, key, device, signer
+                )
+                point_name = entry["point_name"] or ""
+                if row["point_id"] and row["point_id"] != entry["point_id"]:
+                    found = db.execute(_POINT_NAME, (row["point_id"],)).fetchone()
+                    point_name = found[0] if found else ""
+                _insert_logged(w, db, _RECEIPTS, "distribution_receipt", row, op="receive")
+                return self._new_receipt_view(row, entry, point_name)
         except _NotSimple:
             return None
-
-    def _record_scanned(
-        self,
-        w: UnitOfWork,
-        round_id: str,
-        code: str,
-        point_id: str | None,
-        key: bytes,
-        device: str,
-        signer: SigningKey,
-    ) -> ReceiptView:
-        db = w.plain()
-        # The counter first: it starts the write transaction, so the lookup, the checks and the
-        # insert are serialised against any other program writing to this file.
-        seq = db.execute(NEXT_SEQ.text, {"r": round_id, "d": device}).fetchone()[0]
-        roster_id = _scanned_entry(db, round_id, code)
-        cur = db.execute(RECORD_STATE.text, {"id": roster_id})
-        values = cur.fetchone()
-        if values is None:
-            raise _NotSimple
-        entry = dict(zip([d[0] for d in cur.description], values, strict=True))
-        if (
-            entry["round_id"] != round_id
-            or entry["round_status"] != RoundStatus.OPEN.value
-            or not entry["active"]
-            or entry["received"]
-            or (point_id and entry["point_id"] and entry["point_id"] != point_id)
-            # A deceased recipient's receipt needs the heir rules of the general path.
-            or (entry["person_id"] and entry["person_status"] == PersonStatus.MENINGGAL.value)
-        ):
-            raise _NotSimple
-        row = self._receipt_row(
-            w, entry, seq, round_id, roster_id, None, point_id, key, device, signer
-        )
-        point_name = entry["point_name"] or ""
-        if row["point_id"] and row["point_id"] != entry["point_id"]:
-            found = db.execute(_POINT_NAME, (row["point_id"],)).fetchone()
-            point_name = found[0] if found else ""
-        _insert_logged(w, db, _RECEIPTS, "distribution_receipt", row, op="receive")
-        return self._new_receipt_view(row, entry, point_name)
 
     @requires(Permission.COUNTER)
     def correct_collector(self, receipt_ref: str, proxy: Proxy | None, reason: str) -> ReceiptView:
@@ -744,36 +762,89 @@ class _NotSimple(Exception):
     """The scan fast path met a case only the general path handles; nothing was written."""
 
 
+@contextmanager
+def _plain_unit(ctx: AppContext, source: str) -> Iterator[tuple[UnitOfWork, driver.Connection]]:
+    """`ctx.unit_of_work(source)` for the counter's plain path, on one pooled sqlite3
+    connection and without an SQLAlchemy session: the session's begin, commit, close and
+    connection reset were ~0.2 ms of a 0.7 ms scan (issue 17). What the unit of work
+    guarantees is kept, in its order: every statement in one transaction (sqlite3 begins it at
+    the first write), the clock persisted in it, committed with synchronous=FULL, rolled back
+    whole on any error (storage failures become the same WriteFailedError a clerk is shown),
+    then the subscribers told. The writes must go through `db` and log themselves
+    (`_insert_logged`); the UnitOfWork's session is never connected."""
+    with ctx.db.plain() as db:
+        w = UnitOfWork(ctx.db.session(), ctx, source=source)
+        try:
+            yield w, db
+            if w.last_stamp is not None:
+                db.execute(_SAVE_CLOCK, (HLC_KEY, json.dumps(w.last_stamp.encode())))
+            changes = w.change_set()
+            db.commit()
+        except driver.dbapi.Error as exc:
+            db.rollback()
+            raise classify_write_error(exc) from exc
+        except BaseException:
+            db.rollback()
+            raise
+    if changes:
+        ctx.notify(changes)
+
+
+# The unit of work's clock upsert (services/context.py), as the plain path runs it.
+_SAVE_CLOCK = (
+    'INSERT INTO setting ("key", value) VALUES (?, ?) '
+    'ON CONFLICT ("key") DO UPDATE SET value = excluded.value'
+)
+
+
 _RECEIPTS: Table = Receipt.__table__  # type: ignore[attr-defined]
 _POINT_NAME = "SELECT name FROM distribution_point WHERE id = ?"
-_BY_CARD = (
-    "SELECT id, person_id FROM distribution_roster WHERE round_id = ? AND card_code = ? LIMIT 2"
-)
-_BY_NIK = "SELECT id, person_id FROM distribution_roster WHERE round_id = ? AND nik = ? LIMIT 2"
-_BY_KK = (
-    "SELECT id, person_id FROM distribution_roster WHERE round_id = ? AND kk_number = ? LIMIT 2"
-)
+# RECORD_STATE's columns and joins, for an entry by id or as `Lookup.find` finds a scanned code
+# (at most two rows: one is an answer, two are several entries): the lookup and the read of
+# everything the checks need in one statement.
+_STATE_FROM = RECORD_STATE.text.rsplit("WHERE", 1)[0]
+_STATE_BY_ID = _STATE_FROM + "WHERE e.id = :id"
+_STATE_BY_CARD = _STATE_FROM + "WHERE e.round_id = :r AND e.card_code = :c LIMIT 2"
+_STATE_BY_NIK = _STATE_FROM + "WHERE e.round_id = :r AND e.nik = :c LIMIT 2"
+_STATE_BY_KK = _STATE_FROM + "WHERE e.round_id = :r AND e.kk_number = :c LIMIT 2"
 
 
-def _scanned_entry(db: driver.Connection, round_id: str, code: str) -> str:
-    """The one roster entry `code` names the way `Lookup.find` would, or _NotSimple: several
-    entries, none, a name, or a NIK that may be a household member's (the general path asks
-    who collects)."""
+def _states(db: driver.Connection, sql: str, params: dict[str, str]) -> list[dict[str, Any]]:
+    cur = db.execute(sql, params)
+    names = [d[0] for d in cur.description]
+    return [dict(zip(names, values, strict=True)) for values in cur.fetchall()]
+
+
+def _entry_state(db: driver.Connection, roster_id: str) -> dict[str, Any]:
+    """RECORD_STATE of one entry, or _NotSimple when there is none (the general path says
+    which refusal applies)."""
+    found = _states(db, _STATE_BY_ID, {"id": roster_id})
+    if not found:
+        raise _NotSimple
+    return found[0]
+
+
+def _scanned_state(db: driver.Connection, round_id: str, code: str) -> dict[str, Any]:
+    """RECORD_STATE of the one roster entry `code` names the way `Lookup.find` would, or
+    _NotSimple: several entries, none, a name, or a NIK that may be a household member's (the
+    general path asks who collects)."""
     digits = clean_number(code)
+    params = {"r": round_id, "c": digits}
     if digits.isdigit() and len(digits) == 16:
-        found = db.execute(_BY_NIK, (round_id, digits)).fetchall()
+        found = _states(db, _STATE_BY_NIK, params)
         # The recipient's own NIK: `find` marks the recipient as matched, which is no proxy.
         # An entry without a registry person is left to the general path.
-        if len(found) == 1 and found[0][1]:
-            return str(found[0][0])
+        if len(found) == 1 and found[0]["person_id"]:
+            return found[0]
         if found:
             raise _NotSimple
-        found = db.execute(_BY_KK, (round_id, digits)).fetchall()
+        found = _states(db, _STATE_BY_KK, params)
     else:
-        found = db.execute(_BY_CARD, (round_id, re.sub(r"\s", "", code).upper())).fetchall()
+        params["c"] = re.sub(r"\s", "", code).upper()
+        found = _states(db, _STATE_BY_CARD, params)
     if len(found) != 1:
         raise _NotSimple
-    return str(found[0][0])
+    return found[0]
 
 
 # What services.bulk leaves out of a change-log row's changes, and the change-log columns.
@@ -791,31 +862,55 @@ _dumps = json.JSONEncoder(
 _INSERTS: dict[str, tuple[str, list[tuple[str, Any]]]] = {}
 
 
-def _plain_insert(db: driver.Connection, table: Table, dialect: Dialect, values: dict) -> None:
-    """INSERT one row with each value converted by its column's own SQLAlchemy type, so it is
-    stored exactly as `services.bulk.bulk_insert` (and the ORM) would store it."""
+def _bound(table: Table, dialect: Dialect, values: dict) -> tuple[str, dict[str, Any]]:
+    """The INSERT of one row and its values converted by each column's own SQLAlchemy type, so
+    it is stored exactly as `services.bulk.bulk_insert` (and the ORM) would store it."""
     prepared = _INSERTS.get(table.name)
     if prepared is None:
         columns = [
             (c.name, c.type.dialect_impl(dialect).bind_processor(dialect)) for c in table.columns
         ]
         names = ", ".join(f'"{name}"' for name, _ in columns)
-        sql = f'INSERT INTO "{table.name}" ({names}) VALUES ({", ".join("?" * len(columns))})'
+        marks = ", ".join(f":{name}" for name, _ in columns)
+        sql = f'INSERT INTO "{table.name}" ({names}) VALUES ({marks})'
         prepared = _INSERTS[table.name] = (sql, columns)
     sql, columns = prepared
-    params = []
+    params = {}
     for name, process in columns:
         value = values.get(name)
-        params.append(process(value) if process is not None and value is not None else value)
+        params[name] = process(value) if process is not None and value is not None else value
+    return sql, params
+
+
+def _plain_insert(db: driver.Connection, table: Table, dialect: Dialect, values: dict) -> None:
+    sql, params = _bound(table, dialect, values)
     db.execute(sql, params)
+
+
+# The hash of the newest change-log entry this device wrote: what the chain trigger links a new
+# entry to (it takes the entry before NEW.seq; a new entry has the highest seq).
+_CHAIN_HEAD = "SELECT hash FROM change_log WHERE device_id = ? ORDER BY seq DESC LIMIT 1"
+
+
+def _chain_log(db: driver.Connection, log: dict[str, Any]) -> None:
+    """Fill `prev_hash` and `hash` of a change-log row about to be inserted, from its stored
+    values, with storage/chain.py's own `row_hash`: the trigger (`change_log_chain`) leaves a
+    row with a hash alone. The trigger's UPDATE rewrote the row just inserted and called back
+    into Python through SQLite; computing the hash here is one indexed read instead. The hash is
+    the one the trigger would give, and `berdaya check` verifies it the same way."""
+    head = db.execute(_CHAIN_HEAD, (log["device_id"],)).fetchone()
+    prev = head[0] if head is not None and head[0] is not None else chain.GENESIS
+    log["prev_hash"] = prev
+    log["hash"] = chain.row_hash([log[name] for name in chain.CHAIN_FIELDS], prev)
 
 
 def _insert_logged(
     w: UnitOfWork, db: driver.Connection, table: Table, entity: str, row: dict, op: str
 ) -> None:
-    """One new synced row and its change-log row on the unit of work's plain connection: the
-    same rows `bulk_insert(w, entity, [row], op=op)` writes, without SQLAlchemy per statement."""
-    dialect = w.session.get_bind().dialect
+    """One new synced row and its change-log row, chained, on the unit of work's plain
+    connection: the same rows `bulk_insert(w, entity, [row], op=op)` writes, without
+    SQLAlchemy per statement."""
+    dialect = w.ctx.db.engine.dialect
     stamp = w.stamp()
     now = w.now()
     full = {**row, "hlc": stamp}
@@ -832,5 +927,14 @@ def _insert_logged(
         )
     )  # fmt: skip
     _plain_insert(db, table, dialect, full)
-    _plain_insert(db, ChangeLog.__table__, dialect, log)  # type: ignore[attr-defined]
+    log_sql, log_params = _bound(_CHANGE_LOG, dialect, log)
+    if CHAIN_IN_PYTHON:
+        _chain_log(db, log_params)
+    db.execute(log_sql, log_params)
     w.logged(entity, [full["id"]], created=op == "create")
+
+
+_CHANGE_LOG: Table = ChangeLog.__table__  # type: ignore[attr-defined]
+# Whether the plain path hashes its change-log rows itself (False: the trigger does, as for
+# every other writer). A switch for bench/bench_scan.py, which measures both in one run.
+CHAIN_IN_PYTHON = True
