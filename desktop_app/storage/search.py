@@ -58,17 +58,25 @@ MIN_TERM = 3  # the trigram tokenizer cannot match shorter terms through its ind
 SEARCH_CACHE_KIB = 16384
 
 
+def _cache_kib(setting: int) -> int:
+    # PRAGMA cache_size: negative is KiB, positive is pages (4 KiB here).
+    return -setting if setting < 0 else setting * 4
+
+
 def prepare_connection(conn: Connection) -> None:
-    """Give a pooled connection the search page cache, once per underlying connection."""
+    """Give a pooled connection at least the search page cache, once per underlying connection
+    (an encrypted database's connections already have a larger one: storage/db.py)."""
     info = conn.connection.info
     if not info.get("search_cache"):
-        conn.exec_driver_sql(f"PRAGMA cache_size = -{SEARCH_CACHE_KIB}")
+        current = conn.exec_driver_sql("PRAGMA cache_size").scalar_one()
+        if _cache_kib(int(current)) < SEARCH_CACHE_KIB:
+            conn.exec_driver_sql(f"PRAGMA cache_size = -{SEARCH_CACHE_KIB}")
         info["search_cache"] = True
 
 
 def prepare_plain(conn: driver.Connection) -> None:
     """`prepare_connection` for a DB-API connection (`Database.plain`)."""
-    if conn.execute("PRAGMA cache_size").fetchone()[0] != -SEARCH_CACHE_KIB:
+    if _cache_kib(conn.execute("PRAGMA cache_size").fetchone()[0]) < SEARCH_CACHE_KIB:
         conn.execute(f"PRAGMA cache_size = -{SEARCH_CACHE_KIB}")
 
 
