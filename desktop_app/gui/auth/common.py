@@ -2,14 +2,32 @@
 
 from __future__ import annotations
 
-from PySide6.QtWidgets import QLabel, QLineEdit, QWidget
+from collections.abc import Callable
+
+from PySide6.QtWidgets import (
+    QDialog,
+    QDialogButtonBox,
+    QFormLayout,
+    QLabel,
+    QLineEdit,
+    QVBoxLayout,
+    QWidget,
+)
 
 from desktop_app.domain.access import ROLE_LABELS, Actor, Role
 from desktop_app.gui.errors import user_message
 from desktop_app.gui.widgets import ERROR_COLOUR
 from desktop_app.i18n import get_language, tr
 
-__all__ = ["ErrorLine", "password_field", "role_label", "user_text"]
+__all__ = [
+    "ErrorLine",
+    "dialog_buttons",
+    "form_dialog_layout",
+    "password_field",
+    "passwords_differ",
+    "role_label",
+    "user_text",
+]
 
 
 def role_label(role: Role | str) -> str:
@@ -54,3 +72,47 @@ class ErrorLine(QLabel):
 
     def clear_text(self) -> None:
         self.show_text("")
+
+
+def passwords_differ(password: QLineEdit, again: QLineEdit, error: ErrorLine, text: str) -> bool:
+    """True (and the repeat field cleared for retyping) when the two entries differ."""
+    if password.text() == again.text():
+        return False
+    error.show_text(text)
+    again.clear()
+    again.setFocus()
+    return True
+
+
+def dialog_buttons(
+    dialog: QDialog,
+    ok: QDialogButtonBox.StandardButton,
+    ok_text: str,
+    accept: Callable[[], None],
+) -> QDialogButtonBox:
+    """The OK-or-Cancel row of a sign-in form: OK runs `accept` (which closes on success)."""
+    buttons = QDialogButtonBox(ok | QDialogButtonBox.StandardButton.Cancel)
+    buttons.button(ok).setText(ok_text)
+    buttons.button(QDialogButtonBox.StandardButton.Cancel).setText(tr("Batal"))
+    buttons.accepted.connect(accept)
+    buttons.rejected.connect(dialog.reject)
+    return buttons
+
+
+def form_dialog_layout(
+    dialog: QDialog,
+    form: QFormLayout,
+    error: ErrorLine,
+    buttons: QDialogButtonBox,
+    intro: str = "",
+) -> QVBoxLayout:
+    """Lay a form dialog out top to bottom: the intro (if any), the form, its error, buttons."""
+    layout = QVBoxLayout(dialog)
+    if intro:
+        label = QLabel(intro)
+        label.setWordWrap(True)
+        layout.addWidget(label)
+    layout.addLayout(form)
+    layout.addWidget(error)
+    layout.addWidget(buttons)
+    return layout

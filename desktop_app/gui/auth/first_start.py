@@ -27,7 +27,7 @@ from PySide6.QtWidgets import (
 )
 
 from desktop_app.domain.access import Role
-from desktop_app.gui.auth.common import ErrorLine, password_field
+from desktop_app.gui.auth.common import ErrorLine, password_field, passwords_differ
 from desktop_app.gui.errors import show_error
 from desktop_app.gui.workers import run_job
 from desktop_app.i18n import tr
@@ -122,10 +122,9 @@ class FirstStartDialog(QDialog):
         return page
 
     def create_account(self) -> None:
-        if self.password.text() != self.again.text():
-            self.account_error.show_text(tr("Kedua kata sandi tidak sama."))
-            self.again.clear()
-            self.again.setFocus()
+        if passwords_differ(
+            self.password, self.again, self.account_error, tr("Kedua kata sandi tidak sama.")
+        ):
             return
         data = AccountInput(
             self.username.text(), self.full_name.text(), Role.ADMIN, self.nip.text() or None
