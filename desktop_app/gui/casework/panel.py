@@ -347,55 +347,41 @@ class CasePanel(QWidget):
         self.receipt_button.setVisible(can_print)
 
     # -- actions -----------------------------------------------------------------------------
-    def _form(self, make: Callable[[], forms.CaseForm]) -> bool:
+    def _form(
+        self, dialog: Callable[[CaseworkService, CaseDetail, QWidget], forms.CaseForm]
+    ) -> bool:
+        """Open one of the case's forms (a CaseForm class) on the shown case."""
         if self.case is None:
             return False
-        dialog = make()
-        saved = bool(dialog.exec())
+        saved = bool(dialog(self.svc, self.case, self).exec())
         if saved and self.case is not None:
             # The ChangeBus brings the new state back (see _on_changes).
             self.changed.emit(self.case.id)
         return saved
 
     def record_visit(self) -> None:
-        if self.case is not None:
-            case = self.case
-            self._form(lambda: forms.VisitDialog(self.svc, case, self))
+        self._form(forms.VisitDialog)
 
     def add_activity(self) -> None:
-        if self.case is not None:
-            case = self.case
-            self._form(lambda: forms.ActivityDialog(self.svc, case, self))
+        self._form(forms.ActivityDialog)
 
     def refer(self) -> None:
-        if self.case is not None:
-            case = self.case
-            self._form(lambda: forms.ReferralDialog(self.svc, case, self))
+        self._form(forms.ReferralDialog)
 
     def assess(self) -> None:
-        if self.case is not None:
-            case = self.case
-            self._form(lambda: AssessmentDialog(self.svc, case, self))
+        self._form(AssessmentDialog)
 
     def plan(self) -> None:
-        if self.case is not None:
-            case = self.case
-            self._form(lambda: forms.PlanDialog(self.svc, case, self))
+        self._form(forms.PlanDialog)
 
     def request_device(self) -> None:
-        if self.case is not None:
-            case = self.case
-            self._form(lambda: forms.DeviceRequestDialog(self.svc, case, self))
+        self._form(forms.DeviceRequestDialog)
 
     def change_stage(self) -> None:
-        if self.case is not None:
-            case = self.case
-            self._form(lambda: forms.StageDialog(self.svc, case, self))
+        self._form(forms.StageDialog)
 
     def close_case(self) -> None:
-        if self.case is not None:
-            case = self.case
-            self._form(lambda: forms.CloseCaseDialog(self.svc, case, self))
+        self._form(forms.CloseCaseDialog)
 
     def _selected(self, table: QTableView, model: RowsModel) -> Any:
         index = table.currentIndex()
