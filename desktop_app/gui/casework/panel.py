@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import html
 import logging
-from collections.abc import Callable
 from datetime import date
 from typing import Any
 
@@ -347,9 +346,7 @@ class CasePanel(QWidget):
         self.receipt_button.setVisible(can_print)
 
     # -- actions -----------------------------------------------------------------------------
-    def _form(
-        self, dialog: Callable[[CaseworkService, CaseDetail, QWidget], forms.CaseForm]
-    ) -> bool:
+    def _form(self, dialog: forms.FormFactory) -> bool:
         """Open one of the case's forms (a CaseForm class) on the shown case."""
         if self.case is None:
             return False
