@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QFont, QFontDatabase, QGuiApplication
 from PySide6.QtWidgets import (
     QDialog,
     QDialogButtonBox,
@@ -21,10 +23,12 @@ from desktop_app.i18n import get_language, tr
 
 __all__ = [
     "ErrorLine",
+    "copy_text",
     "dialog_buttons",
     "form_dialog_layout",
     "password_field",
     "passwords_differ",
+    "recovery_key_label",
     "role_label",
     "user_text",
 ]
@@ -116,3 +120,24 @@ def form_dialog_layout(
     layout.addWidget(error)
     layout.addWidget(buttons)
     return layout
+
+
+def recovery_key_label(key: str = "") -> QLabel:
+    """The recovery key, large, fixed-width and selectable, on white: it is copied by hand."""
+    label = QLabel(key)
+    label.setObjectName("recovery_key")
+    font = QFontDatabase.systemFont(QFontDatabase.SystemFont.FixedFont)
+    font.setPointSize(max(18, font.pointSize() * 2))
+    font.setWeight(QFont.Weight.Bold)
+    label.setFont(font)
+    label.setAlignment(Qt.AlignmentFlag.AlignCenter)
+    label.setStyleSheet("background: white; color: black; border: 2px solid #555; padding: 16px;")
+    label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+    return label
+
+
+def copy_text(text: str) -> None:
+    """Put `text` on the clipboard (there may be none, e.g. on a headless test platform)."""
+    clipboard = QGuiApplication.clipboard()
+    if clipboard is not None:
+        clipboard.setText(text)
