@@ -30,6 +30,7 @@ import tempfile
 import time
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 from bench.common import CACHE_DIR, city_db, percentile, summary_ms
 from desktop_app.domain.clock import SystemClock
@@ -208,6 +209,16 @@ def _ratio(values: dict[str, list[float]], pct: float = 95) -> float:
     return percentile(values["encrypted"], pct) / percentile(values["plain"], pct)
 
 
+def _timings(block: dict[str, Any]) -> dict[str, Any]:
+    """The plain and encrypted timings of one measured operation, and their p95 ratios."""
+    return {
+        "wall_ms": {n: summary_ms(v) for n, v in block["wall"].items()},
+        "cpu_ms": {n: summary_ms(v) for n, v in block["cpu"].items()},
+        "ratio_p95_wall": _ratio(block["wall"]),
+        "ratio_p95_cpu": _ratio(block["cpu"]),
+    }
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--passes", type=int, default=2)
@@ -224,7 +235,7 @@ def main() -> None:
     with tempfile.TemporaryDirectory() as tmp:
         scan = bench_scan(plain, enc, key, args.scans, args.dir or Path(tmp))
     params = DEFAULT_PARAMS
-    result = {
+    result: dict[str, Any] = {
         "argon2id": {
             "time_cost": params.time_cost,
             "memory_cost_kib": params.memory_cost,
@@ -237,18 +248,12 @@ def main() -> None:
         "search": {
             "keystrokes": search["keystrokes"],
             "passes": args.passes,
-            "wall_ms": {n: summary_ms(v) for n, v in search["wall"].items()},
-            "cpu_ms": {n: summary_ms(v) for n, v in search["cpu"].items()},
-            "ratio_p95_wall": _ratio(search["wall"]),
-            "ratio_p95_cpu": _ratio(search["cpu"]),
+            **_timings(search),
         },
         "scan": {
             "scans": scan["scans"],
             "refused": scan["refused"],
-            "wall_ms": {n: summary_ms(v) for n, v in scan["wall"].items()},
-            "cpu_ms": {n: summary_ms(v) for n, v in scan["cpu"].items()},
-            "ratio_p95_wall": _ratio(scan["wall"]),
-            "ratio_p95_cpu": _ratio(scan["cpu"]),
+            **_timings(scan),
         },
         "target_unlock_s": TARGET_UNLOCK_S,
         "target_ratio": TARGET_RATIO,

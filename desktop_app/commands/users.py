@@ -71,10 +71,7 @@ def register(sub: argparse._SubParsersAction) -> None:
     users_sub = users.add_subparsers(dest="users_command", metavar="PERINTAH", required=True)
 
     first = users_sub.add_parser("pertama", help="buat administrator pertama (sekali saja)")
-    _common(first)
-    first.add_argument("username", metavar="NAMA", help="nama pengguna (mis. sari.w)")
-    _full_name(first, required=True)
-    first.add_argument("--nip", metavar="NIP", help="NIP 18 angka (boleh kosong)")
+    _new_account(first, with_role=False)
     first.set_defaults(func=cmd_first)
 
     listing = users_sub.add_parser("daftar", help="daftar akun")
@@ -83,11 +80,7 @@ def register(sub: argparse._SubParsersAction) -> None:
     listing.set_defaults(func=cmd_list)
 
     add = users_sub.add_parser("tambah", help="tambah akun (kata sandi awal wajib diganti)")
-    _common(add)
-    add.add_argument("username", metavar="NAMA", help="nama pengguna (mis. sari.w)")
-    _full_name(add, required=True)
-    add.add_argument("--peran", required=True, choices=ROLE_CHOICES, help="peran akun")
-    add.add_argument("--nip", metavar="NIP", help="NIP 18 angka (boleh kosong)")
+    _new_account(add, with_role=True)
     add.add_argument("--penyelia", action="store_true", help="boleh keputusan penyelia")
     add.set_defaults(func=cmd_add)
 
@@ -135,6 +128,17 @@ def _common(parser: argparse.ArgumentParser) -> None:
     add_db_option(parser)
 
 
+def _new_account(parser: argparse.ArgumentParser, *, with_role: bool) -> None:
+    """The options of a new account: its name, the full name, the role (the first account is
+    always an administrator) and the optional NIP."""
+    _common(parser)
+    parser.add_argument("username", metavar="NAMA", help="nama pengguna (mis. sari.w)")
+    _full_name(parser, required=True)
+    if with_role:
+        parser.add_argument("--peran", required=True, choices=ROLE_CHOICES, help="peran akun")
+    parser.add_argument("--nip", metavar="NIP", help="NIP 18 angka (boleh kosong)")
+
+
 def _full_name(parser: argparse.ArgumentParser, *, required: bool) -> None:
     parser.add_argument(
         "--nama-lengkap",
@@ -178,6 +182,14 @@ def _require_accounts(ctx: AppContext) -> None:
 
     if ctx.user is None:  # opened without a login: the database has no accounts yet
         raise ServiceError(NO_ACCOUNTS)
+
+
+def _password_for_account(ctx: AppContext, args: argparse.Namespace) -> str:
+    """The password an administrator sets for `args.username` (a new account, a reset): the
+    permission is checked before the password is asked for nothing."""
+    _require_accounts(ctx)
+    ctx.require(Permission.USERS_MANAGE)
+    return new_password(args, args.username)
 
 
 def _role_label(role: Role) -> str:
@@ -290,12 +302,9 @@ def cmd_add(args: argparse.Namespace) -> int:
     from desktop_app.services.accounts import AccountInput, AccountService
 
     def body(ctx: AppContext) -> int:
-        _require_accounts(ctx)
         data = AccountInput(args.username, args.full_name, args.peran, args.nip, args.penyelia)
-        service = AccountService(ctx)
-        ctx.require(Permission.USERS_MANAGE)  # before a password is asked for nothing
-        password = new_password(args, args.username)
-        view = service.add_account(data, password, must_change_password=True)
+        password = _password_for_account(ctx, args)
+        view = AccountService(ctx).add_account(data, password, must_change_password=True)
         print(
             _say(
                 f"Akun {view.username} ({_role_label(view.role)}) dibuat; kata sandi awal wajib "
@@ -366,11 +375,8 @@ def cmd_reset(args: argparse.Namespace) -> int:
     from desktop_app.services.accounts import AccountService
 
     def body(ctx: AppContext) -> int:
-        _require_accounts(ctx)
-        service = AccountService(ctx)
-        ctx.require(Permission.USERS_MANAGE)  # before a password is asked for nothing
-        password = new_password(args, args.username)
-        service.reset_password(args.username, password)
+        password = _password_for_account(ctx, args)
+        AccountService(ctx).reset_password(args.username, password)
         print(
             _say(
                 f"Kata sandi sementara {args.username.strip().lower()} disimpan; wajib diganti "

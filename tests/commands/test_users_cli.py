@@ -37,6 +37,15 @@ def db(tmp_path: Path, no_login: None, monkeypatch: pytest.MonkeyPatch, capsys) 
     return path
 
 
+@pytest.fixture
+def old_db(tmp_path: Path) -> Path:
+    """An office database from before accounts: data, but no account yet."""
+    path = tmp_path / "lama.sqlite"
+    with office_file(path):
+        pass
+    return path
+
+
 def _add_field_officer(db: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     argv = _as(db, "sari", "pengguna", "tambah", "budi", "--nama-lengkap", "Budi Santoso")
     argv += ["--peran", "field", "--nip", "198501012010011001"]
@@ -65,11 +74,9 @@ def test_first_administrator_only_once(
 
 
 def test_first_administrator_on_a_database_with_data(
-    tmp_path: Path, no_login: None, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture
+    old_db: Path, no_login: None, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture
 ) -> None:
-    path = tmp_path / "lama.sqlite"
-    with office_file(path):
-        pass
+    path = old_db
     argv = ["pengguna", "pertama", "admin.dinsos", "--nama", "Admin Dinsos", "--db", str(path)]
     assert _run(monkeypatch, argv, "sandi-admin-1") == 0
     assert main(["round", "list", "--db", str(path)]) == 2  # now it needs a login
@@ -252,11 +259,9 @@ def test_a_wrong_recovery_key_is_refused(
 
 
 def test_account_commands_on_a_database_without_accounts(
-    tmp_path: Path, no_login: None, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture
+    old_db: Path, no_login: None, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture
 ) -> None:
-    path = tmp_path / "lama.sqlite"
-    with office_file(path):
-        pass
+    path = old_db
     assert main(["pengguna", "daftar", "--db", str(path)]) == 0
     assert "pengguna pertama" in capsys.readouterr().out
     argv = ["pengguna", "tambah", "budi", "--nama", "Budi", "--peran", "field", "--db", str(path)]

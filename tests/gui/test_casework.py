@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QAbstractItemView, QLabel, QTableView
+from pytestqt.qtbot import QtBot
 
 from desktop_app.domain.access import Actor, Role
 from desktop_app.gui.casework import docs, forms
@@ -126,6 +127,20 @@ def _visible_text(widget) -> str:  # noqa: ANN001
 
 
 # -- lists -------------------------------------------------------------------------------------
+
+def saved(dialog: forms.CaseForm) -> None:
+    """Submit the form and check it was stored (the refusal, if any, explains a failure)."""
+    dialog.submit()
+    assert dialog.result() == dialog.DialogCode.Accepted, dialog.refusal_text()
+
+
+def case_panel(qtbot: QtBot, svc: CaseworkService, case_id: str) -> CasePanel:
+    panel = CasePanel(svc)
+    qtbot.addWidget(panel)
+    panel.show_case(case_id)
+    return panel
+
+
 def test_lists_mine_due_all_and_overdue(qtbot, ctx, svc, cases):
     tab = _tab(qtbot, ctx)
     assert tab.current_list() == MINE
@@ -245,8 +260,7 @@ def test_assessment_form_is_built_from_the_fields_and_saves_answers(qtbot, ctx, 
     fields["alat_dimiliki"].widget.setText("tongkat kayu")
     bpjs = fields["bpjs"].widget
     bpjs.setCurrentIndex(bpjs.findData("ya"))
-    dialog.submit()
-    assert dialog.result() == dialog.DialogCode.Accepted, dialog.refusal_text()
+    saved(dialog)
     answers = svc.get_case(case.id).assessment.answers
     assert answers == {
         "ragam": ["fisik", "sensorik_rungu"],
@@ -270,8 +284,7 @@ def test_abh_assessment_number_and_date_fields(qtbot, ctx, svc, cases):
     f["perkara"].widget.setText("Perundungan")
     f["ancaman_tahun"].widget.setText("3")
     f["tanggal_kejadian"].widget.set_value(date(2026, 10, 1))
-    dialog.submit()
-    assert dialog.result() == dialog.DialogCode.Accepted, dialog.refusal_text()
+    saved(dialog)
     answers = svc.get_case(cases["ABH"]).assessment.answers
     assert answers["ancaman_tahun"] == 3 and answers["tanggal_kejadian"] == "2026-10-01"
 
@@ -282,8 +295,7 @@ def test_plan_activity_referral_stage_and_close(qtbot, ctx, svc, cases):
     qtbot.addWidget(plan)
     plan.goals.setPlainText("Kembali bersekolah\n\nDiversi berhasil\n")
     plan.summary.setText("Pendampingan perkara")
-    plan.submit()
-    assert plan.result() == plan.DialogCode.Accepted, plan.refusal_text()
+    saved(plan)
     activity = forms.ActivityDialog(svc, case)
     qtbot.addWidget(activity)
     activity.notes.setPlainText("Sesi pertama")
@@ -296,8 +308,7 @@ def test_plan_activity_referral_stage_and_close(qtbot, ctx, svc, cases):
     stage = forms.StageDialog(svc, case)
     qtbot.addWidget(stage)
     stage.stage.setCurrentIndex(stage.stage.findData("diversi"))
-    stage.submit()
-    assert stage.result() == stage.DialogCode.Accepted, stage.refusal_text()
+    saved(stage)
     detail = svc.get_case(case.id)
     assert [g.text for g in detail.plan.goals] == ["Kembali bersekolah", "Diversi berhasil"]
     assert [a.kind for a in detail.activities][:2] in (["sesi", "rujukan"], ["rujukan", "sesi"])
@@ -312,11 +323,8 @@ def test_plan_activity_referral_stage_and_close(qtbot, ctx, svc, cases):
     close.submit()
     assert close.refusal_code == "casework.close_reason_unknown"
     close.reason.setCurrentIndex(close.reason.findData("perkara_selesai"))
-    close.submit()
-    assert close.result() == close.DialogCode.Accepted, close.refusal_text()
-    panel = CasePanel(svc)
-    qtbot.addWidget(panel)
-    panel.show_case(case.id)
+    saved(close)
+    panel = case_panel(qtbot, svc, case.id)
     assert "Ditutup" in panel.info.text()
     assert not any(b.isVisible() for b in panel.work_buttons)
 
@@ -334,8 +342,7 @@ def test_open_case_dialog_finds_enrolled_people(qtbot, ctx, svc, cases):
     dialog.find_people()
     assert dialog.people.count() == 1 and "Mbah Karto" in dialog.people.item(0).text()
     dialog.carer.setText("Bu Lastri")
-    dialog.submit()
-    assert dialog.result() == dialog.DialogCode.Accepted, dialog.refusal_text()
+    saved(dialog)
     opened = svc.get_case(dialog.result_value)
     assert opened.person.name == "Mbah Karto" and opened.carer == "Bu Lastri"
     # The same person again: refused, coded.
@@ -417,11 +424,8 @@ def test_device_handover_prints_the_signed_receipt(qtbot, ctx, svc, cases, print
     request = forms.DeviceRequestDialog(svc, case)
     qtbot.addWidget(request)
     request.kind.setCurrentIndex(request.kind.findData("kursi_roda"))
-    request.submit()
-    assert request.result() == request.DialogCode.Accepted, request.refusal_text()
-    panel = CasePanel(svc)
-    qtbot.addWidget(panel)
-    panel.show_case(case.id)
+    saved(request)
+    panel = case_panel(qtbot, svc, case.id)
     assert panel.device_model.rowCount() == 1
     device_id = panel.device_model.row_at(0).id
     number = svc.hand_over_device(device_id, received_by="Wahyu Pratama")

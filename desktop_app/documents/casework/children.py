@@ -9,12 +9,8 @@ from reportlab.lib.units import mm
 from reportlab.platypus import Spacer
 
 from desktop_app.documents.casework.data import HearingSummaryDoc
-from desktop_app.documents.casework.shared import info_table, ruled_table
+from desktop_app.documents.casework.shared import info_table, ruled_table, write_letter_pdf
 from desktop_app.documents.common import (
-    Letterhead,
-    atomic_output,
-    letterhead_doc,
-    numbered_canvas,
     para,
     signature_block,
     styles,
@@ -67,14 +63,11 @@ def hearing_summary_pdf(path: Path, office: OfficeProfile, doc: HearingSummaryDo
         Spacer(1, 8 * mm),
         signature_block(office, doc.made_on, left=["Pekerja sosial,", doc.worker, ""], width=width),
     ]
-    with atomic_output(path) as tmp:
-        pdf = letterhead_doc(
-            tmp, Letterhead.from_office(office), title="Ringkasan kasus anak (rahasia)"
-        )
-        pdf.build(
-            story,
-            canvasmaker=numbered_canvas(
-                footer_left="RAHASIA - identitas anak dirahasiakan (UU 11/2012)"
-            ),
-        )
+    write_letter_pdf(
+        path,
+        office,
+        story,
+        title="Ringkasan kasus anak (rahasia)",
+        footer="RAHASIA - identitas anak dirahasiakan (UU 11/2012)",
+    )
     return len(doc.timeline)

@@ -10,12 +10,9 @@ from reportlab.lib.units import mm
 from reportlab.platypus import Spacer, Table, TableStyle
 
 from desktop_app.documents.casework.data import DeviceReceiptDoc
-from desktop_app.documents.casework.shared import QrFlowable, info_table
+from desktop_app.documents.casework.shared import QrFlowable, info_table, write_letter_pdf
 from desktop_app.documents.common import (
     LINE_BREAKS,
-    Letterhead,
-    atomic_output,
-    letterhead_doc,
     markup,
     para,
     styles,
@@ -75,13 +72,6 @@ def device_receipt_pdf(path: Path, office: OfficeProfile, doc: DeviceReceiptDoc)
     )
     signatures.setStyle(TableStyle([("VALIGN", (0, 0), (-1, -1), "TOP"), ("SPAN", (2, 0), (2, 1))]))
     story.append(signatures)
-    with atomic_output(path) as tmp:
-        pdf = letterhead_doc(
-            tmp,
-            Letterhead.from_office(office),
-            title=f"Tanda terima alat bantu {doc.number}",
-            pagesize=A5,
-            margins=(margin, margin, margin, margin),
-        )
-        pdf.build(story)
+    title = f"Tanda terima alat bantu {doc.number}"
+    write_letter_pdf(path, office, story, title=title, pagesize=A5, margin=margin)
     return 1

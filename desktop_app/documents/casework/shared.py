@@ -1,15 +1,28 @@
-"""What the casework documents share: an info table, a ruled table and a QR flowable."""
+"""What the casework documents share: an info table, a ruled table, a QR flowable and the
+letterhead PDF they are all written into."""
 
 from __future__ import annotations
 
 from collections.abc import Sequence
+from pathlib import Path
 
+from reportlab.lib.pagesizes import A4
 from reportlab.lib.units import mm
 from reportlab.platypus import Flowable, Table, TableStyle
 
-from desktop_app.documents.common import draw_qr, grid_table_style, para, styles
+from desktop_app.documents.common import (
+    Letterhead,
+    atomic_output,
+    draw_qr,
+    grid_table_style,
+    letterhead_doc,
+    numbered_canvas,
+    para,
+    styles,
+)
+from desktop_app.domain.office import OfficeProfile
 
-__all__ = ["QrFlowable", "info_table", "ruled_table"]
+__all__ = ["QrFlowable", "info_table", "ruled_table", "write_letter_pdf"]
 
 
 class QrFlowable(Flowable):
@@ -60,3 +73,28 @@ def ruled_table(
     table = Table(data, colWidths=list(widths), rowHeights=heights, repeatRows=1)
     table.setStyle(grid_table_style())
     return table
+
+
+def write_letter_pdf(
+    path: Path,
+    office: OfficeProfile,
+    story: list[Flowable],
+    *,
+    title: str,
+    pagesize: tuple[float, float] = A4,
+    margin: float | None = None,
+    footer: str | None = None,
+) -> None:
+    """Write `story` atomically to `path` under the office's letterhead; `footer` numbers the
+    pages with that text on the left (without it the pages are not numbered)."""
+    letterhead = Letterhead.from_office(office)
+    with atomic_output(path) as tmp:
+        if margin is None:
+            pdf = letterhead_doc(tmp, letterhead, title=title, pagesize=pagesize)
+        else:
+            margins = (margin, margin, margin, margin)
+            pdf = letterhead_doc(tmp, letterhead, title=title, pagesize=pagesize, margins=margins)
+        if footer is None:
+            pdf.build(story)
+        else:
+            pdf.build(story, canvasmaker=numbered_canvas(footer_left=footer))

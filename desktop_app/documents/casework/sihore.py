@@ -10,12 +10,8 @@ from reportlab.lib.units import mm
 from reportlab.platypus import Spacer
 
 from desktop_app.documents.casework.data import SihoreRecapDoc, VisitCardDoc
-from desktop_app.documents.casework.shared import info_table, ruled_table
+from desktop_app.documents.casework.shared import info_table, ruled_table, write_letter_pdf
 from desktop_app.documents.common import (
-    Letterhead,
-    atomic_output,
-    letterhead_doc,
-    numbered_canvas,
     para,
     signature_block,
     styles,
@@ -89,14 +85,8 @@ def sihore_recap_pdf(path: Path, office: OfficeProfile, doc: SihoreRecapDoc) -> 
         Spacer(1, 6 * mm),
         signature_block(office, doc.made_on, left=["Dibuat oleh,", doc.officer, ""], width=width),
     ]
-    with atomic_output(path) as tmp:
-        pdf = letterhead_doc(
-            tmp,
-            Letterhead.from_office(office),
-            title=f"Rekap Si Hore {doc.period}",
-            pagesize=size,
-        )
-        pdf.build(story, canvasmaker=numbered_canvas(footer_left=f"Rekap Si Hore {doc.period}"))
+    title = f"Rekap Si Hore {doc.period}"
+    write_letter_pdf(path, office, story, title=title, pagesize=size, footer=title)
     return len(doc.clients)
 
 
@@ -152,9 +142,5 @@ def visit_card_pdf(path: Path, office: OfficeProfile, doc: VisitCardDoc) -> int:
             st["small"],
         ),
     ]
-    with atomic_output(path) as tmp:
-        pdf = letterhead_doc(
-            tmp, Letterhead.from_office(office), title=f"Kartu kunjungan Si Hore {doc.period}"
-        )
-        pdf.build(story)
+    write_letter_pdf(path, office, story, title=f"Kartu kunjungan Si Hore {doc.period}")
     return len(rows)

@@ -23,7 +23,13 @@ from PySide6.QtWidgets import (
 )
 
 from desktop_app.domain.access import Role
-from desktop_app.gui.auth.common import ErrorLine, password_field, role_label
+from desktop_app.gui.auth.common import (
+    ErrorLine,
+    dialog_buttons,
+    form_dialog_layout,
+    password_field,
+    role_label,
+)
 from desktop_app.gui.auth.password_dialog import reset_password
 from desktop_app.gui.errors import show_error
 from desktop_app.i18n import tr
@@ -88,17 +94,10 @@ class AccountEditDialog(QDialog):
         else:
             form.addRow("", self.active)
         self.error = ErrorLine()
-        self.buttons = QDialogButtonBox(
-            QDialogButtonBox.StandardButton.Save | QDialogButtonBox.StandardButton.Cancel
+        self.buttons = dialog_buttons(
+            self, QDialogButtonBox.StandardButton.Save, tr("Simpan"), self.save
         )
-        self.buttons.button(QDialogButtonBox.StandardButton.Save).setText(tr("Simpan"))
-        self.buttons.button(QDialogButtonBox.StandardButton.Cancel).setText(tr("Batal"))
-        self.buttons.accepted.connect(self.save)
-        self.buttons.rejected.connect(self.reject)
-        layout = QVBoxLayout(self)
-        layout.addLayout(form)
-        layout.addWidget(self.error)
-        layout.addWidget(self.buttons)
+        form_dialog_layout(self, form, self.error, self.buttons)
 
     def save(self) -> None:
         service = AccountService(self.ctx)

@@ -2,14 +2,36 @@
 
 from __future__ import annotations
 
-from PySide6.QtWidgets import QLabel, QLineEdit, QWidget
+from collections.abc import Callable
+
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QFont, QFontDatabase, QGuiApplication
+from PySide6.QtWidgets import (
+    QDialog,
+    QDialogButtonBox,
+    QFormLayout,
+    QLabel,
+    QLineEdit,
+    QVBoxLayout,
+    QWidget,
+)
 
 from desktop_app.domain.access import ROLE_LABELS, Actor, Role
 from desktop_app.gui.errors import user_message
 from desktop_app.gui.widgets import ERROR_COLOUR
 from desktop_app.i18n import get_language, tr
 
-__all__ = ["ErrorLine", "password_field", "role_label", "user_text"]
+__all__ = [
+    "ErrorLine",
+    "copy_text",
+    "dialog_buttons",
+    "form_dialog_layout",
+    "password_field",
+    "passwords_differ",
+    "recovery_key_label",
+    "role_label",
+    "user_text",
+]
 
 
 def role_label(role: Role | str) -> str:
@@ -54,3 +76,68 @@ class ErrorLine(QLabel):
 
     def clear_text(self) -> None:
         self.show_text("")
+
+
+def passwords_differ(password: QLineEdit, again: QLineEdit, error: ErrorLine, text: str) -> bool:
+    """True (and the repeat field cleared for retyping) when the two entries differ."""
+    if password.text() == again.text():
+        return False
+    error.show_text(text)
+    again.clear()
+    again.setFocus()
+    return True
+
+
+def dialog_buttons(
+    dialog: QDialog,
+    ok: QDialogButtonBox.StandardButton,
+    ok_text: str,
+    accept: Callable[[], None],
+) -> QDialogButtonBox:
+    """The OK-or-Cancel row of a sign-in form: OK runs `accept` (which closes on success)."""
+    buttons = QDialogButtonBox(ok | QDialogButtonBox.StandardButton.Cancel)
+    buttons.button(ok).setText(ok_text)
+    buttons.button(QDialogButtonBox.StandardButton.Cancel).setText(tr("Batal"))
+    buttons.accepted.connect(accept)
+    buttons.rejected.connect(dialog.reject)
+    return buttons
+
+
+def form_dialog_layout(
+    dialog: QDialog,
+    form: QFormLayout,
+    error: ErrorLine,
+    buttons: QDialogButtonBox,
+    intro: str = "",
+) -> QVBoxLayout:
+    """Lay a form dialog out top to bottom: the intro (if any), the form, its error, buttons."""
+    layout = QVBoxLayout(dialog)
+    if intro:
+        label = QLabel(intro)
+        label.setWordWrap(True)
+        layout.addWidget(label)
+    layout.addLayout(form)
+    layout.addWidget(error)
+    layout.addWidget(buttons)
+    return layout
+
+
+def recovery_key_label(key: str = "") -> QLabel:
+    """The recovery key, large, fixed-width and selectable, on white: it is copied by hand."""
+    label = QLabel(key)
+    label.setObjectName("recovery_key")
+    font = QFontDatabase.systemFont(QFontDatabase.SystemFont.FixedFont)
+    font.setPointSize(max(18, font.pointSize() * 2))
+    font.setWeight(QFont.Weight.Bold)
+    label.setFont(font)
+    label.setAlignment(Qt.AlignmentFlag.AlignCenter)
+    label.setStyleSheet("background: white; color: black; border: 2px solid #555; padding: 16px;")
+    label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+    return label
+
+
+def copy_text(text: str) -> None:
+    """Put `text` on the clipboard (there may be none, e.g. on a headless test platform)."""
+    clipboard = QGuiApplication.clipboard()
+    if clipboard is not None:
+        clipboard.setText(text)

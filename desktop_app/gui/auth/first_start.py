@@ -11,8 +11,6 @@ from __future__ import annotations
 import html
 from pathlib import Path
 
-from PySide6.QtCore import Qt
-from PySide6.QtGui import QFont, QFontDatabase, QGuiApplication
 from PySide6.QtWidgets import (
     QCheckBox,
     QDialog,
@@ -27,7 +25,13 @@ from PySide6.QtWidgets import (
 )
 
 from desktop_app.domain.access import Role
-from desktop_app.gui.auth.common import ErrorLine, password_field
+from desktop_app.gui.auth.common import (
+    ErrorLine,
+    copy_text,
+    password_field,
+    passwords_differ,
+    recovery_key_label,
+)
 from desktop_app.gui.errors import show_error
 from desktop_app.gui.workers import run_job
 from desktop_app.i18n import tr
@@ -122,10 +126,9 @@ class FirstStartDialog(QDialog):
         return page
 
     def create_account(self) -> None:
-        if self.password.text() != self.again.text():
-            self.account_error.show_text(tr("Kedua kata sandi tidak sama."))
-            self.again.clear()
-            self.again.setFocus()
+        if passwords_differ(
+            self.password, self.again, self.account_error, tr("Kedua kata sandi tidak sama.")
+        ):
             return
         data = AccountInput(
             self.username.text(), self.full_name.text(), Role.ADMIN, self.nip.text() or None
@@ -162,18 +165,8 @@ class FirstStartDialog(QDialog):
         page = QWidget()
         self.key_title = QLabel()
         self.key_title.setWordWrap(True)
-        self.key_label = QLabel()
-        self.key_label.setObjectName("recovery_key")
-        font = QFontDatabase.systemFont(QFontDatabase.SystemFont.FixedFont)
-        font.setPointSize(max(18, font.pointSize() * 2))
-        font.setWeight(QFont.Weight.Bold)
-        self.key_label.setFont(font)
+        self.key_label = recovery_key_label()
         self.key_label.setWordWrap(True)
-        self.key_label.setAlignment(Qt.AlignmentFlag.AlignCenter)
-        self.key_label.setStyleSheet(
-            "background: white; color: black; border: 2px solid #555; padding: 16px;"
-        )
-        self.key_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         self.key_warning = _intro(tr(RECOVERY_WARNING))
         self.key_warning.setStyleSheet("font-weight: bold;")
         self.encryption_note = _intro("")
@@ -237,9 +230,7 @@ class FirstStartDialog(QDialog):
         self.continue_button.setFocus()
 
     def copy_key(self) -> None:
-        clipboard = QGuiApplication.clipboard()
-        if clipboard is not None:
-            clipboard.setText(self.key_label.text())
+        copy_text(self.key_label.text())
 
     def print_key(self) -> None:
         from PySide6.QtGui import QTextDocument

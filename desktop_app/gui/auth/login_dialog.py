@@ -16,12 +16,15 @@ from PySide6.QtWidgets import (
     QDialog,
     QDialogButtonBox,
     QFormLayout,
-    QLabel,
-    QVBoxLayout,
     QWidget,
 )
 
-from desktop_app.gui.auth.common import ErrorLine, password_field
+from desktop_app.gui.auth.common import (
+    ErrorLine,
+    dialog_buttons,
+    form_dialog_layout,
+    password_field,
+)
 from desktop_app.gui.errors import show_error
 from desktop_app.i18n import tr
 
@@ -58,23 +61,12 @@ class LoginDialog(QDialog):
         form = QFormLayout()
         form.addRow(tr("Nama pengguna"), self.username)
         form.addRow(tr("Kata sandi"), self.password)
-        self.buttons = QDialogButtonBox(
-            QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
+        self.buttons = dialog_buttons(
+            self, QDialogButtonBox.StandardButton.Ok, tr("&Masuk"), self.try_login
         )
         self.login_button = self.buttons.button(QDialogButtonBox.StandardButton.Ok)
-        self.login_button.setText(tr("&Masuk"))
         self.login_button.setObjectName("login")
-        self.buttons.button(QDialogButtonBox.StandardButton.Cancel).setText(tr("Batal"))
-        self.buttons.accepted.connect(self.try_login)
-        self.buttons.rejected.connect(self.reject)
-        layout = QVBoxLayout(self)
-        if intro:
-            label = QLabel(intro)
-            label.setWordWrap(True)
-            layout.addWidget(label)
-        layout.addLayout(form)
-        layout.addWidget(self.error)
-        layout.addWidget(self.buttons)
+        form_dialog_layout(self, form, self.error, self.buttons, intro)
         (self.password if self.username.currentText() else self.username).setFocus()
 
     def try_login(self) -> None:

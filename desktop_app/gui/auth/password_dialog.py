@@ -9,12 +9,16 @@ from PySide6.QtWidgets import (
     QDialog,
     QDialogButtonBox,
     QFormLayout,
-    QLabel,
-    QVBoxLayout,
     QWidget,
 )
 
-from desktop_app.gui.auth.common import ErrorLine, password_field
+from desktop_app.gui.auth.common import (
+    ErrorLine,
+    dialog_buttons,
+    form_dialog_layout,
+    password_field,
+    passwords_differ,
+)
 from desktop_app.gui.errors import show_error
 from desktop_app.i18n import tr
 from desktop_app.services.accounts import MIN_PASSWORD, AccountService
@@ -51,28 +55,16 @@ class PasswordDialog(QDialog):
         form.addRow(tr("Kata sandi baru"), self.new)
         form.addRow(tr("Ulangi kata sandi baru"), self.again)
         self.error = ErrorLine()
-        self.buttons = QDialogButtonBox(
-            QDialogButtonBox.StandardButton.Save | QDialogButtonBox.StandardButton.Cancel
+        self.buttons = dialog_buttons(
+            self, QDialogButtonBox.StandardButton.Save, tr("Simpan"), self.save
         )
-        self.buttons.button(QDialogButtonBox.StandardButton.Save).setText(tr("Simpan"))
-        self.buttons.button(QDialogButtonBox.StandardButton.Cancel).setText(tr("Batal"))
-        self.buttons.accepted.connect(self.save)
-        self.buttons.rejected.connect(self.reject)
-        layout = QVBoxLayout(self)
-        if intro:
-            label = QLabel(intro)
-            label.setWordWrap(True)
-            layout.addWidget(label)
-        layout.addLayout(form)
-        layout.addWidget(self.error)
-        layout.addWidget(self.buttons)
+        form_dialog_layout(self, form, self.error, self.buttons, intro)
         (self.old if ask_old else self.new).setFocus()
 
     def save(self) -> None:
-        if self.new.text() != self.again.text():
-            self.error.show_text(tr("Kedua kata sandi baru tidak sama."))
-            self.again.clear()
-            self.again.setFocus()
+        if passwords_differ(
+            self.new, self.again, self.error, tr("Kedua kata sandi baru tidak sama.")
+        ):
             return
         try:
             self._apply(self.old.text(), self.new.text())

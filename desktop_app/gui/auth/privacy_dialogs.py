@@ -28,6 +28,7 @@ from PySide6.QtWidgets import (
 )
 
 from desktop_app.domain.clock import WIB
+from desktop_app.gui.auth.common import copy_text, recovery_key_label
 from desktop_app.gui.errors import show_error
 from desktop_app.i18n import tr
 from desktop_app.services.access import AccessEntry, AccessLogService
@@ -182,7 +183,6 @@ class RecoveryKeyDialog(QDialog):
     written down; nothing keeps the key after the dialog closes."""
 
     def __init__(self, recovery_key: str, parent: QWidget | None = None) -> None:
-        from PySide6.QtGui import QFont, QFontDatabase, QGuiApplication
         from PySide6.QtWidgets import QCheckBox, QHBoxLayout, QPushButton
 
         super().__init__(parent)
@@ -196,25 +196,13 @@ class RecoveryKeyDialog(QDialog):
         )
         title.setWordWrap(True)
         layout.addWidget(title)
-        self.key_label = QLabel(recovery_key)
-        self.key_label.setObjectName("recovery_key")
-        font = QFontDatabase.systemFont(QFontDatabase.SystemFont.FixedFont)
-        font.setPointSize(max(18, font.pointSize() * 2))
-        font.setWeight(QFont.Weight.Bold)
-        self.key_label.setFont(font)
-        self.key_label.setAlignment(Qt.AlignmentFlag.AlignCenter)
-        self.key_label.setStyleSheet(
-            "background: white; color: black; border: 2px solid #555; padding: 16px;"
-        )
-        self.key_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.key_label = recovery_key_label(recovery_key)
         layout.addWidget(self.key_label)
         self.noted = QCheckBox(tr("Sudah saya catat"))
         layout.addWidget(self.noted)
         buttons = QHBoxLayout()
         copy = QPushButton(tr("Salin"))
-        copy.clicked.connect(
-            lambda: (clip := QGuiApplication.clipboard()) and clip.setText(recovery_key)
-        )
+        copy.clicked.connect(lambda: copy_text(recovery_key))
         buttons.addWidget(copy)
         buttons.addStretch(1)
         self.close_button = QPushButton(tr("Tutup"))

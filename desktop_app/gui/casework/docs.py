@@ -146,19 +146,12 @@ def print_recap(
     """The monthly Si Hore visit recap per client and per carer, as PDF or xlsx."""
     suffix = "xlsx" if xlsx else "pdf"
     name = f"rekap-si-hore-{month.year}-{month.month:02d}.{suffix}"
-    if xlsx:
-        return _run(
-            parent,
-            tr("Rekap kunjungan Si Hore"),
-            name,
-            lambda path: svc.recap_xlsx(month.year, month.month, path),
-            on_done,
-            preview=False,
-        )
+    recap = svc.recap_xlsx if xlsx else svc.recap_pdf
     return _run(
         parent,
         tr("Rekap kunjungan Si Hore"),
         name,
-        lambda path: svc.recap_pdf(month.year, month.month, path),
+        lambda path: recap(month.year, month.month, path),
         on_done,
+        preview=not xlsx,  # a spreadsheet has no print preview
     )

@@ -364,58 +364,78 @@ class PlanDialog(CaseForm):
         )
 
 
-class ActivityDialog(CaseForm):
+class _FollowUpForm(CaseForm):
+    """A dated entry of one kind picked from a list, with notes and an optional follow-up
+    date; `record` is the service call that stores it (an activity, a referral)."""
+
+    def __init__(
+        self,
+        svc: CaseworkService,
+        case: CaseDetail,
+        parent: QWidget | None,
+        *,
+        title: str,
+        label: str,
+        choices: dict[str, str],
+        follow_up_days: int,
+        record: Callable[..., str],
+    ):
+        super().__init__(svc, title, parent)
+        self.case = case
+        self._record = record
+        self.choice = QComboBox()
+        fill_choices(self.choice, choices)
+        self.done_on = date_edit(self.today, self.today)
+        self.notes = notes_edit()
+        self.follow_up = OptionalDateEdit(label=tr("Ada"))
+        self.follow_up.set_value(None, default=self.today + timedelta(days=follow_up_days))
+        self.form.addRow(label, self.choice)
+        self.form.addRow(tr("&Tanggal"), self.done_on)
+        self.form.addRow(tr("Ca&tatan"), self.notes)
+        self.form.addRow(tr("Tindak lanjut"), self.follow_up)
+
+    def save(self) -> str:
+        return self._record(
+            self.case.id,
+            combo_data(self.choice) or "",
+            done_on=date_from_qdate(self.done_on.date()),
+            notes=self.notes.toPlainText(),
+            follow_up_on=self.follow_up.value(),
+        )
+
+
+class ActivityDialog(_FollowUpForm):
     """A dated activity (session, home visit, hearing attended) with notes and a follow-up."""
 
     KINDS = (ActivityKind.SESSION, ActivityKind.HOME_VISIT, ActivityKind.HEARING)
 
     def __init__(self, svc: CaseworkService, case: CaseDetail, parent: QWidget | None = None):
-        super().__init__(svc, tr("Kegiatan — {name}", name=case.person.name), parent)
-        self.case = case
-        self.kind = QComboBox()
-        fill_choices(self.kind, {k.value: ACTIVITY_KINDS[k] for k in self.KINDS})
-        self.done_on = date_edit(self.today, self.today)
-        self.notes = notes_edit()
-        self.follow_up = OptionalDateEdit(label=tr("Ada"))
-        self.follow_up.set_value(None, default=self.today + timedelta(days=7))
-        self.form.addRow(tr("&Kegiatan"), self.kind)
-        self.form.addRow(tr("&Tanggal"), self.done_on)
-        self.form.addRow(tr("Ca&tatan"), self.notes)
-        self.form.addRow(tr("Tindak lanjut"), self.follow_up)
-
-    def save(self) -> str:
-        return self.svc.add_activity(
-            self.case.id,
-            combo_data(self.kind) or "",
-            done_on=date_from_qdate(self.done_on.date()),
-            notes=self.notes.toPlainText(),
-            follow_up_on=self.follow_up.value(),
+        super().__init__(
+            svc,
+            case,
+            parent,
+            title=tr("Kegiatan — {name}", name=case.person.name),
+            label=tr("&Kegiatan"),
+            choices={k.value: ACTIVITY_KINDS[k] for k in self.KINDS},
+            follow_up_days=7,
+            record=svc.add_activity,
         )
+        self.kind = self.choice
 
 
-class ReferralDialog(CaseForm):
+class ReferralDialog(_FollowUpForm):
     def __init__(self, svc: CaseworkService, case: CaseDetail, parent: QWidget | None = None):
-        super().__init__(svc, tr("Rujukan — {name}", name=case.person.name), parent)
-        self.case = case
-        self.target = QComboBox()
-        fill_choices(self.target, REFERRAL_TARGETS)
-        self.done_on = date_edit(self.today, self.today)
-        self.notes = notes_edit()
-        self.follow_up = OptionalDateEdit(label=tr("Ada"))
-        self.follow_up.set_value(None, default=self.today + timedelta(days=14))
-        self.form.addRow(tr("&Dirujuk ke"), self.target)
-        self.form.addRow(tr("&Tanggal"), self.done_on)
-        self.form.addRow(tr("Ca&tatan"), self.notes)
-        self.form.addRow(tr("Tindak lanjut"), self.follow_up)
-
-    def save(self) -> str:
-        return self.svc.refer(
-            self.case.id,
-            combo_data(self.target) or "",
-            done_on=date_from_qdate(self.done_on.date()),
-            notes=self.notes.toPlainText(),
-            follow_up_on=self.follow_up.value(),
+        super().__init__(
+            svc,
+            case,
+            parent,
+            title=tr("Rujukan — {name}", name=case.person.name),
+            label=tr("&Dirujuk ke"),
+            choices=REFERRAL_TARGETS,
+            follow_up_days=14,
+            record=svc.refer,
         )
+        self.target = self.choice
 
 
 # -- devices -----------------------------------------------------------------------------------

@@ -6,8 +6,8 @@ from __future__ import annotations
 
 import html
 import logging
-from collections.abc import Callable
 from datetime import date
+from functools import partial
 from typing import Any
 
 from PySide6.QtCore import Qt, Signal
@@ -107,16 +107,16 @@ class CasePanel(QWidget):
         self.info.setTextFormat(Qt.TextFormat.RichText)
         self.info.setWordWrap(True)
 
-        self.visit_button = push_button(tr("&Kunjungan"), self.record_visit)
-        self.activity_button = push_button(tr("K&egiatan"), self.add_activity)
-        self.referral_button = push_button(tr("&Rujukan"), self.refer)
-        self.assessment_button = push_button(tr("&Asesmen"), self.assess)
-        self.plan_button = push_button(tr("Re&ncana"), self.plan)
-        self.device_button = push_button(tr("&Minta alat bantu"), self.request_device)
-        self.stage_button = push_button(tr("&Tahap SPPA"), self.change_stage)
+        self.visit_button = self._form_button(tr("&Kunjungan"), forms.VisitDialog)
+        self.activity_button = self._form_button(tr("K&egiatan"), forms.ActivityDialog)
+        self.referral_button = self._form_button(tr("&Rujukan"), forms.ReferralDialog)
+        self.assessment_button = self._form_button(tr("&Asesmen"), AssessmentDialog)
+        self.plan_button = self._form_button(tr("Re&ncana"), forms.PlanDialog)
+        self.device_button = self._form_button(tr("&Minta alat bantu"), forms.DeviceRequestDialog)
+        self.stage_button = self._form_button(tr("&Tahap SPPA"), forms.StageDialog)
         self.card_button = push_button(tr("Kartu k&unjungan"), self.print_card)
         self.summary_button = push_button(tr("Ringkasan &sidang"), self.print_summary)
-        self.close_button = push_button(tr("T&utup kasus"), self.close_case)
+        self.close_button = self._form_button(tr("T&utup kasus"), forms.CloseCaseDialog)
         self.work_buttons = [
             self.visit_button,
             self.activity_button,
@@ -347,55 +347,19 @@ class CasePanel(QWidget):
         self.receipt_button.setVisible(can_print)
 
     # -- actions -----------------------------------------------------------------------------
-    def _form(self, make: Callable[[], forms.CaseForm]) -> bool:
+    def _form_button(self, text: str, dialog: forms.FormFactory) -> QPushButton:
+        return push_button(text, partial(self._form, dialog))
+
+    def _form(self, dialog: forms.FormFactory) -> bool:
+        """Open one of the case's forms (a CaseForm class) on the shown case: the buttons'
+        action, True when it was saved."""
         if self.case is None:
             return False
-        dialog = make()
-        saved = bool(dialog.exec())
+        saved = bool(dialog(self.svc, self.case, self).exec())
         if saved and self.case is not None:
             # The ChangeBus brings the new state back (see _on_changes).
             self.changed.emit(self.case.id)
         return saved
-
-    def record_visit(self) -> None:
-        if self.case is not None:
-            case = self.case
-            self._form(lambda: forms.VisitDialog(self.svc, case, self))
-
-    def add_activity(self) -> None:
-        if self.case is not None:
-            case = self.case
-            self._form(lambda: forms.ActivityDialog(self.svc, case, self))
-
-    def refer(self) -> None:
-        if self.case is not None:
-            case = self.case
-            self._form(lambda: forms.ReferralDialog(self.svc, case, self))
-
-    def assess(self) -> None:
-        if self.case is not None:
-            case = self.case
-            self._form(lambda: AssessmentDialog(self.svc, case, self))
-
-    def plan(self) -> None:
-        if self.case is not None:
-            case = self.case
-            self._form(lambda: forms.PlanDialog(self.svc, case, self))
-
-    def request_device(self) -> None:
-        if self.case is not None:
-            case = self.case
-            self._form(lambda: forms.DeviceRequestDialog(self.svc, case, self))
-
-    def change_stage(self) -> None:
-        if self.case is not None:
-            case = self.case
-            self._form(lambda: forms.StageDialog(self.svc, case, self))
-
-    def close_case(self) -> None:
-        if self.case is not None:
-            case = self.case
-            self._form(lambda: forms.CloseCaseDialog(self.svc, case, self))
 
     def _selected(self, table: QTableView, model: RowsModel) -> Any:
         index = table.currentIndex()

@@ -12,6 +12,7 @@ from __future__ import annotations
 import contextlib
 import json
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
@@ -352,28 +353,32 @@ class AccountService:
             _wrap_key(self.ctx, username, password)
 
     def _count_failure(self, username: str) -> None:
-        if self.ctx.db.read_only:
-            return
-        with self.ctx.db.transaction() as session:
-            row = _find(session, username)
-            if row is None:
-                return
+        def count(row: UserAccount) -> None:
             row.failed_logins += 1
             wait = lockout_seconds(row.failed_logins)
             row.locked_until = self.ctx.clock.now() + timedelta(seconds=wait) if wait else None
-            session.add(row)
+
+        self._record_login(username, count)
 
     def _count_success(self, username: str, password: str) -> None:
-        if self.ctx.db.read_only:
-            return
-        with self.ctx.db.transaction() as session:
-            row = _find(session, username)
-            if row is None:
-                return
+        def count(row: UserAccount) -> None:
             row.failed_logins, row.locked_until = 0, None
             row.last_login_at = self.ctx.clock.now()
             if HASHER.check_needs_rehash(row.password_hash):
                 row.password_hash = hash_password(password)
+
+        self._record_login(username, count)
+
+    def _record_login(self, username: str, change: Callable[[UserAccount], None]) -> None:
+        """Apply `change` to the account's login counters in its own transaction; a read-only
+        database (or an unknown name) keeps no record."""
+        if self.ctx.db.read_only:
+            return
+        with self.ctx.db.transaction() as session:
+            row = _find(session, username)
+            if row is None:
+                return
+            change(row)
             session.add(row)
 
 

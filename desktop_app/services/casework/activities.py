@@ -10,7 +10,7 @@ from typing import Any
 from desktop_app.domain.casework import ACTIVITY_KINDS, REFERRAL_TARGETS, ActivityKind
 from desktop_app.domain.values import as_date
 from desktop_app.services.casework import messages as m
-from desktop_app.services.casework.common import CASE_ENTITY
+from desktop_app.services.casework.common import CASE_ENTITY, choice_key
 from desktop_app.services.casework.plans import PlanOps
 from desktop_app.services.context import ServiceError, UnitOfWork
 from desktop_app.storage.casework_models import CaseActivity, CaseFile
@@ -33,9 +33,7 @@ class ActivityOps(PlanOps):
         """Record work done on a case; returns the activity id. A referral names its target
         (REFERRAL_TARGETS); a follow-up date becomes the case's next due date."""
         self.require_casework()
-        kind = (kind or "").strip().lower()
-        if kind not in ACTIVITY_KINDS:
-            raise ServiceError(m.ACTIVITY_KIND_UNKNOWN, kind=kind or "-")
+        kind = choice_key(kind, ACTIVITY_KINDS, m.ACTIVITY_KIND_UNKNOWN, "kind")
         target = (target or "").strip().lower() or None
         if kind == ActivityKind.REFERRAL and target is None:
             raise ServiceError(m.REFERRAL_TARGET_REQUIRED)

@@ -21,6 +21,7 @@ from desktop_app.services.casework.common import (
     CASE_ENTITY,
     MAX_VISIT_EVERY_DAYS,
     CaseworkBase,
+    choice_key,
     load_json,
 )
 from desktop_app.services.casework.views import (
@@ -150,9 +151,7 @@ class CaseOps(CaseworkBase):
     ) -> None:
         """Close a case with a reason (CLOSE_REASONS); the record stays, read-only."""
         self.require_casework()
-        reason = (reason or "").strip().lower()
-        if reason not in CLOSE_REASONS:
-            raise ServiceError(m.CLOSE_REASON_UNKNOWN, reason=reason or "-")
+        reason = choice_key(reason, CLOSE_REASONS, m.CLOSE_REASON_UNKNOWN, "reason")
         with self.ctx.unit_of_work() as uow:
             case = self.open_case_for_write(uow, case_id)
             day = self.work_date(case, closed_on)

@@ -28,7 +28,7 @@ from desktop_app.domain.casework import (
 from desktop_app.domain.office import format_date_id
 from desktop_app.domain.programs import ABH_ROLES, PROGRAMS, age_on
 from desktop_app.services.casework import messages as m
-from desktop_app.services.casework.common import CASE_ENTITY
+from desktop_app.services.casework.common import CASE_ENTITY, choice_key
 from desktop_app.services.casework.disability import DisabilityOps
 from desktop_app.services.casework.views import CaseDetail
 from desktop_app.services.context import ServiceError
@@ -50,9 +50,7 @@ class ChildrenOps(DisabilityOps):
         """Move an ABH case to its next SPPA stage (forward only; diversion may be skipped).
         Pembinaan names the placement (PLACEMENTS: orang tua, LPKS, LPKA)."""
         self.require_casework()
-        stage = (stage or "").strip().lower()
-        if stage not in SPPA_STAGES:
-            raise ServiceError(m.STAGE_UNKNOWN, stage=stage or "-")
+        stage = choice_key(stage, SPPA_STAGES, m.STAGE_UNKNOWN, "stage")
         placement = (placement or "").strip().lower() or None
         if placement is not None and (placement not in PLACEMENTS or stage != "pembinaan"):
             raise ServiceError(m.PLACEMENT_UNKNOWN, placement=placement)

@@ -4,6 +4,7 @@ with coded refusals, date and text checks, and the person's identity as a case s
 from __future__ import annotations
 
 import json
+from collections.abc import Container
 from datetime import date
 from typing import Any
 
@@ -27,6 +28,7 @@ __all__ = [
     "MAX_VISIT_EVERY_DAYS",
     "CaseworkBase",
     "assessment_refusal",
+    "choice_key",
     "load_json",
 ]
 
@@ -45,6 +47,15 @@ _PROBLEM_MSGS: dict[str, Msg] = {
     "not_a_date": m.FIELD_NOT_A_DATE,
     "too_long": m.FIELD_TOO_LONG,
 }
+
+
+def choice_key(value: str | None, table: Container[str], refusal: Msg, field: str) -> str:
+    """`value` as a key of one of the casework tables (trimmed, lower case); an unknown or
+    empty one is refused with `refusal`, its `field` placeholder naming it ("-" when empty)."""
+    key = (value or "").strip().lower()
+    if key not in table:
+        raise ServiceError(refusal, **{field: key or "-"})
+    return key
 
 
 def assessment_refusal(problem: AssessmentProblem) -> ServiceError:

@@ -16,7 +16,7 @@ from desktop_app.domain.programs import DISABILITY_RAGAM
 from desktop_app.domain.receipts import encode_signature, format_receipt_number, signed_qr_payload
 from desktop_app.services.casework import messages as m
 from desktop_app.services.casework.cases import device_view
-from desktop_app.services.casework.common import load_json
+from desktop_app.services.casework.common import choice_key, load_json
 from desktop_app.services.casework.sihore import SihoreOps
 from desktop_app.services.casework.views import DeviceView, DisabilityRow
 from desktop_app.services.context import ServiceError, UnitOfWork
@@ -59,9 +59,7 @@ class DisabilityOps(SihoreOps):
     ) -> str:
         """Record that a device (DEVICE_KINDS) is requested for a disability case."""
         self.require_casework()
-        kind = (kind or "").strip().lower()
-        if kind not in DEVICE_KINDS:
-            raise ServiceError(m.DEVICE_KIND_UNKNOWN, kind=kind or "-")
+        kind = choice_key(kind, DEVICE_KINDS, m.DEVICE_KIND_UNKNOWN, "kind")
         with self.ctx.unit_of_work() as uow:
             case = self.open_case_for_write(uow, case_id)
             self._require_program(case.program_code, PROGRAM)

@@ -10,6 +10,7 @@ from desktop_app.domain.casework import GOAL_STATUSES
 from desktop_app.domain.values import as_date
 from desktop_app.services.casework import messages as m
 from desktop_app.services.casework.assessments import AssessmentOps
+from desktop_app.services.casework.common import choice_key
 from desktop_app.services.context import ServiceError
 from desktop_app.storage.casework_models import CaseGoal, CasePlan
 
@@ -72,9 +73,7 @@ class PlanOps(AssessmentOps):
 
     def set_goal_status(self, goal_id: str, status: str, *, on: date | None = None) -> None:
         self.require_casework()
-        status = (status or "").strip().lower()
-        if status not in GOAL_STATUSES:
-            raise ServiceError(m.GOAL_STATUS_UNKNOWN, status=status or "-")
+        status = choice_key(status, GOAL_STATUSES, m.GOAL_STATUS_UNKNOWN, "status")
         with self.ctx.unit_of_work() as uow:
             goal = uow.session.get(CaseGoal, goal_id) if goal_id else None
             if goal is None or goal.deleted:

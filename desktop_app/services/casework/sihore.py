@@ -34,7 +34,12 @@ from desktop_app.domain.casework import (
 from desktop_app.domain.office import format_date_id
 from desktop_app.domain.values import as_date
 from desktop_app.services.casework import messages as m
-from desktop_app.services.casework.common import CASE_ENTITY, MAX_VISIT_EVERY_DAYS, load_json
+from desktop_app.services.casework.common import (
+    CASE_ENTITY,
+    MAX_VISIT_EVERY_DAYS,
+    choice_key,
+    load_json,
+)
 from desktop_app.services.casework.queries import CaseQueries
 from desktop_app.services.casework.views import OverdueVisit
 from desktop_app.services.context import ServiceError
@@ -134,9 +139,7 @@ class SihoreOps(CaseQueries):
         unit of work; returns the activity id."""
         self.require_casework()
         chosen = _services(services)
-        condition = (condition or "").strip().lower()
-        if condition not in SIHORE_CONDITIONS:
-            raise ServiceError(m.CONDITION_UNKNOWN, condition=condition or "-")
+        condition = choice_key(condition, SIHORE_CONDITIONS, m.CONDITION_UNKNOWN, "condition")
         with self.ctx.unit_of_work() as uow:
             case = self.open_case_for_write(uow, case_id)
             self._require_program(case.program_code, PROGRAM)
