@@ -158,7 +158,8 @@ def check_translations(_st: SelfTest) -> str:
 @check("native_libraries")
 def check_native_libraries(_st: SelfTest) -> str:
     """The compiled libraries a frozen build could silently miss: the QR encoder (receipts fall
-    back to a 25x slower one), the PDF renderer (direct printing) and libsodium (signatures)."""
+    back to a 25x slower one), the PDF renderer (direct printing), libsodium (signatures),
+    SQLCipher and Argon2id (accounts and encryption at rest)."""
     import nacl.signing
     import pypdfium2
 
@@ -169,7 +170,19 @@ def check_native_libraries(_st: SelfTest) -> str:
     pdfium = getattr(pypdfium2, "PDFIUM_INFO", None) or getattr(pypdfium2, "V_PDFIUM", "")
     key = nacl.signing.SigningKey.generate()
     key.verify_key.verify(key.sign(b"berdaya"))
-    return f"qr={QR_ENCODER}, pdfium={pdfium}, sodium ok"
+    # SQLCipher (encryption at rest) and Argon2id (passwords, the key file): without them no
+    # account could log in.
+    from argon2.low_level import Type, hash_secret_raw
+
+    from desktop_app.storage import driver
+
+    conn = driver.connect(":memory:", key=b"\x01" * 32)
+    try:
+        cipher = conn.execute("PRAGMA cipher_version").fetchone()[0]
+    finally:
+        conn.close()
+    hash_secret_raw(b"berdaya", b"0123456789abcdef", 1, 8, 1, 32, Type.ID)
+    return f"qr={QR_ENCODER}, pdfium={pdfium}, sodium ok, sqlcipher {cipher}, argon2id ok"
 
 
 @check("database.create")
