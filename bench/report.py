@@ -95,18 +95,29 @@ def _missing(label: str, command: str, target: str) -> Line:
 
 
 def search_lines(s: dict) -> list[Line]:
-    svc, raw = s["stats_ms"]["service"], s["stats_ms"]["raw_fts"]
-    cpu_svc, cpu_raw = s["cpu_stats_ms"]["service"], s["cpu_stats_ms"]["raw_fts"]
-    return [
-        Line(
-            "search p95 / keystroke vs FTS5 query",
-            "ms",
-            Figure(cpu_svc["p95"], cpu_raw["p95"]),
-            Figure(svc["p95"], raw["p95"]),
-            f"<= {SEARCH_P95_MS:g} ms",
-            cpu_svc["p95"] <= SEARCH_P95_MS,
+    """The keystroke's page (`search_page`, 100 rows as issue 17 measured it, and the Registri
+    tab's 50) beside the FTS5 query for the same page; older result files have `service`."""
+    stats, cpu = s["stats_ms"], s["cpu_stats_ms"]
+    raw_name = "raw_fts_page" if "raw_fts_page" in stats else "raw_fts"
+    rows = [("service_page", "search p95 / keystroke (100 rows) vs FTS5 page query")]
+    rows.append(("service_page_tab", "same, the Registri tab's keystroke (50 rows)"))
+    if "service_page" not in stats:
+        rows = [("service", "search p95 / keystroke vs FTS5 query")]
+    lines = []
+    for name, label in rows:
+        if name not in stats:
+            continue
+        lines.append(
+            Line(
+                label,
+                "ms",
+                Figure(cpu[name]["p95"], cpu[raw_name]["p95"]),
+                Figure(stats[name]["p95"], stats[raw_name]["p95"]),
+                f"<= {SEARCH_P95_MS:g} ms",
+                cpu[name]["p95"] <= SEARCH_P95_MS,
+            )
         )
-    ]
+    return lines
 
 
 def scan_lines(c: dict) -> list[Line]:
