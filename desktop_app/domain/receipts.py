@@ -120,8 +120,13 @@ def _text(value: Any) -> str:
     return str(value)
 
 
+# One encoder for every signature: json.dumps with options builds a new one per call (an import
+# checks thousands of receipts).
+_ENCODE = json.JSONEncoder(ensure_ascii=False, separators=(",", ":")).encode
+
+
 def _dumps(parts: list[str]) -> bytes:
-    return json.dumps(parts, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
+    return _ENCODE(parts).encode("utf-8")
 
 
 def receipt_signed_bytes(fields: Mapping[str, Any]) -> bytes:

@@ -295,6 +295,8 @@ class Authority:
     shapes: dict[str, str | None] = field(default_factory=dict)  # entry id -> _malformed()
     # Why a receipt's own signature does not hold (services.signing), or None; unset: unchecked.
     receipt_signature: Callable[[Mapping[str, Any]], Refusal | None] | None = None
+    # Receipt entries whose signature was already found valid (checked in bulk beforehand).
+    signed_receipts: set[str] = field(default_factory=set)
     casework: CaseworkAuthority = field(default_factory=CaseworkAuthority)
 
     # -- the rules -------------------------------------------------------------------------------
@@ -443,7 +445,7 @@ class Authority:
                 return Violation(M.RULE_RECEIPT_PREFIX, {**who, "number": number, "prefix": prefix})
             if number in self.numbers:
                 return Violation(M.RULE_RECEIPT_DUPLICATE, {**who, "number": number})
-            if self.receipt_signature is not None:
+            if self.receipt_signature is not None and e.id not in self.signed_receipts:
                 # A receipt is a signed fact: a forged or altered one waits for the office.
                 problem = self.receipt_signature(values)
                 if problem is not None:
