@@ -92,6 +92,10 @@ def _refusing_incomplete(apply: Callable[_P, _R]) -> Callable[_P, _R]:
     return wrapper
 
 
+class _SignaturesRecheck(Exception):  # noqa: N818 - a signal inside the import, not an error
+    """A receipt screened as signed turned out not to be: roll back and screen again."""
+
+
 class JoinNeedsConfirmation(BundleRefused):
     """A first join waits for the person at the laptop to confirm the office (exit code 2);
     `params` carry the office name and the fingerprint to show."""
@@ -334,6 +338,46 @@ class SyncApply(SyncExport):
             raise BundleRefused(exc.msg, **exc.params) from exc
         except (ValueError, TypeError, KeyError) as exc:
             raise BundleRefused(M.BUNDLE_ENTRIES_DAMAGED) from exc
+        signatures: ReceiptSignatures | None = None
+        if m.kind == "return":
+            # Only a laptop's bundle brings receipts the rules admit; the keys they are checked
+            # with are the office's own list, which importing a return bundle leaves alone (a
+            # checkout or an ack may bring keys: their checker is made once they are stored).
+            # The threads run while the chain and the rules are read; entries found already
+            # known below are simply not asked about.
+            signatures = ReceiptSignatures(SignatureChecker(self.ctx))
+            signatures.start(incoming)
+        # Receipts still being verified are screened as valid first; in the rare bundle with a
+        # bad signature, the transaction is rolled back and run again with the verdicts.
+        attempts = (True, False) if signatures is not None else (False,)
+        for optimistic in attempts:
+            try:
+                return self._merge_in(
+                    opened, path, incoming, office, on_stage, signatures, optimistic=optimistic
+                )
+            except _SignaturesRecheck:
+                continue
+            except Exception:
+                # What failed under a wrong guess is not this bundle's answer: the next attempt,
+                # with every verdict known, gives it (an error under a right guess is it).
+                if optimistic and signatures is not None and not signatures.confirmed():
+                    continue
+                raise
+        raise AssertionError("the last attempt knows every verdict")  # pragma: no cover
+
+    def _merge_in(
+        self,
+        opened: OpenedBundle,
+        path: Path,
+        incoming: list[Entry],
+        office: dict[str, Any] | None,
+        on_stage: StageHook | None,
+        signatures: ReceiptSignatures | None,
+        *,
+        optimistic: bool,
+    ) -> ImportResult:
+        """Screen, merge and record the bundle's new entries in one transaction."""
+        m = opened.manifest
         with self.ctx.unit_of_work(source=f"sync:{m.bundle_id}") as w:
             s = w.session
             # The driver opens the transaction lazily at the first write; the pragma only holds
@@ -352,12 +396,8 @@ class SyncApply(SyncExport):
             if s.execute(text("SELECT 1 FROM sync_quarantine LIMIT 1")).first() is not None:
                 known |= quarantined_ids(s, ids)
             fresh = [e for e in unique.values() if e.id not in known]
-            checker = SignatureChecker(self.ctx)
-            signatures = ReceiptSignatures(checker)
-            if m.kind == "return":  # only a laptop's bundle brings receipts to admit by rule
-                signatures.start(fresh)  # runs while the chain and the rules are read
             chain_violation = self._check_chain(s, m, opened.payload, incoming, fresh)
-            held, ok = self._screen(s, m, fresh, chain_violation, checker, signatures)
+            held, ok = self._screen(s, m, fresh, chain_violation, signatures, optimistic)
             for e, violation in held:
                 s.add(
                     SyncQuarantine(
@@ -403,6 +443,9 @@ class SyncApply(SyncExport):
             )
             if on_stage:
                 on_stage("marked")
+            if optimistic and signatures is not None and not signatures.confirmed():
+                # A receipt's signature did not hold: undo, and screen again knowing which.
+                raise _SignaturesRecheck
             open_conflicts = open_conflict_count(s)
         if adopted is not None:
             self.ctx.device, self.ctx.office = adopted
@@ -450,8 +493,8 @@ class SyncApply(SyncExport):
         m: Manifest,
         fresh: list[Entry],
         chain_violation: Violation | None = None,
-        checker: SignatureChecker | None = None,
         signatures: ReceiptSignatures | None = None,
+        optimistic: bool = False,
     ) -> tuple[list[tuple[Entry, Violation]], list[Entry]]:
         """Hold back every entry the sender had no authority to make (see authority.py), that
         does not match its hash or breaks the sender's chain (`chain_violation`), and whatever
@@ -473,12 +516,15 @@ class SyncApply(SyncExport):
         )
         # Receipts from app versions before signing (schema < 7) carry no signature; newer ones
         # must carry a valid one of their device.
-        checker = checker or SignatureChecker(self.ctx)
+        checker = signatures.checker if signatures is not None else SignatureChecker(self.ctx)
         auth.receipt_signature = receipt_signature_check(
             checker, require_signature=m.schema_version >= SIGNED_RECEIPTS_SCHEMA
         )
         if signatures is not None:
-            auth.signed_receipts = signatures.verified()
+            # Optimistic: every receipt handed to the threads counts as signed until they are
+            # done; the caller redoes the import should one of them not be.
+            auth.signed_receipts = signatures.submitted if optimistic else signatures.verified()
+            signatures.relied_on = auth.relied_on  # this screening's, read by confirmed()
         held: list[tuple[Entry, Violation]] = []
         passed: list[Entry] = []
         # In clock order, so a row's creation is admitted before the entries that use it.
@@ -596,6 +642,7 @@ def _creates(e: Entry) -> bool:
 
 
 _RECEIPT = "distribution_receipt"
+_JOBS_PER_THREAD = 500  # fewer receipts are checked at once on the calling thread
 _SIGN_CHUNKS_PER_WORKER = 4  # a few chunks per thread, so one slow chunk does not hold the rest
 
 
@@ -625,26 +672,35 @@ class ReceiptSignatures:
     does not verify here is explained by the checker (`receipt_signature_check`)."""
 
     def __init__(self, checker: SignatureChecker) -> None:
-        self._keys = checker.keys()
+        self.checker = checker
+        self.submitted: set[str] = set()  # the receipts being checked (entry ids)
+        self.relied_on: set[str] = set()  # those the rules let through as signed (Authority)
         self._futures: list[Future[list[str]]] = []
         self._verified: set[str] | None = None
 
     def start(self, entries: Sequence[Entry]) -> None:
-        """Begin checking the signatures of these entries' new receipts."""
+        """Begin checking the signatures of these entries' receipts. Like the import, only the
+        first entry of an id counts (a second one under the same id is never applied)."""
+        keys = self.checker.keys()
         jobs: list[tuple[str, Mapping[str, Any], bytes]] = []
+        seen: set[str] = set()
         for e in entries:
+            if e.id in seen:
+                continue
+            seen.add(e.id)
             if e.entity != _RECEIPT:
                 continue
             try:
                 fields = {n: pair[1] for n, pair in e.fields.items()}
             except (ValueError, TypeError, IndexError, AttributeError):
                 continue  # a malformed entry is refused by the rules, with its own message
-            key = self._keys.get(str(fields.get("device_id") or ""))
+            key = keys.get(str(fields.get("device_id") or ""))
             if key is not None and key.revoked_at is None and fields.get("signature"):
                 jobs.append((e.id, fields, key.verify_key))
+        self.submitted = {job[0] for job in jobs}
         if not jobs:
             return
-        workers = max(1, min(os.cpu_count() or 1, len(jobs) // 500 or 1))
+        workers = max(1, min(os.cpu_count() or 1, len(jobs) // _JOBS_PER_THREAD))
         if workers == 1:
             self._verified = set(_verified_ids(jobs))
             return
@@ -657,6 +713,10 @@ class ReceiptSignatures:
         finally:
             # The threads end once their chunks are done, even if the import fails meanwhile.
             pool.shutdown(wait=False)
+
+    def confirmed(self) -> bool:
+        """Whether every receipt the rules let through as signed is (waits for the threads)."""
+        return self.relied_on <= self.verified()
 
     def verified(self) -> set[str]:
         """The ids of the receipts whose signature holds (waits for the threads)."""
