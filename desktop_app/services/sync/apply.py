@@ -643,6 +643,7 @@ def _creates(e: Entry) -> bool:
 
 _RECEIPT = "distribution_receipt"
 _JOBS_PER_THREAD = 500  # fewer receipts are checked at once on the calling thread
+_THREADS = 0  # signature threads; 0: one fewer than the cores (at least one)
 _SIGN_CHUNKS_PER_WORKER = 4  # a few chunks per thread, so one slow chunk does not hold the rest
 
 
@@ -700,10 +701,12 @@ class ReceiptSignatures:
         self.submitted = {job[0] for job in jobs}
         if not jobs:
             return
-        workers = max(1, min(os.cpu_count() or 1, len(jobs) // _JOBS_PER_THREAD))
-        if workers == 1:
+        if len(jobs) < _JOBS_PER_THREAD:
             self._verified = set(_verified_ids(jobs))
             return
+        # One core stays with the importing thread, which screens and merges meanwhile.
+        cores = _THREADS or (os.cpu_count() or 1) - 1
+        workers = max(1, min(cores, len(jobs) // _JOBS_PER_THREAD))
         size = -(-len(jobs) // (workers * _SIGN_CHUNKS_PER_WORKER))
         pool = ThreadPoolExecutor(max_workers=workers, thread_name_prefix="berdaya-verify")
         try:
