@@ -6,11 +6,18 @@ same run and on the same disk, the raw baseline: plain sqlite3 `executemany` of 
 rows and change-log rows into a copy of the same office database, in one durable transaction
 (WAL, synchronous=FULL), with no decryption, verification or merging.
 
-    python -m bench.bench_sync [--receipts 8000] [--dir DIR] [--profile 25]
+    python -m bench.bench_sync [--receipts 8000] [--dir DIR] [--profile 25] [--serial]
+
+The import checks receipt signatures on worker threads (libsodium releases the GIL) while it
+merges, so its wall time can be below its CPU time: both are reported, with the load average
+before and after (the wall time means something only on an otherwise quiet machine; the best
+run is printed beside the median). `--serial` checks them on the importing thread instead, for
+comparison. Issue 11 asks the import's wall time <= 1 s (WALL_TARGET_S).
 
 `--profile N` adds one more import under cProfile and prints its N most expensive functions
-(own time): the signature checks (libsodium, about 55 µs each) should lead, beside the
-driver's executemany; anything of ours above them is worth a look.
+(own time). cProfile sees only the importing thread: with the threads on, the signature
+checks show as the wait for them (`acquire`), if any; with `--serial` they lead (libsodium,
+about 55 µs each) beside the driver's executemany; anything of ours above them is worth a look.
 """
 
 from __future__ import annotations
@@ -33,10 +40,12 @@ from desktop_app.domain.clock import SystemClock
 from desktop_app.services.context import open_app
 from desktop_app.services.distribution import DistributionService
 from desktop_app.services.sync import SyncService
+from desktop_app.services.sync import apply as apply_module
 from desktop_app.services.sync.devices import DeviceService
 from desktop_app.storage import chain
 
 IMPORT_TARGET_S = 0.5  # CPU, signature checks included (issue 17)
+WALL_TARGET_S = 1.0  # wall, signature checks included, quiet machine (issue 11)
 
 
 def build(workdir: Path, n: int) -> dict:
@@ -57,6 +66,7 @@ def build(workdir: Path, n: int) -> dict:
     checkout = SyncService(office).checkout("LAP01", workdir / "checkout.bdl", round_id=rid)
     t_checkout = time.perf_counter() - t0
     t0 = time.perf_counter()
+    assert checkout.checkout is not None  # a checkout bundle always describes its checkout
     # The person at the laptop types the one-time code the office showed.
     SyncService(laptop).join(workdir / "checkout.bdl", code=checkout.checkout.join_code)
     t_join = time.perf_counter() - t0
@@ -170,7 +180,13 @@ def main() -> None:
     parser.add_argument("--dir", type=Path, default=None)
     parser.add_argument("--json", action="store_true")
     parser.add_argument("--profile", type=int, default=0, metavar="N")
+    parser.add_argument(
+        "--serial", action="store_true", help="check signatures on the importing thread"
+    )
     args = parser.parse_args()
+    if args.serial:
+        apply_module._JOBS_PER_THREAD = 1 << 62  # never enough receipts for a thread
+    load_before = os.getloadavg()
     with tempfile.TemporaryDirectory() as tmp:
         workdir = args.dir or Path(tmp)
         t0 = time.perf_counter()
@@ -194,6 +210,7 @@ def main() -> None:
         "bundle_bytes": bundle.size_bytes,
         "bytes_per_receipt": round(bundle.size_bytes / args.receipts, 1),
         "import_wall_s": round(_median(ours, "wall"), 3),
+        "import_best_wall_s": round(min(r["wall"] for r in ours), 3),
         "import_cpu_s": round(_median(ours, "cpu"), 3),
         "reimport_wall_s": round(_median(ours, "again_wall"), 3),
         "reimport_cpu_s": round(_median(ours, "again_cpu"), 3),
@@ -206,8 +223,11 @@ def main() -> None:
         "export_s": round(setup["t_export"], 2),
         "setup_s": round(t_setup, 1),
         "at": datetime.now().isoformat(timespec="seconds"),
+        "load_average_before": [round(x, 2) for x in load_before],
         "load_average": [round(x, 2) for x in os.getloadavg()],
+        "signatures": "serial" if args.serial else "threads",
         "target_import_s": IMPORT_TARGET_S,
+        "target_wall_s": WALL_TARGET_S,
     }
     result["ratio_wall"] = round(result["import_wall_s"] / result["raw_wall_s"], 1)
     result["ratio_cpu"] = round(result["import_cpu_s"] / result["raw_cpu_s"], 1)
@@ -226,6 +246,11 @@ def main() -> None:
         f"{'import':18}{r['import_wall_s']:8.3f}s{r['import_cpu_s']:8.3f}s   "
         f"target <= {IMPORT_TARGET_S:g} s CPU: {ok}"
     )
+    ok = "OK" if r["import_wall_s"] <= WALL_TARGET_S else "MISSED"
+    print(
+        f"{'import, best run':18}{r['import_best_wall_s']:8.3f}s{'':9}   "
+        f"target <= {WALL_TARGET_S:g} s wall (median): {ok}; signatures: {r['signatures']}"
+    )
     ok = "OK" if r["reimport_wall_s"] <= 0.2 else "MISSED"
     print(
         f"{'re-import':18}{r['reimport_wall_s']:8.3f}s{r['reimport_cpu_s']:8.3f}s   "
@@ -238,7 +263,11 @@ def main() -> None:
         f"{r['checkout_s']:.1f} s; join {r['join_s']:.1f} s; export {r['export_s']:.2f} s; "
         f"setup {t_setup:.0f} s"
     )
-    print(f"load average: {' '.join(f'{x:.1f}' for x in r['load_average'])}")
+    print(
+        f"load average: before {' '.join(f'{x:.1f}' for x in r['load_average_before'])}, "
+        f"after {' '.join(f'{x:.1f}' for x in r['load_average'])} "
+        f"({os.cpu_count()} cores)"
+    )
 
 
 if __name__ == "__main__":

@@ -23,6 +23,7 @@ from desktop_app.domain.clock import FixedClock
 from desktop_app.domain.ids import new_id
 from desktop_app.domain.receipts import encode_signature
 from desktop_app.services.distribution import DistributionService
+from desktop_app.services.sync import apply as apply_module
 from desktop_app.services.sync import export as export_module
 from desktop_app.services.sync.authority import FIELD_EDITABLE
 from desktop_app.services.sync.merge import Entry, canonical_json
@@ -364,6 +365,57 @@ def test_receipt_whose_signature_does_not_match_is_held(setup, monkeypatch) -> N
     forged = encode_signature(SigningKey.generate().sign(b"another receipt").signature)
     e = _receipt(setup, setup.lap1, setup.roster1[0], "RST4-LAP01-000900", signature=forged)
     _attack(setup, monkeypatch, [e], "signing.signature_bad")
+
+
+def test_receipts_checked_on_threads_get_the_same_verdicts(setup, monkeypatch) -> None:
+    # Threads even for a handful of receipts. They are screened as signed while the threads
+    # work; a forged one among honest ones makes the import run again knowing which it was.
+    monkeypatch.setattr(apply_module, "_JOBS_PER_THREAD", 1)
+    attempts: list[bool] = []
+    merge_in = apply_module.SyncApply._merge_in
+
+    def counting(self, *args: Any, **kwargs: Any) -> Any:
+        attempts.append(kwargs["optimistic"])
+        return merge_in(self, *args, **kwargs)
+
+    monkeypatch.setattr(apply_module.SyncApply, "_merge_in", counting)
+    dist = DistributionService(setup.lap1.ctx)
+    honest = [dist.receive(setup.round_id, roster) for roster in setup.roster1[1:3]]
+    forged = encode_signature(SigningKey.generate().sign(b"another receipt").signature)
+    e = _receipt(setup, setup.lap1, setup.roster1[0], "RST4-LAP01-000900", signature=forged)
+    before = _snapshot(setup.office, SYNCED_TABLES)
+    result = send(setup, setup.lap1, [e], monkeypatch)
+    assert attempts == [True, False]
+    assert result.exit_code == 1 and result.quarantined == 1 and result.applied == len(honest)
+    held = [q for q in setup.office.sync.quarantine() if q.bundle_id == result.bundle_id]
+    assert [q.change_id for q in held] == [e.id]
+    assert held[0].reason_code == "signing.signature_bad"
+    assert _snapshot(setup.office, SYNCED_TABLES) != before
+    office = DistributionService(setup.office.ctx)
+    for receipt in honest:
+        assert office.get_receipt(receipt.number).roster_id == receipt.roster_id
+    attempts.clear()
+    _still_flows(setup)  # no receipt in it: nothing for the threads, one attempt
+    assert attempts == [True]
+
+
+def test_honest_receipts_checked_on_threads_import_in_one_attempt(setup, monkeypatch) -> None:
+    monkeypatch.setattr(apply_module, "_JOBS_PER_THREAD", 1)
+    attempts: list[bool] = []
+    merge_in = apply_module.SyncApply._merge_in
+
+    def counting(self, *args: Any, **kwargs: Any) -> Any:
+        attempts.append(kwargs["optimistic"])
+        return merge_in(self, *args, **kwargs)
+
+    monkeypatch.setattr(apply_module.SyncApply, "_merge_in", counting)
+    dist = DistributionService(setup.lap1.ctx)
+    honest = [dist.receive(setup.round_id, roster) for roster in setup.roster1[:3]]
+    result = setup.office.sync.import_bundle(
+        setup.lap1.sync.export(setup.root / "honest.bdl").path, make_ack=False
+    )
+    assert attempts == [True]
+    assert result.exit_code == 0 and result.applied == len(honest) and result.quarantined == 0
 
 
 def _on_the_offices_receipt(setup: Setup, reason: str) -> dict[str, Any]:

@@ -7,7 +7,9 @@ from __future__ import annotations
 import dataclasses
 import functools
 import json
+import os
 from collections.abc import Callable, Mapping, Sequence
+from concurrent.futures import Future, ThreadPoolExecutor
 from datetime import datetime
 from pathlib import Path
 from typing import Any, ParamSpec, TypeVar
@@ -60,6 +62,7 @@ from desktop_app.storage.sync_models import SyncBundle, SyncDevice, SyncQuaranti
 
 __all__ = [
     "JoinNeedsConfirmation",
+    "ReceiptSignatures",
     "SyncApply",
     "held_entities",
     "quarantined_ids",
@@ -87,6 +90,10 @@ def _refusing_incomplete(apply: Callable[_P, _R]) -> Callable[_P, _R]:
             raise BundleRefused(M.BUNDLE_INCOMPLETE) from exc
 
     return wrapper
+
+
+class _SignaturesRecheck(Exception):  # noqa: N818 - a signal inside the import, not an error
+    """A receipt screened as signed turned out not to be: roll back and screen again."""
 
 
 class JoinNeedsConfirmation(BundleRefused):
@@ -331,6 +338,46 @@ class SyncApply(SyncExport):
             raise BundleRefused(exc.msg, **exc.params) from exc
         except (ValueError, TypeError, KeyError) as exc:
             raise BundleRefused(M.BUNDLE_ENTRIES_DAMAGED) from exc
+        signatures: ReceiptSignatures | None = None
+        if m.kind == "return":
+            # Only a laptop's bundle brings receipts the rules admit; the keys they are checked
+            # with are the office's own list, which importing a return bundle leaves alone (a
+            # checkout or an ack may bring keys: their checker is made once they are stored).
+            # The threads run while the chain and the rules are read; entries found already
+            # known below are simply not asked about.
+            signatures = ReceiptSignatures(SignatureChecker(self.ctx))
+            signatures.start(incoming)
+        # Receipts still being verified are screened as valid first; in the rare bundle with a
+        # bad signature, the transaction is rolled back and run again with the verdicts.
+        attempts = (True, False) if signatures is not None else (False,)
+        for optimistic in attempts:
+            try:
+                return self._merge_in(
+                    opened, path, incoming, office, on_stage, signatures, optimistic=optimistic
+                )
+            except _SignaturesRecheck:
+                continue
+            except Exception:
+                # What failed under a wrong guess is not this bundle's answer: the next attempt,
+                # with every verdict known, gives it (an error under a right guess is it).
+                if optimistic and signatures is not None and not signatures.confirmed():
+                    continue
+                raise
+        raise AssertionError("the last attempt knows every verdict")  # pragma: no cover
+
+    def _merge_in(
+        self,
+        opened: OpenedBundle,
+        path: Path,
+        incoming: list[Entry],
+        office: dict[str, Any] | None,
+        on_stage: StageHook | None,
+        signatures: ReceiptSignatures | None,
+        *,
+        optimistic: bool,
+    ) -> ImportResult:
+        """Screen, merge and record the bundle's new entries in one transaction."""
+        m = opened.manifest
         with self.ctx.unit_of_work(source=f"sync:{m.bundle_id}") as w:
             s = w.session
             # The driver opens the transaction lazily at the first write; the pragma only holds
@@ -350,7 +397,7 @@ class SyncApply(SyncExport):
                 known |= quarantined_ids(s, ids)
             fresh = [e for e in unique.values() if e.id not in known]
             chain_violation = self._check_chain(s, m, opened.payload, incoming, fresh)
-            held, ok = self._screen(s, m, fresh, chain_violation)
+            held, ok = self._screen(s, m, fresh, chain_violation, signatures, optimistic)
             for e, violation in held:
                 s.add(
                     SyncQuarantine(
@@ -396,6 +443,9 @@ class SyncApply(SyncExport):
             )
             if on_stage:
                 on_stage("marked")
+            if optimistic and signatures is not None and not signatures.confirmed():
+                # A receipt's signature did not hold: undo, and screen again knowing which.
+                raise _SignaturesRecheck
             open_conflicts = open_conflict_count(s)
         if adopted is not None:
             self.ctx.device, self.ctx.office = adopted
@@ -443,6 +493,8 @@ class SyncApply(SyncExport):
         m: Manifest,
         fresh: list[Entry],
         chain_violation: Violation | None = None,
+        signatures: ReceiptSignatures | None = None,
+        optimistic: bool = False,
     ) -> tuple[list[tuple[Entry, Violation]], list[Entry]]:
         """Hold back every entry the sender had no authority to make (see authority.py), that
         does not match its hash or breaks the sender's chain (`chain_violation`), and whatever
@@ -464,10 +516,15 @@ class SyncApply(SyncExport):
         )
         # Receipts from app versions before signing (schema < 7) carry no signature; newer ones
         # must carry a valid one of their device.
+        checker = signatures.checker if signatures is not None else SignatureChecker(self.ctx)
         auth.receipt_signature = receipt_signature_check(
-            SignatureChecker(self.ctx),
-            require_signature=m.schema_version >= SIGNED_RECEIPTS_SCHEMA,
+            checker, require_signature=m.schema_version >= SIGNED_RECEIPTS_SCHEMA
         )
+        if signatures is not None:
+            # Optimistic: every receipt handed to the threads counts as signed until they are
+            # done; the caller redoes the import should one of them not be.
+            auth.signed_receipts = signatures.submitted if optimistic else signatures.verified()
+            signatures.relied_on = auth.relied_on  # this screening's, read by confirmed()
         held: list[tuple[Entry, Violation]] = []
         passed: list[Entry] = []
         # In clock order, so a row's creation is admitted before the entries that use it.
@@ -582,6 +639,96 @@ def _creates(e: Entry) -> bool:
         return e.is_create
     except ValueError:
         return False
+
+
+_RECEIPT = "distribution_receipt"
+_JOBS_PER_THREAD = 500  # fewer receipts are checked at once on the calling thread
+_THREADS = 0  # signature threads; 0: one fewer than the cores (at least one)
+_SIGN_CHUNKS_PER_WORKER = 4  # a few chunks per thread, so one slow chunk does not hold the rest
+
+
+def _verified_ids(jobs: Sequence[tuple[str, Mapping[str, Any], bytes]]) -> list[str]:
+    """The ids of the receipts whose signature is their device's signature of their fields
+    (`jobs`: entry id, receipt fields, the device's public key). Pure: runs on a worker thread."""
+    out: list[str] = []
+    for entry_id, fields, key in jobs:
+        signature = decode_signature(str(fields.get("signature") or ""))
+        if signature is None:
+            continue
+        try:
+            crypto_sign_open(signature + receipt_signed_bytes(fields), key)
+        except (BadSignatureError, KeyError, ValueError, TypeError):
+            continue
+        out.append(entry_id)
+    return out
+
+
+class ReceiptSignatures:
+    """Every receipt signature of a return bundle checked at once, off the interpreter lock.
+
+    libsodium's check (about 55 µs a receipt) releases the GIL, so `start` hands the bundle's
+    receipts to a few threads while the import reads what the rules need; `verified` waits for
+    them. Which receipts verified depends only on the receipts and the keys, never on the
+    threads' order, so refusals and the quarantine stay the same run after run. A receipt that
+    does not verify here is explained by the checker (`receipt_signature_check`)."""
+
+    def __init__(self, checker: SignatureChecker) -> None:
+        self.checker = checker
+        self.submitted: set[str] = set()  # the receipts being checked (entry ids)
+        self.relied_on: set[str] = set()  # those the rules let through as signed (Authority)
+        self._futures: list[Future[list[str]]] = []
+        self._verified: set[str] | None = None
+
+    def start(self, entries: Sequence[Entry]) -> None:
+        """Begin checking the signatures of these entries' receipts. Like the import, only the
+        first entry of an id counts (a second one under the same id is never applied)."""
+        keys = self.checker.keys()
+        jobs: list[tuple[str, Mapping[str, Any], bytes]] = []
+        seen: set[str] = set()
+        for e in entries:
+            if e.id in seen:
+                continue
+            seen.add(e.id)
+            if e.entity != _RECEIPT:
+                continue
+            try:
+                fields = {n: pair[1] for n, pair in e.fields.items()}
+            except (ValueError, TypeError, IndexError, AttributeError):
+                continue  # a malformed entry is refused by the rules, with its own message
+            key = keys.get(str(fields.get("device_id") or ""))
+            if key is not None and key.revoked_at is None and fields.get("signature"):
+                jobs.append((e.id, fields, key.verify_key))
+        self.submitted = {job[0] for job in jobs}
+        if not jobs:
+            return
+        if len(jobs) < _JOBS_PER_THREAD:
+            self._verified = set(_verified_ids(jobs))
+            return
+        # One core stays with the importing thread, which screens and merges meanwhile.
+        cores = _THREADS or (os.cpu_count() or 1) - 1
+        workers = max(1, min(cores, len(jobs) // _JOBS_PER_THREAD))
+        size = -(-len(jobs) // (workers * _SIGN_CHUNKS_PER_WORKER))
+        pool = ThreadPoolExecutor(max_workers=workers, thread_name_prefix="berdaya-verify")
+        try:
+            self._futures = [
+                pool.submit(_verified_ids, jobs[i : i + size]) for i in range(0, len(jobs), size)
+            ]
+        finally:
+            # The threads end once their chunks are done, even if the import fails meanwhile.
+            pool.shutdown(wait=False)
+
+    def confirmed(self) -> bool:
+        """Whether every receipt the rules let through as signed is (waits for the threads)."""
+        return self.relied_on <= self.verified()
+
+    def verified(self) -> set[str]:
+        """The ids of the receipts whose signature holds (waits for the threads)."""
+        if self._verified is None:
+            self._verified = set()
+            for future in self._futures:
+                self._verified.update(future.result())
+            self._futures = []
+        return self._verified
 
 
 def receipt_signature_check(

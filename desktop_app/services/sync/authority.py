@@ -295,6 +295,10 @@ class Authority:
     shapes: dict[str, str | None] = field(default_factory=dict)  # entry id -> _malformed()
     # Why a receipt's own signature does not hold (services.signing), or None; unset: unchecked.
     receipt_signature: Callable[[Mapping[str, Any]], Refusal | None] | None = None
+    # Receipt entries whose signature was found valid beforehand (checked in bulk), or is taken
+    # as valid while that check still runs; `relied_on`: those the rules let through that way.
+    signed_receipts: set[str] = field(default_factory=set)
+    relied_on: set[str] = field(default_factory=set)
     casework: CaseworkAuthority = field(default_factory=CaseworkAuthority)
 
     # -- the rules -------------------------------------------------------------------------------
@@ -443,7 +447,9 @@ class Authority:
                 return Violation(M.RULE_RECEIPT_PREFIX, {**who, "number": number, "prefix": prefix})
             if number in self.numbers:
                 return Violation(M.RULE_RECEIPT_DUPLICATE, {**who, "number": number})
-            if self.receipt_signature is not None:
+            if e.id in self.signed_receipts:
+                self.relied_on.add(e.id)
+            elif self.receipt_signature is not None:
                 # A receipt is a signed fact: a forged or altered one waits for the office.
                 problem = self.receipt_signature(values)
                 if problem is not None:
@@ -504,10 +510,12 @@ def load_authority(
     auth.shapes = {e.id: _malformed(e) for e in entries}
     if not auth.receiver_is_office:
         return auth
-    # The whole slice (tens of thousands of rows for a city's round) in one driver fetch.
-    for entity_id, entity in driver_rows(
-        s, "SELECT entity_id, entity FROM sync_slice WHERE device_id = ?", (sender_id,)
-    ):
+    # The whole slice (tens of thousands of rows for a city's round) in one driver fetch; a
+    # bundle of counter work only (receipts, marks) needs just the roster entries it serves.
+    slice_sql = "SELECT entity_id, entity FROM sync_slice WHERE device_id = ?"
+    if not any(e.entity in REGISTRY or e.entity in CASEWORK_ENTITIES for e in entries):
+        slice_sql += " AND entity = 'distribution_roster'"
+    for entity_id, entity in driver_rows(s, slice_sql, (sender_id,)):
         if entity.endswith(":ref"):
             continue
         auth.slice_ids.add(entity_id)
