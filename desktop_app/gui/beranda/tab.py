@@ -28,6 +28,7 @@ from PySide6.QtWidgets import (
 )
 
 from desktop_app.domain.access import Permission
+from desktop_app.domain.clock import WIB
 from desktop_app.domain.errors import Refusal
 from desktop_app.domain.office import format_date_id
 from desktop_app.gui.beranda.bars import Bar, Segment, StackedBars, format_count
@@ -306,7 +307,8 @@ class BerandaTab(QWidget):
             tr(
                 "Keadaan {date}, pukul {time}",
                 date=format_date_id(board.as_of),
-                time=time.strftime("%H.%M"),
+                # The office's clock (WIB), like the date: the computer's own zone may differ.
+                time=f"{self.ctx.clock.now().astimezone(WIB):%H.%M}",
             )
         )
         log.debug("dashboard shown in %.0f ms", (time.perf_counter() - started) * 1000)
