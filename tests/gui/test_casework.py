@@ -515,3 +515,27 @@ def test_head_of_office_has_the_tab_and_the_recap_dialog(qtbot, ctx, svc, cases)
     assert recap.chosen_month() == date(2026, 11, 1) and not recap.xlsx()
     recap.format.setCurrentIndex(recap.format.findData("xlsx"))
     assert recap.xlsx()
+
+
+def test_assign_dialog_reassigns_and_changes_the_si_hore_visit_plan(qtbot, ctx, svc, cases):
+    case = svc.get_case(cases["SIHORE"])
+    dialog = forms.AssignDialog(svc, case)
+    qtbot.addWidget(dialog)
+    assert dialog.worker.text() == case.worker and dialog.carer.isVisibleTo(dialog)
+    dialog.worker.setText("peksos.lain")
+    dialog.carer.setText("Pendamping Baru")
+    dialog.every.setValue(14)
+    saved(dialog)
+    after = svc.get_case(case.id)
+    assert (after.worker, after.carer, after.visit_every_days) == (
+        "peksos.lain",
+        "Pendamping Baru",
+        14,
+    )
+    # An ABH case has no carer: only the worker is asked.
+    other = forms.AssignDialog(svc, svc.get_case(cases["ABH"]))
+    qtbot.addWidget(other)
+    assert not other.carer.isVisibleTo(other)
+    other.worker.clear()
+    other.submit()
+    assert other.refusal_code == "casework.worker_required"

@@ -554,4 +554,35 @@ class CloseCaseDialog(CaseForm):
         )
 
 
+class AssignDialog(CaseForm):
+    """Who works on a case (the worker's user name) and, for Si Hore, the carer and how often
+    they visit: the next due visit follows the new frequency."""
+
+    def __init__(self, svc: CaseworkService, case: CaseDetail, parent: QWidget | None = None):
+        super().__init__(svc, tr("Petugas kasus — {name}", name=case.person.name), parent)
+        self.case = case
+        self.worker = QLineEdit(case.worker)
+        self.worker.setPlaceholderText(tr("nama pengguna pekerja sosial, mis. peksos"))
+        self.form.addRow(tr("&Pekerja sosial"), self.worker)
+        self.sihore = case.program_code == "SIHORE"
+        self.carer = QLineEdit(case.carer or "")
+        self.every = QSpinBox()
+        self.every.setRange(1, 90)
+        self.every.setSuffix(tr(" hari"))
+        self.every.setValue(case.visit_every_days or 7)
+        if self.sihore:
+            self.form.addRow(tr("Pen&damping"), self.carer)
+            self.form.addRow(tr("Kunjungan &setiap"), self.every)
+
+    def save(self) -> None:
+        worker = self.worker.text().strip()
+        if worker != self.case.worker:
+            self.svc.reassign(self.case.id, worker)
+        if self.sihore:
+            carer = self.carer.text().strip() or None
+            every = int(self.every.value())
+            if (carer, every) != (self.case.carer, self.case.visit_every_days):
+                self.svc.set_visit_plan(self.case.id, carer=carer, visit_every_days=every)
+
+
 FormFactory = Callable[[CaseworkService, CaseDetail, QWidget | None], CaseForm]

@@ -117,7 +117,9 @@ class CasePanel(QWidget):
         self.card_button = push_button(tr("Kartu k&unjungan"), self.print_card)
         self.summary_button = push_button(tr("Ringkasan &sidang"), self.print_summary)
         self.close_button = self._form_button(tr("T&utup kasus"), forms.CloseCaseDialog)
+        self.assign_button = self._form_button(tr("Pe&tugas…"), forms.AssignDialog)
         self.work_buttons = [
+            self.assign_button,
             self.visit_button,
             self.activity_button,
             self.referral_button,
@@ -143,6 +145,7 @@ class CasePanel(QWidget):
             self.stage_button,
             self.card_button,
             self.summary_button,
+            self.assign_button,
             self.close_button,
         ):
             row2.addWidget(b)
