@@ -69,6 +69,12 @@ _SAVE_HLC = text(
 )
 
 
+def save_clock(conn: driver.Connection, stamp: Timestamp) -> None:
+    """Persist the hybrid clock's newest stamp inside the caller's transaction, so a restart
+    never issues a smaller one: the unit of work and the counter's plain path both call it."""
+    conn.execute(_SAVE_HLC.text, {"k": HLC_KEY, "v": json.dumps(stamp.encode())})
+
+
 class ServiceError(Refusal):
     """A refusal from a use case, e.g. a rule that forbids the write: raise it with a `Msg`
     (code + Indonesian and English templates) and its parameters."""
@@ -437,9 +443,7 @@ class AppContext:
                 # Persist the clock so a restart never issues a smaller timestamp. One upsert
                 # statement: this runs on every write, including each receipt at the counter.
                 # Straight to the driver: SQLAlchemy's statement machinery costs more than it.
-                uow.plain().execute(
-                    _SAVE_HLC.text, {"k": HLC_KEY, "v": json.dumps(uow.last_stamp.encode())}
-                )
+                save_clock(uow.plain(), uow.last_stamp)
             changes = uow.change_set()
         if changes:
             self.notify(changes)

@@ -33,7 +33,7 @@ from desktop_app.domain.status import PersonStatus
 from desktop_app.domain.values import as_date
 from desktop_app.services.access import MASKED_NAME, ROUND_READERS, requires
 from desktop_app.services.bulk import bulk_insert
-from desktop_app.services.context import HLC_KEY, AppContext, ServiceError, UnitOfWork
+from desktop_app.services.context import AppContext, ServiceError, UnitOfWork, save_clock
 from desktop_app.services.distribution.base import from_row
 from desktop_app.services.distribution.lookup import Lookup
 from desktop_app.services.distribution.messages import (
@@ -777,7 +777,7 @@ def _plain_unit(ctx: AppContext, source: str) -> Iterator[tuple[UnitOfWork, driv
         try:
             yield w, db
             if w.last_stamp is not None:
-                db.execute(_SAVE_CLOCK, (HLC_KEY, json.dumps(w.last_stamp.encode())))
+                save_clock(db, w.last_stamp)
             changes = w.change_set()
             db.commit()
         except driver.dbapi.Error as exc:
@@ -788,13 +788,6 @@ def _plain_unit(ctx: AppContext, source: str) -> Iterator[tuple[UnitOfWork, driv
             raise
     if changes:
         ctx.notify(changes)
-
-
-# The unit of work's clock upsert (services/context.py), as the plain path runs it.
-_SAVE_CLOCK = (
-    'INSERT INTO setting ("key", value) VALUES (?, ?) '
-    'ON CONFLICT ("key") DO UPDATE SET value = excluded.value'
-)
 
 
 _RECEIPTS: Table = Receipt.__table__  # type: ignore[attr-defined]

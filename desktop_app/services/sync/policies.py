@@ -12,6 +12,7 @@ from sqlalchemy import Table
 from sqlmodel import SQLModel
 
 from desktop_app.domain.values import as_utc
+from desktop_app.storage import chain
 from desktop_app.storage.casework_models import (
     CaseActivity,
     CaseAssessment,
@@ -59,21 +60,9 @@ __all__ = [
 
 DEATH = "meninggal"
 CHUNK = 2000  # ids per IN (...) list; SQLite allows 32766 parameters
-ENTRY_KEYS = (
-    "id",
-    "hlc",
-    "device_id",
-    "actor",
-    "at",
-    "entity",
-    "entity_id",
-    "op",
-    "changes",
-    "source",
-    "batch_id",
-    "prev_hash",  # the hash chain (storage/chain.py): entries travel with their sender's hashes
-    "hash",
-)
+# An entry's fields on the wire: the hashed ones, then the hash chain (storage/chain.py):
+# entries travel with their sender's hashes.
+ENTRY_KEYS = (*chain.CHAIN_FIELDS, "prev_hash", "hash")
 RESOLVE_OP = "resolve"
 
 
