@@ -22,7 +22,7 @@ from typing import TYPE_CHECKING
 
 from desktop_app.cli import add_db_option, print_json
 from desktop_app.commands.printing import get_print_subparsers
-from desktop_app.commands.runner import run_on_database
+from desktop_app.commands.runner import UsageError, run_on_database
 from desktop_app.domain.errors import Msg, Refusal
 
 if TYPE_CHECKING:
@@ -53,9 +53,6 @@ WRONG_SUFFIX = Msg(
     "The output file name must end in {suffixes}",
 )
 
-
-class _Usage(Refusal):
-    """Input the command cannot use (exit code 2), as opposed to a refusal (exit code 1)."""
 
 
 def register(sub: argparse._SubParsersAction) -> None:
@@ -99,7 +96,7 @@ def register(sub: argparse._SubParsersAction) -> None:
 
 
 def _exit_code(exc: Refusal) -> int:
-    return 2 if isinstance(exc, _Usage) else 1
+    return 2 if isinstance(exc, UsageError) else 1
 
 
 def _run(args: argparse.Namespace, body: Callable[[CaseworkService], int]) -> int:
@@ -115,15 +112,15 @@ def _run(args: argparse.Namespace, body: Callable[[CaseworkService], int]) -> in
 def _month(text: str) -> tuple[int, int]:
     found = re.fullmatch(r"\s*(\d{4})-(\d{1,2})\s*", str(text or ""))
     if not found or not 1 <= int(found.group(2)) <= 12:
-        raise _Usage(BAD_MONTH, text=str(text)[:20])
+        raise UsageError(BAD_MONTH, text=str(text)[:20])
     return int(found.group(1)), int(found.group(2))
 
 
 def _output(path: Path, *suffixes: str) -> Path:
     if not path.parent.exists():
-        raise _Usage(NO_FOLDER, path=path.parent)
+        raise UsageError(NO_FOLDER, path=path.parent)
     if path.suffix.lower() not in suffixes:
-        raise _Usage(WRONG_SUFFIX, suffixes=" / ".join(suffixes))
+        raise UsageError(WRONG_SUFFIX, suffixes=" / ".join(suffixes))
     return path
 
 
@@ -138,8 +135,8 @@ def _resolve_case(svc: CaseworkService, ref: str) -> str:
     if len(matches) == 1:
         return matches[0]
     if not matches:
-        raise _Usage(UNKNOWN_CASE, ref=ref[:40])
-    raise _Usage(AMBIGUOUS_CASE, ref=ref[:40], count=len(matches))
+        raise UsageError(UNKNOWN_CASE, ref=ref[:40])
+    raise UsageError(AMBIGUOUS_CASE, ref=ref[:40], count=len(matches))
 
 
 def cmd_list(args: argparse.Namespace) -> int:

@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from desktop_app.cli import add_db_option
-from desktop_app.commands.runner import refused, run_on_database
+from desktop_app.commands.runner import UsageError, refused, run_on_database
 from desktop_app.domain.errors import Msg, Refusal
 
 if TYPE_CHECKING:
@@ -36,9 +36,6 @@ BAD_DEVICE = Msg(
     "The device name '{value}' is not valid: 2-8 capital letters or digits, e.g. LAP02.",
 )
 
-
-class _Usage(Refusal):
-    """Input the command cannot use (exit code 2)."""
 
 
 def register(sub: argparse._SubParsersAction) -> None:
@@ -65,7 +62,7 @@ def _moment(value: str | None, now: datetime) -> datetime:
     try:
         return datetime.fromisoformat(value.strip())
     except ValueError:
-        raise _Usage(BAD_MOMENT, value=value) from None
+        raise UsageError(BAD_MOMENT, value=value) from None
 
 
 def cmd_incident(args: argparse.Namespace) -> int:
@@ -76,10 +73,10 @@ def cmd_incident(args: argparse.Namespace) -> int:
         try:
             out: Path = args.output
             if out.suffix.lower() != ".pdf" or not out.parent.exists():
-                raise _Usage(BAD_OUTPUT, path=out)
+                raise UsageError(BAD_OUTPUT, path=out)
             device = normalise_device_name(args.perangkat) if args.perangkat else None
             if device is not None and not is_device_name(device):
-                raise _Usage(BAD_DEVICE, value=args.perangkat)
+                raise UsageError(BAD_DEVICE, value=args.perangkat)
             discovered = _moment(args.diketahui, ctx.clock.now())
         except Refusal as exc:
             return refused(exc, 2)

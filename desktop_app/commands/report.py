@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from desktop_app.cli import add_db_option
-from desktop_app.commands.runner import refused, run_on_database
+from desktop_app.commands.runner import UsageError, refused, run_on_database
 from desktop_app.domain.errors import Msg, Refusal
 
 if TYPE_CHECKING:
@@ -32,9 +32,6 @@ BAD_OUTPUT = Msg(
     "The output file must end in .pdf or .xlsx, in an existing folder: {path}",
 )
 
-
-class _Usage(Refusal):
-    """Input the command cannot use (exit code 2)."""
 
 
 def register(sub: argparse._SubParsersAction) -> None:
@@ -55,7 +52,7 @@ def _date(value: str | None) -> date | None:
     try:
         return date.fromisoformat(value.strip())
     except ValueError:
-        raise _Usage(BAD_DATE, value=value) from None
+        raise UsageError(BAD_DATE, value=value) from None
 
 
 def cmd_report(args: argparse.Namespace) -> int:
@@ -68,7 +65,7 @@ def cmd_report(args: argparse.Namespace) -> int:
             start, end = _date(args.start), _date(args.end)
             out: Path = args.output
             if out.suffix.lower() not in (".pdf", ".xlsx") or not out.parent.exists():
-                raise _Usage(BAD_OUTPUT, path=out)
+                raise UsageError(BAD_OUTPUT, path=out)
         except Refusal as exc:  # the command line asks for a report that cannot be made
             return refused(exc, 2)
         # A missing end is the end of the start's month; a missing start, its end's month's first.

@@ -20,7 +20,11 @@ from desktop_app.storage.db import StorageError
 if TYPE_CHECKING:
     from desktop_app.services.context import AppContext
 
-__all__ = ["refused", "run_on_database"]
+__all__ = ["UsageError", "refused", "run_on_database"]
+
+
+class UsageError(Refusal):
+    """Input the command cannot use (exit code 2), as opposed to a refusal (exit code 1)."""
 
 
 def refused(exc: Refusal, exit_code: int) -> int:

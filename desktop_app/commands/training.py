@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING
 
 from desktop_app.cli import add_db_option, print_json
 from desktop_app.commands.printing import get_print_subparsers
-from desktop_app.commands.runner import refused, run_on_database
+from desktop_app.commands.runner import UsageError, refused, run_on_database
 from desktop_app.domain.errors import Msg, Refusal
 
 if TYPE_CHECKING:
@@ -90,9 +90,6 @@ def register(sub: argparse._SubParsersAction) -> None:
         document.set_defaults(func=func)
 
 
-class _Usage(Refusal):
-    """Input the command cannot use (exit code 2), as opposed to a refusal (exit code 1)."""
-
 
 def _run(
     args: argparse.Namespace, action: Callable[[AppContext], int], read_only: bool = False
@@ -103,7 +100,7 @@ def _run(
 
 def _exit_code(exc: Refusal) -> int:
     """The exit code of a refusal: 2 for unusable input, 1 for a refusal."""
-    return 2 if isinstance(exc, _Usage) else 1
+    return 2 if isinstance(exc, UsageError) else 1
 
 
 def _refused(exc: Refusal) -> int:
@@ -119,15 +116,15 @@ def _resolve_training(service: TrainingService, ref: str) -> str:
     if len(matches) == 1:
         return matches[0]
     if not matches:
-        raise _Usage(UNKNOWN_TRAINING, ref=ref)
-    raise _Usage(AMBIGUOUS_PREFIX, ref=ref, count=len(matches))
+        raise UsageError(UNKNOWN_TRAINING, ref=ref)
+    raise UsageError(AMBIGUOUS_PREFIX, ref=ref, count=len(matches))
 
 
 def _check_output(path: Path) -> None:
     if not path.parent.exists():
-        raise _Usage(NO_FOLDER, path=path.parent)
+        raise UsageError(NO_FOLDER, path=path.parent)
     if path.suffix.lower() != ".pdf":
-        raise _Usage(NOT_PDF)
+        raise UsageError(NOT_PDF)
 
 
 def cmd_list(args: argparse.Namespace) -> int:
