@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import html
 from collections.abc import Callable, Iterable, Sequence
-from datetime import date
+from datetime import UTC, date, datetime
 
 from PySide6.QtCore import QAbstractItemModel, QDate, Qt, Signal
 from PySide6.QtWidgets import (
@@ -23,6 +23,7 @@ from PySide6.QtWidgets import (
 )
 
 from desktop_app.domain.access import PERMISSION_LABELS, ROLE_LABELS, Permission
+from desktop_app.domain.clock import WIB
 from desktop_app.i18n import get_language, tr, tr_issue
 from desktop_app.services.context import AppContext
 
@@ -280,3 +281,14 @@ def allow(widget: QWidget, enabled: bool, ctx: AppContext, permission: Permissio
         widget.setToolTip(denied_text(ctx, permission))
         return
     widget.setEnabled(enabled)
+
+
+def format_when(value: datetime | str | None, *, seconds: bool = False) -> str:
+    """Day and time in the office's zone; stored times are UTC (naive ones too)."""
+    if value is None or value == "":
+        return "—"
+    if isinstance(value, str):
+        value = datetime.fromisoformat(value)
+    if value.tzinfo is None:
+        value = value.replace(tzinfo=UTC)
+    return f"{value.astimezone(WIB):%d-%m-%Y %H:%M{':%S' if seconds else ''}}"

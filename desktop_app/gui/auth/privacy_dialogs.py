@@ -27,9 +27,9 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from desktop_app.domain.clock import WIB
 from desktop_app.gui.auth.common import copy_text, recovery_key_label
 from desktop_app.gui.errors import show_error
+from desktop_app.gui.widgets import format_when
 from desktop_app.i18n import tr
 from desktop_app.services.access import AccessEntry, AccessLogService
 from desktop_app.services.context import AppContext
@@ -42,11 +42,6 @@ _ACTIONS = {
     "export": "diekspor",
     "denied": "ditolak",
 }
-
-
-def _local(value: datetime) -> str:
-    aware = value if value.tzinfo else value.replace(tzinfo=UTC)
-    return f"{aware.astimezone(WIB):%d-%m-%Y %H:%M:%S}"
 
 
 class AccessLogDialog(QDialog):
@@ -86,7 +81,7 @@ class AccessLogDialog(QDialog):
 
     def _fill(self, row: int, entry: AccessEntry) -> None:
         values = (
-            _local(entry.at),
+            format_when(entry.at, seconds=True),
             entry.username or "-",
             entry.actor,
             tr(_ACTIONS.get(entry.action, entry.action)),

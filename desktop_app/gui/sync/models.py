@@ -4,14 +4,13 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from datetime import UTC, datetime
 from typing import Any, Generic, TypeVar
 
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
 from PySide6.QtGui import QBrush, QColor
 
-from desktop_app.domain.clock import WIB
 from desktop_app.domain.errors import all_messages
+from desktop_app.gui.widgets import format_when
 from desktop_app.i18n import get_language, tr
 from desktop_app.services.sync import BundleView, ConflictView, PeerView, QuarantineView
 from desktop_app.services.sync.double_claims import DoubleClaim, RoundProgress
@@ -39,15 +38,6 @@ def format_count(n: int) -> str:
     return f"{n:,}".replace(",", ".")
 
 
-def format_when(value: datetime | str | None) -> str:
-    """Day and time in the office's zone; stored times are UTC (naive ones too)."""
-    if value is None or value == "":
-        return "—"
-    if isinstance(value, str):
-        value = datetime.fromisoformat(value)
-    if value.tzinfo is None:
-        value = value.replace(tzinfo=UTC)
-    return f"{value.astimezone(WIB):%d-%m-%Y %H:%M}"
 
 
 @dataclass(frozen=True)
