@@ -210,39 +210,13 @@ def open_command_context(args: argparse.Namespace, *, read_only: bool = False) -
 def uses_accounts(path: Path) -> bool:
     """Whether opening `path` needs a login. A new or empty file has no accounts yet."""
     from desktop_app.services.accounts import has_accounts
-    from desktop_app.storage.db import StorageError
 
     try:
         if not path.is_file() or path.stat().st_size == 0:
             return False
     except (OSError, ValueError):
         return False
-    try:
-        return has_accounts(path)
-    except StorageError as exc:
-        if exc.code != "storage.upgrade_needs_write":
-            raise
-    # A database of an older version cannot be read before its upgrade (has_accounts reads
-    # without writing), yet a version that already had accounts must still ask for a login.
-    return _plain_file_has_accounts(path)
-
-
-def _plain_file_has_accounts(path: Path) -> bool:
-    import sqlite3
-
-    try:
-        conn = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True)
-    except (sqlite3.Error, OSError, ValueError):
-        return True  # unreadable here: let the login (and its open) say what is wrong
-    try:
-        table = "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'user_account'"
-        if conn.execute(table).fetchone() is None:
-            return False
-        return conn.execute("SELECT 1 FROM user_account LIMIT 1").fetchone() is not None
-    except sqlite3.Error:
-        return True
-    finally:
-        conn.close()
+    return has_accounts(path)
 
 
 def command_username(args: argparse.Namespace) -> str:

@@ -63,6 +63,7 @@ __all__ = [
     "is_encrypted",
     "keyring_path",
     "open_database",
+    "plain_file_has_rows",
     "raw_connect",
     "require_database_file",
     "side_file",
@@ -180,6 +181,26 @@ def raw_connect(
     )
     chain.register(conn)  # migrations append change-log rows: the chain trigger needs it
     return conn
+
+
+def plain_file_has_rows(path: Path, table: str) -> bool:
+    """Whether the plain (unencrypted) database at `path` has a row in `table`, read without
+    opening it as Berdaya would (no upgrade, no side files): for a file of an older version,
+    which cannot be opened read-only before its upgrade. An unreadable file counts as having
+    rows, so the caller's real open says what is wrong with it."""
+    try:
+        conn = raw_connect(path, inspect=True)
+    except (driver.dbapi.Error, OSError, ValueError):
+        return True
+    try:
+        exists = "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = ?"
+        if conn.execute(exists, (table,)).fetchone() is None:
+            return False
+        return conn.execute(f'SELECT 1 FROM "{table}" LIMIT 1').fetchone() is not None
+    except driver.dbapi.Error:
+        return True
+    finally:
+        conn.close()
 
 
 def _key_for(path: Path, key: bytes | None) -> bytes | None:

@@ -171,8 +171,20 @@ def login_usernames(path: Path | str) -> list[str]:
 
 
 def has_accounts(path: Path | str) -> bool:
-    """Whether the next start logs in (True) or creates the first administrator (False)."""
-    return is_encrypted_database(path) or bool(login_usernames(path))
+    """Whether the next start logs in (True) or creates the first administrator (False).
+
+    A database of an older version cannot be opened read-only before its upgrade, yet one whose
+    version already had accounts must still ask for a login: its table is looked at directly."""
+    from desktop_app.storage.db import StorageError, plain_file_has_rows
+
+    if is_encrypted_database(path):
+        return True
+    try:
+        return bool(login_usernames(path))
+    except StorageError as exc:
+        if exc.code != "storage.upgrade_needs_write":
+            raise
+    return plain_file_has_rows(Path(path), "user_account")
 
 
 def _active_actor(ctx: AppContext, username: str) -> Actor:
