@@ -44,8 +44,8 @@ def sign_in(path: Path, parent: QWidget | None = None, *, demo: bool = False) ->
     if not is_encrypted_database(path):
         if not path.exists():
             return open_app(path, verify="structure") if demo else ask_first_start(path, parent)
-        # Opened for writing first: a database from an older version is upgraded here (a
-        # read-only look could not tell whether it has accounts).
+        # Opened as the app always opens it: a database from an older version is upgraded
+        # (its backup made) before anybody logs in or the first administrator is asked for.
         ctx = open_app(path, verify="structure")
         if not ctx.accounts_exist:
             if demo:
