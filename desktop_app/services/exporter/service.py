@@ -5,9 +5,8 @@ rules."""
 
 from __future__ import annotations
 
+import io
 import json
-import os
-import tempfile
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import replace
 from pathlib import Path
@@ -483,20 +482,15 @@ class ExportService:
         progress: Progress | None,
         cancelled: Cancelled | None,
     ) -> int:
-        """The xlsx written to an owner-only temporary file beside `path`, encrypted into
-        `path`; the plain copy is removed whatever happens."""
-        fd, name = tempfile.mkstemp(prefix=f".{path.stem}-", suffix=".xlsx", dir=path.parent)
-        os.close(fd)
-        plain = Path(name)
+        """The xlsx built in memory and encrypted into `path`: a restricted list never lies
+        on a disk (a USB stick keeps deleted files) in plaintext, not even for a moment."""
+        plain = io.BytesIO()
+        count = write_xlsx(table, plain, progress, cancelled)
         try:
-            count = write_xlsx(table, plain, progress, cancelled)
-            try:
-                encrypt_xlsx(plain, path, password)
-            except BaseException:
-                path.unlink(missing_ok=True)
-                raise
-        finally:
-            plain.unlink(missing_ok=True)
+            encrypt_xlsx(plain, path, password)
+        except BaseException:
+            path.unlink(missing_ok=True)
+            raise
         return count
 
 

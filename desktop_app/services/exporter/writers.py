@@ -13,7 +13,7 @@ import itertools
 from collections.abc import Callable, Iterator, Sequence
 from datetime import date, datetime
 from pathlib import Path
-from typing import Any
+from typing import Any, BinaryIO
 
 import xlsxwriter
 
@@ -78,15 +78,21 @@ def _widths(columns: list[Column], sample: list[Sequence[Any]]) -> list[int]:
 
 def write_xlsx(
     table: Table,
-    path: Path,
+    path: Path | BinaryIO,
     progress: Progress | None = None,
     cancelled: Cancelled | None = None,
 ) -> int:
+    """The table as xlsx into the file `path`, or into the in-memory stream `path` (a list a
+    password will seal: then no plaintext copy, not even XlsxWriter's temporary files, ever
+    reaches a disk)."""
     rows = iter(table.rows)
     sample = list(itertools.islice(rows, _WIDTH_SAMPLE))
-    create_private(path)  # xlsxwriter then writes into the owner-only file
-    # constant_memory: each row goes to disk as soon as the next one starts.
-    workbook = xlsxwriter.Workbook(str(path), {"constant_memory": True})
+    if isinstance(path, Path):
+        create_private(path)  # xlsxwriter then writes into the owner-only file
+        # constant_memory: each row goes to disk as soon as the next one starts.
+        workbook = xlsxwriter.Workbook(str(path), {"constant_memory": True})
+    else:
+        workbook = xlsxwriter.Workbook(path, {"in_memory": True})
     try:
         notice_sheet = workbook.add_worksheet(NOTICE_SHEET) if table.notice else None
         sheet = workbook.add_worksheet(_sheet_title(table.title))
@@ -132,10 +138,12 @@ def write_xlsx(
                 notice_sheet.write_string(r, 1, value, warn if label == "Peringatan" else None)
     except BaseException:
         workbook.close()
-        path.unlink(missing_ok=True)
+        if isinstance(path, Path):
+            path.unlink(missing_ok=True)
         raise
     workbook.close()
-    make_private(path)
+    if isinstance(path, Path):
+        make_private(path)
     if progress is not None:
         progress(written, written)
     return written
@@ -276,11 +284,12 @@ def _report_value(value: Any) -> Any:
     return value
 
 
-def encrypt_xlsx(plain: Path, target: Path, password: str) -> None:
-    """`plain` encrypted into `target` (ECMA-376 agile encryption, what Excel and LibreOffice
-    open after asking for the password)."""
+def encrypt_xlsx(plain: BinaryIO, target: Path, password: str) -> None:
+    """The xlsx in `plain` encrypted into `target` (ECMA-376 agile encryption, what Excel and
+    LibreOffice open after asking for the password)."""
     import msoffcrypto.format.ooxml
 
     create_private(target)
-    with plain.open("rb") as source, target.open("wb") as out:
-        msoffcrypto.format.ooxml.OOXMLFile(source).encrypt(password, out)
+    plain.seek(0)
+    with target.open("wb") as out:
+        msoffcrypto.format.ooxml.OOXMLFile(plain).encrypt(password, out)
