@@ -13,7 +13,10 @@ the same file in the same run (terms of 3+ characters through FTS5 MATCH, shorte
 on the indexed text): `raw_fts_page` with the page's cap (101 keys), `raw_fts` with 1,000,
 `raw_fts_all_matches` without a cap. CPU time is the thread's, beside wall time.
 
-    python -m bench.bench_search [--passes 3] [--json OUT]
+    python -m bench.bench_search [--passes 3] [--keys 25] [--profile] [--json OUT]
+
+`--keys N` lists the N keystrokes slowest in `service_page` (median CPU over the passes) beside
+the raw page query, each with its match class: where the p95 comes from.
 """
 
 from __future__ import annotations
@@ -113,6 +116,8 @@ def run(passes: int, profile: bool = False) -> dict:
     wall: dict[str, list[float]] = {name: [] for name in names}
     cpu: dict[str, list[float]] = {name: [] for name in names}
     matches: list[int] = []
+    # CPU ms of every pass per keystroke (service_page, raw_fts_page): the per-key breakdown.
+    per_key: dict[str, tuple[list[float], list[float]]] = {q: ([], []) for q in keystrokes}
 
     def record(name: str, w: float, c: float) -> None:
         wall[name].append(w)
@@ -126,6 +131,7 @@ def run(passes: int, profile: bool = False) -> dict:
                 w0, c0, _ = timed(lambda q=query: reg.search_page(PersonFilter(query=q), PAGE))
                 if pass_no:
                     record("service_page", w0, c0)
+                    per_key[query][0].append(c0)
                     if short:
                         record("service_page_short_queries", w0, c0)
                 wt, ct, _ = timed(lambda q=query: reg.search_page(PersonFilter(query=q), TAB_PAGE))
@@ -153,6 +159,8 @@ def run(passes: int, profile: bool = False) -> dict:
                     w, c, _ = timed(lambda q=query, cap=cap: raw_query(raw, q, cap))
                     if pass_no:
                         record(name, w, c)
+                        if name == "raw_fts_page":
+                            per_key[query][1].append(c)
         profile_text = _profile(reg, keystrokes) if profile else ""
     finally:
         raw.close()
@@ -179,7 +187,34 @@ def run(passes: int, profile: bool = False) -> dict:
         "met": stats["service_page"]["p95"] <= TARGET_P95_MS,
         "cpu_met": cpu_stats["service_page"]["p95"] <= TARGET_P95_MS,
         "profile": profile_text,
+        "per_key_cpu_ms": [
+            {
+                "key": q,
+                "class": key_class(q),
+                "service_page": _median(svc),
+                "raw_fts_page": _median(raw_ms),
+            }
+            for q, (svc, raw_ms) in sorted(per_key.items(), key=lambda kv: -_median(kv[1][0]))
+        ],
     }
+
+
+def _median(values: list[float]) -> float:
+    return sorted(values)[len(values) // 2] if values else 0.0
+
+
+def key_class(query: str) -> str:
+    """What kind of keystroke `query` is, for the per-key breakdown."""
+    terms = raw_terms(query)
+    if not terms:
+        return "empty"
+    kinds = []
+    for t in terms:
+        if t.isdigit():
+            kinds.append(f"digits{min(len(t), 9)}{'+' if len(t) >= 9 else ''}")
+        else:
+            kinds.append("short" if len(t) < 3 else "word")
+    return " + ".join(kinds)
 
 
 def _profile(reg: object, keystrokes: list[str]) -> str:
@@ -213,6 +248,9 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--passes", type=int, default=3)
     parser.add_argument("--profile", action="store_true", help="print a cProfile of one pass")
+    parser.add_argument(
+        "--keys", type=int, default=0, help="list the N slowest keystrokes (service_page)"
+    )
     parser.add_argument("--json", type=Path, default=CACHE_DIR / "results" / "search.json")
     args = parser.parse_args()
     result = run(args.passes, args.profile)
@@ -241,6 +279,13 @@ def main() -> int:
         f"  the tab's keystroke ({TAB_PAGE} rows): CPU p95 {tab:.2f} ms, "
         f"{verdict[result['tab_cpu_met']]}"
     )
+    if args.keys:
+        print(f"  slowest {args.keys} keystrokes, service_page CPU median over the passes (ms):")
+        for row in result["per_key_cpu_ms"][: args.keys]:
+            print(
+                f"    {row['key']!r:<24} {row['class']:<18} service {row['service_page']:6.2f}"
+                f"   raw page {row['raw_fts_page']:6.2f}"
+            )
     if result["profile"]:
         print(result["profile"])
     return 0
