@@ -306,6 +306,38 @@ def test_long_numbers_match_nik_kk_prefix_or_any_part(reg: RegistryService) -> N
     assert ids(nik_sri[:12] + " 99") == set()
 
 
+def test_page_row_address_is_format_address() -> None:
+    """The page's rows inline format_address (reads._plain_person_row): the same text for
+    every mix of missing street, RT and RW."""
+    from desktop_app.domain.people import format_address
+    from desktop_app.services.registry import reads
+
+    for street in (None, "", "Jl. Kenanga 5"):
+        for rt in (None, "", "003"):
+            for rw in (None, "", "012"):
+                m = (1, "id", None, "N", "P", "1970-01-01", street, rt, rw, None, None, None,
+                     "aktif", None)  # fmt: skip
+                row = reads._plain_person_row(m, False)
+                assert row.address == format_address(street, rt, rw), (street, rt, rw)
+                assert row.birth_date == date(1970, 1, 1) and row.kelurahan == ""
+
+
+def test_search_connections_read_through_a_memory_map(ctx: AppContext) -> None:
+    """A connection prepared for search gets the page cache and memory-mapped reads once;
+    preparing again changes nothing and the search still answers."""
+    from desktop_app.storage import search
+
+    reg = RegistryService(ctx)
+    reg.create_person(person())
+    with ctx.db.plain() as conn:
+        search.prepare_plain(conn)
+        search.prepare_plain(conn)
+        assert conn.execute("PRAGMA cache_size").fetchone()[0] == -search.SEARCH_CACHE_KIB
+        # A build may cap it (SQLITE_MAX_MMAP_SIZE); the bundled driver maps the whole ceiling.
+        assert 0 < conn.execute("PRAGMA mmap_size").fetchone()[0] <= search.SEARCH_MMAP_BYTES
+    assert [r.name for r in reg.search_page(PersonFilter(query="siti")).rows] == ["Siti Rahayu"]
+
+
 def test_deleted_person_is_a_tombstone(ctx: AppContext, reg: RegistryService) -> None:
     pid = reg.create_person(person())
     reg.delete_person(pid, "data ganda")
