@@ -148,39 +148,26 @@ def _plain_person_row(m: Sequence[Any], hide: bool) -> PersonRow:
     cell = _PROGRAM_CELLS.get((programs, hide))
     if cell is None:
         cell = _program_cell(programs, hide)
-    # SQLite gives the stored ISO text; as_date for anything else.
-    birth_date = _fromisoformat(birth[:10]) if type(birth) is str else as_date(birth)
+    values = {
+        "rowid": rowid,
+        "id": pid,
+        "nik": nik,
+        "name": name,
+        "sex": sex,
+        # SQLite gives the stored ISO text; as_date for anything else.
+        "birth_date": _fromisoformat(birth[:10]) if type(birth) is str else as_date(birth),
+        "address": address,
+        "kelurahan": kel or "",
+        "kecamatan": kec or "",
+        "kk_number": kk,
+        "status": status,
+        "programs": cell,
+    }
     if _FILL_DIRECTLY:
         row = _new_object(PersonRow)
-        row.__dict__.update(
-            rowid=rowid,
-            id=pid,
-            nik=nik,
-            name=name,
-            sex=sex,
-            birth_date=birth_date,
-            address=address,
-            kelurahan=kel or "",
-            kecamatan=kec or "",
-            kk_number=kk,
-            status=status,
-            programs=cell,
-        )
+        row.__dict__.update(values)
         return row
-    return PersonRow(
-        rowid=rowid,
-        id=pid,
-        nik=nik,
-        name=name,
-        sex=sex,
-        birth_date=birth_date,
-        address=address,
-        kelurahan=kel or "",
-        kecamatan=kec or "",
-        kk_number=kk,
-        status=status,
-        programs=cell,
-    )
+    return PersonRow(**values)
 
 
 # A frozen dataclass sets each field through object.__setattr__: half the Python cost of a
