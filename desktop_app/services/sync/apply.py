@@ -738,7 +738,7 @@ class ReceiptSignatures:
             if e.entity != _RECEIPT:
                 continue
             try:
-                fields = {n: pair[1] for n, pair in e.fields.items()}
+                fields = e.values
             except (ValueError, TypeError, IndexError, AttributeError):
                 continue  # a malformed entry is refused by the rules, with its own message
             key = keys.get(str(fields.get("device_id") or ""))

@@ -401,10 +401,9 @@ class Authority:
 
     def _counter(self, e: Entry, who: dict[str, Any], entity: str) -> Violation | None:
         """Receipts, marks and voids: new facts by this laptop, for its own recipients."""
-        fields = e.fields
         if not e.is_create or self._exists(e):
             return Violation(M.RULE_FACT_REWRITE, {**who, "entity": entity})
-        values = {n: pair[1] for n, pair in fields.items()}
+        values = e.values
         if values.get("device_id") not in (None, self.sender_id):
             return Violation(M.RULE_OTHER_ORIGIN, {**who, "origin": str(values["device_id"])[:8]})
         if e.entity == "distribution_receipt_void":
