@@ -436,13 +436,13 @@ class Authority:
         if e.entity == "distribution_receipt":
             number = str(values.get("number"))
             parsed = _parse_number(number)
-            prefix = f"{rnd.code}-{self.sender_name}-"
             if (
                 parsed is None
                 or parsed.round_code != rnd.code
                 or parsed.device != self.sender_name
                 or values.get("device_name") not in (None, self.sender_name)
             ):
+                prefix = f"{rnd.code}-{self.sender_name}-"
                 return Violation(M.RULE_RECEIPT_PREFIX, {**who, "number": number, "prefix": prefix})
             if number in self.numbers:
                 return Violation(M.RULE_RECEIPT_DUPLICATE, {**who, "number": number})

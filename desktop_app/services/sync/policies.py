@@ -265,9 +265,23 @@ class Entry:
         parsed = None
         if isinstance(changes, dict):
             parsed, changes = changes, canonical_json(changes)
-        args: list[Any] = [changes if k == "changes" else data.get(k) for k in ENTRY_KEYS]
-        entry = cls(*args)
-        entry._parsed = parsed
+        get = data.get
+        entry = cls(
+            get("id"),
+            get("hlc"),
+            get("device_id"),
+            get("actor"),
+            get("at"),
+            get("entity"),
+            get("entity_id"),
+            get("op"),
+            changes,
+            get("source"),
+            get("batch_id"),
+            get("prev_hash"),
+            get("hash"),
+            parsed,
+        )
         for value in (entry.id, entry.hlc, entry.device_id, entry.actor, entry.at, entry.entity):
             if not isinstance(value, str) or not value:
                 raise ValueError("entry field missing")
