@@ -265,7 +265,8 @@ class Entry:
         parsed = None
         if isinstance(changes, dict):
             parsed, changes = changes, canonical_json(changes)
-        get = data.get
+        # Unchecked values (a bundle is anyone's bytes until the checks below).
+        get: Callable[[str], Any] = data.get
         entry = cls(
             get("id"),
             get("hlc"),
