@@ -261,7 +261,7 @@ class Entry:
     def from_wire(cls, data: Any) -> Entry:
         if not isinstance(data, dict):
             raise ValueError("entry is not an object")
-        changes = data.get("changes")
+        changes: Any = data.get("changes")
         parsed = None
         if isinstance(changes, dict):
             parsed, changes = changes, canonical_json(changes)
