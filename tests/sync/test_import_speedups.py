@@ -114,6 +114,8 @@ def test_values_are_the_fields_new_values() -> None:
     e = _entry(1, "1796497192689-00000-dev-a", "2026-12-05T18:59:52")
     assert e.values == {"id": "receipt-1", "number": "R-1"}
     assert e.values is e.values  # made once
+    e.changes, e._parsed = canonical_json({"number": [None, "R-9"]}), None
+    assert e.values == {"number": "R-9"}  # made again from the new changes
     broken = _entry(2, "1796497192689-00000-dev-a", "2026-12-05T18:59:52")
     broken.changes = json.dumps({"number": 5})
     with pytest.raises(TypeError):

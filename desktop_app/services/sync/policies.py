@@ -216,8 +216,9 @@ class Entry:
     def values(self) -> dict[str, Any]:
         """Each field's new value (`{field: after}`), made once: the signature check, the rules
         and the merge all read a receipt's values. Read-only. Raises like indexing the pairs
-        when an entry is malformed (a pair that is not a list of two)."""
-        if self._values is None:
+        when an entry is malformed (a pair that is not a list of two). Made again when `fields`
+        is (whoever changes `changes` resets `_parsed`)."""
+        if self._values is None or self._parsed is None:
             self._values = {n: pair[1] for n, pair in self.fields.items()}
         return self._values
 
