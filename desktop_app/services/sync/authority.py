@@ -401,10 +401,9 @@ class Authority:
 
     def _counter(self, e: Entry, who: dict[str, Any], entity: str) -> Violation | None:
         """Receipts, marks and voids: new facts by this laptop, for its own recipients."""
-        fields = e.fields
         if not e.is_create or self._exists(e):
             return Violation(M.RULE_FACT_REWRITE, {**who, "entity": entity})
-        values = {n: pair[1] for n, pair in fields.items()}
+        values = e.values
         if values.get("device_id") not in (None, self.sender_id):
             return Violation(M.RULE_OTHER_ORIGIN, {**who, "origin": str(values["device_id"])[:8]})
         if e.entity == "distribution_receipt_void":
@@ -437,13 +436,13 @@ class Authority:
         if e.entity == "distribution_receipt":
             number = str(values.get("number"))
             parsed = _parse_number(number)
-            prefix = f"{rnd.code}-{self.sender_name}-"
             if (
                 parsed is None
                 or parsed.round_code != rnd.code
                 or parsed.device != self.sender_name
                 or values.get("device_name") not in (None, self.sender_name)
             ):
+                prefix = f"{rnd.code}-{self.sender_name}-"
                 return Violation(M.RULE_RECEIPT_PREFIX, {**who, "number": number, "prefix": prefix})
             if number in self.numbers:
                 return Violation(M.RULE_RECEIPT_DUPLICATE, {**who, "number": number})

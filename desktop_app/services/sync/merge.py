@@ -218,6 +218,14 @@ def _conflict_id(entity_id: str, unit: tuple[str, ...], first_change: str) -> st
 
 
 # -- materialising ------------------------------------------------------------------------------
+def _same(value: Any) -> Any:
+    return value
+
+
+def _as_bool(value: Any) -> bool | None:
+    return None if value is None else bool(value)
+
+
 def _converter(column: Any) -> Any:
     kind = getattr(column.type, "impl", column.type)  # see through TypeDecorators
     if isinstance(kind, DateTime):
@@ -225,17 +233,26 @@ def _converter(column: Any) -> Any:
     if isinstance(kind, Date):
         return as_date
     if isinstance(kind, Boolean):
-        return lambda v: None if v is None else bool(v)
-    return lambda v: v
+        return _as_bool
+    return _same
 
 
 _CONVERTERS: dict[str, dict[str, Any]] = {}
+_TYPED: dict[str, dict[str, Any]] = {}
 
 
 def converters(entity: str) -> dict[str, Any]:
     if entity not in _CONVERTERS:
         _CONVERTERS[entity] = {c.name: _converter(c) for c in POLICIES[entity].table.columns}
     return _CONVERTERS[entity]
+
+
+def typed_converters(entity: str) -> dict[str, Any]:
+    """The `converters` of an entity's columns that change a value (times, dates, booleans):
+    the values of every other column are stored as they came."""
+    if entity not in _TYPED:
+        _TYPED[entity] = {n: f for n, f in converters(entity).items() if f is not _same}
+    return _TYPED[entity]
 
 
 def _defaults(policy: EntityPolicy) -> dict[str, Any]:
@@ -344,6 +361,24 @@ def entries_for(session: Session, entity_ids: Sequence[str]) -> dict[str, list[E
     return out
 
 
+# The change-log columns `Merger.store` writes, in the order of its rows' values.
+_LOG_COLUMNS = (
+    "id",
+    "hlc",
+    "device_id",
+    "actor",
+    "at",
+    "entity",
+    "entity_id",
+    "op",
+    "changes",
+    "source",
+    "batch_id",
+    "prev_hash",
+    "hash",
+)
+
+
 class Merger:
     """Applies new entries inside the caller's transaction."""
 
@@ -353,10 +388,42 @@ class Merger:
         self._folded: dict[tuple[str, str], Folded] = {}
 
     def store(self, entries: Sequence[Entry]) -> None:
-        """Append entries to the change log with their original ids, devices and clocks."""
+        """Append entries to the change log with their original ids, devices and clocks.
+
+        The rows go to the driver as tuples, the time through its column's own bind processor
+        (as `insert_rows` would): the same stored values without a dict per entry."""
+        if not entries:
+            return
         table = ChangeLog.__table__  # type: ignore[attr-defined]
+        dialect = self.session.get_bind().dialect
+        at = table.c["at"].type.dialect_impl(dialect).bind_processor(dialect) or _same
+        quote = dialect.identifier_preparer.quote
+        sql = (
+            f"INSERT INTO {quote(table.name)} ({', '.join(quote(n) for n in _LOG_COLUMNS)}) "
+            f"VALUES ({', '.join('?' for _ in _LOG_COLUMNS)})"
+        )
+        conn = self.session.connection()
         for part in chunks(entries, 5000):
-            insert_rows(self.session, table, [e.to_row() for e in part])
+            rows = [
+                (
+                    e.id,
+                    e.hlc,
+                    e.device_id,
+                    e.actor,
+                    # Datetime columns hold aware UTC values; a value logged without a zone is UTC.
+                    at(as_utc(e.at)),
+                    e.entity,
+                    e.entity_id,
+                    e.op,
+                    e.changes,
+                    e.source,
+                    e.batch_id,
+                    e.prev_hash,
+                    e.hash,
+                )
+                for e in part
+            ]
+            conn.exec_driver_sql(sql, rows)
 
     def apply(self, new_entries: Sequence[Entry]) -> MergeResult:
         """Fold every entity the new entries touch (they must already be stored or passed
@@ -404,6 +471,7 @@ class Merger:
         policy = POLICIES[entity]
         table = policy.table
         conv = converters(entity)
+        typed = typed_converters(entity)
         columns = {c.name for c in table.columns}
         existing: dict[str, Any] = {}
         present = [
@@ -438,7 +506,10 @@ class Merger:
             if len(entries) == 1 and key[1] not in existing and entries[0].is_create:
                 # Fast path of a bulk import (receipts): a new row from its one creation.
                 e = entries[0]
-                fields = {k: conv[k](v[1]) for k, v in e.fields.items() if k in columns}
+                fields = {k: v for k, v in e.values.items() if k in columns}
+                for k, typed_value in typed.items():
+                    if k in fields:
+                        fields[k] = typed_value(fields[k])
                 new_row(key[1], fields, e.hlc, e.at, e.at)
                 continue
             folded = fold(entity, key[1], entries)

@@ -4,6 +4,7 @@ travels between devices. The merge engine (merge.py) folds entries by these poli
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
@@ -203,12 +204,23 @@ class Entry:
     prev_hash: str | None = None
     hash: str | None = None
     _parsed: dict[str, list[Any]] | None = field(default=None, repr=False, compare=False)
+    _values: dict[str, Any] | None = field(default=None, repr=False, compare=False)
 
     @property
     def fields(self) -> dict[str, list[Any]]:
         if self._parsed is None:
             self._parsed = json.loads(self.changes)
         return self._parsed
+
+    @property
+    def values(self) -> dict[str, Any]:
+        """Each field's new value (`{field: after}`), made once: the signature check, the rules
+        and the merge all read a receipt's values. Read-only. Raises like indexing the pairs
+        when an entry is malformed (a pair that is not a list of two). Made again when `fields`
+        is (whoever changes `changes` resets `_parsed`)."""
+        if self._values is None or self._parsed is None:
+            self._values = {n: pair[1] for n, pair in self.fields.items()}
+        return self._values
 
     def computed_hash(self) -> str:
         """The chain hash its fields and `prev_hash` give; equal to `hash` unless altered."""
@@ -250,13 +262,28 @@ class Entry:
     def from_wire(cls, data: Any) -> Entry:
         if not isinstance(data, dict):
             raise ValueError("entry is not an object")
-        changes = data.get("changes")
+        changes: Any = data.get("changes")
         parsed = None
         if isinstance(changes, dict):
             parsed, changes = changes, canonical_json(changes)
-        args: list[Any] = [changes if k == "changes" else data.get(k) for k in ENTRY_KEYS]
-        entry = cls(*args)
-        entry._parsed = parsed
+        # Unchecked values (a bundle is anyone's bytes until the checks below).
+        get: Callable[[str], Any] = data.get
+        entry = cls(
+            get("id"),
+            get("hlc"),
+            get("device_id"),
+            get("actor"),
+            get("at"),
+            get("entity"),
+            get("entity_id"),
+            get("op"),
+            changes,
+            get("source"),
+            get("batch_id"),
+            get("prev_hash"),
+            get("hash"),
+            parsed,
+        )
         for value in (entry.id, entry.hlc, entry.device_id, entry.actor, entry.at, entry.entity):
             if not isinstance(value, str) or not value:
                 raise ValueError("entry field missing")
@@ -290,8 +317,35 @@ class Entry:
         )
 
 
-# One encoder for every entry: json.dumps with options builds a new one per call.
-_CANONICAL = json.JSONEncoder(ensure_ascii=False, sort_keys=True).encode
+def _one_shot(encoder: json.JSONEncoder) -> Callable[[Any], str]:
+    """`encoder.encode` without the set-up it repeats on every call (json.dumps with options
+    even builds a new encoder per call): the json module's C encoder, made once with the same
+    options. It skips the circular-reference check: what it encodes was parsed from JSON or built
+    by a unit of work, never a cycle (one would end in RecursionError instead of ValueError)."""
+    make = getattr(json.encoder, "c_make_encoder", None)
+    if make is None or encoder.indent is not None:  # pragma: no cover - CPython has it
+        return encoder.encode
+    escape = (
+        json.encoder.encode_basestring_ascii
+        if encoder.ensure_ascii
+        else json.encoder.encode_basestring
+    )
+    call = make(
+        None,
+        encoder.default,
+        escape,
+        None,
+        encoder.key_separator,
+        encoder.item_separator,
+        encoder.sort_keys,
+        encoder.skipkeys,
+        encoder.allow_nan,
+    )
+    return lambda value: "".join(call(value, 0))
+
+
+# The text the unit of work writes (json.dumps(changes, ensure_ascii=False, sort_keys=True)).
+_CANONICAL = _one_shot(json.JSONEncoder(ensure_ascii=False, sort_keys=True))
 
 
 def canonical_json(value: Any) -> str:
