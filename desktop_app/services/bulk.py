@@ -15,13 +15,13 @@ from datetime import date, datetime
 from operator import itemgetter
 from typing import Any, cast
 
-from sqlalchemy import Column, Table, insert
+from sqlalchemy import Column, Table
 from sqlalchemy.engine import Connection
 from sqlmodel import SQLModel
 
 from desktop_app.domain.ids import new_id
 from desktop_app.services.context import UnitOfWork
-from desktop_app.storage import search
+from desktop_app.storage import chain, search
 from desktop_app.storage.distribution_models import (
     CollectionMark,
     DistributionAssignment,
@@ -119,14 +119,32 @@ def bulk_insert(
             _insert_many(conn, model.__table__, prepared)  # type: ignore[attr-defined]
     else:
         _insert_many(conn, model.__table__, prepared)  # type: ignore[attr-defined]
-    _insert_many(conn, ChangeLog.__table__, log_rows, _LOG_COLUMNS)  # type: ignore[attr-defined]
+    insert_log_rows(conn, device, log_rows)
     return len(prepared)
 
 
-_LOG_COLUMNS = (
-    "id", "hlc", "device_id", "actor", "at", "entity", "entity_id", "op", "changes", "source",
-    "batch_id",
-)  # fmt: skip
+_LOG_COLUMNS = chain.CHAIN_FIELDS  # a log row's values in this order, then prev_hash and hash
+_CHANGE_LOG: Table = ChangeLog.__table__  # type: ignore[attr-defined]
+
+
+def insert_log_rows(conn: Connection, device_id: str, rows: Sequence[tuple[Any, ...]]) -> None:
+    """Append change-log rows (values in `chain.CHAIN_FIELDS` order, all of `device_id`) to the
+    device's hash chain, in list order, inside the caller's transaction.
+
+    The rows are hashed here (`chain.chain_rows`, on the values as they will be stored) and
+    inserted with `prev_hash` and `hash` filled, so the chain trigger skips them: it would run an
+    UPDATE with two look-ups and a call back into Python per row (~30 us a row, more than the
+    insert). Call it after the rows' entity writes so the transaction already holds the write
+    lock when the chain head is read: no other writer can append to the chain in between."""
+    if not rows:
+        return
+    columns, converted = _convert(conn, _CHANGE_LOG, rows, _LOG_COLUMNS)
+    dbapi = conn.connection.driver_connection  # the same connection, inside its transaction
+    assert dbapi is not None
+    chained = chain.chain_rows(dbapi, device_id, converted)
+    del converted
+    columns += [_CHANGE_LOG.c.prev_hash, _CHANGE_LOG.c.hash]
+    _execute(conn, _CHANGE_LOG, columns, chained)
 
 
 def _insert_many(
@@ -142,6 +160,17 @@ def _insert_many(
     than SQLite's own work. Rows are dicts (columns missing from the first row take their scalar
     default) or tuples in the order of ``names``.
     """
+    columns, converted = _convert(conn, table, rows, names)
+    _execute(conn, table, columns, [tuple(values) for values in converted])
+
+
+def _convert(
+    conn: Connection,
+    table: Table,
+    rows: Sequence[Mapping[str, Any]] | Sequence[tuple[Any, ...]],
+    names: Sequence[str] | None = None,
+) -> tuple[list[Column[Any]], list[list[Any]]]:
+    """The columns written and each row's values in their order, as they will be stored."""
     dialect = conn.dialect
     converted: list[list[Any]]
     if names is None:
@@ -180,11 +209,21 @@ def _insert_many(
             if value is not last_in:
                 last_in, last_out = value, process(value)
             values[i] = last_out
+    return columns, converted
+
+
+def _execute(
+    conn: Connection,
+    table: Table,
+    columns: Sequence[Column[Any]],
+    rows: Sequence[tuple[Any, ...]],
+) -> None:
+    dialect = conn.dialect
     quoted = ", ".join(dialect.identifier_preparer.quote(c.name) for c in columns)
     marks = ", ".join("?" * len(columns))
     conn.exec_driver_sql(
         f"INSERT INTO {dialect.identifier_preparer.quote(table.name)} ({quoted}) VALUES ({marks})",
-        [tuple(values) for values in converted],
+        rows,
     )
 
 
@@ -229,7 +268,8 @@ def bulk_update(
     now = uow.now()
     stamped = "updated_at" in model.model_fields
     groups: dict[tuple[str, ...], list[dict[str, Any]]] = {}
-    log_rows: list[dict[str, Any]] = []
+    log_rows: list[tuple[Any, ...]] = []
+    device, actor, source, batch = uow.ctx.device.id, uow.ctx.actor, uow.source, uow.batch_id
     for entity_id, changes, before in updates:
         if not changes:
             continue
@@ -240,33 +280,20 @@ def bulk_update(
         if stamped:
             params["p_updated_at"] = now
         groups.setdefault(tuple(sorted(changes)), []).append(params)
-        log_rows.append(
-            {
-                "id": new_id(),
-                "hlc": stamp,
-                "device_id": uow.ctx.device.id,
-                "actor": uow.ctx.actor,
-                "at": now,
-                "entity": entity,
-                "entity_id": entity_id,
-                "op": op,
-                "changes": json.dumps(
-                    {
-                        k: [_json_value(before.get(k)), _json_value(v)]
-                        for k, v in sorted(changes.items())
-                    },
-                    ensure_ascii=False,
-                ),
-                "source": uow.source,
-                "batch_id": uow.batch_id,
-            }
+        logged = json.dumps(
+            {k: [_json_value(before.get(k)), _json_value(v)] for k, v in sorted(changes.items())},
+            ensure_ascii=False,
         )
+        log_rows.append(
+            (new_id(), stamp, device, actor, now, entity, entity_id, op, logged, source, batch)
+        )
+    conn = uow.session.connection()
     for fields, params_list in groups.items():
         values: dict[str, Any] = {k: bindparam(f"p_{k}") for k in fields}
         values["hlc"] = bindparam("p_hlc")
         if stamped:
             values["updated_at"] = bindparam("p_updated_at")
         stmt = update(table).where(table.c.id == bindparam("p_id")).values(values)
-        uow.session.connection().execute(stmt, params_list)
-    uow.session.execute(insert(ChangeLog.__table__), log_rows)  # type: ignore[attr-defined]
+        conn.execute(stmt, params_list)
+    insert_log_rows(conn, device, log_rows)
     return len(log_rows)
