@@ -120,6 +120,8 @@ def bulk_insert(
     else:
         _insert_many(conn, model.__table__, prepared)  # type: ignore[attr-defined]
     insert_log_rows(conn, device, log_rows)
+    # Counted here, so the unit of work's change set need not read the batch back.
+    uow.logged(entity, [row[6] for row in log_rows], created=op == "create")
     return len(prepared)
 
 
@@ -296,4 +298,5 @@ def bulk_update(
         stmt = update(table).where(table.c.id == bindparam("p_id")).values(values)
         conn.execute(stmt, params_list)
     insert_log_rows(conn, device, log_rows)
+    uow.logged(entity, [row[6] for row in log_rows], created=op == "create")
     return len(log_rows)
