@@ -665,7 +665,8 @@ class Planner:
                 if "new" in op
                 else op["changes"].get("birth_date", op["current"]["birth_date"])
             )
-            issues = validate_enrolment(program, birth_date=birth, on=start, details=cand.details)
+            details = cand.details or {}
+            issues = validate_enrolment(program, birth_date=birth, on=start, details=details)
             errors = [i for i in issues if i.is_error]
             if errors:
                 for issue in errors[1:]:
@@ -673,7 +674,7 @@ class Planner:
                 self._reject(cand.row, pending, errors[0])
                 continue
             self.results[cand.row].warnings.extend(i for i in issues if not i.is_error)
-            self.ops.new_enrolments.append(self._enrolment(code, pid, None, start, cand.details))
+            self.ops.new_enrolments.append(self._enrolment(code, pid, None, start, details))
             self.results[cand.row].edits.append(
                 FieldChange("enrolment", "program_code", "Program", None, program.short)
             )
