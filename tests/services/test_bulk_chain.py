@@ -136,3 +136,32 @@ def test_chain_rows_refuses_another_devices_row(ctx: AppContext) -> None:
             chain.chain_rows(dbapi, "mine", [row])
         (linked,) = chain.chain_rows(dbapi, "other", [row])
         assert linked[-2] == chain.GENESIS and linked[-1] == chain.row_hash(row, chain.GENESIS)
+
+
+def test_creation_json_is_the_encoders_text() -> None:
+    from datetime import datetime
+    from enum import IntEnum, StrEnum
+
+    from desktop_app.services.bulk import _creation_dumps, creation_json
+
+    class Kind(StrEnum):
+        A = "a"
+
+    class Level(IntEnum):
+        ONE = 1
+
+    rows = [
+        {"id": "x", "name": 'AGUS "GUS" SANTOSO', "nik": "3572011201600001", "rt": None,
+         "deleted": False, "birth_date": date(1960, 1, 12), "n": 3, "f": 1.5, "hlc": "h",
+         "created_at": datetime(2026, 11, 20, 8, 30), "notes": "baris\nbaru \\ ü ñ 中 \x01"},
+        {"id": "y", "name": "", "nik": None, "rt": "001", "deleted": True,
+         "birth_date": datetime(2026, 1, 2, 3, 4, 5, 6), "n": Level.ONE, "f": float("nan"),
+         "hlc": None, "created_at": None, "notes": Kind.A},
+        {"id": "z", "name": None, "nik": None, "rt": None, "deleted": None, "birth_date": None,
+         "n": -10**20, "f": None, "hlc": "h", "created_at": None, "notes": {"b": [1, None]}},
+    ]  # fmt: skip
+    keys = list(rows[0])
+    write = creation_json(keys)
+    for row in rows:
+        assert write([row[k] for k in keys]) == _creation_dumps(row)
+    assert write([None] * len(keys)) == "{}" == _creation_dumps(dict.fromkeys(keys))
