@@ -145,9 +145,9 @@ def creation_json(keys: Sequence[str]) -> Callable[[Sequence[Any]], str]:
     """`_creation_dumps` for rows given as their values in the order of `keys`.
 
     Byte for byte the encoder's text, without building a dict and a list per field and sorting
-    them for every row (~5 us of the ~10 us of Python per row of a large import): the keys are
-    sorted and encoded once; text, whole numbers, booleans and dates are written the way the
-    encoder writes them, any other value by the encoder itself."""
+    them for every row (about half of bulk_insert's Python per row): the keys are sorted and
+    encoded once; text, whole numbers, booleans and dates are written the way the encoder
+    writes them, any other value by the encoder itself."""
     fields = [
         (index, encode_basestring(key) + ": [null, ")
         for key, index in sorted((k, i) for i, k in enumerate(keys) if k not in _SKIP_IN_LOG)
@@ -186,9 +186,10 @@ def insert_log_rows(conn: Connection, device_id: str, rows: Sequence[tuple[Any, 
 
     The rows are hashed here (`chain.chain_rows`, on the values as they will be stored) and
     inserted with `prev_hash` and `hash` filled, so the chain trigger skips them: it would run an
-    UPDATE with two look-ups and a call back into Python per row (~30 us a row, more than the
-    insert). Call it after the rows' entity writes so the transaction already holds the write
-    lock when the chain head is read: no other writer can append to the chain in between."""
+    UPDATE with two look-ups and a call back into Python per row (50,000 rows measured 1.44 s
+    CPU through the trigger, 1.12 s hashed here, insert included). Call it after the rows'
+    entity writes, so the transaction already holds the write lock when the chain head is read:
+    no other writer can append to the chain in between."""
     if not rows:
         return
     columns, converted = _convert(conn, _CHANGE_LOG, rows, _LOG_COLUMNS)

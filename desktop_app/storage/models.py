@@ -156,7 +156,8 @@ class ChangeLog(SQLModel, table=True):
     changes: str  # JSON {field: [before, after]}
     source: str | None = None  # e.g. the imported file's name
     batch_id: str | None = Field(default=None, index=True)
-    # The hash chain (storage/chain.py): filled by the change_log_chain trigger, never by hand.
+    # The hash chain (storage/chain.py): filled by the change_log_chain trigger, or by bulk
+    # writers through chain.chain_rows (the same hashes).
     prev_hash: str | None = None
     hash: str | None = None
 
