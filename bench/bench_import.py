@@ -5,8 +5,11 @@ Baselines, timed in the same run on the same file:
   plain    sqlite3 executemany inserting those rows into a table without indexes
   schema   sqlite3 executemany inserting them into the application's person table (its six
            indexes and the trigram search index filled in one statement, as the app does)
-  floor    schema, plus executemany of one prepared change-log row per person: the writes the
-           design requires (audit trail and sync stream), with no Python work timed
+  floor    schema, plus one change-log row per person: the writes the design requires (audit
+           trail and sync stream). The rows' values and JSON are built before the clock; the
+           clock includes hashing them into the device's chain (chain.chain_rows: the head read
+           and one SHA-256 per row, as the app's bulk writes do) and their executemany with
+           prev_hash and hash filled, so the chain trigger does not fire
 The import is `ImportService.prepare` + `commit` (what `berdaya import` runs): cleaning and
 validating every cell, matching NIKs against the registry, planning, one transaction with a
 change-log row per person. Target (issue 17): import CPU <= 2 x (read + plain), peak RSS
@@ -146,16 +149,17 @@ def step_schema(path: Path, db: Path, with_log: bool = False) -> dict:
             logs.append((new_id(), f"{i:020d}", "dev", "bench", now, "person", row[0], "create",
                          changes, "daftar.xlsx", "batch"))  # fmt: skip
     conn = sqlite3.connect(db, isolation_level=None)
-    chain.register(conn)  # the change-log trigger hashes every row (storage/chain.py)
+    chain.register(conn)  # the trigger would hash rows inserted without one (storage/chain.py)
     conn.execute("PRAGMA synchronous = FULL")
     clock = Stopwatch()
     conn.execute("BEGIN")
     insert_persons(conn, rows)
     if logs:
+        # Hashed in the transaction, as services/bulk.py does: part of the required work.
         conn.executemany(
             "INSERT INTO change_log (id, hlc, device_id, actor, at, entity, entity_id, op,"
-            " changes, source, batch_id) VALUES (?,?,?,?,?,?,?,?,?,?,?)",
-            logs,
+            " changes, source, batch_id, prev_hash, hash) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?)",
+            chain.chain_rows(conn, "dev", logs),
         )
     conn.execute("COMMIT")
     return clock.result(rows=len(rows))

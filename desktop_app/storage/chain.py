@@ -6,10 +6,13 @@ and `prev_hash`. A device's entries form one chain in the order it wrote them, s
 removing, inserting or reordering one of them breaks the chain from there on; `berdaya check`
 walks the chains (services/health.py).
 
-No writer computes the chain itself: the SQL function `berdaya_chain_hash` is registered on every
-connection (`register`) and the trigger `change_log_chain` fills both columns of every row
-inserted without a hash (the unit of work, the counter's plain inserts, bulk imports alike).
-Entries merged from a sync bundle arrive with their sender's hashes and keep them.
+The SQL function `berdaya_chain_hash` is registered on every connection (`register`) and the
+trigger `change_log_chain` fills both columns of every row inserted without a hash (the unit of
+work's entries). Writers of many rows at once (bulk imports, the counter's plain inserts) hash
+their rows here in Python with the same `row_hash` and insert them with both columns filled,
+which the trigger leaves alone: its UPDATE and the call back into Python through SQLite cost
+more than the insert itself (`chain_rows`). Entries merged from a sync bundle arrive with their
+sender's hashes and keep them.
 
 Plain data in, plain data out: this module knows SQL and hashing, nothing of the services.
 """
@@ -38,6 +41,8 @@ __all__ = [
     "ChainBreak",
     "canonical_at",
     "chain_existing",
+    "chain_head",
+    "chain_rows",
     "entry_hash",
     "register",
     "row_hash",
@@ -171,6 +176,38 @@ def chain_existing(conn: DBConnection) -> int:
         updates.append((prev, digest, seq))
     conn.executemany("UPDATE change_log SET prev_hash = ?, hash = ? WHERE seq = ?", updates)
     return len(updates)
+
+
+_HEAD = "SELECT hash FROM change_log WHERE device_id = ? ORDER BY seq DESC LIMIT 1"
+
+
+def chain_head(conn: DBConnection, device_id: str) -> str:
+    """The hash a new entry of `device_id` links to: that of its entry with the highest seq
+    (GENESIS when it has none), as the trigger's `prev_hash` would be."""
+    row = conn.execute(_HEAD, (device_id,)).fetchone()
+    return row[0] if row is not None and row[0] is not None else GENESIS
+
+
+def chain_rows(
+    conn: DBConnection, device_id: str, rows: Iterable[Sequence[Any]]
+) -> list[tuple[Any, ...]]:
+    """Rows about to be appended to `device_id`'s chain, each with `prev_hash` and `hash` added.
+
+    `rows` hold the `CHAIN_FIELDS` values as they will be stored (`at` as the stored text or a
+    datetime), in the order they will be inserted: that order becomes their `seq` order, so the
+    caller inserts the returned tuples in the same order (one executemany), inside the same
+    transaction that read the head, with nothing of this device written between. The hashes are
+    those the trigger would give: `berdaya check` verifies them the same way."""
+    prev = chain_head(conn, device_id)
+    out: list[tuple[Any, ...]] = []
+    append = out.append
+    for row in rows:
+        if row[2] != device_id:
+            raise ValueError(f"a row of device {row[2]!r} in {device_id!r}'s chain")
+        digest = row_hash(row, prev)
+        append((*row, prev, digest))
+        prev = digest
+    return out
 
 
 @dataclass(frozen=True)

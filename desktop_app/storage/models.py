@@ -59,7 +59,8 @@ class Household(SyncedRecord, table=True):
     )
 
     kk_number: str = Field(index=True)
-    head_person_id: str | None = Field(default=None, index=True)
+    # Not indexed: households are joined to their head, never looked up by it (migration 13).
+    head_person_id: str | None = None
     street: str | None = None
     rt: str | None = None
     rw: str | None = None
@@ -145,7 +146,7 @@ class ChangeLog(SQLModel, table=True):
 
     seq: int | None = Field(default=None, primary_key=True)
     id: str = Field(index=True, unique=True)
-    hlc: str = Field(index=True)
+    hlc: str  # not indexed: entries are walked by seq, ordered by HLC in Python (migration 13)
     device_id: str = Field(index=True)
     actor: str
     at: datetime
@@ -155,7 +156,8 @@ class ChangeLog(SQLModel, table=True):
     changes: str  # JSON {field: [before, after]}
     source: str | None = None  # e.g. the imported file's name
     batch_id: str | None = Field(default=None, index=True)
-    # The hash chain (storage/chain.py): filled by the change_log_chain trigger, never by hand.
+    # The hash chain (storage/chain.py): filled by the change_log_chain trigger, or by bulk
+    # writers through chain.chain_rows (the same hashes).
     prev_hash: str | None = None
     hash: str | None = None
 

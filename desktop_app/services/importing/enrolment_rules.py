@@ -17,7 +17,7 @@ The planner (plan.py) asks; this module only decides and counts.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from desktop_app.domain.access import Permission, is_restricted_program
 from desktop_app.domain.nik import Issue
@@ -28,7 +28,7 @@ from desktop_app.services.importing.messages import warning_issue
 from desktop_app.services.importing.parse import Candidate, program_code
 
 if TYPE_CHECKING:
-    from desktop_app.services.importing.plan import Existing
+    from desktop_app.services.importing.plan import Existing, PendingOp
 
 __all__ = ["EnrolmentRules"]
 
@@ -69,7 +69,7 @@ class EnrolmentRules:
         return name, code
 
     def suggest_list_program(
-        self, cand: Candidate, op: dict[str, Any], result: RowResult, existing: Existing
+        self, cand: Candidate, op: PendingOp, result: RowResult, existing: Existing
     ) -> None:
         """A participant list imported as persons or households: its programme, when the
         catalogue has it, becomes a suggestion to enrol that a person reviews; nothing is
@@ -77,7 +77,7 @@ class EnrolmentRules:
         name, code = self.list_program(cand)
         if name is None or code is None:
             return
-        current = op.get("current")
+        current = op.current
         if current is not None and (
             (code, current["id"]) in existing.person_enrolled
             or (code, current["household_id"]) in existing.household_enrolled
@@ -85,7 +85,8 @@ class EnrolmentRules:
             return
         if not self.may_enrol(code):
             return
-        result.suggestions.append(
+        result.suggestions = (
+            *result.suggestions,
             {
                 "kind": "enrol",
                 "program": code,
@@ -93,7 +94,7 @@ class EnrolmentRules:
                 "name": result.name,
                 "value": name,
                 "ragam": [],
-            }
+            },
         )
         result.warnings.append(
             warning_issue(

@@ -3,7 +3,8 @@ enrolment values with the issues found in them. Also the file-level duplicate ru
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
@@ -47,6 +48,29 @@ __all__ = [
 
 _FORMULA_FIRST = "=+-@"  # first characters worth a closer look (looks_like_formula)
 
+_MEMO_LIMIT = 100_000  # distinct cell texts remembered per cleaner
+
+
+def _memoised(clean: Callable[[Any], str | None]) -> Callable[[Any], str | None]:
+    """`clean` remembered per distinct text cell. A list repeats its birth places, streets, RT
+    and RW on thousands of rows: each distinct text is cleaned once, and every row shares one
+    string instead of holding its own copy (a 160,000-row import keeps all of them until it is
+    written). Other cell types (numbers, dates) are cleaned each time."""
+    cache: dict[str, str | None] = {}
+
+    def memo(raw: Any) -> str | None:
+        if type(raw) is not str:
+            return clean(raw)
+        try:
+            return cache[raw]
+        except KeyError:
+            value = clean(raw)
+            if len(cache) < _MEMO_LIMIT:
+                cache[raw] = value
+            return value
+
+    return memo
+
 
 @dataclass(slots=True)
 class Candidate:
@@ -59,7 +83,9 @@ class Candidate:
     relation_given: bool = False
     program: str | None = None
     start_date: date | None = None
-    details: dict[str, Any] = field(default_factory=dict)
+    # Enrolment details (ragam, ABH role); None until a row has one: 160,000 rows do not each
+    # hold an empty dict.
+    details: dict[str, Any] | None = None
     has_id: bool = False  # any text in the NIK or KK cell (for the footer rule)
     shown_nik: str | None = None  # an unusable NIK cell as written, for reports
     # What the list says about the person's status and need (read_list_status): the list's own
@@ -67,7 +93,7 @@ class Candidate:
     list_status: str | None = None
     list_status_text: str | None = None
     disability: str | None = None
-    disability_ragam: list[str] = field(default_factory=list)
+    disability_ragam: Sequence[str] = ()
     # A recognised layout's extra columns on this row (extra field -> decoded cell): SIAK
     # Status, Cacat, Agama ... for the rules that turn them into review items.
     extras: dict[str, Any] | None = None
@@ -153,6 +179,9 @@ class RowParser:
         self._regions: dict[tuple[str, str], tuple[str | None, Issue | None]] = {}
         self._sexes: dict[str, str | None] = {}
         self._relations: dict[str, Relation | None] = {}
+        self._clean_text = _memoised(clean_text)  # birth place, street
+        self._clean_rt = _memoised(clean_rt)
+        self._kks: dict[str, str] = {}  # one string per KK number, shared by its members
 
     def cells(self, row: list[Any]) -> dict[str, Any]:
         """The mapped, non-empty cells of a row by field."""
@@ -247,7 +276,7 @@ class RowParser:
             if problem:
                 errors.append(problem)
             elif kk is not None:
-                cand.kk_number = kk
+                cand.kk_number = kk = self._kks.setdefault(kk, kk)
                 if isinstance(raw_kk, int | float):
                     warnings.append(number_cell_warning("No. KK"))
                 if not self._kk_is_clean(kk):
@@ -362,7 +391,7 @@ class RowParser:
             values["sex"] = "L" if male else "P"
 
     def _birth(self, cells: dict[str, Any], values: dict[str, Any], errors: list[Issue]) -> None:
-        place = clean_text(cells.get("birth_place"))
+        place = self._clean_text(cells.get("birth_place"))
         raw_date = cells.get("birth_date")
         born: date | None
         problem: Issue | None
@@ -401,10 +430,10 @@ class RowParser:
                 values["birth_date"] = born
 
     def _address(self, cells: dict[str, Any], values: dict[str, Any], errors: list[Issue]) -> None:
-        street = clean_text(cells.get("street"))
+        street = self._clean_text(cells.get("street"))
         if street:
             values["street"] = street
-        rt, rw = clean_rt(cells.get("rt")), clean_rt(cells.get("rw"))
+        rt, rw = self._clean_rt(cells.get("rt")), self._clean_rt(cells.get("rw"))
         combined = cells.get("rt_rw")
         if combined is not None and (rt is None or rw is None):
             c_rt, c_rw = split_rt_rw(combined)
@@ -499,14 +528,14 @@ class RowParser:
                         value=", ".join(unknown),
                     )
                 )
-            cand.details[DETAIL_DISABILITY_RAGAM] = known
+            cand.details = {**(cand.details or {}), DETAIL_DISABILITY_RAGAM: known}
         raw_role = cells.get("abh_role")
         if raw_role is not None:
             role = (clean_text(raw_role) or "").lower()
             for word in ("pelaku", "korban", "saksi"):
                 if word in role:
                     role = word
-            cand.details[DETAIL_ABH_ROLE] = role
+            cand.details = {**(cand.details or {}), DETAIL_ABH_ROLE: role}
 
 
 def program_code(text: str) -> str | None:
