@@ -46,6 +46,7 @@ from desktop_app.services.sync.policies import (
     Entry,
     table_order,
 )
+from desktop_app.storage import chain
 from desktop_app.storage.models import ChangeLog
 from desktop_app.storage.sync_models import SyncConflict
 
@@ -362,21 +363,7 @@ def entries_for(session: Session, entity_ids: Sequence[str]) -> dict[str, list[E
 
 
 # The change-log columns `Merger.store` writes, in the order of its rows' values.
-_LOG_COLUMNS = (
-    "id",
-    "hlc",
-    "device_id",
-    "actor",
-    "at",
-    "entity",
-    "entity_id",
-    "op",
-    "changes",
-    "source",
-    "batch_id",
-    "prev_hash",
-    "hash",
-)
+_LOG_COLUMNS = (*chain.CHAIN_FIELDS, "prev_hash", "hash")
 
 
 class Merger:
