@@ -43,6 +43,7 @@ USER, PASSWORD = "bench", "kata-sandi-bench"
 TARGET_UNLOCK_S = 0.5
 TARGET_RATIO = 1.3
 PAGE = 100
+FRAME_SCANS = 100  # scans (after the timed ones) whose commits' WAL frames are counted
 
 
 def encrypted_city(plain: Path) -> tuple[Path, bytes]:
@@ -183,7 +184,8 @@ def bench_scan(plain: Path, enc: Path, key: bytes, scans: int, workdir: Path) ->
     refused = dict.fromkeys(services, 0)
     try:
         # The copies are identical: the same round and the same unserved cards in both.
-        round_id, codes = _open_round_codes(contexts["plain"], scans + 1)
+        round_id, codes = _open_round_codes(contexts["plain"], scans + 1 + FRAME_SCANS)
+        codes, extra = codes[: scans + 1], codes[scans + 1 :]
         os.sync()
         for svc in services.values():
             svc.receive_code(round_id, codes[0])  # warm
@@ -199,10 +201,59 @@ def bench_scan(plain: Path, enc: Path, key: bytes, scans: int, workdir: Path) ->
                     continue
                 wall[name].append((time.perf_counter() - w0) * 1000)
                 cpu[name].append((time.process_time() - c0) * 1000)
+        frames = frames_per_scan(contexts, round_id, extra)
     finally:
         for ctx in contexts.values():
             ctx.close()
-    return {"scans": len(codes) - 1, "refused": refused, "wall": wall, "cpu": cpu}
+    return {
+        "scans": len(codes) - 1,
+        "refused": refused,
+        "wall": wall,
+        "cpu": cpu,
+        "frames": frames,
+    }
+
+
+def wal_frames(wal: Path) -> list[int]:
+    """The page numbers of the frames in a WAL file since its last restart (the frame headers
+    are not encrypted: SQLCipher encrypts the page images only)."""
+    try:
+        data = wal.read_bytes()
+    except FileNotFoundError:
+        return []
+    if len(data) < WAL_HEADER:
+        return []
+    page_size = int.from_bytes(data[8:12], "big")
+    salts = data[16:24]
+    pages, offset = [], WAL_HEADER
+    while offset + WAL_FRAME_HEADER + page_size <= len(data):
+        if data[offset + 8 : offset + 16] != salts:
+            break  # a frame left from before the restart
+        pages.append(int.from_bytes(data[offset : offset + 4], "big"))
+        offset += WAL_FRAME_HEADER + page_size
+    return pages
+
+
+WAL_HEADER, WAL_FRAME_HEADER = 32, 24
+
+
+def frames_per_scan(
+    contexts: dict[str, AppContext], round_id: str, codes: list[str]
+) -> dict[str, list[int]]:
+    """WAL frames (pages) each scan's commit writes, plain and encrypted: the WAL is emptied
+    (checkpoint, truncate) before each scan, so what it holds afterwards is that commit's."""
+    from desktop_app.services.distribution import DistributionService
+
+    frames: dict[str, list[int]] = {name: [] for name in contexts}
+    for name, ctx in contexts.items():
+        svc = DistributionService(ctx)
+        wal = Path(str(ctx.db.path) + "-wal")
+        for code in codes:
+            with ctx.db.plain() as conn:
+                conn.execute("PRAGMA wal_checkpoint(TRUNCATE)").fetchall()
+            svc.receive_code(round_id, code)
+            frames[name].append(len(wal_frames(wal)))
+    return frames
 
 
 def _ratio(values: dict[str, list[float]], pct: float = 95) -> float:
@@ -226,10 +277,20 @@ def main() -> None:
     parser.add_argument("--unlock-runs", type=int, default=5)
     parser.add_argument("--dir", type=Path, default=None)
     parser.add_argument("--json", type=Path, default=CACHE_DIR / "results" / "encryption.json")
+    parser.add_argument(
+        "--scan-only",
+        action="store_true",
+        help="only (c), the scan -> receipt part (its JSON goes to <json stem>-scan.json)",
+    )
     args = parser.parse_args()
     load_before = os.getloadavg()[0]
     plain = city_db()
     enc, key = encrypted_city(plain)
+    if args.scan_only:
+        with tempfile.TemporaryDirectory() as tmp:
+            scan = bench_scan(plain, enc, key, args.scans, args.dir or Path(tmp))
+        _report_scan_only(scan, load_before, args.json)
+        return
     unlock = bench_unlock(plain, enc, args.unlock_runs)
     search = bench_search(plain, enc, key, args.passes)
     with tempfile.TemporaryDirectory() as tmp:
@@ -250,11 +311,7 @@ def main() -> None:
             "passes": args.passes,
             **_timings(search),
         },
-        "scan": {
-            "scans": scan["scans"],
-            "refused": scan["refused"],
-            **_timings(scan),
-        },
+        "scan": _scan_result(scan),
         "target_unlock_s": TARGET_UNLOCK_S,
         "target_ratio": TARGET_RATIO,
         "load_average": [load_before, os.getloadavg()[0]],
@@ -299,6 +356,53 @@ def main() -> None:
             f"{r['ratio_p95_wall']:.2f}x   target <= {TARGET_RATIO:g}x (CPU): "
             f"{'met' if r['ratio_p95_cpu'] <= TARGET_RATIO else 'MISSED'}"
         )
+        if block == "scan":
+            _print_frames(r)
+    if any(scan["refused"].values()):
+        print(f"  scans refused (not timed): {scan['refused']}")
+
+
+def _scan_result(scan: dict[str, Any]) -> dict[str, Any]:
+    return {
+        "scans": scan["scans"],
+        "refused": scan["refused"],
+        **_timings(scan),
+        "wal_frames_per_commit": {n: summary_ms(v) for n, v in scan["frames"].items()},
+    }
+
+
+def _print_frames(r: dict[str, Any]) -> None:
+    frames = r["wal_frames_per_commit"]
+    print(
+        f"  WAL frames (pages) per scan commit, {FRAME_SCANS} scans: "
+        + ", ".join(
+            f"{name} mean {frames[name]['mean']:.1f} p50 {frames[name]['p50']:.0f} "
+            f"max {frames[name]['max']:.0f}"
+            for name in ("plain", "encrypted")
+        )
+    )
+
+
+def _report_scan_only(scan: dict[str, Any], load_before: float, json_path: Path) -> None:
+    """(c) alone: its JSON beside the full run's, and the same printed lines."""
+    r = {**_scan_result(scan), "load_average": [load_before, os.getloadavg()[0]]}
+    out = json_path.with_name(json_path.stem + "-scan.json")
+    out.parent.mkdir(parents=True, exist_ok=True)
+    out.write_text(json.dumps(r, indent=2))
+    print(f"load average {r['load_average'][0]:.1f} -> {r['load_average'][1]:.1f}")
+    print("scan -> receipt:")
+    for name in ("plain", "encrypted"):
+        print(
+            f"  {name:<10} wall p50 {r['wall_ms'][name]['p50']:7.3f} ms  p95 "
+            f"{r['wall_ms'][name]['p95']:7.3f} ms   CPU p50 {r['cpu_ms'][name]['p50']:7.3f} "
+            f"ms  p95 {r['cpu_ms'][name]['p95']:7.3f} ms"
+        )
+    print(
+        f"  ratio encrypted/plain p95: CPU {r['ratio_p95_cpu']:.2f}x, wall "
+        f"{r['ratio_p95_wall']:.2f}x   target <= {TARGET_RATIO:g}x (CPU): "
+        f"{'met' if r['ratio_p95_cpu'] <= TARGET_RATIO else 'MISSED'}"
+    )
+    _print_frames(r)
     if any(scan["refused"].values()):
         print(f"  scans refused (not timed): {scan['refused']}")
 
