@@ -161,7 +161,9 @@ def _open_round_codes(ctx: AppContext, n: int) -> tuple[str, list[str]]:
     return round_id, codes[:n]
 
 
-def bench_scan(plain: Path, enc: Path, key: bytes, scans: int, workdir: Path) -> dict:
+def bench_scan(
+    plain: Path, enc: Path, key: bytes, scans: int, workdir: Path, drop: tuple[str, ...] = ()
+) -> dict:
     from desktop_app.domain.errors import Refusal
     from desktop_app.services.distribution import DistributionService
 
@@ -178,6 +180,12 @@ def bench_scan(plain: Path, enc: Path, key: bytes, scans: int, workdir: Path) ->
         )
         for name, path in copies.items()
     }
+    for ctx in contexts.values():
+        # What a migration dropping these indexes would give, on the scratch copies only.
+        with ctx.db.plain() as conn:
+            for index in drop:
+                conn.execute(f'DROP INDEX "{index}"')
+            conn.commit()
     services = {name: DistributionService(ctx) for name, ctx in contexts.items()}
     wall: dict[str, list[float]] = {name: [] for name in services}
     cpu: dict[str, list[float]] = {name: [] for name in services}
@@ -282,13 +290,23 @@ def main() -> None:
         action="store_true",
         help="only (c), the scan -> receipt part (its JSON goes to <json stem>-scan.json)",
     )
+    parser.add_argument(
+        "--drop-index",
+        action="append",
+        default=[],
+        metavar="NAME",
+        help="with --scan-only: drop this index on both scratch copies first (what a migration "
+        "dropping it would give); may be repeated",
+    )
     args = parser.parse_args()
     load_before = os.getloadavg()[0]
     plain = city_db()
     enc, key = encrypted_city(plain)
     if args.scan_only:
         with tempfile.TemporaryDirectory() as tmp:
-            scan = bench_scan(plain, enc, key, args.scans, args.dir or Path(tmp))
+            scan = bench_scan(
+                plain, enc, key, args.scans, args.dir or Path(tmp), tuple(args.drop_index)
+            )
         _report_scan_only(scan, load_before, args.json)
         return
     unlock = bench_unlock(plain, enc, args.unlock_runs)
