@@ -28,10 +28,12 @@ below) and reused.
 from __future__ import annotations
 
 import argparse
+import collections
 import json
 import os
 import random
 import shutil
+import sqlite3
 import sys
 import tempfile
 import time
@@ -220,12 +222,14 @@ def bench_scan(
     finally:
         for ctx in contexts.values():
             ctx.close()
+    by_btree = pages_by_btree(copies["plain"], frames["plain"])
     return {
         "scans": len(codes) - 1,
         "refused": refused,
         "wall": wall,
         "cpu": cpu,
-        "frames": frames,
+        "frames": {name: [len(pages) for pages in commits] for name, commits in frames.items()},
+        "plain_pages_by_btree": by_btree,
     }
 
 
@@ -254,21 +258,46 @@ WAL_HEADER, WAL_FRAME_HEADER = 32, 24
 
 def frames_per_scan(
     contexts: dict[str, AppContext], round_id: str, codes: list[str]
-) -> dict[str, list[int]]:
-    """WAL frames (pages) each scan's commit writes, plain and encrypted: the WAL is emptied
-    (checkpoint, truncate) before each scan, so what it holds afterwards is that commit's."""
+) -> dict[str, list[list[int]]]:
+    """The pages each scan's commit writes (WAL frames), plain and encrypted: the WAL is
+    emptied (checkpoint, truncate) before each scan, so what it holds afterwards is that
+    commit's. A refused scan writes nothing and is left out."""
+    from desktop_app.domain.errors import Refusal
     from desktop_app.services.distribution import DistributionService
 
-    frames: dict[str, list[int]] = {name: [] for name in contexts}
+    frames: dict[str, list[list[int]]] = {name: [] for name in contexts}
     for name, ctx in contexts.items():
         svc = DistributionService(ctx)
         wal = Path(str(ctx.db.path) + "-wal")
         for code in codes:
             with ctx.db.plain() as conn:
                 conn.execute("PRAGMA wal_checkpoint(TRUNCATE)").fetchall()
-            svc.receive_code(round_id, code)
-            frames[name].append(len(wal_frames(wal)))
+            try:
+                svc.receive_code(round_id, code)
+            except Refusal:
+                continue
+            frames[name].append(wal_frames(wal))
+        with ctx.db.plain() as conn:
+            conn.execute("PRAGMA wal_checkpoint(TRUNCATE)").fetchall()
     return frames
+
+
+def pages_by_btree(path: Path, commits: list[list[int]]) -> dict[str, float]:
+    """Pages per commit by the table or index they belong to, on the plain copy (SQLCipher's
+    build has no dbstat, the standard library's SQLite has). "page 1" is the header page, written
+    when the file grows; "new page" one the file did not have before the commits."""
+    conn = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True)
+    try:
+        owner = dict(conn.execute("SELECT pageno, name FROM dbstat WHERE pageno > 1"))
+    except sqlite3.OperationalError:
+        return {}
+    finally:
+        conn.close()
+    counts: collections.Counter[str] = collections.Counter()
+    for pages in commits:
+        counts.update("page 1" if p == 1 else owner.get(p, "new page") for p in pages)
+    n = max(1, len(commits))
+    return {name: count / n for name, count in counts.most_common()}
 
 
 def _ratio(values: dict[str, list[float]], pct: float = 95) -> float:
@@ -393,6 +422,7 @@ def _scan_result(scan: dict[str, Any]) -> dict[str, Any]:
         "refused": scan["refused"],
         **_timings(scan),
         "wal_frames_per_commit": {n: summary_ms(v) for n, v in scan["frames"].items()},
+        "plain_pages_per_commit_by_btree": scan["plain_pages_by_btree"],
     }
 
 
@@ -406,6 +436,12 @@ def _print_frames(r: dict[str, Any]) -> None:
             for name in ("plain", "encrypted")
         )
     )
+    by_btree = r["plain_pages_per_commit_by_btree"]
+    if by_btree:
+        print(
+            "  of which (plain copy, pages per commit): "
+            + ", ".join(f"{name} {pages:.2f}" for name, pages in by_btree.items())
+        )
 
 
 def _report_scan_only(scan: dict[str, Any], load_before: float, json_path: Path) -> None:
