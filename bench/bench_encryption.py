@@ -10,21 +10,30 @@ beside the plain one (issue 12).
     see the same machine load. Target: encrypted / plain p95 <= 1.3x.
 (c) scan -> durable receipt: `DistributionService.receive_code` for unserved cards of the city
     database's open round, on a scratch copy of each, alternating scan by scan. Target: <= 1.3x.
+    Then the WAL frames (pages) each scan's commit writes, plain and encrypted, over 100 more
+    scans with the WAL emptied before each: SQLCipher encrypts and authenticates every page a
+    commit writes (~13 µs a 4 KiB page here, AES-256-CBC + HMAC-SHA512), which is nearly all
+    of the encrypted scan's extra cost, so the pages per commit are what moves the ratio.
+    `--scan-only` runs (c) alone; `--drop-index NAME` (repeatable) drops an index on both
+    scratch copies first, to see what a migration dropping it would give.
 
 CPU time is reported beside wall time: the build machine's 2 cores are shared. The encrypted
 copy and its key file are made once into the cache (synthetic demo data; the bench password is
 below) and reused.
 
     python -m bench.bench_encryption [--passes 2] [--scans 600] [--json OUT]
+    python -m bench.bench_encryption --scan-only [--scans 1500] [--drop-index NAME]
 """
 
 from __future__ import annotations
 
 import argparse
+import collections
 import json
 import os
 import random
 import shutil
+import sqlite3
 import sys
 import tempfile
 import time
@@ -43,6 +52,7 @@ USER, PASSWORD = "bench", "kata-sandi-bench"
 TARGET_UNLOCK_S = 0.5
 TARGET_RATIO = 1.3
 PAGE = 100
+FRAME_SCANS = 100  # scans (after the timed ones) whose commits' WAL frames are counted
 
 
 def encrypted_city(plain: Path) -> tuple[Path, bytes]:
@@ -160,7 +170,9 @@ def _open_round_codes(ctx: AppContext, n: int) -> tuple[str, list[str]]:
     return round_id, codes[:n]
 
 
-def bench_scan(plain: Path, enc: Path, key: bytes, scans: int, workdir: Path) -> dict:
+def bench_scan(
+    plain: Path, enc: Path, key: bytes, scans: int, workdir: Path, drop: tuple[str, ...] = ()
+) -> dict:
     from desktop_app.domain.errors import Refusal
     from desktop_app.services.distribution import DistributionService
 
@@ -177,13 +189,20 @@ def bench_scan(plain: Path, enc: Path, key: bytes, scans: int, workdir: Path) ->
         )
         for name, path in copies.items()
     }
+    for ctx in contexts.values():
+        # What a migration dropping these indexes would give, on the scratch copies only.
+        with ctx.db.plain() as conn:
+            for index in drop:
+                conn.execute(f'DROP INDEX "{index}"')
+            conn.commit()
     services = {name: DistributionService(ctx) for name, ctx in contexts.items()}
     wall: dict[str, list[float]] = {name: [] for name in services}
     cpu: dict[str, list[float]] = {name: [] for name in services}
     refused = dict.fromkeys(services, 0)
     try:
         # The copies are identical: the same round and the same unserved cards in both.
-        round_id, codes = _open_round_codes(contexts["plain"], scans + 1)
+        round_id, codes = _open_round_codes(contexts["plain"], scans + 1 + FRAME_SCANS)
+        codes, extra = codes[: scans + 1], codes[scans + 1 :]
         os.sync()
         for svc in services.values():
             svc.receive_code(round_id, codes[0])  # warm
@@ -199,10 +218,86 @@ def bench_scan(plain: Path, enc: Path, key: bytes, scans: int, workdir: Path) ->
                     continue
                 wall[name].append((time.perf_counter() - w0) * 1000)
                 cpu[name].append((time.process_time() - c0) * 1000)
+        frames = frames_per_scan(contexts, round_id, extra)
     finally:
         for ctx in contexts.values():
             ctx.close()
-    return {"scans": len(codes) - 1, "refused": refused, "wall": wall, "cpu": cpu}
+    by_btree = pages_by_btree(copies["plain"], frames["plain"])
+    return {
+        "scans": len(codes) - 1,
+        "refused": refused,
+        "wall": wall,
+        "cpu": cpu,
+        "frames": {name: [len(pages) for pages in commits] for name, commits in frames.items()},
+        "plain_pages_by_btree": by_btree,
+    }
+
+
+def wal_frames(wal: Path) -> list[int]:
+    """The page numbers of the frames in a WAL file since its last restart (the frame headers
+    are not encrypted: SQLCipher encrypts the page images only)."""
+    try:
+        data = wal.read_bytes()
+    except FileNotFoundError:
+        return []
+    if len(data) < WAL_HEADER:
+        return []
+    page_size = int.from_bytes(data[8:12], "big")
+    salts = data[16:24]
+    pages, offset = [], WAL_HEADER
+    while offset + WAL_FRAME_HEADER + page_size <= len(data):
+        if data[offset + 8 : offset + 16] != salts:
+            break  # a frame left from before the restart
+        pages.append(int.from_bytes(data[offset : offset + 4], "big"))
+        offset += WAL_FRAME_HEADER + page_size
+    return pages
+
+
+WAL_HEADER, WAL_FRAME_HEADER = 32, 24
+
+
+def frames_per_scan(
+    contexts: dict[str, AppContext], round_id: str, codes: list[str]
+) -> dict[str, list[list[int]]]:
+    """The pages each scan's commit writes (WAL frames), plain and encrypted: the WAL is
+    emptied (checkpoint, truncate) before each scan, so what it holds afterwards is that
+    commit's. A refused scan writes nothing and is left out."""
+    from desktop_app.domain.errors import Refusal
+    from desktop_app.services.distribution import DistributionService
+
+    frames: dict[str, list[list[int]]] = {name: [] for name in contexts}
+    for name, ctx in contexts.items():
+        svc = DistributionService(ctx)
+        wal = Path(str(ctx.db.path) + "-wal")
+        for code in codes:
+            with ctx.db.plain() as conn:
+                conn.execute("PRAGMA wal_checkpoint(TRUNCATE)").fetchall()
+            try:
+                svc.receive_code(round_id, code)
+            except Refusal:
+                continue
+            frames[name].append(wal_frames(wal))
+        with ctx.db.plain() as conn:
+            conn.execute("PRAGMA wal_checkpoint(TRUNCATE)").fetchall()
+    return frames
+
+
+def pages_by_btree(path: Path, commits: list[list[int]]) -> dict[str, float]:
+    """Pages per commit by the table or index they belong to, on the plain copy (SQLCipher's
+    build has no dbstat, the standard library's SQLite has). "page 1" is the header page, written
+    when the file grows; "new page" one the file did not have before the commits."""
+    conn = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True)
+    try:
+        owner = dict(conn.execute("SELECT pageno, name FROM dbstat WHERE pageno > 1"))
+    except sqlite3.OperationalError:
+        return {}
+    finally:
+        conn.close()
+    counts: collections.Counter[str] = collections.Counter()
+    for pages in commits:
+        counts.update("page 1" if p == 1 else owner.get(p, "new page") for p in pages)
+    n = max(1, len(commits))
+    return {name: count / n for name, count in counts.most_common()}
 
 
 def _ratio(values: dict[str, list[float]], pct: float = 95) -> float:
@@ -226,10 +321,30 @@ def main() -> None:
     parser.add_argument("--unlock-runs", type=int, default=5)
     parser.add_argument("--dir", type=Path, default=None)
     parser.add_argument("--json", type=Path, default=CACHE_DIR / "results" / "encryption.json")
+    parser.add_argument(
+        "--scan-only",
+        action="store_true",
+        help="only (c), the scan -> receipt part (its JSON goes to <json stem>-scan.json)",
+    )
+    parser.add_argument(
+        "--drop-index",
+        action="append",
+        default=[],
+        metavar="NAME",
+        help="with --scan-only: drop this index on both scratch copies first (what a migration "
+        "dropping it would give); may be repeated",
+    )
     args = parser.parse_args()
     load_before = os.getloadavg()[0]
     plain = city_db()
     enc, key = encrypted_city(plain)
+    if args.scan_only:
+        with tempfile.TemporaryDirectory() as tmp:
+            scan = bench_scan(
+                plain, enc, key, args.scans, args.dir or Path(tmp), tuple(args.drop_index)
+            )
+        _report_scan_only(scan, load_before, args.json)
+        return
     unlock = bench_unlock(plain, enc, args.unlock_runs)
     search = bench_search(plain, enc, key, args.passes)
     with tempfile.TemporaryDirectory() as tmp:
@@ -250,11 +365,7 @@ def main() -> None:
             "passes": args.passes,
             **_timings(search),
         },
-        "scan": {
-            "scans": scan["scans"],
-            "refused": scan["refused"],
-            **_timings(scan),
-        },
+        "scan": _scan_result(scan),
         "target_unlock_s": TARGET_UNLOCK_S,
         "target_ratio": TARGET_RATIO,
         "load_average": [load_before, os.getloadavg()[0]],
@@ -299,6 +410,60 @@ def main() -> None:
             f"{r['ratio_p95_wall']:.2f}x   target <= {TARGET_RATIO:g}x (CPU): "
             f"{'met' if r['ratio_p95_cpu'] <= TARGET_RATIO else 'MISSED'}"
         )
+        if block == "scan":
+            _print_frames(r)
+    if any(scan["refused"].values()):
+        print(f"  scans refused (not timed): {scan['refused']}")
+
+
+def _scan_result(scan: dict[str, Any]) -> dict[str, Any]:
+    return {
+        "scans": scan["scans"],
+        "refused": scan["refused"],
+        **_timings(scan),
+        "wal_frames_per_commit": {n: summary_ms(v) for n, v in scan["frames"].items()},
+        "plain_pages_per_commit_by_btree": scan["plain_pages_by_btree"],
+    }
+
+
+def _print_frames(r: dict[str, Any]) -> None:
+    frames = r["wal_frames_per_commit"]
+    print(
+        f"  WAL frames (pages) per scan commit, {FRAME_SCANS} scans: "
+        + ", ".join(
+            f"{name} mean {frames[name]['mean']:.1f} p50 {frames[name]['p50']:.0f} "
+            f"p95 {frames[name]['p95']:.0f} max {frames[name]['max']:.0f}"
+            for name in ("plain", "encrypted")
+        )
+    )
+    by_btree = r["plain_pages_per_commit_by_btree"]
+    if by_btree:
+        print(
+            "  of which (plain copy, pages per commit): "
+            + ", ".join(f"{name} {pages:.2f}" for name, pages in by_btree.items())
+        )
+
+
+def _report_scan_only(scan: dict[str, Any], load_before: float, json_path: Path) -> None:
+    """(c) alone: its JSON beside the full run's, and the same printed lines."""
+    r = {**_scan_result(scan), "load_average": [load_before, os.getloadavg()[0]]}
+    out = json_path.with_name(json_path.stem + "-scan.json")
+    out.parent.mkdir(parents=True, exist_ok=True)
+    out.write_text(json.dumps(r, indent=2))
+    print(f"load average {r['load_average'][0]:.1f} -> {r['load_average'][1]:.1f}")
+    print("scan -> receipt:")
+    for name in ("plain", "encrypted"):
+        print(
+            f"  {name:<10} wall p50 {r['wall_ms'][name]['p50']:7.3f} ms  p95 "
+            f"{r['wall_ms'][name]['p95']:7.3f} ms   CPU p50 {r['cpu_ms'][name]['p50']:7.3f} "
+            f"ms  p95 {r['cpu_ms'][name]['p95']:7.3f} ms"
+        )
+    print(
+        f"  ratio encrypted/plain p95: CPU {r['ratio_p95_cpu']:.2f}x, wall "
+        f"{r['ratio_p95_wall']:.2f}x   target <= {TARGET_RATIO:g}x (CPU): "
+        f"{'met' if r['ratio_p95_cpu'] <= TARGET_RATIO else 'MISSED'}"
+    )
+    _print_frames(r)
     if any(scan["refused"].values()):
         print(f"  scans refused (not timed): {scan['refused']}")
 
