@@ -291,7 +291,9 @@ class SyncExport(SyncBase):
                 "sender_key": self.devices.identity().verify_key,
                 "to_device": to_device,
                 "created_at": w.now().isoformat(),
-                "created_hlc": w.stamp(),
+                # The clock itself, not `w.stamp()`: a stamp the unit of work does not log would
+                # make its change set read the batch back from the change log (context.py).
+                "created_hlc": self.ctx.hlc.now().encode(),
                 "seq_from": peer.delivered_upto + 1,
                 "seq_to": seq_to,
                 "received_upto": peer.received_upto,
