@@ -33,3 +33,41 @@ def test_the_common_and_the_doubtful_cells() -> None:
         assert not _has_identity_text([cell], 0)
     assert not _has_identity_text(["3572014107650001"], 1)
     assert not _has_identity_text(["3572014107650001"], None)
+
+
+_ANY_CELL = st.one_of(
+    st.none(),
+    st.sampled_from(["", " ", "\t", "\u3000", "Alamat: JL. MAWAR 3", " x "]),
+    st.text(max_size=6),
+    st.integers(),
+    st.floats(),
+    st.booleans(),
+    st.dates(),
+    st.datetimes(),
+    st.times(),
+    st.timedeltas(),
+)
+
+
+@settings(max_examples=500, deadline=None)
+@given(row=st.lists(_ANY_CELL, max_size=6))
+def test_first_filled_cell_is_the_one_the_reader_always_took(row: list[object]) -> None:
+    from desktop_app.services.importing.blocks import _first_filled
+    from desktop_app.services.importing.cleaning import text_of
+
+    before = next((c for c in row if c not in ("", None) and text_of(c).strip()), None)
+    assert _first_filled(row) is before
+
+
+def test_cells_skip_empty_and_blank_text_only() -> None:
+    from datetime import date
+
+    from desktop_app.services.importing.parse import RowParser
+
+    parser = RowParser.__new__(RowParser)
+    parser.cols = [("name", 0), ("street", 1), ("rt", 2), ("birth_date", 3), ("phone", 4)]
+    parser.codes = {}
+    born = date(1960, 1, 12)
+    cells = parser.cells(["SITI", "  ", 0, born, ""])
+    assert cells == {"name": "SITI", "rt": 0, "birth_date": born}
+    assert parser.cells([None, "\u3000", 0.0]) == {"rt": 0.0}
