@@ -50,6 +50,22 @@ def test_export_and_import_of_bundles_read_nothing_by_batch(field: Field) -> Non
     assert lap_reads == [] and office_reads == []
 
 
+def test_export_still_saves_the_clock_it_stamped_the_bundle_with(field: Field) -> None:
+    """The export reads the clock instead of taking an unlogged stamp; the reading is still
+    persisted with its transaction, so a restart cannot issue a smaller timestamp."""
+    import json
+
+    from desktop_app.services.context import HLC_KEY
+    from desktop_app.storage.models import Setting
+
+    field.lap.sync.export(field.tmp / "ret.bdl")
+    newest = field.lap.ctx.hlc.last
+    assert newest is not None
+    with field.lap.ctx.db.session() as s:
+        saved = s.get(Setting, HLC_KEY)
+    assert saved is not None and json.loads(saved.value) == newest.encode()
+
+
 def test_bulk_writes_read_nothing_by_batch(ctx: AppContext) -> None:
     now = ctx.clock.now()
     rows = [
