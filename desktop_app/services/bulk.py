@@ -20,7 +20,7 @@ from sqlalchemy import Column, Table
 from sqlalchemy.engine import Connection
 from sqlmodel import SQLModel
 
-from desktop_app.domain.ids import new_id
+from desktop_app.domain.ids import new_ids
 from desktop_app.services.context import UnitOfWork
 from desktop_app.storage import chain, search
 from desktop_app.storage.distribution_models import (
@@ -104,7 +104,8 @@ def bulk_insert(
     get = itemgetter(*first_keys) if width > 1 else lambda r: (r[first_keys[0]],)
     prepared: list[dict[str, Any]] = []
     log_rows: list[tuple[Any, ...]] = []
-    for row, stamp in zip(rows, uow.stamps(len(rows)), strict=True):
+    log_ids = new_ids(len(rows))
+    for row, stamp, log_id in zip(rows, uow.stamps(len(rows)), log_ids, strict=True):
         full = dict(row)
         full["hlc"] = stamp
         for key in stamped:
@@ -115,8 +116,9 @@ def bulk_insert(
         except KeyError:  # other keys than the first row's
             text = _creation_dumps(full)
         log_rows.append(
-            (new_id(), stamp, device, actor, now, entity, full["id"], op, text, source, batch)
+            (log_id, stamp, device, actor, now, entity, full["id"], op, text, source, batch)
         )
+    del log_ids
     conn = uow.session.connection()
     if entity == "person":
         # Index the whole batch at once: per-row FTS trigger writes are ~10x slower.
@@ -324,6 +326,7 @@ def bulk_update(
     groups: dict[tuple[str, ...], list[dict[str, Any]]] = {}
     log_rows: list[tuple[Any, ...]] = []
     device, actor, source, batch = uow.ctx.device.id, uow.ctx.actor, uow.source, uow.batch_id
+    log_ids = iter(new_ids(sum(1 for u in updates if u[1])))
     for entity_id, changes, before in updates:
         if not changes:
             continue
@@ -339,7 +342,7 @@ def bulk_update(
             ensure_ascii=False,
         )
         log_rows.append(
-            (new_id(), stamp, device, actor, now, entity, entity_id, op, logged, source, batch)
+            (next(log_ids), stamp, device, actor, now, entity, entity_id, op, logged, source, batch)
         )
     conn = uow.session.connection()
     for fields, params_list in groups.items():

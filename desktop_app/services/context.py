@@ -143,6 +143,9 @@ class ChangeSet:
 
 ChangeSubscriber = Callable[[ChangeSet], None]
 
+# A safety net for a writer that stamps without counting what it logs: batch_id is not indexed
+# (migration 14), so this scans the change log. Every writer in the app counts its rows
+# (`log`, `logged`, `record`) and never reaches it; tests/sync/test_batch_reads.py checks.
 _BATCH_ENTRIES = text("SELECT entity, entity_id, op FROM change_log WHERE batch_id = :b")
 
 

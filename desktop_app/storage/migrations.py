@@ -898,6 +898,20 @@ def _v13_unused_indexes(conn: sqlite3.Connection) -> None:
     run_script(conn, _V13_UNUSED_INDEXES)
 
 
+def _v14_change_log_batch_index(conn: sqlite3.Connection) -> None:
+    """Drop ix_change_log_batch_id, which every change-log row kept writing and no query needs
+    (issue 17: the 160,000-row import's change log).
+
+    Its one reader was the unit of work's change set (services/context.py), which reads its own
+    batch back only when it issued more clock stamps than it logged rows. Every writer now
+    counts what it logs (`UnitOfWork.log` / `logged` / `record`), and the sync export, which
+    took a stamp for its manifest without logging anything, reads the clock directly; a batch
+    read left for an unknown writer scans the log instead. Sync review groups held changes by
+    the batch in the quarantined entry's JSON, not through this index. The column stays: it is
+    part of every entry, its chain hash and the sync wire format."""
+    conn.execute("DROP INDEX IF EXISTS ix_change_log_batch_id")
+
+
 STEPS: dict[int, Callable[[sqlite3.Connection], None]] = {
     1: _v1_registry,
     2: _v2_training,
@@ -912,6 +926,7 @@ STEPS: dict[int, Callable[[sqlite3.Connection], None]] = {
     11: _v11_change_log_chain,
     12: _v12_casework,
     13: _v13_unused_indexes,
+    14: _v14_change_log_batch_index,
 }
 
 CURRENT_VERSION = max(STEPS)

@@ -155,7 +155,8 @@ class ChangeLog(SQLModel, table=True):
     op: str  # create / update / delete / status / enrol / leave ...
     changes: str  # JSON {field: [before, after]}
     source: str | None = None  # e.g. the imported file's name
-    batch_id: str | None = Field(default=None, index=True)
+    # Not indexed: nothing looks entries up by batch (migration 14).
+    batch_id: str | None = Field(default=None)
     # The hash chain (storage/chain.py): filled by the change_log_chain trigger, or by bulk
     # writers through chain.chain_rows (the same hashes).
     prev_hash: str | None = None

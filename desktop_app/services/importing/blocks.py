@@ -277,12 +277,27 @@ def _has_identity(row: list[Any]) -> bool:
     return False
 
 
+def _first_filled(row: list[Any]) -> Any:
+    """The first cell that shows something (None when none does). Asked of every row: text
+    is tested without text_of, and a number always shows its digits."""
+    for cell in row:
+        if cell is None:
+            continue
+        if isinstance(cell, str):
+            if cell and not cell.isspace():
+                return cell
+            continue
+        if type(cell) is int or type(cell) is float or text_of(cell).strip():
+            return cell
+    return None
+
+
 def address_line(row: list[Any]) -> AddressLine | None:
     """The address a row gives when it is a family's address line, else None.
 
     "Alamat: JL. MAWAR 3, Nama Dusun: KRAJAN, RT/RW: 003/001" -> street "JL. MAWAR 3, Dusun
     KRAJAN", RT 003, RW 001. The parts may be spread over several cells."""
-    first = next((c for c in row if c not in ("", None) and text_of(c).strip()), None)
+    first = _first_filled(row)
     if not isinstance(first, str) or not _ADDRESS_START.match(first):
         return None
     if _has_identity(row):

@@ -190,9 +190,12 @@ class RowParser:
         for key, col in self.cols:
             if col < width:
                 value = row[col]
-                if value is None or value == "":
+                if value is None:
                     continue
-                if type(value) is str and value.isspace():
+                if type(value) is str:
+                    if not value or value.isspace():
+                        continue
+                elif isinstance(value, str) and not value:  # a str subclass ("" as before)
                     continue
                 out[key] = value
         if self.codes:

@@ -16,7 +16,7 @@ from typing import Any
 from sqlalchemy.engine import Connection
 
 from desktop_app.domain.households import assumed_head, file_heads, head_problem, join_problem
-from desktop_app.domain.ids import new_id
+from desktop_app.domain.ids import id_stream
 from desktop_app.domain.nik import Issue, parse_nik
 from desktop_app.domain.programs import PROGRAMS, Program, Unit, validate_enrolment
 from desktop_app.domain.status import RELATION_LABELS, PersonStatus, Relation
@@ -197,6 +197,8 @@ class Planner:
         self.ops = Ops()
         self.results: dict[int, RowResult] = {}
         self.now = ctx.clock.now()
+        # New rows' ids, minted a chunk at a time (domain/ids.py: a third of new_id's cost).
+        self._ids = id_stream()
         # A participant list's programme, and what the clerk may enrol (enrolment_rules.py).
         self.rules = EnrolmentRules(ctx, prepared.title.program)
 
@@ -249,7 +251,7 @@ class Planner:
                 result.status = RowStatus.REJECTED
                 return result, None
             person = {
-                "id": new_id(),
+                "id": next(self._ids),
                 "nik": values["nik"],
                 "name": values["name"],
                 "sex": values["sex"],
@@ -450,7 +452,7 @@ class Planner:
                     )
                 continue
             household = matches[0] if matches else None
-            hid = household["id"] if household else new_id()
+            hid = household["id"] if household else next(self._ids)
             # Membership of each member row.
             for cand in members:
                 op = pending[cand.row]
@@ -543,7 +545,7 @@ class Planner:
                 self.ops.new_households.append(record)
                 self.ops.new_kk_history.append(
                     {
-                        "id": new_id(),
+                        "id": next(self._ids),
                         "household_id": hid,
                         "kk_number": kk,
                         "valid_from": self.today,
@@ -718,7 +720,7 @@ class Planner:
         self, code: str, pid: str | None, hid: str | None, start: date, details: dict[str, Any]
     ) -> dict[str, Any]:
         return {
-            "id": new_id(),
+            "id": next(self._ids),
             "program_code": code,
             "person_id": pid,
             "household_id": hid,

@@ -418,12 +418,13 @@ class ImportService:
             if blocks.take(row, len(candidates)):
                 ignored += 1  # a family's address line, not a person
                 continue
-            if all(c >= len(row) or is_blank(row[c]) for c in used_cols):
-                ignored += 1
-                continue
-            if nik_col is not None and _looks_numbered(row, nik_col) and is_numbering_row(row):
-                ignored += 1  # a column-number row repeated further down (every printed page)
-                continue
+            if not _has_identity_text(row, nik_col):
+                if all(c >= len(row) or is_blank(row[c]) for c in used_cols):
+                    ignored += 1
+                    continue
+                if nik_col is not None and _looks_numbered(row, nik_col) and is_numbering_row(row):
+                    ignored += 1  # a column-number row repeated further down (every printed page)
+                    continue
             candidates.append(parser.parse(index + 1, blocks.row(row)))
         # Rows below the last identity number are signatures, totals or notes.
         last = max((i for i, c in enumerate(candidates) if c.has_id), default=-1)
@@ -470,6 +471,17 @@ def _layout_headers() -> frozenset[str]:
         keys.update(lay.columns)
         keys.update(lay.extra_columns)
     return frozenset(keys)
+
+
+def _has_identity_text(row: list[Any], col: int | None) -> bool:
+    """The common row, cheaply: its NIK cell is text of 4 or more characters that begins and
+    ends with a letter or digit. Such a row is not blank (the NIK column is a mapped one) and not
+    a column-number row (`_looks_numbered` needs at most 3 characters once spaces and brackets
+    are stripped, and there are none to strip), so both slower tests can be skipped."""
+    if col is None or col >= len(row):
+        return False
+    cell = row[col]
+    return type(cell) is str and len(cell) > 3 and cell[0].isalnum() and cell[-1].isalnum()
 
 
 def _looks_numbered(row: list[Any], col: int) -> bool:

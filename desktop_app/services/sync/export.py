@@ -283,6 +283,10 @@ class SyncExport(SyncBase):
             recipient = self.devices.trusted_key(to_device)
             device_row = s.get(SyncDevice, to_device)
             to_name = device_row.name if device_row is not None else to_device
+            # A clock reading, not `w.stamp()`: a stamp that logs no change-log row would make
+            # the change set read its batch back from the log (context.py). As last_stamp it
+            # is still saved with the transaction, so a restart never issues a smaller one.
+            created_hlc = w.last_stamp = self.ctx.hlc.now()
             manifest_fields = {
                 "bundle_id": new_id(),
                 "kind": kind,
@@ -291,7 +295,7 @@ class SyncExport(SyncBase):
                 "sender_key": self.devices.identity().verify_key,
                 "to_device": to_device,
                 "created_at": w.now().isoformat(),
-                "created_hlc": w.stamp(),
+                "created_hlc": created_hlc.encode(),
                 "seq_from": peer.delivered_upto + 1,
                 "seq_to": seq_to,
                 "received_upto": peer.received_upto,
