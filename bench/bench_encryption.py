@@ -46,6 +46,7 @@ from desktop_app.domain.clock import SystemClock
 from desktop_app.services.context import AppContext, open_app
 from desktop_app.storage.db import keyring_path, open_database
 from desktop_app.storage.encryption import encrypt_database
+from desktop_app.storage.errors import ReadOnlyDatabaseError
 from desktop_app.storage.keyring import DEFAULT_PARAMS, Keyring
 
 USER, PASSWORD = "bench", "kata-sandi-bench"
@@ -59,7 +60,13 @@ def encrypted_city(plain: Path) -> tuple[Path, bytes]:
     """The encrypted copy of the city database (made once) and its key."""
     path = plain.with_name(plain.stem + ".encrypted.sqlite")
     if path.exists() and Keyring.exists(path):
-        return path, Keyring.load(path).unlock(USER, PASSWORD)
+        key = Keyring.load(path).unlock(USER, PASSWORD)
+        try:
+            open_database(path, key=key, read_only=True, verify="structure").dispose()
+        except ReadOnlyDatabaseError:  # cached by an older version: upgrade it once
+            print(f"Upgrading {path.name} to the current schema …", file=sys.stderr)
+            open_app(path, key=key).close()
+        return path, key
     for leftover in plain.parent.glob(path.name + "*"):
         leftover.unlink()
     print(f"Encrypting a copy of the city database into {path} …", file=sys.stderr)

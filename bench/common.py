@@ -26,6 +26,7 @@ def city_db() -> Path:
     """The city-scale demo database (~160,000 persons), generated once into the cache."""
     path = CACHE_DIR / f"city-seed{CITY_SEED}.sqlite"
     if path.exists():
+        _upgrade(path)
         return path
     from desktop_app.services.demo import DemoOptions, generate_demo
 
@@ -46,6 +47,25 @@ def city_db() -> Path:
         file=sys.stderr,
     )
     return path
+
+
+def _upgrade(path: Path) -> None:
+    """Bring a database cached by an older version to the current schema once: the benchmarks
+    open it read-only, which refuses a file that needs an upgrade."""
+    from desktop_app.storage.migrations import CURRENT_VERSION
+
+    conn = sqlite3.connect(path)
+    try:
+        version = int(conn.execute("PRAGMA user_version").fetchone()[0])
+    finally:
+        conn.close()
+    if version >= CURRENT_VERSION:
+        return
+    from desktop_app.services.context import open_app
+
+    print(f"Upgrading {path.name} from schema {version} to {CURRENT_VERSION} …", file=sys.stderr)
+    open_app(path).close()
+    _checkpoint(path)
 
 
 def _checkpoint(path: Path) -> None:

@@ -1,3 +1,3 @@
 """Berdaya: offline-first registry, distribution and training app for Dinas Sosial offices."""
 
-__version__ = "0.3.0"
+__version__ = "0.3.1"
