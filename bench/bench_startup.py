@@ -119,7 +119,7 @@ def main() -> int:
     args.json.write_text(json.dumps(result, indent=2))
     app, base = result["app"], result["baseline"]
     print(
-        f"start-up on {result['rows_shown']} persons, {result['runs']} runs "
+        f"start-up of the city database, {result['runs']} runs "
         f"(first one with the database evicted from the page cache; load average "
         f"{result['load_average']:.1f})"
     )
