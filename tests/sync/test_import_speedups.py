@@ -19,6 +19,7 @@ from desktop_app.domain.receipts import receipt_signed_bytes
 from desktop_app.services.sync import apply as apply_module
 from desktop_app.services.sync.merge import Entry, Merger, converters, insert_rows, typed_converters
 from desktop_app.services.sync.policies import canonical_json
+from desktop_app.storage import chain
 from desktop_app.storage.models import ChangeLog
 from tests.conftest import FIXED_NOW
 from tests.sync.helpers import open_site
@@ -135,8 +136,16 @@ def test_store_writes_the_rows_insert_rows_writes(tmp_path: Path) -> None:
         "2026-12-05T18:59:52.689324",  # as a bundle carries it (no zone: UTC)
         "2026-12-05T18:59:52+07:00",  # another zone, no microseconds
         "2026-12-05 18:59:52.000001",  # as the database stores it
+        "2026-12-05T18:59:52.689324+00:00",  # as a UTC clock's entry travels
+        "2026-12-05T18:59:52+00:00",  # UTC, no microseconds
+        "0999-12-05T18:59:52.000001+00:00",  # a year strftime would not pad
     ]
     entries = [_entry(i, f"17964971926{i:02d}-00000-dev-a", at) for i, at in enumerate(times)]
+    # And as an import reads them: the stored form cut from the bundle's text.
+    entries += [
+        Entry.from_wire({**_entry(10 + i, f"179649719269{i}-00000-dev-a", at).to_wire()})
+        for i, at in enumerate(times)
+    ]
     entries.append(_entry(7, "1796497192699-00000-dev-a", times[0], digest=None))  # chained here
     rows = []
     for name, write in (
@@ -167,6 +176,38 @@ def test_store_writes_the_rows_insert_rows_writes(tmp_path: Path) -> None:
             site.ctx.close()
     assert len(rows[0]) == len(entries)
     assert rows[0] == rows[1]
+
+
+_TIMES = [
+    "2026-12-05T18:59:52.689324+00:00",
+    "2026-12-05T18:59:52+00:00",
+    "2026-12-05T18:59:52.000001",
+    "2026-12-05T18:59:52.5+07:00",
+    "2026-12-05 18:59:52.000001",
+    "2026-12-05T23:59:59.999999-05:00",
+    "0999-01-01T00:00:00.000001+00:00",
+    "2026-12-05T18:59:52.689324+00:00:00",
+]
+
+
+def test_computed_hash_is_the_chains_entry_hash() -> None:
+    rng = random.Random(19)
+    for n in range(600):
+        at = rng.choice(_TIMES)
+        e = _entry(n, f"1796497192689-{n:05d}-dev-a", at, digest=rng.choice([None, "h"]))
+        e.actor, e.entity_id = "a" + _text(rng), _text(rng)
+        e.source = rng.choice([None, _text(rng)])
+        e.changes = canonical_json({_text(rng): [None, _value(rng)]})
+        fields = [getattr(e, k) for k in chain.CHAIN_FIELDS]
+        expected = chain.entry_hash(*fields, e.prev_hash)
+        assert e.computed_hash() == expected
+        wired = Entry.from_wire(json.loads(json.dumps(e.to_wire())))
+        assert wired.stored_at == chain.canonical_at(at)
+        assert wired.computed_hash() == expected
+        e.at = "2026-01-01T00:00:00+00:00"  # a changed time is hashed anew
+        assert e.computed_hash() == chain.entry_hash(
+            *fields[:4], e.at, *fields[5:], e.prev_hash
+        )
 
 
 def test_interpreter_settings_come_back_however_the_import_ends() -> None:

@@ -3,6 +3,7 @@ travels between devices. The merge engine (merge.py) folds entries by these poli
 
 from __future__ import annotations
 
+import hashlib
 import json
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -23,7 +24,6 @@ from desktop_app.storage.casework_models import (
     CasePlan,
     CaseStage,
 )
-from desktop_app.storage.chain import entry_hash
 from desktop_app.storage.distribution_models import (
     BastIssue,
     CollectionMark,
@@ -205,6 +205,8 @@ class Entry:
     hash: str | None = None
     _parsed: dict[str, list[Any]] | None = field(default=None, repr=False, compare=False)
     _values: dict[str, Any] | None = field(default=None, repr=False, compare=False)
+    # (`at` as given, `at` as stored): made once for the chain hash and the change-log row.
+    _stored_at: tuple[str, str] | None = field(default=None, repr=False, compare=False)
 
     @property
     def fields(self) -> dict[str, list[Any]]:
@@ -222,22 +224,39 @@ class Entry:
             self._values = {n: pair[1] for n, pair in self.fields.items()}
         return self._values
 
+    @property
+    def stored_at(self) -> str:
+        """`at` as the change log stores and hashes it (chain.canonical_at: UTC,
+        "YYYY-MM-DD HH:MM:SS.ffffff"), made once per entry."""
+        cached = self._stored_at
+        if cached is not None and cached[0] is self.at:
+            return cached[1]
+        stored = chain.canonical_at(self.at)
+        self._stored_at = (self.at, stored)
+        return stored
+
     def computed_hash(self) -> str:
-        """The chain hash its fields and `prev_hash` give; equal to `hash` unless altered."""
-        return entry_hash(
-            self.id,
-            self.hlc,
-            self.device_id,
-            self.actor,
-            self.at,
-            self.entity,
-            self.entity_id,
-            self.op,
-            self.changes,
-            self.source,
-            self.batch_id,
-            self.prev_hash,
-        )
+        """The chain hash its fields and `prev_hash` give; equal to `hash` unless altered.
+        The same text as `chain.entry_hash` (a test holds them together), without its per-call
+        encoder set-up and time parsing: an import hashes every entry of a bundle."""
+        return hashlib.sha256(
+            _CHAIN_JSON(
+                [
+                    self.id,
+                    self.hlc,
+                    self.device_id,
+                    self.actor,
+                    self.stored_at,
+                    self.entity,
+                    self.entity_id,
+                    self.op,
+                    self.changes,
+                    self.source,
+                    self.batch_id,
+                    self.prev_hash or chain.GENESIS,
+                ]
+            ).encode("utf-8")
+        ).hexdigest()
 
     @property
     def is_create(self) -> bool:
@@ -294,7 +313,8 @@ class Entry:
         for digest in (entry.prev_hash, entry.hash):
             if digest is not None and not isinstance(digest, str):
                 raise ValueError("entry hash must be text")
-        datetime.fromisoformat(entry.at)
+        datetime.fromisoformat(entry.at)  # a time, so its stored form may be cut from the text
+        entry._stored_at = (entry.at, _stored_form(entry.at))
         return entry
 
     @classmethod
@@ -351,3 +371,28 @@ _CANONICAL = _one_shot(json.JSONEncoder(ensure_ascii=False, sort_keys=True))
 def canonical_json(value: Any) -> str:
     """How the unit of work and bulk inserts write `changes`."""
     return _CANONICAL(value)
+
+
+# The chain's encoding of an entry (chain.row_hash: a compact JSON array), set up once.
+_CHAIN_JSON = _one_shot(json.JSONEncoder(ensure_ascii=False, separators=(",", ":")))
+_DIGITS = (slice(0, 4), slice(5, 7), slice(8, 10), slice(11, 13), slice(14, 16), slice(17, 19))
+
+
+def _stored_form(at: str) -> str:
+    """`chain.canonical_at(at)` of a text `datetime.fromisoformat` accepted; the ISO text a
+    bundle carries from a UTC clock ("2026-12-05T20:27:42.017403+00:00") is cut straight from
+    the text instead of parsed again."""
+    if (
+        len(at) == 32
+        and at.endswith("+00:00")
+        and at[10] == "T"
+        and at[19] == "."
+        and at[4] == at[7] == "-"
+        and at[13] == at[16] == ":"
+        and at[0] != "0"  # canonical_at's strftime does not pad years before 1000
+        and at.isascii()
+        and at[20:26].isdigit()
+        and all(at[part].isdigit() for part in _DIGITS)
+    ):
+        return f"{at[:10]} {at[11:26]}"
+    return chain.canonical_at(at)
