@@ -133,6 +133,14 @@ class SyncApply(SyncExport):
     ) -> ImportResult:
         """Verify and merge a bundle in one transaction. At the office, a return bundle is
         answered with an acknowledgement written to `ack_path` (default: beside the bundle)."""
+        # From the first read: a collection owed from earlier work would otherwise fall into
+        # the bundle's verification (a full one: about 0.05 s in an office database's process).
+        with _cyclic_gc_paused():
+            return self._import_bundle(path, ack_path, make_ack, on_stage)
+
+    def _import_bundle(
+        self, path: Path, ack_path: Path | None, make_ack: bool, on_stage: StageHook | None
+    ) -> ImportResult:
         path = Path(path)
         opened = self._open_file(path)
         m = opened.manifest

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -375,24 +376,18 @@ def canonical_json(value: Any) -> str:
 
 # The chain's encoding of an entry (chain.row_hash: a compact JSON array), set up once.
 _CHAIN_JSON = _one_shot(json.JSONEncoder(ensure_ascii=False, separators=(",", ":")))
-_DIGITS = (slice(0, 4), slice(5, 7), slice(8, 10), slice(11, 13), slice(14, 16), slice(17, 19))
+# The ISO text of a UTC time with microseconds, from year 1000 (canonical_at's strftime does
+# not pad earlier years): its stored form is its date and its time of day.
+_UTC_ISO = re.compile(
+    r"([1-9][0-9]{3}-[0-9]{2}-[0-9]{2})T([0-9]{2}:[0-9]{2}:[0-9]{2}\.[0-9]{6})\+00:00"
+)
 
 
 def _stored_form(at: str) -> str:
     """`chain.canonical_at(at)` of a text `datetime.fromisoformat` accepted; the ISO text a
     bundle carries from a UTC clock ("2026-12-05T20:27:42.017403+00:00") is cut straight from
     the text instead of parsed again."""
-    if (
-        len(at) == 32
-        and at.endswith("+00:00")
-        and at[10] == "T"
-        and at[19] == "."
-        and at[4] == at[7] == "-"
-        and at[13] == at[16] == ":"
-        and at[0] != "0"  # canonical_at's strftime does not pad years before 1000
-        and at.isascii()
-        and at[20:26].isdigit()
-        and all(at[part].isdigit() for part in _DIGITS)
-    ):
-        return f"{at[:10]} {at[11:26]}"
+    utc = _UTC_ISO.fullmatch(at)
+    if utc is not None:
+        return f"{utc[1]} {utc[2]}"
     return chain.canonical_at(at)
