@@ -214,17 +214,26 @@ def _type_check(column: Any) -> Callable[[Any], bool]:
 
 # entity -> column -> (type check, nullable, domain rule or None); built once, the hot loop of a
 # large import. A text column's type check is None: `isinstance(value, str)` inline.
+# The last item says whether the column is one of _CHECKED_AGAINST (checked against the
+# regions or today's date), so the loop compares names only for those.
 _Rule = tuple[Callable[[Any], bool], str]
-_COLUMNS: dict[str, dict[str, tuple[Callable[[Any], bool] | None, bool, _Rule | None]]] = {}
+_Column = tuple[Callable[[Any], bool] | None, bool, _Rule | None, bool]
+_COLUMNS: dict[str, dict[str, _Column]] = {}
+_CHECKED_AGAINST = frozenset({"kelurahan_code", "birth_date"})
 
 
-def _columns(entity: str) -> dict[str, tuple[Callable[[Any], bool] | None, bool, _Rule | None]]:
+def _columns(entity: str) -> dict[str, _Column]:
     if entity not in _COLUMNS:
-        compiled: dict[str, tuple[Callable[[Any], bool] | None, bool, _Rule | None]] = {}
+        compiled: dict[str, _Column] = {}
         for c in POLICIES[entity].table.columns:
             check = _type_check(c)
             rule = _ENTITY_VALUE_RULES.get((entity, c.name)) or _VALUE_RULES.get(c.name)
-            compiled[c.name] = (None if check is _is_str else check, bool(c.nullable), rule)
+            compiled[c.name] = (
+                None if check is _is_str else check,
+                bool(c.nullable),
+                rule,
+                c.name in _CHECKED_AGAINST,
+            )
         _COLUMNS[entity] = compiled
     return _COLUMNS[entity]
 
@@ -244,7 +253,7 @@ def validate_values(
         column = columns.get(name)
         if column is None:
             return name, value, "kolom tidak dikenal"
-        type_check, nullable, rule = column
+        type_check, nullable, rule, checked_against = column
         if value is None:
             if not nullable and name != "id":
                 return name, value, "wajib diisi"
@@ -253,6 +262,8 @@ def validate_values(
             return name, value, "jenis nilai salah"
         if rule is not None and not rule[0](value):
             return name, value, rule[1]
+        if not checked_against:
+            continue
         if name == "kelurahan_code" and not known_region(value):
             return name, value, "kode kelurahan tidak dikenal"
         if name == "birth_date" and (as_date(value) or today) > today:

@@ -504,7 +504,12 @@ class Merger:
             if len(entries) == 1 and key[1] not in existing and entries[0].is_create:
                 # Fast path of a bulk import (receipts): a new row from its one creation.
                 e = entries[0]
-                fields = {k: v for k, v in e.values.items() if k in columns}
+                given = e.values
+                # Entries that passed the rules name only columns (validate_values).
+                if given.keys() <= columns:
+                    fields = dict(given)
+                else:
+                    fields = {k: v for k, v in given.items() if k in columns}
                 for k, typed_value in typed.items():
                     if k in fields:
                         fields[k] = typed_value(fields[k])
