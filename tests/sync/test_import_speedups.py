@@ -12,10 +12,11 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from nacl.signing import SigningKey
 from sqlalchemy import select
 
 from desktop_app.domain.clock import FixedClock, Timestamp
-from desktop_app.domain.receipts import receipt_signed_bytes
+from desktop_app.domain.receipts import encode_signature, receipt_signed_bytes
 from desktop_app.services.sync import apply as apply_module
 from desktop_app.services.sync.merge import Entry, Merger, converters, insert_rows, typed_converters
 from desktop_app.services.sync.policies import canonical_json
@@ -259,3 +260,65 @@ def test_signature_threads_sign_check_the_same_bytes() -> None:
         except (KeyError, ValueError, TypeError):
             got = None
         assert got == expected, fields
+
+
+class _Key:
+    def __init__(self, verify_key: bytes) -> None:
+        self.verify_key = verify_key
+        self.revoked_at = None
+
+
+class _Checker:
+    def __init__(self, keys: dict[str, _Key]) -> None:
+        self._keys = keys
+
+    def keys(self) -> dict[str, _Key]:
+        return self._keys
+
+
+def _signed_receipts(n: int) -> tuple[_Checker, list[Entry], set[str]]:
+    """n receipt entries of one device, every third with a signature over other content."""
+    key = SigningKey.generate()
+    entries: list[Entry] = []
+    honest: set[str] = set()
+    for i in range(n):
+        fields = {
+            "id": f"receipt-{i}",
+            "round_id": "round-1",
+            "roster_id": f"roster-{i}",
+            "number": f"R-{i}",
+            "received_at": f"2026-12-05T18:59:52.{i:06d}+00:00",
+            "point_id": "point-1",
+            "officer": "petugas",
+            "device_id": "device-test",
+        }
+        signed = receipt_signed_bytes(fields if i % 3 else {**fields, "number": "other"})
+        fields["signature"] = encode_signature(key.sign(signed).signature)
+        e = _entry(i, f"1796497192689-{i:05d}-dev-a", "2026-12-05T18:59:52")
+        e.changes = canonical_json({k: [None, v] for k, v in fields.items()})
+        entries.append(e)
+        if i % 3:
+            honest.add(e.id)
+    checker = _Checker({"device-test": _Key(bytes(key.verify_key))})
+    return checker, entries, honest
+
+
+def test_chunked_signature_checks_give_the_serial_verdicts(monkeypatch) -> None:
+    checker, entries, honest = _signed_receipts(40)
+    serial = apply_module.ReceiptSignatures(checker)  # type: ignore[arg-type]
+    serial.start(entries)
+    assert serial.verified() == honest and serial.submitted == {e.id for e in entries}
+    monkeypatch.setattr(apply_module, "_JOBS_PER_THREAD", 1)
+    monkeypatch.setattr(apply_module, "_SIGN_CHUNK", 3)
+    threaded = apply_module.ReceiptSignatures(checker)  # type: ignore[arg-type]
+    threaded.begin(len(entries))
+    for i in range(0, len(entries), 7):  # fed as the bundle is read, some ids twice
+        threaded.feed(entries[i : i + 7] + entries[i : i + 1])
+    threaded.finish()
+    # Chunks no thread has begun are checked by the caller: same verdicts either way.
+    assert threaded.verified() == honest and threaded.submitted == serial.submitted
+    dropped = apply_module.ReceiptSignatures(checker)  # type: ignore[arg-type]
+    dropped.begin(len(entries))
+    dropped.feed(entries)
+    dropped.abandon()  # a refused bundle: nothing more is checked
+    assert dropped.verified() == set()
