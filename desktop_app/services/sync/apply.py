@@ -748,39 +748,11 @@ def _verified_ids(jobs: Sequence[tuple[str, Mapping[str, Any], bytes]]) -> list[
         if signature is None:
             continue
         try:
-            crypto_sign_open(signature + _signed_bytes(fields), key)
+            crypto_sign_open(signature + receipt_signed_bytes(fields), key)
         except (BadSignatureError, KeyError, ValueError, TypeError):
             continue
         out.append(entry_id)
     return out
-
-
-# A receipt time as a bundle carries it from a UTC clock, with microseconds, from year 1000:
-# its signed form (domain.receipts.signed_time) is the same text with a "Z".
-_UTC_TIME = re.compile(r"[1-9][0-9]{3}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}\.[0-9]{6}")
-_SIGNED_TEXT = ("round_id", "roster_id", "number")
-_SIGNED_OPTIONAL = ("collector_name", "collector_nik", "collector_relation", "point_id", "officer")
-
-
-def _signed_bytes(fields: Mapping[str, Any]) -> bytes:
-    """`receipt_signed_bytes(fields)` (a test holds them together) for the usual receipt of a
-    bundle: text values and a UTC time cut from its text rather than parsed and formatted.
-    The signature threads hold the interpreter lock for this part of every check."""
-    at = fields["received_at"]
-    if type(at) is not str or len(at) != 32 or not at.endswith("+00:00"):
-        return receipt_signed_bytes(fields)
-    stamp = at[:26]
-    values = [fields[k] for k in _SIGNED_TEXT]
-    values += [fields.get(k) for k in _SIGNED_OPTIONAL]
-    values.append(fields["device_id"])
-    if not _UTC_TIME.fullmatch(stamp) or not all(type(v) is str or v is None for v in values):
-        return receipt_signed_bytes(fields)
-    datetime.fromisoformat(at)  # a real day and time, or ValueError as the slow way raises
-    parts = ["berdaya-receipt/1", *values[:3], stamp + "Z", *values[3:]]
-    return ("[" + ",".join([_quote(v or "") for v in parts]) + "]").encode("utf-8")
-
-
-_quote: Callable[[str], str] = json.encoder.encode_basestring
 
 
 _Job = tuple[str, Mapping[str, Any], bytes]
