@@ -12,13 +12,15 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from nacl.signing import SigningKey
 from sqlalchemy import select
 
 from desktop_app.domain.clock import FixedClock, Timestamp
-from desktop_app.domain.receipts import receipt_signed_bytes
+from desktop_app.domain.receipts import encode_signature, receipt_signed_bytes
 from desktop_app.services.sync import apply as apply_module
 from desktop_app.services.sync.merge import Entry, Merger, converters, insert_rows, typed_converters
 from desktop_app.services.sync.policies import canonical_json
+from desktop_app.storage import chain
 from desktop_app.storage.models import ChangeLog
 from tests.conftest import FIXED_NOW
 from tests.sync.helpers import open_site
@@ -135,8 +137,16 @@ def test_store_writes_the_rows_insert_rows_writes(tmp_path: Path) -> None:
         "2026-12-05T18:59:52.689324",  # as a bundle carries it (no zone: UTC)
         "2026-12-05T18:59:52+07:00",  # another zone, no microseconds
         "2026-12-05 18:59:52.000001",  # as the database stores it
+        "2026-12-05T18:59:52.689324+00:00",  # as a UTC clock's entry travels
+        "2026-12-05T18:59:52+00:00",  # UTC, no microseconds
+        "0999-12-05T18:59:52.000001+00:00",  # a year strftime would not pad
     ]
     entries = [_entry(i, f"17964971926{i:02d}-00000-dev-a", at) for i, at in enumerate(times)]
+    # And as an import reads them: the stored form cut from the bundle's text.
+    entries += [
+        Entry.from_wire({**_entry(10 + i, f"179649719269{i}-00000-dev-a", at).to_wire()})
+        for i, at in enumerate(times)
+    ]
     entries.append(_entry(7, "1796497192699-00000-dev-a", times[0], digest=None))  # chained here
     rows = []
     for name, write in (
@@ -169,6 +179,38 @@ def test_store_writes_the_rows_insert_rows_writes(tmp_path: Path) -> None:
     assert rows[0] == rows[1]
 
 
+_TIMES = [
+    "2026-12-05T18:59:52.689324+00:00",
+    "2026-12-05T18:59:52+00:00",
+    "2026-12-05T18:59:52.000001",
+    "2026-12-05T18:59:52.5+07:00",
+    "2026-12-05 18:59:52.000001",
+    "2026-12-05T23:59:59.999999-05:00",
+    "0999-01-01T00:00:00.000001+00:00",
+    "2026-12-05T18:59:52.689324+00:00:00",
+]
+
+
+def test_computed_hash_is_the_chains_entry_hash() -> None:
+    rng = random.Random(19)
+    for n in range(600):
+        at = rng.choice(_TIMES)
+        e = _entry(n, f"1796497192689-{n:05d}-dev-a", at, digest=rng.choice([None, "h"]))
+        e.actor, e.entity_id = "a" + _text(rng), _text(rng)
+        e.source = rng.choice([None, _text(rng)])
+        e.changes = canonical_json({_text(rng): [None, _value(rng)]})
+        fields = [getattr(e, k) for k in chain.CHAIN_FIELDS]
+        expected = chain.entry_hash(*fields, e.prev_hash)
+        assert e.computed_hash() == expected
+        wired = Entry.from_wire(json.loads(json.dumps(e.to_wire())))
+        assert wired.stored_at == chain.canonical_at(at)
+        assert wired.computed_hash() == expected
+        e.at = "2026-01-01T00:00:00+00:00"  # a changed time is hashed anew
+        assert e.computed_hash() == chain.entry_hash(
+            *fields[:4], e.at, *fields[5:], e.prev_hash
+        )
+
+
 def test_interpreter_settings_come_back_however_the_import_ends() -> None:
     interval = sys.getswitchinterval()
     assert gc.isenabled()
@@ -188,3 +230,65 @@ def test_interpreter_settings_come_back_however_the_import_ends() -> None:
         assert not gc.isenabled()  # left as the caller had it
     finally:
         gc.enable()
+
+
+class _Key:
+    def __init__(self, verify_key: bytes) -> None:
+        self.verify_key = verify_key
+        self.revoked_at = None
+
+
+class _Checker:
+    def __init__(self, keys: dict[str, _Key]) -> None:
+        self._keys = keys
+
+    def keys(self) -> dict[str, _Key]:
+        return self._keys
+
+
+def _signed_receipts(n: int) -> tuple[_Checker, list[Entry], set[str]]:
+    """n receipt entries of one device, every third with a signature over other content."""
+    key = SigningKey.generate()
+    entries: list[Entry] = []
+    honest: set[str] = set()
+    for i in range(n):
+        fields = {
+            "id": f"receipt-{i}",
+            "round_id": "round-1",
+            "roster_id": f"roster-{i}",
+            "number": f"R-{i}",
+            "received_at": f"2026-12-05T18:59:52.{i:06d}+00:00",
+            "point_id": "point-1",
+            "officer": "petugas",
+            "device_id": "device-test",
+        }
+        signed = receipt_signed_bytes(fields if i % 3 else {**fields, "number": "other"})
+        fields["signature"] = encode_signature(key.sign(signed).signature)
+        e = _entry(i, f"1796497192689-{i:05d}-dev-a", "2026-12-05T18:59:52")
+        e.changes = canonical_json({k: [None, v] for k, v in fields.items()})
+        entries.append(e)
+        if i % 3:
+            honest.add(e.id)
+    checker = _Checker({"device-test": _Key(bytes(key.verify_key))})
+    return checker, entries, honest
+
+
+def test_chunked_signature_checks_give_the_serial_verdicts(monkeypatch) -> None:
+    checker, entries, honest = _signed_receipts(40)
+    serial = apply_module.ReceiptSignatures(checker)  # type: ignore[arg-type]
+    serial.start(entries)
+    assert serial.verified() == honest and serial.submitted == {e.id for e in entries}
+    monkeypatch.setattr(apply_module, "_JOBS_PER_THREAD", 1)
+    monkeypatch.setattr(apply_module, "_SIGN_CHUNK", 3)
+    threaded = apply_module.ReceiptSignatures(checker)  # type: ignore[arg-type]
+    threaded.begin(len(entries))
+    for i in range(0, len(entries), 7):  # fed as the bundle is read, some ids twice
+        threaded.feed(entries[i : i + 7] + entries[i : i + 1])
+    threaded.finish()
+    # Chunks no thread has begun are checked by the caller: same verdicts either way.
+    assert threaded.verified() == honest and threaded.submitted == serial.submitted
+    dropped = apply_module.ReceiptSignatures(checker)  # type: ignore[arg-type]
+    dropped.begin(len(entries))
+    dropped.feed(entries)
+    dropped.abandon()  # a refused bundle: nothing more is checked
+    assert dropped.verified() == set()

@@ -23,7 +23,7 @@ from __future__ import annotations
 import hashlib
 import json
 from collections import defaultdict
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from operator import itemgetter
@@ -366,6 +366,18 @@ def entries_for(session: Session, entity_ids: Sequence[str]) -> dict[str, list[E
 _LOG_COLUMNS = (*chain.CHAIN_FIELDS, "prev_hash", "hash")
 
 
+def _stored_at(e: Entry, at: Callable[[Any], Any]) -> Any:
+    """The change-log time of an entry as the column's bind processor `at` stores it. For a
+    UTC time (what a bundle carries) that is the entry's chain form, `Entry.stored_at`, made
+    once for its hash; the processor keeps another zone's wall time, so those go through it."""
+    if isinstance(e.at, str) and e.at.endswith("+00:00"):
+        stored = e.stored_at
+        if len(stored) == 26:  # strftime does not pad years before 1000 as the processor does
+            return stored
+    # Datetime columns hold aware UTC values; a value logged without a zone is UTC.
+    return at(as_utc(e.at))
+
+
 class Merger:
     """Applies new entries inside the caller's transaction."""
 
@@ -397,8 +409,7 @@ class Merger:
                     e.hlc,
                     e.device_id,
                     e.actor,
-                    # Datetime columns hold aware UTC values; a value logged without a zone is UTC.
-                    at(as_utc(e.at)),
+                    _stored_at(e, at),
                     e.entity,
                     e.entity_id,
                     e.op,
@@ -493,7 +504,12 @@ class Merger:
             if len(entries) == 1 and key[1] not in existing and entries[0].is_create:
                 # Fast path of a bulk import (receipts): a new row from its one creation.
                 e = entries[0]
-                fields = {k: v for k, v in e.values.items() if k in columns}
+                given = e.values
+                # Entries that passed the rules name only columns (validate_values).
+                if given.keys() <= columns:
+                    fields = dict(given)
+                else:
+                    fields = {k: v for k, v in given.items() if k in columns}
                 for k, typed_value in typed.items():
                     if k in fields:
                         fields[k] = typed_value(fields[k])

@@ -3,7 +3,9 @@ travels between devices. The merge engine (merge.py) folds entries by these poli
 
 from __future__ import annotations
 
+import hashlib
 import json
+import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -23,7 +25,6 @@ from desktop_app.storage.casework_models import (
     CasePlan,
     CaseStage,
 )
-from desktop_app.storage.chain import entry_hash
 from desktop_app.storage.distribution_models import (
     BastIssue,
     CollectionMark,
@@ -205,6 +206,8 @@ class Entry:
     hash: str | None = None
     _parsed: dict[str, list[Any]] | None = field(default=None, repr=False, compare=False)
     _values: dict[str, Any] | None = field(default=None, repr=False, compare=False)
+    # (`at` as given, `at` as stored): made once for the chain hash and the change-log row.
+    _stored_at: tuple[str, str] | None = field(default=None, repr=False, compare=False)
 
     @property
     def fields(self) -> dict[str, list[Any]]:
@@ -222,22 +225,39 @@ class Entry:
             self._values = {n: pair[1] for n, pair in self.fields.items()}
         return self._values
 
+    @property
+    def stored_at(self) -> str:
+        """`at` as the change log stores and hashes it (chain.canonical_at: UTC,
+        "YYYY-MM-DD HH:MM:SS.ffffff"), made once per entry."""
+        cached = self._stored_at
+        if cached is not None and cached[0] is self.at:
+            return cached[1]
+        stored = chain.canonical_at(self.at)
+        self._stored_at = (self.at, stored)
+        return stored
+
     def computed_hash(self) -> str:
-        """The chain hash its fields and `prev_hash` give; equal to `hash` unless altered."""
-        return entry_hash(
-            self.id,
-            self.hlc,
-            self.device_id,
-            self.actor,
-            self.at,
-            self.entity,
-            self.entity_id,
-            self.op,
-            self.changes,
-            self.source,
-            self.batch_id,
-            self.prev_hash,
-        )
+        """The chain hash its fields and `prev_hash` give; equal to `hash` unless altered.
+        The same text as `chain.entry_hash` (a test holds them together), without its per-call
+        encoder set-up and time parsing: an import hashes every entry of a bundle."""
+        return hashlib.sha256(
+            _CHAIN_JSON(
+                [
+                    self.id,
+                    self.hlc,
+                    self.device_id,
+                    self.actor,
+                    self.stored_at,
+                    self.entity,
+                    self.entity_id,
+                    self.op,
+                    self.changes,
+                    self.source,
+                    self.batch_id,
+                    self.prev_hash or chain.GENESIS,
+                ]
+            ).encode("utf-8")
+        ).hexdigest()
 
     @property
     def is_create(self) -> bool:
@@ -294,7 +314,8 @@ class Entry:
         for digest in (entry.prev_hash, entry.hash):
             if digest is not None and not isinstance(digest, str):
                 raise ValueError("entry hash must be text")
-        datetime.fromisoformat(entry.at)
+        datetime.fromisoformat(entry.at)  # a time, so its stored form may be cut from the text
+        entry._stored_at = (entry.at, _stored_form(entry.at))
         return entry
 
     @classmethod
@@ -351,3 +372,22 @@ _CANONICAL = _one_shot(json.JSONEncoder(ensure_ascii=False, sort_keys=True))
 def canonical_json(value: Any) -> str:
     """How the unit of work and bulk inserts write `changes`."""
     return _CANONICAL(value)
+
+
+# The chain's encoding of an entry (chain.row_hash: a compact JSON array), set up once.
+_CHAIN_JSON = _one_shot(json.JSONEncoder(ensure_ascii=False, separators=(",", ":")))
+# The ISO text of a UTC time with microseconds, from year 1000 (canonical_at's strftime does
+# not pad earlier years): its stored form is its date and its time of day.
+_UTC_ISO = re.compile(
+    r"([1-9][0-9]{3}-[0-9]{2}-[0-9]{2})T([0-9]{2}:[0-9]{2}:[0-9]{2}\.[0-9]{6})\+00:00"
+)
+
+
+def _stored_form(at: str) -> str:
+    """`chain.canonical_at(at)` of a text `datetime.fromisoformat` accepted; the ISO text a
+    bundle carries from a UTC clock ("2026-12-05T20:27:42.017403+00:00") is cut straight from
+    the text instead of parsed again."""
+    utc = _UTC_ISO.fullmatch(at)
+    if utc is not None:
+        return f"{utc[1]} {utc[2]}"
+    return chain.canonical_at(at)
