@@ -5,8 +5,17 @@ from __future__ import annotations
 import html
 from collections.abc import Callable, Iterable, Sequence
 from datetime import UTC, date, datetime
+from typing import Any
 
-from PySide6.QtCore import QAbstractItemModel, QDate, Qt, Signal
+from PySide6.QtCore import (
+    QAbstractItemModel,
+    QAbstractTableModel,
+    QDate,
+    QModelIndex,
+    QPersistentModelIndex,
+    Qt,
+    Signal,
+)
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QCheckBox,
@@ -195,6 +204,31 @@ def combo_data(combo: QComboBox) -> str | None:
 def select_combo_data(combo: QComboBox, data: str | None) -> None:
     index = combo.findData(data) if data else -1
     combo.setCurrentIndex(max(index, 0))
+
+
+class ListTableModel(QAbstractTableModel):
+    """Frozen rows held in a list, one per table row: subclasses say what the columns show."""
+
+    def __init__(self, parent: Any = None) -> None:
+        super().__init__(parent)
+        self._rows: list[Any] = []
+
+    def set_rows(self, rows: Sequence[Any]) -> None:
+        self.beginResetModel()
+        self._rows = list(rows)
+        self.endResetModel()
+
+    def rows(self) -> list[Any]:
+        return list(self._rows)
+
+    def row_at(self, position: int) -> Any:
+        return self._rows[position] if 0 <= position < len(self._rows) else None
+
+    def rowCount(  # noqa: N802 - Qt API
+        self,
+        parent: QModelIndex | QPersistentModelIndex = QModelIndex(),  # noqa: B008
+    ) -> int:
+        return 0 if parent.isValid() else len(self._rows)
 
 
 def read_only_table(model: QAbstractItemModel, *, fit_columns: bool = False) -> QTableView:

@@ -7,12 +7,12 @@ models hold the service's frozen rows and paint from them; no query runs while p
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
-from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
+from PySide6.QtCore import QModelIndex, QPersistentModelIndex, Qt
 from PySide6.QtGui import QBrush, QColor
 
 from desktop_app.domain.casework import (
@@ -27,6 +27,7 @@ from desktop_app.domain.casework import (
     SPPA_STAGES,
 )
 from desktop_app.domain.programs import PROGRAMS
+from desktop_app.gui.widgets import ListTableModel
 from desktop_app.i18n import tr
 from desktop_app.services.casework import ActivityView, CaseRow, OverdueVisit
 
@@ -73,12 +74,11 @@ class Column:
     value: Callable[[Any], str]
 
 
-class RowsModel(QAbstractTableModel):
+class RowsModel(ListTableModel):
     """Frozen rows shown column by column; `late(row)` paints a row red."""
 
     def __init__(self, parent: Any = None) -> None:
         super().__init__(parent)
-        self._rows: list[Any] = []
         self._columns: list[Column] | None = None
 
     def build_columns(self) -> list[Column]:
@@ -91,20 +91,6 @@ class RowsModel(QAbstractTableModel):
 
     def late(self, row: Any) -> bool:
         return False
-
-    def set_rows(self, rows: Sequence[Any]) -> None:
-        self.beginResetModel()
-        self._rows = list(rows)
-        self.endResetModel()
-
-    def rows(self) -> list[Any]:
-        return list(self._rows)
-
-    def row_at(self, position: int) -> Any | None:
-        return self._rows[position] if 0 <= position < len(self._rows) else None
-
-    def rowCount(self, parent: _Index = QModelIndex()) -> int:  # noqa: B008, N802
-        return 0 if parent.isValid() else len(self._rows)
 
     def columnCount(self, parent: _Index = QModelIndex()) -> int:  # noqa: B008, N802
         return 0 if parent.isValid() else len(self.columns())

@@ -7,7 +7,7 @@ the service; a refused mark leaves the model unchanged and reports the service's
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable
 from datetime import date
 from typing import Any
 
@@ -19,6 +19,7 @@ from desktop_app.domain.nik import mask_nik
 from desktop_app.domain.office import INDONESIAN_DAYS
 from desktop_app.domain.training import can_still_complete, sessions_needed
 from desktop_app.gui.errors import user_message
+from desktop_app.gui.widgets import ListTableModel
 from desktop_app.i18n import tr
 from desktop_app.services.training import (
     AttendanceGrid,
@@ -65,12 +66,8 @@ def short_day(value: date) -> str:
     return f"{tr(INDONESIAN_DAYS[value.weekday()])[:3]} {value:%d/%m}"
 
 
-class _RowsModel(QAbstractTableModel):
+class _RowsModel(ListTableModel):
     """Rows held in a list; subclasses give titles and cell text."""
-
-    def __init__(self, parent: Any = None) -> None:
-        super().__init__(parent)
-        self._rows: list[Any] = []
 
     def titles(self) -> list[str]:
         raise NotImplementedError
@@ -80,20 +77,6 @@ class _RowsModel(QAbstractTableModel):
 
     def style(self, row: Any, column: int, role: int) -> Any:
         return None
-
-    def set_rows(self, rows: Sequence[Any]) -> None:
-        self.beginResetModel()
-        self._rows = list(rows)
-        self.endResetModel()
-
-    def rows(self) -> list[Any]:
-        return list(self._rows)
-
-    def row_at(self, position: int) -> Any:
-        return self._rows[position] if 0 <= position < len(self._rows) else None
-
-    def rowCount(self, parent: _Index = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(self._rows)
 
     def columnCount(self, parent: _Index = QModelIndex()) -> int:  # noqa: B008
         return 0 if parent.isValid() else len(self.titles())
